@@ -1,0 +1,61 @@
+// The vmmsim command line: argv → config → run → report. Exit status 0 on
+// success, 2 on bad input (a located one-paragraph message, no stack trace),
+// 1 on an internal error (a short message naming where the stack was written).
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { InputError } from '../config/errors.js';
+import { checkCommand } from './commands/check.js';
+import { runCommand } from './commands/run.js';
+import { schemaCommand } from './commands/schema.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Exit statuses. */
+export const EXIT = { ok: 0, internal: 1, input: 2 } as const;
+
+/** Build the program with every command registered. */
+export function buildProgram(): Command {
+  const program = new Command('vmmsim')
+    .description('Discrete-event performance model of x86 virtualization: what a guest workload costs natively, under a\n' +
+      'binary-translating VMM, a hardware (VT-x/SVM) VMM with shadow page tables, or nested paging (EPT/NPT).')
+    .version(pkg.version, '-V, --version')
+    .showHelpAfterError('(run vmmsim --help for usage)')
+    .exitOverride();
+  for (const cmd of [runCommand(), checkCommand(), schemaCommand()]) program.addCommand(cmd.exitOverride());
+  program.addHelpText('after', '\nExit status: 0 success, 2 bad input (file:line:column and key named), 1 internal error.');
+  return program;
+}
+
+/** Run the CLI on `argv` (without node and script); resolves to the exit status. */
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (e) {
+    return report(e);
+  }
+}
+
+function report(e: unknown): number {
+  if (e instanceof CommanderError) {
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
+    return EXIT.input; // commander has already printed its message
+  }
+  if (e instanceof InputError) {
+    process.stderr.write(`vmmsim: ${e.message}\n`);
+    return EXIT.input;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  const file = join(tmpdir(), `vmmsim-crash-${process.pid}.log`);
+  let where = '';
+  try {
+    writeFileSync(file, `${err.stack ?? err.message}\n`);
+    where = ` The full stack trace is in ${file}.`;
+  } catch {
+    where = '';
+  }
+  process.stderr.write(`vmmsim: internal error: ${err.message}.${where} Please report it.\n`);
+  return EXIT.internal;
+}

@@ -1,0 +1,26 @@
+// The schema of a guest OS profile (models/guest/*.yaml): its timer rate and
+// the composite operations (fork, exec, context switch, …) it builds from
+// primitives, each with the derivation of its counts beside it.
+import { z } from 'zod';
+import { OpListSchema } from '../workload/spec.js';
+
+/** One composite operation of a guest. */
+export const CompositeSchema = z
+  .strictObject({
+    description: z.string().describe('what the operation is and how its counts were derived'),
+    ops: OpListSchema.describe('the primitives (and other composites) it is made of'),
+  })
+  .describe('a composite guest operation');
+
+/** A guest OS profile. */
+export const GuestModelSchema = z
+  .strictObject({
+    name: z.string().min(1),
+    description: z.string(),
+    timerHz: z.number().finite().positive().describe('guest timer interrupt rate, Hz'),
+    composites: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/), CompositeSchema).default({}),
+  })
+  .describe('a guest OS profile');
+
+/** A validated guest profile. */
+export type GuestModel = z.infer<typeof GuestModelSchema>;

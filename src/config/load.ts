@@ -1,0 +1,174 @@
+// Loads a scenario and every model it names into one validated, compiled
+// setup: scenario file → overrides → schema → models by name → workloads
+// compiled against the guest profile. Every failure is a located InputError.
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { CpuModelSchema, type CpuModel } from '../vmm/cpu.js';
+import { MODES } from '../vmm/registry.js';
+import { NO_COMPOSITES, SpecError, WorkloadCompiler, type CompositeTable, type KeyPath } from '../workload/expand.js';
+import type { OpNode } from '../workload/stream.js';
+import { InputError, type Origin } from './errors.js';
+import { GuestModelSchema, type GuestModel } from './guestSchema.js';
+import { applyAt, keyPath, overrideLocator, parseSetFlag, type Override } from './overrides.js';
+import { ScenarioSchema, SetSchema, type Scenario } from './scenarioSchema.js';
+import { YamlFile } from './yamlFile.js';
+import { validate } from './zodIssues.js';
+
+/** The models/ directory shipped with vmmsim. */
+export const DEFAULT_MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
+
+/** A workload ready to simulate. */
+export interface CompiledWorkload {
+  name: string;
+  repeat: number;
+  body: OpNode[];
+}
+
+/** A scenario with every model resolved and validated. */
+export interface LoadedScenario {
+  file: string;
+  scenario: Scenario;
+  cpu: CpuModel;
+  guest: GuestModel | null;
+  /** Parameters of each requested mode that has a models/vmm file, by mode id. */
+  vmmParams: Record<string, unknown>;
+  workloads: CompiledWorkload[];
+}
+
+/** Options of {@link loadScenario}. */
+export interface LoadOptions {
+  /** `key=value` strings from --set, applied after the scenario's own `set:`. */
+  set?: readonly string[];
+  modelsDir?: string;
+}
+
+/** Load, override, validate and compile a scenario file. */
+export function loadScenario(file: string, options: LoadOptions = {}): LoadedScenario {
+  const modelsDir = options.modelsDir ?? DEFAULT_MODELS_DIR;
+  const yf = YamlFile.read(file, 'scenario');
+  const raw = yf.data;
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+    throw new InputError('a scenario must be a YAML mapping (name:, workloads:, …)', { source: file, line: 1, col: 1 });
+  }
+  const doc = structuredClone(raw) as Record<string, unknown>;
+  const fileSets = validate(SetSchema, doc.set ?? {}, (p, k) => yf.locate(['set', ...p], k), 'scenario');
+  const overrides: Override[] = [
+    ...Object.entries(fileSets).map(([key, value]) => ({ key, value, origin: yf.locate(['set', key]) })),
+    ...(options.set ?? []).map(parseSetFlag),
+  ];
+  const groups = groupOverrides(overrides);
+
+  const scenario = validate(ScenarioSchema, applyAll(doc, groups.scenario), overrideLocator(groups.scenario, (p, k) => yf.locate(p, k)), 'scenario');
+  const nameOrigin = (key: string) => overrideLocator(groups.scenario, (p, k) => yf.locate(p, k))([key]);
+
+  const cpu = loadModel(modelsDir, 'cpu', scenario.cpu, nameOrigin('cpu'), CpuModelSchema, groups.models.get('cpu') ?? []);
+  const guest = scenario.guest === undefined ? null : loadGuest(modelsDir, scenario.guest, nameOrigin('guest'), groups.models.get('guest') ?? []);
+  for (const target of groups.models.keys()) {
+    if (target === 'guest' && guest === null) {
+      const o = groups.models.get(target)![0];
+      throw new InputError('overrides guest parameters, but the scenario names no guest', o.origin, o.path);
+    }
+  }
+
+  const vmmParams: Record<string, unknown> = {};
+  for (const [target, list] of groups.models) {
+    if (!target.startsWith('vmm.')) continue;
+    const mode = target.slice(4);
+    const def = MODES[mode];
+    if (!def) throw new InputError(`unknown mode "${mode}": expected one of ${Object.keys(MODES).join(', ')}`, list[0].origin, list[0].path);
+    if (!def.vmmModel) throw new InputError(`mode "${mode}" has no VMM parameters to override`, list[0].origin, list[0].path);
+  }
+  for (const mode of scenario.vmms) {
+    const def = MODES[mode];
+    if (!def.vmmModel || !def.paramsSchema) continue;
+    vmmParams[mode] = loadModel(modelsDir, 'vmm', def.vmmModel, { source: `mode ${mode}` }, def.paramsSchema, groups.models.get(`vmm.${mode}`) ?? []);
+  }
+
+  const composites = guest ? compositeTable(guest) : NO_COMPOSITES;
+  const compiler = new WorkloadCompiler(composites);
+  const guestFile = scenario.guest ? modelPath(modelsDir, 'guest', scenario.guest) : '';
+  const workloads = scenario.workloads.map((w, i) => {
+    try {
+      return { name: w.name, repeat: w.repeat, body: compiler.compile(w.ops, ['workloads', i, 'ops']) };
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      const origin = e.where.doc === 'scenario' ? yf.locate(e.where.path) : YamlFile.read(guestFile, 'guest').locate(e.where.path);
+      throw new InputError(e.message, origin, e.where.path);
+    }
+  });
+  return { file, scenario, cpu, guest, vmmParams, workloads };
+}
+
+interface Applied {
+  path: KeyPath;
+  value: unknown;
+  origin: Origin;
+}
+
+/** Sort overrides by the document they change: the scenario, or a model (`cpu`, `guest`, `vmm.MODE`). */
+function groupOverrides(overrides: readonly Override[]): { scenario: Applied[]; models: Map<string, Applied[]> } {
+  const scenario: Applied[] = [];
+  const models = new Map<string, Applied[]>();
+  for (const o of overrides) {
+    const path = keyPath(o.key);
+    const head = path[0];
+    let target: string | null = null;
+    let rest: KeyPath = [];
+    if ((head === 'cpu' || head === 'guest') && path.length > 1) {
+      target = head;
+      rest = path.slice(1);
+    } else if (head === 'vmm') {
+      if (path.length < 3) throw new InputError('expected vmm.MODE.PARAMETER, such as vmm.hardware.shadowCache', o.origin);
+      target = `vmm.${String(path[1])}`;
+      rest = path.slice(2);
+    }
+    if (target === null) scenario.push({ path, value: o.value, origin: o.origin });
+    else models.set(target, [...(models.get(target) ?? []), { path: rest, value: o.value, origin: o.origin }]);
+  }
+  return { scenario, models };
+}
+
+function applyAll(doc: Record<string, unknown>, list: readonly Applied[]): Record<string, unknown> {
+  for (const a of list) applyAt(doc, a.path, a.value, a.origin);
+  return doc;
+}
+
+/** Path of models/KIND/NAME.yaml. */
+export function modelPath(modelsDir: string, kind: string, name: string): string {
+  return join(modelsDir, kind, `${name}.yaml`);
+}
+
+/** Names of the models of one kind that exist. */
+export function modelNames(modelsDir: string, kind: string): string[] {
+  const dir = join(modelsDir, kind);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
+}
+
+/** Read, override and validate one model file. */
+function loadModel<T>(modelsDir: string, kind: string, name: string, referencedAt: Origin, schema: z.ZodType<T>, overrides: readonly Applied[]): T {
+  const path = modelPath(modelsDir, kind, name);
+  if (!existsSync(path)) {
+    const known = modelNames(modelsDir, kind);
+    throw new InputError(`unknown ${kind} model "${name}": no file ${path}; expected one of ${known.join(', ') || '(none)'}`, referencedAt, [kind]);
+  }
+  const yf = YamlFile.read(path, `${kind} model`);
+  const data = yf.data;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new InputError(`a ${kind} model must be a YAML mapping`, { source: path, line: 1, col: 1 });
+  }
+  const doc = applyAll(structuredClone(data) as Record<string, unknown>, overrides);
+  return validate(schema, doc, overrideLocator(overrides, (p, k) => yf.locate(p, k)), `${kind} model "${name}"`);
+}
+
+function loadGuest(modelsDir: string, name: string, referencedAt: Origin, overrides: readonly Applied[]): GuestModel {
+  return loadModel(modelsDir, 'guest', name, referencedAt, GuestModelSchema, overrides);
+}
+
+function compositeTable(guest: GuestModel): CompositeTable {
+  const defs: Record<string, GuestModel['composites'][string]['ops']> = {};
+  for (const [name, c] of Object.entries(guest.composites)) defs[name] = c.ops;
+  return { defs, pathOf: (name) => ['composites', name, 'ops'] };
+}

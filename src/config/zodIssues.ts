@@ -1,0 +1,85 @@
+// Turns a zod validation failure into one located InputError: the first
+// issue (unions resolved to the branch the author evidently meant), worded
+// as what was expected and what was found, placed at its file:line:column.
+import type { z } from 'zod';
+import { InputError, type Origin } from './errors.js';
+import type { KeyPath } from '../workload/expand.js';
+
+type Issue = z.core.$ZodIssue;
+
+/** Resolves a key path to where it was written (a YAML node, a --set flag, …). */
+export type Locator = (path: KeyPath, atKey?: boolean) => Origin;
+
+/** Validate `data` with `schema`; on failure throw the first issue as an InputError. */
+export function validate<T>(schema: z.ZodType<T>, data: unknown, locate: Locator, what: string): T {
+  const r = schema.safeParse(data, { reportInput: true });
+  if (r.success) return r.data;
+  const issue = pickIssue(r.error.issues, []);
+  const path = issue.path;
+  const where = issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]] : path;
+  throw new InputError(`${describe(issue)} (in the ${what})`, locate(where, issue.code === 'unrecognized_keys'), where);
+}
+
+/** The most relevant issue, with its path made absolute. */
+function pickIssue(issues: readonly Issue[], prefix: KeyPath): Issue & { path: KeyPath } {
+  const first = issues[0];
+  const abs = { ...first, path: [...prefix, ...(first.path as KeyPath)] } as Issue & { path: KeyPath };
+  if (first.code !== 'invalid_union' || first.errors.length === 0) return abs;
+  const best = first.errors.reduce((a, b) => (wrongness(b) < wrongness(a) ? b : a));
+  const allRootTypeErrors = first.errors.every((br) => br.length === 1 && br[0].code === 'invalid_type' && br[0].path.length === 0);
+  if (allRootTypeErrors) {
+    const expected = [...new Set(first.errors.map((br) => (br[0] as z.core.$ZodIssueInvalidType).expected))];
+    return { ...abs, code: 'custom', message: `expected ${expected.join(' or ')}, got ${typeOf(first.input)}` } as never;
+  }
+  return pickIssue(best, abs.path);
+}
+
+/** How strongly a union branch's issues say "this is not the branch the author meant". */
+function wrongness(branch: readonly Issue[]): number {
+  let w = 0;
+  for (const i of branch) {
+    if (i.code === 'invalid_type' && i.path.length === 0) w += 3;
+    else if (i.code === 'invalid_type' && i.path.length === 1 && i.input === undefined) w += 1;
+    else if (i.code === 'unrecognized_keys' && i.path.length === 0) w += i.keys.length;
+    else if (i.code === 'invalid_union' && (i as { note?: string }).note === 'No matching discriminator' && isAbsent(i)) w += 2;
+  }
+  return w;
+}
+
+function isAbsent(i: z.core.$ZodIssueInvalidUnion & { discriminator?: string }): boolean {
+  const input = i.input as Record<string, unknown> | undefined;
+  return !input || typeof input !== 'object' || i.discriminator === undefined || !(i.discriminator in input);
+}
+
+function typeOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return `${typeof v} ${String(v)}`;
+}
+
+/** What was expected and what was found, in words. */
+function describe(i: Issue): string {
+  switch (i.code) {
+    case 'unrecognized_keys':
+      return `unknown key ${i.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    case 'invalid_type':
+      if (i.input === undefined) return `missing required key (expected ${i.expected})`;
+      return `expected ${i.expected}, got ${typeOf(i.input)}`;
+    case 'too_small':
+      return `expected ${i.origin === 'array' ? 'at least ' + String(i.minimum) + ' entries' : (i.inclusive ? '≥ ' : '> ') + String(i.minimum)}, got ${typeOf(i.input)}`;
+    case 'too_big':
+      return `expected ${i.origin === 'array' ? 'at most ' + String(i.maximum) + ' entries' : (i.inclusive ? '≤ ' : '< ') + String(i.maximum)}, got ${typeOf(i.input)}`;
+    case 'invalid_value':
+      return `expected one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}, got ${typeOf(i.input)}`;
+    case 'invalid_union': {
+      const opts = (i as { options?: unknown[] }).options;
+      if (opts) return `expected one of ${opts.map((v) => JSON.stringify(v)).join(', ')}, got ${typeOf((i.input as Record<string, unknown>)?.[(i as { discriminator?: string }).discriminator ?? ''])}`;
+      return i.message;
+    }
+    default:
+      return i.message;
+  }
+}

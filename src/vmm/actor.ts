@@ -1,0 +1,36 @@
+// The interface every execution mode implements, and the registry entry
+// shape. Hooks, in the order the runner calls them:
+//   1. definition.create(cpu, params)  — once per simulated run
+//   2. actor.charge(op, ledger)        — once per guest operation, in order
+//   3. actor.metrics()                 — once at the end, optional extra numbers
+import type { z } from 'zod';
+import type { Op } from '../workload/ops.js';
+import type { CpuModel } from './cpu.js';
+import type { Ledger } from './ledger.js';
+
+/** A cost actor: consumes guest operations and charges cycles to a ledger. */
+export interface CostActor {
+  /**
+   * Charge one operation: record its cycles by category (and components) in
+   * `ledger` and return the cycles it took, which advance the guest's clock.
+   */
+  charge(op: Op, ledger: Ledger): number;
+  /** Mode-specific counters reported in the record's metrics (e.g. exits). */
+  metrics?(): Record<string, number>;
+}
+
+/** One execution mode, chosen by name from the registry. */
+export interface ModeDefinition<P = unknown> {
+  /** Registry key and the `vmm` of result records. */
+  readonly id: string;
+  /** One line for --help and docs. */
+  readonly description: string;
+  /**
+   * The models/vmm/NAME.yaml file holding this mode's parameters, validated
+   * by `paramsSchema`; null for modes without VMM parameters (native).
+   */
+  readonly vmmModel: string | null;
+  readonly paramsSchema: z.ZodType<P> | null;
+  /** Build a fresh actor for one run. */
+  create(cpu: CpuModel, params: P): CostActor;
+}

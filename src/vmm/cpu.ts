@@ -1,0 +1,55 @@
+// The parameter schema of a microarchitecture (models/cpu/*.yaml): clock,
+// native operation costs and hardware-virtualization latencies. Every field
+// names its unit; every field is required so a model file states its numbers.
+import { z } from 'zod';
+
+const cycles = (description: string) => z.number().finite().nonnegative().describe(description);
+
+/** Native (bare-metal) cost of each primitive operation, in cycles. */
+export const NativeCostsSchema = z
+  .strictObject({
+    syscallCycles: cycles('user→kernel→user system call round trip'),
+    inCycles: cycles('one `in` instruction from a port (port 0x80 in Figure 4)'),
+    outCycles: cycles('one `out` instruction to a port'),
+    cr8WriteCycles: cycles('write to CR8 (task priority register)'),
+    cr3WriteCycles: cycles('write to CR3: address-space switch including the TLB flush'),
+    callretCycles: cycles('call/ret pair'),
+    pageFaultCycles: cycles('true page fault: exception delivery, handler entry and iret (handler work is separate compute)'),
+    exceptionCycles: z
+      .strictObject({
+        divzero: cycles('divide-by-zero exception round trip'),
+        gp: cycles('general-protection fault round trip'),
+        ud: cycles('invalid-opcode fault round trip'),
+        bp: cycles('breakpoint (int3) round trip'),
+      })
+      .describe('synchronous exception round trips, by vector'),
+    pteWriteCycles: cycles('one store to a page-table entry'),
+    rdtscCycles: cycles('rdtsc instruction'),
+    tlbMissCycles: cycles('a TLB miss: one native page walk'),
+    interruptCycles: cycles('external interrupt delivery, handler entry and iret (handler work is separate compute)'),
+  })
+  .describe('native cost of each primitive operation, cycles');
+
+/** Hardware-virtualization (VT-x/SVM) latencies, in cycles. */
+export const VmxCostsSchema = z
+  .strictObject({
+    vmEntryCycles: cycles('VM entry (vmresume/vmrun) latency'),
+    vmExitCycles: cycles('VM exit latency (page-fault exit of Table 1)'),
+    vmreadCycles: cycles('one VMCS/VMCB field read'),
+    vmwriteCycles: cycles('one VMCS/VMCB field write'),
+  })
+  .describe('hardware-virtualization latencies, cycles');
+
+/** A microarchitecture model (models/cpu/NAME.yaml). */
+export const CpuModelSchema = z
+  .strictObject({
+    name: z.string().min(1).describe('short name, as scenarios refer to it'),
+    description: z.string().describe('what this CPU is and where its numbers come from'),
+    clockGHz: z.number().finite().positive().describe('core clock rate, GHz'),
+    native: NativeCostsSchema,
+    vmx: VmxCostsSchema,
+  })
+  .describe('a microarchitecture: clock, native op costs, VM entry/exit latencies');
+
+/** A validated microarchitecture model. */
+export type CpuModel = z.infer<typeof CpuModelSchema>;

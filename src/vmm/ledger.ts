@@ -1,0 +1,73 @@
+// Accumulates what a run was charged: per category a count and cycles, and
+// per named cost component (exit, vmreads, decode, …) cycles. Arrays indexed
+// by number keep the per-operation path free of hashing.
+import { CATEGORIES, type Category } from './categories.js';
+
+/** Per-category totals of one run. */
+export interface CategoryTotal {
+  count: number;
+  cycles: number;
+}
+
+/** Where one run's cycles went. */
+export class Ledger {
+  readonly counts = new Float64Array(CATEGORIES.length);
+  readonly cycles = new Float64Array(CATEGORIES.length);
+  private readonly componentIds = new Map<string, number>();
+  private componentCycles: number[] = [];
+  private componentCounts: number[] = [];
+
+  /** Charge one operation of category index `cat` costing `cycles`. */
+  charge(cat: number, cycles: number): void {
+    this.counts[cat]++;
+    this.cycles[cat] += cycles;
+  }
+
+  /** Charge `cycles` to category `cat` without counting an operation (e.g. translation work). */
+  chargeCycles(cat: number, cycles: number): void {
+    this.cycles[cat] += cycles;
+  }
+
+  /** Intern a component name once; pass the id to {@link component} on the hot path. */
+  componentId(name: string): number {
+    let id = this.componentIds.get(name);
+    if (id === undefined) {
+      id = this.componentCycles.length;
+      this.componentIds.set(name, id);
+      this.componentCycles.push(0);
+      this.componentCounts.push(0);
+    }
+    return id;
+  }
+
+  /** Record `cycles` spent in component `id` (components explain categories; they do not add to totals). */
+  component(id: number, cycles: number): void {
+    this.componentCycles[id] += cycles;
+    this.componentCounts[id]++;
+  }
+
+  /** Total cycles over all categories. */
+  totalCycles(): number {
+    let s = 0;
+    for (const c of this.cycles) s += c;
+    return s;
+  }
+
+  /** Category totals keyed by name, omitting categories that were never charged. */
+  categories(): Partial<Record<Category, CategoryTotal>> {
+    const out: Partial<Record<Category, CategoryTotal>> = {};
+    CATEGORIES.forEach((name, i) => {
+      if (this.counts[i] !== 0 || this.cycles[i] !== 0) out[name] = { count: this.counts[i], cycles: this.cycles[i] };
+    });
+    return out;
+  }
+
+  /** Component totals keyed by name, in first-use order. */
+  components(): Record<string, { count: number; cycles: number }> {
+    const out: Record<string, { count: number; cycles: number }> = {};
+    for (const [name, id] of this.componentIds) {
+      out[name] = { count: this.componentCounts[id], cycles: this.componentCycles[id] };
+    }
+    return out;
+  }
+}

@@ -1,0 +1,105 @@
+// Compiles workload entries (spec.ts) into op trees (stream.ts): resolves
+// bare names and composite uses against the guest profile, assigns each
+// entry its instruction site, and rejects composites that use themselves.
+import type { Op } from './ops.js';
+import { OP_KINDS } from './ops.js';
+import { PrimitiveSpecSchema, type OpSpec } from './spec.js';
+import type { OpNode } from './stream.js';
+
+/** Path of a key inside a document, as zod reports it. */
+export type KeyPath = ReadonlyArray<string | number>;
+
+/** A workload entry that cannot be compiled; `where` says which document and key. */
+export class SpecError extends Error {
+  constructor(
+    message: string,
+    readonly where: { doc: 'scenario' | 'guest'; path: KeyPath },
+  ) {
+    super(message);
+  }
+}
+
+/** Composite definitions of a guest profile: name → entries, and where they are written. */
+export interface CompositeTable {
+  readonly defs: Readonly<Record<string, readonly OpSpec[]>>;
+  /** Key path of composite `name`'s entry list inside the guest document. */
+  pathOf(name: string): KeyPath;
+}
+
+/** Compiles entries; one compiler per simulation setup (it owns the site counter). */
+export class WorkloadCompiler {
+  private nextSite = 1;
+  private readonly compiled = new Map<string, OpNode[]>();
+  private readonly inProgress: string[] = [];
+
+  constructor(private readonly composites: CompositeTable) {}
+
+  /** Compile a scenario workload's entries, found at `path` in the scenario. */
+  compile(entries: readonly OpSpec[], path: KeyPath): OpNode[] {
+    return this.list(entries, { doc: 'scenario', path });
+  }
+
+  private list(entries: readonly OpSpec[], where: SpecError['where']): OpNode[] {
+    return entries.map((e, i) => this.entry(e, { doc: where.doc, path: [...where.path, i] }));
+  }
+
+  private entry(e: OpSpec, where: SpecError['where']): OpNode {
+    if (typeof e === 'string') return this.bareName(e, where);
+    if ('use' in e) return { body: this.composite(e.use, { doc: where.doc, path: [...where.path, 'use'] }), count: e.count };
+    if ('loop' in e) return { body: this.list(e.loop, { doc: where.doc, path: [...where.path, 'loop'] }), count: e.count };
+    return { op: this.primitive(e), count: e.count };
+  }
+
+  private bareName(name: string, where: SpecError['where']): OpNode {
+    if (name in this.composites.defs) return { body: this.composite(name, where), count: 1 };
+    if ((OP_KINDS as readonly string[]).includes(name)) {
+      const parsed = PrimitiveSpecSchema.safeParse({ op: name });
+      if (!parsed.success) {
+        throw new SpecError(`operation "${name}" needs parameters; write it as {op: ${name}, …}`, where);
+      }
+      return { op: this.primitive(parsed.data), count: 1 };
+    }
+    throw new SpecError(
+      `unknown operation "${name}": expected a primitive (${OP_KINDS.join(', ')}) or a composite of the guest profile` +
+        (Object.keys(this.composites.defs).length ? ` (${Object.keys(this.composites.defs).join(', ')})` : ' (no guest profile is loaded)'),
+      where,
+    );
+  }
+
+  private composite(name: string, where: SpecError['where']): OpNode[] {
+    const done = this.compiled.get(name);
+    if (done) return done;
+    const defs = this.composites.defs[name];
+    if (defs === undefined) {
+      throw new SpecError(`unknown composite operation "${name}"`, where);
+    }
+    if (this.inProgress.includes(name)) {
+      const cycle = [...this.inProgress.slice(this.inProgress.indexOf(name)), name].join(' → ');
+      throw new SpecError(`composite operations use each other in a cycle: ${cycle}`, where);
+    }
+    this.inProgress.push(name);
+    const body = this.list(defs, { doc: 'guest', path: this.composites.pathOf(name) });
+    this.inProgress.pop();
+    this.compiled.set(name, body);
+    return body;
+  }
+
+  private primitive(s: Exclude<OpSpec, string | { use: string } | { loop: OpSpec[] }>): Op {
+    const site = s.site ?? this.nextSite++;
+    switch (s.op) {
+      case 'compute': return { kind: 'compute', cycles: s.cycles, mode: s.mode };
+      case 'io': return { kind: 'io', dir: s.dir, port: s.port, site };
+      case 'cr3write': return { kind: 'cr3write', asid: s.asid, site };
+      case 'exception': return { kind: 'exception', vector: s.vector, site };
+      case 'newKernelCode': return { kind: 'newKernelCode', units: s.units, instructions: s.instructions };
+      case 'interrupt': return { kind: 'interrupt', source: s.source };
+      case 'callret': return { kind: 'callret' };
+      case 'tlbMiss': return { kind: 'tlbMiss' };
+      case 'syscall': case 'cr8write': case 'pgfault': case 'pteWrite': case 'rdtsc':
+        return { kind: s.op, site };
+    }
+  }
+}
+
+/** An empty composite table, for scenarios without a guest profile. */
+export const NO_COMPOSITES: CompositeTable = { defs: {}, pathOf: () => [] };

@@ -1,0 +1,76 @@
+// The closed vocabulary of guest operations that cost actors consume.
+// Operations are plain data objects discriminated by `kind`; a workload is a
+// lazily iterated sequence of them (see stream.ts).
+
+/** Privilege level a stretch of computation runs at. */
+export type CpuMode = 'user' | 'kernel';
+
+/** Exception vectors the model distinguishes (divzero is Figure 4's). */
+export const EXCEPTION_VECTORS = ['divzero', 'gp', 'ud', 'bp'] as const;
+export type ExceptionVector = (typeof EXCEPTION_VECTORS)[number];
+
+/** Interrupt sources: the guest timer and device completions. */
+export const INTERRUPT_SOURCES = ['timer', 'disk', 'net', 'ipi'] as const;
+export type InterruptSource = (typeof INTERRUPT_SOURCES)[number];
+
+/**
+ * `site` identifies the static kernel instruction an operation executes (its
+ * code address): adaptive binary translation keys on it. Every expansion of
+ * the same operation spec (the same line of a composite definition) shares a
+ * site, as repeated calls of the same kernel function do.
+ */
+interface Sited {
+  site: number;
+}
+
+/** Plain computation that never leaves the guest: `cycles` of native work. */
+export interface ComputeOp { kind: 'compute'; cycles: number; mode: CpuMode }
+/** A user→kernel→user system call round trip (the kernel work is separate compute). */
+export interface SyscallOp extends Sited { kind: 'syscall' }
+/** Port I/O: one `in` or `out` instruction to `port`. */
+export interface IoOp extends Sited { kind: 'io'; dir: 'in' | 'out'; port: number }
+/** A write to CR8, the task-priority register. */
+export interface Cr8WriteOp extends Sited { kind: 'cr8write' }
+/** A CR3 write: switch to address space `asid` (a context switch between processes). */
+export interface Cr3WriteOp extends Sited { kind: 'cr3write'; asid: number }
+/** A call/ret pair in kernel code (indirect control flow under BT). */
+export interface CallRetOp { kind: 'callret' }
+/** A true guest page fault: the guest kernel sees and handles it. */
+export interface PageFaultOp extends Sited { kind: 'pgfault' }
+/** A store to a page-table entry of the current address space. */
+export interface PteWriteOp extends Sited { kind: 'pteWrite' }
+/** A synchronous exception (#DE, #GP, …) delivered to the guest. */
+export interface ExceptionOp extends Sited { kind: 'exception'; vector: ExceptionVector }
+/** A read of the time-stamp counter. */
+export interface RdtscOp extends Sited { kind: 'rdtsc' }
+/** First execution of kernel code: `units` translation units of `instructions` instructions in all. */
+export interface NewKernelCodeOp { kind: 'newKernelCode'; units: number; instructions: number }
+/** A memory access that misses the TLB and walks the page table. */
+export interface TlbMissOp { kind: 'tlbMiss' }
+/** An external interrupt delivered to the guest. */
+export interface InterruptOp { kind: 'interrupt'; source: InterruptSource }
+
+/** One primitive guest operation. */
+export type Op =
+  | ComputeOp
+  | SyscallOp
+  | IoOp
+  | Cr8WriteOp
+  | Cr3WriteOp
+  | CallRetOp
+  | PageFaultOp
+  | PteWriteOp
+  | ExceptionOp
+  | RdtscOp
+  | NewKernelCodeOp
+  | TlbMissOp
+  | InterruptOp;
+
+/** Every primitive operation kind. */
+export type OpKind = Op['kind'];
+
+/** The primitive kinds in a fixed order (used by schemas and help text). */
+export const OP_KINDS: readonly OpKind[] = [
+  'compute', 'syscall', 'io', 'cr8write', 'cr3write', 'callret', 'pgfault',
+  'pteWrite', 'exception', 'rdtsc', 'newKernelCode', 'tlbMiss', 'interrupt',
+];

@@ -1,0 +1,83 @@
+// The YAML vocabulary of workloads: how scenario files and guest profiles
+// write operations. An entry is a primitive (`{op: syscall}` or just
+// `syscall`), a composite from the guest profile (`{use: fork}` or `fork`),
+// or an inline loop (`{loop: [...], count: 8}`). `count` repeats an entry.
+import { z } from 'zod';
+import { EXCEPTION_VECTORS, INTERRUPT_SOURCES } from './ops.js';
+
+const count = z.int().positive().max(1e12).default(1).describe('how many times this entry repeats in a row');
+const site = z
+  .int()
+  .nonnegative()
+  .optional()
+  .describe('static kernel instruction id (adaptive BT keys on it); default: one id per entry');
+
+const prim = <K extends string, S extends z.ZodRawShape>(op: K, shape: S, description: string) =>
+  z.strictObject({ op: z.literal(op), count, site, ...shape }).describe(description);
+
+/** A primitive operation entry, discriminated by `op`. */
+export const PrimitiveSpecSchema = z.discriminatedUnion('op', [
+  prim('compute', {
+    cycles: z.number().finite().nonnegative().describe('native cycles of plain computation'),
+    mode: z.enum(['user', 'kernel']).default('user').describe('privilege level the code runs at'),
+  }, 'plain computation that never leaves the guest'),
+  prim('syscall', {}, 'a system call round trip'),
+  prim('io', {
+    dir: z.enum(['in', 'out']).default('in').describe('direction'),
+    port: z.int().min(0).max(0xffff).default(0x80).describe('I/O port (0x80: the BIOS POST port)'),
+  }, 'one port I/O instruction'),
+  prim('cr8write', {}, 'write to CR8 (task priority)'),
+  prim('cr3write', {
+    asid: z.int().nonnegative().default(0).describe('address space switched to'),
+  }, 'CR3 write: switch address space'),
+  prim('callret', {}, 'a call/ret pair in kernel code'),
+  prim('pgfault', {}, 'a true guest page fault'),
+  prim('pteWrite', {}, 'a store to a page-table entry'),
+  prim('exception', {
+    vector: z.enum(EXCEPTION_VECTORS).default('divzero').describe('exception vector'),
+  }, 'a synchronous exception delivered to the guest'),
+  prim('rdtsc', {}, 'read the time-stamp counter'),
+  prim('newKernelCode', {
+    units: z.int().positive().describe('translation units (about one basic block each) run for the first time'),
+    instructions: z.int().positive().describe('guest instructions in those units'),
+  }, 'first execution of kernel code'),
+  prim('tlbMiss', {}, 'a memory access that misses the TLB'),
+  prim('interrupt', {
+    source: z.enum(INTERRUPT_SOURCES).default('timer').describe('interrupt source'),
+  }, 'an external interrupt'),
+]);
+
+/** Use of a composite operation defined by the guest profile. */
+export const UseSpecSchema = z
+  .strictObject({ use: z.string().min(1).describe('composite operation name from the guest profile'), count })
+  .describe('a composite operation of the guest profile');
+
+/** An entry: primitive, composite use, inline loop or bare name. */
+export type OpSpec =
+  | string
+  | z.infer<typeof PrimitiveSpecSchema>
+  | z.infer<typeof UseSpecSchema>
+  | { loop: OpSpec[]; count: number };
+
+/** An inline loop of entries. */
+export const LoopSpecSchema: z.ZodType<{ loop: OpSpec[]; count: number }, any> = z.lazy(() =>
+  z
+    .strictObject({ loop: z.array(OpSpecSchema).min(1).describe('entries of the loop body'), count })
+    .describe('an inline loop'),
+);
+
+/**
+ * One workload entry. Objects are told apart by their first key (op, use or
+ * loop) so a mistake is reported against the branch the author meant.
+ */
+export const OpSpecSchema: z.ZodType<OpSpec, any> = z.lazy(() =>
+  z.union([
+    z.string().min(1).describe('a primitive kind with its defaults, or a composite name'),
+    PrimitiveSpecSchema,
+    UseSpecSchema,
+    LoopSpecSchema,
+  ]),
+);
+
+/** A list of entries. */
+export const OpListSchema = z.array(OpSpecSchema).min(1);

@@ -1,0 +1,77 @@
+// End-to-end: the built CLI (dist/) as a user runs it.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scenarioJsonSchema } from '../src/cli/commands/schema.js';
+
+const cli = (...args: string[]) => spawnSync(process.execPath, ['dist/cli/main.js', ...args], { encoding: 'utf8' });
+
+describe('vmmsim CLI', () => {
+  it('run --format json prints one record per workload × mode with the documented fields', () => {
+    const r = cli('run', 'scenarios/default.yaml', '--format', 'json');
+    expect(r.status).toBe(0);
+    const records = JSON.parse(r.stdout) as Array<Record<string, unknown>>;
+    expect(records.length).toBeGreaterThan(0);
+    for (const rec of records) {
+      for (const k of ['scenario', 'workload', 'vmm', 'cpu', 'seconds', 'cycles', 'breakdown', 'metrics']) expect(rec).toHaveProperty(k);
+      const bd = rec.breakdown as Record<string, { count: number; cycles: number; overheadCycles: number }>;
+      const sum = Object.values(bd).reduce((s, c) => s + c.cycles, 0);
+      expect(sum).toBeCloseTo(rec.cycles as number, 6);
+    }
+    const syscall = records.find((x) => x.workload === 'syscall' && x.vmm === 'native')!;
+    expect((syscall.metrics as Record<string, number>).cyclesPerIteration).toBe(243);
+  });
+
+  it('the same scenario and seed give byte-identical JSON', () => {
+    const a = cli('run', 'scenarios/default.yaml', '--format', 'json');
+    const b = cli('run', 'scenarios/default.yaml', '--format', 'json');
+    expect(a.status).toBe(0);
+    expect(b.stdout).toBe(a.stdout);
+  });
+
+  it('check on a broken file exits 2 with a located message and no stack trace', () => {
+    const r = cli('check', 'test/fixtures/bad/unknown-key.yaml');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('vmmsim: test/fixtures/bad/unknown-key.yaml:5:5: workloads[0].colour: unknown key "colour" (in the scenario)\n');
+    expect(r.stdout).toBe('');
+  });
+
+  it('run on a broken file writes nothing into --out', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'vmmsim-')), 'results');
+    const r = cli('run', 'test/fixtures/bad/out-of-range.yaml', '--out', out);
+    expect(r.status).toBe(2);
+    expect(() => readdirSync(out)).toThrow();
+  });
+
+  it('run --out writes results.json, results.csv and table.txt', () => {
+    const out = mkdtempSync(join(tmpdir(), 'vmmsim-'));
+    const r = cli('run', 'test/fixtures/ok.yaml', '--out', out, '--format', 'csv');
+    expect(r.status).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['results.csv', 'results.json', 'table.txt']);
+    expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe(r.stdout);
+  });
+
+  it('the CSV is long form with the documented header', () => {
+    const r = cli('run', 'test/fixtures/ok.yaml', '--format', 'csv');
+    const [header, ...rows] = r.stdout.trim().split('\n');
+    expect(header).toBe('point,replicate,seed,scenario,workload,vmm,cpu,category,metric,value');
+    expect(rows).toContain('0,0,1,ok,a,native,pentium4,syscall,cycles,243');
+  });
+
+  it('a bad option value exits 2', () => {
+    expect(cli('run', 'scenarios/default.yaml', '--format', 'xml').status).toBe(2);
+  });
+
+  it('--version and --help exit 0', () => {
+    expect(cli('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const h = cli('--help');
+    expect(h.status).toBe(0);
+    expect(h.stdout).toMatch(/run \[options\] <file>/);
+  });
+
+  it('scenarios/scenario.schema.json is the schema the code exports', () => {
+    expect(readFileSync('scenarios/scenario.schema.json', 'utf8')).toBe(scenarioJsonSchema());
+  });
+});
