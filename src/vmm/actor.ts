@@ -1,9 +1,10 @@
 // The interface every execution mode implements, and the registry entry
 // shape. Hooks, in the order the runner calls them:
-//   1. definition.create(cpu, params)  — once per simulated run
+//   1. definition.create(cpu, params, env) — once per simulated run
 //   2. actor.charge(op, ledger)        — once per guest operation, in order
 //   3. actor.metrics()                 — once at the end, optional extra numbers
 import type { z } from 'zod';
+import type { Rng } from '../engine/rng.js';
 import type { Op } from '../workload/ops.js';
 import type { CpuModel } from './cpu.js';
 import type { Ledger } from './ledger.js';
@@ -19,6 +20,12 @@ export interface CostActor {
   metrics?(): Record<string, number>;
 }
 
+/** What a run gives an actor besides its parameters. */
+export interface ActorEnv {
+  /** The simulation's seeded RNG: the only randomness an actor may use. */
+  readonly rng: Rng;
+}
+
 /** One execution mode, chosen by name from the registry. */
 export interface ModeDefinition<P = unknown> {
   /** Registry key and the `vmm` of result records. */
@@ -32,5 +39,5 @@ export interface ModeDefinition<P = unknown> {
   readonly vmmModel: string | null;
   readonly paramsSchema: z.ZodType<P> | null;
   /** Build a fresh actor for one run. */
-  create(cpu: CpuModel, params: P): CostActor;
+  create(cpu: CpuModel, params: P, env: ActorEnv): CostActor;
 }
