@@ -22,8 +22,8 @@ export function simulate(cpu: CpuModel, modeId: string, params: unknown, workloa
   const def = MODES[modeId];
   if (!def) throw new Error(`no such mode: ${modeId}`);
   const sim = new Simulation(seed);
-  const actor = def.create(cpu, params, { rng: sim.rng });
   const ledger = new Ledger();
+  const actor = def.create(cpu, params, { rng: sim.rng, ledger });
   const runner = new StreamRunner(sim, new OpCursor(workload.body, workload.repeat), actor, ledger);
   runner.start();
   sim.run();

@@ -1,6 +1,7 @@
 // The interface every execution mode implements, and the registry entry
 // shape. Hooks, in the order the runner calls them:
-//   1. definition.create(cpu, params, env) — once per simulated run
+//   1. definition.create(cpu, params, env) — once per simulated run; interns
+//      its component names in env.ledger here, never per operation
 //   2. actor.charge(op, ledger)        — once per guest operation, in order
 //   3. actor.metrics()                 — once at the end, optional extra numbers
 import type { z } from 'zod';
@@ -24,6 +25,8 @@ export interface CostActor {
 export interface ActorEnv {
   /** The simulation's seeded RNG: the only randomness an actor may use. */
   readonly rng: Rng;
+  /** The ledger the run charges to (the same one `charge` receives): intern component ids here. */
+  readonly ledger: Ledger;
 }
 
 /** One execution mode, chosen by name from the registry. */

@@ -37,6 +37,10 @@ export const VmxCostsSchema = z
     vmExitCycles: cycles('VM exit latency (page-fault exit of Table 1)'),
     vmreadCycles: cycles('one VMCS/VMCB field read'),
     vmwriteCycles: cycles('one VMCS/VMCB field write'),
+    guestEventDeliveryExtraCycles: cycles(
+      'extra cost of delivering an exception, fault or interrupt inside the guest (VMX non-root) over native delivery, no exit',
+    ),
+    guestCr8WriteExtraCycles: cycles('extra cost of a CR8 write inside the guest (VMX non-root) that does not exit, over native'),
   })
   .describe('hardware-virtualization latencies, cycles');
 

@@ -23,6 +23,12 @@ export class Ledger {
     this.cycles[cat] += cycles;
   }
 
+  /** Charge `n` operations of category `cat` costing `cycles` in all (e.g. a batch of hidden faults). */
+  chargeMany(cat: number, n: number, cycles: number): void {
+    this.counts[cat] += n;
+    this.cycles[cat] += cycles;
+  }
+
   /** Charge `cycles` to category `cat` without counting an operation (e.g. translation work). */
   chargeCycles(cat: number, cycles: number): void {
     this.cycles[cat] += cycles;
@@ -62,10 +68,11 @@ export class Ledger {
     return out;
   }
 
-  /** Component totals keyed by name, in first-use order. */
+  /** Component totals keyed by name, in interning order, omitting components never charged. */
   components(): Record<string, { count: number; cycles: number }> {
     const out: Record<string, { count: number; cycles: number }> = {};
     for (const [name, id] of this.componentIds) {
+      if (this.componentCounts[id] === 0) continue;
       out[name] = { count: this.componentCounts[id], cycles: this.componentCycles[id] };
     }
     return out;

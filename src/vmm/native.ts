@@ -1,7 +1,7 @@
 // The `native` mode: the bare CPU. Every operation costs the
 // microarchitecture's native price; nothing is hidden, nothing translated.
 import type { Op } from '../workload/ops.js';
-import type { CostActor, ModeDefinition } from './actor.js';
+import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
 import { CAT } from './categories.js';
 import type { CpuModel } from './cpu.js';
 import type { Ledger } from './ledger.js';
@@ -35,10 +35,15 @@ const NATIVE_CAT: Record<Op['kind'], number> = {
 };
 
 class NativeActor implements CostActor {
-  constructor(private readonly cpu: CpuModel) {}
+  private readonly cNative: number;
+
+  constructor(private readonly cpu: CpuModel, env: ActorEnv) {
+    this.cNative = env.ledger.componentId('native');
+  }
 
   charge(op: Op, ledger: Ledger): number {
     const c = nativeCycles(this.cpu, op);
+    ledger.component(this.cNative, c);
     ledger.charge(NATIVE_CAT[op.kind], c);
     return c;
   }
@@ -50,5 +55,5 @@ export const nativeMode: ModeDefinition<null> = {
   description: 'the bare CPU: native operation costs of the microarchitecture',
   vmmModel: null,
   paramsSchema: null,
-  create: (cpu) => new NativeActor(cpu),
+  create: (cpu, _params, env) => new NativeActor(cpu, env),
 };

@@ -2,7 +2,7 @@
 // bare names and composite uses against the guest profile, assigns each
 // entry its instruction site, and rejects composites that use themselves.
 import type { Op } from './ops.js';
-import { OP_KINDS } from './ops.js';
+import { CURRENT_ASID, OP_KINDS } from './ops.js';
 import { PrimitiveSpecSchema, type OpSpec } from './spec.js';
 import type { OpNode } from './stream.js';
 
@@ -89,13 +89,14 @@ export class WorkloadCompiler {
     switch (s.op) {
       case 'compute': return { kind: 'compute', cycles: s.cycles, mode: s.mode };
       case 'io': return { kind: 'io', dir: s.dir, port: s.port, site };
-      case 'cr3write': return { kind: 'cr3write', asid: s.asid, site };
+      case 'cr3write': return { kind: 'cr3write', asid: s.asid, pages: s.pages, site };
+      case 'pteWrite': return { kind: 'pteWrite', asid: s.asid ?? CURRENT_ASID, site };
       case 'exception': return { kind: 'exception', vector: s.vector, site };
       case 'newKernelCode': return { kind: 'newKernelCode', units: s.units, instructions: s.instructions };
       case 'interrupt': return { kind: 'interrupt', source: s.source };
       case 'callret': return { kind: 'callret' };
       case 'tlbMiss': return { kind: 'tlbMiss' };
-      case 'syscall': case 'cr8write': case 'pgfault': case 'pteWrite': case 'rdtsc':
+      case 'syscall': case 'cr8write': case 'pgfault': case 'rdtsc':
         return { kind: s.op, site };
     }
   }

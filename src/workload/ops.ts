@@ -31,14 +31,26 @@ export interface SyscallOp extends Sited { kind: 'syscall' }
 export interface IoOp extends Sited { kind: 'io'; dir: 'in' | 'out'; port: number }
 /** A write to CR8, the task-priority register. */
 export interface Cr8WriteOp extends Sited { kind: 'cr8write' }
-/** A CR3 write: switch to address space `asid` (a context switch between processes). */
-export interface Cr3WriteOp extends Sited { kind: 'cr3write'; asid: number }
+/**
+ * A CR3 write: switch to address space `asid` (a context switch between
+ * processes). `pages` is the working set the guest touches in that address
+ * space before it next switches away: under shadow paging, the pages a
+ * freshly built shadow must be filled with (hidden faults or prevalidation).
+ */
+export interface Cr3WriteOp extends Sited { kind: 'cr3write'; asid: number; pages: number }
 /** A call/ret pair in kernel code (indirect control flow under BT). */
 export interface CallRetOp { kind: 'callret' }
 /** A true guest page fault: the guest kernel sees and handles it. */
 export interface PageFaultOp extends Sited { kind: 'pgfault' }
-/** A store to a page-table entry of the current address space. */
-export interface PteWriteOp extends Sited { kind: 'pteWrite' }
+/** `PteWriteOp.asid` value meaning "the address space currently running". */
+export const CURRENT_ASID = -1;
+
+/**
+ * A store to a page-table entry of address space `asid` (CURRENT_ASID: the
+ * running one; another id: e.g. fork filling in the child's tables). Shadow
+ * paging charges traces by whose table is written.
+ */
+export interface PteWriteOp extends Sited { kind: 'pteWrite'; asid: number }
 /** A synchronous exception (#DE, #GP, …) delivered to the guest. */
 export interface ExceptionOp extends Sited { kind: 'exception'; vector: ExceptionVector }
 /** A read of the time-stamp counter. */

@@ -28,11 +28,16 @@ export const PrimitiveSpecSchema = z.discriminatedUnion('op', [
   }, 'one port I/O instruction'),
   prim('cr8write', {}, 'write to CR8 (task priority)'),
   prim('cr3write', {
-    asid: z.int().nonnegative().default(0).describe('address space switched to'),
+    asid: z.int().nonnegative().max(2 ** 31 - 1).default(0).describe('address space switched to'),
+    pages: z.int().nonnegative().max(1e9).default(0)
+      .describe('working-set pages the guest touches in that address space before its next switch (shadow refills); 0 = none'),
   }, 'CR3 write: switch address space'),
   prim('callret', {}, 'a call/ret pair in kernel code'),
   prim('pgfault', {}, 'a true guest page fault'),
-  prim('pteWrite', {}, 'a store to a page-table entry'),
+  prim('pteWrite', {
+    asid: z.int().nonnegative().max(2 ** 31 - 1).optional()
+      .describe('address space whose page table is written; default: the running one'),
+  }, 'a store to a page-table entry'),
   prim('exception', {
     vector: z.enum(EXCEPTION_VECTORS).default('divzero').describe('exception vector'),
   }, 'a synchronous exception delivered to the guest'),

@@ -1,0 +1,91 @@
+// The `nested` mode: a hardware VMM with nested paging (EPT/NPT). The MMU
+// translates guest-virtual → guest-physical → host-physical itself, so there
+// are no shadow tables: no traces, no hidden faults, and page faults, PTE
+// writes and CR3 loads stay inside the guest. Port I/O and external
+// interrupts still exit through the same exit path as `hardware`. The price
+// moves to TLB misses, which walk two dimensions.
+import { z } from 'zod';
+import type { Op } from '../workload/ops.js';
+import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
+import { CAT } from './categories.js';
+import type { CpuModel } from './cpu.js';
+import { ExitPath, ExitPathShape, type ExitPathParams } from './exitPath.js';
+import type { Ledger } from './ledger.js';
+import { nativeCycles } from './native.js';
+
+/** Parameters of the two-dimensional page walk (a stand-in until the MMU model supplies TLBs and walk caches). */
+export const TwoDWalkShape = {
+  guestLevels: z.int().min(1).max(5).describe('levels of the guest page table (n)'),
+  nestedLevels: z.int().min(1).max(5).describe('levels of the nested (EPT/NPT) page table (m)'),
+} as const;
+
+/** Parameters of the nested-paging VMM (models/vmm/nested.yaml). */
+export const NestedParamsSchema = z
+  .strictObject({ ...ExitPathShape, ...TwoDWalkShape })
+  .describe('hardware VMM with nested paging (EPT/NPT)');
+
+/** Validated nested-paging VMM parameters. */
+export type NestedParams = z.infer<typeof NestedParamsSchema>;
+
+/** Page-entry references of a 2D walk: n·m + n + m (24 for 4-level over 4-level). */
+export function twoDWalkReferences(guestLevels: number, nestedLevels: number): number {
+  return guestLevels * nestedLevels + guestLevels + nestedLevels;
+}
+
+/**
+ * A TLB miss under nested paging: a full 2D walk with no walk caches, each
+ * reference costing what one reference of the CPU's native walk costs (its
+ * tlbMissCycles over the guest's levels). Kept as its own function so the
+ * MMU model (TLBs, page-walk caches) can replace it.
+ */
+export function nestedTlbMissCycles(cpu: CpuModel, p: NestedParams): number {
+  return (twoDWalkReferences(p.guestLevels, p.nestedLevels) * cpu.native.tlbMissCycles) / p.guestLevels;
+}
+
+class NestedActor implements CostActor {
+  private readonly x: ExitPath;
+  private readonly c2dWalk: number;
+  private readonly tlbMissCycles: number;
+
+  constructor(private readonly cpu: CpuModel, p: NestedParams, env: ActorEnv) {
+    this.x = new ExitPath(cpu, p as ExitPathParams, env.ledger);
+    this.c2dWalk = env.ledger.componentId('2dWalk');
+    this.tlbMissCycles = nestedTlbMissCycles(cpu, p);
+  }
+
+  charge(op: Op, ledger: Ledger): number {
+    const x = this.x;
+    let c: number;
+    switch (op.kind) {
+      case 'compute': c = x.native(ledger, op.cycles); ledger.charge(CAT.compute, c); return c;
+      case 'syscall': c = x.native(ledger, this.cpu.native.syscallCycles); ledger.charge(CAT.syscall, c); return c;
+      case 'callret': c = x.native(ledger, this.cpu.native.callretCycles); ledger.charge(CAT.callret, c); return c;
+      case 'rdtsc': c = x.native(ledger, this.cpu.native.rdtscCycles); ledger.charge(CAT.rdtsc, c); return c;
+      case 'newKernelCode': ledger.charge(CAT.translate, 0); return 0;
+      case 'pteWrite': c = x.native(ledger, this.cpu.native.pteWriteCycles); ledger.charge(CAT.ptemod, c); return c;
+      case 'cr3write': c = x.native(ledger, this.cpu.native.cr3WriteCycles); ledger.charge(CAT.cr3, c); return c;
+      case 'cr8write': c = x.guestCr8Write(ledger); ledger.charge(CAT.cr8, c); return c;
+      case 'exception': c = x.guestDelivery(ledger, nativeCycles(this.cpu, op)); ledger.charge(CAT.exception, c); return c;
+      case 'pgfault': c = x.guestDelivery(ledger, this.cpu.native.pageFaultCycles); ledger.charge(CAT.pgfault, c); return c;
+      case 'io': c = x.portIo(ledger); ledger.charge(CAT.io, c); return c;
+      case 'interrupt': c = x.interrupt(ledger, this.cpu.native.interruptCycles); ledger.charge(CAT.interrupt, c); return c;
+      case 'tlbMiss':
+        ledger.component(this.c2dWalk, this.tlbMissCycles);
+        ledger.charge(CAT.tlbmiss, this.tlbMissCycles);
+        return this.tlbMissCycles;
+    }
+  }
+
+  metrics(): Record<string, number> {
+    return { exits: this.x.exits };
+  }
+}
+
+/** Registry entry of the nested mode. */
+export const nestedMode: ModeDefinition<NestedParams> = {
+  id: 'nested',
+  description: 'hardware VMM with nested paging (EPT/NPT): no shadow tables; TLB misses walk two dimensions',
+  vmmModel: 'nested',
+  paramsSchema: NestedParamsSchema,
+  create: (cpu, params, env) => new NestedActor(cpu, params, env),
+};

@@ -1,0 +1,132 @@
+// Shadow page tables, shared by the `software` and `hardware` modes: which
+// address spaces keep a shadow (an LRU cache of `shadowCache` of them), which
+// guest PTE writes hit a traced page, and how many shadow entries a context
+// switch leaves to be filled. It decides *what happens*; the modes price it
+// (a trace fault is a trap under BT, an exit in hardware).
+//
+// The three-way trade-off (DESIGN.md) falls out of two policies:
+//   tracePolicy: trace    — every cached shadow is kept coherent by write traces:
+//                           PTE writes are expensive, switches to a cached
+//                           address space are free of refills.
+//                unsynced — no traces: PTE writes run at native speed; the entry
+//                           written is dropped from the shadow, so the running
+//                           address space takes a hidden fault when it next uses
+//                           it, and a non-running one is refilled at switch-in.
+//   switchFill:  lazy        — a shadow built at switch time starts empty and
+//                              fills by hidden faults, one per page touched;
+//                prevalidate — the switch fills it at once (no exits per page,
+//                              but it fills every mapped page, `prevalidateOverfill`
+//                              × the pages the guest will touch).
+// and the cache size: switching to an address space whose shadow was evicted
+// rebuilds it (hidden faults or prevalidation).
+import { z } from 'zod';
+import { CURRENT_ASID } from '../workload/ops.js';
+
+const cycles = (d: string) => z.number().finite().nonnegative().describe(d);
+
+/** Shadow-paging parameters, part of the software and hardware VMM models. */
+export const ShadowParamsShape = {
+  tracePolicy: z.enum(['trace', 'unsynced']).describe('trace: write-protect guest page tables of cached shadows; unsynced: no traces, written entries are refilled'),
+  switchFill: z.enum(['lazy', 'prevalidate']).describe('how a shadow built at a context switch is filled: by hidden faults, or all at once'),
+  shadowCache: z.int().min(1).max(4096).describe('address spaces that keep their shadow page tables (LRU)'),
+  prevalidateOverfill: z.number().finite().min(1).describe('mapped pages prevalidated per page the guest goes on to touch'),
+  shadowUpdateCycles: cycles('validate one guest PTE and write the shadow entry it implies'),
+  shadowSwitchCycles: cycles('find the shadow of the new guest CR3 in the cache and switch the shadow root'),
+} as const;
+
+const ShadowParamsSchema = z.strictObject(ShadowParamsShape);
+/** The shadow-paging parameters. */
+export type ShadowParams = z.infer<typeof ShadowParamsSchema>;
+
+/** What a guest PTE write does to the shadows. */
+export const PTE = {
+  /** No shadow of that address space exists: nothing is traced, a plain store. */
+  untraced: 0,
+  /** The page is traced: a trace fault; the VMM emulates the write and updates the shadow. */
+  traceFault: 1,
+  /** Unsynced, running address space: a plain store, then one hidden fault when the entry is used. */
+  hiddenFault: 2,
+  /** Unsynced, another cached address space: a plain store; refilled when it is switched in. */
+  deferred: 3,
+} as const;
+
+/**
+ * The shadow state of one virtual CPU: the cache of shadowed address spaces
+ * and the running one. Preallocated arrays; no allocation per operation.
+ */
+export class ShadowTables {
+  private readonly slotAsid: Int32Array;
+  private readonly lastUse: Float64Array;
+  private readonly staleEntries: Float64Array;
+  private tick = 0;
+  /** The running address space (the guest starts in 0, its shadow built). */
+  current = 0;
+  private currentSlot = 0;
+  /** Shadows discarded to make room so far. */
+  evictions = 0;
+
+  constructor(private readonly params: ShadowParams) {
+    this.slotAsid = new Int32Array(params.shadowCache).fill(-1);
+    this.lastUse = new Float64Array(params.shadowCache);
+    this.staleEntries = new Float64Array(params.shadowCache);
+    this.slotAsid[0] = 0;
+  }
+
+  /** A guest store to a PTE of address space `asid` (CURRENT_ASID: the running one); returns a {@link PTE} outcome. */
+  pteWrite(asid: number): number {
+    const target = asid === CURRENT_ASID ? this.current : asid;
+    const slot = target === this.current ? this.currentSlot : this.find(target);
+    if (slot < 0) return PTE.untraced;
+    if (this.params.tracePolicy === 'trace') return PTE.traceFault;
+    if (target === this.current) return PTE.hiddenFault;
+    this.staleEntries[slot]++;
+    return PTE.deferred;
+  }
+
+  /**
+   * The guest loads CR3 with `asid`, then touches `pages` pages before its
+   * next switch. Returns how many shadow entries must be filled because of
+   * this switch: 0 when the shadow is cached and coherent, its stale entries
+   * when it is cached but unsynced, `pages` when it had to be rebuilt.
+   */
+  switchTo(asid: number, pages: number): number {
+    this.lastUse[this.currentSlot] = ++this.tick;
+    if (asid === this.current) return 0;
+    let slot = this.find(asid);
+    let fill: number;
+    if (slot >= 0) {
+      fill = this.staleEntries[slot];
+    } else {
+      slot = this.victim();
+      if (this.slotAsid[slot] >= 0) this.evictions++;
+      this.slotAsid[slot] = asid;
+      fill = pages;
+    }
+    this.staleEntries[slot] = 0;
+    this.lastUse[slot] = ++this.tick;
+    this.current = asid;
+    this.currentSlot = slot;
+    return fill;
+  }
+
+  /** Whether `asid` has a shadow in the cache. */
+  isCached(asid: number): boolean {
+    return this.find(asid) >= 0;
+  }
+
+  private find(asid: number): number {
+    const a = this.slotAsid;
+    for (let i = 0; i < a.length; i++) if (a[i] === asid) return i;
+    return -1;
+  }
+
+  /** An empty slot, else the least recently used one (never the running address space's). */
+  private victim(): number {
+    let best = -1;
+    for (let i = 0; i < this.slotAsid.length; i++) {
+      if (this.slotAsid[i] < 0) return i;
+      if (i !== this.currentSlot && (best < 0 || this.lastUse[i] < this.lastUse[best])) best = i;
+    }
+    return best < 0 ? this.currentSlot : best;
+  }
+}
