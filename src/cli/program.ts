@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../config/errors.js';
 import { checkCommand } from './commands/check.js';
+import { reproduceCommand } from './commands/reproduce.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 
@@ -23,7 +24,7 @@ export function buildProgram(): Command {
     .version(pkg.version, '-V, --version')
     .showHelpAfterError('(run vmmsim --help for usage)')
     .exitOverride();
-  for (const cmd of [runCommand(), checkCommand(), schemaCommand()]) program.addCommand(cmd.exitOverride());
+  for (const cmd of [runCommand(), checkCommand(), reproduceCommand(), schemaCommand()]) program.addCommand(cmd.exitOverride());
   program.addHelpText('after', '\nExit status: 0 success, 2 bad input (file:line:column and key named), 1 internal error.');
   return program;
 }

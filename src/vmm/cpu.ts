@@ -50,6 +50,11 @@ export const CpuModelSchema = z
     name: z.string().min(1).describe('short name, as scenarios refer to it'),
     description: z.string().describe('what this CPU is and where its numbers come from'),
     clockGHz: z.number().finite().positive().describe('core clock rate, GHz'),
+    vmmCodeCyclesScale: z
+      .number()
+      .finite()
+      .positive()
+      .describe('cycles this CPU takes per Pentium 4 cycle of VMM software (models/vmm costs are in Pentium 4 cycles)'),
     native: NativeCostsSchema,
     vmx: VmxCostsSchema,
   })

@@ -12,6 +12,7 @@ import { CAT } from './categories.js';
 import type { CpuModel } from './cpu.js';
 import { ExitPath, ExitPathShape, exitRoundTripCycles, type ExitPathParams } from './exitPath.js';
 import type { Ledger } from './ledger.js';
+import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
 import { PTE, ShadowParamsShape, ShadowTables } from './shadow.js';
 
@@ -138,5 +139,5 @@ export const hardwareMode: ModeDefinition<HardwareParams> = {
   description: 'hardware (VT-x/SVM) VMM with shadow page tables: exits, vmreads/vmwrites, decode and emulation, traces',
   vmmModel: 'hardware',
   paramsSchema: HardwareParamsSchema,
-  create: (cpu, params, env) => new HardwareActor(cpu, params, env),
+  create: (cpu, params, env) => new HardwareActor(cpu, scaleVmmCycles(params, cpu), env),
 };

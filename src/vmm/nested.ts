@@ -11,6 +11,7 @@ import { CAT } from './categories.js';
 import type { CpuModel } from './cpu.js';
 import { ExitPath, ExitPathShape, type ExitPathParams } from './exitPath.js';
 import type { Ledger } from './ledger.js';
+import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
 
 /** Parameters of the two-dimensional page walk (a stand-in until the MMU model supplies TLBs and walk caches). */
@@ -87,5 +88,5 @@ export const nestedMode: ModeDefinition<NestedParams> = {
   description: 'hardware VMM with nested paging (EPT/NPT): no shadow tables; TLB misses walk two dimensions',
   vmmModel: 'nested',
   paramsSchema: NestedParamsSchema,
-  create: (cpu, params, env) => new NestedActor(cpu, params, env),
+  create: (cpu, params, env) => new NestedActor(cpu, scaleVmmCycles(params, cpu), env),
 };

@@ -13,6 +13,7 @@ import { AdaptiveBt, AdaptiveParamsShape, SITE } from './adaptiveBt.js';
 import { CAT } from './categories.js';
 import type { CpuModel } from './cpu.js';
 import type { Ledger } from './ledger.js';
+import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
 import { PTE, ShadowParamsShape, ShadowTables } from './shadow.js';
 
@@ -247,5 +248,5 @@ export const softwareMode: ModeDefinition<SoftwareParams> = {
   description: 'binary-translating VMM: traps, callouts, in-TC emulation, translation, adaptive BT, shadow page tables',
   vmmModel: 'software',
   paramsSchema: SoftwareParamsSchema,
-  create: (cpu, params, env) => new SoftwareActor(cpu, params, env),
+  create: (cpu, params, env) => new SoftwareActor(cpu, scaleVmmCycles(params, cpu), env),
 };

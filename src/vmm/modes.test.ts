@@ -1,0 +1,87 @@
+// Cross-mode rules: every mode is registered and prices every operation kind;
+// an operation's cycles are exactly the sum of its named components and of
+// the categories it was charged to.
+import { describe, expect, it } from 'vitest';
+import { actor, cpuModel, vmmParams } from '../../test/support/models.js';
+import type { Op } from '../workload/ops.js';
+import { CURRENT_ASID } from '../workload/ops.js';
+import { CAT } from './categories.js';
+import { nestedTlbMissCycles, twoDWalkReferences, type NestedParams } from './nested.js';
+import { MODE_IDS } from './registry.js';
+
+const OPS: Op[] = [
+  { kind: 'compute', cycles: 1000, mode: 'kernel' },
+  { kind: 'syscall', site: 1 },
+  { kind: 'io', dir: 'in', port: 0x80, site: 2 },
+  { kind: 'io', dir: 'out', port: 0x80, site: 3 },
+  { kind: 'cr8write', site: 4 },
+  { kind: 'cr3write', asid: 1, pages: 30, site: 5 },
+  { kind: 'cr3write', asid: 0, pages: 30, site: 5 },
+  { kind: 'callret' },
+  { kind: 'pgfault', site: 6 },
+  { kind: 'pteWrite', asid: CURRENT_ASID, site: 7 },
+  { kind: 'pteWrite', asid: 1, site: 8 },
+  { kind: 'exception', vector: 'gp', site: 9 },
+  { kind: 'rdtsc', site: 10 },
+  { kind: 'newKernelCode', units: 2, instructions: 11 },
+  { kind: 'tlbMiss' },
+  { kind: 'interrupt', source: 'timer' },
+];
+
+describe('execution modes', () => {
+  it('the registry lists native, software, hardware and nested', () => {
+    expect(MODE_IDS).toEqual(['native', 'software', 'hardware', 'nested']);
+  });
+
+  for (const mode of MODE_IDS) {
+    it(`${mode}: each operation's cycles equal the sum of its components and of its categories`, () => {
+      for (const policy of mode === 'native' || mode === 'nested' ? [{}] : [{}, { tracePolicy: 'unsynced', switchFill: 'prevalidate' }]) {
+        const { actor: a, ledger } = actor(mode, { set: policy });
+        for (const op of OPS) {
+          const before = { comp: sumComponents(ledger.components()), cat: ledger.totalCycles() };
+          const c = a.charge(op, ledger);
+          expect(c, `${mode} ${op.kind}`).toBeGreaterThanOrEqual(0);
+          expect(sumComponents(ledger.components()) - before.comp, `${mode} ${op.kind} components`).toBeCloseTo(c, 6);
+          expect(ledger.totalCycles() - before.cat, `${mode} ${op.kind} categories`).toBeCloseTo(c, 6);
+        }
+      }
+    });
+  }
+
+  it('under BT, new kernel code costs 2300 cycles per instruction translated; natively nothing', () => {
+    const sw = actor('software');
+    expect(sw.actor.charge({ kind: 'newKernelCode', units: 3, instructions: 17 }, sw.ledger)).toBe(17 * 2300);
+    expect(sw.ledger.cycles[CAT.translate]).toBe(17 * 2300);
+    const n = actor('native');
+    expect(n.actor.charge({ kind: 'newKernelCode', units: 3, instructions: 17 }, n.ledger)).toBe(0);
+  });
+
+  it('a 2D walk makes n·m + n + m references: 24 for 4-level over 4-level, 14 for the 2-level guest', () => {
+    expect(twoDWalkReferences(4, 4)).toBe(24);
+    expect(twoDWalkReferences(2, 4)).toBe(14);
+    const cpu = cpuModel('pentium4');
+    const p = vmmParams('nested') as NestedParams;
+    expect(nestedTlbMissCycles(cpu, p)).toBe((14 * cpu.native.tlbMissCycles) / 2);
+    const { actor: a, ledger } = actor('nested');
+    expect(a.charge({ kind: 'tlbMiss' }, ledger)).toBe(nestedTlbMissCycles(cpu, p));
+  });
+
+  it('the hardware VMM exits for port I/O, true faults, traced PTE writes, CR3 loads and interrupts, and not for system calls, CR8 writes or #DE', () => {
+    const { actor: a, ledger } = actor('hardware');
+    const exits = () => a.metrics!().exits;
+    for (const op of OPS) {
+      const before = exits();
+      a.charge(op, ledger);
+      const exited = exits() > before;
+      const expected = ['io', 'pgfault', 'cr3write', 'interrupt'].includes(op.kind) || (op.kind === 'pteWrite' && op.asid === CURRENT_ASID) ||
+        (op.kind === 'pteWrite' && op.asid === 1);
+      expect([op.kind, exited]).toEqual([op.kind, expected]);
+    }
+  });
+});
+
+function sumComponents(c: Record<string, { cycles: number }>): number {
+  let s = 0;
+  for (const v of Object.values(c)) s += v.cycles;
+  return s;
+}
