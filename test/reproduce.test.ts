@@ -32,3 +32,16 @@ describe('vmmsim reproduce nanobench', () => {
     expect(cli('reproduce', 'macrobench', '--no-write').status).toBe(2);
   });
 });
+
+describe('README', () => {
+  it('shows the reproduction table exactly as `vmmsim reproduce nanobench` prints it', () => {
+    const r = cli('reproduce', 'nanobench', '--no-write');
+    expect(readFileSync('README.md', 'utf8')).toContain('```\n' + r.stdout + '```');
+  });
+
+  it('and results/nanobench.md is what the command writes', () => {
+    const out = mkdtempSync(join(tmpdir(), 'vmmsim-repro-'));
+    cli('reproduce', 'nanobench', '--out', out);
+    expect(readFileSync('results/nanobench.md', 'utf8')).toBe(readFileSync(join(out, 'nanobench.md'), 'utf8'));
+  });
+});
