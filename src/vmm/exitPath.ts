@@ -75,10 +75,10 @@ export class ExitPath {
   roundTrip(ledger: Ledger, n = 1): number {
     const v = this.cpu.vmx;
     this.exits += n;
-    ledger.component(this.cExit, n * v.vmExitCycles);
-    ledger.component(this.cVmread, n * this.p.vmreadsPerExit * v.vmreadCycles);
-    ledger.component(this.cHandler, n * this.p.exitHandlerCycles);
-    ledger.component(this.cEntry, n * v.vmEntryCycles);
+    ledger.component(this.cExit, n * v.vmExitCycles, n);
+    ledger.component(this.cVmread, n * this.p.vmreadsPerExit * v.vmreadCycles, n * this.p.vmreadsPerExit);
+    ledger.component(this.cHandler, n * this.p.exitHandlerCycles, n);
+    ledger.component(this.cEntry, n * v.vmEntryCycles, n);
     return n * exitRoundTripCycles(this.cpu, this.p);
   }
 
@@ -91,7 +91,7 @@ export class ExitPath {
 
   /** A software walk of the guest page table (`n` of them). */
   guestWalk(ledger: Ledger, n = 1): number {
-    ledger.component(this.cWalk, n * this.p.guestWalkCycles);
+    ledger.component(this.cWalk, n * this.p.guestWalkCycles, n);
     return n * this.p.guestWalkCycles;
   }
 
@@ -110,7 +110,7 @@ export class ExitPath {
   /** `n` VMCS field writes. */
   vmwrites(ledger: Ledger, n: number): number {
     const c = n * this.cpu.vmx.vmwriteCycles;
-    ledger.component(this.cVmwrite, c);
+    ledger.component(this.cVmwrite, c, n);
     return c;
   }
 

@@ -102,7 +102,7 @@ class HardwareActor implements CostActor {
   }
 
   private shadowUpdate(ledger: Ledger, n = 1): number {
-    ledger.component(this.cShadowUpdate, n * this.p.shadowUpdateCycles);
+    ledger.component(this.cShadowUpdate, n * this.p.shadowUpdateCycles, n);
     return n * this.p.shadowUpdateCycles;
   }
 

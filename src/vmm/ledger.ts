@@ -14,8 +14,10 @@ export class Ledger {
   readonly counts = new Float64Array(CATEGORIES.length);
   readonly cycles = new Float64Array(CATEGORIES.length);
   private readonly componentIds = new Map<string, number>();
-  private componentCycles: number[] = [];
-  private componentCounts: number[] = [];
+  // Typed arrays grown by doubling when a name is interned, so the hot path
+  // is a plain indexed add on a float array.
+  private componentCycles = new Float64Array(32);
+  private componentCounts = new Float64Array(32);
 
   /** Charge one operation of category index `cat` costing `cycles`. */
   charge(cat: number, cycles: number): void {
@@ -38,18 +40,28 @@ export class Ledger {
   componentId(name: string): number {
     let id = this.componentIds.get(name);
     if (id === undefined) {
-      id = this.componentCycles.length;
+      id = this.componentIds.size;
       this.componentIds.set(name, id);
-      this.componentCycles.push(0);
-      this.componentCounts.push(0);
+      if (id >= this.componentCycles.length) {
+        const cycles = new Float64Array(2 * this.componentCycles.length);
+        cycles.set(this.componentCycles);
+        this.componentCycles = cycles;
+        const counts = new Float64Array(2 * this.componentCounts.length);
+        counts.set(this.componentCounts);
+        this.componentCounts = counts;
+      }
     }
     return id;
   }
 
-  /** Record `cycles` spent in component `id` (components explain categories; they do not add to totals). */
-  component(id: number, cycles: number): void {
+  /**
+   * Record `cycles` spent in component `id` by `count` occurrences (a batch of
+   * hidden faults records its exits at once). Components explain categories;
+   * they do not add to totals.
+   */
+  component(id: number, cycles: number, count = 1): void {
     this.componentCycles[id] += cycles;
-    this.componentCounts[id]++;
+    this.componentCounts[id] += count;
   }
 
   /** Total cycles over all categories. */

@@ -213,10 +213,10 @@ class SoftwareActor implements CostActor {
     const p = this.p;
     this.hiddenFaults += n;
     this.traps += n;
-    ledger.component(this.cTrap, n * p.trapCycles);
-    ledger.component(this.cClassify, n * p.faultClassifyCycles);
-    ledger.component(this.cWalk, n * p.guestWalkCycles);
-    ledger.component(this.cShadowUpdate, n * p.shadowUpdateCycles);
+    ledger.component(this.cTrap, n * p.trapCycles, n);
+    ledger.component(this.cClassify, n * p.faultClassifyCycles, n);
+    ledger.component(this.cWalk, n * p.guestWalkCycles, n);
+    ledger.component(this.cShadowUpdate, n * p.shadowUpdateCycles, n);
     const c = n * softwareHiddenFaultCycles(p);
     ledger.chargeMany(CAT.hiddenpf, n, c);
     return c;
