@@ -6,6 +6,7 @@
 // trapped — a much larger number, so a site whose target alternates does not
 // flap between the two translations (hysteresis).
 import { z } from 'zod';
+import { IdTable } from './idTable.js';
 
 /** Adaptive-BT parameters, part of the software VMM model. */
 export const AdaptiveParamsShape = {
@@ -33,16 +34,13 @@ export const SITE = {
   adaptedThenRevert: 4,
 } as const;
 
-// Sites are small consecutive ids when the compiler assigns them; a
-// scenario may name any id, so ids past this bound go through a Map.
-const DENSE_SITES = 1 << 16;
-
-/** Per-site adaptation state; arrays indexed by site, grown by doubling. */
+/** Per-site adaptation state in arrays indexed by slot; sites get slots on first use. */
 export class AdaptiveBt {
   private traps = new Float64Array(64);
   private quiet = new Float64Array(64);
   private adapted = new Uint8Array(64);
-  private readonly sparse = new Map<number, number>();
+  private readonly slotOf = new IdTable(-1);
+  private slots = 0;
   /** Retranslations so far (adaptations and reversions). */
   retranslations = 0;
 
@@ -80,14 +78,10 @@ export class AdaptiveBt {
   }
 
   private slot(site: number): number {
-    if (site < DENSE_SITES) {
-      if (site >= this.adapted.length) this.grow(site + 1);
-      return site;
-    }
-    let i = this.sparse.get(site);
-    if (i === undefined) {
-      i = DENSE_SITES + this.sparse.size;
-      this.sparse.set(site, i);
+    let i = this.slotOf.get(site);
+    if (i < 0) {
+      i = this.slots++;
+      this.slotOf.set(site, i);
       if (i >= this.adapted.length) this.grow(i + 1);
     }
     return i;

@@ -21,6 +21,7 @@
 // rebuilds it (hidden faults or prevalidation).
 import { z } from 'zod';
 import { CURRENT_ASID } from '../workload/ops.js';
+import { IdTable } from './idTable.js';
 
 const cycles = (d: string) => z.number().finite().nonnegative().describe(d);
 
@@ -56,6 +57,8 @@ export const PTE = {
  */
 export class ShadowTables {
   private readonly slotAsid: Int32Array;
+  /** asid → slot, so lookups cost the same for any cache size. */
+  private readonly slotOf = new IdTable(-1);
   private readonly lastUse: Float64Array;
   private readonly staleEntries: Float64Array;
   private tick = 0;
@@ -70,6 +73,7 @@ export class ShadowTables {
     this.lastUse = new Float64Array(params.shadowCache);
     this.staleEntries = new Float64Array(params.shadowCache);
     this.slotAsid[0] = 0;
+    this.slotOf.set(0, 0);
   }
 
   /** A guest store to a PTE of address space `asid` (CURRENT_ASID: the running one); returns a {@link PTE} outcome. */
@@ -98,8 +102,13 @@ export class ShadowTables {
       fill = this.staleEntries[slot];
     } else {
       slot = this.victim();
-      if (this.slotAsid[slot] >= 0) this.evictions++;
+      const evicted = this.slotAsid[slot];
+      if (evicted >= 0) {
+        this.evictions++;
+        this.slotOf.set(evicted, -1);
+      }
       this.slotAsid[slot] = asid;
+      this.slotOf.set(asid, slot);
       fill = pages;
     }
     this.staleEntries[slot] = 0;
@@ -115,9 +124,7 @@ export class ShadowTables {
   }
 
   private find(asid: number): number {
-    const a = this.slotAsid;
-    for (let i = 0; i < a.length; i++) if (a[i] === asid) return i;
-    return -1;
+    return this.slotOf.get(asid);
   }
 
   /** An empty slot, else the least recently used one (never the running address space's). */
