@@ -6,6 +6,7 @@
 // software to find it) and write the advanced RIP back.
 import { z } from 'zod';
 import type { CpuModel } from './cpu.js';
+import { HostedIoShape, monitorPortMap } from './hostedIo.js';
 import type { Ledger } from './ledger.js';
 
 const cycles = (d: string) => z.number().finite().nonnegative().describe(d);
@@ -21,6 +22,7 @@ export const ExitPathShape = {
   injectVmwrites: z.int().nonnegative().max(20).describe('vmwrites to inject an event (interruption info, error code, instruction length)'),
   ripVmwrites: z.int().nonnegative().max(20).describe('vmwrites after emulating an instruction (guest RIP)'),
   cr3Vmwrites: z.int().nonnegative().max(20).describe('vmwrites after a CR3-load exit (GUEST_CR3, RIP)'),
+  ...HostedIoShape,
 } as const;
 
 const ExitPathSchema = z.strictObject(ExitPathShape);
@@ -56,6 +58,9 @@ export class ExitPath {
   private readonly cIo: number;
   private readonly cNative: number;
   private readonly cDelivery: number;
+  private readonly cWorldSwitch: number;
+  private readonly cHostDevice: number;
+  private readonly monitorPorts: Uint8Array;
 
   constructor(private readonly cpu: CpuModel, readonly p: ExitPathParams, ledger: Ledger) {
     this.cNative = ledger.componentId('native');
@@ -69,6 +74,9 @@ export class ExitPath {
     this.cVmwrite = ledger.componentId('vmwrite');
     this.cEntry = ledger.componentId('vmEntry');
     this.cDelivery = ledger.componentId('nonRootExtra');
+    this.cWorldSwitch = ledger.componentId('worldSwitch');
+    this.cHostDevice = ledger.componentId('hostDevice');
+    this.monitorPorts = monitorPortMap(p.monitorPorts);
   }
 
   /** Exit, rebuild state, run the common handler, enter again (`n` times). */
@@ -137,9 +145,19 @@ export class ExitPath {
     return n + extra;
   }
 
-  /** Port I/O: exit, fetch and decode the instruction, run the device path, advance RIP, enter. */
-  portIo(ledger: Ledger): number {
-    return this.roundTrip(ledger) + this.fetchDecode(ledger) + this.ioDevice(ledger) + this.vmwrites(ledger, this.p.ripVmwrites);
+  /**
+   * Port I/O: exit, fetch and decode the instruction, run the VMM's port
+   * path, advance RIP, enter; a port the host emulates adds a world switch
+   * and the host's device model.
+   */
+  portIo(ledger: Ledger, port: number): number {
+    let c = this.roundTrip(ledger) + this.fetchDecode(ledger) + this.ioDevice(ledger) + this.vmwrites(ledger, this.p.ripVmwrites);
+    if (this.monitorPorts[port] === 0) {
+      ledger.component(this.cWorldSwitch, this.p.worldSwitchCycles);
+      ledger.component(this.cHostDevice, this.p.hostDeviceCycles);
+      c += this.p.worldSwitchCycles + this.p.hostDeviceCycles;
+    }
+    return c;
   }
 
   /** An external interrupt: exit (the host takes it), then inject the virtual one and deliver it in the guest. */

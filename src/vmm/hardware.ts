@@ -66,7 +66,7 @@ class HardwareActor implements CostActor {
       case 'tlbMiss': c = x.native(ledger, shadowTlbMissCycles(this.cpu)); ledger.charge(CAT.tlbmiss, c); return c;
       case 'cr8write': c = x.guestCr8Write(ledger); ledger.charge(CAT.cr8, c); return c;
       case 'exception': c = x.guestDelivery(ledger, nativeCycles(this.cpu, op)); ledger.charge(CAT.exception, c); return c;
-      case 'io': c = x.portIo(ledger); ledger.charge(CAT.io, c); return c;
+      case 'io': c = x.portIo(ledger, op.port); ledger.charge(CAT.io, c); return c;
       case 'interrupt': c = x.interrupt(ledger, this.cpu.native.interruptCycles); ledger.charge(CAT.interrupt, c); return c;
       case 'pgfault': c = this.trueFault(ledger); ledger.charge(CAT.pgfault, c); return c;
       case 'pteWrite': return this.pteWrite(ledger, op.asid);

@@ -85,3 +85,29 @@ function sumComponents(c: Record<string, { cycles: number }>): number {
   for (const v of Object.values(c)) s += v.cycles;
   return s;
 }
+
+describe('hosted I/O', () => {
+  const sw = vmmParams('software') as { calloutCycles: number; inTcHelperCycles: number; worldSwitchCycles: number; hostDeviceCycles: number; monitorPorts: number[] };
+  const io = (port: number): Op => ({ kind: 'io', dir: 'out', port, site: 1 });
+
+  it('a port the VMM emulates stays in the VMM; any other port adds a world switch and the host device model', () => {
+    for (const mode of ['software', 'hardware', 'nested']) {
+      const { actor: a, ledger } = actor(mode);
+      const inVmm = a.charge(io(0x80), ledger);
+      const inHost = a.charge(io(0x3f8), ledger);
+      const hostPart = sw.worldSwitchCycles + sw.hostDeviceCycles;
+      if (mode === 'software') {
+        expect(inVmm).toBe(sw.inTcHelperCycles);
+        expect(inHost).toBe(sw.calloutCycles + hostPart);
+      } else {
+        expect(inHost - inVmm).toBe(hostPart);
+      }
+    }
+  });
+
+  it('the software and hardware VMMs share one hosted-I/O configuration (one binary)', () => {
+    const hw = vmmParams('hardware') as typeof sw;
+    for (const k of ['monitorPorts', 'worldSwitchCycles', 'hostDeviceCycles'] as const) expect([k, hw[k]]).toEqual([k, sw[k]]);
+    expect(sw.monitorPorts).toContain(0x80);
+  });
+});

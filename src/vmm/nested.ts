@@ -68,7 +68,7 @@ class NestedActor implements CostActor {
       case 'cr8write': c = x.guestCr8Write(ledger); ledger.charge(CAT.cr8, c); return c;
       case 'exception': c = x.guestDelivery(ledger, nativeCycles(this.cpu, op)); ledger.charge(CAT.exception, c); return c;
       case 'pgfault': c = x.guestDelivery(ledger, this.cpu.native.pageFaultCycles); ledger.charge(CAT.pgfault, c); return c;
-      case 'io': c = x.portIo(ledger); ledger.charge(CAT.io, c); return c;
+      case 'io': c = x.portIo(ledger, op.port); ledger.charge(CAT.io, c); return c;
       case 'interrupt': c = x.interrupt(ledger, this.cpu.native.interruptCycles); ledger.charge(CAT.interrupt, c); return c;
       case 'tlbMiss':
         ledger.component(this.c2dWalk, this.tlbMissCycles);

@@ -11,6 +11,7 @@ import type { Op } from '../workload/ops.js';
 import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
 import { AdaptiveBt, AdaptiveParamsShape, SITE } from './adaptiveBt.js';
 import { CAT } from './categories.js';
+import { HostedIoShape, monitorPortMap } from './hostedIo.js';
 import type { CpuModel } from './cpu.js';
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
@@ -33,6 +34,7 @@ export const SoftwareParamsSchema = z
     translateCyclesPerInstruction: cycles('translating one guest instruction'),
     ...AdaptiveParamsShape,
     ...ShadowParamsShape,
+    ...HostedIoShape,
   })
   .describe('software (binary-translating) VMM');
 
@@ -75,6 +77,9 @@ class SoftwareActor implements CostActor {
   private readonly cShadowSwitch: number;
   private readonly cPrevalidate: number;
   private readonly cTranslate: number;
+  private readonly cWorldSwitch: number;
+  private readonly cHostDevice: number;
+  private readonly monitorPorts: Uint8Array;
 
   constructor(private readonly cpu: CpuModel, private readonly p: SoftwareParams, env: ActorEnv) {
     this.shadow = new ShadowTables(p);
@@ -92,6 +97,9 @@ class SoftwareActor implements CostActor {
     this.cShadowSwitch = l.componentId('shadowSwitch');
     this.cPrevalidate = l.componentId('prevalidate');
     this.cTranslate = l.componentId('translate');
+    this.cWorldSwitch = l.componentId('worldSwitch');
+    this.cHostDevice = l.componentId('hostDevice');
+    this.monitorPorts = monitorPortMap(p.monitorPorts);
   }
 
   charge(op: Op, ledger: Ledger): number {
@@ -110,7 +118,7 @@ class SoftwareActor implements CostActor {
       }
       case 'cr8write': return this.inTc(ledger, CAT.cr8, p.inTcStoreCycles);
       case 'rdtsc': return this.inTc(ledger, CAT.rdtsc, p.inTcHelperCycles);
-      case 'io': return this.inTc(ledger, CAT.io, p.inTcHelperCycles);
+      case 'io': return this.monitorPorts[op.port] === 1 ? this.inTc(ledger, CAT.io, p.inTcHelperCycles) : this.hostIo(ledger);
       case 'callret': {
         const n = this.cpu.native.callretCycles;
         ledger.component(this.cNative, n);
@@ -142,6 +150,17 @@ class SoftwareActor implements CostActor {
   private inTc(ledger: Ledger, cat: number, c: number): number {
     ledger.component(this.cInTc, c);
     ledger.charge(cat, c);
+    return c;
+  }
+
+  /** Port I/O to a device the host emulates: a callout, then a world switch to the host and back. */
+  private hostIo(ledger: Ledger): number {
+    const p = this.p;
+    ledger.component(this.cCallout, p.calloutCycles);
+    ledger.component(this.cWorldSwitch, p.worldSwitchCycles);
+    ledger.component(this.cHostDevice, p.hostDeviceCycles);
+    const c = p.calloutCycles + p.worldSwitchCycles + p.hostDeviceCycles;
+    ledger.charge(CAT.io, c);
     return c;
   }
 
