@@ -2,6 +2,7 @@
 // × replicates. Task t is point ⌊t / R⌋, replicate t mod R; the same
 // numbering in every process, so shards and workers agree on it.
 import { createHash } from 'node:crypto';
+import { InputError } from './errors.js';
 import { ScenarioSource, type LoadedScenario, type LoadOptions } from './load.js';
 import { expandSweep, MAX_SWEEP_POINTS, replicateSeed, type SweepPoint } from './sweep.js';
 
@@ -46,7 +47,14 @@ export class SweepPlan {
 
   /** Resolve point `p`: the base scenario with the point's overrides (a located InputError if they are invalid). */
   load(p: number): LoadedScenario {
-    return this.source.load({ ...this.options, point: this.points[p].overrides });
+    const point = this.points[p];
+    try {
+      return this.source.load({ ...this.options, point: point.overrides });
+    } catch (e) {
+      if (!(e instanceof InputError) || point.overrides.length === 0) throw e;
+      const values = Object.entries(point.params).map(([k, v]) => `${k}=${v}`).join(', ');
+      throw new InputError(`${e.detail} — in sweep point ${p} (${values})`, e.origin, e.path);
+    }
   }
 
   /** Seed of a task: the replicate's seed derived from the point's scenario seed. */

@@ -6,7 +6,7 @@ import { Resvg } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
-/** Font files tried for PNG text (Debian's fonts-dejavu-core); system fonts are loaded too. */
+/** Font files for PNG text (Debian's fonts-dejavu-core); only when they are missing are all system fonts scanned (slow). */
 export const FONT_FILES = [
   '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
   '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
@@ -37,7 +37,7 @@ export function svgToPng(svg: string): Buffer {
     background: 'white',
     fitTo: { mode: 'zoom', value: PNG_SCALE },
     font: {
-      loadSystemFonts: true,
+      loadSystemFonts: !FONT_FILES.some((f) => existsSync(f)),
       fontFiles: FONT_FILES.filter((f) => existsSync(f)),
       defaultFontFamily: 'DejaVu Sans',
       sansSerifFamily: 'DejaVu Sans',

@@ -2,8 +2,6 @@
 // the charts (SVG and PNG). Shared by run, sweep, merge and plot so they write
 // the same bytes for the same records.
 import { join } from 'node:path';
-import { buildCharts } from '../../report/charts.js';
-import { renderChart } from '../../report/renderChart.js';
 import { resultFiles } from '../../report/resultFiles.js';
 import type { ResultRecord } from '../../run/record.js';
 import { writeFileAtomic, writeResultFiles } from '../files.js';
@@ -17,6 +15,9 @@ export async function writeSweepOutputs(dir: string, records: readonly ResultRec
 
 /** Render every chart for `records` into `dir` as NAME.svg and NAME.png; returns the paths. */
 export async function writeCharts(dir: string, records: readonly ResultRecord[]): Promise<string[]> {
+  // Loaded on demand: vega, vega-lite and resvg take longer to import than most sweeps take to run.
+  const { buildCharts } = await import('../../report/charts.js');
+  const { renderChart } = await import('../../report/renderChart.js');
   const paths: string[] = [];
   for (const chart of buildCharts(records)) {
     const { svg, png } = await renderChart(chart.spec);
