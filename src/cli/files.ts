@@ -5,8 +5,8 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 
-/** Write `text` to `path` atomically (temp file in the same directory, then rename). */
-export function writeFileAtomic(path: string, text: string): void {
+/** Write `text` (or bytes, e.g. a PNG) to `path` atomically (temp file in the same directory, then rename). */
+export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = join(dirname(path), `.vmmsim-tmp-${process.pid}-${randomUUID()}`);
   try {

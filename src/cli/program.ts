@@ -6,10 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../config/errors.js';
+import { CommandFailed } from './commandFailed.js';
 import { checkCommand } from './commands/check.js';
+import { mergeCommand } from './commands/merge.js';
+import { plotCommand } from './commands/plot.js';
 import { reproduceCommand } from './commands/reproduce.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
+import { sweepCommand } from './commands/sweep.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -24,7 +28,7 @@ export function buildProgram(): Command {
     .version(pkg.version, '-V, --version')
     .showHelpAfterError('(run vmmsim --help for usage)')
     .exitOverride();
-  for (const cmd of [runCommand(), checkCommand(), reproduceCommand(), schemaCommand()]) program.addCommand(cmd.exitOverride());
+  for (const cmd of [runCommand(), sweepCommand(), mergeCommand(), plotCommand(), checkCommand(), reproduceCommand(), schemaCommand()]) program.addCommand(cmd.exitOverride());
   program.addHelpText('after', '\nExit status: 0 success, 2 bad input (file:line:column and key named), 1 internal error.');
   return program;
 }
@@ -43,6 +47,10 @@ function report(e: unknown): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
     return EXIT.input; // commander has already printed its message
+  }
+  if (e instanceof CommandFailed) {
+    process.stderr.write(`vmmsim: ${e.message}\n`);
+    return e.status;
   }
   if (e instanceof InputError) {
     process.stderr.write(`vmmsim: ${e.message}\n`);

@@ -39,27 +39,57 @@ export interface LoadedScenario {
 
 /** Options of {@link loadScenario}. */
 export interface LoadOptions {
-  /** `key=value` strings from --set, applied after the scenario's own `set:`. */
+  /** `key=value` strings from --set, applied last (the command line wins). */
   set?: readonly string[];
   modelsDir?: string;
 }
 
-/** Load, override, validate and compile a scenario file. */
+/** Load, override, validate and compile a scenario file (its base point, without sweep overrides). */
 export function loadScenario(file: string, options: LoadOptions = {}): LoadedScenario {
-  const modelsDir = options.modelsDir ?? DEFAULT_MODELS_DIR;
-  const yf = YamlFile.read(file, 'scenario');
-  const raw = yf.data;
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-    throw new InputError('a scenario must be a YAML mapping (name:, workloads:, …)', { source: file, line: 1, col: 1 });
-  }
-  const doc = structuredClone(raw) as Record<string, unknown>;
-  const fileSets = validate(SetSchema, doc.set ?? {}, (p, k) => yf.locate(['set', ...p], k), 'scenario');
-  const overrides: Override[] = [
-    ...Object.entries(fileSets).map(([key, value]) => ({ key, value, origin: yf.locate(['set', key]) })),
-    ...(options.set ?? []).map(parseSetFlag),
-  ];
-  const groups = groupOverrides(overrides);
+  return ScenarioSource.read(file).load(options);
+}
 
+/**
+ * A scenario file read and parsed once. {@link ScenarioSource.load} resolves
+ * it with a sweep point's overrides as often as needed, so a sweep worker
+ * reads the file once and loads each point from memory.
+ */
+export class ScenarioSource {
+  private constructor(
+    readonly file: string,
+    readonly yf: YamlFile,
+    private readonly raw: Record<string, unknown>,
+    private readonly fileSets: readonly Override[],
+  ) {}
+
+  /** Read and parse `file`; a broken file is a located InputError. */
+  static read(file: string): ScenarioSource {
+    const yf = YamlFile.read(file, 'scenario');
+    const raw = yf.data;
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
+      throw new InputError('a scenario must be a YAML mapping (name:, workloads:, …)', { source: file, line: 1, col: 1 });
+    }
+    const doc = raw as Record<string, unknown>;
+    const fileSets = validate(SetSchema, doc.set ?? {}, (p, k) => yf.locate(['set', ...p], k), 'scenario');
+    const sets = Object.entries(fileSets).map(([key, value]) => ({ key, value, origin: yf.locate(['set', key]) }));
+    return new ScenarioSource(file, yf, doc, sets);
+  }
+
+  /** Where a key path of the scenario file is written. */
+  readonly locate = (path: KeyPath, atKey?: boolean): Origin => this.yf.locate(path, atKey);
+
+  /**
+   * Resolve the scenario: the file's `set:`, then `point` (a sweep point's
+   * overrides), then --set, all through the same schemas as the files.
+   */
+  load(options: LoadOptions & { point?: readonly Override[] } = {}): LoadedScenario {
+    const overrides: Override[] = [...this.fileSets, ...(options.point ?? []), ...(options.set ?? []).map(parseSetFlag)];
+    return resolveScenario(this.file, this.yf, structuredClone(this.raw), groupOverrides(overrides), options.modelsDir ?? DEFAULT_MODELS_DIR);
+  }
+}
+
+/** Validate the overridden document and resolve every model it names. */
+function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown>, groups: Grouped, modelsDir: string): LoadedScenario {
   const scenario = validate(ScenarioSchema, applyAll(doc, groups.scenario), overrideLocator(groups.scenario, (p, k) => yf.locate(p, k)), 'scenario');
   const nameOrigin = (key: string) => overrideLocator(groups.scenario, (p, k) => yf.locate(p, k))([key]);
 
@@ -108,7 +138,12 @@ interface Applied {
 }
 
 /** Sort overrides by the document they change: the scenario, or a model (`cpu`, `guest`, `vmm.MODE`). */
-function groupOverrides(overrides: readonly Override[]): { scenario: Applied[]; models: Map<string, Applied[]> } {
+interface Grouped {
+  scenario: Applied[];
+  models: Map<string, Applied[]>;
+}
+
+function groupOverrides(overrides: readonly Override[]): Grouped {
   const scenario: Applied[] = [];
   const models = new Map<string, Applied[]>();
   for (const o of overrides) {

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { OpListSchema } from '../workload/spec.js';
 import { MODE_IDS } from '../vmm/registry.js';
+import { MAX_REPLICATES, SweepSchema } from './sweep.js';
 
 const modelName = z
   .string()
@@ -35,6 +36,9 @@ export const ScenarioSchema = z
     vmms: z.array(z.enum(MODE_IDS as [string, ...string[]])).min(1).default(['native']).describe('execution modes to compare'),
     workloads: z.array(WorkloadSchema).min(1).describe('the workloads, each run under every mode'),
     set: SetSchema.default({}),
+    replicates: z.int().positive().max(MAX_REPLICATES).default(1)
+      .describe('independent runs of every point; replicate 0 uses `seed`, replicate r a seed derived from it, the same at every point'),
+    sweep: SweepSchema.optional(),
   })
   .describe('a vmmsim scenario');
 

@@ -63,6 +63,8 @@ function typeOf(v: unknown): string {
 /** What was expected and what was found, in words. */
 function describe(i: Issue): string {
   switch (i.code) {
+    case 'invalid_key':
+      return `bad key ${JSON.stringify(i.input)}: ${i.issues[0]?.message ?? i.message}`;
     case 'unrecognized_keys':
       return `unknown key ${i.keys.map((k) => JSON.stringify(k)).join(', ')}`;
     case 'invalid_type':

@@ -6,36 +6,60 @@ import type { ResultRecord } from '../run/record.js';
 /** The fixed columns; swept parameters are inserted after `point`. */
 export const CSV_ID_COLUMNS = ['point', 'replicate', 'seed', 'scenario', 'workload', 'vmm', 'cpu', 'category', 'metric', 'value'] as const;
 
-/** Parameter column names across all records, in first-seen order. */
-export function paramColumns(records: readonly ResultRecord[]): string[] {
+/**
+ * Parameter column names across all records, in first-seen order. A swept
+ * key that is already a fixed column (`cpu` when sweeping the CPU preset,
+ * `vmm` when sweeping the mode) is shown in that column, not twice.
+ */
+export function paramColumns(records: ReadonlyArray<{ params: ResultRecord['params'] }>): string[] {
+  const fixed = new Set<string>(CSV_ID_COLUMNS);
   const seen = new Set<string>();
-  for (const r of records) for (const k of Object.keys(r.params)) seen.add(k);
+  for (const r of records) for (const k of Object.keys(r.params)) if (!fixed.has(k)) seen.add(k);
   return [...seen];
 }
 
+/** One cell of the long form: a record, a category and a metric with its value. */
+export interface LongRow {
+  record: ResultRecord;
+  category: string;
+  metric: string;
+  value: number | string;
+}
+
 /**
- * Long-form CSV. Rows: category `total` carries seconds, cycles and every
- * metric; each breakdown category carries count, cycles and overheadCycles;
- * `component:NAME` rows carry component count and cycles when present.
+ * The long-form rows of a record. Category `total` carries seconds, cycles
+ * and every metric; each breakdown category carries count, cycles and
+ * overheadCycles; `component:NAME` rows carry component count and cycles when
+ * present. A failed run has one row: total, error, the message.
  */
+export function* longRows(r: ResultRecord): Generator<LongRow> {
+  const row = (category: string, metric: string, value: number | string): LongRow => ({ record: r, category, metric, value });
+  if (r.error !== undefined) {
+    yield row('total', 'error', r.error);
+    return;
+  }
+  yield row('total', 'seconds', r.seconds);
+  yield row('total', 'cycles', r.cycles);
+  for (const [m, v] of Object.entries(r.metrics)) yield row('total', m, v);
+  for (const [cat, b] of Object.entries(r.breakdown)) {
+    yield row(cat, 'count', b!.count);
+    yield row(cat, 'cycles', b!.cycles);
+    yield row(cat, 'overheadCycles', b!.overheadCycles);
+  }
+  for (const [name, c] of Object.entries(r.components ?? {})) {
+    yield row(`component:${name}`, 'count', c.count);
+    yield row(`component:${name}`, 'cycles', c.cycles);
+  }
+}
+
+/** Long-form CSV of the records (see {@link longRows}). */
 export function toCsv(records: readonly ResultRecord[]): string {
   const params = paramColumns(records);
   const header = ['point', ...params, ...CSV_ID_COLUMNS.slice(1)];
   const rows: unknown[][] = [header];
   for (const r of records) {
     const id = [r.point, ...params.map((p) => r.params[p] ?? ''), r.replicate, r.seed, r.scenario, r.workload, r.vmm, r.cpu];
-    if (r.error !== undefined) {
-      rows.push([...id, 'total', 'error', r.error]);
-      continue;
-    }
-    rows.push([...id, 'total', 'seconds', r.seconds], [...id, 'total', 'cycles', r.cycles]);
-    for (const [m, v] of Object.entries(r.metrics)) rows.push([...id, 'total', m, v]);
-    for (const [cat, b] of Object.entries(r.breakdown)) {
-      rows.push([...id, cat, 'count', b!.count], [...id, cat, 'cycles', b!.cycles], [...id, cat, 'overheadCycles', b!.overheadCycles]);
-    }
-    for (const [name, c] of Object.entries(r.components ?? {})) {
-      rows.push([...id, `component:${name}`, 'count', c.count], [...id, `component:${name}`, 'cycles', c.cycles]);
-    }
+    for (const x of longRows(r)) rows.push([...id, x.category, x.metric, x.value]);
   }
   return stringify(rows);
 }

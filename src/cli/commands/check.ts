@@ -1,6 +1,7 @@
-// `vmmsim check FILE`: validate a scenario and its models without simulating.
+// `vmmsim check FILE`: validate a scenario, its models and every sweep point without simulating.
 import { Command } from 'commander';
-import { loadScenario } from '../../config/load.js';
+import { ScenarioSource } from '../../config/load.js';
+import { SweepPlan } from '../../config/sweepPlan.js';
 import { countOps } from '../../workload/stream.js';
 import { addScenarioOptions, type ScenarioOptions } from './common.js';
 
@@ -11,11 +12,14 @@ export function checkCommand(): Command {
     .argument('<file>', 'scenario YAML file');
   addScenarioOptions(cmd);
   return cmd.action((file: string, opts: ScenarioOptions) => {
-    const l = loadScenario(file, { set: opts.set, modelsDir: opts.models });
+    const plan = SweepPlan.create(ScenarioSource.read(file), { set: opts.set, modelsDir: opts.models });
+    plan.validateAll();
+    const l = plan.base;
+    const sweep = plan.taskCount > 1 ? `; sweep: ${plan.points.length} point${plan.points.length === 1 ? '' : 's'} × ${plan.replicates} replicate${plan.replicates === 1 ? '' : 's'}` : '';
     const ops = l.workloads.map((w) => `${w.name} (${countOps(w.body, w.repeat).toLocaleString('en-US')} ops)`);
     process.stdout.write(
       `${file}: ok — scenario "${l.scenario.name}", cpu ${l.cpu.name}, guest ${l.guest?.name ?? 'none'}, ` +
-        `modes ${l.scenario.vmms.join(', ')}; workloads: ${ops.join(', ')}\n`,
+        `modes ${l.scenario.vmms.join(', ')}; workloads: ${ops.join(', ')}${sweep}\n`,
     );
   });
 }

@@ -1,0 +1,62 @@
+// `vmmsim merge DIR… --out DIR`: combine the shard directories of one sweep
+// into one results directory, byte-identical to running the sweep unsharded.
+import { Command } from 'commander';
+import { existsSync, readFileSync } from 'node:fs';
+import { InputError } from '../../config/errors.js';
+import { readManifest, taskPath, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
+import { writeSweepOutputs } from './outputs.js';
+
+interface MergeOptions {
+  out: string;
+  charts: boolean;
+}
+
+/** The `merge` command. */
+export function mergeCommand(): Command {
+  return new Command('merge')
+    .description('merge the --out directories of the shards of one sweep (vmmsim sweep --shard i/n) into one results directory')
+    .argument('<dirs...>', 'shard results directories (each holds sweep.json and points/)')
+    .requiredOption('-o, --out <dir>', 'merged results directory')
+    .option('--charts', 'also render charts (SVG and PNG) into DIR/charts', false)
+    .action(async (dirs: string[], opts: MergeOptions) => {
+      const manifests = dirs.map((d) => ({ dir: d, m: readManifest(d) }));
+      const first = manifests[0];
+      for (const { dir, m } of manifests) {
+        if (m.sweep !== first.m.sweep) {
+          throw new InputError(`holds a different sweep (${m.scenario}, ${m.tasks} tasks, id ${m.sweep}) from ${first.dir} ` +
+            `(${first.m.scenario}, ${first.m.tasks} tasks, id ${first.m.sweep}); only shards of the same sweep can be merged`, { source: dir });
+        }
+      }
+      const tasks: TaskFile[] = [];
+      const missing: number[] = [];
+      for (let t = 0; t < first.m.tasks; t++) {
+        const found = findTask(manifests.map((x) => x.dir), first.m, t);
+        if (found) tasks.push(found);
+        else missing.push(t);
+      }
+      if (missing.length > 0) {
+        const t = missing[0];
+        throw new InputError(`${missing.length} of ${first.m.tasks} tasks have no results in ${dirs.join(', ')} (first: point ` +
+          `${Math.floor(t / first.m.replicates)}, replicate ${t % first.m.replicates}); run the missing shards, then merge again`, { source: 'merge' });
+      }
+      for (const tf of tasks) writeTask(opts.out, tf);
+      writeManifest(opts.out, { ...first.m, shard: null });
+      await writeSweepOutputs(opts.out, tasks.flatMap((tf) => tf.records), { charts: opts.charts });
+    });
+}
+
+/** Task `t` from the first directory that holds it with the manifest's fingerprint (failed tasks included). */
+function findTask(dirs: readonly string[], m: SweepManifest, t: number): TaskFile | null {
+  const where = { point: Math.floor(t / m.replicates), replicate: t % m.replicates };
+  for (const dir of dirs) {
+    const path = taskPath(dir, where);
+    if (!existsSync(path)) continue;
+    try {
+      const tf = JSON.parse(readFileSync(path, 'utf8')) as TaskFile;
+      if (tf.fingerprint === m.fingerprints[t] && Array.isArray(tf.records)) return tf;
+    } catch {
+      // a damaged file counts as missing; another shard directory may hold the task
+    }
+  }
+  return null;
+}

@@ -1,0 +1,118 @@
+// `vmmsim sweep FILE --out DIR`: run every point × replicate of a scenario's
+// sweep on worker threads, store each finished task in DIR/points (so a rerun
+// resumes), then assemble results and summary files. `--shard i/n` runs
+// every n-th task only, for spreading one sweep over machines (see merge).
+import { availableParallelism } from 'node:os';
+import { createHash } from 'node:crypto';
+import { Command, Option } from 'commander';
+import { InputError } from '../../config/errors.js';
+import { ScenarioSource } from '../../config/load.js';
+import { replicateSeed } from '../../config/sweep.js';
+import { SweepPlan } from '../../config/sweepPlan.js';
+import type { ResultRecord } from '../../run/record.js';
+import { TaskRunner } from '../../run/taskRunner.js';
+import { runOnWorkers } from '../../run/workerPool.js';
+import { createProgress } from '../progress.js';
+import { readTask, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
+import { addScenarioOptions, type ScenarioOptions } from './common.js';
+import { writeSweepOutputs } from './outputs.js';
+import { CommandFailed } from '../commandFailed.js';
+import { VERSION } from '../version.js';
+
+interface SweepOptions extends ScenarioOptions {
+  out: string;
+  jobs?: number;
+  shard?: { index: number; count: number };
+  quiet: boolean;
+  charts: boolean;
+  components: boolean;
+}
+
+/** Parse `--jobs N` (a positive integer). */
+export function parseJobs(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InputError(`expected a positive whole number of worker threads, got "${text}"`, { source: `--jobs ${text}` });
+  return n;
+}
+
+/** Parse `--shard i/n` (1 ≤ i ≤ n). */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || index < 1 || index > count) {
+    throw new InputError(`expected i/n with 1 ≤ i ≤ n, such as 2/8, got "${text}"`, { source: `--shard ${text}` });
+  }
+  return { index, count };
+}
+
+/** The `sweep` command. */
+export function sweepCommand(): Command {
+  const cmd = new Command('sweep')
+    .description('run every point × replicate of the scenario\'s sweep: on worker threads, resumable, shardable; ' +
+      'writes results.csv/json, summary.csv/json and points/ into --out')
+    .argument('<file>', 'scenario YAML file (with a sweep: block and/or replicates:)')
+    .requiredOption('-o, --out <dir>', 'results directory; rerunning with the same directory skips finished tasks')
+    .addOption(new Option('-j, --jobs <n>', 'worker threads').argParser(parseJobs).default(undefined, 'all cores'))
+    .addOption(new Option('--shard <i/n>', 'run only shard i of n (tasks i-1, i-1+n, …); combine with `vmmsim merge`').argParser(parseShard))
+    .option('-q, --quiet', 'no progress output', false)
+    .option('--charts', 'also render charts (SVG and PNG) into DIR/charts', false)
+    .option('-c, --components', 'record cycles by cost component too', false);
+  addScenarioOptions(cmd);
+  return cmd.action(async (file: string, opts: SweepOptions) => {
+    const source = ScenarioSource.read(file);
+    const plan = SweepPlan.create(source, { set: opts.set, modelsDir: opts.models });
+    const perPoint = plan.validateAll();
+    const fingerprints = Array.from({ length: plan.taskCount }, (_, t) => {
+      const { point, replicate } = plan.task(t);
+      return hash([VERSION, perPoint[point].fingerprint, replicateSeed(perPoint[point].seed, replicate), opts.components]);
+    });
+    const shard = opts.shard ?? { index: 1, count: 1 };
+    const mine = fingerprints.map((_, t) => t).filter((t) => t % shard.count === shard.index - 1);
+    const manifest: SweepManifest = {
+      vmmsim: VERSION, scenario: plan.base.scenario.name, file, sweep: hash(fingerprints),
+      points: plan.points.length, replicates: plan.replicates, tasks: plan.taskCount, fingerprints,
+      shard: opts.shard ? `${shard.index}/${shard.count}` : null,
+    };
+
+    const done = new Map<number, TaskFile>();
+    for (const t of mine) {
+      const stored = readTask(opts.out, plan.task(t), fingerprints[t]);
+      if (stored) done.set(t, stored);
+    }
+    const todo = mine.filter((t) => !done.has(t));
+    writeManifest(opts.out, manifest);
+    if (!opts.quiet && done.size > 0) process.stderr.write(`vmmsim: resuming: ${done.size} of ${mine.length} tasks already finished in ${opts.out}\n`);
+    const progress = createProgress(mine.length, 'tasks', { quiet: opts.quiet, initial: done.size });
+    const store = (t: number, records: ResultRecord[]) => {
+      const { point, replicate } = plan.task(t);
+      const tf: TaskFile = { task: t, point, replicate, fingerprint: fingerprints[t], records };
+      writeTask(opts.out, tf);
+      done.set(t, tf);
+      progress.update(done.size);
+    };
+    const jobs = opts.jobs ?? availableParallelism();
+    try {
+      if (jobs === 1 || todo.length <= 1) {
+        const runner = new TaskRunner(plan, opts.components);
+        for (const t of todo) store(t, runner.run(t));
+      } else {
+        await runOnWorkers(todo, { jobs, data: { file, set: opts.set, modelsDir: opts.models, components: opts.components }, onResult: store });
+      }
+    } finally {
+      progress.stop();
+    }
+    const records = mine.flatMap((t) => done.get(t)!.records);
+    await writeSweepOutputs(opts.out, records, { charts: opts.charts });
+    const failed = mine.filter((t) => done.get(t)!.records.some((r) => r.error !== undefined));
+    if (failed.length > 0) {
+      const first = done.get(failed[0])!.records.find((r) => r.error !== undefined)!;
+      throw new CommandFailed(`${failed.length} of ${mine.length} tasks failed; their errors are in the results (first: point ${first.point}, ` +
+        `replicate ${first.replicate}: ${first.error}). The other tasks finished; rerun to retry the failed ones`, 1);
+    }
+  });
+}
+
+function hash(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,86 @@
+// Sweep expansion and replicate seeds: the order of points, their tags and
+// overrides, the limits, and common random numbers.
+import { describe, expect, it } from 'vitest';
+import { deriveSeed } from '../engine/rng.js';
+import { InputError } from './errors.js';
+import { countPoints, expandSweep, replicateSeed, SweepSchema } from './sweep.js';
+
+const at = (path: ReadonlyArray<string | number>) => ({ source: 'test.yaml', line: path.length, col: 1 });
+const sweep = (s: unknown) => SweepSchema.parse(s);
+
+describe('expandSweep', () => {
+  it('without a sweep there is one point with no overrides', () => {
+    expect(expandSweep(undefined, at)).toEqual([{ index: 0, params: {}, overrides: [] }]);
+  });
+
+  it('a grid is the cartesian product with the last key varying fastest', () => {
+    const points = expandSweep(sweep({ grid: { a: [1, 2], b: ['x', 'y', 'z'] } }), at);
+    expect(points.map((p) => p.params)).toEqual([
+      { a: 1, b: 'x' }, { a: 1, b: 'y' }, { a: 1, b: 'z' },
+      { a: 2, b: 'x' }, { a: 2, b: 'y' }, { a: 2, b: 'z' },
+    ]);
+    expect(points.map((p) => p.index)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('zip pairs the i-th values of its lists', () => {
+    const points = expandSweep(sweep({ zip: { a: [1, 2, 3], b: [10, 20, 30] } }), at);
+    expect(points.map((p) => p.params)).toEqual([{ a: 1, b: 10 }, { a: 2, b: 20 }, { a: 3, b: 30 }]);
+  });
+
+  it('grid × zip crosses every grid combination with every zip pair, zip fastest', () => {
+    const s = sweep({ grid: { g: ['p', 'q'] }, zip: { a: [1, 2], b: [3, 4] } });
+    expect(countPoints(s)).toBe(4);
+    expect(expandSweep(s, at).map((p) => p.params)).toEqual([
+      { g: 'p', a: 1, b: 3 }, { g: 'p', a: 2, b: 4 }, { g: 'q', a: 1, b: 3 }, { g: 'q', a: 2, b: 4 },
+    ]);
+  });
+
+  it('each override is located at the sweep entry that supplies its value', () => {
+    const [, second] = expandSweep(sweep({ grid: { 'cpu.vmx.vmExitCycles': [1000, 2000] } }), (p) => ({ source: p.join('/') }));
+    expect(second.overrides).toEqual([{ key: 'cpu.vmx.vmExitCycles', value: 2000, origin: { source: 'sweep/grid/cpu.vmx.vmExitCycles/1' } }]);
+  });
+
+  it('the vmm key runs one mode per point: it overrides vmms with a one-element list', () => {
+    const points = expandSweep(sweep({ grid: { vmm: ['native', 'hardware'] } }), at);
+    expect(points.map((p) => p.params)).toEqual([{ vmm: 'native' }, { vmm: 'hardware' }]);
+    expect(points[1].overrides[0]).toMatchObject({ key: 'vmms', value: ['hardware'] });
+  });
+
+  it('a value that is not a scalar is tagged with its compact JSON', () => {
+    const [p] = expandSweep(sweep({ grid: { vmms: [['native', 'hardware']] } }), at);
+    expect(p.params).toEqual({ vmms: '["native","hardware"]' });
+    expect(p.overrides[0].value).toEqual(['native', 'hardware']);
+  });
+
+  it('zip lists of unequal length are a located error naming both lengths', () => {
+    expect(() => expandSweep(sweep({ zip: { a: [1, 2], b: [1] } }), at)).toThrow(/zip lists must have equal lengths: b has 1 values, a has 2/);
+  });
+
+  it('a key swept in both grid and zip is an error', () => {
+    expect(() => expandSweep(sweep({ grid: { a: [1] }, zip: { a: [2] } }), at)).toThrow(InputError);
+  });
+
+  it('the point cap allows exactly the limit and refuses one more', () => {
+    const s = sweep({ grid: { a: [1, 2, 3], b: [1, 2] } });
+    expect(expandSweep(s, at, 6)).toHaveLength(6);
+    expect(() => expandSweep(s, at, 5)).toThrow(/expands to 6 points; the limit is 5/);
+  });
+
+  it('sweep, set and replicates cannot be swept', () => {
+    expect(SweepSchema.safeParse({ grid: { replicates: [1, 2] } }).success).toBe(false);
+    expect(SweepSchema.safeParse({ grid: { 'set.cpu': [1] } }).success).toBe(false);
+    expect(SweepSchema.safeParse({ grid: { seed: [1, 2] } }).success).toBe(true);
+  });
+});
+
+describe('replicateSeed', () => {
+  it('replicate 0 runs the scenario seed itself, so run and a one-replicate sweep agree', () => {
+    expect(replicateSeed(7, 0)).toBe(7);
+  });
+
+  it('later replicates use seeds derived from the scenario seed, all distinct', () => {
+    const seeds = [0, 1, 2, 3, 4].map((r) => replicateSeed(7, r));
+    expect(seeds.slice(1)).toEqual([1, 2, 3, 4].map((r) => deriveSeed(7, r)));
+    expect(new Set(seeds).size).toBe(5);
+  });
+});

@@ -1,0 +1,146 @@
+// Sweep expansion: a scenario's `sweep:` block (grid × zip of dotted override
+// keys) becomes a list of points, each a list of overrides applied exactly
+// like `--set`, tagged with the values that make the point unique.
+import { z } from 'zod';
+import { deriveSeed } from '../engine/rng.js';
+import { InputError, type Origin } from './errors.js';
+import type { Override } from './overrides.js';
+import type { KeyPath } from '../workload/expand.js';
+
+/**
+ * Most points a sweep may expand to. A typo such as a 1000-value list crossed
+ * with another is caught here rather than after hours of simulation.
+ */
+export const MAX_SWEEP_POINTS = 10_000;
+
+/** Most replicates a scenario may ask for. */
+export const MAX_REPLICATES = 1_000;
+
+/**
+ * The sweep key that selects one execution mode per point: `vmm: [native,
+ * hardware]` makes each point run just that mode (its `vmms` becomes
+ * `[value]`). To compare several modes inside every point, list them in
+ * `vmms:` and sweep something else.
+ */
+export const MODE_SWEEP_KEY = 'vmm';
+
+const dottedKey = z
+  .string()
+  .regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'a dotted key such as cpu.vmx.vmExitCycles')
+  .refine((k) => !/^(sweep|set|replicates)(\.|$)/.test(k), 'sweep, set and replicates cannot be swept');
+
+const factor = z.record(dottedKey, z.array(z.unknown()).min(1));
+
+/** The `sweep:` block of a scenario. */
+export const SweepSchema = z
+  .strictObject({
+    grid: factor
+      .default({})
+      .describe('cartesian product: every combination of the listed values (the last key varies fastest)'),
+    zip: factor
+      .default({})
+      .describe('paired lists of equal length: the i-th values go together; crossed with the grid'),
+  })
+  .describe('parameters to sweep by dotted key (as in set:): cpu (a preset), vmm (one mode per point), cpu.vmx.vmExitCycles, …');
+
+/** A validated sweep block. */
+export type Sweep = z.infer<typeof SweepSchema>;
+
+/** The value a point is tagged with in results: scalars as written, anything else as compact JSON. */
+export type ParamValue = string | number | boolean;
+
+/** One sweep point: the overrides that define it and the values that tag it. */
+export interface SweepPoint {
+  /** Position in expansion order, from 0. */
+  index: number;
+  /** Swept key → value, in the order the keys are written (grid first, then zip). */
+  params: Record<string, ParamValue>;
+  /** The point's overrides, each located at the sweep entry that supplies it. */
+  overrides: Override[];
+}
+
+/** Where a key path inside the scenario file is written. */
+export type SweepLocator = (path: KeyPath, atKey?: boolean) => Origin;
+
+/** Number of points `sweep` expands to (1 without a sweep). */
+export function countPoints(sweep: Sweep | undefined): number {
+  if (!sweep) return 1;
+  let n = 1;
+  for (const values of Object.values(sweep.grid)) n *= values.length;
+  const zipLen = Object.values(sweep.zip)[0]?.length ?? 1;
+  return n * zipLen;
+}
+
+/**
+ * Expand a sweep into points: grid (cartesian, last key fastest) × zip (paired
+ * lists, fastest of all). Without a sweep there is one point with no
+ * overrides. Throws a located InputError for zip lists of unequal length, a
+ * key swept twice, or more than `maxPoints` points.
+ */
+export function expandSweep(sweep: Sweep | undefined, locate: SweepLocator, maxPoints = MAX_SWEEP_POINTS): SweepPoint[] {
+  if (!sweep) return [{ index: 0, params: {}, overrides: [] }];
+  const zipKeys = Object.keys(sweep.zip);
+  const zipLen = zipKeys.length ? sweep.zip[zipKeys[0]].length : 1;
+  for (const k of zipKeys) {
+    if (sweep.zip[k].length !== zipLen) {
+      throw new InputError(
+        `zip lists must have equal lengths: ${k} has ${sweep.zip[k].length} values, ${zipKeys[0]} has ${zipLen}`,
+        locate(['sweep', 'zip', k], true), ['sweep', 'zip', k]);
+    }
+    if (k in sweep.grid) {
+      throw new InputError(`${k} is swept in both grid and zip; sweep it in one of them`, locate(['sweep', 'zip', k], true), ['sweep', 'zip', k]);
+    }
+  }
+  const total = countPoints(sweep);
+  if (total > maxPoints) {
+    throw new InputError(
+      `the sweep expands to ${total} points; the limit is ${maxPoints} (MAX_SWEEP_POINTS). Split it into several scenarios or shorten its lists`,
+      locate(['sweep'], true), ['sweep']);
+  }
+  const gridKeys = Object.keys(sweep.grid);
+  const points: SweepPoint[] = [];
+  const entry = (kind: 'grid' | 'zip', key: string, i: number) => {
+    const value = sweep[kind][key][i];
+    return { key, value, origin: locate(['sweep', kind, key, i]) };
+  };
+  for (let g = 0; g < total / zipLen; g++) {
+    // Mixed-radix decomposition of g: the last grid key is the least significant digit.
+    const chosen: Array<{ key: string; value: unknown; origin: Origin }> = [];
+    let rest = g;
+    for (let k = gridKeys.length - 1; k >= 0; k--) {
+      const len = sweep.grid[gridKeys[k]].length;
+      chosen.unshift(entry('grid', gridKeys[k], rest % len));
+      rest = Math.floor(rest / len);
+    }
+    for (let z = 0; z < zipLen; z++) {
+      const all = [...chosen, ...zipKeys.map((k) => entry('zip', k, z))];
+      points.push({
+        index: points.length,
+        params: Object.fromEntries(all.map((e) => [e.key, tag(e.value)])),
+        overrides: all.map(toOverride),
+      });
+    }
+  }
+  return points;
+}
+
+/** A swept `vmm: X` becomes `vmms: [X]`; every other key is an override as written. */
+function toOverride(e: { key: string; value: unknown; origin: Origin }): Override {
+  if (e.key === MODE_SWEEP_KEY) return { key: 'vmms', value: [e.value], origin: e.origin };
+  return e;
+}
+
+function tag(value: unknown): ParamValue {
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * Seed of replicate `r` of a scenario seeded `seed`: replicate 0 runs the
+ * scenario seed itself (so `run` and a one-replicate sweep agree), and each
+ * later replicate a seed derived from it. Every point uses the same seeds
+ * (common random numbers), so differences between points are not noise.
+ */
+export function replicateSeed(seed: number, r: number): number {
+  return r === 0 ? seed : deriveSeed(seed, r);
+}

@@ -1,0 +1,82 @@
+// A sweep as a list of tasks: points (from the scenario's `sweep:` block)
+// × replicates. Task t is point ⌊t / R⌋, replicate t mod R; the same
+// numbering in every process, so shards and workers agree on it.
+import { createHash } from 'node:crypto';
+import { InputError } from './errors.js';
+import { ScenarioSource, type LoadedScenario, type LoadOptions } from './load.js';
+import { expandSweep, MAX_SWEEP_POINTS, replicateSeed, type SweepPoint } from './sweep.js';
+
+/** One unit of work: a point and a replicate. */
+export interface SweepTask {
+  /** Task index: point × replicates + replicate. */
+  index: number;
+  point: number;
+  replicate: number;
+}
+
+/** A scenario expanded into points, ready to be loaded point by point. */
+export class SweepPlan {
+  private constructor(
+    readonly source: ScenarioSource,
+    readonly options: LoadOptions,
+    /** The scenario with only its own `set:` and --set applied. */
+    readonly base: LoadedScenario,
+    readonly points: readonly SweepPoint[],
+    readonly replicates: number,
+  ) {}
+
+  /**
+   * Read `file` and expand its sweep. Only the base scenario is validated
+   * here; {@link validateAll} loads every point.
+   */
+  static create(source: ScenarioSource, options: LoadOptions = {}, maxPoints = MAX_SWEEP_POINTS): SweepPlan {
+    const base = source.load(options);
+    const points = expandSweep(base.scenario.sweep, source.locate, maxPoints);
+    return new SweepPlan(source, options, base, points, base.scenario.replicates);
+  }
+
+  /** Number of tasks: points × replicates. */
+  get taskCount(): number {
+    return this.points.length * this.replicates;
+  }
+
+  /** Task `index` as point and replicate. */
+  task(index: number): SweepTask {
+    return { index, point: Math.floor(index / this.replicates), replicate: index % this.replicates };
+  }
+
+  /** Resolve point `p`: the base scenario with the point's overrides (a located InputError if they are invalid). */
+  load(p: number): LoadedScenario {
+    const point = this.points[p];
+    try {
+      return this.source.load({ ...this.options, point: point.overrides });
+    } catch (e) {
+      if (!(e instanceof InputError) || point.overrides.length === 0) throw e;
+      const values = Object.entries(point.params).map(([k, v]) => `${k}=${v}`).join(', ');
+      throw new InputError(`${e.detail} — in sweep point ${p} (${values})`, e.origin, e.path);
+    }
+  }
+
+  /** Seed of a task: the replicate's seed derived from the point's scenario seed. */
+  seed(loaded: LoadedScenario, replicate: number): number {
+    return replicateSeed(loaded.scenario.seed, replicate);
+  }
+
+  /**
+   * Load every point, so any bad value fails before anything runs, and return
+   * each point's fingerprint (a hash of everything that determines its
+   * results: resolved scenario, models, compiled workloads) and scenario seed.
+   */
+  validateAll(): Array<{ fingerprint: string; seed: number }> {
+    return this.points.map((_, p) => {
+      const loaded = this.load(p);
+      return { fingerprint: fingerprint(loaded), seed: loaded.scenario.seed };
+    });
+  }
+}
+
+/** A hash of a resolved point: equal fingerprints simulate identically. */
+export function fingerprint(loaded: LoadedScenario): string {
+  const { file: _file, ...rest } = loaded;
+  return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 16);
+}

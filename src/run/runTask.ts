@@ -1,0 +1,38 @@
+// Runs one sweep task (a point and a replicate) and never throws for a
+// failure of the simulation itself: a failed task still returns a record per
+// workload × mode, with the error in it, so the other points of a sweep finish.
+import type { LoadedScenario } from '../config/load.js';
+import type { SweepPoint } from '../config/sweep.js';
+import type { ResultRecord } from './record.js';
+import { runScenario } from './runScenario.js';
+
+/** What a task needs besides its resolved scenario. */
+export interface TaskSpec {
+  point: SweepPoint;
+  replicate: number;
+  seed: number;
+  components?: boolean;
+}
+
+/** The function that simulates a point; replaceable so tests can make a point fail. */
+export type Simulator = typeof runScenario;
+
+/** Run one task; a thrown error becomes error records instead of an exception. */
+export function runTask(loaded: LoadedScenario, spec: TaskSpec, simulator: Simulator = runScenario): ResultRecord[] {
+  const options = { point: spec.point.index, params: spec.point.params, replicate: spec.replicate, seed: spec.seed, components: spec.components };
+  try {
+    return simulator(loaded, options);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return errorRecords(loaded, options, message);
+  }
+}
+
+/** One record per workload × mode carrying `error` and no results. */
+export function errorRecords(loaded: LoadedScenario, o: { point: number; params: ResultRecord['params']; replicate: number; seed: number }, error: string): ResultRecord[] {
+  return loaded.workloads.flatMap((w) => loaded.scenario.vmms.map((vmm) => ({
+    scenario: loaded.scenario.name, point: o.point, params: o.params, replicate: o.replicate,
+    workload: w.name, vmm, cpu: loaded.cpu.name, seed: o.seed,
+    seconds: 0, cycles: 0, breakdown: {}, metrics: {}, error,
+  })));
+}

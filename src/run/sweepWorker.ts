@@ -1,0 +1,34 @@
+// Entry point of a sweep worker thread (dist/run/sweepWorker.js). It reads
+// the scenario once, then answers small messages: a task index in, that
+// task's records out.
+import { parentPort, workerData } from 'node:worker_threads';
+import { ScenarioSource } from '../config/load.js';
+import { SweepPlan } from '../config/sweepPlan.js';
+import { TaskRunner } from './taskRunner.js';
+import type { ResultRecord } from './record.js';
+
+/** What the main thread tells a worker when it starts it. */
+export interface SweepWorkerData {
+  file: string;
+  set: string[];
+  modelsDir?: string;
+  components: boolean;
+}
+
+/** A worker's answer: a task's records, or why it could not run it at all. */
+export type SweepWorkerReply = { task: number; records: ResultRecord[] } | { task: number; fatal: string };
+
+function serve(data: SweepWorkerData): void {
+  const port = parentPort!;
+  let runner: TaskRunner | null = null;
+  port.on('message', (task: number) => {
+    try {
+      runner ??= new TaskRunner(SweepPlan.create(ScenarioSource.read(data.file), { set: data.set, modelsDir: data.modelsDir }), data.components);
+      port.postMessage({ task, records: runner.run(task) } satisfies SweepWorkerReply);
+    } catch (e) {
+      port.postMessage({ task, fatal: e instanceof Error ? e.message : String(e) } satisfies SweepWorkerReply);
+    }
+  });
+}
+
+if (parentPort) serve(workerData as SweepWorkerData);

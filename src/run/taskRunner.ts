@@ -1,0 +1,25 @@
+// Runs sweep tasks by index against a plan, keeping the last resolved point:
+// consecutive replicates of a point are loaded once. Used in-process
+// (--jobs 1) and inside each worker thread.
+import type { LoadedScenario } from '../config/load.js';
+import type { SweepPlan } from '../config/sweepPlan.js';
+import type { ResultRecord } from './record.js';
+import { runTask } from './runTask.js';
+
+/** Runs tasks of one plan. */
+export class TaskRunner {
+  private cached: { point: number; loaded: LoadedScenario } | null = null;
+
+  constructor(
+    private readonly plan: SweepPlan,
+    private readonly components = false,
+  ) {}
+
+  /** Records of task `index` (error records if the simulation failed). */
+  run(index: number): ResultRecord[] {
+    const t = this.plan.task(index);
+    if (this.cached?.point !== t.point) this.cached = { point: t.point, loaded: this.plan.load(t.point) };
+    const loaded = this.cached.loaded;
+    return runTask(loaded, { point: this.plan.points[t.point], replicate: t.replicate, seed: this.plan.seed(loaded, t.replicate), components: this.components });
+  }
+}

@@ -1,0 +1,69 @@
+// Runs sweep tasks on worker threads (dist/run/sweepWorker.js). Each worker
+// loads the scenario once and then receives task indices; two tasks stay in
+// flight per worker so none idles while the main thread stores a result.
+import { Worker } from 'node:worker_threads';
+import type { ResultRecord } from './record.js';
+import type { SweepWorkerData, SweepWorkerReply } from './sweepWorker.js';
+
+/** Tasks each worker holds at once. */
+const IN_FLIGHT_PER_WORKER = 2;
+
+/** Options of {@link runOnWorkers}. */
+export interface PoolOptions {
+  jobs: number;
+  data: SweepWorkerData;
+  /** Called on the main thread as each task finishes, in completion order. */
+  onResult(task: number, records: ResultRecord[]): void;
+  /** The worker script; defaults to the compiled sweepWorker.js beside this file. */
+  workerUrl?: URL;
+}
+
+/** Run `tasks` on `jobs` worker threads; resolves when all are done, rejects if a worker dies. */
+export function runOnWorkers(tasks: readonly number[], options: PoolOptions): Promise<void> {
+  const queue = [...tasks];
+  const url = options.workerUrl ?? new URL('./sweepWorker.js', import.meta.url);
+  const n = Math.max(1, Math.min(options.jobs, queue.length));
+  if (queue.length === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const workers: Worker[] = [];
+    let live = n;
+    let failed = false;
+    const fail = (e: Error) => {
+      if (failed) return;
+      failed = true;
+      for (const w of workers) void w.terminate();
+      reject(e);
+    };
+    for (let i = 0; i < n; i++) {
+      const w = new Worker(url, { workerData: options.data });
+      workers.push(w);
+      let inFlight = 0;
+      const feed = () => {
+        while (inFlight < IN_FLIGHT_PER_WORKER && queue.length > 0) {
+          w.postMessage(queue.shift());
+          inFlight++;
+        }
+        if (inFlight === 0) {
+          void w.terminate();
+          if (--live === 0 && !failed) resolve();
+        }
+      };
+      w.on('message', (m: SweepWorkerReply) => {
+        if (failed) return;
+        inFlight--;
+        if ('fatal' in m) return fail(new Error(`task ${m.task}: ${m.fatal}`));
+        try {
+          options.onResult(m.task, m.records);
+        } catch (e) {
+          return fail(e instanceof Error ? e : new Error(String(e)));
+        }
+        feed();
+      });
+      w.on('error', (e) => fail(e));
+      w.on('exit', (code) => {
+        if (inFlight > 0) fail(new Error(`a sweep worker exited (status ${code}) with ${inFlight} task(s) unfinished`));
+      });
+      feed();
+    }
+  });
+}

@@ -1,0 +1,157 @@
+// End-to-end sweeps with the built CLI: identical bytes whatever the number
+// of worker threads or shards, resume after a killed run, the CSV header,
+// charts, and the GNU parallel recipe of the README run for real.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const CLI = 'dist/cli/main.js';
+const SMALL = 'test/fixtures/sweep/small.yaml';
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+const tmp = () => mkdtempSync(join(tmpdir(), 'vmmsim-sweep-'));
+
+/** Every file under `dir` (relative path → contents), for byte-for-byte comparison. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(dir, p)] = readFileSync(p, 'latin1');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe('vmmsim sweep', () => {
+  let reference: string;
+  beforeAll(() => {
+    reference = join(tmp(), 'ref');
+    const r = cli('sweep', SMALL, '--out', reference, '--jobs', '1', '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('writes results, summary, a manifest and one file per point × replicate', () => {
+    const files = Object.keys(tree(reference));
+    expect(files.filter((f) => !f.startsWith('points/'))).toEqual(['results.csv', 'results.json', 'summary.csv', 'summary.json', 'sweep.json']);
+    expect(files.filter((f) => f.startsWith('points/'))).toHaveLength(12);
+    expect(files).toContain('points/000005-r001.json');
+  });
+
+  it('the long CSV has a column per swept parameter after point', () => {
+    const [header, first] = readFileSync(join(reference, 'results.csv'), 'utf8').split('\n');
+    expect(header).toBe('point,cpu.native.syscallCycles,cpu.native.pageFaultCycles,cpu.vmx.vmExitCycles,replicate,seed,scenario,workload,vmm,cpu,category,metric,value');
+    expect(first).toBe('0,100,1000,1500,0,7,small,syscall,native,pentium4,total,seconds,0.000026315789473684212');
+  });
+
+  it('every point runs the same replicate seeds (common random numbers) and the swept values take effect', () => {
+    const records = JSON.parse(readFileSync(join(reference, 'results.json'), 'utf8')) as Array<{ point: number; replicate: number; seed: number; workload: string; params: Record<string, number>; metrics: Record<string, number> }>;
+    expect(records).toHaveLength(24);
+    const seeds = new Map<number, Set<number>>();
+    for (const r of records) seeds.set(r.replicate, (seeds.get(r.replicate) ?? new Set()).add(r.seed));
+    expect([...seeds.get(0)!]).toEqual([7]);
+    expect(seeds.get(1)!.size).toBe(1);
+    for (const r of records.filter((x) => x.workload === 'syscall')) expect(r.metrics.cyclesPerIteration).toBe(r.params['cpu.native.syscallCycles']);
+  });
+
+  it('--jobs 2 writes byte-identical files to --jobs 1', () => {
+    const out = join(tmp(), 'j2');
+    const r = cli('sweep', SMALL, '--out', out, '--jobs', '2', '--quiet');
+    expect(r.status).toBe(0);
+    expect(tree(out)).toEqual(tree(reference));
+  });
+
+  it('merging all shards gives a directory byte-identical to the unsharded run', () => {
+    const base = tmp();
+    for (const i of [1, 2]) expect(cli('sweep', SMALL, '--out', join(base, `s${i}`), '--shard', `${i}/2`, '--jobs', '1', '--quiet').status).toBe(0);
+    expect(readdirSync(join(base, 's2', 'points'))).toHaveLength(6);
+    const m = cli('merge', join(base, 's2'), join(base, 's1'), '--out', join(base, 'merged'));
+    expect(m.stderr).toBe('');
+    expect(m.status).toBe(0);
+    expect(tree(join(base, 'merged'))).toEqual(tree(reference));
+  });
+
+  it('merge refuses an incomplete set of shards, writing nothing', () => {
+    const base = tmp();
+    expect(cli('sweep', SMALL, '--out', join(base, 's1'), '--shard', '1/2', '--jobs', '1', '--quiet').status).toBe(0);
+    const m = cli('merge', join(base, 's1'), '--out', join(base, 'merged'));
+    expect(m.status).toBe(2);
+    expect(m.stderr).toMatch(/6 of 12 tasks have no results/);
+    expect(existsSync(join(base, 'merged'))).toBe(false);
+  });
+
+  it('a bad --shard is exit 2 with nothing written', () => {
+    const out = join(tmp(), 'bad');
+    const r = cli('sweep', SMALL, '--out', out, '--shard', '4/3');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/expected i\/n with 1 ≤ i ≤ n/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a rerun after a killed sweep skips the finished tasks and ends with the same files', async () => {
+    const slow = ['--set', 'workloads.0.repeat=1000000'];
+    const out = join(tmp(), 'killed');
+    const child = spawn(process.execPath, [CLI, 'sweep', SMALL, '--out', out, '--jobs', '1', '--quiet', ...slow], { stdio: 'ignore' });
+    const pointsDir = join(out, 'points');
+    const count = () => (existsSync(pointsDir) ? readdirSync(pointsDir).filter((f) => f.endsWith('.json')).length : 0);
+    const deadline = Date.now() + 30_000;
+    while (count() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    const finished = count();
+    expect(finished).toBeGreaterThanOrEqual(2);
+    expect(finished).toBeLessThan(12);
+    expect(existsSync(join(out, 'results.csv'))).toBe(false);
+    expect(readdirSync(pointsDir).filter((f) => !f.endsWith('.json'))).toEqual([]); // no torn temp files left as results
+
+    const resumed = cli('sweep', SMALL, '--out', out, '--jobs', '1', ...slow);
+    expect(resumed.status).toBe(0);
+    expect(resumed.stderr).toContain(`resuming: ${finished} of 12 tasks already finished`);
+    const fresh = join(tmp(), 'fresh');
+    expect(cli('sweep', SMALL, '--out', fresh, '--jobs', '1', '--quiet', ...slow).status).toBe(0);
+    expect(tree(out)).toEqual(tree(fresh));
+  });
+
+  it('the GNU parallel recipe of the README (shards in parallel, then merge) reproduces the unsharded run', () => {
+    const base = tmp();
+    const script = `parallel --halt now,fail=1 node ${CLI} sweep ${SMALL} --out ${base}/shard-{} --shard {}/3 --jobs 1 --quiet ::: 1 2 3 && ` +
+      `node ${CLI} merge ${base}/shard-* --out ${base}/merged`;
+    const r = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(tree(join(base, 'merged'))).toEqual(tree(reference));
+  });
+
+  it('check validates every sweep point and reports the sweep size', () => {
+    const r = cli('check', SMALL);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/sweep: 6 points × 2 replicates\n$/);
+  });
+
+  it('an unknown key in one sweep point is exit 2 naming the sweep entry line and the point', () => {
+    const r = cli('sweep', 'test/fixtures/bad/sweep-unknown-key.yaml', '--out', join(tmp(), 'x'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('vmmsim: test/fixtures/bad/sweep-unknown-key.yaml:9:27: vmx.vmExitCycle: unknown key "vmExitCycle" (in the cpu model "pentium4") — in sweep point 0 (cpu.native.syscallCycles=100, cpu.vmx.vmExitCycle=1100)\n');
+  });
+});
+
+describe('charts', () => {
+  it('sweep --charts writes valid SVG and PNG files, and plot renders the same bytes from the results', () => {
+    const out = join(tmp(), 'charts');
+    expect(cli('sweep', 'test/fixtures/sweep/tiny.yaml', '--out', out, '--charts', '--quiet', '--jobs', '1').status).toBe(0);
+    const names = readdirSync(join(out, 'charts')).sort();
+    expect(names).toEqual(['cycles.png', 'cycles.svg', 'lines-cpu.native.syscallCycles.png', 'lines-cpu.native.syscallCycles.svg']);
+    for (const n of names) {
+      const body = readFileSync(join(out, 'charts', n));
+      if (n.endsWith('.png')) expect(body.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      else expect(body.toString('utf8')).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*CPU cycles per iteration \(log scale\)[\s\S]*<\/svg>$/);
+    }
+    const replot = join(tmp(), 'replot');
+    const p = cli('plot', out, '--out', replot);
+    expect(p.status).toBe(0);
+    expect(tree(replot)).toEqual(tree(join(out, 'charts')));
+  });
+});
