@@ -3,6 +3,9 @@
 //   1. definition.create(cpu, params, env) — once per simulated run; interns
 //      its component names in env.ledger here, never per operation
 //   2. actor.charge(op, ledger)        — once per guest operation, in order
+//   2b. actor.repeatCost?(op, copies, ledger), then chargeRepeats?(op, n, ledger)
+//       — optional, right after charge(op) when more copies of op follow at
+//       once (a counted run): lets the runner charge the rest in bulk
 //   3. actor.metrics()                 — once at the end, optional extra numbers
 import type { z } from 'zod';
 import type { Rng } from '../engine/rng.js';
@@ -17,6 +20,18 @@ export interface CostActor {
    * `ledger` and return the cycles it took, which advance the guest's clock.
    */
   charge(op: Op, ledger: Ledger): number;
+  /**
+   * Optional fast path for counted runs of one operation, asked right after
+   * charge(op) when `copies` more copies of `op` follow at once. Return the
+   * cycles each further copy would cost only if every one of them costs the
+   * same and {@link chargeRepeats} can charge any n ≤ copies of them at once
+   * with exactly the ledger totals and actor state that n calls of charge(op)
+   * would leave (see Ledger.canChargeRun); otherwise return null and the
+   * runner charges copy by copy.
+   */
+  repeatCost?(op: Op, copies: number, ledger: Ledger): number | null;
+  /** Charge `n` further copies of `op` at once; called only after repeatCost(op, m ≥ n, ledger) returned a number. */
+  chargeRepeats?(op: Op, n: number, ledger: Ledger): void;
   /** Mode-specific counters reported in the record's metrics (e.g. exits). */
   metrics?(): Record<string, number>;
 }

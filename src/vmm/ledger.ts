@@ -31,6 +31,41 @@ export class Ledger {
     this.cycles[cat] += cycles;
   }
 
+  /**
+   * True when {@link chargeRun}(cat, n, cycles) for any n ≤ `maxOps` gives
+   * bit-for-bit the totals of n single charges: integer cycles and totals
+   * that stay within 2^53, where floating-point addition is exact and so
+   * does not depend on how the additions are grouped.
+   */
+  canChargeRun(cat: number, cycles: number, maxOps: number): boolean {
+    const total = this.cycles[cat];
+    return (
+      Number.isInteger(cycles) && cycles >= 0 && Number.isInteger(total) &&
+      total + cycles * maxOps <= Number.MAX_SAFE_INTEGER && this.counts[cat] + maxOps <= Number.MAX_SAFE_INTEGER
+    );
+  }
+
+  /** Charge `n` operations of category `cat` costing `cycles` each; only where {@link canChargeRun} holds. */
+  chargeRun(cat: number, n: number, cycles: number): void {
+    this.counts[cat] += n;
+    this.cycles[cat] += n * cycles;
+  }
+
+  /** True when {@link componentRun}(id, n, cycles) for any n ≤ `maxOps` equals n calls of component(id, cycles) bit for bit. */
+  canComponentRun(id: number, cycles: number, maxOps: number): boolean {
+    const total = this.componentCycles[id];
+    return (
+      Number.isInteger(cycles) && cycles >= 0 && Number.isInteger(total) &&
+      total + cycles * maxOps <= Number.MAX_SAFE_INTEGER && this.componentCounts[id] + maxOps <= Number.MAX_SAFE_INTEGER
+    );
+  }
+
+  /** Record `n` uses of component `id` costing `cycles` each; only where {@link canComponentRun} holds. */
+  componentRun(id: number, n: number, cycles: number): void {
+    this.componentCycles[id] += n * cycles;
+    this.componentCounts[id] += n;
+  }
+
   /** Charge `cycles` to category `cat` without counting an operation (e.g. translation work). */
   chargeCycles(cat: number, cycles: number): void {
     this.cycles[cat] += cycles;

@@ -26,26 +26,64 @@ export function nativeCycles(cpu: CpuModel, op: Op): number {
   }
 }
 
-/** Category index each op kind is charged to natively. */
-const NATIVE_CAT: Record<Op['kind'], number> = {
-  compute: CAT.compute, syscall: CAT.syscall, io: CAT.io, cr8write: CAT.cr8,
-  cr3write: CAT.cr3, callret: CAT.callret, pgfault: CAT.pgfault,
-  pteWrite: CAT.ptemod, exception: CAT.exception, rdtsc: CAT.rdtsc,
-  newKernelCode: CAT.translate, tlbMiss: CAT.tlbmiss, interrupt: CAT.interrupt,
-};
+/** Category index each op kind is charged to natively (a switch: no keyed lookup on the hot path). */
+export function nativeCategory(kind: Op['kind']): number {
+  switch (kind) {
+    case 'compute': return CAT.compute;
+    case 'syscall': return CAT.syscall;
+    case 'io': return CAT.io;
+    case 'cr8write': return CAT.cr8;
+    case 'cr3write': return CAT.cr3;
+    case 'callret': return CAT.callret;
+    case 'pgfault': return CAT.pgfault;
+    case 'pteWrite': return CAT.ptemod;
+    case 'exception': return CAT.exception;
+    case 'rdtsc': return CAT.rdtsc;
+    case 'newKernelCode': return CAT.translate;
+    case 'tlbMiss': return CAT.tlbmiss;
+    case 'interrupt': return CAT.interrupt;
+  }
+}
 
+/**
+ * Native costs are a pure function of the operation, so the actor remembers
+ * the last operation's price: a counted run looks its op up once, not per copy.
+ */
 class NativeActor implements CostActor {
   private readonly cNative: number;
+  private lastOp: Op | null = null;
+  private lastCat = 0;
+  private lastCycles = 0;
 
   constructor(private readonly cpu: CpuModel, env: ActorEnv) {
     this.cNative = env.ledger.componentId('native');
   }
 
   charge(op: Op, ledger: Ledger): number {
-    const c = nativeCycles(this.cpu, op);
+    if (op !== this.lastOp) this.price(op);
+    const c = this.lastCycles;
     ledger.component(this.cNative, c);
-    ledger.charge(NATIVE_CAT[op.kind], c);
+    ledger.charge(this.lastCat, c);
     return c;
+  }
+
+  /** Every copy of an operation costs the same natively, and charging one changes no actor state. */
+  repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
+    if (op !== this.lastOp) this.price(op);
+    const c = this.lastCycles;
+    return ledger.canChargeRun(this.lastCat, c, copies) && ledger.canComponentRun(this.cNative, c, copies) ? c : null;
+  }
+
+  chargeRepeats(op: Op, n: number, ledger: Ledger): void {
+    if (op !== this.lastOp) this.price(op);
+    ledger.componentRun(this.cNative, n, this.lastCycles);
+    ledger.chargeRun(this.lastCat, n, this.lastCycles);
+  }
+
+  private price(op: Op): void {
+    this.lastOp = op;
+    this.lastCycles = nativeCycles(this.cpu, op);
+    this.lastCat = nativeCategory(op.kind);
   }
 }
 

@@ -33,3 +33,27 @@ describe('OpCursor', () => {
     expect(c.produced).toBe(countOps(body, 5));
   });
 });
+
+describe('OpCursor runs', () => {
+  it('reports the rest of a counted run as repeats, and take() consumes them like next()', () => {
+    const c = new OpCursor([{ op: a, count: 5 }, { op: b, count: 1 }], 1);
+    expect(c.next()).toBe(a);
+    expect(c.repeats).toBe(4);
+    c.take(3);
+    expect(c.produced).toBe(4);
+    expect(c.repeats).toBe(1);
+    expect(drain(c)).toBe('ab');
+  });
+
+  it('hands out a loop whose whole body is one counted run as one run', () => {
+    const c = new OpCursor([{ op: a, count: 3 }], 4);
+    expect(c.next()).toBe(a);
+    expect(c.repeats).toBe(11);
+  });
+
+  it('refuses to take more copies than follow', () => {
+    const c = new OpCursor([{ op: a, count: 2 }], 1);
+    c.next();
+    expect(() => c.take(2)).toThrow(RangeError);
+  });
+});

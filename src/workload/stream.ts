@@ -8,22 +8,43 @@ export type OpNode =
   | { readonly op: Op; readonly count: number }
   | { readonly body: readonly OpNode[]; readonly count: number };
 
-interface Frame {
-  nodes: readonly OpNode[];
-  index: number;
-  left: number; // iterations of `nodes` still to start after this one
-}
-
-/** Yields the operations of a node list in order; `null` when exhausted. */
+/**
+ * Yields the operations of a node list in order; `null` when exhausted.
+ * The loop stack is kept in parallel arrays whose slots are reused, so
+ * walking a tree allocates nothing after the deepest loop was first entered.
+ */
 export class OpCursor {
-  private readonly frames: Frame[] = [];
+  /** Node list of each open loop, innermost last. */
+  private readonly stackNodes: Array<readonly OpNode[]> = [];
+  /** Next index in each open loop's node list. */
+  private readonly stackIndex: number[] = [];
+  /** Iterations of each open loop still to start after the current one. */
+  private readonly stackLeft: number[] = [];
+  /** Number of open loops. */
+  private depth = 0;
   private leafOp: Op | null = null;
   private leafLeft = 0;
   /** Operations produced so far. */
   produced = 0;
 
   constructor(root: readonly OpNode[], repeat = 1) {
-    if (repeat > 0 && root.length > 0) this.frames.push({ nodes: root, index: 0, left: repeat - 1 });
+    if (repeat > 0 && root.length > 0) this.push(root, repeat - 1);
+  }
+
+  /**
+   * Copies of the operation last returned by {@link next} that follow it
+   * immediately (the rest of its counted run). A runner may consume them in
+   * bulk with {@link take} instead of calling next() once per copy.
+   */
+  get repeats(): number {
+    return this.leafLeft;
+  }
+
+  /** Consume `n` (0 ≤ n ≤ {@link repeats}) copies of the last operation, as n calls of next() would. */
+  take(n: number): void {
+    if (!(n >= 0 && n <= this.leafLeft)) throw new RangeError(`cannot take ${n} of ${this.leafLeft} repeats`);
+    this.leafLeft -= n;
+    this.produced += n;
   }
 
   /** The next operation, or null when the body is exhausted. */
@@ -36,28 +57,48 @@ export class OpCursor {
     return this.advance();
   }
 
+  private push(nodes: readonly OpNode[], left: number): void {
+    const d = this.depth++;
+    this.stackNodes[d] = nodes;
+    this.stackIndex[d] = 0;
+    this.stackLeft[d] = left;
+  }
+
   private advance(): Op | null {
-    const frames = this.frames;
-    while (frames.length > 0) {
-      const f = frames[frames.length - 1];
-      if (f.index >= f.nodes.length) {
-        if (f.left > 0) {
-          f.left--;
-          f.index = 0;
-          continue;
+    const { stackNodes, stackIndex, stackLeft } = this;
+    while (this.depth > 0) {
+      const d = this.depth - 1;
+      const nodes = stackNodes[d];
+      const index = stackIndex[d];
+      if (index >= nodes.length) {
+        if (stackLeft[d] > 0) {
+          stackLeft[d]--;
+          stackIndex[d] = 0;
+        } else {
+          this.depth = d;
         }
-        frames.pop();
         continue;
       }
-      const node = f.nodes[f.index++];
-      if (node.count <= 0) continue;
-      if ('op' in node) {
-        this.leafOp = node.op;
-        this.leafLeft = node.count - 1;
+      stackIndex[d] = index + 1;
+      const node = nodes[index];
+      const count = node.count;
+      if (count <= 0) continue;
+      const op = (node as { readonly op?: Op }).op;
+      if (op !== undefined) {
+        this.leafOp = op;
+        this.leafLeft = count - 1;
+        const left = stackLeft[d];
+        if (nodes.length === 1 && left > 0 && count * (left + 1) <= Number.MAX_SAFE_INTEGER) {
+          // A loop whose whole body is one counted run is one longer run:
+          // hand it out as such, so runners see every copy as a repeat.
+          this.leafLeft = count * (left + 1) - 1;
+          stackLeft[d] = 0;
+        }
         this.produced++;
-        return node.op;
+        return op;
       }
-      if (node.body.length > 0) frames.push({ nodes: node.body, index: 0, left: node.count - 1 });
+      const body = (node as { readonly body: readonly OpNode[] }).body;
+      if (body.length > 0) this.push(body, count - 1);
     }
     return null;
   }

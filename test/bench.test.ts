@@ -1,0 +1,40 @@
+// Proves the benchmark harness works, in its tiny mode: every figure is
+// produced and consistent. No timing is asserted (the machine is shared).
+import { describe, expect, it } from 'vitest';
+import { formatReport } from './bench/format.js';
+import { REPO_ROOT, runBench } from './bench/harness.js';
+import { longRun } from './bench/processes.js';
+
+describe('npm run bench (tiny mode)', () => {
+  const report = runBench({ size: 'tiny', reps: 1, inProcessOnly: true });
+
+  it('times every bench workload whose scenario exists, under every registered mode', () => {
+    const mix = report.workloads.find((w) => w.id === 'nanobench')!;
+    expect(mix.available).toBe(true);
+    expect(mix.operations).toBe(7 * 1000 * mix.modes.length);
+    expect(mix.opsPerSecond).toBeGreaterThan(0);
+    for (const w of report.workloads) if (!w.available) expect(w.missing).toMatch(/not on this checkout/);
+  });
+
+  it('the bare loop and the SimPy model charge the cost table vmmsim charges', () => {
+    expect(report.costTable.runs.length).toBe(7 * report.workloads[0].modes.length);
+    expect(report.costTable.vmmsimChargedTable).toBe(true);
+    expect(report.bareLoop.cycles).toBe(report.costTable.runs.reduce((s, r) => s + r.cost * r.count, 0));
+    if (report.simpy.available) expect(report.simpy.chargedTable).toBe(true);
+    else expect(report.simpy.missing).toMatch(/python3-simpy3/);
+  });
+
+  it('prints ratios and a verdict for every target', () => {
+    const text = formatReport(report);
+    expect(text).toMatch(/vmmsim\/bare loop = \d/);
+    expect(report.targets.map((t) => t.target)).toHaveLength(6);
+    expect(JSON.parse(JSON.stringify(report)).targets).toEqual(report.targets);
+  });
+
+  it('a long run reports operations and peak RSS from its own process', () => {
+    const r = longRun(REPO_ROOT, 'tiny', 'scenarios/default.yaml', 7, 1, 7000, 700);
+    expect(r.error).toBeUndefined();
+    expect(r.operations).toBe(7000);
+    expect(r.peakRssMB).toBeGreaterThan(10);
+  });
+});

@@ -1,0 +1,142 @@
+// Times vmmsim itself: every workload of a bench entry under every mode, in
+// this process, repeated; and exports the per-operation cost table that the
+// SimPy model and the bare loop charge.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadScenario, type LoadedScenario } from '../../src/config/load.js';
+import { simulate } from '../../src/run/simulate.js';
+import { HOME_CATEGORY } from '../../src/vmm/categories.js';
+import { MODE_IDS } from '../../src/vmm/registry.js';
+import { OP_KINDS, type OpKind } from '../../src/workload/ops.js';
+import type { OpSpec } from '../../src/workload/spec.js';
+import type { BenchWorkload } from './workloads.js';
+
+/** Bench size: `full` for the real figures, `tiny` to prove the harness works. */
+export type BenchSize = 'full' | 'tiny';
+
+/** What vmmsim did on one bench entry. */
+export interface WorkloadResult {
+  id: string;
+  description: string;
+  available: boolean;
+  /** Why the entry was not measured. */
+  missing?: string;
+  modes: string[];
+  /** Guest operations simulated in one repetition (all workloads × modes). */
+  operations: number;
+  /** Median over repetitions of operations / wall seconds. */
+  opsPerSecond: number;
+  /** Median wall seconds of one repetition, by mode (all workloads of the scenario). */
+  secondsByMode: Record<string, number>;
+  /** Simulated cycles of each (mode, workload) run, mode/workload → cycles. */
+  cycles: Record<string, number>;
+}
+
+/** Median of a non-empty list. */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Wall seconds since `t0` (from process.hrtime.bigint()). */
+export function since(t0: bigint): number {
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+/** Load an entry's scenario at the bench size with every registered mode; null when the file is absent. */
+export function loadEntry(root: string, entry: BenchWorkload, size: BenchSize): LoadedScenario | null {
+  return loadSized(root, entry, size === 'full' ? entry.repeat.full : entry.repeat.tiny);
+}
+
+/** Load an entry's scenario with every workload's repeat set to `repeat` (null: as written) and every registered mode. */
+function loadSized(root: string, entry: BenchWorkload, repeat: number | null): LoadedScenario | null {
+  const file = join(root, entry.scenario);
+  if (!existsSync(file)) return null;
+  const set = [`vmms=[${MODE_IDS.join(',')}]`];
+  if (repeat !== null) loadScenario(file).scenario.workloads.forEach((_, i) => set.push(`workloads.${i}.repeat=${repeat}`));
+  return loadScenario(file, { set });
+}
+
+/** Run every workload of `loaded` under every mode once; returns per-mode seconds, operations and cycles. */
+function once(loaded: LoadedScenario): { seconds: Record<string, number>; operations: number; cycles: Record<string, number> } {
+  const seconds: Record<string, number> = {};
+  const cycles: Record<string, number> = {};
+  let operations = 0;
+  for (const mode of loaded.scenario.vmms) {
+    const t0 = process.hrtime.bigint();
+    for (const w of loaded.workloads) {
+      const out = simulate(loaded.cpu, mode, loaded.vmmParams[mode] ?? null, w, loaded.scenario.seed);
+      operations += out.operations;
+      cycles[`${mode}/${w.name}`] = out.cycles;
+    }
+    seconds[mode] = since(t0);
+  }
+  return { seconds, operations, cycles };
+}
+
+/** Measure one entry: a warm-up run, then `reps` timed repetitions; medians. */
+export function measureWorkload(root: string, entry: BenchWorkload, size: BenchSize, reps: number): WorkloadResult {
+  const base = { id: entry.id, description: entry.description };
+  const loaded = loadEntry(root, entry, size);
+  if (loaded === null) {
+    return { ...base, available: false, missing: `${entry.scenario} is not on this checkout`, modes: [], operations: 0, opsPerSecond: 0, secondsByMode: {}, cycles: {} };
+  }
+  once(loaded); // warm-up: let V8 compile the hot paths before timing
+  const rates: number[] = [];
+  const perMode: Record<string, number[]> = {};
+  let last = once(loaded);
+  for (let r = 0; r < reps; r++) {
+    last = once(loaded);
+    const total = Object.values(last.seconds).reduce((a, b) => a + b, 0);
+    rates.push(last.operations / total);
+    for (const [m, s] of Object.entries(last.seconds)) (perMode[m] ??= []).push(s);
+  }
+  const secondsByMode = Object.fromEntries(Object.entries(perMode).map(([m, s]) => [m, median(s)]));
+  return { ...base, available: true, modes: [...loaded.scenario.vmms], operations: last.operations, opsPerSecond: median(rates), secondsByMode, cycles: last.cycles };
+}
+
+/** One row of the exported cost table: every operation of a (mode, workload) run costs `cost` cycles. */
+export interface CostRun {
+  mode: string;
+  workload: string;
+  category: string;
+  /** Cycles vmmsim charges each operation of this run in steady state. */
+  cost: number;
+  /** Cycles vmmsim charges the run's first operation (may include one-time work such as translation). */
+  firstCost: number;
+  count: number;
+}
+
+/**
+ * Export what vmmsim's models charge per operation for every (mode,
+ * workload) of an entry whose workloads are loops of one operation: the
+ * first operation's cycles, and the steady-state cost (cycles of two
+ * iterations minus one). `count` is the workload's size at the bench size.
+ */
+export function costTable(root: string, entry: BenchWorkload, size: BenchSize): CostRun[] {
+  const sized = loadEntry(root, entry, size);
+  const one = loadSized(root, entry, 1);
+  const two = loadSized(root, entry, 2);
+  if (sized === null || one === null || two === null) return [];
+  const cyclesOf = (l: LoadedScenario, mode: string, i: number) =>
+    simulate(l.cpu, mode, l.vmmParams[mode] ?? null, l.workloads[i], l.scenario.seed).cycles;
+  const runs: CostRun[] = [];
+  for (const mode of sized.scenario.vmms) {
+    sized.workloads.forEach((w, i) => {
+      const kind = singleOpKind(sized.scenario.workloads[i].ops);
+      if (kind === null) throw new Error(`workload ${w.name} is not a loop of one primitive operation; the cost table needs one`);
+      const first = cyclesOf(one, mode, i);
+      runs.push({ mode, workload: w.name, category: HOME_CATEGORY[kind], cost: cyclesOf(two, mode, i) - first, firstCost: first, count: sized.scenario.workloads[i].repeat });
+    });
+  }
+  return runs;
+}
+
+/** The kind of the only operation of a one-entry op list written as a primitive, or null. */
+function singleOpKind(ops: readonly OpSpec[]): OpKind | null {
+  if (ops.length !== 1) return null;
+  const e = ops[0];
+  const name = typeof e === 'string' ? e : 'op' in e && (e.count ?? 1) === 1 ? e.op : null;
+  return name !== null && (OP_KINDS as readonly string[]).includes(name) ? (name as OpKind) : null;
+}

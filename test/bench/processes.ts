@@ -1,0 +1,127 @@
+// Measurements that need a process of their own, run on the built CLI
+// (dist/): peak memory of a long run, and a sweep at --jobs 1 vs --jobs 2.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { median, since } from './measure.js';
+
+/** One CLI invocation's cost. */
+export interface ProcessRun {
+  args: string[];
+  exitCode: number;
+  wallSeconds: number;
+  /** Peak resident set of the process, MB (process.resourceUsage().maxRSS). */
+  peakRssMB: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Run `vmmsim ARGS` from dist/ in a fresh Node process that reports its own
+ * peak RSS when the command returns (no dependency on /usr/bin/time).
+ */
+export function runCli(root: string, args: readonly string[]): ProcessRun {
+  const program = pathToFileURL(join(root, 'dist/cli/program.js')).href;
+  const script = [
+    `import { main } from ${JSON.stringify(program)};`,
+    'const code = await main(JSON.parse(process.env.VMMSIM_BENCH_ARGS));',
+    'process.stderr.write(`\\nVMMSIM_BENCH_RSS ${process.resourceUsage().maxRSS}\\n`);',
+    'process.exitCode = code;',
+  ].join('\n');
+  const t0 = process.hrtime.bigint();
+  const p = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, VMMSIM_BENCH_ARGS: JSON.stringify(args) },
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const wallSeconds = since(t0);
+  const m = /VMMSIM_BENCH_RSS (\d+)/.exec(p.stderr ?? '');
+  return {
+    args: [...args],
+    exitCode: p.status ?? -1,
+    wallSeconds,
+    peakRssMB: m ? Number(m[1]) / 1024 : NaN,
+    stdout: p.stdout ?? '',
+    stderr: (p.stderr ?? '').replace(/\nVMMSIM_BENCH_RSS \d+\n/, ''),
+  };
+}
+
+/** A long run: operations, time and peak memory. */
+export interface LongRunResult {
+  label: string;
+  operations: number;
+  wallSeconds: number;
+  peakRssMB: number;
+  /** The same scenario at `smallOperations`, for comparison: memory should not grow with run length. */
+  smallOperations: number;
+  smallPeakRssMB: number;
+  error?: string;
+}
+
+/**
+ * `vmmsim run SCENARIO` with every workload's repeat set so the run totals
+ * about `operations` guest operations (`opsPerIteration` per iteration of
+ * each workload), and again at `smallOperations` to show memory is flat.
+ */
+export function longRun(root: string, label: string, scenario: string, workloads: number, opsPerIteration: number, operations: number, smallOperations: number): LongRunResult {
+  const at = (total: number) => {
+    const repeat = Math.max(1, Math.ceil(total / (workloads * opsPerIteration)));
+    const sets = Array.from({ length: workloads }, (_, i) => ['--set', `workloads.${i}.repeat=${repeat}`]).flat();
+    const run = runCli(root, ['run', join(root, scenario), '--format', 'json', '--set', 'vmms=[native]', ...sets]);
+    const ops = run.exitCode === 0 ? (JSON.parse(run.stdout) as Array<{ metrics: { operations: number } }>).reduce((a, r) => a + r.metrics.operations, 0) : 0;
+    return { run, ops };
+  };
+  const small = at(smallOperations);
+  const big = at(operations);
+  const failed = [small, big].find((x) => x.run.exitCode !== 0);
+  return {
+    label,
+    operations: big.ops,
+    wallSeconds: big.run.wallSeconds,
+    peakRssMB: big.run.peakRssMB,
+    smallOperations: small.ops,
+    smallPeakRssMB: small.run.peakRssMB,
+    ...(failed ? { error: `vmmsim exited ${failed.run.exitCode}: ${failed.run.stderr.trim().split('\n')[0]}` } : {}),
+  };
+}
+
+/** Sweep speed-up from worker threads. */
+export interface SweepResult {
+  available: boolean;
+  missing?: string;
+  points: number;
+  secondsJobs1: number;
+  secondsJobs2: number;
+  speedup: number;
+  /** results.csv of both runs byte-identical (determinism across thread counts). */
+  identical: boolean;
+  error?: string;
+}
+
+/** `vmmsim sweep FILE --jobs 1` and `--jobs 2`, `reps` times each alternately; median walls. */
+export function sweepSpeedup(root: string, scenario: string, points: number, sets: readonly string[], reps: number): SweepResult {
+  const none = { points, secondsJobs1: 0, secondsJobs2: 0, speedup: 0, identical: false };
+  if (runCli(root, ['sweep', '--help']).exitCode !== 0) return { ...none, available: false, missing: '`vmmsim sweep` is not on this checkout' };
+  const file = join(root, scenario);
+  if (!existsSync(file)) return { ...none, available: false, missing: `${scenario} is not on this checkout` };
+  const walls: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const csv: Record<1 | 2, string> = { 1: '', 2: '' };
+  for (let r = 0; r < reps; r++) {
+    for (const jobs of [1, 2] as const) {
+      const out = mkdtempSync(join(tmpdir(), 'vmmsim-bench-sweep-'));
+      try {
+        const run = runCli(root, ['sweep', file, '--out', out, '--jobs', String(jobs), '--quiet', ...sets.flatMap((s) => ['--set', s])]);
+        if (run.exitCode !== 0) return { ...none, available: true, error: `sweep --jobs ${jobs} exited ${run.exitCode}: ${run.stderr.trim().split('\n')[0]}` };
+        walls[jobs].push(run.wallSeconds);
+        csv[jobs] = readFileSync(join(out, 'results.csv'), 'utf8');
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    }
+  }
+  const s1 = median(walls[1]);
+  const s2 = median(walls[2]);
+  return { available: true, points, secondsJobs1: s1, secondsJobs2: s2, speedup: s1 / s2, identical: csv[1] === csv[2] && csv[1].length > 0 };
+}
