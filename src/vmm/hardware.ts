@@ -10,7 +10,7 @@ import type { Op } from '../workload/ops.js';
 import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
 import { CAT } from './categories.js';
 import type { CpuModel } from './cpu.js';
-import { ExitPath, ExitPathShape, exitRoundTripCycles, type ExitPathParams } from './exitPath.js';
+import { ExitPath, ExitPathShape, exitRoundTripCycles } from './exitPath.js';
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
@@ -48,7 +48,7 @@ class HardwareActor implements CostActor {
 
   constructor(private readonly cpu: CpuModel, private readonly p: HardwareParams, env: ActorEnv) {
     this.shadow = new ShadowTables(p);
-    this.x = new ExitPath(cpu, p as ExitPathParams, env.ledger);
+    this.x = new ExitPath(cpu, p, env.ledger);
     this.cShadowUpdate = env.ledger.componentId('shadowUpdate');
     this.cShadowSwitch = env.ledger.componentId('shadowSwitch');
     this.cPrevalidate = env.ledger.componentId('prevalidate');

@@ -9,7 +9,7 @@ import type { Op } from '../workload/ops.js';
 import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
 import { CAT } from './categories.js';
 import type { CpuModel } from './cpu.js';
-import { ExitPath, ExitPathShape, type ExitPathParams } from './exitPath.js';
+import { ExitPath, ExitPathShape } from './exitPath.js';
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
@@ -49,7 +49,7 @@ class NestedActor implements CostActor {
   private readonly tlbMissCycles: number;
 
   constructor(private readonly cpu: CpuModel, p: NestedParams, env: ActorEnv) {
-    this.x = new ExitPath(cpu, p as ExitPathParams, env.ledger);
+    this.x = new ExitPath(cpu, p, env.ledger);
     this.c2dWalk = env.ledger.componentId('2dWalk');
     this.tlbMissCycles = nestedTlbMissCycles(cpu, p);
   }
