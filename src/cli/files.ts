@@ -97,7 +97,8 @@ export class OutputDir {
     try {
       st = statSync(dir); // the directory named by the user may itself be a link to a directory
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new OutputError(`cannot use --out ${dir}: ${fsReason(e)}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new OutputError(`cannot use --out ${dir}: ${fsReason(e)}`);
       checkCreatable(dir);
       return new OutputDir(dir, identity, null, force);
     }

@@ -41,5 +41,6 @@ export function withDefaults(limits: Partial<Limits> = {}): Limits {
 
 /** A count with thousands separators, for messages. */
 export function formatCount(n: number): string {
+  if (n >= 1e15) return `about ${n.toExponential(1).replace('e+', '×10^')}`; // past 2^53 the digits are noise
   return n.toLocaleString('en-US', { maximumFractionDigits: 0 });
 }

@@ -2,7 +2,7 @@
 // errors) and keeps its syntax tree so any key path can be located as
 // line:column for error messages.
 import { readFileSync, statSync, type Stats } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { InputError, type Origin } from './errors.js';
 import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from './limits.js';
 import type { KeyPath } from '../workload/expand.js';
@@ -58,14 +58,22 @@ export class YamlFile {
     const err = doc.errors[0];
     if (err) {
       const pos = lines.linePos(err.pos[0]);
-      const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      let msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      if (err.code === 'DUPLICATE_KEY') msg += ` (the key ${JSON.stringify((/^[^:\n]*/.exec(text.slice(err.pos[0])) ?? [''])[0].trim())} appears twice)`;
       throw new InputError(`YAML syntax error: ${msg}`, { source: path, line: pos.line, col: pos.col });
     }
     let data: unknown;
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (e) {
-      throw new InputError(`YAML cannot be expanded: ${(e as Error).message} (alias bombs are refused)`, { source: path, line: 1, col: 1 });
+      const blame = aliasBlame(doc);
+      if (!blame) throw new InputError(`YAML cannot be expanded: ${(e as Error).message}`, { source: path, line: 1, col: 1 });
+      throw new InputError(
+        `YAML aliases expand too far (an alias bomb?): *${blame.anchor} here stands for ${formatCount(blame.nodes)} nodes, and it is one of many; ` +
+          'expected a document whose aliases expand to a modest size',
+        { source: path, ...lines.linePos(blame.offset) },
+        blame.path,
+      );
     }
     return new YamlFile(path, doc, lines, data);
   }
@@ -127,4 +135,48 @@ function fsProblem(e: unknown, fallback: string): string {
   if (code === 'ENOTDIR') return 'not found (a component of the path is not a directory)';
   if (code === 'ELOOP') return 'cannot be read: too many symbolic links';
   return `${fallback}: ${(e as Error).message}`;
+}
+
+/**
+ * Where an alias bomb sits: from the root, descend into the child that
+ * expands to the most nodes until reaching the alias that carries it.
+ * Null if no alias is involved.
+ */
+function aliasBlame(doc: Document.Parsed): { path: KeyPath; offset: number; anchor: string; nodes: number } | null {
+  const memo = new Map<unknown, number>();
+  const inProgress = new Set<unknown>();
+  const size = (n: unknown): number => {
+    const target = isAlias(n) ? n.resolve(doc) : n;
+    if (target === undefined || target === null || inProgress.has(target)) return 1;
+    const known = memo.get(target);
+    if (known !== undefined) return known;
+    inProgress.add(target);
+    let s = 1;
+    if (isMap(target)) for (const p of target.items) s += size(p.value);
+    else if (isSeq(target)) for (const item of target.items) s += size(item);
+    inProgress.delete(target);
+    memo.set(target, s);
+    return s;
+  };
+  const path: Array<string | number> = [];
+  let node: unknown = doc.contents;
+  for (;;) {
+    if (isAlias(node)) return { path, offset: node.range?.[0] ?? 0, anchor: node.source, nodes: size(node) };
+    let best: { node: unknown; seg: string | number } | null = null;
+    let bestSize = 0;
+    if (isMap(node)) {
+      for (const p of node.items) {
+        const s = size(p.value);
+        if (s > bestSize) [best, bestSize] = [{ node: p.value, seg: isScalar(p.key) ? String(p.key.value) : '?' }, s];
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const s = size(item);
+        if (s > bestSize) [best, bestSize] = [{ node: item, seg: i }, s];
+      });
+    }
+    if (best === null) return null;
+    path.push((best as { seg: string | number }).seg);
+    node = (best as { node: unknown }).node;
+  }
 }

@@ -71,7 +71,8 @@ export class WorkloadCompiler {
     if (done) return done;
     const defs = this.composites.defs[name];
     if (defs === undefined) {
-      throw new SpecError(`unknown composite operation "${name}"`, where);
+      const known = Object.keys(this.composites.defs);
+      throw new SpecError(`unknown composite operation "${name}": expected one of ${known.join(', ') || '(none: no guest profile is loaded)'}`, where);
     }
     if (this.inProgress.includes(name)) {
       const cycle = [...this.inProgress.slice(this.inProgress.indexOf(name)), name].join(' → ');
