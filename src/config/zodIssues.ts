@@ -70,6 +70,7 @@ function isAbsent(i: z.core.$ZodIssueInvalidUnion & { discriminator?: string }):
 }
 
 function typeOf(v: unknown): string {
+  if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
@@ -103,7 +104,16 @@ function describe(i: Issue): string {
       return `expected one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}, got ${typeOf(i.input)}`;
     case 'invalid_union': {
       const opts = (i as { options?: unknown[] }).options;
-      if (opts) return `expected one of ${opts.map((v) => JSON.stringify(v)).join(', ')}, got ${typeOf((i.input as Record<string, unknown>)?.[(i as { discriminator?: string }).discriminator ?? ''])}`;
+      if (opts) {
+        const disc = (i as { discriminator?: string }).discriminator ?? '';
+        const input = i.input as Record<string, unknown> | undefined;
+        const list = opts.map((v) => JSON.stringify(v)).join(', ');
+        if (input === null || typeof input !== 'object' || !(disc in input)) {
+          const keys = input !== null && typeof input === 'object' ? Object.keys(input) : [];
+          return `missing key "${disc}" (expected one of ${list})${keys.length ? `; the entry has ${keys.map((k) => JSON.stringify(k)).join(', ')}` : ''}`;
+        }
+        return `expected one of ${list}, got ${typeOf(input[disc])}`;
+      }
       return i.message;
     }
     default:
