@@ -144,56 +144,12 @@ export class OutputDir {
       files: [...new Set([...(sameScenario ? this.previous!.files : []), ...names])].sort(),
     };
     const all: Record<string, string> = { ...files, [MANIFEST_NAME]: JSON.stringify(manifest, null, 2) + '\n' };
-    const createdDir = !existsAsDir(this.dir);
-    const temps: Array<[tmp: string, path: string]> = [];
-    try {
-      mkdirSync(this.dir, { recursive: true });
-      for (const [name, text] of Object.entries(all)) {
-        const path = this.safePath(name);
-        const tmp = tempBeside(path);
-        writeFileSync(tmp, text, { flag: 'wx' });
-        temps.push([tmp, path]);
-      }
-    } catch (e) {
-      for (const [tmp] of temps) rmSync(tmp, { force: true });
-      if (createdDir) removeEmptyDirs(this.dir);
-      if (e instanceof OutputError) throw e;
-      throw new OutputError(`cannot write results to ${this.dir}: ${fsReason(e)}; nothing was written`);
-    }
-    // The manifest is renamed last: a crash in between leaves new results
-    // under the old manifest, which makes the next run ask for --force
-    // rather than silently mixing two scenarios.
-    for (const [tmp, path] of temps) renameSync(tmp, path);
+    // The manifest is last: a crash between renames leaves new results under
+    // the old manifest, which makes the next run ask for --force rather than
+    // silently mixing two scenarios.
+    const written = stageAndRename(this.dir, all);
     if (this.force && this.previous && !sameScenario) this.removeStale(this.previous.files, names);
-    return temps.filter(([, p]) => !p.endsWith(MANIFEST_NAME)).map(([, p]) => p);
-  }
-
-  /** Path of `name` inside the directory, creating subdirectories, refusing symbolic links on the way. */
-  private safePath(name: string): string {
-    const segs = name.split('/');
-    let at = this.dir;
-    for (const seg of segs.slice(0, -1)) {
-      at = join(at, seg);
-      let st;
-      try {
-        st = lstatSync(at);
-      } catch {
-        mkdirSync(at);
-        continue;
-      }
-      if (st.isSymbolicLink()) throw new OutputError(`refusing to write through the symbolic link ${at}: results stay inside ${this.dir}; nothing was written`);
-      if (!st.isDirectory()) throw new OutputError(`cannot write ${join(this.dir, name)}: ${at} is not a directory; nothing was written`);
-    }
-    const path = join(at, segs[segs.length - 1]);
-    let st;
-    try {
-      st = lstatSync(path);
-    } catch {
-      return path;
-    }
-    // A file or a symlink at `path` is replaced by the rename (the link, not its target); a directory cannot be.
-    if (st.isDirectory()) throw new OutputError(`cannot write ${path}: a directory is in the way; nothing was written`);
-    return path;
+    return written.slice(0, -1);
   }
 
   /** With --force over another scenario's results: remove its files this write did not replace. */
@@ -208,6 +164,67 @@ export class OutputDir {
       }
     }
   }
+}
+
+/**
+ * Write `files` into a shared directory (one that holds the outputs of
+ * several commands, such as results/ for `vmmsim reproduce`) with the same
+ * guarantees as {@link OutputDir.write} — names stay inside `dir`, no
+ * symbolic link is written through, all files or none — but no manifest.
+ */
+export function writeResultFiles(dir: string, files: Readonly<Record<string, string>>): string[] {
+  for (const n of Object.keys(files)) checkName(n);
+  return stageAndRename(dir, files);
+}
+
+/** Write every file under a temporary name, then rename them all into place, in order; on failure remove what was staged. */
+function stageAndRename(dir: string, files: Readonly<Record<string, string>>): string[] {
+  const createdDir = !existsAsDir(dir);
+  const temps: Array<[tmp: string, path: string]> = [];
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const [name, text] of Object.entries(files)) {
+      const path = safePath(dir, name);
+      const tmp = tempBeside(path);
+      writeFileSync(tmp, text, { flag: 'wx' }); // wx: never reuse (or follow) an existing path
+      temps.push([tmp, path]);
+    }
+  } catch (e) {
+    for (const [tmp] of temps) rmSync(tmp, { force: true });
+    if (createdDir) removeEmptyDirs(dir);
+    if (e instanceof OutputError) throw e;
+    throw new OutputError(`cannot write results to ${dir}: ${fsReason(e)}; nothing was written`);
+  }
+  for (const [tmp, path] of temps) renameSync(tmp, path); // replaces a symlink at `path` itself, never its target
+  return temps.map(([, p]) => p);
+}
+
+/** Path of `name` inside the directory, creating subdirectories, refusing symbolic links on the way. */
+function safePath(dir: string, name: string): string {
+  const segs = name.split('/');
+  let at = dir;
+  for (const seg of segs.slice(0, -1)) {
+    at = join(at, seg);
+    let st;
+    try {
+      st = lstatSync(at);
+    } catch {
+      mkdirSync(at);
+      continue;
+    }
+    if (st.isSymbolicLink()) throw new OutputError(`refusing to write through the symbolic link ${at}: results stay inside ${dir}; nothing was written`);
+    if (!st.isDirectory()) throw new OutputError(`cannot write ${join(dir, name)}: ${at} is not a directory; nothing was written`);
+  }
+  const path = join(at, segs[segs.length - 1]);
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return path;
+  }
+  // A file or a symlink at `path` is replaced by the rename (the link, not its target); a directory cannot be.
+  if (st.isDirectory()) throw new OutputError(`cannot write ${path}: a directory is in the way; nothing was written`);
+  return path;
 }
 
 /** Names of files in a results directory: relative, `/`-separated, no empty, `.` or `..` segments. */
