@@ -1,15 +1,14 @@
-// The bad-input corpus (test/corpus/): every case is refused by the built CLI
-// with the exit status and the exact one-paragraph message asserted — file,
-// line, column, key path and what was expected — fast, with no stack trace
-// and nothing written into --out. Each file case is also loaded in-process,
-// where "fast" means under a second without Node's start-up.
+// The bad-input corpus (test/corpus/): every case is refused by the CLI's
+// main() with the exit status and the exact one-paragraph message asserted —
+// file, line, column, key path and what was expected — within a second of
+// CPU, with no stack trace and nothing written into --out. A sample runs
+// again through the built CLI in a subprocess, as a user runs it.
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../src/config/errors.js';
-import { loadScenario } from '../src/config/load.js';
 import { runCli, STACK_LINE } from './support/runCli.js';
+import { runMain } from './support/runMain.js';
 
 const MODELS = 'test/corpus/models';
 /** The issue's "within a second or so", measured in-process as CPU time (wall time depends on the machine's load). */
@@ -109,61 +108,60 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
   ['a device as the scenario (it would never end)', ['/dev/zero'], 2, '/dev/zero: scenario file is not a regular file (a device, FIFO or socket); expected a YAML file'],
 ];
 
-describe.concurrent('bad-input corpus through the built CLI', () => {
-  const check = async (args: string[], status: number, message: string) => {
-    const out = join(mkdtempSync(join(tmp, 'case-')), 'out');
-    const r = await runCli(['run', ...args, '--models', MODELS, '--out', out]);
-    expect(r.stderr).toBe(`vmmsim: ${message}\n`);
-    expect(r.status).toBe(status);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).not.toMatch(STACK_LINE);
-    expect(existsSync(out)).toBe(false);
-    expect(r.ms).toBeLessThan(CLI_WALL_MS);
-  };
+/** Run one case through main() and check everything the issue asks of bad input. */
+async function refused(args: string[], status: number, message: string): Promise<void> {
+  const out = join(mkdtempSync(join(tmp, 'case-')), 'out');
+  const r = await runMain(['run', ...args, '--models', MODELS, '--out', out]);
+  expect(r.stderr).toBe(`vmmsim: ${message}\n`);
+  expect(r.status).toBe(status);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).not.toMatch(STACK_LINE);
+  expect(existsSync(out)).toBe(false);
+  expect(r.cpuMs).toBeLessThan(IN_PROCESS_CPU_MS);
+}
 
+describe('bad-input corpus: exit status and message of every case, within a second of CPU, nothing written', () => {
   for (const [name, message] of FILE_CASES) {
-    it(`${name}: exits 2 naming file:line:column, key and expectation, writing nothing`, () => check([`test/corpus/${name}.yaml`], 2, message));
+    it(`${name}: exits 2 naming file:line:column, key and expectation`, () => refused([`test/corpus/${name}.yaml`], 2, message));
   }
-  it.each(FLAG_CASES().map((c, i) => [c[0], i] as const))('%s: is refused with a located message, writing nothing', (_name, i) => {
+  it.each(FLAG_CASES().map((c, i) => [c[0], i] as const))('%s: is refused with a located message', (_name, i) => {
     const [, args, status, message] = FLAG_CASES()[i];
-    return check(args, status, message);
+    return refused(args, status, message);
   });
 
   it('a bad limit value is refused by the option parser with exit 2', async () => {
-    const r = await runCli(['check', 'test/corpus/good.yaml', '--max-ops', '0']);
+    const r = await runMain(['check', 'test/corpus/good.yaml', '--max-ops', '0']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: option '--max-ops <n>' argument '0' is invalid\. expected a positive whole number, such as 2000000000 or 2e9\.\n/);
   });
 });
 
-describe('bad-input corpus in-process: the loader refuses each case within a second of CPU', () => {
-  const refuse = (file: string, message: string) => {
-    const cpu0 = process.cpuUsage();
-    let caught: unknown = null;
-    try {
-      loadScenario(file, { modelsDir: MODELS });
-    } catch (e) {
-      caught = e;
-    }
-    const cpu = process.cpuUsage(cpu0);
-    expect(caught).toBeInstanceOf(InputError);
-    expect((caught as InputError).message).toBe(message);
-    expect((cpu.user + cpu.system) / 1000).toBeLessThan(IN_PROCESS_CPU_MS);
+/** Cases run again as a user runs them: the built CLI in a subprocess, exit code and all. */
+const CLI_SAMPLE = ['syntax-unclosed', 'unknown-key-cpu-nested', 'unknown-key-vmm', 'nan-cost', 'zero-clock', 'alias-bomb', 'composite-bomb'];
+
+describe.concurrent('a sample of the corpus through the built CLI', () => {
+  const viaCli = async (args: string[], status: number, message: string) => {
+    const out = join(mkdtempSync(join(tmp, 'cli-')), 'out');
+    const r = await runCli(['run', ...args, '--models', MODELS, '--out', out]);
+    expect(r.stderr).toBe(`vmmsim: ${message}\n`);
+    expect(r.status).toBe(status);
+    expect(r.stdout).toBe('');
+    expect(existsSync(out)).toBe(false);
+    expect(r.ms).toBeLessThan(CLI_WALL_MS);
   };
-  for (const [name, message] of FILE_CASES) {
-    it(`${name}`, () => refuse(`test/corpus/${name}.yaml`, message));
+  for (const name of CLI_SAMPLE) {
+    it(`${name}: exits 2 with the same message`, () => viaCli([`test/corpus/${name}.yaml`], 2, FILE_CASES.find(([n]) => n === name)![1]));
   }
-  it('a 100 MB file is refused by its size, before it is read', () => {
-    refuse(huge, `${huge}: scenario file is 104,857,611 bytes; the limit is 4,194,304 bytes (raise it with --max-input-bytes)`);
-  });
+  it('a 100 MB file: exits 2 at once', () => viaCli([huge], 2, FLAG_CASES()[0][3]));
+  it('a device as the scenario: exits 2 at once', () => viaCli(['/dev/zero'], 2, FLAG_CASES().find((c) => c[1][0] === '/dev/zero')![3]));
 });
 
 describe('limits are probed on both sides and can be raised', () => {
   it('--max-ops at the run length passes; one below is refused', async () => {
-    const [at, below] = await Promise.all([
-      runCli(['check', 'test/corpus/too-many-ops.yaml', '--max-ops', '3e12']),
-      runCli(['check', 'test/corpus/too-many-ops.yaml', '--max-ops', '2999999999999']),
-    ]);
+    const [at, below] = [
+      await runMain(['check', 'test/corpus/too-many-ops.yaml', '--max-ops', '3e12']),
+      await runMain(['check', 'test/corpus/too-many-ops.yaml', '--max-ops', '2999999999999']),
+    ];
     expect(at.stderr).toBe('');
     expect(at.status).toBe(0);
     expect(at.stdout).toMatch(/a \(3,000,000,000,000 ops\)/);
@@ -175,10 +173,10 @@ describe('limits are probed on both sides and can be raised', () => {
     const cpuFile = `${MODELS}/cpu/pentium4.yaml`;
     const need = statSync(cpuFile).size; // larger than the scenario: every YAML input is capped
     expect(need).toBeGreaterThan(statSync('test/corpus/good.yaml').size);
-    const [at, below] = await Promise.all([
-      runCli(['check', 'test/corpus/good.yaml', '--models', MODELS, '--max-input-bytes', String(need)]),
-      runCli(['check', 'test/corpus/good.yaml', '--models', MODELS, '--max-input-bytes', String(need - 1)]),
-    ]);
+    const [at, below] = [
+      await runMain(['check', 'test/corpus/good.yaml', '--models', MODELS, '--max-input-bytes', String(need)]),
+      await runMain(['check', 'test/corpus/good.yaml', '--models', MODELS, '--max-input-bytes', String(need - 1)]),
+    ];
     expect(at.stderr).toBe('');
     expect(at.status).toBe(0);
     expect(below.status).toBe(2);

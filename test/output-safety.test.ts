@@ -1,10 +1,12 @@
 // End-to-end: what `vmmsim run --out` may and may not write, and how an
-// internal error ends — through the built CLI.
+// internal error ends — through the CLI's main(), and the built CLI where the
+// exit code itself is the point.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli, STACK_LINE } from './support/runCli.js';
+import { runMain } from './support/runMain.js';
 
 const GOOD = 'test/fixtures/ok.yaml';
 let root = '';
@@ -15,7 +17,7 @@ beforeEach(() => {
 describe('output safety through the CLI', () => {
   it('a run writes its files and manifest into --out and nothing beside it', async () => {
     const out = join(root, 'out');
-    const r = await runCli(['run', GOOD, '--out', out]);
+    const r = await runMain(['run', GOOD, '--out', out]);
     expect(r.status).toBe(0);
     expect(readdirSync(root)).toEqual(['out']);
     expect(readdirSync(out).sort()).toEqual(['.vmmsim.json', 'results.csv', 'results.json', 'table.txt']);
@@ -34,7 +36,7 @@ describe('output safety through the CLI', () => {
   it('--out naming an existing file is bad input: exit 2', async () => {
     const file = join(root, 'plain-file');
     writeFileSync(file, 'keep');
-    const r = await runCli(['run', GOOD, '--out', file]);
+    const r = await runMain(['run', GOOD, '--out', file]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`vmmsim: --out ${file}: exists and is not a directory; expected a results directory\n`);
     expect(readFileSync(file, 'utf8')).toBe('keep');
@@ -42,30 +44,30 @@ describe('output safety through the CLI', () => {
 
   it('refuses to overwrite results of a different scenario without --force, and overwrites with it', async () => {
     const out = join(root, 'out');
-    expect((await runCli(['run', GOOD, '--out', out])).status).toBe(0);
+    expect((await runMain(['run', GOOD, '--out', out])).status).toBe(0);
     const before = readFileSync(join(out, 'results.json'), 'utf8');
-    const other = await runCli(['run', 'scenarios/default.yaml', '--out', out, '--set', 'workloads.0.repeat=10']);
+    const other = await runMain(['run', 'scenarios/default.yaml', '--out', out, '--set', 'workloads.0.repeat=10']);
     expect(other.status).toBe(2);
     expect(other.stderr).toBe(`vmmsim: --out ${out}: holds results of scenario "ok", not "default"; refusing to overwrite them: choose another --out, or pass --force\n`);
     expect(other.stdout).toBe('');
-    const reseeded = await runCli(['run', GOOD, '--out', out, '--set', 'seed=2']);
+    const reseeded = await runMain(['run', GOOD, '--out', out, '--set', 'seed=2']);
     expect(reseeded.status).toBe(2);
     expect(readFileSync(join(out, 'results.json'), 'utf8')).toBe(before);
-    const again = await runCli(['run', GOOD, '--out', out]);
+    const again = await runMain(['run', GOOD, '--out', out]);
     expect(again.status).toBe(0);
-    const forced = await runCli(['run', GOOD, '--out', out, '--set', 'seed=2', '--force']);
+    const forced = await runMain(['run', GOOD, '--out', out, '--set', 'seed=2', '--force']);
     expect(forced.status).toBe(0);
     expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))[0].seed).toBe(2);
   });
 
   it('a symlink planted in --out is replaced, never written through', async () => {
     const out = join(root, 'out');
-    expect((await runCli(['run', GOOD, '--out', out])).status).toBe(0);
+    expect((await runMain(['run', GOOD, '--out', out])).status).toBe(0);
     const victim = join(root, 'victim');
     writeFileSync(victim, 'precious');
     rmSync(join(out, 'results.csv'));
     symlinkSync(victim, join(out, 'results.csv'));
-    const r = await runCli(['run', GOOD, '--out', out]);
+    const r = await runMain(['run', GOOD, '--out', out]);
     expect(r.status).toBe(0);
     expect(readFileSync(victim, 'utf8')).toBe('precious');
     expect(readFileSync(join(out, 'results.csv'), 'utf8')).toMatch(/^point,replicate,seed/);
@@ -89,7 +91,7 @@ describe('internal errors', () => {
   });
 
   it('the fault hook fires only for its exact site name', async () => {
-    const r = await runCli(['run', GOOD], { VMMSIM_INJECT_FAULT: 'Run' });
+    const r = await runMain(['run', GOOD], { VMMSIM_INJECT_FAULT: 'Run' });
     expect(r.status).toBe(0);
   });
 });

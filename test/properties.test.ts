@@ -207,7 +207,7 @@ describe('random and mutated inputs are accepted or refused as bad input, never 
   });
 
   it('random bytes through the CLI: exit 0 or 2, one line, no stack trace', async () => {
-    const samples = fc.sample(fc.uint8Array({ minLength: 1, maxLength: 2000 }), { numRuns: 3, seed: 8 });
+    const samples = fc.sample(fc.uint8Array({ minLength: 1, maxLength: 2000 }), { numRuns: 1, seed: 8 });
     samples.push(new TextEncoder().encode('name: x\nworkloads: [{name: a, ops: [{op: compute, cycles: .nan}]}]\n'));
     const results = await Promise.all(samples.map((b) => runCli(['run', fileWith(b)])));
     for (const r of results) {
