@@ -45,11 +45,11 @@ describe('vmmsim CLI', () => {
     expect(() => readdirSync(out)).toThrow();
   });
 
-  it('run --out writes results.json, results.csv and table.txt', () => {
+  it('run --out writes results.json, results.csv, table.txt and the manifest', () => {
     const out = mkdtempSync(join(tmpdir(), 'vmmsim-'));
     const r = cli('run', 'test/fixtures/ok.yaml', '--out', out, '--format', 'csv');
     expect(r.status).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['results.csv', 'results.json', 'table.txt']);
+    expect(readdirSync(out).sort()).toEqual(['.vmmsim.json', 'results.csv', 'results.json', 'table.txt']);
     expect(readFileSync(join(out, 'results.csv'), 'utf8')).toBe(r.stdout);
   });
 

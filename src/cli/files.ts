@@ -1,29 +1,325 @@
 // The only place vmmsim writes files. Every file is written to a temporary
 // name beside its target and renamed into place, so a crash never leaves a
-// truncated result behind.
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { randomUUID } from 'node:crypto';
+// truncated result behind. A results directory (--out) is claimed for one
+// scenario before anything runs and written only through {@link OutputDir}:
+// nothing lands outside it, no symbolic link inside it is followed, and the
+// results of a different scenario are not overwritten without --force.
+import { createHash, randomUUID } from 'node:crypto';
+import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { InputError } from '../config/errors.js';
+
+/**
+ * A file could not be written (permissions, a full disk, a path through a
+ * regular file). Exit status 1 with a one-line message; nothing partial is
+ * left behind.
+ */
+export class OutputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputError';
+  }
+}
 
 /** Write `text` (or bytes, e.g. a PNG) to `path` atomically (temp file in the same directory, then rename). */
 export function writeFileAtomic(path: string, text: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = join(dirname(path), `.vmmsim-tmp-${process.pid}-${randomUUID()}`);
+  const tmp = tempBeside(path);
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    writeFileSync(tmp, text, { flag: 'wx' }); // wx: never reuse (or follow) an existing path
+    renameSync(tmp, path); // rename replaces a symlink at `path` itself, never its target
   } catch (e) {
     rmSync(tmp, { force: true });
     throw e;
   }
 }
 
-/** Write several files into `dir`, each atomically. */
-export function writeResultFiles(dir: string, files: Record<string, string>): string[] {
-  mkdirSync(dir, { recursive: true });
-  return Object.entries(files).map(([name, text]) => {
-    const path = join(dir, name);
-    writeFileAtomic(path, text);
+/** Name of the manifest every results directory carries. */
+export const MANIFEST_NAME = '.vmmsim.json';
+
+/** Which scenario a results directory holds: its name and a hash of its content. */
+export interface ScenarioIdentity {
+  scenario: string;
+  /** `sha256:` + hex digest; equal exactly when the effective scenario is the same. */
+  hash: string;
+}
+
+/** DIR/.vmmsim.json: who wrote the directory, from which scenario, and which files. */
+export interface OutputManifest extends ScenarioIdentity {
+  tool: 'vmmsim';
+  /** Files written into the directory by this scenario, relative to it. */
+  files: string[];
+}
+
+/**
+ * The identity of a scenario as run: `content` is the validated scenario
+ * (after its `set:` block and scenario-level overrides, so comments and
+ * layout do not matter) and `overrides` the command line's --set flags.
+ * Runs that differ in either are different scenarios.
+ */
+export function scenarioIdentity(name: string, content: unknown, overrides: readonly string[] = []): ScenarioIdentity {
+  const hash = createHash('sha256').update(canonicalJson({ content, overrides })).digest('hex');
+  return { scenario: name, hash: `sha256:${hash}` };
+}
+
+/** Options of {@link OutputDir.claim}. */
+export interface ClaimOptions {
+  /** Overwrite a directory holding another scenario's results (or unknown files). */
+  force?: boolean;
+}
+
+/**
+ * A results directory claimed for one scenario. Usage:
+ *
+ *     const out = OutputDir.claim(opts.out, scenarioIdentity(...), { force });  // before running: checks, writes nothing
+ *     …simulate…
+ *     out.write({ 'results.json': json, 'results.csv': csv });                   // all files, then the manifest
+ *
+ * `claim` refuses (InputError, exit 2) a path that is not a directory, a
+ * directory whose manifest names a different scenario, and a non-empty
+ * directory without a manifest, unless `force`. `write` writes only below
+ * the directory, never through a symbolic link, and on failure removes what
+ * it wrote and throws an {@link OutputError}.
+ */
+export class OutputDir {
+  private constructor(
+    readonly dir: string,
+    readonly identity: ScenarioIdentity,
+    private readonly previous: OutputManifest | null,
+    private readonly force: boolean,
+  ) {}
+
+  /** Check that results of `identity` may be written into `dir`; writes nothing. */
+  static claim(dir: string, identity: ScenarioIdentity, options: ClaimOptions = {}): OutputDir {
+    const force = options.force ?? false;
+    const where = { source: `--out ${dir}` };
+    let st;
+    try {
+      st = statSync(dir); // the directory named by the user may itself be a link to a directory
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new OutputError(`cannot use --out ${dir}: ${fsReason(e)}`);
+      checkCreatable(dir);
+      return new OutputDir(dir, identity, null, force);
+    }
+    if (!st.isDirectory()) throw new InputError('exists and is not a directory; expected a results directory', where);
+    const manifest = readManifest(dir);
+    if (manifest === 'absent') {
+      const entries = readdirSync(dir);
+      if (entries.length > 0 && !force) {
+        throw new InputError(
+          `is not empty and was not written by vmmsim (no ${MANIFEST_NAME}; it holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); ` +
+            'expected an empty or new directory, or one holding results of this scenario (pass --force to write into it anyway)',
+          where,
+        );
+      }
+      return new OutputDir(dir, identity, null, force);
+    }
+    if (manifest === 'invalid') {
+      if (!force) throw new InputError(`holds a ${MANIFEST_NAME} that is not a vmmsim manifest; pass --force to overwrite it`, where);
+      return new OutputDir(dir, identity, null, force);
+    }
+    if ((manifest.scenario !== identity.scenario || manifest.hash !== identity.hash) && !force) {
+      const what = manifest.scenario === identity.scenario
+        ? `another run of scenario "${manifest.scenario}" (different content or --set flags)`
+        : `scenario "${manifest.scenario}", not "${identity.scenario}"`;
+      throw new InputError(`holds results of ${what}; refusing to overwrite them: choose another --out, or pass --force`, where);
+    }
+    return new OutputDir(dir, identity, manifest, force);
+  }
+
+  /**
+   * Write `files` (name → text; names relative, `/`-separated, no `..`)
+   * into the directory, then the manifest. Every file goes to a temporary
+   * name first and is renamed into place only when all were written.
+   * Returns the paths written.
+   */
+  write(files: Readonly<Record<string, string>>): string[] {
+    const names = Object.keys(files);
+    for (const n of names) checkName(n);
+    const sameScenario = this.previous !== null && this.previous.scenario === this.identity.scenario && this.previous.hash === this.identity.hash;
+    const manifest: OutputManifest = {
+      tool: 'vmmsim',
+      ...this.identity,
+      files: [...new Set([...(sameScenario ? this.previous!.files : []), ...names])].sort(),
+    };
+    const all: Record<string, string> = { ...files, [MANIFEST_NAME]: JSON.stringify(manifest, null, 2) + '\n' };
+    // The manifest is last: a crash between renames leaves new results under
+    // the old manifest, which makes the next run ask for --force rather than
+    // silently mixing two scenarios.
+    const written = stageAndRename(this.dir, all);
+    if (this.force && this.previous && !sameScenario) this.removeStale(this.previous.files, names);
+    return written.slice(0, -1);
+  }
+
+  /** With --force over another scenario's results: remove its files this write did not replace. */
+  private removeStale(oldFiles: readonly string[], kept: readonly string[]): void {
+    for (const f of oldFiles) {
+      if (kept.includes(f) || !isSafeName(f)) continue;
+      const p = join(this.dir, f);
+      try {
+        if (lstatSync(p).isFile()) rmSync(p);
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
+
+/**
+ * Write `files` into a shared directory (one that holds the outputs of
+ * several commands, such as results/ for `vmmsim reproduce`) with the same
+ * guarantees as {@link OutputDir.write} — names stay inside `dir`, no
+ * symbolic link is written through, all files or none — but no manifest.
+ */
+export function writeResultFiles(dir: string, files: Readonly<Record<string, string>>): string[] {
+  for (const n of Object.keys(files)) checkName(n);
+  return stageAndRename(dir, files);
+}
+
+/** Write every file under a temporary name, then rename them all into place, in order; on failure remove what was staged. */
+function stageAndRename(dir: string, files: Readonly<Record<string, string>>): string[] {
+  const createdDir = !existsAsDir(dir);
+  const temps: Array<[tmp: string, path: string]> = [];
+  try {
+    mkdirSync(dir, { recursive: true });
+    for (const [name, text] of Object.entries(files)) {
+      const path = safePath(dir, name);
+      const tmp = tempBeside(path);
+      writeFileSync(tmp, text, { flag: 'wx' }); // wx: never reuse (or follow) an existing path
+      temps.push([tmp, path]);
+    }
+  } catch (e) {
+    for (const [tmp] of temps) rmSync(tmp, { force: true });
+    if (createdDir) removeEmptyDirs(dir);
+    if (e instanceof OutputError) throw e;
+    throw new OutputError(`cannot write results to ${dir}: ${fsReason(e)}; nothing was written`);
+  }
+  for (const [tmp, path] of temps) renameSync(tmp, path); // replaces a symlink at `path` itself, never its target
+  return temps.map(([, p]) => p);
+}
+
+/** Path of `name` inside the directory, creating subdirectories, refusing symbolic links on the way. */
+function safePath(dir: string, name: string): string {
+  const segs = name.split('/');
+  let at = dir;
+  for (const seg of segs.slice(0, -1)) {
+    at = join(at, seg);
+    let st;
+    try {
+      st = lstatSync(at);
+    } catch {
+      mkdirSync(at);
+      continue;
+    }
+    if (st.isSymbolicLink()) throw new OutputError(`refusing to write through the symbolic link ${at}: results stay inside ${dir}; nothing was written`);
+    if (!st.isDirectory()) throw new OutputError(`cannot write ${join(dir, name)}: ${at} is not a directory; nothing was written`);
+  }
+  const path = join(at, segs[segs.length - 1]);
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
     return path;
-  });
+  }
+  // A file or a symlink at `path` is replaced by the rename (the link, not its target); a directory cannot be.
+  if (st.isDirectory()) throw new OutputError(`cannot write ${path}: a directory is in the way; nothing was written`);
+  return path;
+}
+
+/** Names of files in a results directory: relative, `/`-separated, no empty, `.` or `..` segments. */
+function isSafeName(name: string): boolean {
+  return name.length > 0 && !name.includes('\\') && !name.includes('\u0000') &&
+    name.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+}
+
+function checkName(name: string): void {
+  if (!isSafeName(name) || name === MANIFEST_NAME) throw new Error(`bug: result file name ${JSON.stringify(name)} would escape or clobber the results directory`);
+}
+
+function readManifest(dir: string): OutputManifest | 'absent' | 'invalid' {
+  const path = join(dir, MANIFEST_NAME);
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return 'absent';
+  }
+  if (!st.isFile() || st.size > 1024 * 1024) return 'invalid';
+  try {
+    const m = JSON.parse(readFileSync(path, 'utf8')) as Partial<OutputManifest>;
+    if (m.tool !== 'vmmsim' || typeof m.scenario !== 'string' || typeof m.hash !== 'string' || !Array.isArray(m.files)) return 'invalid';
+    return { tool: 'vmmsim', scenario: m.scenario, hash: m.hash, files: m.files.filter((f): f is string => typeof f === 'string') };
+  } catch {
+    return 'invalid';
+  }
+}
+
+/** Fail early (before a long run) if `dir` could not be created. */
+function checkCreatable(dir: string): void {
+  let parent = dirname(dir);
+  for (;;) {
+    try {
+      const st = statSync(parent);
+      if (!st.isDirectory()) throw new OutputError(`cannot create --out ${dir}: ${parent} is not a directory`);
+      accessSync(parent, constants.W_OK);
+      return;
+    } catch (e) {
+      if (e instanceof OutputError) throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && dirname(parent) !== parent) {
+        parent = dirname(parent);
+        continue;
+      }
+      if (code === 'ENOTDIR') throw new OutputError(`cannot create --out ${dir}: a component of ${parent} is not a directory`);
+      throw new OutputError(`cannot create --out ${dir}: ${fsReason(e)}`);
+    }
+  }
+}
+
+function existsAsDir(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Remove `dir` and its subdirectories if they hold nothing (undoing a failed write). */
+function removeEmptyDirs(dir: string): void {
+  try {
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) removeEmptyDirs(join(dir, e.name));
+    rmdirSync(dir);
+  } catch {
+    // not empty, or already gone: leave it
+  }
+}
+
+function tempBeside(path: string): string {
+  return join(dirname(path), `.vmmsim-tmp-${process.pid}-${randomUUID()}`);
+}
+
+/** A file-system error in a few words. */
+function fsReason(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  const words: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    ENOSPC: 'no space left on the device',
+    EROFS: 'read-only file system',
+    ENOTDIR: 'a component of the path is not a directory',
+    EEXIST: 'a file is in the way',
+    EISDIR: 'a directory is in the way',
+    EDQUOT: 'disk quota exceeded',
+  };
+  return err.code && words[err.code] ? `${words[err.code]} (${err.path ?? ''})`.replace(' ()', '') : err.message;
+}
+
+/** JSON with object keys sorted at every level, so equal content hashes equally. */
+function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x !== null && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : x,
+  );
 }

@@ -1,7 +1,7 @@
 // The vmmsim command line: argv → config → run → report. Exit status 0 on
 // success, 2 on bad input (a located one-paragraph message, no stack trace),
 // 1 on an internal error (a short message naming where the stack was written).
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
@@ -14,6 +14,7 @@ import { reproduceCommand } from './commands/reproduce.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { sweepCommand } from './commands/sweep.js';
+import { OutputError } from './files.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -29,7 +30,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run vmmsim --help for usage)')
     .exitOverride();
   for (const cmd of [runCommand(), sweepCommand(), mergeCommand(), plotCommand(), checkCommand(), reproduceCommand(), schemaCommand()]) program.addCommand(cmd.exitOverride());
-  program.addHelpText('after', '\nExit status: 0 success, 2 bad input (file:line:column and key named), 1 internal error.');
+  program.addHelpText('after', '\nExit status: 0 success, 2 bad input (file:line:column and key named), 1 internal error or a file that cannot be written.');
   return program;
 }
 
@@ -56,15 +57,28 @@ function report(e: unknown): number {
     process.stderr.write(`vmmsim: ${e.message}\n`);
     return EXIT.input;
   }
-  const err = e instanceof Error ? e : new Error(String(e));
-  const file = join(tmpdir(), `vmmsim-crash-${process.pid}.log`);
-  let where = '';
-  try {
-    writeFileSync(file, `${err.stack ?? err.message}\n`);
-    where = ` The full stack trace is in ${file}.`;
-  } catch {
-    where = '';
+  if (e instanceof OutputError) {
+    process.stderr.write(`vmmsim: ${e.message}\n`);
+    return EXIT.internal; // an I/O failure, not a bug: no stack file
   }
-  process.stderr.write(`vmmsim: internal error: ${err.message}.${where} Please report it.\n`);
+  const err = e instanceof Error ? e : new Error(String(e));
+  const where = writeCrashLog(err);
+  const firstLine = err.message.split('\n')[0];
+  process.stderr.write(`vmmsim: internal error: ${firstLine}.${where ? ` The full stack trace is in ${where}.` : ''} Please report it.\n`);
   return EXIT.internal;
+}
+
+/**
+ * Write the stack of an internal error to a fresh private directory under
+ * the system temp dir (a fixed name there could be a planted symlink).
+ * Returns the file's path, or null if even that failed.
+ */
+function writeCrashLog(err: Error): string | null {
+  try {
+    const file = join(mkdtempSync(join(tmpdir(), 'vmmsim-crash-')), 'stack.txt');
+    writeFileSync(file, `vmmsim ${pkg.version} on Node ${process.version}\nargv: ${JSON.stringify(process.argv.slice(2))}\n\n${err.stack ?? err.message}\n`, { flag: 'wx' });
+    return file;
+  } catch {
+    return null;
+  }
 }

@@ -8,8 +8,9 @@ import type { z } from 'zod';
 import { CpuModelSchema, type CpuModel } from '../vmm/cpu.js';
 import { MODES } from '../vmm/registry.js';
 import { NO_COMPOSITES, SpecError, WorkloadCompiler, type CompositeTable, type KeyPath } from '../workload/expand.js';
-import type { OpNode } from '../workload/stream.js';
+import { countOps, type OpNode } from '../workload/stream.js';
 import { InputError, type Origin } from './errors.js';
+import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS, withDefaults, type Limits } from './limits.js';
 import { GuestModelSchema, type GuestModel } from './guestSchema.js';
 import { applyAt, keyPath, overrideLocator, parseSetFlag, type Override } from './overrides.js';
 import { ScenarioSchema, SetSchema, type Scenario } from './scenarioSchema.js';
@@ -42,11 +43,13 @@ export interface LoadOptions {
   /** `key=value` strings from --set, applied last (the command line wins). */
   set?: readonly string[];
   modelsDir?: string;
+  /** Caps on input size and run length; unspecified ones take {@link DEFAULT_LIMITS}. */
+  limits?: Partial<Limits>;
 }
 
 /** Load, override, validate and compile a scenario file (its base point, without sweep overrides). */
 export function loadScenario(file: string, options: LoadOptions = {}): LoadedScenario {
-  return ScenarioSource.read(file).load(options);
+  return ScenarioSource.read(file, withDefaults(options.limits).maxInputBytes).load(options);
 }
 
 /**
@@ -63,8 +66,8 @@ export class ScenarioSource {
   ) {}
 
   /** Read and parse `file`; a broken file is a located InputError. */
-  static read(file: string): ScenarioSource {
-    const yf = YamlFile.read(file, 'scenario');
+  static read(file: string, maxInputBytes: number = DEFAULT_LIMITS.maxInputBytes): ScenarioSource {
+    const yf = YamlFile.read(file, 'scenario', maxInputBytes);
     const raw = yf.data;
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       throw new InputError('a scenario must be a YAML mapping (name:, workloads:, …)', { source: file, line: 1, col: 1 });
@@ -84,17 +87,17 @@ export class ScenarioSource {
    */
   load(options: LoadOptions & { point?: readonly Override[] } = {}): LoadedScenario {
     const overrides: Override[] = [...this.fileSets, ...(options.point ?? []), ...(options.set ?? []).map(parseSetFlag)];
-    return resolveScenario(this.file, this.yf, structuredClone(this.raw), groupOverrides(overrides), options.modelsDir ?? DEFAULT_MODELS_DIR);
+    return resolveScenario(this.file, this.yf, structuredClone(this.raw), groupOverrides(overrides), options.modelsDir ?? DEFAULT_MODELS_DIR, withDefaults(options.limits));
   }
 }
 
 /** Validate the overridden document and resolve every model it names. */
-function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown>, groups: Grouped, modelsDir: string): LoadedScenario {
+function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown>, groups: Grouped, modelsDir: string, limits: Limits): LoadedScenario {
   const scenario = validate(ScenarioSchema, applyAll(doc, groups.scenario), overrideLocator(groups.scenario, (p, k) => yf.locate(p, k)), 'scenario');
   const nameOrigin = (key: string) => overrideLocator(groups.scenario, (p, k) => yf.locate(p, k))([key]);
 
-  const cpu = loadModel(modelsDir, 'cpu', scenario.cpu, nameOrigin('cpu'), CpuModelSchema, groups.models.get('cpu') ?? []);
-  const guest = scenario.guest === undefined ? null : loadGuest(modelsDir, scenario.guest, nameOrigin('guest'), groups.models.get('guest') ?? []);
+  const cpu = loadModel(modelsDir, 'cpu', scenario.cpu, nameOrigin('cpu'), CpuModelSchema, groups.models.get('cpu') ?? [], limits);
+  const guest = scenario.guest === undefined ? null : loadGuest(modelsDir, scenario.guest, nameOrigin('guest'), groups.models.get('guest') ?? [], limits);
   for (const target of groups.models.keys()) {
     if (target === 'guest' && guest === null) {
       const o = groups.models.get(target)![0];
@@ -106,14 +109,15 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
   for (const [target, list] of groups.models) {
     if (!target.startsWith('vmm.')) continue;
     const mode = target.slice(4);
-    const def = MODES[mode];
-    if (!def) throw new InputError(`unknown mode "${mode}": expected one of ${Object.keys(MODES).join(', ')}`, list[0].origin, list[0].path);
-    if (!def.vmmModel) throw new InputError(`mode "${mode}" has no VMM parameters to override`, list[0].origin, list[0].path);
+    const def = Object.hasOwn(MODES, mode) ? MODES[mode] : undefined;
+    const fullPath = ['vmm', mode, ...list[0].path];
+    if (!def) throw new InputError(`unknown mode "${mode}": expected one of ${Object.keys(MODES).join(', ')}`, list[0].origin, fullPath);
+    if (!def.vmmModel) throw new InputError(`mode "${mode}" has no VMM parameters to override`, list[0].origin, fullPath);
   }
   for (const mode of scenario.vmms) {
     const def = MODES[mode];
     if (!def.vmmModel || !def.paramsSchema) continue;
-    vmmParams[mode] = loadModel(modelsDir, 'vmm', def.vmmModel, { source: `mode ${mode}` }, def.paramsSchema, groups.models.get(`vmm.${mode}`) ?? []);
+    vmmParams[mode] = loadModel(modelsDir, 'vmm', def.vmmModel, { source: `mode ${mode}` }, def.paramsSchema, groups.models.get(`vmm.${mode}`) ?? [], limits);
   }
 
   const composites = guest ? compositeTable(guest) : NO_COMPOSITES;
@@ -124,11 +128,28 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
       return { name: w.name, repeat: w.repeat, body: compiler.compile(w.ops, ['workloads', i, 'ops']) };
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
-      const origin = e.where.doc === 'scenario' ? yf.locate(e.where.path) : YamlFile.read(guestFile, 'guest').locate(e.where.path);
+      const origin = e.where.doc === 'scenario' ? yf.locate(e.where.path) : YamlFile.read(guestFile, 'guest', limits.maxInputBytes).locate(e.where.path);
       throw new InputError(e.message, origin, e.where.path);
     }
   });
+  const scenarioLocator = overrideLocator(groups.scenario, (p, k) => yf.locate(p, k));
+  workloads.forEach((w, i) => checkRunLength(w, limits, scenarioLocator(['workloads', i, 'repeat'], true), ['workloads', i]));
   return { file, scenario, cpu, guest, vmmParams, workloads };
+}
+
+/**
+ * Refuse a workload longer than the operations cap before anything runs,
+ * counting its expansion (linear in the definitions, however long the run).
+ */
+function checkRunLength(w: CompiledWorkload, limits: Limits, origin: Origin, path: KeyPath): void {
+  const ops = countOps(w.body, w.repeat);
+  if (ops <= limits.maxOpsPerRun) return;
+  throw new InputError(
+    `workload "${w.name}" is ${formatCount(ops)} operations per mode; the limit is ${formatCount(limits.maxOpsPerRun)} ` +
+      `(lower repeat or count, or raise the limit with ${LIMIT_FLAGS.maxOpsPerRun})`,
+    origin,
+    path,
+  );
 }
 
 interface Applied {
@@ -183,13 +204,15 @@ export function modelNames(modelsDir: string, kind: string): string[] {
 }
 
 /** Read, override and validate one model file. */
-function loadModel<T>(modelsDir: string, kind: string, name: string, referencedAt: Origin, schema: z.ZodType<T>, overrides: readonly Applied[]): T {
+function loadModel<T>(
+  modelsDir: string, kind: string, name: string, referencedAt: Origin, schema: z.ZodType<T>, overrides: readonly Applied[], limits: Limits,
+): T {
   const path = modelPath(modelsDir, kind, name);
   if (!existsSync(path)) {
     const known = modelNames(modelsDir, kind);
     throw new InputError(`unknown ${kind} model "${name}": no file ${path}; expected one of ${known.join(', ') || '(none)'}`, referencedAt, [kind]);
   }
-  const yf = YamlFile.read(path, `${kind} model`);
+  const yf = YamlFile.read(path, `${kind} model`, limits.maxInputBytes);
   const data = yf.data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw new InputError(`a ${kind} model must be a YAML mapping`, { source: path, line: 1, col: 1 });
@@ -198,8 +221,8 @@ function loadModel<T>(modelsDir: string, kind: string, name: string, referencedA
   return validate(schema, doc, overrideLocator(overrides, (p, k) => yf.locate(p, k)), `${kind} model "${name}"`);
 }
 
-function loadGuest(modelsDir: string, name: string, referencedAt: Origin, overrides: readonly Applied[]): GuestModel {
-  return loadModel(modelsDir, 'guest', name, referencedAt, GuestModelSchema, overrides);
+function loadGuest(modelsDir: string, name: string, referencedAt: Origin, overrides: readonly Applied[], limits: Limits): GuestModel {
+  return loadModel(modelsDir, 'guest', name, referencedAt, GuestModelSchema, overrides, limits);
 }
 
 function compositeTable(guest: GuestModel): CompositeTable {

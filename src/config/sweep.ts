@@ -6,12 +6,13 @@ import { deriveSeed } from '../engine/rng.js';
 import { InputError, type Origin } from './errors.js';
 import type { Override } from './overrides.js';
 import type { KeyPath } from '../workload/expand.js';
+import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from './limits.js';
 
 /**
  * Most points a sweep may expand to. A typo such as a 1000-value list crossed
  * with another is caught here rather than after hours of simulation.
  */
-export const MAX_SWEEP_POINTS = 10_000;
+export const MAX_SWEEP_POINTS = DEFAULT_LIMITS.maxSweepPoints;
 
 /** Most replicates a scenario may ask for. */
 export const MAX_REPLICATES = 1_000;
@@ -94,7 +95,7 @@ export function expandSweep(sweep: Sweep | undefined, locate: SweepLocator, maxP
   const total = countPoints(sweep);
   if (total > maxPoints) {
     throw new InputError(
-      `the sweep expands to ${total} points; the limit is ${maxPoints} (MAX_SWEEP_POINTS). Split it into several scenarios or shorten its lists`,
+      `the sweep expands to ${formatCount(total)} points; the limit is ${formatCount(maxPoints)} (split it into several scenarios, shorten its lists, or raise the limit with ${LIMIT_FLAGS.maxSweepPoints})`,
       locate(['sweep'], true), ['sweep']);
   }
   const gridKeys = Object.keys(sweep.grid);

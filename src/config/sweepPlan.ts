@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { InputError } from './errors.js';
 import { ScenarioSource, type LoadedScenario, type LoadOptions } from './load.js';
-import { expandSweep, MAX_SWEEP_POINTS, replicateSeed, type SweepPoint } from './sweep.js';
+import { withDefaults } from './limits.js';
+import { expandSweep, replicateSeed, type SweepPoint } from './sweep.js';
 
 /** One unit of work: a point and a replicate. */
 export interface SweepTask {
@@ -29,10 +30,15 @@ export class SweepPlan {
    * Read `file` and expand its sweep. Only the base scenario is validated
    * here; {@link validateAll} loads every point.
    */
-  static create(source: ScenarioSource, options: LoadOptions = {}, maxPoints = MAX_SWEEP_POINTS): SweepPlan {
+  static create(source: ScenarioSource, options: LoadOptions = {}, maxPoints = withDefaults(options.limits).maxSweepPoints): SweepPlan {
     const base = source.load(options);
     const points = expandSweep(base.scenario.sweep, source.locate, maxPoints);
     return new SweepPlan(source, options, base, points, base.scenario.replicates);
+  }
+
+  /** Read `file` (within the input-size limit of `options`) and expand its sweep. */
+  static read(file: string, options: LoadOptions = {}): SweepPlan {
+    return SweepPlan.create(ScenarioSource.read(file, withDefaults(options.limits).maxInputBytes), options);
   }
 
   /** Number of tasks: points × replicates. */

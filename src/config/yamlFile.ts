@@ -1,13 +1,17 @@
 // Reads a YAML input safely (size cap, alias-bomb cap, duplicate keys are
 // errors) and keeps its syntax tree so any key path can be located as
 // line:column for error messages.
-import { readFileSync, statSync } from 'node:fs';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { readFileSync, statSync, type Stats } from 'node:fs';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { InputError, type Origin } from './errors.js';
+import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from './limits.js';
 import type { KeyPath } from '../workload/expand.js';
 
-/** Largest YAML input accepted, in bytes (scenarios and models are small). */
-export const MAX_YAML_BYTES = 4 * 1024 * 1024;
+/** Largest YAML input accepted by default, in bytes (scenarios and models are small). */
+export const MAX_YAML_BYTES = DEFAULT_LIMITS.maxInputBytes;
+
+/** Most aliases a document may expand; a legitimate file uses a handful, an alias bomb millions. */
+const MAX_ALIASES = 1000;
 
 /** A parsed YAML document that can say where a key path is written. */
 export class YamlFile {
@@ -18,37 +22,58 @@ export class YamlFile {
     readonly data: unknown,
   ) {}
 
-  /** Read and parse `path`; any problem is an {@link InputError} naming the file. */
-  static read(path: string, what: string): YamlFile {
-    let size: number;
+  /**
+   * Read and parse `path`; any problem is an {@link InputError} naming the
+   * file. The size is checked before a byte is read, so a huge file is
+   * refused at once; devices and FIFOs are refused (they could be endless).
+   */
+  static read(path: string, what: string, maxBytes: number = MAX_YAML_BYTES): YamlFile {
+    let st: Stats;
     try {
-      size = statSync(path).size;
-    } catch {
-      throw new InputError(`${what} file not found`, { source: path });
+      st = statSync(path);
+    } catch (e) {
+      throw new InputError(`${what} file ${fsProblem(e, 'not found')}`, { source: path });
     }
-    if (size > MAX_YAML_BYTES) {
-      throw new InputError(`${what} file is ${size} bytes; the limit is ${MAX_YAML_BYTES} bytes`, { source: path });
+    if (st.isDirectory()) throw new InputError(`${what} file is a directory; expected a YAML file`, { source: path });
+    if (!st.isFile()) throw new InputError(`${what} file is not a regular file (a device, FIFO or socket); expected a YAML file`, { source: path });
+    const tooBig = (size: number) =>
+      new InputError(`${what} file is ${formatCount(size)} bytes; the limit is ${formatCount(maxBytes)} bytes (raise it with ${LIMIT_FLAGS.maxInputBytes})`, { source: path });
+    if (st.size > maxBytes) throw tooBig(st.size);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path);
+    } catch (e) {
+      throw new InputError(`${what} file ${fsProblem(e, 'cannot be read')}`, { source: path });
     }
-    const text = readFileSync(path, 'utf8');
-    return YamlFile.parse(path, text, what);
+    if (bytes.length > maxBytes) throw tooBig(bytes.length); // it grew after stat
+    return YamlFile.parse(path, decodeText(path, bytes, what), what);
   }
 
   /** Parse YAML text that came from `path`. */
   static parse(path: string, text: string, what: string): YamlFile {
-    if (text.includes('\u0000')) throw new InputError(`${what} file is binary, not YAML text`, { source: path, line: 1, col: 1 });
     const lines = new LineCounter();
+    const nul = text.indexOf('\u0000');
+    if (nul >= 0) throw new InputError(`${what} file is binary (a NUL byte), not YAML text`, { source: path, ...lineCol(text, nul) });
     const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
     const err = doc.errors[0];
     if (err) {
       const pos = lines.linePos(err.pos[0]);
-      const msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      let msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      if (err.code === 'DUPLICATE_KEY') msg += ` (the key ${JSON.stringify((/^[^:\n]*/.exec(text.slice(err.pos[0])) ?? [''])[0].trim())} appears twice)`;
       throw new InputError(`YAML syntax error: ${msg}`, { source: path, line: pos.line, col: pos.col });
     }
     let data: unknown;
     try {
-      data = doc.toJS({ maxAliasCount: 1000 });
+      data = doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (e) {
-      throw new InputError(`YAML cannot be expanded: ${(e as Error).message} (alias bombs are refused)`, { source: path, line: 1, col: 1 });
+      const blame = aliasBlame(doc);
+      if (!blame) throw new InputError(`YAML cannot be expanded: ${(e as Error).message}`, { source: path, line: 1, col: 1 });
+      throw new InputError(
+        `YAML aliases expand too far (an alias bomb?): *${blame.anchor} here stands for ${formatCount(blame.nodes)} nodes, and it is one of many; ` +
+          'expected a document whose aliases expand to a modest size',
+        { source: path, ...lines.linePos(blame.offset) },
+        blame.path,
+      );
     }
     return new YamlFile(path, doc, lines, data);
   }
@@ -76,5 +101,82 @@ export class YamlFile {
     }
     const pos = this.lines.linePos(offset);
     return { source: this.path, line: pos.line, col: pos.col };
+  }
+}
+
+/** Bytes → text; bytes that are not UTF-8 are an error at their line and column. */
+function decodeText(path: string, bytes: Buffer, what: string): string {
+  const text = bytes.toString('utf8');
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const at = text.indexOf('\uFFFD');
+    throw new InputError(`${what} file is not UTF-8 text (binary data?); expected a YAML file`, { source: path, ...lineCol(text, Math.max(at, 0)) });
+  }
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark is not content
+}
+
+/** 1-based line and column of character offset `offset` in `text`. */
+function lineCol(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, col: offset - start + 1 };
+}
+
+/** A file-system error in words: "not found", "permission denied", … */
+function fsProblem(e: unknown, fallback: string): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'not found';
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read: permission denied';
+  if (code === 'ENOTDIR') return 'not found (a component of the path is not a directory)';
+  if (code === 'ELOOP') return 'cannot be read: too many symbolic links';
+  return `${fallback}: ${(e as Error).message}`;
+}
+
+/**
+ * Where an alias bomb sits: from the root, descend into the child that
+ * expands to the most nodes until reaching the alias that carries it.
+ * Null if no alias is involved.
+ */
+function aliasBlame(doc: Document.Parsed): { path: KeyPath; offset: number; anchor: string; nodes: number } | null {
+  const memo = new Map<unknown, number>();
+  const inProgress = new Set<unknown>();
+  const size = (n: unknown): number => {
+    const target = isAlias(n) ? n.resolve(doc) : n;
+    if (target === undefined || target === null || inProgress.has(target)) return 1;
+    const known = memo.get(target);
+    if (known !== undefined) return known;
+    inProgress.add(target);
+    let s = 1;
+    if (isMap(target)) for (const p of target.items) s += size(p.value);
+    else if (isSeq(target)) for (const item of target.items) s += size(item);
+    inProgress.delete(target);
+    memo.set(target, s);
+    return s;
+  };
+  const path: Array<string | number> = [];
+  let node: unknown = doc.contents;
+  for (;;) {
+    if (isAlias(node)) return { path, offset: node.range?.[0] ?? 0, anchor: node.source, nodes: size(node) };
+    let best: { node: unknown; seg: string | number } | null = null;
+    let bestSize = 0;
+    if (isMap(node)) {
+      for (const p of node.items) {
+        const s = size(p.value);
+        if (s > bestSize) [best, bestSize] = [{ node: p.value, seg: isScalar(p.key) ? String(p.key.value) : '?' }, s];
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const s = size(item);
+        if (s > bestSize) [best, bestSize] = [{ node: item, seg: i }, s];
+      });
+    }
+    if (best === null) return null;
+    path.push((best as { seg: string | number }).seg);
+    node = (best as { node: unknown }).node;
   }
 }

@@ -17,7 +17,25 @@ export function validate<T>(schema: z.ZodType<T>, data: unknown, locate: Locator
   const issue = pickIssue(r.error.issues, []);
   const path = issue.path;
   const where = issue.code === 'unrecognized_keys' ? [...path, issue.keys[0]] : path;
+  const typo = misspeltKey(issue, r.error.issues);
+  if (typo) {
+    const at = [...typo.path, typo.key];
+    throw new InputError(`unknown key ${JSON.stringify(typo.key)} (expected ${JSON.stringify(typo.meant)}, which is missing) (in the ${what})`, locate(at, true), at);
+  }
   throw new InputError(`${describe(issue)} (in the ${what})`, locate(where, issue.code === 'unrecognized_keys'), where);
+}
+
+/**
+ * A misspelt required key shows up as two issues, "missing ops" and
+ * "unknown key opps"; report them as one, at the key that was written.
+ */
+function misspeltKey(issue: Issue & { path: KeyPath }, all: readonly Issue[]): { path: KeyPath; key: string; meant: string } | null {
+  if (issue.code !== 'invalid_type' || issue.input !== undefined || issue.path.length === 0) return null;
+  const parent = issue.path.slice(0, -1);
+  const meant = String(issue.path[issue.path.length - 1]);
+  const unknown = all.find((i) => i.code === 'unrecognized_keys' && i.path.length === parent.length && i.path.every((s, j) => s === parent[j]));
+  if (!unknown || unknown.code !== 'unrecognized_keys' || unknown.keys.length !== 1) return null;
+  return { path: parent as KeyPath, key: unknown.keys[0], meant };
 }
 
 /** The most relevant issue, with its path made absolute. */
@@ -29,7 +47,7 @@ function pickIssue(issues: readonly Issue[], prefix: KeyPath): Issue & { path: K
   const allRootTypeErrors = first.errors.every((br) => br.length === 1 && br[0].code === 'invalid_type' && br[0].path.length === 0);
   if (allRootTypeErrors) {
     const expected = [...new Set(first.errors.map((br) => (br[0] as z.core.$ZodIssueInvalidType).expected))];
-    return { ...abs, code: 'custom', message: `expected ${expected.join(' or ')}, got ${typeOf(first.input)}` } as never;
+    return { ...abs, code: 'custom', message: `expected ${expected.map(typeName).join(' or ')}, got ${typeOf(first.input)}` } as never;
   }
   return pickIssue(best, abs.path);
 }
@@ -52,12 +70,19 @@ function isAbsent(i: z.core.$ZodIssueInvalidUnion & { discriminator?: string }):
 }
 
 function typeOf(v: unknown): string {
+  if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   return `${typeof v} ${String(v)}`;
+}
+
+/** A zod type name in the words of a YAML author. */
+function typeName(expected: string): string {
+  const words: Record<string, string> = { int: 'a whole number', number: 'a number', array: 'a list', object: 'a mapping', string: 'a string', boolean: 'true or false' };
+  return words[expected] ?? expected;
 }
 
 /** What was expected and what was found, in words. */
@@ -68,8 +93,9 @@ function describe(i: Issue): string {
     case 'unrecognized_keys':
       return `unknown key ${i.keys.map((k) => JSON.stringify(k)).join(', ')}`;
     case 'invalid_type':
-      if (i.input === undefined) return `missing required key (expected ${i.expected})`;
-      return `expected ${i.expected}, got ${typeOf(i.input)}`;
+      if (i.input === undefined) return `missing required key (expected ${typeName(i.expected)})`;
+      if (i.expected === 'number' && typeof i.input === 'number') return `expected a finite number, got ${typeOf(i.input)}`;
+      return `expected ${typeName(i.expected)}, got ${typeOf(i.input)}`;
     case 'too_small':
       return `expected ${i.origin === 'array' ? 'at least ' + String(i.minimum) + ' entries' : (i.inclusive ? '≥ ' : '> ') + String(i.minimum)}, got ${typeOf(i.input)}`;
     case 'too_big':
@@ -78,7 +104,16 @@ function describe(i: Issue): string {
       return `expected one of ${i.values.map((v) => JSON.stringify(v)).join(', ')}, got ${typeOf(i.input)}`;
     case 'invalid_union': {
       const opts = (i as { options?: unknown[] }).options;
-      if (opts) return `expected one of ${opts.map((v) => JSON.stringify(v)).join(', ')}, got ${typeOf((i.input as Record<string, unknown>)?.[(i as { discriminator?: string }).discriminator ?? ''])}`;
+      if (opts) {
+        const disc = (i as { discriminator?: string }).discriminator ?? '';
+        const input = i.input as Record<string, unknown> | undefined;
+        const list = opts.map((v) => JSON.stringify(v)).join(', ');
+        if (input === null || typeof input !== 'object' || !(disc in input)) {
+          const keys = input !== null && typeof input === 'object' ? Object.keys(input) : [];
+          return `missing key "${disc}" (expected one of ${list})${keys.length ? `; the entry has ${keys.map((k) => JSON.stringify(k)).join(', ')}` : ''}`;
+        }
+        return `expected one of ${list}, got ${typeOf(input[disc])}`;
+      }
       return i.message;
     }
     default:

@@ -2,7 +2,7 @@
 // the scenario once, then answers small messages: a task index in, that
 // task's records out.
 import { parentPort, workerData } from 'node:worker_threads';
-import { ScenarioSource } from '../config/load.js';
+import type { Limits } from '../config/limits.js';
 import { SweepPlan } from '../config/sweepPlan.js';
 import { TaskRunner } from './taskRunner.js';
 import type { ResultRecord } from './record.js';
@@ -12,6 +12,8 @@ export interface SweepWorkerData {
   file: string;
   set: string[];
   modelsDir?: string;
+  /** The command's limits, so a worker accepts exactly what the main thread accepted. */
+  limits?: Partial<Limits>;
   components: boolean;
 }
 
@@ -23,7 +25,7 @@ function serve(data: SweepWorkerData): void {
   let runner: TaskRunner | null = null;
   port.on('message', (task: number) => {
     try {
-      runner ??= new TaskRunner(SweepPlan.create(ScenarioSource.read(data.file), { set: data.set, modelsDir: data.modelsDir }), data.components);
+      runner ??= new TaskRunner(SweepPlan.read(data.file, { set: data.set, modelsDir: data.modelsDir, limits: data.limits }), data.components);
       port.postMessage({ task, records: runner.run(task) } satisfies SweepWorkerReply);
     } catch (e) {
       port.postMessage({ task, fatal: e instanceof Error ? e.message : String(e) } satisfies SweepWorkerReply);

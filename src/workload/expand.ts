@@ -51,7 +51,7 @@ export class WorkloadCompiler {
   }
 
   private bareName(name: string, where: SpecError['where']): OpNode {
-    if (name in this.composites.defs) return { body: this.composite(name, where), count: 1 };
+    if (Object.hasOwn(this.composites.defs, name)) return { body: this.composite(name, where), count: 1 };
     if ((OP_KINDS as readonly string[]).includes(name)) {
       const parsed = PrimitiveSpecSchema.safeParse({ op: name });
       if (!parsed.success) {
@@ -69,9 +69,10 @@ export class WorkloadCompiler {
   private composite(name: string, where: SpecError['where']): OpNode[] {
     const done = this.compiled.get(name);
     if (done) return done;
-    const defs = this.composites.defs[name];
+    const defs = Object.hasOwn(this.composites.defs, name) ? this.composites.defs[name] : undefined; // not Object.prototype's valueOf
     if (defs === undefined) {
-      throw new SpecError(`unknown composite operation "${name}"`, where);
+      const known = Object.keys(this.composites.defs);
+      throw new SpecError(`unknown composite operation "${name}": expected one of ${known.join(', ') || '(none: no guest profile is loaded)'}`, where);
     }
     if (this.inProgress.includes(name)) {
       const cycle = [...this.inProgress.slice(this.inProgress.indexOf(name)), name].join(' → ');

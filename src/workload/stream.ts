@@ -104,9 +104,21 @@ export class OpCursor {
   }
 }
 
-/** Total operations a node list yields when repeated `repeat` times. */
+/**
+ * Total operations a node list yields when repeated `repeat` times. Composite
+ * bodies are shared between their uses, so the tree is really a DAG; each
+ * distinct body is counted once, which keeps this linear in the size of the
+ * definitions even when the expansion is astronomically long.
+ */
 export function countOps(nodes: readonly OpNode[], repeat = 1): number {
+  return countBody(nodes, new Map()) * repeat;
+}
+
+function countBody(nodes: readonly OpNode[], memo: Map<readonly OpNode[], number>): number {
+  const known = memo.get(nodes);
+  if (known !== undefined) return known;
   let n = 0;
-  for (const node of nodes) n += 'op' in node ? node.count : countOps(node.body, node.count);
-  return n * repeat;
+  for (const node of nodes) n += 'op' in node ? node.count : countBody(node.body, memo) * node.count;
+  memo.set(nodes, n);
+  return n;
 }

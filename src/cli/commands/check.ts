@@ -1,9 +1,7 @@
 // `vmmsim check FILE`: validate a scenario, its models and every sweep point without simulating.
 import { Command } from 'commander';
-import { ScenarioSource } from '../../config/load.js';
-import { SweepPlan } from '../../config/sweepPlan.js';
 import { countOps } from '../../workload/stream.js';
-import { addScenarioOptions, type ScenarioOptions } from './common.js';
+import { addScenarioOptions, planOf, type ScenarioOptions } from './common.js';
 
 /** The `check` command. */
 export function checkCommand(): Command {
@@ -12,7 +10,7 @@ export function checkCommand(): Command {
     .argument('<file>', 'scenario YAML file');
   addScenarioOptions(cmd);
   return cmd.action((file: string, opts: ScenarioOptions) => {
-    const plan = SweepPlan.create(ScenarioSource.read(file), { set: opts.set, modelsDir: opts.models });
+    const plan = planOf(file, opts);
     plan.validateAll();
     const l = plan.base;
     const sweep = plan.taskCount > 1 ? `; sweep: ${plan.points.length} point${plan.points.length === 1 ? '' : 's'} × ${plan.replicates} replicate${plan.replicates === 1 ? '' : 's'}` : '';

@@ -1,13 +1,27 @@
-// Options shared by commands that load a scenario.
-import { Option, type Command } from 'commander';
+// Options shared by commands that load a scenario: overrides, the models
+// directory and the limits (src/config/limits.ts) with the flags that raise them.
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import type { LoadOptions } from '../../config/load.js';
+import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from '../../config/limits.js';
+import { SweepPlan } from '../../config/sweepPlan.js';
 
 /** Options every scenario-loading command accepts. */
 export interface ScenarioOptions {
   set: string[];
   models?: string;
+  maxOps?: number;
+  maxInputBytes?: number;
+  maxPoints?: number;
 }
 
-/** Add --set (repeatable) and --models to a command. */
+/** Parse a limit: a positive whole number, written plainly, with `_` separators or as `1e10`. */
+export function parseLimit(text: string): number {
+  const n = Number(text.replaceAll('_', ''));
+  if (text.trim() === '' || !Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number, such as 2000000000 or 2e9.');
+  return n;
+}
+
+/** Add --set (repeatable), --models and the limit flags to a command. */
 export function addScenarioOptions(cmd: Command): Command {
   return cmd
     .addOption(
@@ -15,5 +29,30 @@ export function addScenarioOptions(cmd: Command): Command {
         .argParser((v: string, prev: string[] = []) => [...prev, v])
         .default([], 'none'),
     )
-    .option('--models <dir>', 'directory of model files (cpu/, vmm/, guest/)', undefined);
+    .option('--models <dir>', 'directory of model files (cpu/, vmm/, guest/)', undefined)
+    .addOption(
+      new Option(`${LIMIT_FLAGS.maxOpsPerRun} <n>`, 'most guest operations one workload may run under one mode')
+        .argParser(parseLimit)
+        .default(undefined, formatCount(DEFAULT_LIMITS.maxOpsPerRun)),
+    )
+    .addOption(
+      new Option(`${LIMIT_FLAGS.maxInputBytes} <n>`, 'largest scenario or model file read, bytes')
+        .argParser(parseLimit)
+        .default(undefined, formatCount(DEFAULT_LIMITS.maxInputBytes)),
+    )
+    .addOption(
+      new Option(`${LIMIT_FLAGS.maxSweepPoints} <n>`, 'most points the scenario\'s sweep may expand to')
+        .argParser(parseLimit)
+        .default(undefined, formatCount(DEFAULT_LIMITS.maxSweepPoints)),
+    );
+}
+
+/** The loader options the shared flags ask for. */
+export function loadOptionsOf(opts: ScenarioOptions): LoadOptions {
+  return { set: opts.set, modelsDir: opts.models, limits: { maxOpsPerRun: opts.maxOps, maxInputBytes: opts.maxInputBytes, maxSweepPoints: opts.maxPoints } };
+}
+
+/** Read a scenario and expand its sweep with the options' overrides and limits. */
+export function planOf(file: string, opts: ScenarioOptions): SweepPlan {
+  return SweepPlan.read(file, loadOptionsOf(opts));
 }

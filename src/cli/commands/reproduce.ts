@@ -7,7 +7,7 @@ import { DEFAULT_MODELS_DIR, loadScenario } from '../../config/load.js';
 import { figure4Cells, figure4Csv, figure4Markdown, figure4Text } from '../../report/figure4.js';
 import { runScenario } from '../../run/runScenario.js';
 import { writeResultFiles } from '../files.js';
-import { addScenarioOptions, type ScenarioOptions } from './common.js';
+import { addScenarioOptions, loadOptionsOf, type ScenarioOptions } from './common.js';
 
 /** The paper scenarios shipped with vmmsim. */
 const PAPER_DIR = resolve(DEFAULT_MODELS_DIR, '../scenarios/paper');
@@ -26,7 +26,7 @@ export function reproduceCommand(): Command {
     .addOption(new Option('--no-write', 'print only; write no files'));
   addScenarioOptions(cmd);
   return cmd.action((experiment: string, opts: ReproduceOptions) => {
-    const loaded = loadScenario(join(PAPER_DIR, `${experiment}.yaml`), { set: opts.set, modelsDir: opts.models });
+    const loaded = loadScenario(join(PAPER_DIR, `${experiment}.yaml`), loadOptionsOf(opts));
     const cells = figure4Cells(runScenario(loaded));
     const cpu = loaded.cpu.name;
     if (opts.write) {

@@ -1,20 +1,21 @@
 // `vmmsim run FILE`: simulate a scenario in this process (every sweep point
 // and replicate, if it has them) and print (and optionally save) results.
+import { join } from 'node:path';
 import { Command, Option } from 'commander';
-import { ScenarioSource } from '../../config/load.js';
-import { SweepPlan } from '../../config/sweepPlan.js';
 import { toCsv } from '../../report/csv.js';
 import { toJson } from '../../report/json.js';
 import { toTable } from '../../report/table.js';
 import { TaskRunner } from '../../run/taskRunner.js';
 import { CommandFailed } from '../commandFailed.js';
-import { writeResultFiles } from '../files.js';
-import { addScenarioOptions, type ScenarioOptions } from './common.js';
+import { injectFault } from '../faults.js';
+import { OutputDir, scenarioIdentity } from '../files.js';
+import { addScenarioOptions, planOf, type ScenarioOptions } from './common.js';
 import { writeCharts } from './outputs.js';
 
 interface RunOptions extends ScenarioOptions {
   format: 'table' | 'json' | 'csv';
   out?: string;
+  force: boolean;
   components: boolean;
   charts: boolean;
 }
@@ -25,19 +26,23 @@ export function runCommand(): Command {
     .description('simulate a scenario: every workload under every mode (and every sweep point and replicate), and print the results')
     .argument('<file>', 'scenario YAML file')
     .addOption(new Option('-f, --format <format>', 'what to print').choices(['table', 'json', 'csv']).default('table'))
-    .option('-o, --out <dir>', 'also write results.json, results.csv and table.txt into this directory')
+    .option('-o, --out <dir>', 'also write results.json, results.csv and table.txt (and the manifest .vmmsim.json) into this directory')
+    .option('--force', 'write into --out even if it holds results of a different scenario or files vmmsim did not write', false)
     .option('-c, --components', 'show cycles by cost component (exit, vmread, decode, …) as well as by category', false)
     .option('--charts', 'with --out: also render charts (SVG and PNG) into DIR/charts', false);
   addScenarioOptions(cmd);
   return cmd.action(async (file: string, opts: RunOptions) => {
-    const plan = SweepPlan.create(ScenarioSource.read(file), { set: opts.set, modelsDir: opts.models });
+    const plan = planOf(file, opts);
     plan.validateAll();
+    // Claim --out before simulating, so a refused directory costs no run time.
+    const out = opts.out === undefined ? null : OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force });
     const runner = new TaskRunner(plan, opts.components);
     const records = Array.from({ length: plan.taskCount }, (_, t) => runner.run(t)).flat();
+    injectFault('run');
     const rendered = { table: () => toTable(records, opts), json: () => toJson(records), csv: () => toCsv(records) };
-    if (opts.out) {
-      writeResultFiles(opts.out, { 'results.json': toJson(records), 'results.csv': toCsv(records), 'table.txt': toTable(records, opts) });
-      if (opts.charts) await writeCharts(`${opts.out}/charts`, records);
+    if (out) {
+      out.write({ 'results.json': toJson(records), 'results.csv': toCsv(records), 'table.txt': toTable(records, opts) });
+      if (opts.charts) await writeCharts(join(out.dir, 'charts'), records);
     }
     process.stdout.write(rendered[opts.format]());
     const failed = records.filter((r) => r.error !== undefined);

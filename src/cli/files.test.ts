@@ -1,0 +1,142 @@
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { InputError } from '../config/errors.js';
+import { MANIFEST_NAME, OutputDir, OutputError, scenarioIdentity, writeFileAtomic } from './files.js';
+
+let root = '';
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'vmmsim-files-'));
+});
+
+const idA = scenarioIdentity('a', { name: 'a', seed: 1 });
+const idA2 = scenarioIdentity('a', { name: 'a', seed: 2 });
+const idB = scenarioIdentity('b', { name: 'b', seed: 1 });
+
+describe('scenarioIdentity', () => {
+  it('does not depend on key order, but on every value and on the --set flags', () => {
+    expect(scenarioIdentity('a', { seed: 1, name: 'a' })).toEqual(idA);
+    expect(idA2.hash).not.toBe(idA.hash);
+    expect(scenarioIdentity('a', { name: 'a', seed: 1 }, ['cpu.clockGHz=2']).hash).not.toBe(idA.hash);
+  });
+});
+
+describe('OutputDir', () => {
+  it('claiming checks only: a refused or abandoned claim creates nothing', () => {
+    const dir = join(root, 'new', 'deeper');
+    OutputDir.claim(dir, idA);
+    expect(existsSync(join(root, 'new'))).toBe(false);
+  });
+
+  it('writes every file and a manifest naming the scenario and its files', () => {
+    const dir = join(root, 'out');
+    const paths = OutputDir.claim(dir, idA).write({ 'x.txt': 'x', 'sub/y.txt': 'y' });
+    expect(paths).toEqual([join(dir, 'x.txt'), join(dir, 'sub/y.txt')]);
+    expect(readFileSync(join(dir, 'sub/y.txt'), 'utf8')).toBe('y');
+    expect(JSON.parse(readFileSync(join(dir, MANIFEST_NAME), 'utf8'))).toEqual({ tool: 'vmmsim', ...idA, files: ['sub/y.txt', 'x.txt'] });
+    expect(readdirSync(dir).sort()).toEqual([MANIFEST_NAME, 'sub', 'x.txt']); // no temporary files left
+  });
+
+  it('the same scenario may write again, and its manifest keeps the union of files', () => {
+    const dir = join(root, 'out');
+    OutputDir.claim(dir, idA).write({ 'x.txt': '1' });
+    OutputDir.claim(dir, idA).write({ 'y.txt': '2' });
+    expect(JSON.parse(readFileSync(join(dir, MANIFEST_NAME), 'utf8')).files).toEqual(['x.txt', 'y.txt']);
+  });
+
+  it('refuses a directory written by another scenario, or another run of the same one, unless forced', () => {
+    const dir = join(root, 'out');
+    OutputDir.claim(dir, idA).write({ 'x.txt': 'a' });
+    expect(() => OutputDir.claim(dir, idB)).toThrow(new InputError('holds results of scenario "a", not "b"; refusing to overwrite them: choose another --out, or pass --force', { source: `--out ${dir}` }));
+    expect(() => OutputDir.claim(dir, idA2)).toThrow(/holds results of another run of scenario "a" \(different content or --set flags\)/);
+    expect(readFileSync(join(dir, 'x.txt'), 'utf8')).toBe('a');
+  });
+
+  it('--force overwrites another scenario and removes the files only that scenario wrote', () => {
+    const dir = join(root, 'out');
+    OutputDir.claim(dir, idA).write({ 'x.txt': 'a', 'only-a.txt': 'a' });
+    writeFileSync(join(dir, 'mine.txt'), 'the user’s own file');
+    OutputDir.claim(dir, idB, { force: true }).write({ 'x.txt': 'b' });
+    expect(readdirSync(dir).sort()).toEqual([MANIFEST_NAME, 'mine.txt', 'x.txt']);
+    expect(JSON.parse(readFileSync(join(dir, MANIFEST_NAME), 'utf8')).scenario).toBe('b');
+  });
+
+  it('refuses a non-empty directory without a manifest unless forced, and accepts an empty one', () => {
+    const dir = join(root, 'home');
+    mkdirSync(dir);
+    OutputDir.claim(dir, idA); // empty: fine
+    writeFileSync(join(dir, 'thesis.tex'), '…');
+    expect(() => OutputDir.claim(dir, idA)).toThrow(/is not empty and was not written by vmmsim \(no \.vmmsim\.json; it holds thesis\.tex\)/);
+    OutputDir.claim(dir, idA, { force: true }).write({ 'x.txt': 'x' });
+    expect(readFileSync(join(dir, 'thesis.tex'), 'utf8')).toBe('…');
+  });
+
+  it('refuses a manifest that is not one (garbage, or a symlink) unless forced', () => {
+    const dir = join(root, 'out');
+    mkdirSync(dir);
+    symlinkSync('/etc/hostname', join(dir, MANIFEST_NAME));
+    expect(() => OutputDir.claim(dir, idA)).toThrow(/holds a \.vmmsim\.json that is not a vmmsim manifest/);
+    OutputDir.claim(dir, idA, { force: true }).write({ 'x.txt': 'x' });
+    expect(lstatSync(join(dir, MANIFEST_NAME)).isSymbolicLink()).toBe(false);
+  });
+
+  it('replaces a symlink at a result name instead of writing through it', () => {
+    const dir = join(root, 'out');
+    OutputDir.claim(dir, idA).write({ 'x.txt': 'first' });
+    const victim = join(root, 'victim.txt');
+    writeFileSync(victim, 'precious');
+    rmSync(join(dir, 'x.txt'));
+    symlinkSync(victim, join(dir, 'x.txt'));
+    OutputDir.claim(dir, idA).write({ 'x.txt': 'second' });
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(lstatSync(join(dir, 'x.txt')).isSymbolicLink()).toBe(false);
+    expect(readFileSync(join(dir, 'x.txt'), 'utf8')).toBe('second');
+  });
+
+  it('never writes through a symlinked subdirectory, and leaves nothing behind when it refuses', () => {
+    const dir = join(root, 'out');
+    const outside = join(root, 'outside');
+    mkdirSync(outside);
+    OutputDir.claim(dir, idA).write({ 'x.txt': 'first' });
+    symlinkSync(outside, join(dir, 'sub'));
+    expect(() => OutputDir.claim(dir, idA).write({ 'x.txt': 'second', 'sub/y.txt': 'y' })).toThrow(OutputError);
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readFileSync(join(dir, 'x.txt'), 'utf8')).toBe('first');
+    expect(readdirSync(dir).sort()).toEqual([MANIFEST_NAME, 'sub', 'x.txt']);
+  });
+
+  it('a file name that would leave the directory is a bug, refused before anything is written', () => {
+    const out = OutputDir.claim(join(root, 'out'), idA);
+    for (const bad of ['../x', 'a/../../x', '/etc/x', '', 'a//b', MANIFEST_NAME]) expect(() => out.write({ [bad]: 'x' })).toThrow(/^bug: result file name/);
+    expect(existsSync(join(root, 'out'))).toBe(false);
+  });
+
+  it('a failure part-way removes the files already staged: all or nothing', () => {
+    const dir = join(root, 'out');
+    OutputDir.claim(dir, idA).write({ 'a.txt': 'old a', 'b.txt': 'old b' });
+    mkdirSync(join(dir, 'c.txt')); // a directory where the last file goes
+    expect(() => OutputDir.claim(dir, idA).write({ 'a.txt': 'new a', 'b.txt': 'new b', 'c.txt': 'new c' })).toThrow(
+      new OutputError(`cannot write ${join(dir, 'c.txt')}: a directory is in the way; nothing was written`),
+    );
+    expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('old a');
+    expect(readdirSync(dir).sort()).toEqual([MANIFEST_NAME, 'a.txt', 'b.txt', 'c.txt']);
+  });
+
+  it('a path through a regular file is an I/O failure found at claim time', () => {
+    const file = join(root, 'plain');
+    writeFileSync(file, '');
+    expect(() => OutputDir.claim(join(file, 'out'), idA)).toThrow(new OutputError(`cannot create --out ${join(file, 'out')}: ${file} is not a directory`));
+    expect(() => OutputDir.claim(file, idA)).toThrow(InputError);
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('replaces the file whole and leaves no temporary file', () => {
+    const p = join(root, 'f.txt');
+    writeFileAtomic(p, 'one');
+    writeFileAtomic(p, 'two');
+    expect(readFileSync(p, 'utf8')).toBe('two');
+    expect(readdirSync(root)).toEqual(['f.txt']);
+  });
+});

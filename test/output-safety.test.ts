@@ -1,0 +1,97 @@
+// End-to-end: what `vmmsim run --out` may and may not write, and how an
+// internal error ends — through the CLI's main(), and the built CLI where the
+// exit code itself is the point.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runCli, STACK_LINE } from './support/runCli.js';
+import { runMain } from './support/runMain.js';
+
+const GOOD = 'test/fixtures/ok.yaml';
+let root = '';
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'vmmsim-out-'));
+});
+
+describe('output safety through the CLI', () => {
+  it('a run writes its files and manifest into --out and nothing beside it', async () => {
+    const out = join(root, 'out');
+    const r = await runMain(['run', GOOD, '--out', out]);
+    expect(r.status).toBe(0);
+    expect(readdirSync(root)).toEqual(['out']);
+    expect(readdirSync(out).sort()).toEqual(['.vmmsim.json', 'results.csv', 'results.json', 'table.txt']);
+  });
+
+  it('a results directory that cannot be created is an I/O failure: exit 1, one clear line, nothing written', async () => {
+    const file = join(root, 'plain-file');
+    writeFileSync(file, '');
+    const r = await runCli(['run', GOOD, '--out', join(file, 'out')]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`vmmsim: cannot create --out ${join(file, 'out')}: ${file} is not a directory\n`);
+    expect(r.stdout).toBe('');
+    expect(readdirSync(root)).toEqual(['plain-file']);
+  });
+
+  it('--out naming an existing file is bad input: exit 2', async () => {
+    const file = join(root, 'plain-file');
+    writeFileSync(file, 'keep');
+    const r = await runMain(['run', GOOD, '--out', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`vmmsim: --out ${file}: exists and is not a directory; expected a results directory\n`);
+    expect(readFileSync(file, 'utf8')).toBe('keep');
+  });
+
+  it('refuses to overwrite results of a different scenario without --force, and overwrites with it', async () => {
+    const out = join(root, 'out');
+    expect((await runMain(['run', GOOD, '--out', out])).status).toBe(0);
+    const before = readFileSync(join(out, 'results.json'), 'utf8');
+    const other = await runMain(['run', 'scenarios/default.yaml', '--out', out, '--set', 'workloads.0.repeat=10']);
+    expect(other.status).toBe(2);
+    expect(other.stderr).toBe(`vmmsim: --out ${out}: holds results of scenario "ok", not "default"; refusing to overwrite them: choose another --out, or pass --force\n`);
+    expect(other.stdout).toBe('');
+    const reseeded = await runMain(['run', GOOD, '--out', out, '--set', 'seed=2']);
+    expect(reseeded.status).toBe(2);
+    expect(readFileSync(join(out, 'results.json'), 'utf8')).toBe(before);
+    const again = await runMain(['run', GOOD, '--out', out]);
+    expect(again.status).toBe(0);
+    const forced = await runMain(['run', GOOD, '--out', out, '--set', 'seed=2', '--force']);
+    expect(forced.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))[0].seed).toBe(2);
+  });
+
+  it('a symlink planted in --out is replaced, never written through', async () => {
+    const out = join(root, 'out');
+    expect((await runMain(['run', GOOD, '--out', out])).status).toBe(0);
+    const victim = join(root, 'victim');
+    writeFileSync(victim, 'precious');
+    rmSync(join(out, 'results.csv'));
+    symlinkSync(victim, join(out, 'results.csv'));
+    const r = await runMain(['run', GOOD, '--out', out]);
+    expect(r.status).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(readFileSync(join(out, 'results.csv'), 'utf8')).toMatch(/^point,replicate,seed/);
+  });
+});
+
+describe('internal errors', () => {
+  it('a bug prints one short line naming the stack file, exits 1 and writes no results', async () => {
+    const out = join(root, 'out');
+    const r = await runCli(['run', GOOD, '--out', out], { VMMSIM_INJECT_FAULT: 'run' });
+    expect(r.status).toBe(1);
+    const m = /^vmmsim: internal error: injected fault at "run" \(VMMSIM_INJECT_FAULT is set\)\. The full stack trace is in (\S+)\. Please report it\.\n$/.exec(r.stderr);
+    expect(m).not.toBeNull();
+    expect(r.stderr).not.toMatch(STACK_LINE);
+    expect(r.stdout).toBe('');
+    const stack = readFileSync(m![1], 'utf8');
+    expect(stack).toMatch(/Error: injected fault at "run"/);
+    expect(stack).toMatch(STACK_LINE);
+    expect(existsSync(out)).toBe(false);
+    rmSync(join(m![1], '..'), { recursive: true });
+  });
+
+  it('the fault hook fires only for its exact site name', async () => {
+    const r = await runMain(['run', GOOD], { VMMSIM_INJECT_FAULT: 'Run' });
+    expect(r.status).toBe(0);
+  });
+});
