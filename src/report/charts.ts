@@ -256,7 +256,7 @@ function lineCharts(summary: readonly SummaryRow[], modes: { domain: string[]; r
     const yTitle = 'CPU cycles per iteration (log scale)';
     const x = numeric
       ? { field: 'x', type: 'quantitative', title: key, scale: { zero: false } }
-      : { field: 'x', type: 'ordinal', title: key, sort: values.map(String), axis: { labelAngle: -30 } };
+      : { field: 'x', type: 'ordinal', title: key === 'cpu' ? 'CPU preset (in sweep order)' : key, sort: values.map(String), axis: { labelAngle: -30 } };
     const inner = {
       width: 260,
       height: 270,
