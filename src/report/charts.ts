@@ -174,9 +174,9 @@ function cyclesChart(summary: readonly SummaryRow[], modes: { domain: string[]; 
 
 /**
  * Figure 5 style: overhead versus native per category, cycles per iteration,
- * one bar per non-native mode. One panel per workload; with several sweep
- * points, a grid of workload rows × point columns. Each cell has its own y
- * scale (overheads span four orders of magnitude between workloads).
+ * one bar per non-native mode, in a grid of workload rows × sweep-point
+ * columns. Each cell has its own y scale (overheads span four orders of
+ * magnitude between workloads).
  */
 function overheadChart(summary: readonly SummaryRow[], modes: { domain: string[]; range: string[] }): ChartSpec | null {
   const iterations = new Map<string, number>();
@@ -195,7 +195,7 @@ function overheadChart(summary: readonly SummaryRow[], modes: { domain: string[]
   const data = rows.filter((r) => ps.includes(r.panel));
   const cats = CATEGORIES.filter((c) => data.some((r) => r.category === c));
   const nonNative = { domain: modes.domain.filter((m) => m !== 'native'), range: modes.range.filter((_, i) => modes.domain[i] !== 'native') };
-  const yTitle = ps.length > 1 ? null : 'overhead, CPU cycles per iteration';
+  const yTitle = ps.length > 1 ? null : 'extra cycles/iteration';
   const x = { field: 'category', type: 'nominal', sort: cats, title: null, axis: { labelAngle: -30 } };
   const xOffset = { field: 'vmm', type: 'nominal', sort: nonNative.domain };
   const inner = {
@@ -216,19 +216,21 @@ function overheadChart(summary: readonly SummaryRow[], modes: { domain: string[]
     ],
   };
   const header = { labelFontWeight: 'bold', labelExpr: "split(datum.value, '; ')" };
-  const facet = ps.length > 1
-    ? { facet: { row: { field: 'workload', type: 'nominal', sort: workloads, title: null, header }, column: { field: 'panel', type: 'nominal', sort: ps, title: null, header } } }
-    : { facet: { field: 'workload', type: 'nominal', sort: workloads, title: null, header }, columns: 4 };
+  // Rows are workloads and columns points (one column without a sweep): wrapped facets
+  // with independent y scales leave their x axes adrift, a grid keeps them in place.
+  const facet = { row: { field: 'workload', type: 'nominal', sort: workloads, title: null, header }, column: { field: 'panel', type: 'nominal', sort: ps, title: null, header } };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CONFIG,
     title: {
       text: 'Overhead versus native by category',
-      subtitle: `bars: extra CPU cycles per iteration over the native run, by cost category (below zero: faster than native); mean over replicates; each cell has its own y scale` +
-        (ps.length < allPanels.length ? `; first ${ps.length} of ${allPanels.length} points shown` : ''),
+      subtitle: [
+        'bars: extra CPU cycles per iteration over the native run, by cost category (below zero: faster than native)',
+        'mean over replicates; each cell has its own y scale' + (ps.length < allPanels.length ? `; first ${ps.length} of ${allPanels.length} points shown` : ''),
+      ],
     },
     data: { values: data },
-    ...facet,
+    facet,
     spec: inner,
     // Shared categories make cells comparable; each cell's own y scale keeps small overheads visible.
     resolve: { scale: { y: 'independent' } },
