@@ -118,11 +118,25 @@ describe('vmmsim sweep', () => {
 
   it('the GNU parallel recipe of the README (shards in parallel, then merge) reproduces the unsharded run', () => {
     const base = tmp();
-    const script = `parallel --halt now,fail=1 node ${CLI} sweep ${SMALL} --out ${base}/shard-{} --shard {}/3 --jobs 1 --quiet ::: 1 2 3 && ` +
-      `node ${CLI} merge ${base}/shard-* --out ${base}/merged`;
+    const readme = readFileSync('README.md', 'utf8').split('\n');
+    const recipe = [readme.find((l) => l.startsWith('parallel --halt'))!, readme.find((l) => l.startsWith('vmmsim merge out/shard-*'))!];
+    const script = recipe
+      .map((l) => l.replaceAll('vmmsim ', `node ${CLI} `).replaceAll('scen.yaml', SMALL).replaceAll('out/', `${base}/`)
+        .replace('/8', '/3').replace('$(seq 8)', '1 2 3').replace(' --charts', ''))
+      .join(' && ');
+    expect(script).toMatch(/^parallel .* --shard \{\}\/3 .* ::: 1 2 3 && node .* merge .*\/shard-\* --out .*\/all$/);
     const r = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    expect(tree(join(base, 'merged'))).toEqual(tree(reference));
+    expect(tree(join(base, 'all'))).toEqual(tree(reference));
+  });
+
+  it('run on a scenario with a sweep runs every point in this process', () => {
+    const r = cli('run', 'test/fixtures/sweep/tiny.yaml', '--format', 'csv');
+    expect(r.status).toBe(0);
+    const rows = r.stdout.trim().split('\n');
+    expect(rows[0]).toBe('point,cpu.native.syscallCycles,replicate,seed,scenario,workload,vmm,cpu,category,metric,value');
+    expect(rows).toContain('0,100,0,1,tiny,syscall,native,pentium4,total,cyclesPerIteration,100');
+    expect(rows).toContain('1,200,0,1,tiny,syscall,native,pentium4,total,cyclesPerIteration,200');
   });
 
   it('check validates every sweep point and reports the sweep size', () => {

@@ -26,6 +26,12 @@ const EXTRA_COLOURS = ['#b279a2', '#72b7b2', '#eeca3b', '#9d755d', '#ff9da6', '#
 /** Most panels a faceted chart gets before the rest are left out (a wall of tiny plots helps nobody). */
 export const MAX_PANELS = 24;
 
+/** Most sweep points side by side in the overhead grid (one column each). */
+export const MAX_GRID_COLUMNS = 8;
+
+/** Axis numbers: SI prefixes from a thousand up (2k, 10M), plain numbers below (0.1, 250). */
+const AXIS_NUMBERS = { labelExpr: "abs(datum.value) >= 1000 ? format(datum.value, '~s') : format(datum.value, '~g')" };
+
 const CONFIG = {
   font: 'DejaVu Sans',
   background: 'white',
@@ -82,6 +88,15 @@ function logFloor(values: readonly number[]): number {
   return Number.isFinite(min) ? 10 ** Math.floor(Math.log10(min * 0.999)) : 1;
 }
 
+/** Log axis ticks at the powers of ten that span the values (denser ticks crowd the labels). */
+function decades(values: readonly number[]): number[] {
+  const positive = values.filter((v) => v > 0);
+  if (positive.length === 0) return [1];
+  const lo = Math.floor(Math.log10(Math.min(...positive) * 0.999));
+  const hi = Math.ceil(Math.log10(Math.max(...positive)));
+  return Array.from({ length: hi - lo + 1 }, (_, i) => 10 ** (lo + i));
+}
+
 function rowsOf(summary: readonly SummaryRow[], category: string, metric: string, scale: (s: SummaryRow) => number = () => 1): Row[] {
   return summary
     .filter((s) => s.category === category && s.metric === metric)
@@ -107,7 +122,7 @@ function facetOver(field: string, values: readonly string[], columns: number, in
   } as unknown as TopLevelSpec;
 }
 
-function errorLayer(x: Record<string, unknown>, xOffset: Record<string, unknown> | null, yTitle: string, log: boolean): Record<string, unknown> {
+function errorLayer(x: Record<string, unknown>, xOffset: Record<string, unknown> | null, yTitle: string | null, log: boolean): Record<string, unknown> {
   return {
     transform: [{ filter: 'datum.low !== null' }],
     mark: { type: 'rule', color: '#222', strokeWidth: 1.2 },
@@ -129,14 +144,18 @@ function cyclesChart(summary: readonly SummaryRow[], modes: { domain: string[]; 
   const x = { field: 'workload', type: 'nominal', sort: workloads, title: 'workload', axis: { labelAngle: -30 } };
   const xOffset = { field: 'vmm', type: 'nominal', sort: modes.domain };
   const inner = {
-    width: { step: Math.max(14 * modes.domain.length, 28) },
-    height: 260,
+    width: Math.max(220, workloads.length * (12 * modes.domain.length + 16)),
+    height: 240,
     layer: [
       {
         mark: { type: 'bar' },
         encoding: {
           x, xOffset,
-          y: { field: 'value', type: 'quantitative', title: yTitle, scale: { type: 'log', domainMin: logFloor(data.map((r) => r.value)) }, axis: { format: '~s' }, stack: null },
+          y: {
+            field: 'value', type: 'quantitative', title: yTitle, stack: null,
+            scale: { type: 'log', domainMin: logFloor(data.map((r) => r.value)) },
+            axis: { ...AXIS_NUMBERS, values: decades(data.map((r) => r.value)) },
+          },
           color: { field: 'vmm', type: 'nominal', title: 'mode', scale: modes },
           tooltip: [{ field: 'panel' }, { field: 'workload' }, { field: 'vmm' }, { field: 'value', format: ',.1f' }],
         },
@@ -148,12 +167,17 @@ function cyclesChart(summary: readonly SummaryRow[], modes: { domain: string[]; 
     name: 'cycles',
     spec: facetOver('panel', ps, 2, inner, data, {
       text: 'Cycles per iteration by workload and mode',
-      subtitle: `mean over replicates${ps.length > 1 ? '; one panel per sweep point' : ''}; lower is better${ps.length < panels(rows).length ? `; first ${ps.length} points shown` : ''}`,
+      subtitle: `mean over replicates${ps.length > 1 ? '; one panel per CPU and swept values' : ''}; lower is better${ps.length < panels(rows).length ? `; first ${ps.length} points shown` : ''}`,
     }),
   };
 }
 
-/** Figure 5 style: overhead versus native per category, cycles per iteration, one bar per non-native mode. */
+/**
+ * Figure 5 style: overhead versus native per category, cycles per iteration,
+ * one bar per non-native mode, in a grid of workload rows × sweep-point
+ * columns. Each cell has its own y scale (overheads span four orders of
+ * magnitude between workloads).
+ */
 function overheadChart(summary: readonly SummaryRow[], modes: { domain: string[]; range: string[] }): ChartSpec | null {
   const iterations = new Map<string, number>();
   for (const s of summary) if (s.category === 'total' && s.metric === 'iterations') iterations.set(groupKey(s), s.mean);
@@ -161,41 +185,57 @@ function overheadChart(summary: readonly SummaryRow[], modes: { domain: string[]
   for (const s of summary) {
     if (s.vmm === 'native' || s.metric !== 'overheadCycles' || s.category === 'total') continue;
     const k = iterations.get(groupKey(s)) ?? 1;
-    rows.push({ panel: `${s.workload} — ${panelOf(s)}`, workload: s.workload, vmm: s.vmm, category: s.category, value: s.mean / k,
+    rows.push({ panel: panelOf(s), workload: s.workload, vmm: s.vmm, category: s.category, value: s.mean / k,
       low: s.ci95Low === null ? null : s.ci95Low / k, high: s.ci95High === null ? null : s.ci95High / k });
   }
   if (rows.length === 0) return null;
-  const ps = panels(rows).slice(0, MAX_PANELS);
+  const allPanels = panels(rows);
+  const ps = allPanels.slice(0, MAX_GRID_COLUMNS);
+  const workloads = [...new Set(rows.map((r) => r.workload))];
   const data = rows.filter((r) => ps.includes(r.panel));
   const cats = CATEGORIES.filter((c) => data.some((r) => r.category === c));
   const nonNative = { domain: modes.domain.filter((m) => m !== 'native'), range: modes.range.filter((_, i) => modes.domain[i] !== 'native') };
-  const yTitle = 'overhead vs native (CPU cycles per iteration)';
-  const x = { field: 'category', type: 'nominal', sort: cats, title: 'category', axis: { labelAngle: -30 } };
+  const yTitle = ps.length > 1 ? null : 'extra cycles/iteration';
+  const x = { field: 'category', type: 'nominal', sort: cats, title: null, axis: { labelAngle: -30 } };
   const xOffset = { field: 'vmm', type: 'nominal', sort: nonNative.domain };
   const inner = {
-    width: { step: Math.max(14 * nonNative.domain.length, 24) },
-    height: 220,
+    width: { step: 12 }, // per bar: with xOffset the step is the width of one mode's bar
+    height: 150,
     layer: [
       {
         mark: { type: 'bar' },
         encoding: {
           x, xOffset,
-          y: { field: 'value', type: 'quantitative', title: yTitle, axis: { format: '~s' }, stack: null },
+          y: { field: 'value', type: 'quantitative', title: yTitle, axis: AXIS_NUMBERS, stack: null },
           color: { field: 'vmm', type: 'nominal', title: 'mode', scale: nonNative },
-          tooltip: [{ field: 'panel' }, { field: 'category' }, { field: 'vmm' }, { field: 'value', format: ',.1f' }],
+          tooltip: [{ field: 'panel' }, { field: 'workload' }, { field: 'category' }, { field: 'vmm' }, { field: 'value', format: ',.1f' }],
         },
       },
       errorLayer(x, xOffset, yTitle, false),
       { mark: { type: 'rule', color: '#444' }, encoding: { y: { datum: 0 } } },
     ],
   };
-  return {
-    name: 'overhead',
-    spec: facetOver('panel', ps, 3, inner, data, {
+  const header = { labelFontWeight: 'bold', labelExpr: "split(datum.value, '; ')" };
+  // Rows are workloads and columns points (one column without a sweep): wrapped facets
+  // with independent y scales leave their x axes adrift, a grid keeps them in place.
+  const facet = { row: { field: 'workload', type: 'nominal', sort: workloads, title: null, header }, column: { field: 'panel', type: 'nominal', sort: ps, title: null, header } };
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    config: CONFIG,
+    title: {
       text: 'Overhead versus native by category',
-      subtitle: `extra cycles per iteration (negative: faster than native); mean over replicates${ps.length < panels(rows).length ? `; first ${ps.length} panels shown` : ''}`,
-    }),
+      subtitle: [
+        'bars: extra CPU cycles per iteration over the native run, by cost category (below zero: faster than native)',
+        'mean over replicates; each cell has its own y scale' + (ps.length < allPanels.length ? `; first ${ps.length} of ${allPanels.length} points shown` : ''),
+      ],
+    },
+    data: { values: data },
+    facet,
+    spec: inner,
+    // Shared categories make cells comparable; each cell's own y scale keeps small overheads visible.
+    resolve: { scale: { y: 'independent' } },
   };
+  return { name: 'overhead', spec: spec as unknown as TopLevelSpec };
 }
 
 function groupKey(s: SummaryRow): string {
@@ -218,17 +258,19 @@ function lineCharts(summary: readonly SummaryRow[], modes: { domain: string[]; r
     const yTitle = 'CPU cycles per iteration (log scale)';
     const x = numeric
       ? { field: 'x', type: 'quantitative', title: key, scale: { zero: false } }
-      : { field: 'x', type: 'ordinal', title: key, sort: values.map(String), axis: { labelAngle: -30 } };
+      : { field: 'x', type: 'ordinal', title: key === 'cpu' ? 'CPU preset (in sweep order)' : key, sort: values.map(String), axis: { labelAngle: -30 } };
     const inner = {
       width: 260,
-      height: 200,
+      height: 270,
       layer: [
         {
           mark: { type: 'line', point: true, strokeWidth: 2 },
           encoding: {
             x,
-            y: { field: 'value', type: 'quantitative', title: yTitle, scale: { type: 'log' }, axis: { format: '~s' } },
+            y: { field: 'value', type: 'quantitative', title: yTitle, scale: { type: 'log' }, axis: { ...AXIS_NUMBERS, values: decades(data.map((r) => r.value)) } },
             color: { field: 'vmm', type: 'nominal', title: 'mode', scale: modes },
+            // Modes that cost the same draw on top of each other; dashes keep each one visible.
+            strokeDash: { field: 'vmm', type: 'nominal', sort: modes.domain, legend: null },
             detail: { field: 'series' },
             tooltip: [{ field: 'series' }, { field: 'x', title: key }, { field: 'value', format: ',.1f' }],
           },

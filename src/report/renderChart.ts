@@ -3,7 +3,7 @@
 // system's DejaVu fonts loaded explicitly so text shows in the PNG.
 import { existsSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
-import { parse, View } from 'vega';
+import { parse, View, type LoggerInterface } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 
 /** Font files for PNG text (Debian's fonts-dejavu-core); only when they are missing are all system fonts scanned (slow). */
@@ -21,9 +21,29 @@ export interface RenderedChart {
   png: Buffer;
 }
 
+/**
+ * A logger that drops Vega-Lite's layout warnings (it warns about every
+ * faceted chart with independent scales, which ours use on purpose) and keeps
+ * errors. A fresh one per render: no module-level mutable state.
+ */
+function quietLogger(): LoggerInterface {
+  let level = 0;
+  const log: LoggerInterface = {
+    level: ((l?: number) => (l === undefined ? level : ((level = l), log))) as LoggerInterface['level'],
+    error: (...args: readonly unknown[]) => {
+      process.stderr.write(`vmmsim: chart: ${args.map(String).join(' ')}\n`);
+      return log;
+    },
+    warn: () => log,
+    info: () => log,
+    debug: () => log,
+  };
+  return log;
+}
+
 /** Render one spec to SVG text. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
+  const view = new View(parse(compile(spec, { logger: quietLogger() }).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {

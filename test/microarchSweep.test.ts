@@ -1,0 +1,32 @@
+// The committed microarch sweep (results/microarch-sweep) is what the
+// command writes today: no number in it is typed in or stale.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const COMMITTED = 'results/microarch-sweep';
+const REGENERATE = 'regenerate with: node dist/cli/main.js sweep scenarios/paper/microarch-sweep.yaml --out results/microarch-sweep --charts';
+
+describe('results/microarch-sweep', () => {
+  it('results.csv and summary.csv equal a fresh run of scenarios/paper/microarch-sweep.yaml', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'vmmsim-microarch-')), 'out');
+    const r = spawnSync(process.execPath, ['dist/cli/main.js', 'sweep', 'scenarios/paper/microarch-sweep.yaml', '--out', out, '--jobs', '1', '--quiet'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    for (const f of ['results.csv', 'summary.csv']) {
+      expect(readFileSync(join(COMMITTED, f), 'utf8'), `${COMMITTED}/${f} is stale; ${REGENERATE}`).toBe(readFileSync(join(out, f), 'utf8'));
+    }
+  });
+
+  it('covers every CPU preset × mode and commits its charts as SVG and PNG', () => {
+    const csv = readFileSync(join(COMMITTED, 'results.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const cpus = new Set(csv.map((c) => c[6]));
+    const modes = new Set(csv.map((c) => c[5]));
+    expect([...cpus].sort()).toEqual(readdirSync('models/cpu').map((f) => f.replace(/\.yaml$/, '')).sort());
+    expect([...modes].sort()).toEqual(['hardware', 'native', 'nested', 'software']);
+    const charts = readdirSync(join(COMMITTED, 'charts')).sort();
+    expect(charts).toEqual(['cycles.png', 'cycles.svg', 'lines-cpu.png', 'lines-cpu.svg', 'overhead.png', 'overhead.svg']);
+    for (const c of charts.filter((n) => n.endsWith('.png'))) expect(readFileSync(join(COMMITTED, 'charts', c)).subarray(1, 4).toString()).toBe('PNG');
+  });
+});
