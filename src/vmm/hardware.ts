@@ -15,6 +15,7 @@ import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
 import { PTE, ShadowParamsShape, ShadowTables } from './shadow.js';
+import { RepeatProbe } from './repeatProbe.js';
 
 /** Parameters of the hardware VMM (models/vmm/hardware.yaml). */
 export const HardwareParamsSchema = z
@@ -45,6 +46,8 @@ class HardwareActor implements CostActor {
   private readonly cShadowUpdate: number;
   private readonly cShadowSwitch: number;
   private readonly cPrevalidate: number;
+  private readonly repeats = new RepeatProbe();
+  private exitsPerCopy = 0;
 
   constructor(private readonly cpu: CpuModel, private readonly p: HardwareParams, env: ActorEnv) {
     this.shadow = new ShadowTables(p);
@@ -72,6 +75,21 @@ class HardwareActor implements CostActor {
       case 'pteWrite': return this.pteWrite(ledger, op.asid);
       case 'cr3write': return this.cr3Write(ledger, op.asid, op.pages);
     }
+  }
+
+  /** Every kind but PTE writes and CR3 loads (shadow and trace state) costs the same each time; only the exit count moves. */
+  repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
+    if (op.kind === 'pteWrite' || op.kind === 'cr3write') return null;
+    const exits = this.x.exits;
+    const c = this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
+    this.exitsPerCopy = this.x.exits - exits;
+    this.x.exits = exits;
+    return c;
+  }
+
+  chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
+    this.repeats.replay(ledger, n);
+    this.x.exits += n * this.exitsPerCopy;
   }
 
   metrics(): Record<string, number> {

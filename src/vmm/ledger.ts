@@ -99,6 +99,50 @@ export class Ledger {
     this.componentCounts[id] += count;
   }
 
+  /** Zero every total and give this ledger `like`'s component ids: a scratch ledger that records one charge. */
+  resetLike(like: Ledger): void {
+    this.counts.fill(0);
+    this.cycles.fill(0);
+    const n = like.componentCycles.length;
+    if (this.componentCycles.length !== n) {
+      this.componentCycles = new Float64Array(n);
+      this.componentCounts = new Float64Array(n);
+    } else {
+      this.componentCycles.fill(0);
+      this.componentCounts.fill(0);
+    }
+  }
+
+  /**
+   * True when {@link addCopies}(one, n) for any n ≤ `maxCopies` leaves
+   * bit-for-bit the totals that n repeats of the charge recorded in `one`
+   * would: every total of `one` an integer and every sum within 2^53.
+   */
+  canAddCopies(one: Ledger, maxCopies: number): boolean {
+    const fits = (total: number, each: number) =>
+      each === 0 || (Number.isInteger(each) && each > 0 && Number.isInteger(total) && total + each * maxCopies <= Number.MAX_SAFE_INTEGER);
+    for (let i = 0; i < this.counts.length; i++) {
+      if (!fits(this.counts[i], one.counts[i]) || !fits(this.cycles[i], one.cycles[i])) return false;
+    }
+    if (one.componentCycles.length > this.componentCycles.length) return false;
+    for (let i = 0; i < one.componentCycles.length; i++) {
+      if (!fits(this.componentCounts[i], one.componentCounts[i]) || !fits(this.componentCycles[i], one.componentCycles[i])) return false;
+    }
+    return true;
+  }
+
+  /** Add `n` × every total of `one`; only where {@link canAddCopies} holds. */
+  addCopies(one: Ledger, n: number): void {
+    for (let i = 0; i < this.counts.length; i++) {
+      this.counts[i] += n * one.counts[i];
+      this.cycles[i] += n * one.cycles[i];
+    }
+    for (let i = 0; i < one.componentCycles.length; i++) {
+      this.componentCounts[i] += n * one.componentCounts[i];
+      this.componentCycles[i] += n * one.componentCycles[i];
+    }
+  }
+
   /** Total cycles over all categories. */
   totalCycles(): number {
     let s = 0;

@@ -13,6 +13,7 @@ import { ExitPath, ExitPathShape } from './exitPath.js';
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
+import { RepeatProbe } from './repeatProbe.js';
 
 /** Parameters of the two-dimensional page walk (a stand-in until the MMU model supplies TLBs and walk caches). */
 export const TwoDWalkShape = {
@@ -47,6 +48,8 @@ class NestedActor implements CostActor {
   private readonly x: ExitPath;
   private readonly c2dWalk: number;
   private readonly tlbMissCycles: number;
+  private readonly repeats = new RepeatProbe();
+  private exitsPerCopy = 0;
 
   constructor(private readonly cpu: CpuModel, p: NestedParams, env: ActorEnv) {
     this.x = new ExitPath(cpu, p, env.ledger);
@@ -75,6 +78,20 @@ class NestedActor implements CostActor {
         ledger.charge(CAT.tlbmiss, this.tlbMissCycles);
         return this.tlbMissCycles;
     }
+  }
+
+  /** No shadow state: every operation costs the same each time; only the exit count moves. */
+  repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
+    const exits = this.x.exits;
+    const c = this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
+    this.exitsPerCopy = this.x.exits - exits;
+    this.x.exits = exits;
+    return c;
+  }
+
+  chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
+    this.repeats.replay(ledger, n);
+    this.x.exits += n * this.exitsPerCopy;
   }
 
   metrics(): Record<string, number> {

@@ -17,6 +17,7 @@ import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
 import { PTE, ShadowParamsShape, ShadowTables } from './shadow.js';
+import { RepeatProbe } from './repeatProbe.js';
 
 const cycles = (d: string) => z.number().finite().nonnegative().describe(d);
 
@@ -80,6 +81,8 @@ class SoftwareActor implements CostActor {
   private readonly cWorldSwitch: number;
   private readonly cHostDevice: number;
   private readonly monitorPorts: Uint8Array;
+  private readonly repeats = new RepeatProbe();
+  private trapsPerCopy = 0;
 
   constructor(private readonly cpu: CpuModel, private readonly p: SoftwareParams, env: ActorEnv) {
     this.shadow = new ShadowTables(p);
@@ -135,6 +138,24 @@ class SoftwareActor implements CostActor {
       case 'pteWrite': return this.pteWrite(ledger, op.asid, op.site);
       case 'cr3write': return this.cr3Write(ledger, op.asid, op.pages);
     }
+  }
+
+  /**
+   * Every kind but PTE writes (adaptive-BT and shadow state) and CR3 loads
+   * (shadow state) costs the same each time; only the trap count moves.
+   */
+  repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
+    if (op.kind === 'pteWrite' || op.kind === 'cr3write') return null;
+    const traps = this.traps;
+    const c = this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
+    this.trapsPerCopy = this.traps - traps;
+    this.traps = traps;
+    return c;
+  }
+
+  chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
+    this.repeats.replay(ledger, n);
+    this.traps += n * this.trapsPerCopy;
   }
 
   metrics(): Record<string, number> {

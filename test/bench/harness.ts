@@ -4,7 +4,7 @@
 import { cpus } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { costTable, measureWorkload, type BenchSize, type CostRun, type WorkloadResult } from './measure.js';
+import { costTable, measureWorkload, tableCycles, type BenchSize, type CostRun, type WorkloadResult } from './measure.js';
 import { longRun, sweepSpeedup, type LongRunResult, type SweepResult } from './processes.js';
 import { bareLoop, simpyModel, type BareLoopResult, type SimpyResult } from './references.js';
 import { BENCH_WORKLOADS } from './workloads.js';
@@ -59,7 +59,7 @@ export function runBench(options: BenchOptions): BenchReport {
   const refEntry = BENCH_WORKLOADS.find((w) => w.reference)!;
   const mix = workloads.find((w) => w.id === refEntry.id)!;
   const runs = costTable(REPO_ROOT, refEntry, size);
-  const vmmsimChargedTable = runs.every((r) => mix.cycles[`${r.mode}/${r.workload}`] === r.firstCost + (r.count - 1) * r.cost);
+  const vmmsimChargedTable = runs.length > 0 && runs.every((r) => mix.cycles[`${r.mode}/${r.workload}`] === tableCycles(r));
   const bare = bareLoop(runs, reps);
   const simpy = simpyModel(BENCH_DIR, runs, SIMPY_SHARE[size], Math.min(reps, 3));
   const longRuns = options.inProcessOnly

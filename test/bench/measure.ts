@@ -5,8 +5,11 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario, type LoadedScenario } from '../../src/config/load.js';
 import { simulate } from '../../src/run/simulate.js';
+import { Rng } from '../../src/engine/rng.js';
 import { HOME_CATEGORY } from '../../src/vmm/categories.js';
-import { MODE_IDS } from '../../src/vmm/registry.js';
+import { Ledger } from '../../src/vmm/ledger.js';
+import { MODES, MODE_IDS } from '../../src/vmm/registry.js';
+import { OpCursor } from '../../src/workload/stream.js';
 import { OP_KINDS, type OpKind } from '../../src/workload/ops.js';
 import type { OpSpec } from '../../src/workload/spec.js';
 import type { BenchWorkload } from './workloads.js';
@@ -96,48 +99,60 @@ export function measureWorkload(root: string, entry: BenchWorkload, size: BenchS
   return { ...base, available: true, modes: [...loaded.scenario.vmms], operations: last.operations, opsPerSecond: median(rates), secondsByMode, cycles: last.cycles };
 }
 
-/** One row of the exported cost table: every operation of a (mode, workload) run costs `cost` cycles. */
+/** A stretch of a run in which every operation costs the same. */
+export interface CostSegment {
+  /** Cycles vmmsim charges each operation of the stretch. */
+  cost: number;
+  count: number;
+}
+
+/** One row of the exported cost table: what vmmsim charges each operation of one (mode, workload) run. */
 export interface CostRun {
   mode: string;
   workload: string;
   category: string;
-  /** Cycles vmmsim charges each operation of this run in steady state. */
-  cost: number;
-  /** Cycles vmmsim charges the run's first operation (may include one-time work such as translation). */
-  firstCost: number;
+  /** The run's operations in order, run-length encoded by cost (adaptive BT makes a PTE store cheaper once its site adapts). */
+  segments: CostSegment[];
   count: number;
 }
 
 /**
  * Export what vmmsim's models charge per operation for every (mode,
- * workload) of an entry whose workloads are loops of one operation: the
- * steady-state cost (cycles of n iterations minus n − 1, n the bench size)
- * and, as `firstCost`, the rest of the run's cycles — the one-time work a
- * stateful mode front-loads (adaptive BT traps a PTE-store site several
- * times and retranslates it before it reaches its steady price).
- * `count` is the workload's size at the bench size.
+ * workload) of an entry whose workloads are loops of one operation: each
+ * mode's actor is driven copy by copy through the workload, exactly as a
+ * run would drive it, and the cycles it returns are run-length encoded.
  */
 export function costTable(root: string, entry: BenchWorkload, size: BenchSize): CostRun[] {
-  const sized = loadEntry(root, entry, size);
-  if (sized === null) return [];
-  // the same runs one iteration shorter
-  const before = loadScenario(sized.file, {
-    set: [`vmms=[${MODE_IDS.join(',')}]`, ...sized.scenario.workloads.map((w, i) => `workloads.${i}.repeat=${Math.max(1, w.repeat - 1)}`)],
-  });
-  const cyclesOf = (l: LoadedScenario, mode: string, i: number) =>
-    simulate(l.cpu, mode, l.vmmParams[mode] ?? null, l.workloads[i], l.scenario.seed).cycles;
+  const loaded = loadEntry(root, entry, size);
+  if (loaded === null) return [];
   const runs: CostRun[] = [];
-  for (const mode of sized.scenario.vmms) {
-    sized.workloads.forEach((w, i) => {
-      const kind = singleOpKind(sized.scenario.workloads[i].ops);
+  for (const mode of loaded.scenario.vmms) {
+    loaded.workloads.forEach((w, i) => {
+      const kind = singleOpKind(loaded.scenario.workloads[i].ops);
       if (kind === null) throw new Error(`workload ${w.name} is not a loop of one primitive operation; the cost table needs one`);
-      const total = cyclesOf(sized, mode, i);
-      const cost = total - cyclesOf(before, mode, i);
-      const count = sized.scenario.workloads[i].repeat;
-      runs.push({ mode, workload: w.name, category: HOME_CATEGORY[kind], cost, firstCost: total - (count - 1) * cost, count });
+      const ledger = new Ledger();
+      const actor = MODES[mode].create(loaded.cpu, loaded.vmmParams[mode] ?? null, { rng: new Rng(loaded.scenario.seed), ledger });
+      const cursor = new OpCursor(w.body, w.repeat);
+      const segments: CostSegment[] = [];
+      let last: CostSegment | undefined;
+      let count = 0;
+      for (let op = cursor.next(); op !== null; op = cursor.next()) {
+        const cost = actor.charge(op, ledger);
+        count++;
+        if (last !== undefined && last.cost === cost) last.count++;
+        else segments.push((last = { cost, count: 1 }));
+      }
+      runs.push({ mode, workload: w.name, category: HOME_CATEGORY[kind], segments, count });
     });
   }
   return runs;
+}
+
+/** Cycles of a cost-table run, summed in operation order. */
+export function tableCycles(run: CostRun): number {
+  let t = 0;
+  for (const s of run.segments) for (let i = 0; i < s.count; i++) t += s.cost;
+  return t;
 }
 
 /** The kind of the only operation of a one-entry op list written as a primitive, or null. */

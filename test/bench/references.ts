@@ -14,10 +14,11 @@ export interface BareLoopResult {
   cycles: number;
 }
 
-/** Sum `count` copies of each run's cost, one addition per operation; `reps` times, median rate. */
+/** Sum every operation's cost from the table, one addition per operation; `reps` times, median rate. */
 export function bareLoop(runs: readonly CostRun[], reps: number): BareLoopResult {
-  const costs = Float64Array.from(runs, (r) => r.cost);
-  const counts = Float64Array.from(runs, (r) => r.count);
+  const segments = runs.flatMap((r) => r.segments);
+  const costs = Float64Array.from(segments, (s) => s.cost);
+  const counts = Float64Array.from(segments, (s) => s.count);
   const operations = counts.reduce((a, b) => a + b, 0);
   const sweep = (): number => {
     let t = 0;
@@ -58,13 +59,25 @@ export const SIMPY_PYTHON = '/usr/bin/python3';
  * length), `reps` times inside Python, median.
  */
 export function simpyModel(benchDir: string, runs: readonly CostRun[], countScale: number, reps: number): SimpyResult {
-  const scaled = runs.map((r) => ({ cost: r.cost, category: r.category, count: Math.max(1, Math.round(r.count * countScale)) }));
+  // Keep each run's first segments (where adaptive BT's costs change) and cut the run's tail to the share.
+  const scaled = runs.map((r) => {
+    let budget = Math.max(1, Math.round(r.count * countScale));
+    const segments = [];
+    for (const s of r.segments) {
+      if (budget === 0) break;
+      const count = Math.min(s.count, budget);
+      segments.push({ cost: s.cost, count });
+      budget -= count;
+    }
+    return { category: r.category, segments };
+  });
   const p = spawnSync(SIMPY_PYTHON, [join(benchDir, 'simpyRef.py')], { input: JSON.stringify({ runs: scaled, reps }), encoding: 'utf8', maxBuffer: 1 << 26 });
   if (p.error || p.status !== 0) {
     const why = p.error ? p.error.message : (p.stderr.trim().split('\n').pop() ?? `exit ${p.status}`);
     return { available: false, missing: `SimPy model did not run (${why}); install with apt-get install -y python3-simpy3`, operations: 0, opsPerSecond: 0, chargedTable: false };
   }
   const out = JSON.parse(p.stdout) as { simpy: string; python: string; operations: number; seconds: number; ends: number[] };
-  const chargedTable = out.ends.length === scaled.length && scaled.every((r, i) => out.ends[i] === r.cost * r.count);
+  const expected = scaled.map((r) => r.segments.reduce((t, s) => t + s.cost * s.count, 0));
+  const chargedTable = out.ends.length === scaled.length && expected.every((e, i) => out.ends[i] === e);
   return { available: true, version: `SimPy ${out.simpy}, Python ${out.python}`, operations: out.operations, opsPerSecond: out.operations / out.seconds, chargedTable };
 }
