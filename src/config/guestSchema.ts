@@ -18,6 +18,7 @@ export const GuestModelSchema = z
     name: z.string().min(1),
     description: z.string(),
     timerHz: z.number().finite().positive().describe('guest timer interrupt rate, Hz'),
+    quantumMs: z.number().finite().positive().default(100).describe('scheduler time slice of a CPU-bound process, ms (preemption is checked at timer ticks)'),
     composites: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/), CompositeSchema).default({}),
   })
   .describe('a guest OS profile');

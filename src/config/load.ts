@@ -8,7 +8,8 @@ import type { z } from 'zod';
 import { CpuModelSchema, type CpuModel } from '../vmm/cpu.js';
 import { MODES } from '../vmm/registry.js';
 import { NO_COMPOSITES, SpecError, WorkloadCompiler, type CompositeTable, type KeyPath } from '../workload/expand.js';
-import { countOps, type OpNode } from '../workload/stream.js';
+import { countOps } from '../workload/stream.js';
+import { compileWorkload, type CompiledWorkload } from './compileWorkload.js';
 import { InputError, type Origin } from './errors.js';
 import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS, withDefaults, type Limits } from './limits.js';
 import { GuestModelSchema, type GuestModel } from './guestSchema.js';
@@ -20,12 +21,7 @@ import { validate } from './zodIssues.js';
 /** The models/ directory shipped with vmmsim. */
 export const DEFAULT_MODELS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models');
 
-/** A workload ready to simulate. */
-export interface CompiledWorkload {
-  name: string;
-  repeat: number;
-  body: OpNode[];
-}
+export type { CompiledWorkload } from './compileWorkload.js';
 
 /** A scenario with every model resolved and validated. */
 export interface LoadedScenario {
@@ -36,6 +32,8 @@ export interface LoadedScenario {
   /** Parameters of each requested mode that has a models/vmm file, by mode id. */
   vmmParams: Record<string, unknown>;
   workloads: CompiledWorkload[];
+  /** The compiler the workloads were compiled with (trace replay compiles lines with it as it reads them). */
+  compiler: WorkloadCompiler;
 }
 
 /** Options of {@link loadScenario}. */
@@ -125,7 +123,7 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
   const guestFile = scenario.guest ? modelPath(modelsDir, 'guest', scenario.guest) : '';
   const workloads = scenario.workloads.map((w, i) => {
     try {
-      return { name: w.name, repeat: w.repeat, body: compiler.compile(w.ops, ['workloads', i, 'ops']) };
+      return compileWorkload({ compiler, cpu, guest, scenarioFile: file }, w, ['workloads', i]);
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
       const origin = e.where.doc === 'scenario' ? yf.locate(e.where.path) : YamlFile.read(guestFile, 'guest', limits.maxInputBytes).locate(e.where.path);
@@ -134,7 +132,17 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
   });
   const scenarioLocator = overrideLocator(groups.scenario, (p, k) => yf.locate(p, k));
   workloads.forEach((w, i) => checkRunLength(w, limits, scenarioLocator(['workloads', i, 'repeat'], true), ['workloads', i]));
-  return { file, scenario, cpu, guest, vmmParams, workloads };
+  return { file, scenario, cpu, guest, vmmParams, workloads, compiler };
+}
+
+/** Operations one mode runs for `w` (a trace's length is unknown until it is read: 0). */
+function opsPerRun(w: CompiledWorkload): number {
+  if (w.trace) return 0;
+  if (w.system) {
+    return w.system.guests.reduce((s, g) => s + g.tasks.reduce((t, k) => t + countOps(k.body, k.repeat), 0) +
+      (g.server && g.clients ? countOps(g.server.request, g.clients.requests) : 0), 0);
+  }
+  return countOps(w.setup ?? [], 1) + countOps(w.body, w.repeat);
 }
 
 /**
@@ -142,7 +150,7 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
  * counting its expansion (linear in the definitions, however long the run).
  */
 function checkRunLength(w: CompiledWorkload, limits: Limits, origin: Origin, path: KeyPath): void {
-  const ops = countOps(w.body, w.repeat);
+  const ops = opsPerRun(w);
   if (ops <= limits.maxOpsPerRun) return;
   throw new InputError(
     `workload "${w.name}" is ${formatCount(ops)} operations per mode; the limit is ${formatCount(limits.maxOpsPerRun)} ` +

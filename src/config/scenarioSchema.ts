@@ -10,13 +10,123 @@ const modelName = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]*$/i, 'a model name: letters, digits, ".", "_" or "-"');
 
-/** One workload: a body of operations repeated `repeat` times. */
+const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a name: letters, digits, ".", "_" or "-"');
+
+/**
+ * Measured native time used ONLY to set the plain computation per
+ * iteration: the body gets one `compute` entry sized so that, natively, the
+ * whole workload takes exactly this long on that CPU.
+ */
+export const CalibrateSchema = z
+  .strictObject({
+    seconds: z.record(modelName, z.number().finite().positive()).describe('measured native seconds of the whole workload, by cpu model name'),
+    mode: z.enum(['user', 'kernel']).default('kernel').describe('privilege level of the computation it adds'),
+  })
+  .describe('size the plain computation per iteration from a measured native time');
+
+const device = z.strictObject({ latencyUs: z.number().finite().nonnegative().describe('time from request to completion interrupt, µs') });
+
+/** Devices a guest's tasks can block on. */
+export const DevicesSchema = z
+  .strictObject({ disk: device.optional(), net: device.optional() })
+  .describe('devices with latencies; completion arrives as an interrupt');
+
+/** Guest scheduler settings. */
+export const SchedulerSchema = z
+  .strictObject({
+    quantumMs: z.number().finite().positive().optional().describe("time slice before preemption, ms (default: the guest profile's quantumMs)"),
+    timer: z.boolean().default(true).describe("deliver timer interrupts at the guest's timerHz"),
+  })
+  .describe('the guest scheduler');
+
+/** A guest process (or `count` of them). */
+export const ProcessSchema = z
+  .strictObject({
+    name: name.describe('process name (copies are suffixed .1, .2, …)'),
+    count: z.int().positive().max(10000).default(1).describe('identical copies'),
+    threads: z.boolean().default(false).describe('the copies are threads of one address space (no cr3write between them)'),
+    asid: z.int().nonnegative().optional().describe('address space id of the first copy (default: the next free id, starting at 1)'),
+    repeat: z.int().positive().max(1e12).default(1).describe('iterations of the body'),
+    setup: OpListSchema.optional().describe('entries run once before the body'),
+    ops: OpListSchema.describe('the body'),
+    calibrate: CalibrateSchema.optional(),
+  })
+  .describe('a guest process');
+
+/** Server workers that serve client requests. */
+export const ServerSchema = z
+  .strictObject({
+    workers: z.int().positive().max(10000).describe('worker processes or threads'),
+    threads: z.boolean().default(false).describe('workers are threads of one address space (else one process each)'),
+    ops: OpListSchema.describe('the work of one request, from its arrival to the response'),
+  })
+  .describe('request-serving workers');
+
+/** Closed-loop clients outside the guest. */
+export const ClientsSchema = z
+  .strictObject({
+    count: z.int().positive().max(100000).describe('concurrent clients, each with one request outstanding'),
+    requests: z.int().positive().max(1e9).describe('responses to collect before the run ends'),
+    latencyUs: z.number().finite().nonnegative().default(0).describe('one-way network latency client↔guest, µs'),
+    thinkUs: z.number().finite().nonnegative().default(0).describe('client think time between response and next request, µs'),
+  })
+  .describe('closed-loop clients; throughput is requests per second');
+
+const systemShape = {
+  scheduler: SchedulerSchema.optional(),
+  devices: DevicesSchema.optional(),
+  processes: z.array(ProcessSchema).min(1).optional().describe('processes under the guest scheduler'),
+  server: ServerSchema.optional(),
+  clients: ClientsSchema.optional(),
+};
+
+/** One VM of a multi-VM workload. */
+export const VmSchema = z
+  .strictObject({ name: name.describe('VM name'), count: z.int().positive().max(64).default(1).describe('identical VMs'), ...systemShape })
+  .describe('a virtual machine sharing the CPU');
+
+/** Host scheduling of several VMs on one CPU. */
+export const HostSchema = z
+  .strictObject({
+    quantumMs: z.number().finite().positive().default(10).describe('host time slice per VM, ms'),
+    vmSwitchCycles: z.number().finite().nonnegative().default(6000).describe('cycles of a switch between VMs (world switch + host context switch); not charged natively'),
+  })
+  .describe('host scheduling of VMs');
+
+/**
+ * One workload, in one of four forms: a single stream (`ops`), a guest
+ * system (`processes` and/or `server`+`clients`), several VMs (`vms`), or a
+ * trace file (`trace`).
+ */
 export const WorkloadSchema = z
   .strictObject({
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a workload name: letters, digits, ".", "_" or "-"').describe('name shown in results'),
+    name: name.describe('name shown in results'),
     description: z.string().optional().describe('what the workload stands for'),
     repeat: z.int().positive().max(1e12).default(1).describe('iterations of the body; metrics.cyclesPerIteration divides by it'),
-    ops: OpListSchema.describe('the body: primitives, composite uses and loops, in order'),
+    setup: OpListSchema.optional().describe('single stream: entries run once before the body'),
+    ops: OpListSchema.optional().describe('single stream: the body (primitives, composite uses and loops, in order)'),
+    calibrate: CalibrateSchema.optional(),
+    ...systemShape,
+    vms: z.array(VmSchema).min(1).optional().describe('several VMs sharing one CPU'),
+    host: HostSchema.optional(),
+    trace: z.string().min(1).optional().describe('a trace file (JSONL or CSV, by extension), relative to the scenario file'),
+  })
+  .superRefine((w, ctx) => {
+    const forms = [w.ops && 'ops', (w.processes || w.server) && 'processes/server', w.vms && 'vms', w.trace && 'trace'].filter(Boolean);
+    if (forms.length !== 1) {
+      ctx.addIssue({ code: 'custom', path: [], message: forms.length === 0
+        ? 'a workload needs one of ops (a single stream), processes or server (a guest system), vms, or trace'
+        : `a workload has exactly one form, but this one has ${forms.join(' and ')}` });
+    }
+    const sys = (v: { server?: unknown; clients?: unknown }, at: (string | number)[]) => {
+      if (v.server && !v.clients) ctx.addIssue({ code: 'custom', path: [...at, 'server'], message: 'a server needs clients: (count, requests) to send it requests' });
+      if (v.clients && !v.server) ctx.addIssue({ code: 'custom', path: [...at, 'clients'], message: 'clients need a server: (workers, ops) to serve them' });
+    };
+    sys(w, []);
+    w.vms?.forEach((v, i) => {
+      sys(v, ['vms', i]);
+      if (!v.processes && !v.server) ctx.addIssue({ code: 'custom', path: ['vms', i], message: 'a VM needs processes or a server' });
+    });
   })
   .describe('a guest workload');
 

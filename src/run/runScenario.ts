@@ -1,7 +1,9 @@
 // Runs every workload of a loaded scenario under every requested mode and
 // turns the outcomes into result records. Native is always simulated too:
 // it is the reference that overheads and percent-of-native are measured from.
+import { InputError } from '../config/errors.js';
 import type { LoadedScenario } from '../config/load.js';
+import { TraceError } from '../workload/traceCursor.js';
 import { CATEGORIES } from '../vmm/categories.js';
 import type { CategoryResult, ResultRecord } from './record.js';
 import { simulate, type RunOutcome } from './simulate.js';
@@ -23,9 +25,11 @@ export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions 
   const seed = options.seed ?? scenario.seed;
   const records: ResultRecord[] = [];
   for (const w of loaded.workloads) {
-    const native = simulate(cpu, 'native', null, w, seed);
+    const run = (mode: string) => located(() => simulate(cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler }));
+    const native = run('native');
     for (const mode of scenario.vmms) {
-      const out = mode === 'native' ? native : simulate(cpu, mode, loaded.vmmParams[mode], w, seed);
+      const out = mode === 'native' ? native : run(mode);
+      const seconds = out.cycles / (cpu.clockGHz * 1e9);
       records.push({
         scenario: scenario.name,
         point: options.point ?? 0,
@@ -35,7 +39,7 @@ export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions 
         vmm: mode,
         cpu: cpu.name,
         seed,
-        seconds: out.cycles / (cpu.clockGHz * 1e9),
+        seconds,
         cycles: out.cycles,
         breakdown: breakdown(out, native),
         metrics: {
@@ -43,6 +47,7 @@ export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions 
           cyclesPerIteration: out.cycles / w.repeat,
           operations: out.operations,
           percentOfNative: (100 * native.cycles) / out.cycles,
+          ...(out.requests > 0 ? { requests: out.requests, requestsPerSecond: out.requests / seconds } : {}),
           ...out.actorMetrics,
         },
         ...(options.components ? { components: out.ledger.components() } : {}),
@@ -50,6 +55,16 @@ export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions 
     }
   }
   return records;
+}
+
+/** Run `fn`; a malformed trace line becomes a located input error (exit 2). */
+function located<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof TraceError) throw new InputError(e.detail, { source: e.file, line: e.line, col: e.col });
+    throw e;
+  }
 }
 
 /** Per-category cycles and count, with overhead = cycles − native cycles of the same category. */

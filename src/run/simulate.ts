@@ -1,12 +1,18 @@
 // Wires one compiled workload and one execution mode into a simulation and
-// runs it to completion: build (actor, ledger, cursor) → run → collect.
+// runs it to completion: build (actors, ledger, streams) → run → collect.
+// A single stream or trace runs on a StreamRunner; a guest system (one or
+// more VMs with processes, devices and clients) runs on a PhysicalCpu.
 import { Simulation } from '../engine/simulation.js';
 import type { CpuModel } from '../vmm/cpu.js';
 import { Ledger } from '../vmm/ledger.js';
 import { MODES } from '../vmm/registry.js';
 import { OpCursor } from '../workload/stream.js';
+import { TraceCursor } from '../workload/traceCursor.js';
 import type { CompiledWorkload } from '../config/load.js';
+import { NO_COMPOSITES, WorkloadCompiler } from '../workload/expand.js';
 import { StreamRunner } from './streamRunner.js';
+import { Guest } from './guestSystem.js';
+import { PhysicalCpu } from './physicalCpu.js';
 
 /** What one simulated run produced. */
 export interface RunOutcome {
@@ -15,18 +21,52 @@ export interface RunOutcome {
   operations: number;
   events: number;
   actorMetrics: Record<string, number>;
+  /** Responses collected by closed-loop clients (0 without clients). */
+  requests: number;
+}
+
+/** Extra inputs some workload forms need. */
+export interface SimulateOptions {
+  /** Trace replay compiles lines and resolves composites and stream switches through the guest profile. */
+  compiler?: WorkloadCompiler;
 }
 
 /** Simulate `workload` under mode `modeId` on `cpu`. */
-export function simulate(cpu: CpuModel, modeId: string, params: unknown, workload: CompiledWorkload, seed: number): RunOutcome {
+export function simulate(cpu: CpuModel, modeId: string, params: unknown, workload: CompiledWorkload, seed: number, options: SimulateOptions = {}): RunOutcome {
   const def = MODES[modeId];
   if (!def) throw new Error(`no such mode: ${modeId}`);
   const sim = new Simulation(seed);
   const ledger = new Ledger();
+  const clockHz = cpu.clockGHz * 1e9;
+  if (workload.system) {
+    const sys = workload.system;
+    const physical = new PhysicalCpu(sim, ledger, {
+      quantumCycles: (sys.hostQuantumUs * clockHz) / 1e6,
+      vmSwitchCycles: modeId === 'native' ? 0 : sys.vmSwitchCycles,
+    });
+    const guests = sys.guests.map((g) => new Guest(g, def.create(cpu, params, { rng: sim.rng, ledger }), physical, sim, clockHz));
+    physical.start(guests);
+    sim.run();
+    const metrics: Record<string, number> = {};
+    for (const g of guests) {
+      for (const [k, v] of Object.entries(g.counters)) metrics[k] = (metrics[k] ?? 0) + v;
+      for (const [k, v] of Object.entries(g.actor.metrics?.() ?? {})) metrics[k] = (metrics[k] ?? 0) + v;
+    }
+    const { requestsCompleted, ...rest } = metrics;
+    return { ledger, cycles: physical.endAt, operations: physical.ops, events: sim.eventsProcessed, actorMetrics: rest, requests: requestsCompleted ?? 0 };
+  }
   const actor = def.create(cpu, params, { rng: sim.rng, ledger });
-  const runner = new StreamRunner(sim, new OpCursor(workload.body, workload.repeat), actor, ledger);
+  const cursor = workload.trace
+    ? new TraceCursor(workload.trace.path, workload.trace.format, { compiler: options.compiler ?? new WorkloadCompiler(NO_COMPOSITES), clockHz })
+    : new OpCursor(workload.body, 1);
+  const runner = new StreamRunner(sim, cursor, actor, ledger);
   runner.start();
-  sim.run();
+  try {
+    sim.run();
+  } finally {
+    if (cursor instanceof TraceCursor) cursor.close();
+  }
   const cycles = Number.isNaN(runner.finishedAt) ? sim.now : runner.finishedAt;
-  return { ledger, cycles, operations: runner.ops, events: sim.eventsProcessed, actorMetrics: actor.metrics?.() ?? {} };
+  const traceMetrics = cursor instanceof TraceCursor ? cursor.metrics() : {};
+  return { ledger, cycles, operations: runner.ops, events: sim.eventsProcessed, actorMetrics: { ...traceMetrics, ...(actor.metrics?.() ?? {}) }, requests: 0 };
 }

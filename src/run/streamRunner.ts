@@ -8,7 +8,8 @@
 import type { Simulation } from '../engine/simulation.js';
 import type { CostActor } from '../vmm/actor.js';
 import type { Ledger } from '../vmm/ledger.js';
-import type { OpCursor } from '../workload/stream.js';
+import { CAT } from '../vmm/categories.js';
+import type { ItemSource } from '../workload/stream.js';
 
 /** Runs a cursor's operations on one virtual CPU until it is exhausted. */
 export class StreamRunner {
@@ -21,7 +22,7 @@ export class StreamRunner {
 
   constructor(
     private readonly sim: Simulation,
-    private readonly cursor: OpCursor,
+    private readonly cursor: ItemSource,
     private readonly actor: CostActor,
     private readonly ledger: Ledger,
     private readonly onDone: () => void = () => {},
@@ -40,6 +41,17 @@ export class StreamRunner {
     let n = 0;
     let op = cursor.next();
     while (op !== null) {
+      if (op.kind === 'waitUntil') {
+        // A trace timestamp: the stream does not continue before it; the CPU idles meanwhile.
+        if (op.cycles > t) {
+          ledger.charge(CAT.idle, op.cycles - t);
+          t = op.cycles;
+        }
+        if (t >= horizon) break;
+        op = cursor.next();
+        continue;
+      }
+      if (op.kind === 'block') throw new Error('a single stream cannot block on a device; use a guest system (processes:)');
       t += actor.charge(op, ledger);
       n++;
       if (t >= horizon) break;

@@ -7,6 +7,8 @@ import type { OpKind } from '../workload/ops.js';
 export const CATEGORIES = [
   'compute', 'syscall', 'io', 'cr8', 'cr3', 'callret', 'pgfault', 'hiddenpf',
   'ptemod', 'exception', 'rdtsc', 'translate', 'tlbmiss', 'interrupt',
+  // Not operations: time the CPU waited for an event, and world switches between VMs sharing it.
+  'idle', 'vmswitch',
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 

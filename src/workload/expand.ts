@@ -1,7 +1,7 @@
 // Compiles workload entries (spec.ts) into op trees (stream.ts): resolves
 // bare names and composite uses against the guest profile, assigns each
 // entry its instruction site, and rejects composites that use themselves.
-import type { Op } from './ops.js';
+import type { StreamItem } from './control.js';
 import { CURRENT_ASID, OP_KINDS } from './ops.js';
 import { PrimitiveSpecSchema, type OpSpec } from './spec.js';
 import type { OpNode } from './stream.js';
@@ -66,6 +66,12 @@ export class WorkloadCompiler {
     );
   }
 
+  /** The compiled body of composite `name`, or null when the guest does not define it. */
+  compositeBody(name: string): OpNode[] | null {
+    if (!(name in this.composites.defs)) return null;
+    return this.composite(name, { doc: 'guest', path: this.composites.pathOf(name) });
+  }
+
   private composite(name: string, where: SpecError['where']): OpNode[] {
     const done = this.compiled.get(name);
     if (done) return done;
@@ -85,7 +91,8 @@ export class WorkloadCompiler {
     return body;
   }
 
-  private primitive(s: Exclude<OpSpec, string | { use: string } | { loop: OpSpec[] }>): Op {
+  /** Compile one primitive entry (also used by trace readers, one line at a time). */
+  primitive(s: Exclude<OpSpec, string | { use: string } | { loop: OpSpec[] }>): StreamItem {
     const site = s.site ?? this.nextSite++;
     switch (s.op) {
       case 'compute': return { kind: 'compute', cycles: s.cycles, mode: s.mode };
@@ -95,6 +102,7 @@ export class WorkloadCompiler {
       case 'exception': return { kind: 'exception', vector: s.vector, site };
       case 'newKernelCode': return { kind: 'newKernelCode', units: s.units, instructions: s.instructions };
       case 'interrupt': return { kind: 'interrupt', source: s.source };
+      case 'block': return { kind: 'block', device: s.device };
       case 'callret': return { kind: 'callret' };
       case 'tlbMiss': return { kind: 'tlbMiss' };
       case 'syscall': case 'cr8write': case 'pgfault': case 'rdtsc':

@@ -3,6 +3,7 @@
 // `syscall`), a composite from the guest profile (`{use: fork}` or `fork`),
 // or an inline loop (`{loop: [...], count: 8}`). `count` repeats an entry.
 import { z } from 'zod';
+import { DEVICES } from './control.js';
 import { EXCEPTION_VECTORS, INTERRUPT_SOURCES } from './ops.js';
 
 const count = z.int().positive().max(1e12).default(1).describe('how many times this entry repeats in a row');
@@ -50,6 +51,9 @@ export const PrimitiveSpecSchema = z.discriminatedUnion('op', [
   prim('interrupt', {
     source: z.enum(INTERRUPT_SOURCES).default('timer').describe('interrupt source'),
   }, 'an external interrupt'),
+  prim('block', {
+    device: z.enum(DEVICES).describe('device the task waits for; it completes after the device latency with an interrupt'),
+  }, 'scheduler instruction: the task blocks on a device request (needs `devices:` in the workload)'),
 ]);
 
 /** Use of a composite operation defined by the guest profile. */

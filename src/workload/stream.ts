@@ -1,19 +1,29 @@
 // A workload body as a tree of counted runs, and the lazy cursor that walks
 // it one operation at a time. Memory is proportional to the tree, never to
 // the number of operations produced.
-import type { Op } from './ops.js';
+import type { StreamItem } from './control.js';
 
 /** A counted run of one operation, or a counted loop over child nodes. */
 export type OpNode =
-  | { readonly op: Op; readonly count: number }
+  | { readonly op: StreamItem; readonly count: number }
   | { readonly body: readonly OpNode[]; readonly count: number };
+
+/** Anything that yields stream items one at a time (an op tree cursor, a trace reader). */
+export interface ItemSource {
+  /** The next item, or null when the stream is exhausted. */
+  next(): StreamItem | null;
+  /** Copies of the item last returned that follow it at once (the rest of a counted run). */
+  readonly repeats: number;
+  /** Consume `n` (≤ repeats) of those copies, as n calls of next() would. */
+  take(n: number): void;
+}
 
 /**
  * Yields the operations of a node list in order; `null` when exhausted.
  * The loop stack is kept in parallel arrays whose slots are reused, so
  * walking a tree allocates nothing after the deepest loop was first entered.
  */
-export class OpCursor {
+export class OpCursor implements ItemSource {
   /** Node list of each open loop, innermost last. */
   private readonly stackNodes: Array<readonly OpNode[]> = [];
   /** Next index in each open loop's node list. */
@@ -22,7 +32,7 @@ export class OpCursor {
   private readonly stackLeft: number[] = [];
   /** Number of open loops. */
   private depth = 0;
-  private leafOp: Op | null = null;
+  private leafOp: StreamItem | null = null;
   private leafLeft = 0;
   /** Operations produced so far. */
   produced = 0;
@@ -48,7 +58,7 @@ export class OpCursor {
   }
 
   /** The next operation, or null when the body is exhausted. */
-  next(): Op | null {
+  next(): StreamItem | null {
     if (this.leafLeft > 0) {
       this.leafLeft--;
       this.produced++;
@@ -64,7 +74,7 @@ export class OpCursor {
     this.stackLeft[d] = left;
   }
 
-  private advance(): Op | null {
+  private advance(): StreamItem | null {
     const { stackNodes, stackIndex, stackLeft } = this;
     while (this.depth > 0) {
       const d = this.depth - 1;
@@ -83,7 +93,7 @@ export class OpCursor {
       const node = nodes[index];
       const count = node.count;
       if (count <= 0) continue;
-      const op = (node as { readonly op?: Op }).op;
+      const op = (node as { readonly op?: StreamItem }).op;
       if (op !== undefined) {
         this.leafOp = op;
         this.leafLeft = count - 1;

@@ -1,0 +1,147 @@
+// Compiles one validated workload (any of its four forms) against the guest
+// profile and CPU: single streams into an op tree, guest systems and VMs into
+// a CompiledSystem, traces into a lazy source description. Calibration from
+// a measured native time happens here because it needs the CPU's native costs.
+import { dirname, resolve } from 'node:path';
+import type { CpuModel } from '../vmm/cpu.js';
+import { nativeCycles } from '../vmm/native.js';
+import { SpecError, type KeyPath, type WorkloadCompiler } from '../workload/expand.js';
+import type { OpNode } from '../workload/stream.js';
+import type { CompiledGuest, CompiledSystem, CompiledTask } from '../workload/system.js';
+import type { GuestModel } from './guestSchema.js';
+import type { Workload } from './scenarioSchema.js';
+import { z } from 'zod';
+import type { CalibrateSchema, VmSchema } from './scenarioSchema.js';
+
+/** A trace file to replay. */
+export interface TraceSource {
+  path: string;
+  format: 'jsonl' | 'csv';
+}
+
+/** A workload ready to simulate. */
+export interface CompiledWorkload {
+  name: string;
+  /** Iterations, for metrics.cyclesPerIteration (requests for client workloads). */
+  repeat: number;
+  /** Single stream: the whole run (setup, then body × repeat). */
+  body: OpNode[];
+  system?: CompiledSystem;
+  trace?: TraceSource;
+}
+
+/** Everything compilation needs besides the workload. */
+export interface CompileContext {
+  compiler: WorkloadCompiler;
+  cpu: CpuModel;
+  guest: GuestModel | null;
+  scenarioFile: string;
+}
+
+type Calibrate = z.infer<typeof CalibrateSchema>;
+type SystemPart = Pick<z.infer<typeof VmSchema>, 'scheduler' | 'devices' | 'processes' | 'server' | 'clients'>;
+
+/** Native cycles of one pass over `nodes` (control items cost nothing). */
+export function nativeCyclesOf(cpu: CpuModel, nodes: readonly OpNode[]): number {
+  let sum = 0;
+  for (const n of nodes) {
+    if ('body' in n) sum += n.count * nativeCyclesOf(cpu, n.body);
+    else if (n.op.kind !== 'block' && n.op.kind !== 'waitUntil') sum += n.count * nativeCycles(cpu, n.op);
+  }
+  return sum;
+}
+
+function blocks(nodes: readonly OpNode[]): boolean {
+  return nodes.some((n) => ('body' in n ? blocks(n.body) : n.op.kind === 'block'));
+}
+
+/** Compile workload `w` found at `path` in the scenario. */
+export function compileWorkload(ctx: CompileContext, w: Workload, path: KeyPath): CompiledWorkload {
+  if (w.trace !== undefined) {
+    const file = resolve(dirname(ctx.scenarioFile), w.trace);
+    const format = /\.csv$/i.test(file) ? 'csv' : /\.jsonl?$/i.test(file) ? 'jsonl' : null;
+    if (format === null) throw new SpecError(`a trace file must end in .jsonl or .csv: ${w.trace}`, { doc: 'scenario', path: [...path, 'trace'] });
+    return { name: w.name, repeat: w.repeat, body: [], trace: { path: file, format } };
+  }
+  if (w.ops !== undefined) {
+    const setup = w.setup ? ctx.compiler.compile(w.setup, [...path, 'setup']) : [];
+    const body = ctx.compiler.compile(w.ops, [...path, 'ops']);
+    if (blocks(setup) || blocks(body)) throw new SpecError('a single stream cannot block on a device; write the workload as processes: with devices:', { doc: 'scenario', path: [...path, 'ops'] });
+    calibrate(ctx, w.calibrate, setup, body, w.repeat, [...path, 'calibrate']);
+    return { name: w.name, repeat: w.repeat, body: [...setup, { body, count: w.repeat }] };
+  }
+  const parts: Array<{ name: string; part: SystemPart; at: KeyPath }> = w.vms
+    ? w.vms.flatMap((v, i) => Array.from({ length: v.count }, (_, k) => ({ name: v.count > 1 ? `${v.name}.${k + 1}` : v.name, part: v, at: [...path, 'vms', i] })))
+    : [{ name: w.name, part: w, at: path }];
+  const guests = parts.map((p) => compileGuest(ctx, p.name, p.part, p.at));
+  const host = w.host ?? { quantumMs: 10, vmSwitchCycles: 6000 };
+  const system: CompiledSystem = { guests, hostQuantumUs: host.quantumMs * 1000, vmSwitchCycles: host.vmSwitchCycles };
+  const g0 = guests[0];
+  const iterations = g0.clients ? g0.clients.requests : g0.tasks.length === 1 && guests.length === 1 ? w.processes![0].repeat : w.repeat;
+  return { name: w.name, repeat: iterations, body: [], system };
+}
+
+function compileGuest(ctx: CompileContext, name: string, p: SystemPart, at: KeyPath): CompiledGuest {
+  const guest = ctx.guest;
+  if (guest === null) throw new SpecError('a guest system (processes, server, vms) needs a guest profile: set guest: in the scenario', { doc: 'scenario', path: at });
+  const c = ctx.compiler;
+  const tasks: CompiledTask[] = [];
+  let nextAsid = 1;
+  (p.processes ?? []).forEach((proc, i) => {
+    const pat = [...at, 'processes', i];
+    const setup = proc.setup ? c.compile(proc.setup, [...pat, 'setup']) : [];
+    const body = c.compile(proc.ops, [...pat, 'ops']);
+    calibrate(ctx, proc.calibrate, setup, body, proc.repeat, [...pat, 'calibrate']);
+    const first = proc.asid ?? nextAsid;
+    for (let k = 0; k < proc.count; k++) {
+      const asid = proc.threads ? first : first + k;
+      tasks.push({ name: proc.count > 1 ? `${proc.name}.${k + 1}` : proc.name, asid, body: [...setup, { body, count: proc.repeat }], repeat: 1 });
+    }
+    nextAsid = Math.max(nextAsid, (proc.threads ? first : first + proc.count - 1) + 1);
+  });
+  const server = p.server
+    ? {
+        workers: p.server.workers,
+        asids: Array.from({ length: p.server.workers }, (_, k) => (p.server!.threads ? nextAsid : nextAsid + k)),
+        request: c.compile(p.server.ops, [...at, 'server', 'ops']),
+      }
+    : null;
+  const quantumMs = p.scheduler?.quantumMs ?? guest.quantumMs;
+  const devices: CompiledGuest['devices'] = {};
+  if (p.devices?.disk) devices.disk = p.devices.disk.latencyUs;
+  if (p.devices?.net) devices.net = p.devices.net.latencyUs;
+  return {
+    name,
+    timerHz: guest.timerHz,
+    quantumTicks: Math.max(1, Math.round((quantumMs / 1000) * guest.timerHz)),
+    timer: p.scheduler?.timer ?? true,
+    devices,
+    tasks,
+    server,
+    clients: p.clients ? { count: p.clients.count, requests: p.clients.requests, latencyUs: p.clients.latencyUs, thinkUs: p.clients.thinkUs } : null,
+    composites: {
+      contextSwitch: c.compositeBody('contextSwitch'),
+      threadSwitch: c.compositeBody('threadSwitch'),
+      timerTick: c.compositeBody('timerTick'),
+      deviceInterrupt: { disk: c.compositeBody('diskInterrupt'), net: c.compositeBody('netInterrupt') },
+    },
+  };
+}
+
+/**
+ * Append to `body` the plain computation that makes the native run take the
+ * measured time: (seconds × clock − native cycles of setup and body) / repeat.
+ */
+function calibrate(ctx: CompileContext, cal: Calibrate | undefined, setup: OpNode[], body: OpNode[], repeat: number, at: KeyPath): void {
+  if (cal === undefined) return;
+  const seconds = cal.seconds[ctx.cpu.name];
+  if (seconds === undefined) {
+    throw new SpecError(`no measured native time for cpu "${ctx.cpu.name}" (have: ${Object.keys(cal.seconds).join(', ')}); calibration needs one`, { doc: 'scenario', path: [...at, 'seconds'] });
+  }
+  const total = seconds * ctx.cpu.clockGHz * 1e9;
+  const rest = (total - nativeCyclesOf(ctx.cpu, setup) - repeat * nativeCyclesOf(ctx.cpu, body)) / repeat;
+  if (rest < 0) {
+    throw new SpecError(`the operations alone take longer natively than the measured ${seconds} s on ${ctx.cpu.name}; no computation is left to calibrate`, { doc: 'scenario', path: [...at, 'seconds'] });
+  }
+  body.push({ op: { kind: 'compute', cycles: rest, mode: cal.mode }, count: 1 });
+}

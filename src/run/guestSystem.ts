@@ -1,0 +1,290 @@
+// One guest OS instance (a VM) under simulation: its processes and threads,
+// the guest scheduler (round-robin ready queue, a time quantum counted in
+// timer ticks, blocking on devices), its timer, its devices and, for server
+// workloads, worker tasks fed by closed-loop clients. It produces the next
+// operation to charge on demand; the physical CPU (physicalCpu.ts) decides
+// when it runs and charges the cost actor, so operations run inline between
+// events (temporal decoupling) and only interrupts, device completions and
+// client messages go through the event heap.
+import type { Simulation } from '../engine/simulation.js';
+import type { CostActor } from '../vmm/actor.js';
+import type { Device } from '../workload/control.js';
+import type { Op } from '../workload/ops.js';
+import { retargetCr3 } from '../workload/retarget.js';
+import { OpCursor, type ItemSource, type OpNode } from '../workload/stream.js';
+import type { CompiledGuest } from '../workload/system.js';
+
+/** What a guest needs from the physical CPU it runs on. */
+export interface CpuPort {
+  /** Schedule `fn` at absolute time `time` (may lie ahead of now: the CPU's local time). */
+  at(time: number, fn: () => void): void;
+  /** New work arrived through an event: run again if idle. */
+  wake(): void;
+  /** This guest has finished its workload at `time`. */
+  guestDone(guest: Guest, time: number): void;
+}
+
+interface Task {
+  name: string;
+  asid: number;
+  cursor: ItemSource | null;
+  ticksLeft: number;
+  worker: boolean;
+}
+
+/** Counters a guest reports. */
+export interface GuestCounters {
+  contextSwitches: number;
+  threadSwitches: number;
+  timerTicks: number;
+  deviceInterrupts: number;
+  requestsCompleted: number;
+}
+
+/** A guest OS with its scheduler, timer, devices and (optionally) clients. */
+export class Guest {
+  /** True once its processes have all exited, or its clients got every response. */
+  done = false;
+  readonly counters: GuestCounters = { contextSwitches: 0, threadSwitches: 0, timerTicks: 0, deviceInterrupts: 0, requestsCompleted: 0 };
+  /** Tasks in the order they were dispatched, when tracing is on (for tests). */
+  readonly dispatchLog: string[] | null;
+
+  private readonly work: ItemSource[] = [];
+  private readonly ready: Task[] = [];
+  private current: Task | null = null;
+  private lastTask: Task | null = null;
+  private lastAsid = -1;
+  private resched = false;
+  private liveProcesses = 0;
+  private readonly idleWorkers: Task[] = [];
+  private queuedRequests = 0;
+  private issued = 0;
+  private readonly switchTo = new Map<number, OpNode[]>();
+  private readonly tickNodes: OpNode[];
+  private readonly irqNodes: Record<Device, OpNode[]>;
+  private readonly tickCycles: number;
+  private readonly cyclesPerUs: number;
+  private timerEvent: { cancelled: boolean } | null = null;
+
+  constructor(
+    private readonly spec: CompiledGuest,
+    /** The cost actor of this guest's VM (each VM has its own VMM state). */
+    readonly actor: CostActor,
+    private readonly cpu: CpuPort,
+    private readonly sim: Simulation,
+    clockHz: number,
+    options: { trace?: boolean } = {},
+  ) {
+    this.cyclesPerUs = clockHz / 1e6;
+    this.tickCycles = clockHz / spec.timerHz;
+    const c = spec.composites;
+    this.tickNodes = [{ op: { kind: 'interrupt', source: 'timer' }, count: 1 }, ...(c.timerTick ? [{ body: c.timerTick, count: 1 }] : [])];
+    const irq = (d: Device): OpNode[] => {
+      const body = c.deviceInterrupt[d];
+      return [{ op: { kind: 'interrupt', source: d }, count: 1 }, ...(body ? [{ body, count: 1 }] : [])];
+    };
+    this.irqNodes = { disk: irq('disk'), net: irq('net') };
+    this.dispatchLog = options.trace ? [] : null;
+  }
+
+  /** Name of the guest (its VM). */
+  get name(): string {
+    return this.spec.name;
+  }
+
+  /** Put every process on the ready queue, start the timer and let the clients send their first requests. */
+  start(): void {
+    for (const t of this.spec.tasks) {
+      this.ready.push({ name: t.name, asid: t.asid, cursor: new OpCursor(t.body, 1), ticksLeft: this.spec.quantumTicks, worker: false });
+      this.liveProcesses++;
+    }
+    const server = this.spec.server;
+    if (server) {
+      server.asids.forEach((asid, i) => this.idleWorkers.push({ name: `worker${i}`, asid, cursor: null, ticksLeft: this.spec.quantumTicks, worker: true }));
+    }
+    if (this.spec.timer) this.scheduleTick(this.sim.now + this.tickCycles);
+    const clients = this.spec.clients;
+    if (clients) {
+      const first = Math.min(clients.count, clients.requests);
+      for (let i = 0; i < first; i++) this.send(this.sim.now);
+    }
+  }
+
+  /** True when the guest has something to run now. */
+  hasWork(): boolean {
+    return !this.done && (this.work.length > 0 || this.current !== null || this.ready.length > 0);
+  }
+
+  /**
+   * The next operation to charge, at local time `t`; null when the guest has
+   * nothing to run until an event brings work. Scheduler instructions
+   * (block) and scheduling decisions are handled here.
+   */
+  next(t: number): Op | null {
+    if (this.done) return null;
+    for (;;) {
+      const work = this.work;
+      if (work.length > 0) {
+        const item = work[0].next();
+        if (item === null) {
+          work.shift();
+          continue;
+        }
+        if (item.kind === 'block' || item.kind === 'waitUntil') throw new Error('interrupt and switch composites cannot block');
+        return item;
+      }
+      if (this.resched) this.preempt();
+      const task = this.current;
+      if (task === null) {
+        if (!this.dispatch()) return null;
+        continue;
+      }
+      const item = task.cursor!.next();
+      if (item === null) {
+        this.finish(task, t);
+        if (this.done) return null;
+        continue;
+      }
+      if (item.kind === 'block') {
+        this.block(task, item.device, t);
+        continue;
+      }
+      if (item.kind === 'waitUntil') continue; // only trace replays carry timestamps; a guest scheduler ignores them
+      return item;
+    }
+  }
+
+  private inject(nodes: readonly OpNode[]): void {
+    this.work.push(new OpCursor(nodes, 1));
+  }
+
+  /** Take the head of the ready queue and insert the switch the guest kernel performs to reach it. */
+  private dispatch(): boolean {
+    const task = this.ready.shift();
+    if (task === undefined) return false;
+    if (task.asid !== this.lastAsid) {
+      const sw = this.contextSwitchTo(task.asid);
+      if (sw) this.inject(sw);
+      this.counters.contextSwitches++;
+    } else {
+      // Another thread of the same address space, or the same task resuming
+      // after the CPU idled: schedule() and switch_to run, CR3 is not written.
+      if (this.spec.composites.threadSwitch) this.inject(this.spec.composites.threadSwitch);
+      this.counters.threadSwitches++;
+    }
+    this.dispatchLog?.push(task.name);
+    this.lastAsid = task.asid;
+    this.lastTask = task;
+    this.current = task;
+    return true;
+  }
+
+  private contextSwitchTo(asid: number): OpNode[] | null {
+    const body = this.spec.composites.contextSwitch;
+    if (body === null) return null;
+    let sw = this.switchTo.get(asid);
+    if (sw === undefined) {
+      sw = retargetCr3(body, asid);
+      this.switchTo.set(asid, sw);
+    }
+    return sw;
+  }
+
+  /** The running task's quantum ran out: it goes to the back of the queue if another task is ready. */
+  private preempt(): void {
+    this.resched = false;
+    const cur = this.current;
+    if (cur === null) return;
+    cur.ticksLeft = this.spec.quantumTicks;
+    if (this.ready.length > 0) {
+      this.ready.push(cur);
+      this.current = null;
+    }
+  }
+
+  private block(task: Task, device: Device, t: number): void {
+    const latencyUs = this.spec.devices[device];
+    if (latencyUs === undefined) throw new Error(`task ${task.name} blocks on ${device}, but the workload has no ${device} device`);
+    this.current = null;
+    this.cpu.at(t + latencyUs * this.cyclesPerUs, () => {
+      this.counters.deviceInterrupts++;
+      this.inject(this.irqNodes[device]);
+      this.ready.push(task);
+      this.cpu.wake();
+    });
+  }
+
+  private finish(task: Task, t: number): void {
+    this.current = null;
+    if (task.worker) {
+      this.respond(t);
+      if (this.queuedRequests > 0) {
+        this.queuedRequests--;
+        task.cursor = new OpCursor(this.spec.server!.request, 1);
+        this.current = task;
+      } else {
+        task.cursor = null;
+        this.idleWorkers.push(task);
+      }
+      return;
+    }
+    this.liveProcesses--;
+    if (this.liveProcesses === 0 && this.spec.clients === null) this.finishAll(t);
+  }
+
+  private finishAll(time: number): void {
+    this.done = true;
+    if (this.timerEvent) this.timerEvent.cancelled = true;
+    this.cpu.guestDone(this, time);
+  }
+
+  private scheduleTick(time: number): void {
+    this.timerEvent = this.sim.at(time, this.tick);
+  }
+
+  private readonly tick = (): void => {
+    if (this.done) return;
+    this.counters.timerTicks++;
+    this.inject(this.tickNodes);
+    const cur = this.current;
+    if (cur !== null && --cur.ticksLeft <= 0) this.resched = true;
+    this.scheduleTick(this.sim.now + this.tickCycles);
+    this.cpu.wake();
+  };
+
+  // ── closed-loop clients ──────────────────────────────────────────────
+
+  /** A client sends a request at `time`; it reaches the guest one network latency later. */
+  private send(time: number): void {
+    this.issued++;
+    this.cpu.at(time + this.spec.clients!.latencyUs * this.cyclesPerUs, this.arrive);
+  }
+
+  /** A request arrives: the NIC interrupts, and an idle worker (if any) becomes ready to serve it. */
+  private readonly arrive = (): void => {
+    if (this.done) return;
+    this.counters.deviceInterrupts++;
+    this.inject(this.irqNodes.net);
+    const w = this.idleWorkers.shift();
+    if (w === undefined) this.queuedRequests++;
+    else {
+      w.cursor = new OpCursor(this.spec.server!.request, 1);
+      this.ready.push(w);
+    }
+    this.cpu.wake();
+  };
+
+  /** A worker finished a request at `t`: the response reaches its client one latency later. */
+  private respond(t: number): void {
+    const clients = this.spec.clients!;
+    this.cpu.at(t + clients.latencyUs * this.cyclesPerUs, () => {
+      if (this.done) return;
+      this.counters.requestsCompleted++;
+      if (this.counters.requestsCompleted >= clients.requests) {
+        this.finishAll(this.sim.now);
+        return;
+      }
+      if (this.issued < clients.requests) this.send(this.sim.now + clients.thinkUs * this.cyclesPerUs);
+    });
+  }
+}

@@ -1,0 +1,141 @@
+// The physical CPU that one or more guests (VMs) share. It runs the current
+// guest's operations inline through that guest's cost actor until its local
+// time reaches the next pending event (temporal decoupling), the host time
+// slice of the VM runs out, or no guest has work (the CPU idles until an
+// event wakes it). Idle time is charged to the `idle` category and a world
+// switch between VMs to `vmswitch`, so a run's categories sum to its time.
+import type { Simulation } from '../engine/simulation.js';
+import { CAT } from '../vmm/categories.js';
+import type { Ledger } from '../vmm/ledger.js';
+import type { CpuPort, Guest } from './guestSystem.js';
+
+/** Host scheduling parameters. */
+export interface HostParams {
+  /** Host time slice per VM, cycles. */
+  quantumCycles: number;
+  /** Cycles charged per switch between two VMs (0 natively: there are no VMs). */
+  vmSwitchCycles: number;
+}
+
+/** One CPU time-sliced among guests. */
+export class PhysicalCpu implements CpuPort {
+  /** Time at which the last guest finished (NaN while running). */
+  endAt = NaN;
+  /** Operations charged. */
+  ops = 0;
+  private guests: Guest[] = [];
+  private current: Guest | null = null;
+  private lastRun: Guest | null = null;
+  private rr = 0;
+  private sliceStart = 0;
+  private scheduled = false;
+  private idle = true;
+  private idleSince = 0;
+  private dirty = false;
+  private running = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly ledger: Ledger,
+    private readonly host: HostParams,
+  ) {}
+
+  /** Start every guest and begin running at the current time. */
+  start(guests: Guest[]): void {
+    this.guests = guests;
+    this.running = guests.length;
+    this.idleSince = this.sim.now;
+    for (const g of guests) g.start();
+    this.wake();
+  }
+
+  at(time: number, fn: () => void): void {
+    this.dirty = true;
+    this.sim.at(time, fn);
+  }
+
+  wake(): void {
+    if (this.scheduled || this.running === 0) return;
+    if (this.idle) this.endIdle(this.sim.now);
+    this.scheduled = true;
+    this.sim.at(this.sim.now, this.slice);
+  }
+
+  guestDone(_guest: Guest, time: number): void {
+    this.running--;
+    if (this.running > 0) return;
+    this.endAt = Math.max(time, Number.isNaN(this.endAt) ? 0 : this.endAt);
+    if (this.idle) this.endIdle(this.endAt);
+  }
+
+  private endIdle(time: number): void {
+    this.idle = false;
+    if (time > this.idleSince) this.ledger.charge(CAT.idle, time - this.idleSince);
+  }
+
+  /** Pick the next guest with work, round robin after the last one run; charge a world switch if it changes. */
+  private pick(t: number): { guest: Guest | null; t: number } {
+    const n = this.guests.length;
+    for (let i = 0; i < n; i++) {
+      const g = this.guests[(this.rr + i) % n];
+      if (!g.hasWork()) continue;
+      this.rr = (this.rr + i + 1) % n;
+      if (this.lastRun !== null && g !== this.lastRun && this.host.vmSwitchCycles > 0) {
+        this.ledger.charge(CAT.vmswitch, this.host.vmSwitchCycles);
+        t += this.host.vmSwitchCycles;
+      }
+      this.lastRun = g;
+      this.sliceStart = t;
+      return { guest: g, t };
+    }
+    return { guest: null, t };
+  }
+
+  private readonly slice = (): void => {
+    this.scheduled = false;
+    const { sim, ledger } = this;
+    const multi = this.guests.length > 1;
+    const quantum = this.host.quantumCycles;
+    let horizon = sim.peekTime();
+    this.dirty = false;
+    let t = sim.now;
+    let g = this.current;
+    let n = 0;
+    for (;;) {
+      if (this.running === 0) break;
+      if (g === null) {
+        const p = this.pick(t);
+        g = p.guest;
+        t = p.t;
+        if (g === null) {
+          this.current = null;
+          this.idle = true;
+          this.idleSince = t;
+          this.ops += n;
+          return;
+        }
+      }
+      const op = g.next(t);
+      if (this.dirty) {
+        horizon = sim.peekTime();
+        this.dirty = false;
+      }
+      if (op === null) {
+        g = null;
+        continue;
+      }
+      t += g.actor.charge(op, ledger);
+      n++;
+      if (multi && t - this.sliceStart >= quantum) g = null;
+      if (t >= horizon) break;
+    }
+    this.ops += n;
+    this.current = g;
+    if (this.running === 0) {
+      this.endAt = Math.max(t, this.endAt);
+      return;
+    }
+    this.scheduled = true;
+    sim.at(t, this.slice);
+  };
+}
