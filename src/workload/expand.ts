@@ -4,6 +4,7 @@
 import type { StreamItem } from './control.js';
 import { CURRENT_ASID, OP_KINDS } from './ops.js';
 import { PrimitiveSpecSchema, type OpSpec } from './spec.js';
+import { retargetCr3 } from './retarget.js';
 import type { OpNode } from './stream.js';
 
 /** Path of a key inside a document, as zod reports it. */
@@ -45,7 +46,10 @@ export class WorkloadCompiler {
 
   private entry(e: OpSpec, where: SpecError['where']): OpNode {
     if (typeof e === 'string') return this.bareName(e, where);
-    if ('use' in e) return { body: this.composite(e.use, { doc: where.doc, path: [...where.path, 'use'] }), count: e.count };
+    if ('use' in e) {
+      const body = this.composite(e.use, { doc: where.doc, path: [...where.path, 'use'] });
+      return { body: e.asid === undefined ? body : retargetCr3(body, e.asid), count: e.count };
+    }
     if ('loop' in e) return { body: this.list(e.loop, { doc: where.doc, path: [...where.path, 'loop'] }), count: e.count };
     return { op: this.primitive(e), count: e.count };
   }

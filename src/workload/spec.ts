@@ -58,7 +58,11 @@ export const PrimitiveSpecSchema = z.discriminatedUnion('op', [
 
 /** Use of a composite operation defined by the guest profile. */
 export const UseSpecSchema = z
-  .strictObject({ use: z.string().min(1).describe('composite operation name from the guest profile'), count })
+  .strictObject({
+    use: z.string().min(1).describe('composite operation name from the guest profile'),
+    count,
+    asid: z.int().nonnegative().optional().describe("retarget the composite's cr3writes at this address space (e.g. contextSwitch to process 2)"),
+  })
   .describe('a composite operation of the guest profile');
 
 /** An entry: primitive, composite use, inline loop or bare name. */
