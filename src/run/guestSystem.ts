@@ -150,6 +150,12 @@ export class Guest {
         continue;
       }
       if (item.kind === 'waitUntil') continue; // only trace replays carry timestamps; a guest scheduler ignores them
+      if (item.kind === 'cr3write') {
+        // The task switched address space itself (fork/exec chains written
+        // in one stream): it resumes there after a preemption.
+        task.asid = item.asid;
+        this.lastAsid = item.asid;
+      }
       return item;
     }
   }

@@ -48,7 +48,7 @@ export class WorkloadCompiler {
     if (typeof e === 'string') return this.bareName(e, where);
     if ('use' in e) {
       const body = this.composite(e.use, { doc: where.doc, path: [...where.path, 'use'] });
-      return { body: e.asid === undefined ? body : retargetCr3(body, e.asid), count: e.count };
+      return { body: e.asid === undefined ? body : retargetCr3(body, e.asid, e.from), count: e.count };
     }
     if ('loop' in e) return { body: this.list(e.loop, { doc: where.doc, path: [...where.path, 'loop'] }), count: e.count };
     return { op: this.primitive(e), count: e.count };

@@ -1,14 +1,29 @@
-// Retargets a composite at an address space: the guest profile writes its
-// context-switch composite once, with a placeholder cr3write; the scheduler
-// needs one copy per incoming address space. Sites are kept, because every
-// copy is the same kernel code.
+// Retargets a composite at address spaces: the guest profile writes a
+// composite once (a context switch, a fork that fills in a child's page
+// tables, a process creation that attaches to the child and comes back) with
+// placeholder address spaces — 0 for the target, 1 for the caller — and a
+// workload names the real ones (`{use: fork, asid: 2, from: 1}`); the
+// scheduler makes one copy of its context switch per incoming address
+// space. Sites are kept: every copy is the same kernel code.
+import { CURRENT_ASID } from './ops.js';
 import type { OpNode } from './stream.js';
 
-/** A copy of `nodes` in which every cr3write switches to `asid`. */
-export function retargetCr3(nodes: readonly OpNode[], asid: number): OpNode[] {
+/** Placeholder address space of the target in a composite. */
+export const TARGET_ASID = 0;
+/** Placeholder address space of the caller in a composite. */
+export const CALLER_ASID = 1;
+
+/**
+ * A copy of `nodes` in which cr3writes and explicitly targeted pteWrites to
+ * address space 0 go to `target`, and (when `from` is given) those to 1 go
+ * to `from`. Other address spaces are left alone.
+ */
+export function retargetCr3(nodes: readonly OpNode[], target: number, from?: number): OpNode[] {
+  const map = (a: number): number => (a === TARGET_ASID ? target : a === CALLER_ASID && from !== undefined ? from : a);
   return nodes.map((n) => {
-    if ('body' in n) return { body: retargetCr3(n.body, asid), count: n.count };
-    if (n.op.kind === 'cr3write') return { op: { ...n.op, asid }, count: n.count };
+    if ('body' in n) return { body: retargetCr3(n.body, target, from), count: n.count };
+    if (n.op.kind === 'cr3write') return { op: { ...n.op, asid: map(n.op.asid) }, count: n.count };
+    if (n.op.kind === 'pteWrite' && n.op.asid !== CURRENT_ASID) return { op: { ...n.op, asid: map(n.op.asid) }, count: n.count };
     return n;
   });
 }

@@ -61,7 +61,8 @@ export const UseSpecSchema = z
   .strictObject({
     use: z.string().min(1).describe('composite operation name from the guest profile'),
     count,
-    asid: z.int().nonnegative().optional().describe("retarget the composite's cr3writes at this address space (e.g. contextSwitch to process 2)"),
+    asid: z.int().nonnegative().optional().describe("the address space the composite acts on: its cr3writes and targeted pteWrites to placeholder 0 go here (e.g. contextSwitch to process 2)"),
+    from: z.int().nonnegative().optional().describe('the calling address space: placeholder 1 in the composite goes here (needs asid)'),
   })
   .describe('a composite operation of the guest profile');
 
