@@ -24,6 +24,8 @@ export interface CompiledWorkload {
   name: string;
   /** Iterations, for metrics.cyclesPerIteration (requests for client workloads). */
   repeat: number;
+  /** Report metrics.iterationsPerSecond. */
+  perSecond?: boolean;
   /** Single stream: the whole run (setup, then body × repeat). */
   body: OpNode[];
   system?: CompiledSystem;
@@ -57,6 +59,10 @@ function blocks(nodes: readonly OpNode[]): boolean {
 
 /** Compile workload `w` found at `path` in the scenario. */
 export function compileWorkload(ctx: CompileContext, w: Workload, path: KeyPath): CompiledWorkload {
+  return { ...compileForm(ctx, w, path), perSecond: w.perSecond };
+}
+
+function compileForm(ctx: CompileContext, w: Workload, path: KeyPath): CompiledWorkload {
   if (w.trace !== undefined) {
     const file = resolve(dirname(ctx.scenarioFile), w.trace);
     const format = /\.csv$/i.test(file) ? 'csv' : /\.jsonl?$/i.test(file) ? 'jsonl' : null;

@@ -103,6 +103,7 @@ export const WorkloadSchema = z
     name: name.describe('name shown in results'),
     description: z.string().optional().describe('what the workload stands for'),
     repeat: z.int().positive().max(1e12).default(1).describe('iterations of the body; metrics.cyclesPerIteration divides by it'),
+    perSecond: z.boolean().default(false).describe('also report iterations per second (metrics.iterationsPerSecond), for benchmarks scored in operations per second'),
     setup: OpListSchema.optional().describe('single stream: entries run once before the body'),
     ops: OpListSchema.optional().describe('single stream: the body (primitives, composite uses and loops, in order)'),
     calibrate: CalibrateSchema.optional(),

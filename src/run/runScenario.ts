@@ -48,6 +48,7 @@ export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions 
           operations: out.operations,
           percentOfNative: (100 * native.cycles) / out.cycles,
           ...(out.requests > 0 ? { requests: out.requests, requestsPerSecond: out.requests / seconds } : {}),
+          ...(w.perSecond ? { iterationsPerSecond: w.repeat / seconds } : {}),
           ...out.actorMetrics,
         },
         ...(options.components ? { components: out.ledger.components() } : {}),

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { toCsv } from '../../report/csv.js';
+import { toFigure5 } from '../../report/figure5.js';
 import { toJson } from '../../report/json.js';
 import { toTable } from '../../report/table.js';
 import { TaskRunner } from '../../run/taskRunner.js';
@@ -13,7 +14,7 @@ import { addScenarioOptions, planOf, type ScenarioOptions } from './common.js';
 import { writeCharts } from './outputs.js';
 
 interface RunOptions extends ScenarioOptions {
-  format: 'table' | 'json' | 'csv';
+  format: 'table' | 'json' | 'csv' | 'figure5';
   out?: string;
   force: boolean;
   components: boolean;
@@ -25,7 +26,7 @@ export function runCommand(): Command {
   const cmd = new Command('run')
     .description('simulate a scenario: every workload under every mode (and every sweep point and replicate), and print the results')
     .argument('<file>', 'scenario YAML file')
-    .addOption(new Option('-f, --format <format>', 'what to print').choices(['table', 'json', 'csv']).default('table'))
+    .addOption(new Option('-f, --format <format>', 'what to print (figure5: overhead versus native by category, in seconds)').choices(['table', 'json', 'csv', 'figure5']).default('table'))
     .option('-o, --out <dir>', 'also write results.json, results.csv and table.txt (and the manifest .vmmsim.json) into this directory')
     .option('--force', 'write into --out even if it holds results of a different scenario or files vmmsim did not write', false)
     .option('-c, --components', 'show cycles by cost component (exit, vmread, decode, …) as well as by category', false)
@@ -39,7 +40,7 @@ export function runCommand(): Command {
     const runner = new TaskRunner(plan, opts.components);
     const records = Array.from({ length: plan.taskCount }, (_, t) => runner.run(t)).flat();
     injectFault('run');
-    const rendered = { table: () => toTable(records, opts), json: () => toJson(records), csv: () => toCsv(records) };
+    const rendered = { table: () => toTable(records, opts), json: () => toJson(records), csv: () => toCsv(records), figure5: () => toFigure5(records) };
     if (out) {
       out.write({ 'results.json': toJson(records), 'results.csv': toCsv(records), 'table.txt': toTable(records, opts) });
       if (opts.charts) await writeCharts(join(out.dir, 'charts'), records);

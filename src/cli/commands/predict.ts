@@ -1,0 +1,61 @@
+// `vmmsim predict`: run every paper scenario (scenarios/paper/) and print the
+// prediction table — percent of native per mode, and forkwait's seconds on
+// both CPUs — then write it to results/ (each file atomically).
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { loadScenario } from '../../config/load.js';
+import { toJson } from '../../report/json.js';
+import { toPrediction } from '../../report/prediction.js';
+import type { ResultRecord } from '../../run/record.js';
+import { runScenario } from '../../run/runScenario.js';
+import { writeResultFiles } from '../files.js';
+import { addScenarioOptions, type ScenarioOptions } from './common.js';
+
+/** The paper scenarios, in the order of the table. */
+export const PAPER_SCENARIOS = [
+  'forkwait', 'xp-boot', 'compile-lin', 'compile-win', 'apache-lin', 'apache-win', 'largeram', '2dgraphics', 'specint', 'specjbb',
+] as const;
+
+/** CPUs forkwait's seconds are predicted on (the paper's two hosts). */
+export const FORKWAIT_CPUS = ['pentium4', 'core2'] as const;
+
+const SCENARIO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../scenarios/paper');
+
+interface PredictOptions extends ScenarioOptions {
+  out: string;
+  write: boolean;
+  scenarios?: string;
+}
+
+/** The `predict` command. */
+export function predictCommand(): Command {
+  const cmd = new Command('predict')
+    .description('run every paper scenario (scenarios/paper/) and print percent of native per mode, plus forkwait seconds on both CPUs; write the table to results/')
+    .option('-o, --out <dir>', 'directory for prediction.txt and prediction.json', 'results')
+    .option('--no-write', 'print only; write nothing')
+    .option('--scenarios <names>', `comma-separated subset of ${PAPER_SCENARIOS.join(', ')}`);
+  addScenarioOptions(cmd);
+  return cmd.action((opts: PredictOptions) => {
+    const names = opts.scenarios ? opts.scenarios.split(',').map((s) => s.trim()) : [...PAPER_SCENARIOS];
+    const file = (name: string) => {
+      const f = join(SCENARIO_DIR, `${name}.yaml`);
+      if (!existsSync(f)) throw new Error(`paper scenario ${name} is missing: ${f}`);
+      return f;
+    };
+    const load = (name: string, set: string[]) => loadScenario(file(name), { set, modelsDir: opts.models });
+    const main: ResultRecord[] = [];
+    for (const name of names) main.push(...runScenario(load(name, opts.set)));
+    const forkwait: ResultRecord[] = [];
+    if (names.includes('forkwait')) {
+      for (const cpu of FORKWAIT_CPUS) {
+        const recs = main.filter((r) => r.scenario === 'forkwait' && r.cpu === cpu);
+        forkwait.push(...(recs.length ? recs : runScenario(load('forkwait', [...opts.set, `cpu=${cpu}`]))));
+      }
+    }
+    const text = toPrediction(main, forkwait);
+    if (opts.write) writeResultFiles(opts.out, { 'prediction.txt': text, 'prediction.json': toJson([...main, ...forkwait.filter((r) => !main.includes(r))]) });
+    process.stdout.write(text);
+  });
+}
