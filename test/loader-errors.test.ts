@@ -50,7 +50,7 @@ describe('scenario loader errors', () => {
 
   it('an unknown operation kind lists the kinds', () => {
     expect(errorOf(() => loadScenario(bad('unknown-op'))).message).toMatch(
-      /^test\/fixtures\/bad\/unknown-op\.yaml:6:15: workloads\[0\]\.ops\[1\]\.op: expected one of "compute", "syscall", .*"interrupt", got the string "sycall" \(in the scenario\)$/,
+      /^test\/fixtures\/bad\/unknown-op\.yaml:6:15: workloads\[0\]\.ops\[1\]\.op: expected one of "compute", "syscall", .*"interrupt", "block", got the string "sycall" \(in the scenario\)$/,
     );
   });
 

@@ -6,7 +6,12 @@ import type { ResultRecord } from '../run/record.js';
 import { CATEGORIES } from '../vmm/categories.js';
 import { columns } from './table.js';
 
-const sec = new Intl.NumberFormat('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3, signDisplay: 'exceptZero' });
+/** Signed seconds with four significant digits ("+1.234", "−0.02100", "0"). */
+export function formatSignedSeconds(s: number): string {
+  if (s === 0) return '0';
+  const digits = Math.abs(s) >= 1000 ? Math.abs(s).toFixed(0) : Math.abs(s).toPrecision(4);
+  return `${s > 0 ? '+' : '−'}${digits}`;
+}
 
 /** Overhead of one category in seconds: overhead cycles at the record's clock rate. */
 export function overheadSeconds(r: ResultRecord, cat: string): number {
@@ -35,8 +40,8 @@ export function toFigure5(records: readonly ResultRecord[]): string {
     const native = rs.find((r) => r.vmm === 'native');
     const rows = [
       ['category', ...modes.map((r) => r.vmm)],
-      ...cats.map((c) => [c, ...modes.map((r) => sec.format(overheadSeconds(r, c)))]),
-      ['total', ...modes.map((r) => sec.format(native ? r.seconds - native.seconds : 0))],
+      ...cats.map((c) => [c, ...modes.map((r) => formatSignedSeconds(overheadSeconds(r, c)))]),
+      ['total', ...modes.map((r) => formatSignedSeconds(native ? r.seconds - native.seconds : 0))],
     ];
     out.push(`${head}\n${columns(rows)}`);
   }

@@ -146,6 +146,9 @@ export class TraceCursor implements ItemSource {
     const { t, stream, ...rest } = fields;
     const meta = Meta.safeParse({ t, stream });
     if (!meta.success) this.fail(issueText(meta.error));
+    if (typeof rest.op === 'string' && !(OP_KINDS as readonly string[]).includes(rest.op) && rest.op !== 'block') {
+      this.fail(`unknown operation "${rest.op}": expected one of ${OP_KINDS.join(', ')}, block (or "use" with a composite of the guest profile)`);
+    }
     const parsed = LineSchema.safeParse(rest);
     if (!parsed.success) this.fail(issueText(parsed.error));
     const nodes: OpNode[] = [];

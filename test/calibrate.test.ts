@@ -1,0 +1,27 @@
+// Calibration from a measured native time: it sets the plain computation per
+// iteration and nothing else.
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../src/config/load.js';
+import { runScenario } from '../src/run/runScenario.js';
+
+describe('calibrate', () => {
+  it('adds computation so the native run takes exactly the measured time', () => {
+    const [r] = runScenario(loadScenario('test/fixtures/calibrate.yaml'));
+    expect(r.seconds).toBeCloseTo(0.01, 12);
+    // 0.01 s × 3.8 GHz = 38,000,000 cycles; the operations take 1000 × (243 + 3) natively.
+    expect(r.breakdown.compute?.cycles).toBeCloseTo(38_000_000 - 1000 * 246, 3);
+    expect(r.breakdown.syscall?.cycles).toBe(243_000);
+  });
+
+  it('is an input error for a CPU without a measured time, naming the key', () => {
+    expect(() => loadScenario('test/fixtures/calibrate.yaml', { set: ['cpu=core2'] })).toThrow(
+      /calibrate\.yaml:\d+:\d+: workloads\[0\]\.calibrate\.seconds: no measured native time for cpu "core2"/,
+    );
+  });
+
+  it('is an input error when the operations alone exceed the measured time', () => {
+    expect(() => loadScenario('test/fixtures/calibrate.yaml', { set: ['workloads.0.calibrate.seconds.pentium4=0.00001'] })).toThrow(
+      /no computation is left to calibrate/,
+    );
+  });
+});

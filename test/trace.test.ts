@@ -1,0 +1,52 @@
+// Trace replay: the committed example files, and located errors however far
+// into a (streamed) file the broken line is.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../src/config/load.js';
+import { runScenario } from '../src/run/runScenario.js';
+import { LINE_READER_CHUNK_BYTES } from '../src/workload/lineReader.js';
+
+const cli = (...args: string[]) => spawnSync(process.execPath, ['dist/cli/main.js', ...args], { encoding: 'utf8' });
+
+describe('trace replay', () => {
+  it('replays the committed example; JSONL and CSV forms of the same trace give the same records', () => {
+    const recs = runScenario(loadScenario('scenarios/examples/trace.yaml', { set: ['vmms=[native]'] }));
+    const [jsonl, csv] = recs;
+    // By hand, on the Pentium 4 (native costs of models/cpu/pentium4.yaml, composites of linux-2.6):
+    //   stream 1: syscall 243 + compute 2000 + 3 PTE stores 3 + cowFault (1093 + 3000 + 3×11 + 1) = 6373
+    //   t = 5000 ns = 19000 cycles: idle 12627; switch to stream 2: contextSwitch 3000 + 33 + 500 + 16×30 = 4013
+    //   stream 2: syscall 243 + out 3209 + compute 10000 → 36465
+    //   t = 20000 ns = 76000 cycles: idle 39535; switch back 4013; pgfault 1093 + divzero 889 → 81995
+    expect(jsonl.cycles).toBe(81995);
+    expect(jsonl.breakdown.idle?.cycles).toBe(12627 + 39535);
+    expect(jsonl.metrics.streamSwitches).toBe(2);
+    expect(jsonl.metrics.traceLines).toBe(9);
+    expect({ ...csv, workload: 'jsonl' }).toEqual(jsonl);
+  });
+
+  it('a malformed line is an input error naming file:line (exit 2, nothing on stdout)', () => {
+    const r = cli('run', 'test/fixtures/trace-bad.yaml');
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^vmmsim: test\/fixtures\/traces\/bad-op\.jsonl:5:1: unknown operation "sycall"/);
+  });
+
+  it('reads a file far larger than its buffer lazily and locates a broken line far into it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmmsim-trace-'));
+    const good = '{"op":"syscall"}\n';
+    const lines = Math.ceil((4 * LINE_READER_CHUNK_BYTES) / good.length) + 7;
+    writeFileSync(join(dir, 'big.csv.jsonl'), good.repeat(lines) + '{"op":"compute","cycles":-5}\n' + good);
+    writeFileSync(join(dir, 's.yaml'), 'name: big\nworkloads:\n  - name: big\n    trace: big.csv.jsonl\n');
+    expect(() => runScenario(loadScenario(join(dir, 's.yaml')))).toThrow(`big.csv.jsonl:${lines + 1}:1: cycles:`);
+  });
+
+  it('a CSV row with the wrong number of cells names its line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmmsim-trace-'));
+    writeFileSync(join(dir, 't.csv'), '# c\nop,cycles\nsyscall,\ncompute,10,3\n');
+    writeFileSync(join(dir, 's.yaml'), 'name: c\nworkloads:\n  - name: c\n    trace: t.csv\n');
+    expect(() => runScenario(loadScenario(join(dir, 's.yaml')))).toThrow('t.csv:4:1: expected 2 cells as in the header, got 3');
+  });
+});
