@@ -26,8 +26,10 @@ export interface CompiledWorkload {
   repeat: number;
   /** Report metrics.iterationsPerSecond. */
   perSecond?: boolean;
-  /** Single stream: the whole run (setup, then body × repeat). */
+  /** Single stream: one iteration of the body (it runs `repeat` times, after `setup`). */
   body: OpNode[];
+  /** Single stream: entries run once before the body. */
+  setup?: OpNode[];
   system?: CompiledSystem;
   trace?: TraceSource;
 }
@@ -74,7 +76,7 @@ function compileForm(ctx: CompileContext, w: Workload, path: KeyPath): CompiledW
     const body = ctx.compiler.compile(w.ops, [...path, 'ops']);
     if (blocks(setup) || blocks(body)) throw new SpecError('a single stream cannot block on a device; write the workload as processes: with devices:', { doc: 'scenario', path: [...path, 'ops'] });
     calibrate(ctx, w.calibrate, setup, body, w.repeat, [...path, 'calibrate']);
-    return { name: w.name, repeat: w.repeat, body: [...setup, { body, count: w.repeat }] };
+    return { name: w.name, repeat: w.repeat, body, setup };
   }
   const parts: Array<{ name: string; part: SystemPart; at: KeyPath }> = w.vms
     ? w.vms.flatMap((v, i) => Array.from({ length: v.count }, (_, k) => ({ name: v.count > 1 ? `${v.name}.${k + 1}` : v.name, part: v, at: [...path, 'vms', i] })))

@@ -65,6 +65,8 @@ export class Guest {
   private readonly tickCycles: number;
   private readonly cyclesPerUs: number;
   private timerEvent: { cancelled: boolean } | null = null;
+  /** The source of the operation last returned by next(), for counted runs. */
+  private lastSource: ItemSource | null = null;
 
   constructor(
     private readonly spec: CompiledGuest,
@@ -131,6 +133,7 @@ export class Guest {
           continue;
         }
         if (item.kind === 'block' || item.kind === 'waitUntil') throw new Error('interrupt and switch composites cannot block');
+        this.lastSource = work[0];
         return item;
       }
       if (this.resched) this.preempt();
@@ -156,8 +159,19 @@ export class Guest {
         task.asid = item.asid;
         this.lastAsid = item.asid;
       }
+      this.lastSource = task.cursor;
       return item;
     }
+  }
+
+  /** Copies of the operation last returned by next() that follow it at once (its counted run). */
+  repeats(): number {
+    return this.lastSource === null ? 0 : this.lastSource.repeats;
+  }
+
+  /** Consume `n` of those copies, as n calls of next() would. */
+  take(n: number): void {
+    if (n > 0) this.lastSource!.take(n);
   }
 
   private inject(nodes: readonly OpNode[]): void {

@@ -124,8 +124,32 @@ export class PhysicalCpu implements CpuPort {
         g = null;
         continue;
       }
-      t += g.actor.charge(op, ledger);
+      const actor = g.actor;
+      t += actor.charge(op, ledger);
       n++;
+      if (t < horizon && (!multi || t - this.sliceStart < quantum)) {
+        const left = g.repeats();
+        if (left > 0) {
+          // The rest of a counted run, in bulk when the actor prices every copy the same
+          // (as StreamRunner does); the clock stops at the first copy that reaches an event.
+          const c = actor.repeatCost === undefined ? null : actor.repeatCost(op, left, ledger);
+          let k = 0;
+          if (c !== null && c > 0) {
+            const stop = multi ? Math.min(horizon, this.sliceStart + quantum) : horizon;
+            k = Math.min(left, Math.max(1, Math.ceil((stop - t) / c)));
+            t += k * c;
+            actor.chargeRepeats!(op, k, ledger);
+          } else {
+            while (k < left) {
+              t += actor.charge(op, ledger);
+              k++;
+              if (t >= horizon || (multi && t - this.sliceStart >= quantum)) break;
+            }
+          }
+          g.take(k);
+          n += k;
+        }
+      }
       if (multi && t - this.sliceStart >= quantum) g = null;
       if (t >= horizon) break;
     }

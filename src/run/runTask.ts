@@ -1,6 +1,7 @@
 // Runs one sweep task (a point and a replicate) and never throws for a
 // failure of the simulation itself: a failed task still returns a record per
 // workload × mode, with the error in it, so the other points of a sweep finish.
+import { InputError } from '../config/errors.js';
 import type { LoadedScenario } from '../config/load.js';
 import type { SweepPoint } from '../config/sweep.js';
 import type { ResultRecord } from './record.js';
@@ -23,6 +24,7 @@ export function runTask(loaded: LoadedScenario, spec: TaskSpec, simulator: Simul
   try {
     return simulator(loaded, options);
   } catch (e) {
+    if (e instanceof InputError) throw e; // bad input (a malformed trace line): exit 2, not a failed point
     const message = e instanceof Error ? e.message : String(e);
     return errorRecords(loaded, options, message);
   }

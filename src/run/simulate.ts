@@ -58,7 +58,7 @@ export function simulate(cpu: CpuModel, modeId: string, params: unknown, workloa
   const actor = def.create(cpu, params, { rng: sim.rng, ledger });
   const cursor = workload.trace
     ? new TraceCursor(workload.trace.path, workload.trace.format, { compiler: options.compiler ?? new WorkloadCompiler(NO_COMPOSITES), clockHz })
-    : new OpCursor(workload.body, 1);
+    : new OpCursor(workload.setup?.length ? [...workload.setup, { body: workload.body, count: workload.repeat }] : workload.body, workload.setup?.length ? 1 : workload.repeat);
   const runner = new StreamRunner(sim, cursor, actor, ledger);
   runner.start();
   try {

@@ -128,7 +128,7 @@ export function costTable(root: string, entry: BenchWorkload, size: BenchSize): 
   const runs: CostRun[] = [];
   for (const mode of loaded.scenario.vmms) {
     loaded.workloads.forEach((w, i) => {
-      const kind = singleOpKind(loaded.scenario.workloads[i].ops);
+      const kind = singleOpKind(loaded.scenario.workloads[i].ops ?? []);
       if (kind === null) throw new Error(`workload ${w.name} is not a loop of one primitive operation; the cost table needs one`);
       const ledger = new Ledger();
       const actor = MODES[mode].create(loaded.cpu, loaded.vmmParams[mode] ?? null, { rng: new Rng(loaded.scenario.seed), ledger });

@@ -23,7 +23,7 @@ export function checkCommand(): Command {
         return `${w.name} (${w.system.guests.length} VM${w.system.guests.length > 1 ? 's' : ''}, ${tasks.length} processes, ${n.toLocaleString('en-US')} ops` +
           `${servers ? `, ${servers} server${servers > 1 ? 's' : ''} with clients` : ''})`;
       }
-      return `${w.name} (${countOps(w.body, 1).toLocaleString('en-US')} ops)`;
+      return `${w.name} (${(countOps(w.setup ?? [], 1) + countOps(w.body, w.repeat)).toLocaleString('en-US')} ops)`;
     });
     process.stdout.write(
       `${file}: ok — scenario "${l.scenario.name}", cpu ${l.cpu.name}, guest ${l.guest?.name ?? 'none'}, ` +
