@@ -137,6 +137,7 @@ export function costTable(root: string, entry: BenchWorkload, size: BenchSize): 
       let last: CostSegment | undefined;
       let count = 0;
       for (let op = cursor.next(); op !== null; op = cursor.next()) {
+        if (op.kind === 'block' || op.kind === 'waitUntil') throw new Error(`workload ${w.name} holds a scheduler instruction; the cost table needs operations only`);
         const cost = actor.charge(op, ledger);
         count++;
         if (last !== undefined && last.cost === cost) last.count++;
