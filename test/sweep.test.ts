@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { replicateSeed } from '../src/config/sweep.js';
 
 const CLI = 'dist/cli/main.js';
 const SMALL = 'test/fixtures/sweep/small.yaml';
@@ -114,6 +115,26 @@ describe('vmmsim sweep', () => {
     const fresh = join(tmp(), 'fresh');
     expect(cli('sweep', SMALL, '--out', fresh, '--jobs', '1', '--quiet', ...slow).status).toBe(0);
     expect(tree(out)).toEqual(tree(fresh));
+  });
+
+  it('a point whose simulation fails is recorded as error rows while the others finish; a rerun retries only it', () => {
+    const out = join(tmp(), 'fault');
+    const failing = spawnSync(process.execPath, [CLI, 'sweep', SMALL, '--out', out, '--jobs', '2', '--quiet'], {
+      encoding: 'utf8', env: { ...process.env, VMMSIM_INJECT_FAULT: 'sweep-point:2' },
+    });
+    expect(failing.status).toBe(1);
+    expect(failing.stderr).toBe('vmmsim: 2 of 12 tasks failed; their errors are in the results (first: point 2, replicate 0: injected fault at sweep point 2 ' +
+      'of small). The other tasks finished; rerun to retry the failed ones\n');
+    const rows = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
+    // Point 2 is grid value 200 with the first zip pair.
+    expect(rows.filter((r) => r.includes(',error,'))).toEqual([0, 1].flatMap((rep) => ['syscall', 'mix'].map((w) =>
+      `2,200,1000,1500,${rep},${replicateSeed(7, rep)},small,${w},native,pentium4,total,error,injected fault at sweep point 2 of small`)));
+    expect(rows.filter((r) => r.startsWith('3,')).length).toBeGreaterThan(0);
+
+    const retry = cli('sweep', SMALL, '--out', out, '--jobs', '2');
+    expect(retry.status).toBe(0);
+    expect(retry.stderr).toContain('resuming: 10 of 12 tasks already finished');
+    expect(tree(out)).toEqual(tree(reference));
   });
 
   it('the GNU parallel recipe of the README (shards in parallel, then merge) reproduces the unsharded run', () => {

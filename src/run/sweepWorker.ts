@@ -15,6 +15,8 @@ export interface SweepWorkerData {
   /** The command's limits, so a worker accepts exactly what the main thread accepted. */
   limits?: Partial<Limits>;
   components: boolean;
+  /** Point whose simulation fails on purpose (see TaskRunner), or null. */
+  faultPoint: number | null;
 }
 
 /** A worker's answer: a task's records, or why it could not run it at all. */
@@ -25,7 +27,7 @@ function serve(data: SweepWorkerData): void {
   let runner: TaskRunner | null = null;
   port.on('message', (task: number) => {
     try {
-      runner ??= new TaskRunner(SweepPlan.read(data.file, { set: data.set, modelsDir: data.modelsDir, limits: data.limits }), data.components);
+      runner ??= new TaskRunner(SweepPlan.read(data.file, { set: data.set, modelsDir: data.modelsDir, limits: data.limits }), data.components, data.faultPoint);
       port.postMessage({ task, records: runner.run(task) } satisfies SweepWorkerReply);
     } catch (e) {
       port.postMessage({ task, fatal: e instanceof Error ? e.message : String(e) } satisfies SweepWorkerReply);

@@ -4,7 +4,7 @@
 import type { LoadedScenario } from '../config/load.js';
 import type { SweepPlan } from '../config/sweepPlan.js';
 import type { ResultRecord } from './record.js';
-import { runTask } from './runTask.js';
+import { runTask, type Simulator } from './runTask.js';
 
 /** Runs tasks of one plan. */
 export class TaskRunner {
@@ -13,6 +13,8 @@ export class TaskRunner {
   constructor(
     private readonly plan: SweepPlan,
     private readonly components = false,
+    /** A point whose simulation throws on purpose (tests of failure handling; chosen by the CLI), or null. */
+    private readonly faultPoint: number | null = null,
   ) {}
 
   /** Records of task `index` (error records if the simulation failed). */
@@ -20,6 +22,11 @@ export class TaskRunner {
     const t = this.plan.task(index);
     if (this.cached?.point !== t.point) this.cached = { point: t.point, loaded: this.plan.load(t.point) };
     const loaded = this.cached.loaded;
-    return runTask(loaded, { point: this.plan.points[t.point], replicate: t.replicate, seed: this.plan.seed(loaded, t.replicate), components: this.components });
+    const spec = { point: this.plan.points[t.point], replicate: t.replicate, seed: this.plan.seed(loaded, t.replicate), components: this.components };
+    return t.point === this.faultPoint ? runTask(loaded, spec, injectedFault) : runTask(loaded, spec);
   }
 }
+
+const injectedFault: Simulator = (loaded, options) => {
+  throw new Error(`injected fault at sweep point ${options?.point} of ${loaded.scenario.name}`);
+};

@@ -17,6 +17,7 @@ import { readTask, writeManifest, writeTask, type SweepManifest, type TaskFile }
 import { addScenarioOptions, type ScenarioOptions } from './common.js';
 import { writeSweepOutputs } from './outputs.js';
 import { CommandFailed } from '../commandFailed.js';
+import { FAULT_ENV } from '../faults.js';
 import { VERSION } from '../version.js';
 
 interface SweepOptions extends ScenarioOptions {
@@ -92,12 +93,13 @@ export function sweepCommand(): Command {
       progress.update(done.size);
     };
     const jobs = opts.jobs ?? availableParallelism();
+    const faultPoint = sweepFaultPoint();
     try {
       if (jobs === 1 || todo.length <= 1) {
-        const runner = new TaskRunner(plan, opts.components);
+        const runner = new TaskRunner(plan, opts.components, faultPoint);
         for (const t of todo) store(t, runner.run(t));
       } else {
-        await runOnWorkers(todo, { jobs, data: { file, set: opts.set, modelsDir: opts.models, components: opts.components }, onResult: store });
+        await runOnWorkers(todo, { jobs, data: { file, set: opts.set, modelsDir: opts.models, components: opts.components, faultPoint }, onResult: store });
       }
     } finally {
       progress.stop();
@@ -111,6 +113,15 @@ export function sweepCommand(): Command {
         `replicate ${first.replicate}: ${first.error}). The other tasks finished; rerun to retry the failed ones`, 1);
     }
   });
+}
+
+/**
+ * `VMMSIM_INJECT_FAULT=sweep-point:N` makes point N's simulation throw, so
+ * tests can check that a failed point is recorded and the others finish.
+ */
+function sweepFaultPoint(): number | null {
+  const m = /^sweep-point:(\d+)$/.exec(process.env[FAULT_ENV] ?? '');
+  return m ? Number(m[1]) : null;
 }
 
 function hash(value: unknown): string {
