@@ -48,6 +48,7 @@ class HardwareActor implements CostActor {
   private readonly cPrevalidate: number;
   private readonly repeats = new RepeatProbe();
   private exitsPerCopy = 0;
+  private traceFaultsPerCopy = 0;
 
   constructor(private readonly cpu: CpuModel, private readonly p: HardwareParams, env: ActorEnv) {
     this.shadow = new ShadowTables(p);
@@ -77,19 +78,32 @@ class HardwareActor implements CostActor {
     }
   }
 
-  /** Every kind but PTE writes and CR3 loads (shadow and trace state) costs the same each time; only the exit count moves. */
+  /**
+   * Every kind but CR3 loads costs the same each time; only the counters
+   * move. PTE writes qualify when they trace-fault or hit no shadow, which
+   * leaves the shadows as they were; not when they leave hidden faults or
+   * stale entries behind.
+   */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
-    if (op.kind === 'pteWrite' || op.kind === 'cr3write') return null;
+    if (op.kind === 'cr3write') return null;
+    if (op.kind === 'pteWrite') {
+      const outcome = this.shadow.peekPteWrite(op.asid);
+      if (outcome !== PTE.traceFault && outcome !== PTE.untraced) return null;
+    }
     const exits = this.x.exits;
+    const traceFaults = this.traceFaults;
     const c = this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
     this.exitsPerCopy = this.x.exits - exits;
+    this.traceFaultsPerCopy = this.traceFaults - traceFaults;
     this.x.exits = exits;
+    this.traceFaults = traceFaults;
     return c;
   }
 
   chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
     this.repeats.replay(ledger, n);
     this.x.exits += n * this.exitsPerCopy;
+    this.traceFaults += n * this.traceFaultsPerCopy;
   }
 
   metrics(): Record<string, number> {

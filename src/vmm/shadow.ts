@@ -76,6 +76,15 @@ export class ShadowTables {
     this.slotOf.set(0, 0);
   }
 
+  /** The {@link PTE} outcome a store to a PTE of `asid` would have now, changing nothing. */
+  peekPteWrite(asid: number): number {
+    const target = asid === CURRENT_ASID ? this.current : asid;
+    const slot = target === this.current ? this.currentSlot : this.find(target);
+    if (slot < 0) return PTE.untraced;
+    if (this.params.tracePolicy === 'trace') return PTE.traceFault;
+    return target === this.current ? PTE.hiddenFault : PTE.deferred;
+  }
+
   /** A guest store to a PTE of address space `asid` (CURRENT_ASID: the running one); returns a {@link PTE} outcome. */
   pteWrite(asid: number): number {
     const target = asid === CURRENT_ASID ? this.current : asid;
