@@ -47,7 +47,8 @@ class HardwareActor implements CostActor {
   private readonly cShadowSwitch: number;
   private readonly cPrevalidate: number;
   private readonly repeats = new RepeatProbe();
-  private exitsPerCopy = 0;
+  /** Exits, trace faults and hidden faults of one copy of the probed operation. */
+  private readonly perCopy = new Float64Array(3);
 
   constructor(private readonly cpu: CpuModel, private readonly p: HardwareParams, env: ActorEnv) {
     this.shadow = new ShadowTables(p);
@@ -77,19 +78,30 @@ class HardwareActor implements CostActor {
     }
   }
 
-  /** Every kind but PTE writes and CR3 loads (shadow and trace state) costs the same each time; only the exit count moves. */
+  /**
+   * Every kind but CR3 loads and deferred PTE writes (which change shadow
+   * state) costs the same each time; only the exit and fault counts move.
+   */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
-    if (op.kind === 'pteWrite' || op.kind === 'cr3write') return null;
-    const exits = this.x.exits;
+    if (op.kind === 'cr3write') return null;
+    if (op.kind === 'pteWrite' && this.shadow.peekPteWrite(op.asid) === PTE.deferred) return null;
+    const { exits } = this.x;
+    const { traceFaults, hiddenFaults } = this;
     const c = this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
-    this.exitsPerCopy = this.x.exits - exits;
+    this.perCopy[0] = this.x.exits - exits;
+    this.perCopy[1] = this.traceFaults - traceFaults;
+    this.perCopy[2] = this.hiddenFaults - hiddenFaults;
     this.x.exits = exits;
+    this.traceFaults = traceFaults;
+    this.hiddenFaults = hiddenFaults;
     return c;
   }
 
   chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
     this.repeats.replay(ledger, n);
-    this.x.exits += n * this.exitsPerCopy;
+    this.x.exits += n * this.perCopy[0];
+    this.traceFaults += n * this.perCopy[1];
+    this.hiddenFaults += n * this.perCopy[2];
   }
 
   metrics(): Record<string, number> {

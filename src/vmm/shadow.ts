@@ -87,6 +87,14 @@ export class ShadowTables {
     return PTE.deferred;
   }
 
+  /** What {@link pteWrite}(asid) would return, recording nothing (only a deferred write changes state). */
+  peekPteWrite(asid: number): number {
+    const target = asid === CURRENT_ASID ? this.current : asid;
+    if (target === this.current) return this.params.tracePolicy === 'trace' ? PTE.traceFault : PTE.hiddenFault;
+    if (this.find(target) < 0) return PTE.untraced;
+    return this.params.tracePolicy === 'trace' ? PTE.traceFault : PTE.deferred;
+  }
+
   /**
    * The guest loads CR3 with `asid`, then touches `pages` pages before its
    * next switch. Returns how many shadow entries must be filled because of
