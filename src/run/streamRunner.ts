@@ -57,21 +57,31 @@ export class StreamRunner {
       if (t >= horizon) break;
       const left = cursor.repeats;
       if (left > 0) {
-        // The rest of a counted run: the same op `left` more times.
-        const c = actor.repeatCost === undefined ? null : actor.repeatCost(op, left, ledger);
+        // The rest of a counted run: the same op `left` more times. Ask the
+        // actor whether the copies can be charged at once; if not yet (state
+        // still settling, e.g. a site adapting), charge copy by copy and ask
+        // again after 1, 2, 4, … more copies.
         let k = 0;
-        if (c !== null) {
-          const clock = this.clock;
-          clock[0] = t;
-          k = advanceFixed(clock, c, left, horizon);
-          t = clock[0];
-          actor.chargeRepeats!(op, k, ledger);
-        } else {
-          while (k < left) {
-            t += actor.charge(op, ledger);
-            k++;
-            if (t >= horizon) break;
+        let nextAsk = 0;
+        let gap = 1;
+        while (k < left) {
+          if (k === nextAsk && actor.repeatCost !== undefined) {
+            const c = actor.repeatCost(op, left - k, ledger);
+            if (c !== null) {
+              const clock = this.clock;
+              clock[0] = t;
+              const m = advanceFixed(clock, c, left - k, horizon);
+              t = clock[0];
+              actor.chargeRepeats!(op, m, ledger);
+              k += m;
+              break;
+            }
+            nextAsk = k + gap;
+            gap *= 2;
           }
+          t += actor.charge(op, ledger);
+          k++;
+          if (t >= horizon) break;
         }
         cursor.take(k);
         n += k;

@@ -22,7 +22,8 @@ export interface CostActor {
   charge(op: Op, ledger: Ledger): number;
   /**
    * Optional fast path for counted runs of one operation, asked right after
-   * charge(op) when `copies` more copies of `op` follow at once. Return the
+   * charge(op) when `copies` more copies of `op` follow at once (and, while
+   * it answers null, again after 1, 2, 4, … more copies). Return the
    * cycles each further copy would cost only if every one of them costs the
    * same and {@link chargeRepeats} can charge any n ≤ copies of them at once
    * with exactly the ledger totals and actor state that n calls of charge(op)

@@ -47,8 +47,8 @@ class HardwareActor implements CostActor {
   private readonly cShadowSwitch: number;
   private readonly cPrevalidate: number;
   private readonly repeats = new RepeatProbe();
-  private exitsPerCopy = 0;
-  private traceFaultsPerCopy = 0;
+  /** Exits, trace faults and hidden faults of one copy of the probed operation. */
+  private readonly perCopy = new Float64Array(3);
 
   constructor(private readonly cpu: CpuModel, private readonly p: HardwareParams, env: ActorEnv) {
     this.shadow = new ShadowTables(p);
@@ -90,20 +90,23 @@ class HardwareActor implements CostActor {
       const outcome = this.shadow.peekPteWrite(op.asid);
       if (outcome !== PTE.traceFault && outcome !== PTE.untraced) return null;
     }
-    const exits = this.x.exits;
-    const traceFaults = this.traceFaults;
+    const { exits } = this.x;
+    const { traceFaults, hiddenFaults } = this;
     const c = this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
-    this.exitsPerCopy = this.x.exits - exits;
-    this.traceFaultsPerCopy = this.traceFaults - traceFaults;
+    this.perCopy[0] = this.x.exits - exits;
+    this.perCopy[1] = this.traceFaults - traceFaults;
+    this.perCopy[2] = this.hiddenFaults - hiddenFaults;
     this.x.exits = exits;
     this.traceFaults = traceFaults;
+    this.hiddenFaults = hiddenFaults;
     return c;
   }
 
   chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
     this.repeats.replay(ledger, n);
-    this.x.exits += n * this.exitsPerCopy;
-    this.traceFaults += n * this.traceFaultsPerCopy;
+    this.x.exits += n * this.perCopy[0];
+    this.traceFaults += n * this.perCopy[1];
+    this.hiddenFaults += n * this.perCopy[2];
   }
 
   metrics(): Record<string, number> {

@@ -82,7 +82,8 @@ class SoftwareActor implements CostActor {
   private readonly cHostDevice: number;
   private readonly monitorPorts: Uint8Array;
   private readonly repeats = new RepeatProbe();
-  private trapsPerCopy = 0;
+  /** Traps and hidden faults of one copy of the probed operation. */
+  private readonly perCopy = new Float64Array(2);
 
   constructor(private readonly cpu: CpuModel, private readonly p: SoftwareParams, env: ActorEnv) {
     this.shadow = new ShadowTables(p);
@@ -141,21 +142,30 @@ class SoftwareActor implements CostActor {
   }
 
   /**
-   * Every kind but PTE writes (adaptive-BT and shadow state) and CR3 loads
-   * (shadow state) costs the same each time; only the trap count moves.
+   * Every kind but CR3 loads costs the same each time, and so does a PTE
+   * write whose shadow outcome is not deferred and whose site's adaptive-BT
+   * state is settled for it (a traced store at an adapted site, an untraced
+   * one at a plain site); only the trap and hidden-fault counts move.
    */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
-    if (op.kind === 'pteWrite' || op.kind === 'cr3write') return null;
-    const traps = this.traps;
+    if (op.kind === 'cr3write') return null;
+    if (op.kind === 'pteWrite') {
+      const outcome = this.shadow.peekPteWrite(op.asid);
+      if (outcome === PTE.deferred || (outcome === PTE.traceFault) !== this.bt.isAdapted(op.site)) return null;
+    }
+    const { traps, hiddenFaults } = this;
     const c = this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
-    this.trapsPerCopy = this.traps - traps;
+    this.perCopy[0] = this.traps - traps;
+    this.perCopy[1] = this.hiddenFaults - hiddenFaults;
     this.traps = traps;
+    this.hiddenFaults = hiddenFaults;
     return c;
   }
 
   chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
     this.repeats.replay(ledger, n);
-    this.traps += n * this.trapsPerCopy;
+    this.traps += n * this.perCopy[0];
+    this.hiddenFaults += n * this.perCopy[1];
   }
 
   metrics(): Record<string, number> {

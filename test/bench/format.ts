@@ -8,6 +8,7 @@ const pad = (s: string, n: number) => s.padEnd(n);
 export function formatReport(r: BenchReport): string {
   const out: string[] = [];
   out.push(`vmmsim bench (${r.size}): ${r.machine.node}, ${r.machine.cpu}, ${r.machine.cores} cores; medians of ${r.reps} repetitions`);
+  out.push(`load average ${r.machine.loadAtStart.toFixed(1)} at start, ${r.machine.loadAtEnd.toFixed(1)} at end (the machine is shared: absolute figures move with it, ratios measured side by side much less)`);
   out.push('');
   out.push(`${pad('workload', 13)}${pad('modes', 10)}${pad('ops/run', 10)}${pad('ops/s', 12)}wall per mode (s)`);
   for (const w of r.workloads) {

@@ -1,7 +1,7 @@
 // `npm run bench` in one function: times vmmsim on every bench workload,
 // the SimPy model and the bare loop on the nanobenchmark mix, a long run's
 // memory, and the sweep speed-up; then checks the targets of issue 7.
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { costTable, measureWorkload, tableCycles, type BenchSize, type CostRun, type WorkloadResult } from './measure.js';
@@ -34,7 +34,8 @@ export interface TargetCheck {
 export interface BenchReport {
   size: BenchSize;
   reps: number;
-  machine: { node: string; cpu: string; cores: number };
+  /** Load averages (1 min) when the bench started and ended: the machine is shared, and figures move with them. */
+  machine: { node: string; cpu: string; cores: number; loadAtStart: number; loadAtEnd: number };
   workloads: WorkloadResult[];
   costTable: { runs: CostRun[]; vmmsimChargedTable: boolean };
   bareLoop: BareLoopResult;
@@ -48,13 +49,14 @@ export interface BenchReport {
 
 /** Sizes of the child-process measurements. */
 const LONG = { full: { big: 1e9, mixed: 1e8, small: 1e6 }, tiny: { big: 1e5, mixed: 1e4, small: 1e3 } };
-const SWEEP = { full: { repeat: 60_000, reps: 3 }, tiny: { repeat: 20, reps: 1 } };
+const SWEEP = { full: { repeat: 250_000, reps: 3 }, tiny: { repeat: 20, reps: 1 } };
 /** The SimPy model runs this share of the mix's operations: its rate does not depend on run length. */
 const SIMPY_SHARE = { full: 0.05, tiny: 1 };
 
 /** Run the whole benchmark. */
 export function runBench(options: BenchOptions): BenchReport {
   const { size, reps } = options;
+  const loadAtStart = loadavg()[0];
   const workloads = BENCH_WORKLOADS.map((w) => measureWorkload(REPO_ROOT, w, size, reps));
   const refEntry = BENCH_WORKLOADS.find((w) => w.reference)!;
   const mix = workloads.find((w) => w.id === refEntry.id)!;
@@ -74,7 +76,7 @@ export function runBench(options: BenchOptions): BenchReport {
   const report: BenchReport = {
     size,
     reps,
-    machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length },
+    machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadAtStart, loadAtEnd: loadavg()[0] },
     workloads,
     costTable: { runs, vmmsimChargedTable },
     bareLoop: bare,

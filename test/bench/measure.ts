@@ -3,6 +3,7 @@
 // SimPy model and the bare loop charge.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { InputError } from '../../src/config/errors.js';
 import { loadScenario, type LoadedScenario } from '../../src/config/load.js';
 import { simulate } from '../../src/run/simulate.js';
 import { Rng } from '../../src/engine/rng.js';
@@ -47,18 +48,19 @@ export function since(t0: bigint): number {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
-/** Load an entry's scenario at the bench size with every registered mode; null when the file is absent. */
-export function loadEntry(root: string, entry: BenchWorkload, size: BenchSize): LoadedScenario | null {
-  return loadSized(root, entry, size === 'full' ? entry.repeat.full : entry.repeat.tiny);
-}
-
-/** Load an entry's scenario with every workload's repeat set to `repeat` (null: as written) and every registered mode. */
-function loadSized(root: string, entry: BenchWorkload, repeat: number | null): LoadedScenario | null {
+/** An entry's scenario loaded at the bench size with every registered mode, or why it could not be. */
+export function loadEntry(root: string, entry: BenchWorkload, size: BenchSize): LoadedScenario | string {
   const file = join(root, entry.scenario);
-  if (!existsSync(file)) return null;
-  const set = [`vmms=[${MODE_IDS.join(',')}]`];
-  if (repeat !== null) loadScenario(file).scenario.workloads.forEach((_, i) => set.push(`workloads.${i}.repeat=${repeat}`));
-  return loadScenario(file, { set });
+  if (!existsSync(file)) return `${entry.scenario} is not on this checkout`;
+  try {
+    const repeat = size === 'full' ? entry.repeat.full : entry.repeat.tiny;
+    const set = [`vmms=[${MODE_IDS.join(',')}]`, ...(entry.set?.[size] ?? [])];
+    if (repeat !== null) loadScenario(file).scenario.workloads.forEach((_, i) => set.push(`workloads.${i}.repeat=${repeat}`));
+    return loadScenario(file, { set });
+  } catch (e) {
+    if (e instanceof InputError) return `${entry.scenario} does not load on this checkout: ${e.message.split('\n')[0]}`;
+    throw e;
+  }
 }
 
 /** Run every workload of `loaded` under every mode once; returns per-mode seconds, operations and cycles. */
@@ -82,8 +84,8 @@ function once(loaded: LoadedScenario): { seconds: Record<string, number>; operat
 export function measureWorkload(root: string, entry: BenchWorkload, size: BenchSize, reps: number): WorkloadResult {
   const base = { id: entry.id, description: entry.description };
   const loaded = loadEntry(root, entry, size);
-  if (loaded === null) {
-    return { ...base, available: false, missing: `${entry.scenario} is not on this checkout`, modes: [], operations: 0, opsPerSecond: 0, secondsByMode: {}, cycles: {} };
+  if (typeof loaded === 'string') {
+    return { ...base, available: false, missing: loaded, modes: [], operations: 0, opsPerSecond: 0, secondsByMode: {}, cycles: {} };
   }
   once(loaded); // warm-up: let V8 compile the hot paths before timing
   const rates: number[] = [];
@@ -124,7 +126,7 @@ export interface CostRun {
  */
 export function costTable(root: string, entry: BenchWorkload, size: BenchSize): CostRun[] {
   const loaded = loadEntry(root, entry, size);
-  if (loaded === null) return [];
+  if (typeof loaded === 'string') return [];
   const runs: CostRun[] = [];
   for (const mode of loaded.scenario.vmms) {
     loaded.workloads.forEach((w, i) => {

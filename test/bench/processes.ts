@@ -100,10 +100,17 @@ export interface SweepResult {
   error?: string;
 }
 
+/** `vmmsim ARGS` from dist/ as a plain process (worker threads inherit no extra Node flags); wall time only. */
+function runPlainCli(root: string, args: readonly string[]): { exitCode: number; wallSeconds: number; stderr: string } {
+  const t0 = process.hrtime.bigint();
+  const p = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  return { exitCode: p.status ?? -1, wallSeconds: since(t0), stderr: p.stderr ?? '' };
+}
+
 /** `vmmsim sweep FILE --jobs 1` and `--jobs 2`, `reps` times each alternately; median walls. */
 export function sweepSpeedup(root: string, scenario: string, points: number, sets: readonly string[], reps: number): SweepResult {
   const none = { points, secondsJobs1: 0, secondsJobs2: 0, speedup: 0, identical: false };
-  if (runCli(root, ['sweep', '--help']).exitCode !== 0) return { ...none, available: false, missing: '`vmmsim sweep` is not on this checkout' };
+  if (runPlainCli(root, ['sweep', '--help']).exitCode !== 0) return { ...none, available: false, missing: '`vmmsim sweep` is not on this checkout' };
   const file = join(root, scenario);
   if (!existsSync(file)) return { ...none, available: false, missing: `${scenario} is not on this checkout` };
   const walls: Record<1 | 2, number[]> = { 1: [], 2: [] };
@@ -112,7 +119,7 @@ export function sweepSpeedup(root: string, scenario: string, points: number, set
     for (const jobs of [1, 2] as const) {
       const out = mkdtempSync(join(tmpdir(), 'vmmsim-bench-sweep-'));
       try {
-        const run = runCli(root, ['sweep', file, '--out', out, '--jobs', String(jobs), '--quiet', ...sets.flatMap((s) => ['--set', s])]);
+        const run = runPlainCli(root, ['sweep', file, '--out', out, '--jobs', String(jobs), '--quiet', ...sets.flatMap((s) => ['--set', s])]);
         if (run.exitCode !== 0) return { ...none, available: true, error: `sweep --jobs ${jobs} exited ${run.exitCode}: ${run.stderr.trim().split('\n')[0]}` };
         walls[jobs].push(run.wallSeconds);
         csv[jobs] = readFileSync(join(out, 'results.csv'), 'utf8');
