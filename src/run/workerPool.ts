@@ -1,6 +1,9 @@
 // Runs sweep tasks on worker threads (dist/run/sweepWorker.js). Each worker
 // loads the scenario once and then receives task indices; two tasks stay in
 // flight per worker so none idles while the main thread stores a result.
+// With `inline`, the main thread — already warm, with the scenario loaded —
+// takes tasks from the same queue between messages, and one worker fewer is
+// started: a worker costs a fresh module load, which short tasks never repay.
 import { Worker } from 'node:worker_threads';
 import type { ResultRecord } from './record.js';
 import type { SweepWorkerData, SweepWorkerReply } from './sweepWorker.js';
@@ -16,17 +19,21 @@ export interface PoolOptions {
   onResult(task: number, records: ResultRecord[]): void;
   /** The worker script; defaults to the compiled sweepWorker.js beside this file. */
   workerUrl?: URL;
+  /** Run a task on the main thread; when given, it counts as one of the `jobs`. */
+  inline?(task: number): ResultRecord[];
 }
 
-/** Run `tasks` on `jobs` worker threads; resolves when all are done, rejects if a worker dies. */
+/** Run `tasks` on `jobs` threads; resolves when all are done, rejects if a worker dies or `onResult` throws. */
 export function runOnWorkers(tasks: readonly number[], options: PoolOptions): Promise<void> {
   const queue = [...tasks];
   const url = options.workerUrl ?? new URL('./sweepWorker.js', import.meta.url);
-  const n = Math.max(1, Math.min(options.jobs, queue.length));
+  const inline = options.inline;
+  const threads = Math.max(1, Math.min(options.jobs, queue.length));
+  const n = inline ? threads - 1 : threads;
   if (queue.length === 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
-    let live = n;
+    let live = threads;
     let failed = false;
     const fail = (e: Error) => {
       if (failed) return;
@@ -34,6 +41,24 @@ export function runOnWorkers(tasks: readonly number[], options: PoolOptions): Pr
       for (const w of workers) void w.terminate();
       reject(e);
     };
+    if (inline) {
+      // One task per turn of the event loop, so worker messages are handled in between.
+      const step = () => {
+        if (failed) return;
+        const t = queue.shift();
+        if (t === undefined) {
+          if (--live === 0) resolve();
+          return;
+        }
+        try {
+          options.onResult(t, inline(t));
+        } catch (e) {
+          return fail(e instanceof Error ? e : new Error(String(e)));
+        }
+        setImmediate(step);
+      };
+      setImmediate(step);
+    }
     for (let i = 0; i < n; i++) {
       const w = new Worker(url, { workerData: options.data });
       workers.push(w);

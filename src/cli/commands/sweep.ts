@@ -6,15 +6,13 @@ import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { InputError } from '../../config/errors.js';
-import { ScenarioSource } from '../../config/load.js';
 import { replicateSeed } from '../../config/sweep.js';
-import { SweepPlan } from '../../config/sweepPlan.js';
 import type { ResultRecord } from '../../run/record.js';
 import { TaskRunner } from '../../run/taskRunner.js';
 import { runOnWorkers } from '../../run/workerPool.js';
 import { createProgress } from '../progress.js';
 import { readTask, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
-import { addScenarioOptions, type ScenarioOptions } from './common.js';
+import { addScenarioOptions, loadOptionsOf, planOf, type ScenarioOptions } from './common.js';
 import { writeSweepOutputs } from './outputs.js';
 import { CommandFailed } from '../commandFailed.js';
 import { FAULT_ENV } from '../faults.js';
@@ -61,8 +59,8 @@ export function sweepCommand(): Command {
     .option('-c, --components', 'record cycles by cost component too', false);
   addScenarioOptions(cmd);
   return cmd.action(async (file: string, opts: SweepOptions) => {
-    const source = ScenarioSource.read(file);
-    const plan = SweepPlan.create(source, { set: opts.set, modelsDir: opts.models });
+    const loadOptions = loadOptionsOf(opts);
+    const plan = planOf(file, opts);
     const perPoint = plan.validateAll();
     const fingerprints = Array.from({ length: plan.taskCount }, (_, t) => {
       const { point, replicate } = plan.task(t);
@@ -99,7 +97,11 @@ export function sweepCommand(): Command {
         const runner = new TaskRunner(plan, opts.components, faultPoint);
         for (const t of todo) store(t, runner.run(t));
       } else {
-        await runOnWorkers(todo, { jobs, data: { file, set: opts.set, modelsDir: opts.models, components: opts.components, faultPoint }, onResult: store });
+        const runner = new TaskRunner(plan, opts.components, faultPoint);
+        await runOnWorkers(todo, {
+          jobs, data: { file, set: opts.set, modelsDir: opts.models, components: opts.components, faultPoint, limits: loadOptions.limits },
+          onResult: store, inline: (t) => runner.run(t),
+        });
       }
     } finally {
       progress.stop();
