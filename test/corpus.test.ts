@@ -66,6 +66,7 @@ const FILE_CASES: Array<[string, string]> = [
   ['composite-self', 'test/corpus/models/guest/self.yaml:8:20: composites.spin.ops[1]: composite operations use each other in a cycle: spin → spin'],
   ['composite-bomb', 'test/corpus/composite-bomb.yaml:5:5: workloads[0]: workload "a" is about 1.0×10^40 operations per mode; the limit is 1,000,000,000 (lower repeat or count, or raise the limit with --max-ops)'],
   ['too-many-ops', 'test/corpus/too-many-ops.yaml:5:5: workloads[0]: workload "a" is 3,000,000,000,000 operations per mode; the limit is 1,000,000,000 (lower repeat or count, or raise the limit with --max-ops)'],
+  ['sweep-billion', 'test/corpus/sweep-billion.yaml:6:1: sweep: the sweep expands to 1,000,000,000 points; the limit is 10,000 (split it into several scenarios, shorten its lists, or raise the limit with --max-points)'],
   ['count-too-big', 'test/corpus/count-too-big.yaml:4:33: workloads[0].ops[0].count: expected ≤ 1000000000000, got number 10000000000000 (in the scenario)'],
 ];
 
@@ -137,7 +138,7 @@ describe('bad-input corpus: exit status and message of every case, within a seco
 });
 
 /** Cases run again as a user runs them: the built CLI in a subprocess, exit code and all. */
-const CLI_SAMPLE = ['syntax-unclosed', 'unknown-key-cpu-nested', 'unknown-key-vmm', 'nan-cost', 'zero-clock', 'alias-bomb', 'composite-bomb'];
+const CLI_SAMPLE = ['syntax-unclosed', 'unknown-key-cpu-nested', 'unknown-key-vmm', 'nan-cost', 'zero-clock', 'alias-bomb', 'composite-bomb', 'sweep-billion'];
 
 describe.concurrent('a sample of the corpus through the built CLI', () => {
   const viaCli = async (args: string[], status: number, message: string) => {
@@ -167,6 +168,15 @@ describe('limits are probed on both sides and can be raised', () => {
     expect(at.stdout).toMatch(/a \(3,000,000,000,000 ops\)/);
     expect(below.status).toBe(2);
     expect(below.stderr).toMatch(/the limit is 2,999,999,999,999 \(lower repeat or count, or raise the limit with --max-ops\)\n$/);
+  });
+
+  it('--max-points at the sweep size passes; one below is refused', async () => {
+    const at = await runMain(['check', 'test/fixtures/sweep/four-points.yaml', '--max-points', '4']);
+    const below = await runMain(['check', 'test/fixtures/sweep/four-points.yaml', '--max-points', '3']);
+    expect(at.stderr).toBe('');
+    expect(at.status).toBe(0);
+    expect(below.status).toBe(2);
+    expect(below.stderr).toBe('vmmsim: test/fixtures/sweep/four-points.yaml:8:1: sweep: the sweep expands to 4 points; the limit is 3 (split it into several scenarios, shorten its lists, or raise the limit with --max-points)\n');
   });
 
   it('--max-input-bytes at the largest input passes; one below is refused, naming that file', async () => {
