@@ -3,7 +3,7 @@
 // file, line, column, key path and what was expected — within a second of
 // CPU, with no stack trace and nothing written into --out. A sample runs
 // again through the built CLI in a subprocess, as a user runs it.
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -191,5 +191,15 @@ describe('limits are probed on both sides and can be raised', () => {
     expect(at.status).toBe(0);
     expect(below.status).toBe(2);
     expect(below.stderr).toBe(`vmmsim: ${cpuFile}: cpu model file is ${need.toLocaleString('en-US')} bytes; the limit is ${(need - 1).toLocaleString('en-US')} bytes (raise it with --max-input-bytes)\n`);
+  });
+});
+
+describe('the corpus models track the shipped ones', () => {
+  // The corpus copies must differ from models/ only by the one mistake each
+  // is for; otherwise a new required parameter changes which error a case reports.
+  const body = (p: string) => readFileSync(p, 'utf8').split('\n').slice(1).join('\n'); // minus the corpus header line
+  it('vmm/software.yaml is models/vmm/software.yaml; vmm/hardware.yaml is models/vmm/hardware.yaml with shadowCache misspelt', () => {
+    expect(body(`${MODELS}/vmm/software.yaml`), 'update test/corpus/models/vmm/software.yaml').toBe(readFileSync('models/vmm/software.yaml', 'utf8'));
+    expect(body(`${MODELS}/vmm/hardware.yaml`).replace(/^shadowCahce:/m, 'shadowCache:'), 'update test/corpus/models/vmm/hardware.yaml').toBe(readFileSync('models/vmm/hardware.yaml', 'utf8'));
   });
 });
