@@ -73,6 +73,8 @@ const FILE_CASES: Array<[string, string]> = [
 let tmp = '';
 let huge = '';
 let nul = '';
+let farSyntax = '';
+let farValue = '';
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'vmmsim-corpus-'));
   // A 100 MB file of valid YAML (comment lines): refused by its size before a byte is read.
@@ -83,6 +85,15 @@ beforeAll(() => {
   // Text with NUL bytes (valid UTF-8, still binary).
   nul = join(tmp, 'nul.yaml');
   writeFileSync(nul, 'name: nul\nworkloads:\n  - name: a\u0000\u0000\u0001\n');
+  // Trace files (streamed while the simulation runs) broken 100,000 lines in:
+  // far past any read buffer, after much of the run is done.
+  const trace = (name: string, broken: string) => {
+    writeFileSync(join(tmp, `${name}.jsonl`), '{"op": "syscall"}\n'.repeat(100_000) + broken + '\n' + '{"op": "callret"}\n'.repeat(10));
+    writeFileSync(join(tmp, `${name}.yaml`), `name: ${name}\nworkloads:\n  - name: replay\n    trace: ${name}.jsonl\n`);
+    return join(tmp, `${name}.yaml`);
+  };
+  farSyntax = trace('far-syntax', '{"op": "syscall", "count": 2');
+  farValue = trace('far-value', '{"op": "compute", "cycles": -5}');
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -104,6 +115,10 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
     '--set vmm.native.exitCycles=5: vmm.native.exitCycles: mode "native" has no VMM parameters to override'],
   ['a VMM parameter of an unknown mode', ['test/corpus/good.yaml', '--set', 'vmm.constructor.x=1'], 2,
     '--set vmm.constructor.x=1: vmm.constructor.x: unknown mode "constructor": expected one of native, software, hardware, nested'],
+  ['a trace file with a JSON syntax error 100,000 lines in', [farSyntax], 2,
+    `${join(tmp, 'far-syntax.jsonl')}:100001:1: not valid JSON: Expected ',' or '}' after property value in JSON at position 28`],
+  ['a trace file with a negative cost 100,000 lines in', [farValue], 2,
+    `${join(tmp, 'far-value.jsonl')}:100001:1: cycles: Too small: expected number to be >=0`],
   ['a missing scenario file', ['test/corpus/nope.yaml'], 2, 'test/corpus/nope.yaml: scenario file not found'],
   ['a directory as the scenario', ['test/corpus'], 2, 'test/corpus: scenario file is a directory; expected a YAML file'],
   ['a device as the scenario (it would never end)', ['/dev/zero'], 2, '/dev/zero: scenario file is not a regular file (a device, FIFO or socket); expected a YAML file'],
@@ -128,6 +143,12 @@ describe('bad-input corpus: exit status and message of every case, within a seco
   it.each(FLAG_CASES().map((c, i) => [c[0], i] as const))('%s: is refused with a located message', (_name, i) => {
     const [, args, status, message] = FLAG_CASES()[i];
     return refused(args, status, message);
+  });
+
+  it('predict with an unknown paper scenario: exits 2 naming the flag and the scenarios that exist', async () => {
+    const r = await runMain(['predict', '--scenarios', 'forkwait,nope', '--no-write']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^vmmsim: --scenarios forkwait,nope: unknown paper scenario "nope": no file \S+nope\.yaml; expected some of forkwait, /);
   });
 
   it('a bad limit value is refused by the option parser with exit 2', async () => {

@@ -5,7 +5,6 @@ import { InputError } from '../config/errors.js';
 import type { LoadedScenario } from '../config/load.js';
 import type { SweepPoint } from '../config/sweep.js';
 import type { ResultRecord } from './record.js';
-import { injectFault } from './faults.js';
 import { runScenario } from './runScenario.js';
 
 /** What a task needs besides its resolved scenario. */
@@ -23,7 +22,6 @@ export type Simulator = typeof runScenario;
 export function runTask(loaded: LoadedScenario, spec: TaskSpec, simulator: Simulator = runScenario): ResultRecord[] {
   const options = { point: spec.point.index, params: spec.point.params, replicate: spec.replicate, seed: spec.seed, components: spec.components };
   try {
-    injectFault(`point ${spec.point.index}`);
     return simulator(loaded, options);
   } catch (e) {
     if (e instanceof InputError) throw e; // bad input (a malformed trace line): exit 2, not a failed point

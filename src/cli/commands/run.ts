@@ -8,7 +8,7 @@ import { toJson } from '../../report/json.js';
 import { toTable } from '../../report/table.js';
 import { TaskRunner } from '../../run/taskRunner.js';
 import { CommandFailed } from '../commandFailed.js';
-import { injectFault } from '../../run/faults.js';
+import { injectFault } from '../faults.js';
 import { OutputDir, scenarioIdentity } from '../files.js';
 import { addScenarioOptions, planOf, type ScenarioOptions } from './common.js';
 import { writeCharts } from './outputs.js';

@@ -1,9 +1,7 @@
 // Deliberate internal errors, so tests can prove that a bug in vmmsim ends
 // with a short message, the stack in a file and exit status 1 — and that
-// nothing half-written is left behind, and that a sweep point that fails
-// records its error while the others finish. Only an exact environment
-// variable triggers one; no flag, file or scenario can. Sites: `run` (after
-// simulating, before writing), `point N` (inside sweep point N's task).
+// nothing half-written is left behind. Only an exact environment variable
+// triggers one; no flag, file or scenario can.
 
 /** Environment variable naming the site at which to throw. */
 export const FAULT_ENV = 'VMMSIM_INJECT_FAULT';
