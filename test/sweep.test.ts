@@ -38,7 +38,7 @@ describe('vmmsim sweep', () => {
 
   it('writes results, summary, a manifest and one file per point × replicate', () => {
     const files = Object.keys(tree(reference));
-    expect(files.filter((f) => !f.startsWith('points/'))).toEqual(['results.csv', 'results.json', 'summary.csv', 'summary.json', 'sweep.json']);
+    expect(files.filter((f) => !f.startsWith('points/'))).toEqual(['.vmmsim.json', 'results.csv', 'results.json', 'summary.csv', 'summary.json', 'sweep.json']);
     expect(files.filter((f) => f.startsWith('points/'))).toHaveLength(12);
     expect(files).toContain('points/000005-r001.json');
   });

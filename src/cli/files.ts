@@ -134,7 +134,7 @@ export class OutputDir {
    * name first and is renamed into place only when all were written.
    * Returns the paths written.
    */
-  write(files: Readonly<Record<string, string>>): string[] {
+  write(files: Readonly<Record<string, string | Uint8Array>>): string[] {
     const names = Object.keys(files);
     for (const n of names) checkName(n);
     const sameScenario = this.previous !== null && this.previous.scenario === this.identity.scenario && this.previous.hash === this.identity.hash;
@@ -143,7 +143,7 @@ export class OutputDir {
       ...this.identity,
       files: [...new Set([...(sameScenario ? this.previous!.files : []), ...names])].sort(),
     };
-    const all: Record<string, string> = { ...files, [MANIFEST_NAME]: JSON.stringify(manifest, null, 2) + '\n' };
+    const all: Record<string, string | Uint8Array> = { ...files, [MANIFEST_NAME]: JSON.stringify(manifest, null, 2) + '\n' };
     // The manifest is last: a crash between renames leaves new results under
     // the old manifest, which makes the next run ask for --force rather than
     // silently mixing two scenarios.
@@ -172,13 +172,13 @@ export class OutputDir {
  * guarantees as {@link OutputDir.write} — names stay inside `dir`, no
  * symbolic link is written through, all files or none — but no manifest.
  */
-export function writeResultFiles(dir: string, files: Readonly<Record<string, string>>): string[] {
+export function writeResultFiles(dir: string, files: Readonly<Record<string, string | Uint8Array>>): string[] {
   for (const n of Object.keys(files)) checkName(n);
   return stageAndRename(dir, files);
 }
 
 /** Write every file under a temporary name, then rename them all into place, in order; on failure remove what was staged. */
-function stageAndRename(dir: string, files: Readonly<Record<string, string>>): string[] {
+function stageAndRename(dir: string, files: Readonly<Record<string, string | Uint8Array>>): string[] {
   const createdDir = !existsAsDir(dir);
   const temps: Array<[tmp: string, path: string]> = [];
   try {
@@ -225,6 +225,12 @@ function safePath(dir: string, name: string): string {
   // A file or a symlink at `path` is replaced by the rename (the link, not its target); a directory cannot be.
   if (st.isDirectory()) throw new OutputError(`cannot write ${path}: a directory is in the way; nothing was written`);
   return path;
+}
+
+/** The scenario identity recorded in `dir`'s manifest, or null if it has no valid one (e.g. to carry it from shard directories into a merge). */
+export function identityOf(dir: string): ScenarioIdentity | null {
+  const m = readManifest(dir);
+  return typeof m === 'string' ? null : { scenario: m.scenario, hash: m.hash };
 }
 
 /** Names of files in a results directory: relative, `/`-separated, no empty, `.` or `..` segments. */

@@ -31,19 +31,13 @@ export function addScenarioOptions(cmd: Command): Command {
     )
     .option('--models <dir>', 'directory of model files (cpu/, vmm/, guest/)', undefined)
     .addOption(
-      new Option(`${LIMIT_FLAGS.maxOpsPerRun} <n>`, 'most guest operations one workload may run under one mode')
-        .argParser(parseLimit)
-        .default(undefined, formatCount(DEFAULT_LIMITS.maxOpsPerRun)),
+      new Option(`${LIMIT_FLAGS.maxOpsPerRun} <n>`, `most guest operations one workload may run under one mode (default: ${formatCount(DEFAULT_LIMITS.maxOpsPerRun)})`).argParser(parseLimit),
     )
     .addOption(
-      new Option(`${LIMIT_FLAGS.maxInputBytes} <n>`, 'largest scenario or model file read, bytes')
-        .argParser(parseLimit)
-        .default(undefined, formatCount(DEFAULT_LIMITS.maxInputBytes)),
+      new Option(`${LIMIT_FLAGS.maxInputBytes} <n>`, `largest scenario or model file read, bytes (default: ${formatCount(DEFAULT_LIMITS.maxInputBytes)})`).argParser(parseLimit),
     )
     .addOption(
-      new Option(`${LIMIT_FLAGS.maxSweepPoints} <n>`, 'most points the scenario\'s sweep may expand to')
-        .argParser(parseLimit)
-        .default(undefined, formatCount(DEFAULT_LIMITS.maxSweepPoints)),
+      new Option(`${LIMIT_FLAGS.maxSweepPoints} <n>`, `most points the scenario's sweep may expand to (default: ${formatCount(DEFAULT_LIMITS.maxSweepPoints)})`).argParser(parseLimit),
     );
 }
 

@@ -4,11 +4,13 @@ import { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import { InputError } from '../../config/errors.js';
 import { readManifest, taskPath, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
+import { identityOf, OutputDir } from '../files.js';
 import { writeSweepOutputs } from './outputs.js';
 
 interface MergeOptions {
   out: string;
   charts: boolean;
+  force: boolean;
 }
 
 /** The `merge` command. */
@@ -18,6 +20,7 @@ export function mergeCommand(): Command {
     .argument('<dirs...>', 'shard results directories (each holds sweep.json and points/)')
     .requiredOption('-o, --out <dir>', 'merged results directory')
     .option('--charts', 'also render charts (SVG and PNG) into DIR/charts', false)
+    .option('--force', 'write into --out even if it holds results of a different scenario or files vmmsim did not write', false)
     .action(async (dirs: string[], opts: MergeOptions) => {
       const manifests = dirs.map((d) => ({ dir: d, m: readManifest(d) }));
       const first = manifests[0];
@@ -39,6 +42,9 @@ export function mergeCommand(): Command {
         throw new InputError(`${missing.length} of ${first.m.tasks} tasks have no results in ${dirs.join(', ')} (first: point ` +
           `${Math.floor(t / first.m.replicates)}, replicate ${t % first.m.replicates}); run the missing shards, then merge again`, { source: 'merge' });
       }
+      // The shards' scenario identity claims --out, as the unsharded sweep would have.
+      const identity = identityOf(first.dir);
+      if (identity) OutputDir.claim(opts.out, identity, { force: opts.force }).write({});
       for (const tf of tasks) writeTask(opts.out, tf);
       writeManifest(opts.out, { ...first.m, shard: null });
       await writeSweepOutputs(opts.out, tasks.flatMap((tf) => tf.records), { charts: opts.charts });

@@ -5,13 +5,14 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { InputError } from '../../config/errors.js';
 import { loadScenario } from '../../config/load.js';
 import { toJson } from '../../report/json.js';
 import { toPrediction } from '../../report/prediction.js';
 import type { ResultRecord } from '../../run/record.js';
 import { runScenario } from '../../run/runScenario.js';
 import { writeResultFiles } from '../files.js';
-import { addScenarioOptions, type ScenarioOptions } from './common.js';
+import { addScenarioOptions, loadOptionsOf, type ScenarioOptions } from './common.js';
 
 /** The paper scenarios, in the order of the table. */
 export const PAPER_SCENARIOS = [
@@ -41,12 +42,15 @@ export function predictCommand(): Command {
     const names = opts.scenarios ? opts.scenarios.split(',').map((s) => s.trim()) : [...PAPER_SCENARIOS];
     const file = (name: string) => {
       const f = join(SCENARIO_DIR, `${name}.yaml`);
-      if (!existsSync(f)) throw new Error(`paper scenario ${name} is missing: ${f}`);
+      if (!existsSync(f)) {
+        throw new InputError(`unknown paper scenario "${name}": no file ${f}; expected some of ${PAPER_SCENARIOS.join(', ')}`, { source: `--scenarios ${opts.scenarios ?? ''}` });
+      }
       return f;
     };
-    const load = (name: string, set: string[]) => loadScenario(file(name), { set, modelsDir: opts.models });
+    const load = (name: string, set: string[]) => loadScenario(file(name), { ...loadOptionsOf(opts), set });
+    const loaded = names.map((name) => load(name, opts.set)); // every scenario checked before any runs
     const main: ResultRecord[] = [];
-    for (const name of names) main.push(...runScenario(load(name, opts.set)));
+    for (const l of loaded) main.push(...runScenario(l));
     const forkwait: ResultRecord[] = [];
     if (names.includes('forkwait')) {
       for (const cpu of FORKWAIT_CPUS) {

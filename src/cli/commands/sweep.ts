@@ -12,6 +12,7 @@ import { TaskRunner } from '../../run/taskRunner.js';
 import { runOnWorkers } from '../../run/workerPool.js';
 import { createProgress } from '../progress.js';
 import { readTask, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
+import { OutputDir, scenarioIdentity } from '../files.js';
 import { addScenarioOptions, loadOptionsOf, planOf, type ScenarioOptions } from './common.js';
 import { writeSweepOutputs } from './outputs.js';
 import { CommandFailed } from '../commandFailed.js';
@@ -25,6 +26,7 @@ interface SweepOptions extends ScenarioOptions {
   quiet: boolean;
   charts: boolean;
   components: boolean;
+  force: boolean;
 }
 
 /** Parse `--jobs N` (a positive integer). */
@@ -56,12 +58,16 @@ export function sweepCommand(): Command {
     .addOption(new Option('--shard <i/n>', 'run only shard i of n (tasks i-1, i-1+n, …); combine with `vmmsim merge`').argParser(parseShard))
     .option('-q, --quiet', 'no progress output', false)
     .option('--charts', 'also render charts (SVG and PNG) into DIR/charts', false)
-    .option('-c, --components', 'record cycles by cost component too', false);
+    .option('-c, --components', 'record cycles by cost component too', false)
+    .option('--force', 'write into --out even if it holds results of a different scenario or files vmmsim did not write', false);
   addScenarioOptions(cmd);
   return cmd.action(async (file: string, opts: SweepOptions) => {
     const loadOptions = loadOptionsOf(opts);
     const plan = planOf(file, opts);
     const perPoint = plan.validateAll();
+    // Claim --out before anything runs; its manifest goes in first, since a
+    // sweep directory fills task by task and is resumed only by this scenario.
+    OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force }).write({});
     const fingerprints = Array.from({ length: plan.taskCount }, (_, t) => {
       const { point, replicate } = plan.task(t);
       return hash([VERSION, perPoint[point].fingerprint, replicateSeed(perPoint[point].seed, replicate), opts.components]);
