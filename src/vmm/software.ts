@@ -143,15 +143,16 @@ class SoftwareActor implements CostActor {
 
   /**
    * Every kind but CR3 loads costs the same each time, and so does a PTE
-   * write whose shadow outcome is not deferred and whose site's adaptive-BT
-   * state is settled for it (a traced store at an adapted site, an untraced
-   * one at a plain site); only the trap and hidden-fault counts move.
+   * write that trace-faults or hits no shadow (as in the hardware mode) at a
+   * site whose adaptive-BT state is settled for it (a traced store at an
+   * adapted site, an untraced one at a plain site); only counters move.
    */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
     if (op.kind === 'cr3write') return null;
     if (op.kind === 'pteWrite') {
       const outcome = this.shadow.peekPteWrite(op.asid);
-      if (outcome === PTE.deferred || (outcome === PTE.traceFault) !== this.bt.isAdapted(op.site)) return null;
+      if (outcome !== PTE.traceFault && outcome !== PTE.untraced) return null;
+      if ((outcome === PTE.traceFault) !== this.bt.isAdapted(op.site)) return null;
     }
     const { traps, hiddenFaults } = this;
     const c = this.repeats.probe(ledger, copies, (one) => this.charge(op, one));

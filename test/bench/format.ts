@@ -43,7 +43,13 @@ export function formatReport(r: BenchReport): string {
     const s = r.sweep;
     if (!s.available) out.push(`sweep: not measured: ${s.missing}`);
     else if (s.error) out.push(`sweep: failed: ${s.error}`);
-    else out.push(`sweep (${s.points} points): --jobs 1 ${s.secondsJobs1.toFixed(2)} s, --jobs 2 ${s.secondsJobs2.toFixed(2)} s → ${s.speedup.toFixed(2)}×; results identical: ${s.identical ? 'yes' : 'NO'}`);
+    else {
+      out.push(`sweep (${s.points} points): --jobs 1 ${s.secondsJobs1.toFixed(2)} s, --jobs 2 ${s.secondsJobs2.toFixed(2)} s → ${s.speedup.toFixed(2)}×; results identical: ${s.identical ? 'yes' : 'NO'}`);
+      if (!Number.isNaN(s.cpuSecondsJobs1)) {
+        out.push(`  CPU seconds (all threads): --jobs 1 ${s.cpuSecondsJobs1.toFixed(2)}, --jobs 2 ${s.cpuSecondsJobs2.toFixed(2)}` +
+          ` (wall × cores available would bound --jobs 1 / --jobs 2 by 2 × ${(s.cpuSecondsJobs1 / s.cpuSecondsJobs2).toFixed(2)} = ${((2 * s.cpuSecondsJobs1) / s.cpuSecondsJobs2).toFixed(2)}× on an idle machine)`);
+      }
+    }
   }
   out.push('');
   out.push('targets');

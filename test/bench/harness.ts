@@ -49,7 +49,7 @@ export interface BenchReport {
 
 /** Sizes of the child-process measurements. */
 const LONG = { full: { big: 1e9, mixed: 1e8, small: 1e6 }, tiny: { big: 1e5, mixed: 1e4, small: 1e3 } };
-const SWEEP = { full: { repeat: 250_000, reps: 3 }, tiny: { repeat: 20, reps: 1 } };
+const SWEEP = { full: { repeat: 1_000_000, reps: 2 }, tiny: { repeat: 20, reps: 1 } };
 /** The SimPy model runs this share of the mix's operations: its rate does not depend on run length. */
 const SIMPY_SHARE = { full: 0.05, tiny: 1 };
 

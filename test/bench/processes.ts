@@ -95,25 +95,42 @@ export interface SweepResult {
   secondsJobs1: number;
   secondsJobs2: number;
   speedup: number;
+  /** CPU seconds (all threads) of each, NaN without GNU time: how much work the worker threads added. */
+  cpuSecondsJobs1: number;
+  cpuSecondsJobs2: number;
   /** results.csv of both runs byte-identical (determinism across thread counts). */
   identical: boolean;
   error?: string;
 }
 
-/** `vmmsim ARGS` from dist/ as a plain process (worker threads inherit no extra Node flags); wall time only. */
-function runPlainCli(root: string, args: readonly string[]): { exitCode: number; wallSeconds: number; stderr: string } {
+/** GNU time, when installed: it reports a child's CPU seconds, which Node cannot. */
+const GNU_TIME = '/usr/bin/time';
+
+/**
+ * `vmmsim ARGS` from dist/ as a plain process (worker threads inherit no
+ * extra Node flags): wall time, and CPU seconds (user + system, all threads)
+ * when GNU time is installed (else NaN).
+ */
+function runPlainCli(root: string, args: readonly string[]): { exitCode: number; wallSeconds: number; cpuSeconds: number; stderr: string } {
+  const cli = [process.execPath, join(root, 'dist/cli/main.js'), ...args];
+  const timed = existsSync(GNU_TIME);
   const t0 = process.hrtime.bigint();
-  const p = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  return { exitCode: p.status ?? -1, wallSeconds: since(t0), stderr: p.stderr ?? '' };
+  const p = timed
+    ? spawnSync(GNU_TIME, ['-f', 'VMMSIM_BENCH_CPU %U %S', ...cli], { encoding: 'utf8', maxBuffer: 1 << 28 })
+    : spawnSync(cli[0], cli.slice(1), { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const wallSeconds = since(t0);
+  const m = /VMMSIM_BENCH_CPU ([\d.]+) ([\d.]+)/.exec(p.stderr ?? '');
+  return { exitCode: p.status ?? -1, wallSeconds, cpuSeconds: m ? Number(m[1]) + Number(m[2]) : NaN, stderr: p.stderr ?? '' };
 }
 
 /** `vmmsim sweep FILE --jobs 1` and `--jobs 2`, `reps` times each alternately; median walls. */
 export function sweepSpeedup(root: string, scenario: string, points: number, sets: readonly string[], reps: number): SweepResult {
-  const none = { points, secondsJobs1: 0, secondsJobs2: 0, speedup: 0, identical: false };
+  const none = { points, secondsJobs1: 0, secondsJobs2: 0, speedup: 0, cpuSecondsJobs1: NaN, cpuSecondsJobs2: NaN, identical: false };
   if (runPlainCli(root, ['sweep', '--help']).exitCode !== 0) return { ...none, available: false, missing: '`vmmsim sweep` is not on this checkout' };
   const file = join(root, scenario);
   if (!existsSync(file)) return { ...none, available: false, missing: `${scenario} is not on this checkout` };
   const walls: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const cpu: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const csv: Record<1 | 2, string> = { 1: '', 2: '' };
   for (let r = 0; r < reps; r++) {
     for (const jobs of [1, 2] as const) {
@@ -122,6 +139,7 @@ export function sweepSpeedup(root: string, scenario: string, points: number, set
         const run = runPlainCli(root, ['sweep', file, '--out', out, '--jobs', String(jobs), '--quiet', ...sets.flatMap((s) => ['--set', s])]);
         if (run.exitCode !== 0) return { ...none, available: true, error: `sweep --jobs ${jobs} exited ${run.exitCode}: ${run.stderr.trim().split('\n')[0]}` };
         walls[jobs].push(run.wallSeconds);
+        cpu[jobs].push(run.cpuSeconds);
         csv[jobs] = readFileSync(join(out, 'results.csv'), 'utf8');
       } finally {
         rmSync(out, { recursive: true, force: true });
@@ -130,5 +148,5 @@ export function sweepSpeedup(root: string, scenario: string, points: number, set
   }
   const s1 = median(walls[1]);
   const s2 = median(walls[2]);
-  return { available: true, points, secondsJobs1: s1, secondsJobs2: s2, speedup: s1 / s2, identical: csv[1] === csv[2] && csv[1].length > 0 };
+  return { available: true, points, secondsJobs1: s1, secondsJobs2: s2, speedup: s1 / s2, cpuSecondsJobs1: median(cpu[1]), cpuSecondsJobs2: median(cpu[2]), identical: csv[1] === csv[2] && csv[1].length > 0 };
 }
