@@ -31,5 +31,6 @@ export const HOME_CATEGORY: { readonly [K in OpKind]: Category } = {
   rdtsc: 'rdtsc',
   newKernelCode: 'translate',
   tlbMiss: 'tlbmiss',
+  memory: 'tlbmiss',
   interrupt: 'interrupt',
 };

@@ -1,7 +1,9 @@
 // The parameter schema of a microarchitecture (models/cpu/*.yaml): clock,
-// native operation costs and hardware-virtualization latencies. Every field
+// native operation costs, hardware-virtualization latencies and the
+// address-translation hardware (src/mmu/mmuSchema.ts). Every field
 // names its unit; every field is required so a model file states its numbers.
 import { z } from 'zod';
+import { MmuModelSchema } from '../mmu/mmuSchema.js';
 
 const cycles = (description: string) => z.number().finite().nonnegative().describe(description);
 
@@ -57,8 +59,9 @@ export const CpuModelSchema = z
       .describe('cycles this CPU takes per Pentium 4 cycle of VMM software (models/vmm costs are in Pentium 4 cycles)'),
     native: NativeCostsSchema,
     vmx: VmxCostsSchema,
+    mmu: MmuModelSchema,
   })
-  .describe('a microarchitecture: clock, native op costs, VM entry/exit latencies');
+  .describe('a microarchitecture: clock, native op costs, VM entry/exit latencies, address translation');
 
 /** A validated microarchitecture model. */
 export type CpuModel = z.infer<typeof CpuModelSchema>;

@@ -16,6 +16,8 @@ import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
 import { PTE, ShadowParamsShape, ShadowTables } from './shadow.js';
 import { RepeatProbe } from './repeatProbe.js';
+import { Mmu } from '../mmu/mmu.js';
+import { MemoryStreams } from './memoryStreams.js';
 
 /** Parameters of the hardware VMM (models/vmm/hardware.yaml). */
 export const HardwareParamsSchema = z
@@ -41,6 +43,8 @@ export function shadowTlbMissCycles(cpu: CpuModel): number {
 class HardwareActor implements CostActor {
   private readonly shadow: ShadowTables;
   private readonly x: ExitPath;
+  /** Memory streams: the hardware walks the shadow table (one dimension). */
+  private readonly streams: MemoryStreams;
   private hiddenFaults = 0;
   private traceFaults = 0;
   private readonly cShadowUpdate: number;
@@ -53,6 +57,7 @@ class HardwareActor implements CostActor {
   constructor(private readonly cpu: CpuModel, private readonly p: HardwareParams, env: ActorEnv) {
     this.shadow = new ShadowTables(p);
     this.x = new ExitPath(cpu, p, env.ledger);
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk');
     this.cShadowUpdate = env.ledger.componentId('shadowUpdate');
     this.cShadowSwitch = env.ledger.componentId('shadowSwitch');
     this.cPrevalidate = env.ledger.componentId('prevalidate');
@@ -74,7 +79,10 @@ class HardwareActor implements CostActor {
       case 'interrupt': c = x.interrupt(ledger, this.cpu.native.interruptCycles); ledger.charge(CAT.interrupt, c); return c;
       case 'pgfault': c = this.trueFault(ledger); ledger.charge(CAT.pgfault, c); return c;
       case 'pteWrite': return this.pteWrite(ledger, op.asid);
-      case 'cr3write': return this.cr3Write(ledger, op.asid, op.pages);
+      case 'memory': return this.streams.charge(op, ledger);
+      case 'cr3write':
+        this.streams.mmu.cr3Write(op.asid); // the VMM loads the new shadow root: a TLB flush unless tagged
+        return this.cr3Write(ledger, op.asid, op.pages);
     }
   }
 
@@ -85,7 +93,7 @@ class HardwareActor implements CostActor {
    * stale entries behind.
    */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
-    if (op.kind === 'cr3write') return null;
+    if (op.kind === 'cr3write' || op.kind === 'memory') return null; // memory: each copy draws new addresses (MMU state)
     if (op.kind === 'pteWrite') {
       const outcome = this.shadow.peekPteWrite(op.asid);
       if (outcome !== PTE.traceFault && outcome !== PTE.untraced) return null;
@@ -110,7 +118,10 @@ class HardwareActor implements CostActor {
   }
 
   metrics(): Record<string, number> {
-    return { exits: this.x.exits, traceFaults: this.traceFaults, hiddenFaults: this.hiddenFaults, shadowEvictions: this.shadow.evictions };
+    return {
+      exits: this.x.exits, traceFaults: this.traceFaults, hiddenFaults: this.hiddenFaults, shadowEvictions: this.shadow.evictions,
+      ...this.streams.metrics(),
+    };
   }
 
   /** #PF exits; the walk finds the guest PTE not present, so the fault is injected and the guest handles it. */

@@ -2,11 +2,11 @@
 // an operation's cycles are exactly the sum of its named components and of
 // the categories it was charged to.
 import { describe, expect, it } from 'vitest';
-import { actor, cpuModel, vmmParams } from '../../test/support/models.js';
+import { actor, cpuModel } from '../../test/support/models.js';
 import type { Op } from '../workload/ops.js';
 import { CURRENT_ASID } from '../workload/ops.js';
 import { CAT } from './categories.js';
-import { nestedTlbMissCycles, twoDWalkReferences, type NestedParams } from './nested.js';
+import { nestedTlbMissCycles, twoDWalkReferences } from './nested.js';
 import { MODE_IDS } from './registry.js';
 
 const OPS: Op[] = [
@@ -60,10 +60,10 @@ describe('execution modes', () => {
     expect(twoDWalkReferences(4, 4)).toBe(24);
     expect(twoDWalkReferences(2, 4)).toBe(14);
     const cpu = cpuModel('pentium4');
-    const p = vmmParams('nested') as NestedParams;
-    expect(nestedTlbMissCycles(cpu, p)).toBe((14 * cpu.native.tlbMissCycles) / 2);
+    expect(cpu.mmu.guestLevels).toBe(2);
+    expect(nestedTlbMissCycles(cpu)).toBe((14 * cpu.native.tlbMissCycles) / 2);
     const { actor: a, ledger } = actor('nested');
-    expect(a.charge({ kind: 'tlbMiss' }, ledger)).toBe(nestedTlbMissCycles(cpu, p));
+    expect(a.charge({ kind: 'tlbMiss' }, ledger)).toBe(nestedTlbMissCycles(cpu));
   });
 
   it('the hardware VMM exits for port I/O, true faults, traced PTE writes, CR3 loads and interrupts, and not for system calls, CR8 writes or #DE', () => {

@@ -1,12 +1,20 @@
 // The `native` mode: the bare CPU. Every operation costs the
 // microarchitecture's native price; nothing is hidden, nothing translated.
+// Memory streams go through the CPU's MMU model, walking the guest's own
+// page table in one dimension.
+import { Mmu } from '../mmu/mmu.js';
+import { MemoryStreams } from './memoryStreams.js';
 import type { Op } from '../workload/ops.js';
 import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
 import { CAT } from './categories.js';
 import type { CpuModel } from './cpu.js';
 import type { Ledger } from './ledger.js';
 
-/** Native cost of one operation on `cpu`, in cycles (pure). */
+/**
+ * Native cost of one operation on `cpu`, in cycles (pure). A memory stream
+ * has no fixed price (its TLB misses depend on MMU state), so it is 0 here
+ * and charged by the actor through {@link MemoryStreams}.
+ */
 export function nativeCycles(cpu: CpuModel, op: Op): number {
   const n = cpu.native;
   switch (op.kind) {
@@ -22,6 +30,7 @@ export function nativeCycles(cpu: CpuModel, op: Op): number {
     case 'rdtsc': return n.rdtscCycles;
     case 'newKernelCode': return 0; // natively, new code is just code
     case 'tlbMiss': return n.tlbMissCycles;
+    case 'memory': return 0; // stateful: see MemoryStreams
     case 'interrupt': return n.interruptCycles;
   }
 }
@@ -41,6 +50,7 @@ export function nativeCategory(kind: Op['kind']): number {
     case 'rdtsc': return CAT.rdtsc;
     case 'newKernelCode': return CAT.translate;
     case 'tlbMiss': return CAT.tlbmiss;
+    case 'memory': return CAT.tlbmiss;
     case 'interrupt': return CAT.interrupt;
   }
 }
@@ -54,12 +64,16 @@ class NativeActor implements CostActor {
   private lastOp: Op | null = null;
   private lastCat = 0;
   private lastCycles = 0;
+  private readonly streams: MemoryStreams;
 
   constructor(private readonly cpu: CpuModel, env: ActorEnv) {
     this.cNative = env.ledger.componentId('native');
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'native'), env.rng, env.ledger, 'walk');
   }
 
   charge(op: Op, ledger: Ledger): number {
+    if (op.kind === 'memory') return this.streams.charge(op, ledger);
+    if (op.kind === 'cr3write') this.streams.mmu.cr3Write(op.asid);
     if (op !== this.lastOp) this.price(op);
     const c = this.lastCycles;
     ledger.component(this.cNative, c);
@@ -69,6 +83,7 @@ class NativeActor implements CostActor {
 
   /** Every copy of an operation costs the same natively, and charging one changes no actor state. */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
+    if (op.kind === 'memory') return null; // each copy draws new addresses: its cost depends on MMU state
     if (op !== this.lastOp) this.price(op);
     const c = this.lastCycles;
     return ledger.canChargeRun(this.lastCat, c, copies) && ledger.canComponentRun(this.cNative, c, copies) ? c : null;
@@ -85,12 +100,16 @@ class NativeActor implements CostActor {
     this.lastCycles = nativeCycles(this.cpu, op);
     this.lastCat = nativeCategory(op.kind);
   }
+
+  metrics(): Record<string, number> {
+    return this.streams.metrics();
+  }
 }
 
 /** Registry entry of the native mode. */
 export const nativeMode: ModeDefinition<null> = {
   id: 'native',
-  description: 'the bare CPU: native operation costs of the microarchitecture',
+  description: 'the bare CPU: native operation costs of the microarchitecture; memory streams walk the guest page table (1D)',
   vmmModel: null,
   paramsSchema: null,
   create: (cpu, _params, env) => new NativeActor(cpu, env),

@@ -14,16 +14,12 @@ import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
 import { RepeatProbe } from './repeatProbe.js';
-
-/** Parameters of the two-dimensional page walk (a stand-in until the MMU model supplies TLBs and walk caches). */
-export const TwoDWalkShape = {
-  guestLevels: z.int().min(1).max(5).describe('levels of the guest page table (n)'),
-  nestedLevels: z.int().min(1).max(5).describe('levels of the nested (EPT/NPT) page table (m)'),
-} as const;
+import { Mmu } from '../mmu/mmu.js';
+import { MemoryStreams } from './memoryStreams.js';
 
 /** Parameters of the nested-paging VMM (models/vmm/nested.yaml). */
 export const NestedParamsSchema = z
-  .strictObject({ ...ExitPathShape, ...TwoDWalkShape })
+  .strictObject({ ...ExitPathShape })
   .describe('hardware VMM with nested paging (EPT/NPT)');
 
 /** Validated nested-paging VMM parameters. */
@@ -35,13 +31,14 @@ export function twoDWalkReferences(guestLevels: number, nestedLevels: number): n
 }
 
 /**
- * A TLB miss under nested paging: a full 2D walk with no walk caches, each
- * reference costing what one reference of the CPU's native walk costs (its
- * tlbMissCycles over the guest's levels). Kept as its own function so the
- * MMU model (TLBs, page-walk caches) can replace it.
+ * A bare `tlbMiss` op under nested paging (no address, so no MMU state): a
+ * full 2D walk of the CPU's levels with no walk caches, each reference
+ * costing one reference of the native walk (tlbMissCycles over the guest's
+ * levels). `memory` ops are the modelled path: TLBs, caches, PWC, NTLB.
  */
-export function nestedTlbMissCycles(cpu: CpuModel, p: NestedParams): number {
-  return (twoDWalkReferences(p.guestLevels, p.nestedLevels) * cpu.native.tlbMissCycles) / p.guestLevels;
+export function nestedTlbMissCycles(cpu: CpuModel): number {
+  const { guestLevels, nestedLevels } = cpu.mmu;
+  return (twoDWalkReferences(guestLevels, nestedLevels) * cpu.native.tlbMissCycles) / guestLevels;
 }
 
 class NestedActor implements CostActor {
@@ -50,11 +47,14 @@ class NestedActor implements CostActor {
   private readonly tlbMissCycles: number;
   private readonly repeats = new RepeatProbe();
   private exitsPerCopy = 0;
+  /** Memory streams: TLB misses walk guest and nested tables (two dimensions). */
+  private readonly streams: MemoryStreams;
 
   constructor(private readonly cpu: CpuModel, p: NestedParams, env: ActorEnv) {
     this.x = new ExitPath(cpu, p, env.ledger);
     this.c2dWalk = env.ledger.componentId('2dWalk');
-    this.tlbMissCycles = nestedTlbMissCycles(cpu, p);
+    this.tlbMissCycles = nestedTlbMissCycles(cpu);
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'nested'), env.rng, env.ledger, '2dWalk');
   }
 
   charge(op: Op, ledger: Ledger): number {
@@ -67,7 +67,10 @@ class NestedActor implements CostActor {
       case 'rdtsc': c = x.native(ledger, this.cpu.native.rdtscCycles); ledger.charge(CAT.rdtsc, c); return c;
       case 'newKernelCode': ledger.charge(CAT.translate, 0); return 0;
       case 'pteWrite': c = x.native(ledger, this.cpu.native.pteWriteCycles); ledger.charge(CAT.ptemod, c); return c;
-      case 'cr3write': c = x.native(ledger, this.cpu.native.cr3WriteCycles); ledger.charge(CAT.cr3, c); return c;
+      case 'cr3write':
+        this.streams.mmu.cr3Write(op.asid); // a guest CR3 load flushes the untagged TLB; the nested TLB survives
+        c = x.native(ledger, this.cpu.native.cr3WriteCycles); ledger.charge(CAT.cr3, c); return c;
+      case 'memory': return this.streams.charge(op, ledger);
       case 'cr8write': c = x.guestCr8Write(ledger); ledger.charge(CAT.cr8, c); return c;
       case 'exception': c = x.guestDelivery(ledger, nativeCycles(this.cpu, op)); ledger.charge(CAT.exception, c); return c;
       case 'pgfault': c = x.guestDelivery(ledger, this.cpu.native.pageFaultCycles); ledger.charge(CAT.pgfault, c); return c;
@@ -82,6 +85,7 @@ class NestedActor implements CostActor {
 
   /** No shadow state: every operation costs the same each time; only the exit count moves. */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
+    if (op.kind === 'memory') return null; // each copy draws new addresses: its cost depends on MMU state
     const exits = this.x.exits;
     const c = this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
     this.exitsPerCopy = this.x.exits - exits;
@@ -95,7 +99,7 @@ class NestedActor implements CostActor {
   }
 
   metrics(): Record<string, number> {
-    return { exits: this.x.exits };
+    return { exits: this.x.exits, ...this.streams.metrics() };
   }
 }
 

@@ -7,6 +7,8 @@
 // up front; stores that hit traced page tables trap until adaptive BT
 // (adaptiveBt.ts) retranslates their site. Shadow paging is shadow.ts.
 import { z } from 'zod';
+import { Mmu } from '../mmu/mmu.js';
+import { MemoryStreams } from './memoryStreams.js';
 import type { Op } from '../workload/ops.js';
 import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
 import { AdaptiveBt, AdaptiveParamsShape, SITE } from './adaptiveBt.js';
@@ -63,6 +65,8 @@ export function softwareTlbMissCycles(cpu: CpuModel): number {
 class SoftwareActor implements CostActor {
   private readonly shadow: ShadowTables;
   private readonly bt: AdaptiveBt;
+  /** Memory streams: the hardware walks the shadow table (one dimension). */
+  private readonly streams: MemoryStreams;
   private hiddenFaults = 0;
   private traps = 0;
   // component ids, interned once
@@ -88,6 +92,7 @@ class SoftwareActor implements CostActor {
   constructor(private readonly cpu: CpuModel, private readonly p: SoftwareParams, env: ActorEnv) {
     this.shadow = new ShadowTables(p);
     this.bt = new AdaptiveBt(p);
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk');
     const l = env.ledger;
     this.cNative = l.componentId('native');
     this.cTrap = l.componentId('trap');
@@ -137,7 +142,10 @@ class SoftwareActor implements CostActor {
         return c;
       }
       case 'pteWrite': return this.pteWrite(ledger, op.asid, op.site);
-      case 'cr3write': return this.cr3Write(ledger, op.asid, op.pages);
+      case 'memory': return this.streams.charge(op, ledger);
+      case 'cr3write':
+        this.streams.mmu.cr3Write(op.asid); // the shadow root is loaded: a TLB flush unless tagged
+        return this.cr3Write(ledger, op.asid, op.pages);
     }
   }
 
@@ -148,7 +156,7 @@ class SoftwareActor implements CostActor {
    * adapted site, an untraced one at a plain site); only counters move.
    */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
-    if (op.kind === 'cr3write') return null;
+    if (op.kind === 'cr3write' || op.kind === 'memory') return null; // memory: each copy draws new addresses (MMU state)
     if (op.kind === 'pteWrite') {
       const outcome = this.shadow.peekPteWrite(op.asid);
       if (outcome !== PTE.traceFault && outcome !== PTE.untraced) return null;
@@ -170,7 +178,10 @@ class SoftwareActor implements CostActor {
   }
 
   metrics(): Record<string, number> {
-    return { traps: this.traps, hiddenFaults: this.hiddenFaults, retranslations: this.bt.retranslations, shadowEvictions: this.shadow.evictions };
+    return {
+      traps: this.traps, hiddenFaults: this.hiddenFaults, retranslations: this.bt.retranslations, shadowEvictions: this.shadow.evictions,
+      ...this.streams.metrics(),
+    };
   }
 
   private plain(ledger: Ledger, cat: number, c: number): number {

@@ -109,6 +109,14 @@ export class WorkloadCompiler {
       case 'block': return { kind: 'block', device: s.device };
       case 'callret': return { kind: 'callret' };
       case 'tlbMiss': return { kind: 'tlbMiss' };
+      case 'memory':
+        return {
+          kind: 'memory', site, accesses: s.accesses, accessesPerInstruction: s.accessesPerInstruction,
+          stream: {
+            workingSetBytes: s.workingSetBytes, pattern: s.pattern, strideBytes: s.strideBytes, hotSetBytes: s.hotSetBytes,
+            hotFraction: s.hotFraction, pageSize: s.pageSize, region: s.region,
+          },
+        };
       case 'syscall': case 'cr8write': case 'pgfault': case 'rdtsc':
         return { kind: s.op, site };
     }

@@ -2,6 +2,8 @@
 // Operations are plain data objects discriminated by `kind`; a workload is a
 // lazily iterated sequence of them (see stream.ts).
 
+import type { MemoryStreamSpec } from '../mmu/memoryStream.js';
+
 /** Privilege level a stretch of computation runs at. */
 export type CpuMode = 'user' | 'kernel';
 
@@ -59,6 +61,18 @@ export interface RdtscOp extends Sited { kind: 'rdtsc' }
 export interface NewKernelCodeOp { kind: 'newKernelCode'; units: number; instructions: number }
 /** A memory access that misses the TLB and walks the page table. */
 export interface TlbMissOp { kind: 'tlbMiss' }
+/**
+ * A stretch of guest code's memory accesses: `accesses` accesses of a
+ * stream (working set, pattern, page size). The MMU model decides which miss
+ * the TLB and what their walks cost; the instructions themselves are the
+ * surrounding compute. Stream position is kept per `site`.
+ */
+export interface MemoryOp extends Sited {
+  kind: 'memory';
+  accesses: number;
+  accessesPerInstruction: number;
+  stream: MemoryStreamSpec;
+}
 /** An external interrupt delivered to the guest. */
 export interface InterruptOp { kind: 'interrupt'; source: InterruptSource }
 
@@ -76,6 +90,7 @@ export type Op =
   | RdtscOp
   | NewKernelCodeOp
   | TlbMissOp
+  | MemoryOp
   | InterruptOp;
 
 /** Every primitive operation kind. */
@@ -84,5 +99,5 @@ export type OpKind = Op['kind'];
 /** The primitive kinds in a fixed order (used by schemas and help text). */
 export const OP_KINDS: readonly OpKind[] = [
   'compute', 'syscall', 'io', 'cr8write', 'cr3write', 'callret', 'pgfault',
-  'pteWrite', 'exception', 'rdtsc', 'newKernelCode', 'tlbMiss', 'interrupt',
+  'pteWrite', 'exception', 'rdtsc', 'newKernelCode', 'tlbMiss', 'memory', 'interrupt',
 ];

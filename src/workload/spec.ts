@@ -4,6 +4,8 @@
 // or an inline loop (`{loop: [...], count: 8}`). `count` repeats an entry.
 import { z } from 'zod';
 import { DEVICES } from './control.js';
+import { PAGE_SIZES } from '../mmu/mmuSchema.js';
+import { PATTERNS, REGION_BYTES } from '../mmu/memoryStream.js';
 import { EXCEPTION_VECTORS, INTERRUPT_SOURCES } from './ops.js';
 
 const count = z.int().positive().max(1e12).default(1).describe('how many times this entry repeats in a row');
@@ -48,6 +50,24 @@ export const PrimitiveSpecSchema = z.discriminatedUnion('op', [
     instructions: z.int().positive().describe('guest instructions in those units'),
   }, 'first execution of kernel code'),
   prim('tlbMiss', {}, 'a memory access that misses the TLB'),
+  prim('memory', {
+    accesses: z.int().positive().max(1e12).describe('memory accesses (loads and stores) in this stretch of code'),
+    accessesPerInstruction: z
+      .number().finite().positive().max(4)
+      .default(0.4)
+      .describe('accesses per instruction, to report misses per instruction (default 0.4 — ESTIMATE: loads and stores are about 40% of x86 instructions in the SPEC and server mixes)'),
+    workingSetBytes: z.int().min(4096).max(REGION_BYTES).describe('bytes the stream touches, from the start of its region'),
+    pattern: z.enum(PATTERNS).default('uniform').describe('uniform, sequential (strided sweep that wraps) or hotset (a hot prefix gets hotFraction of the accesses)'),
+    strideBytes: z.int().positive().default(64).describe('sequential pattern: bytes between consecutive accesses'),
+    hotSetBytes: z.int().positive().default(1048576).describe('hotset pattern: bytes of the hot prefix of the working set'),
+    hotFraction: z.number().min(0).max(1).default(0.99).describe('hotset pattern: fraction of accesses to the hot set; the rest are uniform over the working set'),
+    pageSize: z.enum(PAGE_SIZES).default('4K').describe('page size the guest maps the working set with'),
+    region: z.int().min(0).max(63).default(0).describe('which mapping of the address space (heap, stack, …) the working set lies in'),
+  }, 'memory accesses of a stream; TLB misses and walks come out of the MMU model').superRefine((m, ctx) => {
+    if (m.pattern === 'hotset' && m.hotSetBytes > m.workingSetBytes) {
+      ctx.addIssue({ code: 'custom', path: ['hotSetBytes'], message: `the hot set (${m.hotSetBytes} bytes) is larger than the working set (${m.workingSetBytes} bytes)` });
+    }
+  }),
   prim('interrupt', {
     source: z.enum(INTERRUPT_SOURCES).default('timer').describe('interrupt source'),
   }, 'an external interrupt'),

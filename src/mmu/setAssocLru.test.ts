@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { SetAssocLru } from './setAssocLru.js';
+
+describe('SetAssocLru', () => {
+  it('evicts the least recently used entry of a full set', () => {
+    const c = new SetAssocLru({ entries: 2, ways: 2 });
+    c.fill(10);
+    c.fill(20);
+    expect(c.lookup(10)).toBe(true); // 10 becomes MRU, 20 is LRU
+    c.fill(30);
+    expect([c.contains(10), c.contains(20), c.contains(30)]).toEqual([true, false, true]);
+  });
+
+  it('a cyclic sweep one entry larger than a fully associative LRU cache never hits', () => {
+    const c = new SetAssocLru({ entries: 8, ways: 8 });
+    let hits = 0;
+    for (let round = 0; round < 5; round++) for (let k = 0; k < 9; k++) hits += c.access(k) ? 1 : 0;
+    expect(hits).toBe(0);
+  });
+
+  it('a cyclic sweep that fits hits on every pass after the first', () => {
+    const c = new SetAssocLru({ entries: 8, ways: 8 });
+    let hits = 0;
+    for (let round = 0; round < 5; round++) for (let k = 0; k < 8; k++) hits += c.access(k) ? 1 : 0;
+    expect(hits).toBe(4 * 8);
+  });
+
+  it('keys map to sets by their low bits, so a direct-mapped cache conflicts on equal residues', () => {
+    const c = new SetAssocLru({ entries: 4, ways: 1 });
+    c.fill(1);
+    c.fill(2 ** 40 + 5); // residue 1 mod 4 too
+    expect(c.contains(1)).toBe(false);
+    expect(c.contains(2 ** 40 + 5)).toBe(true);
+    c.fill(2);
+    expect(c.contains(2 ** 40 + 5)).toBe(true);
+  });
+
+  it('keys above 2^32 are distinct even when their low 32 bits agree', () => {
+    const c = new SetAssocLru({ entries: 4, ways: 4 });
+    c.fill(2 ** 33 + 7);
+    expect(c.lookup(2 ** 34 + 7)).toBe(false);
+    expect(c.lookup(2 ** 33 + 7)).toBe(true);
+  });
+
+  it('flush invalidates everything; a zero-entry structure never hits', () => {
+    const c = new SetAssocLru({ entries: 4, ways: 2 });
+    c.fill(3);
+    c.flush();
+    expect(c.lookup(3)).toBe(false);
+    const none = new SetAssocLru({ entries: 0, ways: 1 });
+    expect(none.access(3)).toBe(false);
+    expect(none.access(3)).toBe(false);
+  });
+
+  it('rejects entries that are not a multiple of ways', () => {
+    expect(() => new SetAssocLru({ entries: 6, ways: 4 })).toThrow(/multiple of ways/);
+  });
+});

@@ -1,0 +1,102 @@
+// A set-associative cache of numeric keys with true LRU replacement, on typed
+// arrays so a lookup allocates nothing. TLBs, page-walk caches, the nested
+// TLB and the L1D/L2 line caches of the walk model are all instances of it.
+
+/** Geometry of one set-associative structure. */
+export interface Geometry {
+  /** Total entries (lines); a multiple of `ways`. */
+  readonly entries: number;
+  /** Associativity; `ways === entries` is fully associative, 1 is direct-mapped. */
+  readonly ways: number;
+}
+
+/**
+ * Set-associative LRU cache of non-negative integer keys (< 2^53). The set is
+ * the key modulo the number of sets; recency is a per-entry stamp from a
+ * monotone counter, so the victim is the valid entry with the smallest stamp.
+ */
+export class SetAssocLru {
+  /** Number of sets. */
+  readonly sets: number;
+  readonly ways: number;
+  private readonly keys: Float64Array;
+  private readonly stamps: Float64Array; // 0 = invalid
+  private clock = 0;
+
+  constructor(geometry: Geometry) {
+    const { entries, ways } = geometry;
+    if (!Number.isInteger(entries) || !Number.isInteger(ways) || entries < 0 || ways < 1 || entries % ways !== 0) {
+      throw new RangeError(`bad geometry: ${entries} entries, ${ways} ways (entries must be a multiple of ways)`);
+    }
+    this.ways = ways;
+    this.sets = entries / ways;
+    this.keys = new Float64Array(entries);
+    this.stamps = new Float64Array(entries);
+  }
+
+  /** Total capacity in entries. */
+  get entries(): number {
+    return this.keys.length;
+  }
+
+  /** Look `key` up; on a hit make it most recently used. */
+  lookup(key: number): boolean {
+    if (this.sets === 0) return false;
+    const base = this.setOf(key) * this.ways;
+    const end = base + this.ways;
+    const keys = this.keys;
+    const stamps = this.stamps;
+    for (let i = base; i < end; i++) {
+      if (keys[i] === key && stamps[i] !== 0) {
+        stamps[i] = ++this.clock;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Look `key` up without changing recency (for tests and inspection). */
+  contains(key: number): boolean {
+    if (this.sets === 0) return false;
+    const base = this.setOf(key) * this.ways;
+    for (let i = base; i < base + this.ways; i++) if (this.keys[i] === key && this.stamps[i] !== 0) return true;
+    return false;
+  }
+
+  /** Insert `key` (assumed absent) as most recently used, evicting the set's LRU entry if full. */
+  fill(key: number): void {
+    if (this.sets === 0) return;
+    const base = this.setOf(key) * this.ways;
+    const end = base + this.ways;
+    const stamps = this.stamps;
+    let victim = base;
+    let oldest = Infinity;
+    for (let i = base; i < end; i++) {
+      const s = stamps[i];
+      if (s < oldest) {
+        oldest = s;
+        victim = i;
+        if (s === 0) break;
+      }
+    }
+    this.keys[victim] = key;
+    stamps[victim] = ++this.clock;
+  }
+
+  /** Look up and fill on a miss; returns whether it hit. */
+  access(key: number): boolean {
+    if (this.lookup(key)) return true;
+    this.fill(key);
+    return false;
+  }
+
+  /** Set index of `key`: its low 32 bits (ToUint32 is exact modulo 2^32) modulo the set count, integer arithmetic only. */
+  private setOf(key: number): number {
+    return (key >>> 0) % this.sets;
+  }
+
+  /** Invalidate every entry. */
+  flush(): void {
+    this.stamps.fill(0);
+  }
+}

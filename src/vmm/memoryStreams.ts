@@ -1,0 +1,52 @@
+// What an actor needs to charge `memory` operations: one MMU, the stream
+// cursors by instruction site, and the charge itself — one ledger entry per
+// operation (a batch of accesses), never one object per access.
+import type { Rng } from '../engine/rng.js';
+import { CAT } from './categories.js';
+import type { Ledger } from './ledger.js';
+import type { MemoryOp } from '../workload/ops.js';
+import { StreamCursor } from '../mmu/memoryStream.js';
+import type { Mmu } from '../mmu/mmu.js';
+
+/** Charges memory streams through an MMU; shared by every actor. */
+export class MemoryStreams {
+  private readonly cursors = new Map<number, StreamCursor>();
+  private readonly cWalk: number;
+
+  /** `component` names the cost component walks are recorded under (walk, shadowWalk, 2dWalk). */
+  constructor(readonly mmu: Mmu, private readonly rng: Rng, ledger: Ledger, component: string) {
+    this.cWalk = ledger.componentId(component);
+  }
+
+  /**
+   * Run one memory operation: its TLB misses are counted in the `tlbmiss`
+   * category and its translation cycles (walks, level-2 TLB hits) charged
+   * there. Returns the cycles.
+   */
+  charge(op: MemoryOp, ledger: Ledger): number {
+    let cursor = this.cursors.get(op.site);
+    if (cursor === undefined) {
+      cursor = new StreamCursor();
+      this.cursors.set(op.site, cursor);
+    }
+    const misses = this.mmu.tlbMisses;
+    const cycles = this.mmu.run(op.stream, cursor, op.accesses, op.accessesPerInstruction, this.rng);
+    ledger.chargeMany(CAT.tlbmiss, this.mmu.tlbMisses - misses, cycles);
+    ledger.component(this.cWalk, cycles);
+    return cycles;
+  }
+
+  /** Translation metrics of the run (tlbMisses, walkReferences, walkCycles, pwcHits, ntlbHits, …). */
+  metrics(): Record<string, number> {
+    const m = this.mmu.metrics();
+    return {
+      memoryAccesses: m.accesses,
+      tlbMisses: m.tlbMisses,
+      tlbMissesPer100KInstructions: m.instructions > 0 ? (1e5 * m.tlbMisses) / m.instructions : 0,
+      walkReferences: m.walkReferences,
+      walkCycles: m.walkCycles,
+      pwcHits: m.pwcHits,
+      ntlbHits: m.ntlbHits,
+    };
+  }
+}
