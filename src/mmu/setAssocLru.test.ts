@@ -56,3 +56,19 @@ describe('SetAssocLru', () => {
     expect(() => new SetAssocLru({ entries: 6, ways: 4 })).toThrow(/multiple of ways/);
   });
 });
+
+describe('SetAssocLru with frame hashing', () => {
+  it('lines of one frame fill consecutive sets; frames whose numbers share low bits spread over sets', () => {
+    const c = new SetAssocLru({ entries: 512, ways: 1 }, { frameLines: 64 });
+    for (let line = 0; line < 64; line++) c.fill(2 ** 40 + line); // one frame: 64 lines, 64 distinct sets
+    let kept = 0;
+    for (let line = 0; line < 64; line++) kept += c.contains(2 ** 40 + line) ? 1 : 0;
+    expect(kept).toBe(64);
+    // Eight frames 2^20 lines apart: unhashed they would all land in the same sets.
+    const d = new SetAssocLru({ entries: 512, ways: 1 }, { frameLines: 64 });
+    for (let f = 0; f < 8; f++) d.fill(f * 2 ** 20);
+    let distinct = 0;
+    for (let f = 0; f < 8; f++) distinct += d.contains(f * 2 ** 20) ? 1 : 0;
+    expect(distinct).toBeGreaterThan(1);
+  });
+});

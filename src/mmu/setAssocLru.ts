@@ -11,6 +11,17 @@ export interface Geometry {
 }
 
 /**
+ * Physically indexed caches: keys are line numbers and `frameLines` lines
+ * make a 4 KB page frame. Frames are spread over the sets by a hash, as an
+ * OS allocator hands out effectively random frames, while lines of one
+ * frame keep consecutive sets. Without it, the model's power-of-two-aligned
+ * table bases would all collide in a few sets.
+ */
+export interface FrameHashing {
+  readonly frameLines: number;
+}
+
+/**
  * Set-associative LRU cache of non-negative integer keys (< 2^53). The set is
  * the key modulo the number of sets; recency is a per-entry stamp from a
  * monotone counter, so the victim is the valid entry with the smallest stamp.
@@ -22,8 +33,11 @@ export class SetAssocLru {
   private readonly keys: Float64Array;
   private readonly stamps: Float64Array; // 0 = invalid
   private clock = 0;
+  /** Lines per frame when frames are hashed over sets; 0 when keys index sets directly. */
+  private readonly frameLines: number;
+  private readonly frameSlots: number;
 
-  constructor(geometry: Geometry) {
+  constructor(geometry: Geometry, hashing?: FrameHashing) {
     const { entries, ways } = geometry;
     if (!Number.isInteger(entries) || !Number.isInteger(ways) || entries < 0 || ways < 1 || entries % ways !== 0) {
       throw new RangeError(`bad geometry: ${entries} entries, ${ways} ways (entries must be a multiple of ways)`);
@@ -32,6 +46,9 @@ export class SetAssocLru {
     this.sets = entries / ways;
     this.keys = new Float64Array(entries);
     this.stamps = new Float64Array(entries);
+    const fl = hashing?.frameLines ?? 0;
+    this.frameLines = fl > 0 && this.sets >= fl && this.sets % fl === 0 ? fl : 0;
+    this.frameSlots = this.frameLines > 0 ? this.sets / this.frameLines : 0;
   }
 
   /** Total capacity in entries. */
@@ -90,9 +107,14 @@ export class SetAssocLru {
     return false;
   }
 
-  /** Set index of `key`: its low 32 bits (ToUint32 is exact modulo 2^32) modulo the set count, integer arithmetic only. */
+  /** Set index of `key`: its low 32 bits (ToUint32 is exact modulo 2^32) modulo the set count, or the frame hash (see {@link FrameHashing}). */
   private setOf(key: number): number {
-    return (key >>> 0) % this.sets;
+    const fl = this.frameLines;
+    if (fl === 0) return (key >>> 0) % this.sets;
+    const frame = Math.floor(key / fl);
+    let h = Math.imul((frame >>> 0) ^ Math.imul((frame / 4294967296) >>> 0, 0x85ebca6b), 0x9e3779b1);
+    h = (h ^ (h >>> 15)) >>> 0;
+    return (h % this.frameSlots) * fl + (key - frame * fl);
   }
 
   /** Invalidate every entry. */

@@ -52,8 +52,9 @@ export class PageWalker implements WalkCounters {
   constructor(private readonly model: MmuModel) {
     const c = model.caches;
     this.lineBytes = c.lineBytes;
-    this.l2 = new SetAssocLru({ entries: c.l2.bytes / c.lineBytes, ways: c.l2.ways });
-    this.l1d = new SetAssocLru({ entries: c.l1d.bytes / c.lineBytes, ways: c.l1d.ways });
+    const frames = { frameLines: 4096 / c.lineBytes };
+    this.l2 = new SetAssocLru({ entries: c.l2.bytes / c.lineBytes, ways: c.l2.ways }, frames);
+    this.l1d = new SetAssocLru({ entries: c.l1d.bytes / c.lineBytes, ways: c.l1d.ways }, frames);
     this.l2HitCycles = c.l2HitCycles;
     this.l2MissCycles = c.l2MissCycles;
     const design = model.pwc.design;

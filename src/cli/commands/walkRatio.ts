@@ -1,0 +1,34 @@
+// `vmmsim walk-ratio [FILE]`: the mean 2D-walk latency as a multiple of a
+// native walk for memory streams matching the 2D-walk paper's suites; prints
+// the table and writes it to results/ atomically.
+import { Command } from 'commander';
+import { loadScenario } from '../../config/load.js';
+import { walkRatioTable } from '../../report/walkRatioTable.js';
+import { walkRatios } from '../../run/walkRatio.js';
+import { writeFileAtomic } from '../files.js';
+import { addScenarioOptions, type ScenarioOptions } from './common.js';
+
+interface WalkRatioOptions extends ScenarioOptions {
+  out: string;
+  write: boolean;
+}
+
+/** The `walk-ratio` command. */
+export function walkRatioCommand(): Command {
+  const cmd = new Command('walk-ratio')
+    .description('mean 2D page-walk latency (nested paging) as a multiple of a native walk, per workload of a scenario')
+    .argument('[file]', 'scenario whose workloads are memory streams', 'scenarios/mmu/walk-ratio.yaml')
+    .option('-o, --out <file>', 'where to write the table', 'results/mmu/walk-ratio.txt')
+    .option('--no-write', 'print only; write no file');
+  addScenarioOptions(cmd);
+  return cmd.action((file: string, opts: WalkRatioOptions) => {
+    const loaded = loadScenario(file, { set: opts.set, modelsDir: opts.models });
+    const mmu = loaded.cpu.mmu;
+    const text = walkRatioTable(walkRatios(loaded), {
+      scenario: loaded.scenario.name, cpu: loaded.cpu.name, pwcDesign: mmu.pwc.design, guestLevels: mmu.guestLevels,
+      nestedLevels: mmu.nestedLevels, hostPageSize: mmu.hostPageSize, seed: loaded.scenario.seed,
+    });
+    if (opts.write) writeFileAtomic(opts.out, text);
+    process.stdout.write(text);
+  });
+}
