@@ -2,7 +2,7 @@
 // an operation's cycles are exactly the sum of its named components and of
 // the categories it was charged to.
 import { describe, expect, it } from 'vitest';
-import { actor, cpuModel } from '../../test/support/models.js';
+import { actor, cpuModel, vmmParams } from '../../test/support/models.js';
 import type { Op } from '../workload/ops.js';
 import { CURRENT_ASID } from '../workload/ops.js';
 import { CAT } from './categories.js';
