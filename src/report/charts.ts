@@ -7,6 +7,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ResultRecord } from '../run/record.js';
 import { CATEGORIES } from '../vmm/categories.js';
 import { summarize, type SummaryRow } from './summary.js';
+import { walkChartSpec } from './walkChart.js';
 
 /** A chart to render: file stem and its Vega-Lite spec. */
 export interface ChartSpec {
@@ -62,6 +63,8 @@ export function buildCharts(records: readonly ResultRecord[]): ChartSpec[] {
   const overhead = overheadChart(summary, modes);
   if (overhead) charts.push(overhead);
   charts.push(...lineCharts(summary, modes));
+  const walks = walkChartSpec(summary, modes, CONFIG);
+  if (walks) charts.push({ name: 'walk-cycles-per-miss', spec: walks });
   return charts;
 }
 

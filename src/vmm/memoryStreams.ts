@@ -36,7 +36,7 @@ export class MemoryStreams {
     return cycles;
   }
 
-  /** Translation metrics of the run (tlbMisses, walkReferences, walkCycles, pwcHits, ntlbHits, …). */
+  /** Translation metrics of the run (tlbMisses, walkReferences, walkCycles, walkCyclesPerMiss, pwcHits, ntlbHits, …). */
   metrics(): Record<string, number> {
     const m = this.mmu.metrics();
     return {
@@ -45,6 +45,7 @@ export class MemoryStreams {
       tlbMissesPer100KInstructions: m.instructions > 0 ? (1e5 * m.tlbMisses) / m.instructions : 0,
       walkReferences: m.walkReferences,
       walkCycles: m.walkCycles,
+      walkCyclesPerMiss: m.tlbMisses > 0 ? m.walkCycles / m.tlbMisses : 0,
       pwcHits: m.pwcHits,
       ntlbHits: m.ntlbHits,
     };
