@@ -49,8 +49,12 @@ export function nextAddress(spec: MemoryStreamSpec, cursor: StreamCursor, rng: R
       return base + off;
     }
     case 'hotset': {
-      const span = rng.next() < spec.hotFraction ? spec.hotSetBytes : spec.workingSetBytes;
-      return base + Math.floor(rng.next() * span);
+      // One draw decides both where and how far: below hotFraction it is
+      // rescaled into the hot set, above it into the working set.
+      const u = rng.next();
+      const hf = spec.hotFraction;
+      if (u < hf) return base + Math.floor((u / hf) * spec.hotSetBytes);
+      return base + Math.floor(((u - hf) / (1 - hf)) * spec.workingSetBytes);
     }
   }
 }

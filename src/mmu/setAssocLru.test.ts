@@ -72,3 +72,23 @@ describe('SetAssocLru with frame hashing', () => {
     expect(distinct).toBeGreaterThan(1);
   });
 });
+
+describe('SetAssocLru slot hints (16+ ways)', () => {
+  it('behave exactly like the plain scan: same hits and evictions over a random key stream', () => {
+    // Same geometry with 16 ways (hinted) checked against a reference LRU list.
+    const c = new SetAssocLru({ entries: 32, ways: 16 });
+    const sets: number[][] = [[], []];
+    let x = 12345;
+    for (let i = 0; i < 5000; i++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      const key = (x >>> 8) % 80 + (i % 3 === 0 ? 2 ** 40 : 0);
+      const set = sets[(key >>> 0) % 2];
+      const at = set.indexOf(key);
+      const expected = at >= 0;
+      if (at >= 0) set.splice(at, 1);
+      else if (set.length === 16) set.shift();
+      set.push(key);
+      expect(c.access(key)).toBe(expected);
+    }
+  });
+});

@@ -30,12 +30,20 @@ export class SetAssocLru {
   /** Number of sets. */
   readonly sets: number;
   readonly ways: number;
-  private readonly keys: Float64Array;
+  private readonly keys: Float64Array; // -1 = invalid (real keys are non-negative)
   private readonly stamps: Float64Array; // 0 = invalid
   private clock = 0;
   /** Lines per frame when frames are hashed over sets; 0 when keys index sets directly. */
   private readonly frameLines: number;
   private readonly frameSlots: number;
+  /**
+   * For wide sets (16+ ways), a direct-mapped hint: key bits → the slot that
+   * last held such a key. A lookup checks the hinted slot before scanning the
+   * set; the hint is only a guess, verified against the slot's key, so LRU
+   * behaviour is exactly that of the scan.
+   */
+  private readonly hints: Int32Array | null;
+  private readonly hintMask: number;
 
   constructor(geometry: Geometry, hashing?: FrameHashing) {
     const { entries, ways } = geometry;
@@ -44,11 +52,14 @@ export class SetAssocLru {
     }
     this.ways = ways;
     this.sets = entries / ways;
-    this.keys = new Float64Array(entries);
+    this.keys = new Float64Array(entries).fill(-1);
     this.stamps = new Float64Array(entries);
     const fl = hashing?.frameLines ?? 0;
     this.frameLines = fl > 0 && this.sets >= fl && this.sets % fl === 0 ? fl : 0;
     this.frameSlots = this.frameLines > 0 ? this.sets / this.frameLines : 0;
+    const hintSize = ways >= 16 ? 2 ** Math.ceil(Math.log2(2 * entries)) : 0;
+    this.hints = hintSize > 0 ? new Int32Array(hintSize).fill(-1) : null;
+    this.hintMask = hintSize - 1;
   }
 
   /** Total capacity in entries. */
@@ -59,13 +70,34 @@ export class SetAssocLru {
   /** Look `key` up; on a hit make it most recently used. */
   lookup(key: number): boolean {
     if (this.sets === 0) return false;
-    const base = this.setOf(key) * this.ways;
+    return this.lookupInSet(this.setOf(key), key);
+  }
+
+  /** {@link lookup} in a set the caller already computed (see {@link frameHash}). */
+  lookupInSet(set: number, key: number): boolean {
+    const base = set * this.ways;
     const end = base + this.ways;
     const keys = this.keys;
-    const stamps = this.stamps;
+    const hints = this.hints;
+    if (hints !== null) {
+      const h = (key >>> 0) & this.hintMask;
+      const slot = hints[h];
+      if (slot >= base && slot < end && keys[slot] === key) {
+        this.stamps[slot] = ++this.clock;
+        return true;
+      }
+      for (let i = base; i < end; i++) {
+        if (keys[i] === key) {
+          this.stamps[i] = ++this.clock;
+          hints[h] = i;
+          return true;
+        }
+      }
+      return false;
+    }
     for (let i = base; i < end; i++) {
-      if (keys[i] === key && stamps[i] !== 0) {
-        stamps[i] = ++this.clock;
+      if (keys[i] === key) {
+        this.stamps[i] = ++this.clock;
         return true;
       }
     }
@@ -76,14 +108,19 @@ export class SetAssocLru {
   contains(key: number): boolean {
     if (this.sets === 0) return false;
     const base = this.setOf(key) * this.ways;
-    for (let i = base; i < base + this.ways; i++) if (this.keys[i] === key && this.stamps[i] !== 0) return true;
+    for (let i = base; i < base + this.ways; i++) if (this.keys[i] === key) return true;
     return false;
   }
 
   /** Insert `key` (assumed absent) as most recently used, evicting the set's LRU entry if full. */
   fill(key: number): void {
     if (this.sets === 0) return;
-    const base = this.setOf(key) * this.ways;
+    this.fillInSet(this.setOf(key), key);
+  }
+
+  /** {@link fill} in a set the caller already computed. */
+  fillInSet(set: number, key: number): void {
+    const base = set * this.ways;
     const end = base + this.ways;
     const stamps = this.stamps;
     let victim = base;
@@ -98,12 +135,28 @@ export class SetAssocLru {
     }
     this.keys[victim] = key;
     stamps[victim] = ++this.clock;
+    if (this.hints !== null) this.hints[(key >>> 0) & this.hintMask] = victim;
   }
 
   /** Look up and fill on a miss; returns whether it hit. */
   access(key: number): boolean {
-    if (this.lookup(key)) return true;
-    this.fill(key);
+    if (this.sets === 0) return false;
+    const set = this.setOf(key);
+    if (this.lookupInSet(set, key)) return true;
+    this.fillInSet(set, key);
+    return false;
+  }
+
+  /**
+   * {@link access} with the frame hash of `key` supplied (from
+   * {@link frameHash}), so several caches indexed by the same line hash it once.
+   */
+  accessHashed(key: number, hash: number): boolean {
+    if (this.sets === 0) return false;
+    const fl = this.frameLines;
+    const set = fl === 0 ? (key >>> 0) % this.sets : (hash % this.frameSlots) * fl + (key % fl);
+    if (this.lookupInSet(set, key)) return true;
+    this.fillInSet(set, key);
     return false;
   }
 
@@ -111,14 +164,19 @@ export class SetAssocLru {
   private setOf(key: number): number {
     const fl = this.frameLines;
     if (fl === 0) return (key >>> 0) % this.sets;
-    const frame = Math.floor(key / fl);
-    let h = Math.imul((frame >>> 0) ^ Math.imul((frame / 4294967296) >>> 0, 0x85ebca6b), 0x9e3779b1);
-    h = (h ^ (h >>> 15)) >>> 0;
-    return (h % this.frameSlots) * fl + (key - frame * fl);
+    return (frameHash(key, fl) % this.frameSlots) * fl + (key % fl);
   }
 
   /** Invalidate every entry. */
   flush(): void {
+    this.keys.fill(-1);
     this.stamps.fill(0);
   }
+}
+
+/** Hash of the 4 KB frame holding line `key` (`frameLines` lines a frame): spreads frames over sets. */
+export function frameHash(key: number, frameLines: number): number {
+  const frame = Math.floor(key / frameLines);
+  const h = Math.imul((frame >>> 0) ^ Math.imul((frame / 4294967296) >>> 0, 0x85ebca6b), 0x9e3779b1);
+  return (h ^ (h >>> 15)) >>> 0;
 }

@@ -6,7 +6,7 @@
 // hit skips a whole nested walk.
 import { gpaToSpa, guestEntryGpa, nestedEntrySpa, shadowEntrySpa, dataGpa } from './layout.js';
 import type { MmuModel, PageSize } from './mmuSchema.js';
-import { SetAssocLru } from './setAssocLru.js';
+import { SetAssocLru, frameHash } from './setAssocLru.js';
 
 /** Which table a one-dimensional walk reads. */
 export type Table1D = 'guest' | 'shadow';
@@ -40,6 +40,7 @@ export class PageWalker implements WalkCounters {
   readonly pwc: SetAssocLru | null;
   readonly ntlb: SetAssocLru | null;
   private readonly lineBytes: number;
+  private readonly frameLines: number;
   private readonly l2HitCycles: number;
   private readonly l2MissCycles: number;
   private readonly pwcHitCycles: number;
@@ -52,7 +53,8 @@ export class PageWalker implements WalkCounters {
   constructor(private readonly model: MmuModel) {
     const c = model.caches;
     this.lineBytes = c.lineBytes;
-    const frames = { frameLines: 4096 / c.lineBytes };
+    this.frameLines = 4096 / c.lineBytes;
+    const frames = { frameLines: this.frameLines };
     this.l2 = new SetAssocLru({ entries: c.l2.bytes / c.lineBytes, ways: c.l2.ways }, frames);
     this.l1d = new SetAssocLru({ entries: c.l1d.bytes / c.lineBytes, ways: c.l1d.ways }, frames);
     this.l2HitCycles = c.l2HitCycles;
@@ -99,7 +101,8 @@ export class PageWalker implements WalkCounters {
   /** A data access by the program: through L1D into L2, so data competes with page-table lines. */
   dataAccess(spa: number): void {
     const line = Math.floor(spa / this.lineBytes);
-    if (!this.l1d.access(line)) this.l2.access(line);
+    const hash = frameHash(line, this.frameLines);
+    if (!this.l1d.accessHashed(line, hash)) this.l2.accessHashed(line, hash);
   }
 
   /** Flush what a TLB flush flushes: the page-walk cache (the nested TLB survives, as in Table 2). */
