@@ -41,6 +41,30 @@ describe('vmmsim walk-ratio', () => {
   });
 });
 
+describe('README and results', () => {
+  it('the README shows the committed walk-ratio table exactly', () => {
+    const table = readFileSync('results/mmu/walk-ratio.txt', 'utf8');
+    expect(readFileSync('README.md', 'utf8')).toContain(table.trimEnd());
+    const ratios = [...table.matchAll(/(\d+\.\d+)×\n/g)].map((m) => Number(m[1]));
+    expect(ratios).toHaveLength(5);
+    for (const r of ratios) expect(r >= 3.9 && r <= 4.6).toBe(true);
+  });
+});
+
+describe('memory op validation', () => {
+  it('a hot set larger than the working set is exit 2 naming the key', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmmsim-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, [
+      'name: bad', 'workloads:', '  - name: w', '    ops:',
+      '      - { op: memory, accesses: 10, pattern: hotset, workingSetBytes: 8192, hotSetBytes: 16384 }', '',
+    ].join('\n'));
+    const r = cli('check', file);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bad\.yaml:5:\d+: .*hotSetBytes.*larger than the working set/);
+  });
+});
+
 describe('memory streams under every mode', () => {
   it('natively and under shadow paging a walk is 1D; under nested paging 2D, with the same TLB misses', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vmmsim-'));
