@@ -6,7 +6,7 @@ import { loadScenario } from '../../config/load.js';
 import { walkRatioTable } from '../../report/walkRatioTable.js';
 import { walkRatios } from '../../run/walkRatio.js';
 import { writeFileAtomic } from '../files.js';
-import { addScenarioOptions, type ScenarioOptions } from './common.js';
+import { addScenarioOptions, loadOptionsOf, type ScenarioOptions } from './common.js';
 
 interface WalkRatioOptions extends ScenarioOptions {
   out: string;
@@ -22,7 +22,7 @@ export function walkRatioCommand(): Command {
     .option('--no-write', 'print only; write no file');
   addScenarioOptions(cmd);
   return cmd.action((file: string, opts: WalkRatioOptions) => {
-    const loaded = loadScenario(file, { set: opts.set, modelsDir: opts.models });
+    const loaded = loadScenario(file, loadOptionsOf(opts));
     const mmu = loaded.cpu.mmu;
     const text = walkRatioTable(walkRatios(loaded), {
       scenario: loaded.scenario.name, cpu: loaded.cpu.name, pwcDesign: mmu.pwc.design, guestLevels: mmu.guestLevels,
