@@ -16,6 +16,13 @@ describe('npm run bench (tiny mode)', () => {
     for (const w of report.workloads) if (!w.available) expect(w.missing).toMatch(/not on this checkout/);
   });
 
+  it('the memory-heavy stream reports the accesses its memory ops simulated, not just its ops', () => {
+    const tlb = report.workloads.find((w) => w.id === 'tlb-stream')!;
+    expect(tlb.available).toBe(true);
+    expect(tlb.memoryAccesses).toBeGreaterThan(tlb.operations);
+    expect(tlb.accessesPerSecond).toBeGreaterThan(0);
+  });
+
   it('the bare loop and the SimPy model charge the cost table vmmsim charges', () => {
     expect(report.costTable.runs.length).toBe(7 * report.workloads[0].modes.length);
     expect(report.costTable.vmmsimChargedTable).toBe(true);
@@ -28,7 +35,7 @@ describe('npm run bench (tiny mode)', () => {
   it('prints ratios and a verdict for every target', () => {
     const text = formatReport(report);
     expect(text).toMatch(/vmmsim\/bare loop = \d/);
-    expect(report.targets.map((t) => t.target)).toHaveLength(6);
+    expect(report.targets.map((t) => t.target)).toHaveLength(7);
     expect(JSON.parse(JSON.stringify(report)).targets).toEqual(report.targets);
   });
 

@@ -18,6 +18,7 @@ export function formatReport(r: BenchReport): string {
     }
     const walls = Object.entries(w.secondsByMode).map(([m, s]) => `${m} ${s.toFixed(3)}`).join(', ');
     out.push(`${pad(w.id, 13)}${pad(String(w.modes.length), 10)}${pad(M(w.operations), 10)}${pad(M(w.opsPerSecond), 12)}${walls}`);
+    if (w.memoryAccesses > 0) out.push(`${pad('', 13)}memory accesses: ${M(w.memoryAccesses)} per run, ${M(w.accessesPerSecond)} accesses/s (a memory op is one operation holding many accesses)`);
   }
   out.push('');
   const mix = r.workloads.find((w) => w.id === 'nanobench')!;

@@ -30,6 +30,9 @@ export interface WorkloadResult {
   operations: number;
   /** Median over repetitions of operations / wall seconds. */
   opsPerSecond: number;
+  /** Memory accesses a `memory` op simulated in one repetition (the MMU model), and their median rate. */
+  memoryAccesses: number;
+  accessesPerSecond: number;
   /** Median wall seconds of one repetition, by mode (all workloads of the scenario). */
   secondsByMode: Record<string, number>;
   /** Simulated cycles of each (mode, workload) run, mode/workload → cycles. */
@@ -64,20 +67,22 @@ export function loadEntry(root: string, entry: BenchWorkload, size: BenchSize): 
 }
 
 /** Run every workload of `loaded` under every mode once; returns per-mode seconds, operations and cycles. */
-function once(loaded: LoadedScenario): { seconds: Record<string, number>; operations: number; cycles: Record<string, number> } {
+function once(loaded: LoadedScenario): { seconds: Record<string, number>; operations: number; accesses: number; cycles: Record<string, number> } {
   const seconds: Record<string, number> = {};
   const cycles: Record<string, number> = {};
   let operations = 0;
+  let accesses = 0;
   for (const mode of loaded.scenario.vmms) {
     const t0 = process.hrtime.bigint();
     for (const w of loaded.workloads) {
       const out = simulate(loaded.cpu, mode, loaded.vmmParams[mode] ?? null, w, loaded.scenario.seed);
       operations += out.operations;
+      accesses += out.actorMetrics.memoryAccesses ?? 0;
       cycles[`${mode}/${w.name}`] = out.cycles;
     }
     seconds[mode] = since(t0);
   }
-  return { seconds, operations, cycles };
+  return { seconds, operations, accesses, cycles };
 }
 
 /** Measure one entry: a warm-up run, then `reps` timed repetitions; medians. */
@@ -85,20 +90,22 @@ export function measureWorkload(root: string, entry: BenchWorkload, size: BenchS
   const base = { id: entry.id, description: entry.description };
   const loaded = loadEntry(root, entry, size);
   if (typeof loaded === 'string') {
-    return { ...base, available: false, missing: loaded, modes: [], operations: 0, opsPerSecond: 0, secondsByMode: {}, cycles: {} };
+    return { ...base, available: false, missing: loaded, modes: [], operations: 0, opsPerSecond: 0, memoryAccesses: 0, accessesPerSecond: 0, secondsByMode: {}, cycles: {} };
   }
   once(loaded); // warm-up: let V8 compile the hot paths before timing
   const rates: number[] = [];
+  const accessRates: number[] = [];
   const perMode: Record<string, number[]> = {};
   let last = once(loaded);
   for (let r = 0; r < reps; r++) {
     last = once(loaded);
     const total = Object.values(last.seconds).reduce((a, b) => a + b, 0);
     rates.push(last.operations / total);
+    accessRates.push(last.accesses / total);
     for (const [m, s] of Object.entries(last.seconds)) (perMode[m] ??= []).push(s);
   }
   const secondsByMode = Object.fromEntries(Object.entries(perMode).map(([m, s]) => [m, median(s)]));
-  return { ...base, available: true, modes: [...loaded.scenario.vmms], operations: last.operations, opsPerSecond: median(rates), secondsByMode, cycles: last.cycles };
+  return { ...base, available: true, modes: [...loaded.scenario.vmms], operations: last.operations, opsPerSecond: median(rates), memoryAccesses: last.accesses, accessesPerSecond: median(accessRates), secondsByMode, cycles: last.cycles };
 }
 
 /** A stretch of a run in which every operation costs the same. */
