@@ -9,6 +9,13 @@ import { CAT } from '../vmm/categories.js';
 import type { Ledger } from '../vmm/ledger.js';
 import type { CpuPort, Guest } from './guestSystem.js';
 
+/**
+ * Counted runs shorter than this are charged copy by copy: asking the actor
+ * for a bulk price (a probe into a scratch ledger) costs about as much as
+ * charging a few copies. Either way the result is bit-identical.
+ */
+const MIN_BULK_COPIES = 8;
+
 /** Host scheduling parameters. */
 export interface HostParams {
   /** Host time slice per VM, cycles. */
@@ -132,7 +139,8 @@ export class PhysicalCpu implements CpuPort {
         if (left > 0) {
           // The rest of a counted run, in bulk when the actor prices every copy the same
           // (as StreamRunner does); the clock stops at the first copy that reaches an event.
-          const c = actor.repeatCost === undefined ? null : actor.repeatCost(op, left, ledger);
+          // Probing costs about as much as charging a few copies, so short runs go copy by copy.
+          const c = actor.repeatCost === undefined || left < MIN_BULK_COPIES ? null : actor.repeatCost(op, left, ledger);
           let k = 0;
           if (c !== null && c > 0) {
             const stop = multi ? Math.min(horizon, this.sliceStart + quantum) : horizon;
