@@ -1,5 +1,5 @@
 // The seeded random source of a simulation (xoroshiro128+ from pure-rand).
-// Nothing in vmmsim may use Math.random: results must follow from the seed.
+// Nothing in vmmsim may use the platform's unseeded random source: results must follow from the seed.
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import type { JumpableRandomGenerator } from 'pure-rand/types/JumpableRandomGenerator';

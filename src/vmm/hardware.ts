@@ -14,7 +14,7 @@ import { ExitPath, ExitPathShape, exitRoundTripCycles } from './exitPath.js';
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
-import { PTE, ShadowParamsShape, ShadowTables } from './shadow.js';
+import { prevalidateCycles, PTE, ShadowParamsShape, ShadowTables } from './shadow.js';
 import { RepeatProbe } from './repeatProbe.js';
 import { Mmu } from '../mmu/mmu.js';
 import { MemoryStreams } from './memoryStreams.js';
@@ -168,8 +168,8 @@ class HardwareActor implements CostActor {
     const fill = this.shadow.switchTo(asid, pages);
     ledger.component(this.cShadowSwitch, p.shadowSwitchCycles);
     let c = x.roundTrip(ledger) + p.shadowSwitchCycles + x.vmwrites(ledger, p.cr3Vmwrites) + x.native(ledger, this.cpu.native.cr3WriteCycles);
-    if (p.switchFill === 'prevalidate' && fill > 0) {
-      const v = fill * p.prevalidateOverfill * p.shadowUpdateCycles;
+    const v = prevalidateCycles(p, fill);
+    if (v > 0) {
       ledger.component(this.cPrevalidate, v);
       c += v;
     }

@@ -39,6 +39,15 @@ const ShadowParamsSchema = z.strictObject(ShadowParamsShape);
 /** The shadow-paging parameters. */
 export type ShadowParams = z.infer<typeof ShadowParamsSchema>;
 
+/**
+ * Cycles of prevalidating a rebuilt shadow on a switch: under the
+ * `prevalidate` fill policy, `prevalidateOverfill` entries per page the guest
+ * will touch, each a shadow update; 0 under `lazy` (hidden faults pay instead).
+ */
+export function prevalidateCycles(p: ShadowParams, fillPages: number): number {
+  return p.switchFill === 'prevalidate' && fillPages > 0 ? fillPages * p.prevalidateOverfill * p.shadowUpdateCycles : 0;
+}
+
 /** What a guest PTE write does to the shadows. */
 export const PTE = {
   /** No shadow of that address space exists: nothing is traced, a plain store. */

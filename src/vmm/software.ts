@@ -18,7 +18,7 @@ import type { CpuModel } from './cpu.js';
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
-import { PTE, ShadowParamsShape, ShadowTables } from './shadow.js';
+import { prevalidateCycles, PTE, ShadowParamsShape, ShadowTables } from './shadow.js';
 import { RepeatProbe } from './repeatProbe.js';
 
 const cycles = (d: string) => z.number().finite().nonnegative().describe(d);
@@ -293,8 +293,8 @@ class SoftwareActor implements CostActor {
     ledger.component(this.cShadowSwitch, p.shadowSwitchCycles);
     ledger.component(this.cNative, native);
     let c = p.calloutCycles + p.shadowSwitchCycles + native;
-    if (p.switchFill === 'prevalidate' && fill > 0) {
-      const v = fill * p.prevalidateOverfill * p.shadowUpdateCycles;
+    const v = prevalidateCycles(p, fill);
+    if (v > 0) {
       ledger.component(this.cPrevalidate, v);
       c += v;
     }
