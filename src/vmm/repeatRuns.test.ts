@@ -16,13 +16,14 @@ const OPS: Op[] = [
   { kind: 'interrupt', source: 'timer' }, { kind: 'newKernelCode', units: 2, instructions: 9 }, { kind: 'pgfault', site: 4 },
   { kind: 'exception', vector: 'gp', site: 5 }, { kind: 'rdtsc', site: 6 }, { kind: 'cr3write', asid: 3, pages: 7, site: 7 },
   { kind: 'pteWrite', asid: CURRENT_ASID, site: 8 }, { kind: 'pteWrite', asid: 5, site: 10 }, { kind: 'tlbMiss' },
-  { kind: 'cr8write', site: 9 },
+  { kind: 'cr8write', site: 9 }, { kind: 'compute', cycles: 3000, mode: 'kernel' }, { kind: 'compute', cycles: 1500, mode: 'user' },
+  { kind: 'callret' },
 ];
 
 function run(mode: string, cpu: string, op: Op, copies: number, bulk: boolean, set: Record<string, unknown>) {
   const sim = new Simulation(1);
   const ledger = new Ledger();
-  const inner = MODES[mode].create(cpuModel(cpu), vmmParams(mode, mode === 'nested' ? {} : set), { rng: sim.rng, ledger });
+  const inner = MODES[mode].create(cpuModel(cpu), vmmParams(mode, mode === 'nested' || mode === 'interpreter' ? {} : set), { rng: sim.rng, ledger });
   const actor: CostActor = bulk ? inner : { charge: (o, l) => inner.charge(o, l), metrics: () => inner.metrics!() };
   const runner = new StreamRunner(sim, new OpCursor([{ op, count: copies }], 1), actor, ledger);
   runner.start();
@@ -31,7 +32,7 @@ function run(mode: string, cpu: string, op: Op, copies: number, bulk: boolean, s
 }
 
 describe('bulk charging in the VMM modes', () => {
-  for (const mode of ['software', 'hardware', 'nested']) {
+  for (const mode of ['software', 'hardware', 'nested', 'interpreter', 'trap-and-emulate']) {
     for (const cpu of ['pentium4', 'core2']) {
       for (const set of [{}, { tracePolicy: 'unsynced' }]) {
         it(`${mode} on ${cpu} ${JSON.stringify(set)}: a counted run of each operation charged in bulk equals charging copy by copy`, () => {
