@@ -27,7 +27,8 @@ export const EXIT = { ok: 0, internal: 1, input: 2 } as const;
 export function buildProgram(): Command {
   const program = new Command('vmmsim')
     .description('Discrete-event performance model of x86 virtualization: what a guest workload costs natively, under a\n' +
-      'binary-translating VMM, a hardware (VT-x/SVM) VMM with shadow page tables, or nested paging (EPT/NPT).')
+      'binary-translating VMM, a hardware (VT-x/SVM) VMM with shadow page tables, or nested paging (EPT/NPT); and,\n' +
+      'as predictions, under an interpreter or a classical trap-and-emulate VMM (scenario key vmms; docs/modes.md).')
     .version(pkg.version, '-V, --version')
     .showHelpAfterError('(run vmmsim --help for usage)')
     .exitOverride();

@@ -21,8 +21,10 @@ const MODE_COLOURS: ReadonlyArray<[string, string]> = [
   ['software', '#f58518'],
   ['hardware', '#e45756'],
   ['nested', '#54a24b'],
+  ['interpreter', '#b279a2'],
+  ['trap-and-emulate', '#9d755d'],
 ];
-const EXTRA_COLOURS = ['#b279a2', '#72b7b2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac'];
+const EXTRA_COLOURS = ['#72b7b2', '#eeca3b', '#ff9da6', '#bab0ac'];
 
 /** Most panels a faceted chart gets before the rest are left out (a wall of tiny plots helps nobody). */
 export const MAX_PANELS = 24;
