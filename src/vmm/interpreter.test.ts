@@ -19,6 +19,11 @@ describe('interpreter', () => {
     expect([p4.cpi.user, p4.cpi.kernel]).toEqual([1.5, 3.0]);
   });
 
+  it('reuses the software VMM\'s guest walk, device read and hosted-I/O estimates', () => {
+    const sw = vmmParams('software') as Record<string, unknown>;
+    expect([p.guestWalkCycles, p.deviceCycles, p.monitorPorts, p.hostDeviceCycles]).toEqual([sw.guestWalkCycles, sw.inTcHelperCycles, sw.monitorPorts, sw.hostDeviceCycles]);
+  });
+
   it('interprets every guest instruction of a compute: 3000 kernel cycles at CPI 3 are 1000 instructions, 200,000 cycles', () => {
     expect(charge({ kind: 'compute', cycles: 3000, mode: 'kernel' }).cycles).toBe(1000 * 200);
     // User code at CPI 1.5: 1500 cycles are 1000 instructions too.

@@ -3,7 +3,7 @@
 // #GP 889, #PF 1093, syscall 243, interrupt 889, CR3 load 500), not copied
 // from output.
 import { describe, expect, it } from 'vitest';
-import { actor, vmmParams } from '../../test/support/models.js';
+import { actor, cpuModel, vmmParams } from '../../test/support/models.js';
 import { CURRENT_ASID, type Op } from '../workload/ops.js';
 import { CAT } from './categories.js';
 import type { TrapAndEmulateParams } from './trapAndEmulate.js';
@@ -23,6 +23,18 @@ describe('trap-and-emulate', () => {
     expect(p.trapHandlerCycles).toBe(2030 - 216 - 889);
     expect([p.emulateHelperCycles, p.emulateStoreCycles, p.reflectCycles, p.faultClassifyCycles, p.guestWalkCycles]).toEqual([216, 35, 257, 263, 500]);
     expect([p.sensitivePerKernelInstruction, p.shadowUpdateCycles, p.shadowSwitchCycles]).toEqual([0.002, 175, 400]);
+  });
+
+  it('reuses the software VMM\'s fitted work where it does the same work, and its rdtsc prices sum to the paper\'s 2030', () => {
+    const sw = vmmParams('software') as Record<string, unknown>;
+    const same: Array<[keyof TrapAndEmulateParams, string]> = [
+      ['emulateHelperCycles', 'inTcHelperCycles'], ['emulateStoreCycles', 'inTcStoreCycles'], ['reflectCycles', 'privReturnCycles'],
+      ['faultClassifyCycles', 'faultClassifyCycles'], ['guestWalkCycles', 'guestWalkCycles'], ['shadowUpdateCycles', 'shadowUpdateCycles'],
+      ['shadowSwitchCycles', 'shadowSwitchCycles'], ['shadowCache', 'shadowCache'], ['prevalidateOverfill', 'prevalidateOverfill'],
+      ['switchFill', 'switchFill'], ['monitorPorts', 'monitorPorts'], ['worldSwitchCycles', 'worldSwitchCycles'], ['hostDeviceCycles', 'hostDeviceCycles'],
+    ];
+    for (const [mine, theirs] of same) expect([mine, p[mine]]).toEqual([mine, sw[theirs]]);
+    expect(p.trapHandlerCycles + p.emulateHelperCycles + cpuModel('pentium4').native.exceptionCycles.gp).toBe(2030);
   });
 
   it('prices rdtsc at the paper\'s trap-and-emulate figure, 2030 cycles on the Pentium 4', () => {
