@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { toFigure5 } from '../src/report/figure5.js';
+import { loadScenario } from '../src/config/load.js';
+import { overheadSeconds, toFigure5 } from '../src/report/figure5.js';
+import { runScenario } from '../src/run/runScenario.js';
 import type { ResultRecord } from '../src/run/record.js';
 import { MODE_IDS } from '../src/vmm/registry.js';
 
@@ -82,6 +84,19 @@ describe('docs/modes.md', () => {
     expect(doc, `docs/modes.md does not quote the Figure 5 form of ${COMMITTED}; ${REGENERATE}`).toContain('```\n' + toFigure5(records) + '```');
   });
 
+  it('states forkwait\'s ordering and overheads in its prose as the committed results have them', () => {
+    const records = (JSON.parse(readFileSync(join(COMMITTED, 'results.json'), 'utf8')) as ResultRecord[]).filter((r) => r.workload === 'forkwait');
+    const by = (m: string) => records.find((r) => r.vmm === m)!;
+    const s1 = (m: string) => by(m).seconds.toFixed(1);
+    expect(doc).toContain(`native < BT < trap-and-emulate ≪ interpreter: ${s1('native')} s < ${s1('software')} s < ${s1('trap-and-emulate')} s ≪ ${s1('interpreter')} s.`);
+    expect(doc).toContain(`(${s1('hardware')} s)`);
+    expect(doc).toContain(`BT's ${by('software').seconds.toFixed(2)} s`);
+    const over = (m: string, cat: string) => `(+${overheadSeconds(by(m), cat).toFixed(1)} s)`;
+    expect(doc).toContain(`compute overhead ${over('trap-and-emulate', 'compute')}`);
+    expect(doc).toContain(`PTE stores ${over('trap-and-emulate', 'ptemod')}`);
+    expect(doc).toContain(`in-TC sequences ${over('software', 'ptemod')}`);
+  });
+
   it('names every parameter of the two new modes and of the CPU models\' cpi, each with a source', () => {
     for (const file of ['models/vmm/interpreter.yaml', 'models/vmm/trap-and-emulate.yaml']) {
       for (const key of Object.keys(parse(readFileSync(file, 'utf8')) as object)) {
@@ -92,6 +107,12 @@ describe('docs/modes.md', () => {
     }
     expect(doc).toMatch(/\| `cpi\.user`/);
     expect(doc).toMatch(/\| `cpi\.kernel`/);
+  });
+
+  it('states what forkwait takes under trap-and-emulate with a paravirtualized kernel (no interrupt-flag traps), as the model computes it', () => {
+    const l = loadScenario(SCENARIO, { set: ['vmms=[trap-and-emulate]', 'vmm.trap-and-emulate.sensitivePerKernelInstruction=0'] });
+    const [rec] = runScenario({ ...l, workloads: l.workloads.filter((w) => w.name === 'forkwait') });
+    expect(doc).toContain(`drops to ${rec.seconds.toFixed(2)} s`);
   });
 
   it('lists the x86 instructions that escape trap-and-emulate', () => {
