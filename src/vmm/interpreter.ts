@@ -13,7 +13,7 @@ import { CAT } from './categories.js';
 import type { CpuModel } from './cpu.js';
 import { HostedIoShape, monitorPortMap } from './hostedIo.js';
 import type { Ledger } from './ledger.js';
-import { StreamCursor } from '../mmu/memoryStream.js';
+import { MemoryStreams } from './memoryStreams.js';
 import { RepeatProbe } from './repeatProbe.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 
@@ -41,11 +41,6 @@ export function guestInstructions(cpu: CpuModel, nativeCycles: number, mode: 'us
   return nativeCycles / cpu.cpi[mode];
 }
 
-/** Interpreted cost of a `compute` of `nativeCycles`: each of its guest instructions interpreted. */
-export function interpretedComputeCycles(cpu: CpuModel, p: InterpreterParams, nativeCycles: number, mode: 'user' | 'kernel'): number {
-  return guestInstructions(cpu, nativeCycles, mode) * p.interpretCyclesPerInstruction;
-}
-
 /**
  * A software-TLB refill: the memory references of the walk (priced as the
  * CPU's native walk) plus the instructions that make it in software.
@@ -54,36 +49,10 @@ export function softTlbMissCycles(cpu: CpuModel, p: InterpreterParams): number {
   return cpu.native.tlbMissCycles + p.guestWalkCycles;
 }
 
-/**
- * Interpreted cost of every operation kind with a fixed price (pure); memory
- * streams are priced by the actor (their misses depend on TLB state). Guest
- * instructions each cost one interpretation; events add their emulated
- * delivery; port I/O adds its device.
- */
-export function interpreterCycles(cpu: CpuModel, p: InterpreterParams, op: Op, hostPort = false): number {
-  const i = p.interpretCyclesPerInstruction;
-  switch (op.kind) {
-    case 'compute': return interpretedComputeCycles(cpu, p, op.cycles, op.mode);
-    case 'syscall': return i + p.eventRoundTripCycles; // the int/sysenter, then delivery and the handler's return
-    case 'exception': return i + p.eventRoundTripCycles; // the faulting instruction, then delivery and return
-    case 'pgfault': return i + p.guestWalkCycles + p.eventRoundTripCycles; // the walk finds the PTE not present
-    case 'interrupt': return p.eventRoundTripCycles; // taken between two instructions
-    case 'io': return i + p.deviceCycles + (hostPort ? p.hostDeviceCycles : 0);
-    case 'cr8write': return i; // a store to the virtual TPR
-    case 'cr3write': return i; // a store to the virtual CR3; the software TLB is flushed (its refills are tlbMiss/memory)
-    case 'callret': return 2 * i;
-    case 'pteWrite': return i; // an ordinary store: nothing is traced, the software TLB follows the guest's invlpg
-    case 'rdtsc': return i;
-    case 'newKernelCode': return 0; // nothing is translated
-    case 'tlbMiss': return softTlbMissCycles(cpu, p);
-    case 'memory': return 0; // stateful: see the actor
-  }
-}
-
 class InterpreterActor implements CostActor {
-  private readonly mmu: Mmu;
-  private readonly cursors = new Map<number, StreamCursor>();
-  private readonly hostPorts: Uint8Array;
+  /** Memory streams through the software TLB, recorded under softTlbWalk. */
+  private readonly streams: MemoryStreams;
+  private readonly monitorPorts: Uint8Array;
   private readonly repeats = new RepeatProbe();
   private instructions = 0;
   private instructionsPerCopy = 0;
@@ -94,11 +63,10 @@ class InterpreterActor implements CostActor {
   private readonly cDevice: number;
   private readonly cHostDevice: number;
 
-  constructor(private readonly cpu: CpuModel, private readonly p: InterpreterParams, private readonly env: ActorEnv) {
+  constructor(private readonly cpu: CpuModel, private readonly p: InterpreterParams, env: ActorEnv) {
     // The software TLB is assumed to have the hardware TLB's reach, so the native MMU model counts its misses.
-    this.mmu = new Mmu(cpu.mmu, 'native');
-    const monitor = monitorPortMap(p.monitorPorts);
-    this.hostPorts = monitor.map((m) => 1 - m);
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'native'), env.rng, env.ledger, 'softTlbWalk');
+    this.monitorPorts = monitorPortMap(p.monitorPorts);
     const l = env.ledger;
     this.cInterpret = l.componentId('interpret');
     this.cEvent = l.componentId('eventEmulation');
@@ -110,33 +78,35 @@ class InterpreterActor implements CostActor {
 
   charge(op: Op, ledger: Ledger): number {
     const p = this.p;
-    const i = p.interpretCyclesPerInstruction;
     switch (op.kind) {
       case 'compute': {
         const n = guestInstructions(this.cpu, op.cycles, op.mode);
         return this.interpret(ledger, CAT.compute, n, 0);
       }
+      // The int/sysenter or faulting instruction, then the emulated delivery and the handler's iret.
       case 'syscall': return this.interpret(ledger, CAT.syscall, 1, this.event(ledger));
       case 'exception': return this.interpret(ledger, CAT.exception, 1, this.event(ledger));
-      case 'interrupt': return this.interpret(ledger, CAT.interrupt, 0, this.event(ledger));
+      case 'interrupt': return this.interpret(ledger, CAT.interrupt, 0, this.event(ledger)); // taken between instructions
       case 'pgfault': {
-        ledger.component(this.cWalk, p.guestWalkCycles);
+        ledger.component(this.cWalk, p.guestWalkCycles); // the walk finds the PTE not present
         return this.interpret(ledger, CAT.pgfault, 1, p.guestWalkCycles + this.event(ledger));
       }
       case 'io': {
-        const host = this.hostPorts[op.port] === 1;
+        // An in-process device; one whose backend is on the host adds its host-side work (no world switch: a host process).
         ledger.component(this.cDevice, p.deviceCycles);
-        if (host) ledger.component(this.cHostDevice, p.hostDeviceCycles);
-        return this.interpret(ledger, CAT.io, 1, interpreterCycles(this.cpu, p, op, host) - i);
+        if (this.monitorPorts[op.port] === 1) return this.interpret(ledger, CAT.io, 1, p.deviceCycles);
+        ledger.component(this.cHostDevice, p.hostDeviceCycles);
+        return this.interpret(ledger, CAT.io, 1, p.deviceCycles + p.hostDeviceCycles);
       }
+      // Privileged instructions are ordinary interpreted ones: state in software, nothing traced or trapped.
       case 'cr8write': return this.interpret(ledger, CAT.cr8, 1, 0);
       case 'cr3write':
-        this.mmu.cr3Write(op.asid); // the software TLB is flushed with the virtual CR3 load
+        this.streams.mmu.cr3Write(op.asid); // the software TLB is flushed with the virtual CR3 load
         return this.interpret(ledger, CAT.cr3, 1, 0);
       case 'callret': return this.interpret(ledger, CAT.callret, 2, 0);
       case 'pteWrite': return this.interpret(ledger, CAT.ptemod, 1, 0);
       case 'rdtsc': return this.interpret(ledger, CAT.rdtsc, 1, 0);
-      case 'newKernelCode': ledger.charge(CAT.translate, 0); return 0;
+      case 'newKernelCode': ledger.charge(CAT.translate, 0); return 0; // nothing is translated
       case 'tlbMiss': {
         const c = softTlbMissCycles(this.cpu, p);
         ledger.component(this.cSoftTlb, this.cpu.native.tlbMissCycles);
@@ -164,14 +134,7 @@ class InterpreterActor implements CostActor {
   }
 
   metrics(): Record<string, number> {
-    const m = this.mmu.metrics();
-    const out: Record<string, number> = { interpretedInstructions: this.instructions };
-    if (m.accesses > 0) {
-      out.memoryAccesses = m.accesses;
-      out.tlbMisses = m.tlbMisses;
-      out.walkCycles = m.walkCycles;
-    }
-    return out;
+    return { interpretedInstructions: this.instructions, ...this.streams.metrics() };
   }
 
   /** `n` interpreted guest instructions plus `extra` cycles already recorded by component, charged to `cat`. */
@@ -195,18 +158,12 @@ class InterpreterActor implements CostActor {
    * memory references; each miss adds the software walk's instructions.
    */
   private memory(op: MemoryOp, ledger: Ledger): number {
-    let cursor = this.cursors.get(op.site);
-    if (cursor === undefined) {
-      cursor = new StreamCursor();
-      this.cursors.set(op.site, cursor);
-    }
-    const misses = this.mmu.tlbMisses;
-    const walk = this.mmu.run(op.stream, cursor, op.accesses, op.accessesPerInstruction, this.env.rng);
-    const n = this.mmu.tlbMisses - misses;
+    const misses = this.streams.mmu.tlbMisses;
+    const walk = this.streams.charge(op, ledger);
+    const n = this.streams.mmu.tlbMisses - misses;
     const soft = n * this.p.guestWalkCycles;
-    ledger.component(this.cSoftTlb, walk);
     ledger.component(this.cWalk, soft, n);
-    ledger.chargeMany(CAT.tlbmiss, n, walk + soft);
+    ledger.chargeCycles(CAT.tlbmiss, soft);
     return walk + soft;
   }
 }
