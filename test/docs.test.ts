@@ -4,9 +4,13 @@
 // `check` with the same overrides; each fenced block marked
 //   <!-- checked: file PATH -->          equals that committed file,
 //   <!-- checked: output vmmsim ARGS -->  equals what the command prints,
-//   <!-- checked: output-contains vmmsim ARGS -->  appears in what it prints.
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, normalize } from 'node:path';
+//   <!-- checked: output-contains vmmsim ARGS -->  appears in what it prints
+// (a command may also be `tsx FILE.ts`: a TypeScript example run with tsx);
+// and every ```ts block runs (with tsx, `vmmsim` resolving to this checkout).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, normalize, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli/program.js';
 import { runCli } from './support/runCli.js';
@@ -99,6 +103,34 @@ function checkedBlocks(text: string): { kind: 'file' | 'output' | 'output-contai
     .map((m) => ({ kind: m[1] as 'file' | 'output' | 'output-contains', what: m[2], block: m[3] }));
 }
 
+/** Run a TypeScript file with tsx, from the checkout's root. */
+function tsx(file: string): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((done) => execFile(process.execPath, ['--import', 'tsx', file], { encoding: 'utf8' }, (err, stdout, stderr) =>
+    done({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr })));
+}
+
+/** Run a checked command: `vmmsim ARGS` through the built CLI, or `tsx FILE` with tsx. */
+function run(command: string): Promise<{ status: number; stdout: string; stderr: string }> {
+  const [tool, ...args] = argv(`x ${command}`);
+  if (tool === 'vmmsim') return runCli(args);
+  if (tool !== 'tsx' || args.length !== 1) throw new Error(`a checked output must come from vmmsim or tsx FILE, not: ${command}`);
+  return tsx(args[0]);
+}
+
+/** The ```ts blocks of a page that are not copies of a checked file. */
+function tsBlocks(text: string): string[] {
+  return [...text.matchAll(/^(<!-- checked: [^\n]*-->\n)?```ts\n([\s\S]*?)^```$/gm)].filter((m) => m[1] === undefined).map((m) => m[2]);
+}
+
+/** An ESM project outside the checkout where `import 'vmmsim'` resolves to the checkout (as it would once installed). */
+function snippetDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'vmmsim-docs-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  mkdirSync(join(dir, 'node_modules'));
+  symlinkSync(resolve('.'), join(dir, 'node_modules', 'vmmsim'), 'dir');
+  return dir;
+}
+
 describe.each(PAGES)('%s', (page) => {
   const text = readFileSync(page, 'utf8');
 
@@ -126,10 +158,23 @@ describe.each(PAGES)('%s', (page) => {
         expect(block, what).toBe(readFileSync(what, 'utf8'));
         continue;
       }
-      const r = await runCli(argv(what));
+      const r = await run(what);
       expect(r.status, `${what}: ${r.stderr}`).toBe(0);
       if (kind === 'output') expect(block, what).toBe(r.stdout);
       else expect(r.stdout, what).toContain(block);
+    }
+  });
+});
+
+describe.each(PAGES.filter((p) => tsBlocks(readFileSync(p, 'utf8')).length > 0))('%s', (page) => {
+  it('every TypeScript example in it runs without error', async () => {
+    const dir = snippetDir();
+    for (const [i, code] of tsBlocks(readFileSync(page, 'utf8')).entries()) {
+      const file = join(dir, `example-${i}.ts`);
+      writeFileSync(file, code);
+      const r = await tsx(file);
+      expect(r.stderr, code).toBe('');
+      expect(r.status, code).toBe(0);
     }
   });
 });

@@ -6,7 +6,7 @@ import { toCsv } from '../../report/csv.js';
 import { toFigure5 } from '../../report/figure5.js';
 import { toJson } from '../../report/json.js';
 import { toTable } from '../../report/table.js';
-import { TaskRunner } from '../../run/taskRunner.js';
+import { runTasks } from '../../api/sweep.js';
 import { CommandFailed } from '../commandFailed.js';
 import { injectFault } from '../faults.js';
 import { OutputDir, scenarioIdentity } from '../files.js';
@@ -37,8 +37,7 @@ export function runCommand(): Command {
     plan.validateAll();
     // Claim --out before simulating, so a refused directory costs no run time.
     const out = opts.out === undefined ? null : OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force });
-    const runner = new TaskRunner(plan, opts.components);
-    const records = Array.from({ length: plan.taskCount }, (_, t) => runner.run(t)).flat();
+    const records = await runTasks(plan, Array.from({ length: plan.taskCount }, (_, t) => t), { jobs: 1, components: opts.components });
     injectFault('run');
     const rendered = { table: () => toTable(records, opts), json: () => toJson(records), csv: () => toCsv(records), figure5: () => toFigure5(records) };
     if (out) {
