@@ -4,6 +4,7 @@
 import { availableParallelism } from 'node:os';
 import type { SweepPlan } from '../config/sweepPlan.js';
 import type { ResultRecord } from '../run/record.js';
+import type { RunObserver } from '../run/simulate.js';
 import { TaskRunner } from '../run/taskRunner.js';
 import { runOnWorkers } from '../run/workerPool.js';
 import { planScenario, type ScenarioOptions } from './loadScenario.js';
@@ -18,6 +19,8 @@ export interface RunTasksOptions {
   onTask?(task: number, records: ResultRecord[]): void;
   /** A point whose simulation throws on purpose (tests of failure handling), or null. */
   faultPoint?: number | null;
+  /** Told of each simulation this thread starts (worker threads' are not observed). */
+  observer?: RunObserver;
 }
 
 /**
@@ -32,7 +35,7 @@ export async function runTasks(plan: SweepPlan, tasks: readonly number[], option
     byTask.set(t, records);
     options.onTask?.(t, records);
   };
-  const runner = new TaskRunner(plan, options.components ?? false, options.faultPoint ?? null);
+  const runner = new TaskRunner(plan, options.components ?? false, options.faultPoint ?? null, options.observer);
   const jobs = options.jobs ?? availableParallelism();
   if (jobs === 1 || tasks.length <= 1) {
     for (const t of tasks) done(t, runner.run(t));
@@ -49,7 +52,7 @@ export async function runTasks(plan: SweepPlan, tasks: readonly number[], option
 }
 
 /** Options of {@link sweep}. */
-export interface SweepOptions extends ScenarioOptions, Omit<RunTasksOptions, 'faultPoint'> {
+export interface SweepOptions extends ScenarioOptions, Omit<RunTasksOptions, 'faultPoint' | 'observer'> {
   /** Run only shard `index` of `count` (tasks index−1, index−1+count, …), as `--shard i/n` does. */
   shard?: { index: number; count: number };
 }

@@ -137,7 +137,7 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
 }
 
 /** Operations one mode runs for `w` (a trace's length is unknown until it is read: 0). */
-function opsPerRun(w: CompiledWorkload): number {
+export function opsPerRun(w: CompiledWorkload): number {
   if (w.trace) return 0;
   if (w.system) {
     return w.system.guests.reduce((s, g) => s + g.tasks.reduce((t, k) => t + countOps(k.body, k.repeat), 0) +
