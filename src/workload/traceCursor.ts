@@ -1,5 +1,5 @@
 // Trace replay: a workload read lazily from a file of operations, one per
-// line, in JSONL or CSV (format documented in README.md, "Trace files", and
+// line, in JSONL or CSV (format documented in docs/workloads.md, "Trace files", and
 // scenarios/examples/trace.jsonl). Each line may carry a timestamp `t` (ns
 // since the trace began: the operation does not start earlier) and a stream
 // id `stream` (the guest process it ran in: when it changes, the guest's
