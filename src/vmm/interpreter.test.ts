@@ -47,11 +47,14 @@ describe('interpreter', () => {
 
   it('runs privileged instructions as ordinary interpreted ones: no trap, no exit, no trace', () => {
     expect(charge({ kind: 'cr8write', site: 1 }).cycles).toBe(200);
-    expect(charge({ kind: 'cr3write', asid: 1, pages: 50, site: 1 }).cycles).toBe(200);
+    expect(charge({ kind: 'cr3write', asid: 1, pages: 50, kernelPages: 20, site: 1 }).cycles).toBe(200);
     expect(charge({ kind: 'rdtsc', site: 1 }).cycles).toBe(200);
     expect(charge({ kind: 'pteWrite', asid: -1, site: 1 }).cycles).toBe(200);
     expect(charge({ kind: 'callret' }).cycles).toBe(400);
     expect(charge({ kind: 'newKernelCode', units: 2, instructions: 11 }).cycles).toBe(0);
+    // No shadows to build or tear down: the software walks the guest's own tables.
+    expect(charge({ kind: 'mmCreate', asid: 3 }).cycles).toBe(0);
+    expect(charge({ kind: 'mmDestroy', asid: 3 }).cycles).toBe(0);
   });
 
   it('emulates devices in-process: port 0x80 costs 200 + 216; a disk port also reaches the host (+10,000), with no world switch', () => {

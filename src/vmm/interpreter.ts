@@ -115,12 +115,14 @@ class InterpreterActor implements CostActor {
         return c;
       }
       case 'memory': return this.memory(op, ledger);
+      // No shadows: the software walks the guest's own page tables, so a new or freed address space costs nothing extra.
+      case 'mmCreate': case 'mmDestroy': ledger.charge(CAT.cr3, 0); return 0;
     }
   }
 
   /** Every kind but memory streams and CR3 loads (which flush the software TLB) costs the same each time. */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
-    if (op.kind === 'memory' || op.kind === 'cr3write') return null;
+    if (op.kind === 'memory' || op.kind === 'cr3write') return null; // the software TLB's state moves
     const before = this.instructions;
     const c = this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
     this.instructionsPerCopy = this.instructions - before;

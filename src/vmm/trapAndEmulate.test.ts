@@ -30,7 +30,7 @@ describe('trap-and-emulate', () => {
     const same: Array<[keyof TrapAndEmulateParams, string]> = [
       ['emulateHelperCycles', 'inTcHelperCycles'], ['emulateStoreCycles', 'inTcStoreCycles'], ['reflectCycles', 'privReturnCycles'],
       ['faultClassifyCycles', 'faultClassifyCycles'], ['guestWalkCycles', 'guestWalkCycles'], ['shadowUpdateCycles', 'shadowUpdateCycles'],
-      ['shadowSwitchCycles', 'shadowSwitchCycles'], ['shadowCache', 'shadowCache'], ['prevalidateOverfill', 'prevalidateOverfill'],
+      ['shadowSwitchCycles', 'shadowSwitchCycles'], ['shadowBuildCycles', 'shadowBuildCycles'], ['shadowTeardownCycles', 'shadowTeardownCycles'], ['shadowCache', 'shadowCache'], ['prevalidateOverfill', 'prevalidateOverfill'],
       ['switchFill', 'switchFill'], ['monitorPorts', 'monitorPorts'], ['worldSwitchCycles', 'worldSwitchCycles'], ['hostDeviceCycles', 'hostDeviceCycles'],
     ];
     for (const [mine, theirs] of same) expect([mine, p[mine]]).toEqual([mine, sw[theirs]]);
@@ -89,17 +89,29 @@ describe('trap-and-emulate', () => {
     expect(a.metrics!().traceFaults).toBe(1);
   });
 
-  it('a CR3 load traps, switches shadows and, for a new address space, fills it by hidden faults of 1093 + 925 + 263 + 500 + 175', () => {
+  it('a CR3 load traps and switches shadows; a new address space gets a shadow built (2000) and filled by hidden faults of 1093 + 925 + 263 + 500 + 175', () => {
     const { actor: a, ledger } = fresh();
     const hidden = 1093 + 925 + 263 + 500 + 175;
-    expect(a.charge({ kind: 'cr3write', asid: 1, pages: 30, site: 1 }, ledger)).toBe(GP_TRAP + 400 + 500 + 30 * hidden);
+    // 20 user pages and 10 kernel pages: a new shadow maps both.
+    expect(a.charge({ kind: 'cr3write', asid: 1, pages: 20, kernelPages: 10, site: 1 }, ledger)).toBe(GP_TRAP + 400 + 500 + 2000 + 30 * hidden);
     expect(a.metrics!().hiddenFaults).toBe(30);
-    // Back to the cached, traced address space 0: no refill.
-    expect(a.charge({ kind: 'cr3write', asid: 0, pages: 30, site: 1 }, ledger)).toBe(GP_TRAP + 400 + 500);
+    // Back to the cached, traced address space 0: no build, no refill.
+    expect(a.charge({ kind: 'cr3write', asid: 0, pages: 20, kernelPages: 10, site: 1 }, ledger)).toBe(GP_TRAP + 400 + 500);
   });
 
   it('with prevalidation a rebuilt shadow is filled at the switch: 30 pages × overfill 2 × 175', () => {
     const { actor: a, ledger } = fresh('pentium4', { switchFill: 'prevalidate' });
-    expect(a.charge({ kind: 'cr3write', asid: 1, pages: 30, site: 1 }, ledger)).toBe(GP_TRAP + 400 + 500 + 30 * 2 * 175);
+    expect(a.charge({ kind: 'cr3write', asid: 1, pages: 20, kernelPages: 10, site: 1 }, ledger)).toBe(GP_TRAP + 400 + 500 + 2000 + 30 * 2 * 175);
+  });
+
+  it('tears a freed address space\'s shadow down (2000) and builds it again when the address space next runs', () => {
+    const { actor: a, ledger } = fresh();
+    a.charge({ kind: 'cr3write', asid: 1, pages: 0, kernelPages: 0, site: 1 }, ledger);
+    a.charge({ kind: 'cr3write', asid: 0, pages: 0, kernelPages: 0, site: 1 }, ledger);
+    expect(a.charge({ kind: 'mmDestroy', asid: 1 }, ledger)).toBe(2000);
+    expect(a.charge({ kind: 'mmDestroy', asid: 1 }, ledger)).toBe(0); // nothing left to tear down
+    expect(a.charge({ kind: 'mmCreate', asid: 7 }, ledger)).toBe(0); // never shadowed
+    expect(a.charge({ kind: 'cr3write', asid: 1, pages: 0, kernelPages: 0, site: 1 }, ledger)).toBe(GP_TRAP + 400 + 500 + 2000);
+    expect([a.metrics!().shadowBuilds, a.metrics!().shadowTeardowns]).toEqual([2, 1]);
   });
 });

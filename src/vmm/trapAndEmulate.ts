@@ -5,7 +5,10 @@
 // which emulates it and returns. The VMM owns the real IDT, so system calls,
 // exceptions, page faults and interrupts enter the VMM, which reflects them
 // into the guest's handler; the handler's iret traps again. Memory is
-// shadow-paged with traces (shadow.ts), as in the software and hardware modes.
+// shadow-paged with traces (shadow.ts), as in the software and hardware modes,
+// with the same address-space life cycle (build on first run, teardown on
+// free). A trap stays in the guest's address space (the VMM is mapped in a
+// protected region of it), so unlike a VT-x exit without VPID it flushes no TLB.
 // Real x86 cannot run this design: popf, pushf, visible CPL and the
 // descriptor-table reads do not trap (docs/modes.md).
 import { z } from 'zod';
@@ -101,6 +104,8 @@ class TrapAndEmulateActor implements CostActor {
   private readonly cShadowUpdate: number;
   private readonly cShadowSwitch: number;
   private readonly cPrevalidate: number;
+  private readonly cShadowBuild: number;
+  private readonly cShadowTeardown: number;
   private readonly cWorldSwitch: number;
   private readonly cHostDevice: number;
 
@@ -119,6 +124,8 @@ class TrapAndEmulateActor implements CostActor {
     this.cShadowUpdate = l.componentId('shadowUpdate');
     this.cShadowSwitch = l.componentId('shadowSwitch');
     this.cPrevalidate = l.componentId('prevalidate');
+    this.cShadowBuild = l.componentId('shadowBuild');
+    this.cShadowTeardown = l.componentId('shadowTeardown');
     this.cWorldSwitch = l.componentId('worldSwitch');
     this.cHostDevice = l.componentId('hostDevice');
   }
@@ -152,13 +159,14 @@ class TrapAndEmulateActor implements CostActor {
       case 'memory': return this.streams.charge(op, ledger);
       case 'cr3write':
         this.streams.mmu.cr3Write(op.asid); // the VMM loads the new shadow root: a TLB flush unless tagged
-        return this.cr3Write(ledger, op.asid, op.pages);
+        return this.cr3Write(ledger, op.asid, op.pages + op.kernelPages);
+      case 'mmCreate': case 'mmDestroy': return this.teardown(ledger, op.asid);
     }
   }
 
   /** Every kind but CR3 loads and memory streams costs the same each time; so does a PTE write that trace-faults or hits no shadow. */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
-    if (op.kind === 'cr3write' || op.kind === 'memory') return null;
+    if (op.kind === 'cr3write' || op.kind === 'memory' || op.kind === 'mmCreate' || op.kind === 'mmDestroy') return null;
     if (op.kind === 'pteWrite') {
       const outcome = this.shadow.peekPteWrite(op.asid);
       if (outcome !== PTE.traceFault && outcome !== PTE.untraced) return null;
@@ -184,6 +192,7 @@ class TrapAndEmulateActor implements CostActor {
   metrics(): Record<string, number> {
     return {
       traps: this.traps, traceFaults: this.traceFaults, hiddenFaults: this.hiddenFaults, shadowEvictions: this.shadow.evictions,
+      shadowBuilds: this.shadow.builds, shadowTeardowns: this.shadow.teardowns,
       ...this.streams.metrics(),
     };
   }
@@ -274,7 +283,19 @@ class TrapAndEmulateActor implements CostActor {
     return c;
   }
 
-  /** mov cr3 traps: switch shadows, load the real CR3, then the refill policy. */
+  /**
+   * The guest freed (or re-created) an address space: the VMM tears its
+   * shadow down. No trap of its own: the VMM learns of it from the traps the
+   * guest's page-table stores and CR3 loads already take.
+   */
+  private teardown(ledger: Ledger, asid: number): number {
+    const c = this.shadow.destroy(asid) ? this.p.shadowTeardownCycles : 0;
+    if (c > 0) ledger.component(this.cShadowTeardown, c);
+    ledger.charge(CAT.cr3, c);
+    return c;
+  }
+
+  /** mov cr3 traps: switch shadows (building one for an address space that has none), load the real CR3, then the refill policy. */
   private cr3Write(ledger: Ledger, asid: number, pages: number): number {
     const p = this.p;
     const fill = this.shadow.switchTo(asid, pages);
@@ -282,6 +303,10 @@ class TrapAndEmulateActor implements CostActor {
     ledger.component(this.cShadowSwitch, p.shadowSwitchCycles);
     ledger.component(this.cNative, native);
     let c = this.gpTrap(ledger) + p.shadowSwitchCycles + native;
+    if (this.shadow.lastBuilt) {
+      ledger.component(this.cShadowBuild, p.shadowBuildCycles);
+      c += p.shadowBuildCycles;
+    }
     const v = prevalidateCycles(p, fill);
     if (v > 0) {
       ledger.component(this.cPrevalidate, v);
