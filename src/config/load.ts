@@ -95,8 +95,11 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
   const scenario = validate(ScenarioSchema, applyAll(doc, groups.scenario), overrideLocator(groups.scenario, (p, k) => yf.locate(p, k)), 'scenario');
   const nameOrigin = (key: string) => overrideLocator(groups.scenario, (p, k) => yf.locate(p, k))([key]);
 
-  const cpu = loadModel(modelsDir, 'cpu', scenario.cpu, nameOrigin('cpu'), CpuModelSchema, groups.models.get('cpu') ?? [], limits);
+  const cpuModel = loadModel(modelsDir, 'cpu', scenario.cpu, nameOrigin('cpu'), CpuModelSchema, groups.models.get('cpu') ?? [], limits);
   const guest = scenario.guest === undefined ? null : loadGuest(modelsDir, scenario.guest, nameOrigin('guest'), groups.models.get('guest') ?? [], limits);
+  // The depth of the guest's page tables is the guest's (a 64-bit guest walks 4 levels on any CPU).
+  const levels = guest?.pageTableLevels;
+  const cpu = levels === undefined ? cpuModel : { ...cpuModel, mmu: { ...cpuModel.mmu, guestLevels: levels } };
   for (const target of groups.models.keys()) {
     if (target === 'guest' && guest === null) {
       const o = groups.models.get(target)![0];

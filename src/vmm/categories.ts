@@ -34,4 +34,6 @@ export const HOME_CATEGORY: { readonly [K in OpKind]: Category } = {
   tlbMiss: 'tlbmiss',
   memory: 'tlbmiss',
   interrupt: 'interrupt',
+  mmCreate: 'cr3',
+  mmDestroy: 'cr3',
 };

@@ -103,7 +103,9 @@ export class WorkloadCompiler {
     switch (s.op) {
       case 'compute': return { kind: 'compute', cycles: s.cycles, mode: s.mode };
       case 'io': return { kind: 'io', dir: s.dir, port: s.port, site };
-      case 'cr3write': return { kind: 'cr3write', asid: s.asid, pages: s.pages, site };
+      case 'cr3write': return { kind: 'cr3write', asid: s.asid, pages: s.pages, kernelPages: s.kernelPages, site };
+      case 'mmCreate': return { kind: 'mmCreate', asid: s.asid };
+      case 'mmDestroy': return { kind: 'mmDestroy', asid: s.asid ?? CURRENT_ASID };
       case 'pteWrite': return { kind: 'pteWrite', asid: s.asid ?? CURRENT_ASID, site };
       case 'exception': return { kind: 'exception', vector: s.vector, site };
       case 'newKernelCode': return { kind: 'newKernelCode', units: s.units, instructions: s.instructions };

@@ -180,7 +180,7 @@ export class TraceCursor implements ItemSource {
     let nodes = this.switchCache.get(asid);
     if (nodes === undefined) {
       const body = this.options.compiler.compositeBody('contextSwitch') ?? null;
-      nodes = body ? retargetCr3(body, asid) : [{ op: { kind: 'cr3write', asid, pages: 0, site: TRACE_SITE_BASE + OP_KINDS.indexOf('cr3write') }, count: 1 }];
+      nodes = body ? retargetCr3(body, asid) : [{ op: { kind: 'cr3write', asid, pages: 0, kernelPages: 0, site: TRACE_SITE_BASE + OP_KINDS.indexOf('cr3write') }, count: 1 }];
       this.switchCache.set(asid, nodes);
     }
     return nodes;
