@@ -179,6 +179,30 @@ describe.each(PAGES.filter((p) => tsBlocks(readFileSync(p, 'utf8')).length > 0))
   });
 });
 
+describe('docs/models.md', () => {
+  it('every parameter in its Software VMM and Hardware VMM tables has the value of its model file', () => {
+    let model = '';
+    let checked = 0;
+    const wrong: string[] = [];
+    for (const line of readFileSync('docs/models.md', 'utf8').split('\n')) {
+      if (/^(Software|Hardware) VMM/.test(line)) model = `models/vmm/${line.startsWith('Software') ? 'software' : 'hardware'}.yaml`;
+      const row = /^\| ((?:`\w+`(?:, )?)+) \| ([^|]+) \|/.exec(line);
+      if (!model || !row) continue;
+      const names = [...row[1].matchAll(/`(\w+)`/g)].map((m) => m[1]);
+      const values = row[2].trim().split(', ').map((v) => Number(v.replaceAll(',', '')));
+      if (values.length !== names.length || values.some(Number.isNaN)) continue;
+      const yaml = readFileSync(model, 'utf8');
+      names.forEach((name, i) => {
+        checked++;
+        const m = new RegExp(`^${name}:\\s*([\\d.]+)`, 'm').exec(yaml);
+        if (!m || Number(m[1]) !== values[i]) wrong.push(`${name} = ${values[i]} in docs/models.md, ${m ? m[1] : 'absent'} in ${model}`);
+      });
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(20);
+  });
+});
+
 describe('README', () => {
   it('is at most 12 KB, so a newcomer reads it whole', () => {
     expect(statSync('README.md').size).toBeLessThanOrEqual(12 * 1024);
