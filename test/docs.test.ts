@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { buildProgram } from '../src/cli/program.js';
 import { runCli } from './support/runCli.js';
 import { runMain } from './support/runMain.js';
@@ -146,7 +147,7 @@ describe.each(PAGES)('%s', (page) => {
       if (file === undefined || !['run', 'check', 'sweep'].includes(args[0]) || !file.includes('/')) continue;
       expect(existsSync(file), `${command}: no file ${file}`).toBe(true);
       const keep = args.flatMap((a, i) => (['--set', '-s', '--models'].includes(args[i - 1] ?? '') ? [args[i - 1], a] : []));
-      const r = await runMain(['check', file, ...keep]);
+      const r = await runMain(['check', file, '--no-estimate', ...keep]);
       expect(r.stderr, command).toBe('');
       expect(r.status, command).toBe(0);
     }
@@ -200,6 +201,19 @@ describe('docs/models.md', () => {
     }
     expect(wrong).toEqual([]);
     expect(checked).toBeGreaterThan(20);
+  });
+});
+
+describe('docs/workloads.md', () => {
+  it('its table of guest profiles has each profile\'s timer, quantum and composites as its model file does', () => {
+    const rows = [...readFileSync('docs/workloads.md', 'utf8').matchAll(/^\| `([\w.-]+)` \| [^|]+ \| ([^|]+) \| ([^|]+) \| ([^|]+) \|$/gm)];
+    expect(rows.map((r) => r[1])).toEqual(readdirSync('models/guest').filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort());
+    for (const [, name, timer, quantum, composites] of rows) {
+      const model = parse(readFileSync(`models/guest/${name}.yaml`, 'utf8')) as { timerHz: number; quantumMs: number; composites: Record<string, unknown> };
+      expect(timer.trim(), name).toBe(`${model.timerHz} Hz`);
+      expect(quantum.trim().startsWith(`${model.quantumMs} ms`), name).toBe(true);
+      expect(composites.replaceAll(' (Cygwin)', '').trim().split(', '), name).toEqual(Object.keys(model.composites));
+    }
   });
 });
 
