@@ -52,7 +52,8 @@ function brokenLink(page: string, target: string): string | null {
 /**
  * The `vmmsim …` commands of a page: lines of sh blocks (complete commands)
  * and inline code spans (which may name a command without its required
- * arguments, as in "`vmmsim sweep` runs…").
+ * arguments, as in "`vmmsim sweep` runs…"; a span with [optional] parts is
+ * a usage synopsis, not a command).
  */
 function commands(text: string): { command: string; complete: boolean }[] {
   const found = new Map<string, boolean>();
@@ -61,7 +62,7 @@ function commands(text: string): { command: string; complete: boolean }[] {
       if (line.startsWith('vmmsim ') && !line.includes('$')) found.set(line.replace(/\s+#.*$/, '').replace(/\s+/g, ' ').trim(), true);
     }
   }
-  for (const m of prose(text).matchAll(/`(vmmsim [^`]+)`/g)) {
+  for (const m of prose(text).matchAll(/`(vmmsim [^`[]+)`/g)) {
     const command = m[1].replace(/\s+/g, ' ').trim();
     if (!found.has(command)) found.set(command, false);
   }
