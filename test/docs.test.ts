@@ -218,6 +218,21 @@ describe('docs/workloads.md', () => {
   });
 });
 
+describe('docs/address-translation.md', () => {
+  it('the walk-sweep ranges it quotes are those of the committed results/mmu/walk-sweep/summary.csv', () => {
+    const [header, ...lines] = readFileSync('results/mmu/walk-sweep/summary.csv', 'utf8').trim().split('\n').map((l) => l.split(','));
+    const col = (name: string) => header.indexOf(name);
+    const perMiss = (vmm: string, design: string, page: string) => lines
+      .filter((r) => r[col('metric')] === 'walkCyclesPerMiss' && r[col('vmm')] === vmm && r[col('cpu.mmu.pwc.design')] === design && r[col('workloads.0.ops.0.pageSize')] === page)
+      .map((r) => Math.round(Number(r[col('mean')])));
+    const range = (xs: number[]) => `${Math.min(...xs)}–${Math.max(...xs)}`;
+    const text = readFileSync('docs/address-translation.md', 'utf8').replace(/\s+/g, ' ');
+    expect(text).toContain(`a nested walk costs ${range(perMiss('nested', 'none', '4K'))} cycles per miss against ${range(perMiss('native', 'none', '4K'))} natively`);
+    const huge = perMiss('nested', '2D_PWC+NT', '2M');
+    expect(Math.min(...huge) >= 35 && Math.max(...huge) <= 205, `2D_PWC+NT with 2 MB pages: ${range(huge)}, quoted as about 40–200`).toBe(true);
+  });
+});
+
 describe('README', () => {
   it('is at most 12 KB, so a newcomer reads it whole', () => {
     expect(statSync('README.md').size).toBeLessThanOrEqual(12 * 1024);
