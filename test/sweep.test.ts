@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replicateSeed } from '../src/config/sweep.js';
+import { requireTool } from './support/tools.js';
 
 const CLI = 'dist/cli/main.js';
 const SMALL = 'test/fixtures/sweep/small.yaml';
@@ -137,7 +138,7 @@ describe('vmmsim sweep', () => {
     expect(tree(out)).toEqual(tree(reference));
   });
 
-  it('the GNU parallel recipe of the README (shards in parallel, then merge) reproduces the unsharded run', () => {
+  it.skipIf(requireTool('parallel', 'runs the GNU parallel recipe of the README'))('the GNU parallel recipe of the README (shards in parallel, then merge) reproduces the unsharded run', () => {
     const base = tmp();
     const readme = readFileSync('README.md', 'utf8').split('\n');
     const recipe = [readme.find((l) => l.startsWith('parallel --halt'))!, readme.find((l) => l.startsWith('vmmsim merge out/shard-*'))!];
