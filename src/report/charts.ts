@@ -92,6 +92,7 @@ function facetOver(field: string, values: readonly string[], columns: number, in
   } as unknown as TopLevelSpec;
 }
 
+/** 95% CI whiskers; only added where some row has an interval (replicates), since an empty layer only makes Vega warn. */
 function errorLayer(x: Record<string, unknown>, xOffset: Record<string, unknown> | null, yTitle: string | null, log: boolean): Record<string, unknown> {
   return {
     transform: [{ filter: 'datum.low !== null' }],
@@ -130,7 +131,7 @@ function cyclesChart(summary: readonly SummaryRow[], modes: ModeScale): ChartSpe
           tooltip: [{ field: 'panel' }, { field: 'workload' }, { field: 'vmm' }, { field: 'value', format: ',.1f' }],
         },
       },
-      errorLayer(x, xOffset, yTitle, true),
+      ...(data.some((r) => r.low !== null) ? [errorLayer(x, xOffset, yTitle, true)] : []),
     ],
   };
   return {
@@ -184,7 +185,7 @@ function overheadChart(summary: readonly SummaryRow[], modes: ModeScale): ChartS
           tooltip: [{ field: 'panel' }, { field: 'workload' }, { field: 'category' }, { field: 'vmm' }, { field: 'value', format: ',.1f' }],
         },
       },
-      errorLayer(x, xOffset, yTitle, false),
+      ...(data.some((r) => r.low !== null) ? [errorLayer(x, xOffset, yTitle, false)] : []),
       { mark: { type: 'rule', color: '#444' }, encoding: { y: { datum: 0 } } },
     ],
   };
@@ -336,7 +337,7 @@ function lineCharts(summary: readonly SummaryRow[], modes: ModeScale): ChartSpec
             tooltip: [{ field: 'workload' }, { field: 'series' }, { field: 'x', title: axis.title }, { field: 'value', format: ',.1f' }],
           },
         },
-        errorLayer(x, null, yTitle, true),
+        ...(data.some((r) => r.low !== null) ? [errorLayer(x, null, yTitle, true)] : []),
       ],
     };
     const by = [`one panel per workload${panelAxes.length ? ' × ' + panelAxes.map((a) => a.title).join(' × ') : ''}`,
