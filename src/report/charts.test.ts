@@ -92,4 +92,12 @@ describe('charts', () => {
     // Up to eight points stay one row per workload.
     expect(chart(grid.slice(0, 6), 'overhead').facet.column.field).toBe('panel');
   });
+
+  it('cycles per iteration are on a log scale when they span a decade, and linear from zero within one', () => {
+    const wide = [record(0, {}, 'native', { compute: 100 }), record(0, {}, 'hardware', { compute: 5000 })];
+    const narrow = [record(0, {}, 'native', { compute: 1000 }), record(0, {}, 'hardware', { compute: 1150 })];
+    expect(chart(wide, 'cycles').layer[0].encoding.y.scale.type).toBe('log');
+    expect(chart(narrow, 'cycles').layer[0].encoding.y.scale).toEqual({ zero: true });
+    expect(chart(narrow, 'cycles').layer[0].encoding.y.title).toBe('CPU cycles per iteration');
+  });
 });

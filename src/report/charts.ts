@@ -111,7 +111,11 @@ function cyclesChart(summary: readonly SummaryRow[], modes: ModeScale): ChartSpe
   const workloads = [...new Set(rows.map((r) => r.workload))];
   const ps = panels(rows).slice(0, MAX_PANELS);
   const data = rows.filter((r) => ps.includes(r.panel));
-  const yTitle = 'CPU cycles per iteration (log scale)';
+  // A log scale when the values span a decade or more (nanobenchmarks: 10 to 10,000 cycles); within one
+  // decade (one macro workload under four modes) a linear scale from zero shows the differences.
+  const values = data.map((r) => r.value);
+  const log = Math.max(...values) >= 10 * Math.min(...values);
+  const yTitle = `CPU cycles per iteration${log ? ' (log scale)' : ''}`;
   const x = { field: 'workload', type: 'nominal', sort: workloads, title: 'workload', axis: { labelAngle: -30 } };
   const xOffset = { field: 'vmm', type: 'nominal', sort: modes.domain };
   const inner = {
@@ -124,14 +128,15 @@ function cyclesChart(summary: readonly SummaryRow[], modes: ModeScale): ChartSpe
           x, xOffset,
           y: {
             field: 'value', type: 'quantitative', title: yTitle, stack: null,
-            scale: { type: 'log', domainMin: logFloor(data.map((r) => r.value)) },
-            axis: { ...AXIS_NUMBERS, values: decades(data.map((r) => r.value)) },
+            ...(log
+              ? { scale: { type: 'log', domainMin: logFloor(values) }, axis: { ...AXIS_NUMBERS, values: decades(values) } }
+              : { scale: { zero: true }, axis: AXIS_NUMBERS }),
           },
           color: { field: 'vmm', type: 'nominal', title: 'mode', scale: modes },
           tooltip: [{ field: 'panel' }, { field: 'workload' }, { field: 'vmm' }, { field: 'value', format: ',.1f' }],
         },
       },
-      ...(data.some((r) => r.low !== null) ? [errorLayer(x, xOffset, yTitle, true)] : []),
+      ...(data.some((r) => r.low !== null) ? [errorLayer(x, xOffset, yTitle, log)] : []),
     ],
   };
   return {

@@ -42,7 +42,8 @@ function workloadTable(rs: readonly ResultRecord[], options: { components?: bool
   const r0 = rs[0];
   const params = Object.entries(r0.params).map(([k, v]) => `${k}=${v}`).join(' ');
   const iterations = r0.metrics.iterations ?? 1;
-  const counted = r0.iterationsOf ?? `iteration${iterations === 1 ? '' : 's'}`;
+  // "iterations of process sh", "requests from web's clients": singular for one.
+  const counted = (r0.iterationsOf ?? 'iterations').replace(/^(iteration|request)s\b/, iterations === 1 ? '$1' : '$1s');
   const head = `${r0.scenario} / ${r0.workload} on ${r0.cpu} — ${f0.format(iterations)} ${counted}` +
     (params ? ` [${params}]` : '') + (r0.replicate ? ` replicate ${r0.replicate}` : '');
   const ok = rs.filter((r) => r.error === undefined);
