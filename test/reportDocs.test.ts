@@ -15,7 +15,7 @@ const REGENERATE = 'regenerate with: npm run results:paper';
 
 describe('docs/report.md', () => {
   it('quotes the per-VM split exactly as the committed forkwait table shows it', () => {
-    const excerpt = /From `results\/paper\/forkwait\/table\.txt`:\n\n```text\n([\s\S]*?)```/.exec(DOC)?.[1];
+    const excerpt = /From `results\/paper\/forkwait\/table\.txt`:\n\n<!-- checked: [^\n]*-->\n```text\n([\s\S]*?)```/.exec(DOC)?.[1];
     expect(excerpt).toBeDefined();
     expect(readFileSync('results/paper/forkwait/table.txt', 'utf8'), `docs/report.md is stale; copy the split from results/paper/forkwait/table.txt`).toContain(excerpt!);
   });

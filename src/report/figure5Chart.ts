@@ -23,6 +23,9 @@ const CATEGORY_COLOURS = [
   '#499894', '#86bcb6', '#e15759', '#ff9d9a', '#79706e', '#bab0ac', '#d37295', '#fabfd2',
 ];
 
+/** Seconds on an axis: plain decimals with thousands separators (d3's default picks exponents like 1e+2 for round steps). */
+const SECONDS_AXIS = { labelExpr: "format(datum.value, ',~r')" };
+
 interface CategorySeconds {
   panel: string;
   vmm: string;
@@ -100,7 +103,7 @@ export function figure5ChartSpec(summary: readonly SummaryRow[], modes: ModeScal
         encoding: {
           x,
           xOffset: { field: 'vmm', type: 'nominal', sort: nonNative.domain },
-          y: { field: 'overheadSeconds', type: 'quantitative', title: 'overhead over native (s)', axis: { format: '~g' } },
+          y: { field: 'overheadSeconds', type: 'quantitative', title: 'overhead over native (s)', axis: SECONDS_AXIS },
           color: { field: 'vmm', type: 'nominal', title: 'mode', scale: nonNative },
           tooltip: [{ field: 'panel', title: 'workload; point' }, { field: 'category' }, { field: 'vmm', title: 'mode' },
             { field: 'overheadSeconds', title: 'overhead (s)', format: '+.4~g' }, { field: 'seconds', title: 'time in category (s)', format: '.4~g' }],
@@ -137,7 +140,7 @@ export function timeBreakdownSpec(summary: readonly SummaryRow[], modes: ModeSca
         mark: { type: 'bar' },
         encoding: {
           x,
-          y: { field: 'seconds', type: 'quantitative', title: 'simulated seconds', stack: 'zero', axis: { format: '~g' } },
+          y: { field: 'seconds', type: 'quantitative', title: 'simulated seconds', stack: 'zero', axis: SECONDS_AXIS },
           color: { field: 'category', type: 'nominal', title: 'category', sort: cats, scale: { domain: cats, range: cats.map((c) => CATEGORY_COLOURS[CATEGORIES.indexOf(c)]) } },
           order: { field: 'order', type: 'quantitative' },
           tooltip: [{ field: 'panel', title: 'workload; point' }, { field: 'vmm', title: 'mode' }, { field: 'category' }, { field: 'seconds', title: 'seconds', format: '.4~g' }],
