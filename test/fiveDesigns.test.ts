@@ -53,7 +53,7 @@ describe('scenarios/examples/five-designs.yaml', () => {
 
   it('commits its charts as SVG and PNG', () => {
     const charts = readdirSync(join(COMMITTED, 'charts')).sort();
-    expect(charts).toEqual(['cycles.png', 'cycles.svg', 'overhead.png', 'overhead.svg']);
+    expect(charts).toEqual(['cycles.png', 'cycles.svg', 'figure5.png', 'figure5.svg', 'overhead.png', 'overhead.svg', 'time-breakdown.png', 'time-breakdown.svg']);
     for (const c of charts.filter((n) => n.endsWith('.png'))) expect(readFileSync(join(COMMITTED, 'charts', c)).subarray(1, 4).toString()).toBe('PNG');
     const svg = readFileSync(join(COMMITTED, 'charts', 'cycles.svg'), 'utf8');
     for (const m of MODE_IDS) expect(svg).toContain(`>${m}<`);
