@@ -54,7 +54,7 @@ export class YamlFile {
     const lines = new LineCounter();
     const nul = text.indexOf('\u0000');
     if (nul >= 0) throw new InputError(`${what} file is binary (a NUL byte), not YAML text`, { source: path, ...lineCol(text, nul) });
-    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, logLevel: 'silent' }) // silent: no Node warning ahead of our message;
     const err = doc.errors[0];
     if (err) {
       const pos = lines.linePos(err.pos[0]);
