@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../config/errors.js';
+import { InputFileError } from '../workload/inputFile.js';
 import { CommandFailed } from './commandFailed.js';
 import { checkCommand } from './commands/check.js';
 import { mergeCommand } from './commands/merge.js';
@@ -55,7 +56,7 @@ function report(e: unknown): number {
     process.stderr.write(`vmmsim: ${e.message}\n`);
     return e.status;
   }
-  if (e instanceof InputError) {
+  if (e instanceof InputError || e instanceof InputFileError) {
     process.stderr.write(`vmmsim: ${e.message}\n`);
     return EXIT.input;
   }

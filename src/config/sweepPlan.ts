@@ -83,6 +83,6 @@ export class SweepPlan {
 
 /** A hash of a resolved point: equal fingerprints simulate identically. */
 export function fingerprint(loaded: LoadedScenario): string {
-  const { file: _file, ...rest } = loaded;
+  const { file: _file, workloadOrigins: _origins, limits: _limits, estimates: _estimates, ...rest } = loaded;
   return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 16);
 }

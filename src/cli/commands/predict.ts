@@ -27,6 +27,7 @@ const SCENARIO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../
 interface PredictOptions extends ScenarioOptions {
   out: string;
   write: boolean;
+  force: boolean;
   scenarios?: string;
 }
 
@@ -37,6 +38,7 @@ export function predictCommand(): Command {
     .option('-o, --out <dir>', 'directory for prediction.txt and prediction.json', 'results')
     .option('--no-write', 'print only; write nothing')
     .option('--scenarios <names>', `comma-separated subset of ${PAPER_SCENARIOS.join(', ')}`);
+  cmd.option('--force', 'write into --out even if vmmsim did not write that directory before', false);
   addScenarioOptions(cmd);
   return cmd.action((opts: PredictOptions) => {
     const names = opts.scenarios ? opts.scenarios.split(',').map((s) => s.trim()) : [...PAPER_SCENARIOS];
@@ -59,7 +61,7 @@ export function predictCommand(): Command {
       }
     }
     const text = toPrediction(main, forkwait);
-    if (opts.write) writeResultFiles(opts.out, { 'prediction.txt': text, 'prediction.json': toJson([...main, ...forkwait.filter((r) => !main.includes(r))]) });
+    if (opts.write) writeResultFiles(opts.out, { 'prediction.txt': text, 'prediction.json': toJson([...main, ...forkwait.filter((r) => !main.includes(r))]) }, { force: opts.force });
     process.stdout.write(text);
   });
 }
