@@ -113,8 +113,8 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
     '--set vmm.software.trapCycles=-5: trapCycles: expected ≥ 0, got number -5 (in the vmm model "software")'],
   ['a VMM parameter of a mode that has none', ['test/corpus/good.yaml', '--set', 'vmm.native.exitCycles=5'], 2,
     '--set vmm.native.exitCycles=5: vmm.native.exitCycles: mode "native" has no VMM parameters to override'],
-  ['a VMM parameter of an unknown mode', ['test/corpus/good.yaml', '--set', 'vmm.constructor.x=1'], 2,
-    '--set vmm.constructor.x=1: vmm.constructor.x: unknown mode "constructor": expected one of native, software, hardware, nested'],
+  ['a VMM parameter of an unknown mode', ['test/corpus/good.yaml', '--set', 'vmm.quantum.x=1'], 2,
+    '--set vmm.quantum.x=1: vmm.quantum.x: unknown mode "quantum": expected one of native, software, hardware, nested'],
   ['a trace file with a JSON syntax error 100,000 lines in', [farSyntax], 2,
     `${join(tmp, 'far-syntax.jsonl')}:100001:1: not valid JSON: Expected ',' or '}' after property value in JSON at position 28`],
   ['a trace file with a negative cost 100,000 lines in', [farValue], 2,
@@ -186,7 +186,7 @@ describe('limits are probed on both sides and can be raised', () => {
     ];
     expect(at.stderr).toBe('');
     expect(at.status).toBe(0);
-    expect(at.stdout).toMatch(/a \(3,000,000,000,000 ops\)/);
+    expect(at.stdout).toMatch(/a \(3,000,000,000,000 ops, ~\S+ simulated s natively, ~2 events\)/);
     expect(below.status).toBe(2);
     expect(below.stderr).toMatch(/the limit is 2,999,999,999,999 \(lower repeat or count, or raise the limit with --max-ops\)\n$/);
   });

@@ -38,12 +38,16 @@ export function toTable(records: readonly ResultRecord[], options: { components?
   return out.join('\n\n') + '\n';
 }
 
+/** What tells a record's sweep point and replicate apart in a heading: " [key=value …] replicate R" (empty without a sweep). */
+export function pointLabel(r: ResultRecord): string {
+  const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  return (params ? ` [${params}]` : '') + (r.replicate ? ` replicate ${r.replicate}` : '');
+}
+
 function workloadTable(rs: readonly ResultRecord[], options: { components?: boolean }): string {
   const r0 = rs[0];
-  const params = Object.entries(r0.params).map(([k, v]) => `${k}=${v}`).join(' ');
   const iterations = r0.metrics.iterations ?? 1;
-  const head = `${r0.scenario} / ${r0.workload} on ${r0.cpu} — ${f0.format(iterations)} iteration${iterations === 1 ? '' : 's'}` +
-    (params ? ` [${params}]` : '') + (r0.replicate ? ` replicate ${r0.replicate}` : '');
+  const head = `${r0.scenario} / ${r0.workload} on ${r0.cpu} — ${f0.format(iterations)} iteration${iterations === 1 ? '' : 's'}${pointLabel(r0)}`;
   const ok = rs.filter((r) => r.error === undefined);
   const summary = [['mode', 'seconds', 'cycles/iter', '% of native'],
     ...rs.map((r) => r.error !== undefined ? [r.vmm, 'error', r.error, ''] :

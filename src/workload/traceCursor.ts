@@ -143,6 +143,8 @@ export class TraceCursor implements ItemSource {
     if (this.header === null) {
       const unknown = cells.filter((c) => !CSV_COLUMNS.includes(c));
       if (unknown.length) this.fail(`unknown CSV column "${unknown[0]}"; expected a header of ${CSV_COLUMNS.join(', ')}`);
+      const twice = cells.findIndex((c, i) => cells.indexOf(c) !== i);
+      if (twice >= 0) this.fail(`CSV column "${cells[twice]}" appears twice in the header; expected each column once`);
       if (!cells.includes('op') && !cells.includes('use')) this.fail('the CSV header needs an op (or use) column');
       this.header = cells;
       return null;
