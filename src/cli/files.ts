@@ -209,24 +209,8 @@ export interface SharedWriteOptions {
  */
 export function writeResultFiles(dir: string, files: Readonly<Record<string, string | Uint8Array>>, options: SharedWriteOptions = {}): string[] {
   for (const n of Object.keys(files)) checkName(n);
-  checkOutName(dir);
-  const where = `--out ${dir}`;
+  checkSharedDir(dir, options);
   const exists = existsAsDir(dir);
-  if (exists) {
-    OutputLock.take(dir, where).release();
-    removeLeftovers(dir);
-    const entries = ownEntries(dir);
-    const ours = entries.includes(SHARED_MARKER) || entries.includes(MANIFEST_NAME);
-    if (entries.length > 0 && !ours && !options.force) {
-      throw new InputError(
-        `is not empty and was not written by vmmsim (no ${SHARED_MARKER}; it holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); ` +
-          'expected an empty or new directory, or one vmmsim wrote before (pass --force to write into it anyway)',
-        { source: where },
-      );
-    }
-  } else {
-    checkCreatable(dir);
-  }
   const marked = exists && ownEntries(dir).some((e) => e === SHARED_MARKER || e === MANIFEST_NAME);
   const all = marked ? files : { ...files, [SHARED_MARKER]: 'vmmsim writes its results here (reproduce, predict, walk-ratio); this file marks the directory as one it may overwrite.\n' };
   return writeInside(dir, all).filter((p) => !p.endsWith(`/${SHARED_MARKER}`) && p !== SHARED_MARKER);
@@ -262,6 +246,31 @@ function withLock(dir: string, where: string, fn: () => string[]): string[] {
     throw e;
   } finally {
     lock.release();
+  }
+}
+
+/**
+ * Check, before a long run, that {@link writeResultFiles} may write into
+ * `dir`: refuses (exit 2) a directory another vmmsim is writing, and a
+ * non-empty one vmmsim did not write unless `force`. Writes nothing.
+ */
+export function checkSharedDir(dir: string, options: SharedWriteOptions = {}): void {
+  checkOutName(dir);
+  const where = `--out ${dir}`;
+  if (!existsAsDir(dir)) {
+    checkCreatable(dir);
+    return;
+  }
+  OutputLock.take(dir, where).release();
+  removeLeftovers(dir);
+  const entries = ownEntries(dir);
+  const ours = entries.includes(SHARED_MARKER) || entries.includes(MANIFEST_NAME);
+  if (entries.length > 0 && !ours && !options.force) {
+    throw new InputError(
+      `is not empty and was not written by vmmsim (no ${SHARED_MARKER}; it holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); ` +
+        'expected an empty or new directory, or one vmmsim wrote before (pass --force to write into it anyway)',
+      { source: where },
+    );
   }
 }
 

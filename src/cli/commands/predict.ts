@@ -11,7 +11,7 @@ import { toJson } from '../../report/json.js';
 import { toPrediction } from '../../report/prediction.js';
 import type { ResultRecord } from '../../run/record.js';
 import { runScenario } from '../../run/runScenario.js';
-import { writeResultFiles } from '../files.js';
+import { checkSharedDir, writeResultFiles } from '../files.js';
 import { addScenarioOptions, loadOptionsOf, type ScenarioOptions } from './common.js';
 
 /** The paper scenarios, in the order of the table. */
@@ -41,6 +41,7 @@ export function predictCommand(): Command {
   cmd.option('--force', 'write into --out even if vmmsim did not write that directory before', false);
   addScenarioOptions(cmd);
   return cmd.action((opts: PredictOptions) => {
+    if (opts.write) checkSharedDir(opts.out, { force: opts.force }); // before simulating: a refused directory costs no run time
     const names = opts.scenarios ? opts.scenarios.split(',').map((s) => s.trim()) : [...PAPER_SCENARIOS];
     const file = (name: string) => {
       const f = join(SCENARIO_DIR, `${name}.yaml`);

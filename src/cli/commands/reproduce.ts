@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { DEFAULT_MODELS_DIR, loadScenario } from '../../config/load.js';
 import { figure4Cells, figure4Csv, figure4Markdown, figure4Text } from '../../report/figure4.js';
 import { runScenario } from '../../run/runScenario.js';
-import { writeResultFiles } from '../files.js';
+import { checkSharedDir, writeResultFiles } from '../files.js';
 import { addScenarioOptions, loadOptionsOf, type ScenarioOptions } from './common.js';
 
 /** The paper scenarios shipped with vmmsim. */
@@ -28,6 +28,7 @@ export function reproduceCommand(): Command {
   cmd.option('--force', 'write into --out even if vmmsim did not write that directory before', false);
   addScenarioOptions(cmd);
   return cmd.action((experiment: string, opts: ReproduceOptions) => {
+    if (opts.write) checkSharedDir(opts.out, { force: opts.force }); // before simulating: a refused directory costs no run time
     const loaded = loadScenario(join(PAPER_DIR, `${experiment}.yaml`), loadOptionsOf(opts));
     const cells = figure4Cells(runScenario(loaded));
     const cpu = loaded.cpu.name;

@@ -6,7 +6,7 @@ import { loadScenario } from '../../config/load.js';
 import { walkRatioTable } from '../../report/walkRatioTable.js';
 import { walkRatios } from '../../run/walkRatio.js';
 import { basename, dirname } from 'node:path';
-import { writeResultFiles } from '../files.js';
+import { checkSharedDir, writeResultFiles } from '../files.js';
 import { addScenarioOptions, loadOptionsOf, type ScenarioOptions } from './common.js';
 
 interface WalkRatioOptions extends ScenarioOptions {
@@ -25,6 +25,7 @@ export function walkRatioCommand(): Command {
     .option('--force', "write into the file's directory even if vmmsim did not write it before", false);
   addScenarioOptions(cmd);
   return cmd.action((file: string, opts: WalkRatioOptions) => {
+    if (opts.write) checkSharedDir(dirname(opts.out), { force: opts.force }); // before simulating: a refused directory costs no run time
     const loaded = loadScenario(file, loadOptionsOf(opts));
     const mmu = loaded.cpu.mmu;
     const text = walkRatioTable(walkRatios(loaded), {
