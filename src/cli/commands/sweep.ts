@@ -37,6 +37,11 @@ export function parseJobs(text: string): number {
   return n;
 }
 
+/** Worker threads for `--jobs N` on a machine with `cores` cores: at most one per core (more only cost memory: each loads the scenario and models). */
+export function workerCount(requested: number | undefined, cores: number): number {
+  return Math.max(1, Math.min(requested ?? cores, cores));
+}
+
 /** Parse `--shard i/n` (1 ≤ i ≤ n). */
 export function parseShard(text: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
@@ -55,7 +60,7 @@ export function sweepCommand(): Command {
       'writes results.csv/json, summary.csv/json and points/ into --out')
     .argument('<file>', 'scenario YAML file (with a sweep: block and/or replicates:)')
     .requiredOption('-o, --out <dir>', 'results directory; rerunning with the same directory skips finished tasks')
-    .addOption(new Option('-j, --jobs <n>', 'worker threads').argParser(parseJobs).default(undefined, 'all cores'))
+    .addOption(new Option('-j, --jobs <n>', 'worker threads (at most the number of cores)').argParser(parseJobs).default(undefined, 'all cores'))
     .addOption(new Option('--shard <i/n>', 'run only shard i of n (tasks i-1, i-1+n, …); combine with `vmmsim merge`').argParser(parseShard))
     .option('-q, --quiet', 'no progress output', false)
     .option('--charts', 'also render charts (SVG and PNG) into DIR/charts', false)
@@ -117,7 +122,10 @@ async function sweepInto(out: OutputDir, file: string, plan: SweepPlan, perPoint
   try {
     if (jobs === 1 || todo.length <= 1) {
       const runner = new TaskRunner(plan, opts.components, faultPoint);
-      for (const t of todo) store(t, runner.run(t));
+      for (const t of todo) {
+        store(t, runner.run(t));
+        await new Promise((resolve) => setImmediate(resolve)); // let a SIGINT handler run between tasks
+      }
     } else {
       const runner = new TaskRunner(plan, opts.components, faultPoint);
       await runOnWorkers(todo, {
