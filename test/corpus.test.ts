@@ -175,6 +175,8 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
   // class 3: events
   ['a guest system over --max-events', ['test/corpus/events.yaml', '--max-events', '1000'], 2,
     'test/corpus/events.yaml:5:5: workloads[0]: workload "a" is estimated at 2,634 simulation events per mode (timer ticks, device and client requests); the limit is 1,000 (shorten the run, or raise the limit with --max-events)'],
+  ['a run whose events outrun the estimate under a slower mode', ['test/corpus/events-runtime.yaml', '--max-events', '30'], 2,
+    'test/corpus/events-runtime.yaml:6:5: workloads[0]: workload "a" passed the limit of 30 simulation events under software (the estimate before the run was lower; shorten the run, or raise the limit with --max-events)'],
   // class 4: traces that never end or never arrive, and a line without end
   ['a trace linked to /dev/zero', [traceLinked('zero')], 2, `${traceLinked('zero')}:5:12: workloads[0].trace: ${join(tmp, 'zero.jsonl')}: trace file is not a regular file (a device, FIFO or socket); expected a JSONL or CSV file`],
   ['a FIFO as the trace', [traceLinked('fifo')], 2, `${traceLinked('fifo')}:5:12: workloads[0].trace: ${join(tmp, 'fifo.jsonl')}: trace file is not a regular file (a device, FIFO or socket); expected a JSONL or CSV file`],
