@@ -34,7 +34,7 @@ export function addScenarioOptions(cmd: Command): Command {
     )
     .option('--models <dir>', 'directory of model files (cpu/, vmm/, guest/)', undefined)
     .addOption(
-      new Option(`${LIMIT_FLAGS.maxOpsPerRun} <n>`, `most guest operations one workload may run under one mode (default: ${formatCount(DEFAULT_LIMITS.maxOpsPerRun)})`).argParser(parseLimit),
+      new Option(`${LIMIT_FLAGS.maxOpsPerRun} <n>`, `most guest operations plus memory accesses one workload may run under one mode (default: ${formatCount(DEFAULT_LIMITS.maxOpsPerRun)})`).argParser(parseLimit),
     )
     .addOption(
       new Option(`${LIMIT_FLAGS.maxInputBytes} <n>`, `largest scenario or model file read, bytes (default: ${formatCount(DEFAULT_LIMITS.maxInputBytes)})`).argParser(parseLimit),
@@ -47,8 +47,7 @@ export function addScenarioOptions(cmd: Command): Command {
     )
     .addOption(
       new Option(`${LIMIT_FLAGS.maxEvents} <n>`, `most simulation events one workload may process under one mode (default: ${formatCount(DEFAULT_LIMITS.maxEvents)})`).argParser(parseLimit),
-    )
-    .addOption(resultsBytesOption());
+    );
 }
 
 /** --max-results-bytes: the largest results.json, points/*.json or sweep.json read back (plot, merge, sweep resume). */

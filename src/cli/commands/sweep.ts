@@ -14,7 +14,7 @@ import { runOnWorkers } from '../../run/workerPool.js';
 import { createProgress } from '../progress.js';
 import { readTask, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
 import { OutputDir, scenarioIdentity } from '../files.js';
-import { addScenarioOptions, loadOptionsOf, planOf, type ScenarioOptions } from './common.js';
+import { addScenarioOptions, loadOptionsOf, planOf, resultsBytesOption, type ScenarioOptions } from './common.js';
 import { writeSweepOutputs } from './outputs.js';
 import { CommandFailed } from '../commandFailed.js';
 import { FAULT_ENV } from '../faults.js';
@@ -66,7 +66,7 @@ export function sweepCommand(): Command {
     .option('--charts', 'also render charts (SVG and PNG) into DIR/charts', false)
     .option('-c, --components', 'record cycles by cost component too', false)
     .option('--force', 'write into --out even if it holds results of a different scenario or files vmmsim did not write', false);
-  addScenarioOptions(cmd);
+  addScenarioOptions(cmd).addOption(resultsBytesOption());
   return cmd.action(async (file: string, opts: SweepOptions) => {
     const plan = planOf(file, opts);
     const perPoint = plan.validateAll();
