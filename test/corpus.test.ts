@@ -83,7 +83,6 @@ const FILE_CASES: Array<[string, string]> = [
   // class 7: totals that overflow, and results that would be NaN or infinite
   ['overflow', 'test/corpus/overflow.yaml:5:5: workloads[0]: workload "a" adds up to a simulated time that overflows (its cycles, latencies or clock rate are out of range: the total is not a finite number); expected costs and rates that add up to a finite time'],
   ['trace-far-time', 'test/corpus/trace-far-time.yaml:4:5: workloads[0]: workload "a" passed the limit of 86,400 simulated seconds under native (the estimate before the run was lower; shorten the run, or raise the limit with --max-sim-seconds)'],
-  ['zero-time', 'test/corpus/zero-time.yaml:4:5: workloads[0]: workload "a" takes no time natively (its operations cost 0 cycles), so percent of native is 0/0; expected a workload that does some work'],
   // class 9: duplicates, a name that would break CSV, memory accesses under --max-ops
   ['duplicate-mode', 'test/corpus/duplicate-mode.yaml:3:16: vmms[1]: mode "native" is listed twice; expected each mode once (in the scenario)'],
   ['duplicate-workload', 'test/corpus/duplicate-workload.yaml:6:11: workloads[1].name: workload name "a" is used twice; expected a unique name per workload (in the scenario)'],

@@ -51,7 +51,7 @@ function workloadTable(rs: readonly ResultRecord[], options: { components?: bool
   const ok = rs.filter((r) => r.error === undefined);
   const summary = [['mode', 'seconds', 'cycles/iter', '% of native'],
     ...rs.map((r) => r.error !== undefined ? [r.vmm, 'error', r.error, ''] :
-      [r.vmm, formatSeconds(r.seconds), formatCycles(r.metrics.cyclesPerIteration), f1.format(r.metrics.percentOfNative)])];
+      [r.vmm, formatSeconds(r.seconds), formatCycles(r.metrics.cyclesPerIteration), r.metrics.percentOfNative === undefined ? '—' : f1.format(r.metrics.percentOfNative)])];
   const cats = CATEGORIES.filter((c) => ok.some((r) => r.breakdown[c] !== undefined));
   const bd = [['cycles/iter', ...ok.map((r) => r.vmm)],
     ...cats.map((c) => [c, ...ok.map((r) => cell(r.breakdown[c]?.cycles ?? 0, r.breakdown[c]?.overheadCycles ?? 0, iterations, r.vmm))])];
