@@ -282,6 +282,25 @@ describe('class 9: directories vmmsim did not write, --jobs, --out', () => {
     expect((await runMain(['reproduce', 'nanobench', '--out', dir])).status).toBe(0);
   });
 
+  it('--format figure5 on a sweep heads each point with its swept values', async () => {
+    const r = await runMain(['run', FOUR, '--format', 'figure5']);
+    expect(r.status).toBe(0);
+    const heads = r.stdout.split('\n').filter((l) => l.startsWith('four-points / '));
+    expect(heads).toHaveLength(4);
+    expect(new Set(heads).size).toBe(4);
+    expect(heads[2]).toMatch(/^four-points \/ syscall on pentium4 \[cpu\.native\.syscallCycles=300\] — overhead versus native/);
+  });
+
+  it('a scenario name that is a spreadsheet formula reaches the CSV as text, not as a formula', async () => {
+    const file = join(root, 'formula.yaml');
+    writeFileSync(file, 'name: "=HYPERLINK(\\"http://x\\",\\"y\\")"\nworkloads:\n  - name: a\n    ops: [syscall]\n');
+    const r = await runMain(['run', file, '--format', 'csv']);
+    expect(r.status).toBe(0);
+    const cells = r.stdout.split('\n')[1];
+    expect(cells).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
+    expect(cells.split(',').some((c) => /^"?=/.test(c))).toBe(false);
+  });
+
   it('--jobs is capped at the number of cores', () => {
     expect(workerCount(10_000, 2)).toBe(2);
     expect(workerCount(1, 2)).toBe(1);
