@@ -259,6 +259,19 @@ describe('a lock on --out: two commands never work on one directory at once', ()
   }, 60_000);
 });
 
+describe('class 3: limits passed while a sweep runs on worker threads', () => {
+  it('is bad input (exit 2, located), not an internal error', async () => {
+    const file = join(root, 'events.yaml');
+    writeFileSync(file, readFileSync('test/corpus/events-runtime.yaml', 'utf8') + 'sweep:\n  grid:\n    cpu.native.syscallCycles: [100, 200]\n');
+    const out = join(root, 'out');
+    const r = await runCli(['sweep', file, '--out', out, '--quiet', '--jobs', '2', '--models', 'test/corpus/models', '--max-events', '30']); // worker threads need the built CLI
+    expect(r.stderr).toBe(`vmmsim: ${file}:6:5: workloads[0]: workload "a" passed the limit of 30 simulation events under software ` +
+      '(the estimate before the run was lower; shorten the run, or raise the limit with --max-events)\n');
+    expect(r.status).toBe(2);
+    expect(leftovers(out)).toEqual([]);
+  }, 60_000);
+});
+
 describe('class 9: directories vmmsim did not write, --jobs, --out', () => {
   it.each([
     ['reproduce', ['reproduce', 'nanobench']],

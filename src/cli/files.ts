@@ -104,7 +104,7 @@ export class OutputDir {
     }
     if (!st.isDirectory()) throw new InputError('exists and is not a directory; expected a results directory', where);
     // Nobody else may be writing here; then what a killed run staged is garbage.
-    OutputLock.take(dir, where.source).release();
+    OutputLock.assertFree(dir, where.source);
     removeLeftovers(dir);
     const manifest = readManifest(dir);
     if (manifest === 'absent') {
@@ -133,7 +133,13 @@ export class OutputDir {
 
   /** Hold the directory's lock until {@link release} (creating the directory): a second vmmsim is refused meanwhile. */
   lock(): void {
-    if (this.held === null) this.held = OutputLock.take(this.dir, `--out ${this.dir}`);
+    if (this.held !== null) return;
+    try {
+      this.held = OutputLock.take(this.dir, `--out ${this.dir}`);
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new OutputError(`cannot write results to ${this.dir}: ${fsReason(e)}; nothing was written`);
+    }
   }
 
   /** Give the lock up (idempotent). */
@@ -261,7 +267,7 @@ export function checkSharedDir(dir: string, options: SharedWriteOptions = {}): v
     checkCreatable(dir);
     return;
   }
-  OutputLock.take(dir, where).release();
+  OutputLock.assertFree(dir, where);
   removeLeftovers(dir);
   const entries = ownEntries(dir);
   const ours = entries.includes(SHARED_MARKER) || entries.includes(MANIFEST_NAME);
@@ -298,8 +304,12 @@ function removeLeftovers(dir: string, depth = 0): void {
   }
   for (const e of entries) {
     const p = join(dir, e.name);
-    if (e.isFile() && e.name.startsWith(TEMP_PREFIX)) rmSync(p, { force: true });
-    else if (e.isDirectory() && depth < 4) removeLeftovers(p, depth + 1);
+    try {
+      if (e.isFile() && e.name.startsWith(TEMP_PREFIX)) rmSync(p, { force: true });
+    } catch {
+      // not ours to remove (a read-only directory): the write will say so if it matters
+    }
+    if (e.isDirectory() && depth < 4) removeLeftovers(p, depth + 1);
   }
 }
 

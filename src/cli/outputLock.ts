@@ -51,16 +51,17 @@ export class OutputLock {
       if (holder && holder.host === me.host && holder.pid === process.pid) {
         throw new Error(`bug: ${path} is already held by this process`);
       }
-      if (holder && isAlive(holder)) {
-        throw new InputError(
-          `is being written by another vmmsim (pid ${holder.pid} on ${holder.host}, since ${holder.since}); ` +
-            `two commands must not work on one results directory: wait for it to finish, choose another --out, or remove ${path} if that process is gone`,
-          { source: where },
-        );
-      }
+      if (holder && isAlive(holder)) throw busy(holder, path, where);
       rmSync(path, { force: true }); // stale: its process is gone
     }
     throw new InputError(`cannot take the lock ${path}: another process keeps recreating it`, { source: where });
+  }
+
+  /** Refuse (exit 2) a directory a live vmmsim holds, without taking the lock (nothing is written). */
+  static assertFree(dir: string, where: string): void {
+    const path = join(dir, LOCK_NAME);
+    const holder = readHolder(path);
+    if (holder && !(holder.host === hostname() && holder.pid === process.pid) && isAlive(holder)) throw busy(holder, path, where);
   }
 
   /** Remove the lock file if it is still ours. */
@@ -76,6 +77,14 @@ export class OutputLock {
       // already gone
     }
   }
+}
+
+function busy(holder: Holder, path: string, where: string): InputError {
+  return new InputError(
+    `is being written by another vmmsim (pid ${holder.pid} on ${holder.host}, since ${holder.since}); ` +
+      `two commands must not work on one results directory: wait for it to finish, choose another --out, or remove ${path} if that process is gone`,
+    { source: where },
+  );
 }
 
 /** The holder a lock file names, or null when it is unreadable (treated as stale). */
