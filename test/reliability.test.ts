@@ -213,6 +213,23 @@ describe('class 6: no temporary file outlives a failure, a kill or an interrupt'
     expect(done).toBeLessThan(300);
   }, 60_000);
 
+  it('SIGINT while files are staged: the write finishes (or never began), then the signal ends the process; no temporary file', async () => {
+    const out = join(root, 'out');
+    const script = `import { writeInside } from ${JSON.stringify(join(process.cwd(), 'dist/cli/files.js'))};\n` +
+      "const big = 'x'.repeat(64 << 20);\nconsole.log('staging');\nwriteInside(process.argv[1], { 'a.txt': big, 'b.txt': big });\nconsole.log('written');\nsetTimeout(() => {}, 5000);\n";
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, out], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    await new Promise<void>((resolve) => child.stdout.on('data', (d) => {
+      stdout += String(d);
+      if (stdout.includes('staging')) resolve();
+    }));
+    child.kill('SIGINT');
+    expect(await exited).toBe('SIGINT');
+    expect(leftovers(out)).toEqual([]);
+    if (existsSync(out)) expect(readdirSync(out).map((f) => `${f}:${statSync(join(out, f)).size}`).sort()).toEqual([`a.txt:${64 << 20}`, `b.txt:${64 << 20}`]);
+  }, 60_000);
+
   it('a sweep killed with SIGKILL leaves a stale lock that the next sweep takes over', async () => {
     const out = join(root, 'out');
     expect((await sweep(out)).status).toBe(0);

@@ -235,6 +235,15 @@ export function writeInside(dir: string, files: Readonly<Record<string, string |
 
 /** Run `fn` holding `dir`'s lock; a directory created for the lock is removed again if `fn` fails and left it empty. */
 function withLock(dir: string, where: string, fn: () => string[]): string[] {
+  const release = holdSignals(); // the lock, too, is never left behind by a Ctrl-C
+  try {
+    return withLockHeld(dir, where, fn);
+  } finally {
+    release();
+  }
+}
+
+function withLockHeld(dir: string, where: string, fn: () => string[]): string[] {
   const existed = existsAsDir(dir);
   if (!existed) checkCreatable(dir);
   let lock: OutputLock;
@@ -332,8 +341,39 @@ function writeStaged(tmp: string, data: string | Uint8Array, first: boolean): vo
   }
 }
 
+/**
+ * While listened for, SIGINT and SIGTERM are queued by Node instead of
+ * killing the process, and a listener runs only once synchronous code
+ * returns: so staging (synchronous) is never cut off half-way by a Ctrl-C —
+ * it finishes or cleans up, and no temporary file is left. A signal that
+ * came meanwhile is raised again, with its default effect, as soon as the
+ * event loop turns (the listener stays one turn for that). Returns the
+ * function that ends the hold.
+ */
+function holdSignals(): () => void {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const stop = () => {
+    for (const sig of signals) process.removeListener(sig, hold);
+  };
+  const hold = (sig: NodeJS.Signals) => {
+    stop();
+    process.kill(process.pid, sig);
+  };
+  for (const sig of signals) process.on(sig, hold);
+  return () => setImmediate(() => setImmediate(stop)); // two hops: a poll phase, where a queued signal is dispatched, lies between
+}
+
 /** Write every file under a temporary name, then rename them all into place, in order; on failure remove what was staged. */
 function stageAndRename(dir: string, files: Readonly<Record<string, string | Uint8Array>>): string[] {
+  const release = holdSignals();
+  try {
+    return stageAndRenameHeld(dir, files);
+  } finally {
+    release();
+  }
+}
+
+function stageAndRenameHeld(dir: string, files: Readonly<Record<string, string | Uint8Array>>): string[] {
   const createdDir = !existsAsDir(dir);
   const temps: Array<[tmp: string, path: string]> = [];
   try {
