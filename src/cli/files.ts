@@ -218,7 +218,7 @@ export function writeResultFiles(dir: string, files: Readonly<Record<string, str
   checkSharedDir(dir, options);
   const exists = existsAsDir(dir);
   const marked = exists && ownEntries(dir).some((e) => e === SHARED_MARKER || e === MANIFEST_NAME);
-  const all = marked ? files : { ...files, [SHARED_MARKER]: 'vmmsim writes its results here (reproduce, predict, walk-ratio); this file marks the directory as one it may overwrite.\n' };
+  const all = marked ? files : { ...files, [SHARED_MARKER]: 'vmmsim writes its results here (reproduce, predict, walk-ratio, validate, sensitivity); this file marks the directory as one it may overwrite.\n' };
   return writeInside(dir, all).filter((p) => !p.endsWith(`/${SHARED_MARKER}`) && p !== SHARED_MARKER);
 }
 

@@ -9,7 +9,7 @@ import { InputFileError } from '../workload/inputFile.js';
 import { TraceError } from '../workload/traceCursor.js';
 import { CATEGORIES } from '../vmm/categories.js';
 import type { CategoryResult, ResultRecord } from './record.js';
-import { simulate, type RunOutcome } from './simulate.js';
+import { simulate, type RunObserver, type RunOutcome } from './simulate.js';
 
 /** Options of {@link runScenario}. */
 export interface RunScenarioOptions {
@@ -20,6 +20,8 @@ export interface RunScenarioOptions {
   params?: ResultRecord['params'];
   replicate?: number;
   seed?: number;
+  /** Told of each simulation as it starts (progress display). */
+  observer?: RunObserver;
 }
 
 /** Simulate a loaded scenario; one record per workload × mode, in scenario order. */
@@ -30,7 +32,8 @@ export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions 
   const limits = loaded.limits;
   loaded.workloads.forEach((w, i) => {
     const at = { origin: loaded.workloadOrigins[i], path: ['workloads', i], name: w.name };
-    const run = (mode: string) => located(at, mode, limits, () => simulate(cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, limits }));
+    const run = (mode: string) => located(at, mode, limits, () =>
+      simulate(cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, limits, observer: options.observer }));
     const native = run('native');
     for (const mode of scenario.vmms) {
       const out = mode === 'native' ? native : run(mode);

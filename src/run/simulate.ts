@@ -25,10 +25,18 @@ export interface RunOutcome {
   requests: number;
 }
 
+/** Watches runs as they start, e.g. to show progress from another thread. */
+export interface RunObserver {
+  /** A run begins; its ledger's per-category totals are in shared memory and grow as it runs. */
+  started(run: { workload: string; mode: string; clockGHz: number; ledger: Ledger }): void;
+}
+
 /** Extra inputs some workload forms need. */
 export interface SimulateOptions {
   /** Trace replay compiles lines and resolves composites and stream switches through the guest profile. */
   compiler?: WorkloadCompiler;
+  /** Told of the run before it starts (with a shared ledger). */
+  observer?: RunObserver;
   /** Stop (SimulationLimitError, TraceError) past these; unbounded when absent. */
   limits?: RunLimits;
 }
@@ -48,7 +56,8 @@ export function simulate(cpu: CpuModel, modeId: string, params: unknown, workloa
   const clockHz = cpu.clockGHz * 1e9;
   const limits = options.limits;
   const sim = new Simulation(seed, limits ? { maxCycles: limits.maxSimSeconds * clockHz, maxEvents: limits.maxEvents } : undefined);
-  const ledger = new Ledger();
+  const ledger = new Ledger(options.observer !== undefined);
+  options.observer?.started({ workload: workload.name, mode: modeId, clockGHz: cpu.clockGHz, ledger });
   if (workload.system) {
     const sys = workload.system;
     const physical = new PhysicalCpu(sim, ledger, {

@@ -2,15 +2,14 @@
 // sweep on worker threads, store each finished task in DIR/points (so a rerun
 // resumes), then assemble results and summary files. `--shard i/n` runs
 // every n-th task only, for spreading one sweep over machines (see merge).
-import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { InputError } from '../../config/errors.js';
 import { replicateSeed } from '../../config/sweep.js';
 import type { ResultRecord } from '../../run/record.js';
-import { TaskRunner } from '../../run/taskRunner.js';
 import type { SweepPlan } from '../../config/sweepPlan.js';
-import { runOnWorkers } from '../../run/workerPool.js';
+import { runTasks } from '../../api/sweep.js';
 import { createProgress } from '../progress.js';
 import { readTask, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
 import { OutputDir, scenarioIdentity } from '../files.js';
@@ -116,23 +115,8 @@ async function sweepInto(out: OutputDir, file: string, plan: SweepPlan, perPoint
     done.set(t, tf);
     progress.update(done.size);
   };
-  // More threads than cores only cost memory (each worker loads the scenario and models).
-  const jobs = Math.min(opts.jobs ?? availableParallelism(), availableParallelism());
-  const faultPoint = sweepFaultPoint();
   try {
-    if (jobs === 1 || todo.length <= 1) {
-      const runner = new TaskRunner(plan, opts.components, faultPoint);
-      for (const t of todo) {
-        store(t, runner.run(t));
-        await new Promise((resolve) => setImmediate(resolve)); // let a SIGINT handler run between tasks
-      }
-    } else {
-      const runner = new TaskRunner(plan, opts.components, faultPoint);
-      await runOnWorkers(todo, {
-        jobs, data: { file, set: opts.set, modelsDir: opts.models, components: opts.components, faultPoint, limits: loadOptions.limits },
-        onResult: store, inline: (t) => runner.run(t),
-      });
-    }
+    await runTasks(plan, todo, { jobs: workerCount(opts.jobs, availableParallelism()), components: opts.components, faultPoint: sweepFaultPoint(), onTask: store });
   } finally {
     progress.stop();
   }
