@@ -363,17 +363,14 @@ function holdSignals(): () => void {
   return () => setImmediate(() => setImmediate(stop)); // two hops: a poll phase, where a queued signal is dispatched, lies between
 }
 
-/** Write every file under a temporary name, then rename them all into place, in order; on failure remove what was staged. */
+/**
+ * Write every file under a temporary name, then rename them all into place,
+ * in order; on failure remove what was staged. Called under the directory's
+ * lock: by {@link withLock}, which holds signals meanwhile, or by a sweep or
+ * merge holding the lock throughout (a sweep's own SIGINT handler runs only
+ * between writes; a kill leaves temporary files for the next claim to remove).
+ */
 function stageAndRename(dir: string, files: Readonly<Record<string, string | Uint8Array>>): string[] {
-  const release = holdSignals();
-  try {
-    return stageAndRenameHeld(dir, files);
-  } finally {
-    release();
-  }
-}
-
-function stageAndRenameHeld(dir: string, files: Readonly<Record<string, string | Uint8Array>>): string[] {
   const createdDir = !existsAsDir(dir);
   const temps: Array<[tmp: string, path: string]> = [];
   try {
