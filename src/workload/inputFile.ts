@@ -24,7 +24,7 @@ export interface FileRole {
   expected: string;
 }
 
-/** The size limit of a whole-file read and the flag that raises it. */
+/** The size limit of a whole-file read and the flag that raises it ('' for a fixed limit). */
 export interface SizeLimit {
   maxBytes: number;
   flag: string;
@@ -54,7 +54,7 @@ export function openRegularFile(path: string, role: FileRole): { fd: number; siz
 /** Read all of `path` (a regular file of at most `limit.maxBytes` bytes). */
 export function readBoundedFile(path: string, role: FileRole, limit: SizeLimit): Buffer {
   const tooBig = (size: number) =>
-    new InputFileError(`${role.what} file is ${size.toLocaleString('en-US')} bytes; the limit is ${limit.maxBytes.toLocaleString('en-US')} bytes (raise it with ${limit.flag})`, path);
+    new InputFileError(`${role.what} file is ${size.toLocaleString('en-US')} bytes; the limit is ${limit.maxBytes.toLocaleString('en-US')} bytes${limit.flag ? ` (raise it with ${limit.flag})` : ''}`, path);
   const st = statRegular(path, role);
   if (st.size > limit.maxBytes) throw tooBig(st.size);
   const { fd, size } = openRegularFile(path, role);
