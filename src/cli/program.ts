@@ -12,6 +12,7 @@ import { mergeCommand } from './commands/merge.js';
 import { plotCommand } from './commands/plot.js';
 import { reproduceCommand } from './commands/reproduce.js';
 import { predictCommand } from './commands/predict.js';
+import { profileCommand } from './commands/profile.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { sweepCommand } from './commands/sweep.js';
@@ -31,7 +32,7 @@ export function buildProgram(): Command {
     .version(pkg.version, '-V, --version')
     .showHelpAfterError('(run vmmsim --help for usage)')
     .exitOverride();
-  for (const cmd of [runCommand(), sweepCommand(), mergeCommand(), plotCommand(), checkCommand(), reproduceCommand(), predictCommand(), schemaCommand(), walkRatioCommand()]) program.addCommand(cmd.exitOverride());
+  for (const cmd of [runCommand(), sweepCommand(), mergeCommand(), plotCommand(), checkCommand(), reproduceCommand(), predictCommand(), profileCommand(), schemaCommand(), walkRatioCommand()]) program.addCommand(cmd.exitOverride());
   program.addHelpText('after', '\nExit status: 0 success, 2 bad input (file:line:column and key named), 1 internal error or a file that cannot be written.');
   return program;
 }
