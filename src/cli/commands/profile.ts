@@ -53,7 +53,7 @@ export function profileCommand(): Command {
     .action(async (command: string[], opts: ProfileOptions) => {
       if (opts.from !== undefined && command.length > 0) throw new InputError('give either --from FILE or a command after --, not both', { source: '--from' });
       if (opts.from === undefined && command.length === 0) throw new InputError('nothing to profile: give a command after -- (vmmsim profile -- make -j2) or --from FILE', { source: 'vmmsim profile' });
-      const name = sanitize(opts.name ?? basename(opts.from ?? command[0]));
+      const name = sanitize(opts.name ?? (opts.from !== undefined ? basename(opts.from).replace(/\.[^.]*$/, '') : basename(command[0])));
       const clock = hostClock();
       const base = { date: new Date().toISOString(), hostCpu: clock.cpu, clockGHz: clock.ghz, clockFrom: clock.from };
       let text: string;
