@@ -97,7 +97,7 @@ describe('vmmsim profile on real runs', () => {
     expect(text).toMatch(/^# +rusage +rusage:minorFaults +\d+/m);
     expect(text).toMatch(/system calls: not measured/);
     expect((await runCli(['check', out])).status).toBe(0);
-  });
+  }, 60_000);
 
   it('a command that runs past --timeout has its whole process group killed, and nothing is written', async () => {
     const out = join(work, 'timeout.yaml');
@@ -110,7 +110,7 @@ describe('vmmsim profile on real runs', () => {
     const running = (pid: number) => existsSync(`/proc/${pid}/stat`) && !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     const alive = readFileSync(pids, 'utf8').trim().split('\n').map(Number).filter(running);
     expect(alive).toEqual([]);
-  });
+  }, 60_000);
 
   it('a command that fails is reported with its exit status and writes nothing, unless --keep-failed', async () => {
     const out = join(work, 'failed.yaml');
@@ -121,7 +121,7 @@ describe('vmmsim profile on real runs', () => {
     const kept = await runCli(['profile', '--no-perf', '--no-strace', '--keep-failed', '--out', out, '--', '/bin/sh', '-c', 'exit 3']);
     expect(kept.status, kept.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^# +exit status: 3$/m);
-  });
+  }, 60_000);
 });
 
 describe('vmmsim profile --from', () => {
@@ -133,7 +133,7 @@ describe('vmmsim profile --from', () => {
       expect(readFileSync(out, 'utf8')).toMatch(new RegExp(`^name: ${f.replaceAll('-', '\\-')}$`, 'm'));
       expect((await runCli(['check', out])).status, f).toBe(0);
     }
-  });
+  }, 60_000);
 
   it('an unparseable file exits 2 with file:line and writes nothing', async () => {
     const out = join(work, 'bad.yaml');
@@ -141,7 +141,7 @@ describe('vmmsim profile --from', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^vmmsim: test\/fixtures\/profile\/strace-fc-bad\.txt:8:1: cannot read this line/);
     expect(existsSync(out)).toBe(false);
-  });
+  }, 60_000);
 
   it('refuses both --from and a command, and neither', async () => {
     writeFileSync(join(work, 'x.txt'), '');
@@ -149,5 +149,5 @@ describe('vmmsim profile --from', () => {
     const none = await runCli(['profile']);
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/nothing to profile/);
-  });
+  }, 60_000);
 });

@@ -57,17 +57,20 @@ export function factsOf(set: CounterSet, wrapper: WrapperShape | null): Facts {
   const fromStrace = set.counters.some((c) => c.source === 'strace');
 
   const rawTotal = v('raw_syscalls:sys_enter');
+  // perf enables its counters as the wrapper's exec completes, so that execve is not counted.
   const syscallTotal = rawTotal !== null
-    ? fact(rawTotal - 4 * w, `perf raw_syscalls:sys_enter${wrapper ? ` − 4 (${wrapper.name}'s exec, ${wrapper.creation}, wait4, exit_group)` : ''}`)
+    ? fact(rawTotal - 3 * w, `perf raw_syscalls:sys_enter${wrapper ? ` − 3 (${wrapper.name}'s ${wrapper.creation}, wait4, exit_group)` : ''}`)
     : syscalls ? fact([...syscalls.values()].reduce((a, b) => a + b, 0), fromStrace ? 'strace -c total (exit_group estimated: strace -c does not count calls that never return)' : 'sum of the named calls') : null;
 
   const schedFork = v('sched:sched_process_fork');
   const forks = syscalls ? fact(named('fork', 'clone'), 'clone + fork calls (glibc fork() issues clone without CLONE_VM)') : fact(schedFork === null ? null : schedFork - w, `perf sched:sched_process_fork${less} (ESTIMATE: every creation counted as a fork with a page-table copy; no per-call counts)`);
   const spawns = syscalls ? fact(named('vfork', 'clone3'), 'vfork + clone3 calls (CLONE_VM: vfork, posix_spawn, pthread_create)') : null;
   const schedExec = v('sched:sched_process_exec');
-  const execs = syscalls
-    ? fact(named('execve', 'execveat'), 'execve + execveat calls')
-    : fact(schedExec === null ? null : schedExec - w, `perf sched:sched_process_exec${less}`);
+  // The tracepoint counts execs that succeeded (the command's own included); execve calls also count
+  // the failed tries of an execvp along PATH.
+  const execs = schedExec !== null
+    ? fact(schedExec - w, `perf sched:sched_process_exec${less} (successful execs, the command's own included)`)
+    : syscalls ? fact(named('execve', 'execveat'), 'execve + execveat calls') : null;
   const schedExit = v('sched:sched_process_exit');
   const creations = sum([forks?.value ?? null, spawns?.value ?? null]);
   const exits = syscalls && syscalls.has('exit_group') && !fromStrace
@@ -132,7 +135,9 @@ function syscallMap(set: CounterSet, wrapper: WrapperShape | null): Map<string, 
     // strace -c leaves out calls that never return; every process ends in one exit_group.
     m.set('exit_group', (m.get('fork') ?? 0) + (m.get('clone') ?? 0) + (m.get('vfork') ?? 0) + (m.get('clone3') ?? 0) + 1);
   }
-  if (wrapper) for (const n of ['execve', wrapper.creation, 'wait4', 'exit_group']) if (m.has(n)) m.set(n, Math.max(0, m.get(n)! - 1));
+  // The wrapper's own calls; perf does not see its execve (counting starts as that exec completes).
+  const own = fromStrace ? ['execve', 'wait4', 'exit_group'] : ['wait4', 'exit_group'];
+  if (wrapper) for (const n of [...own, wrapper.creation]) if (m.has(n)) m.set(n, Math.max(0, m.get(n)! - 1));
   return m;
 }
 

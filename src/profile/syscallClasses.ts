@@ -62,5 +62,5 @@ export const TRACED_SYSCALLS: readonly string[] = [
   'mmap', 'munmap', 'mprotect', 'brk', 'mremap', 'madvise',
   'read', 'write', 'pread64', 'pwrite64', 'readv', 'writev', 'open', 'openat', 'close', 'newstat', 'newlstat', 'newfstat', 'newfstatat', 'statx',
   'getdents64', 'lseek', 'unlink', 'unlinkat', 'rename', 'renameat2', 'mkdir', 'mkdirat', 'access', 'faccessat2', 'readlink', 'readlinkat',
-  'ioctl', 'fcntl', 'sendto', 'sendmsg', 'recvfrom', 'recvmsg', 'nanosleep', 'clock_nanosleep', 'clock_gettime', 'getppid',
+  'ioctl', 'fcntl', 'sendto', 'sendmsg', 'recvfrom', 'recvmsg', 'nanosleep', 'clock_nanosleep', 'clock_gettime', 'getppid', 'set_robust_list', 'rt_sigprocmask', 'rt_sigaction',
 ];
