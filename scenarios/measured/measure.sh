@@ -7,7 +7,7 @@
 #   forkwait.yaml  test/fixtures/profile/forkwait.c, 40,000 iterations (the paper's count)
 #   make-j2.yaml   make -j2 of a C project this script generates: 48 files of
 #                  generated functions, compiled with gcc -O2 and linked
-#   tar.yaml       tar -cf of a generated tree: 40 directories × 50 files of 4 KB
+#   tar.yaml       tar -cf of a generated tree: 100 directories × 100 files of 4 KB
 set -eu
 root=$(pwd)
 here="$root/scenarios/measured"
@@ -52,13 +52,11 @@ prog: $(OBJS)
 MK
 (cd "$work/proj" && vmmsim profile --name make-j2 --out "$here/make-j2.yaml" -- make -s -j2)
 
-# A file tree for tar: 40 directories of 50 files of 4 KB.
-mkdir -p "$work/tree"
+# A file tree for tar: 100 directories of 100 files of 4 KB (40 MB).
 d=0
-while [ $d -lt 40 ]; do
+while [ $d -lt 100 ]; do
   mkdir -p "$work/tree/d$d"
-  f=0
-  while [ $f -lt 50 ]; do head -c 4096 /dev/urandom > "$work/tree/d$d/f$f"; f=$((f + 1)); done
+  head -c 409600 /dev/urandom | (cd "$work/tree/d$d" && split -b 4096 -a 3 - f)
   d=$((d + 1))
 done
 (cd "$work" && vmmsim profile --name tar --out "$here/tar.yaml" -- tar -cf tree.tar tree)

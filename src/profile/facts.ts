@@ -95,9 +95,7 @@ export function factsOf(set: CounterSet, wrapper: WrapperShape | null): Facts {
       ? fact(invol + 2 * creations, 'rusage involuntary switches + 2 per process created (ESTIMATE: to the child and back; the voluntary switches measured under strace count every ptrace stop and are not used)')
       : invol !== null && vol !== null ? fact(invol + vol, 'rusage voluntary + involuntary switches of the process tree') : null;
 
-  const user = v('rusage:userSeconds') ?? set.userSeconds;
-  const sys = v('rusage:sysSeconds') ?? set.sysSeconds;
-  const timeFrom = v('rusage:userSeconds') !== null ? 'rusage of the process tree' : 'perf stat footer (rusage of the command)';
+  const { user, sys, timeFrom } = cpuTimes(set);
   return {
     elapsedSeconds: v('rusage:elapsedSeconds') ?? set.elapsedSeconds ?? (v('duration_time') !== null ? v('duration_time')! / 1e9 : null),
     userSeconds: fact(user, timeFrom),
@@ -114,6 +112,21 @@ export function factsOf(set: CounterSet, wrapper: WrapperShape | null): Facts {
     waits,
     diskRequests: fact(v('block:block_rq_issue'), 'perf block:block_rq_issue'),
   };
+}
+
+/**
+ * User and system seconds of the tree. GNU time and /proc give them in 10 ms
+ * ticks; where perf's task-clock (nanosecond resolution) is there too, it
+ * is split in their ratio, so a short run is not rounded to zero.
+ */
+function cpuTimes(set: CounterSet): { user: number | null; sys: number | null; timeFrom: string } {
+  const u = counterValue(set, 'rusage:userSeconds') ?? set.userSeconds;
+  const s = counterValue(set, 'rusage:sysSeconds') ?? set.sysSeconds;
+  const from = counterValue(set, 'rusage:userSeconds') !== null ? 'rusage of the process tree' : 'perf stat footer (rusage of the command)';
+  const taskMs = counterValue(set, 'task-clock');
+  if (u === null || s === null || taskMs === null || u + s === 0) return { user: u, sys: s, timeFrom: from };
+  const total = taskMs / 1000;
+  return { user: (total * u) / (u + s), sys: (total * s) / (u + s), timeFrom: `perf task-clock ${taskMs} ms split in the ratio of user ${u} s : system ${s} s (${from})` };
 }
 
 /** Per-name counts from perf's syscalls:sys_enter_* or strace's rows, less the wrapper's own calls. */

@@ -142,7 +142,7 @@ export function planMix(facts: Facts, guest: GuestModel, clockGHz: number): MixP
   if (facts.sysSeconds) {
     const measured = facts.sysSeconds.value * clockGHz * 1e9;
     kernelCycles = Math.max(0, measured - tally.kernelCycles);
-    kernelWhy = `${facts.sysSeconds.value} s system time (${facts.sysSeconds.from}) × ${clockGHz} GHz = ${Math.round(measured)} cycles − ${Math.round(tally.kernelCycles)} kernel cycles the composites above already charge`;
+    kernelWhy = `${Number(facts.sysSeconds.value.toPrecision(4))} s system time (${facts.sysSeconds.from}) × ${clockGHz} GHz = ${Math.round(measured)} cycles − ${Math.round(tally.kernelCycles)} kernel cycles the composites above already charge`;
     if (measured < tally.kernelCycles) notes.push(`the composites charge ${Math.round(tally.kernelCycles)} kernel cycles, more than the measured ${Math.round(measured)}; no plain kernel computation added`);
   }
   return { entries, repeat: Math.max(1, F, V), userCycles, kernelCycles, kernelWhy, tally, notes };
