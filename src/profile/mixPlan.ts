@@ -63,6 +63,8 @@ const FILE_WORK = new Set([
   'newfstatat', 'statx', 'getdents', 'getdents64', 'unlink', 'unlinkat', 'rename', 'renameat', 'renameat2', 'mkdir', 'mkdirat', 'rmdir',
   'access', 'faccessat', 'faccessat2', 'readlink', 'readlinkat', 'copy_file_range', 'sendfile',
 ]);
+/** Private writable pages of a SMALL process (models/guest/linux-2.6.yaml, its SMALL convention). */
+const SMALL_WRITABLE_PAGES = 11;
 /** ESTIMATE: PTEs one mprotect changes — ld.so's RELRO mprotect covers one to a few present pages; a fresh malloc arena's, none. */
 const PTES_PER_MPROTECT = 2;
 
@@ -85,8 +87,10 @@ export function planMix(facts: Facts, guest: GuestModel, clockGHz: number): MixP
   const E = n(facts.execs, 'execs');
   const X = n(facts.exits, 'exits');
   const W = facts.waits?.value ?? 0;
-  const Ev = Math.min(E, V);
-  const Ef = Math.min(E - Ev, F);
+  // The first exec is the command's own (its shell started it); then vfork/spawn children exec, then fork children.
+  const Eself = Math.min(E, 1);
+  const Ev = Math.min(E - Eself, V);
+  const Ef = Math.min(E - Eself - Ev, F);
   const Eo = E - Ev - Ef;
   const Fn = F - Ef;
   const threads = V - Ev;
@@ -96,7 +100,7 @@ export function planMix(facts: Facts, guest: GuestModel, clockGHz: number): MixP
   add('spawn', { use: 'vfork' }, V, `${V} creations without a page-table copy = ${facts.spawns?.from}${threads > 0 ? `; ${threads} of them exec nothing (threads)` : ''}`);
   add('childCow', { use: 'cowFault' }, 3 * Fn + 2 * Ef, `fork children: ${Fn} that exec nothing × 3 COW copies (stack, TCB, a libc data page: scenarios/paper/forkwait.yaml) + ${Ef} that exec × 2 (stack and TCB before exec, as forkExec)`);
   add('parentCow', { use: 'cowReuse' }, 3 * Fn, `${Fn} fork children that exec nothing × 3: the parent re-writes the same pages after the child is gone (reuse, no copy)`);
-  add('exec', { use: 'exec', asid: CHILD_ASID }, Ef + Eo, `${E} execs = ${facts.execs?.from}: ${Ef} by fork children and ${Eo} by a process that did not just fork (e.g. the command's own) tear down an inherited image and build a new one (exec)`);
+  add('exec', { use: 'exec', asid: CHILD_ASID }, Ef + Eo, `${E} execs = ${facts.execs?.from}: ${Ef} by fork children and ${Eo} by a process that did not just fork (the command's own, started by its shell) tear down an inherited image and build a new one (exec)`);
   add('exec', { use: 'execImage', asid: CHILD_ASID }, Ev, `${Ev} execs by vfork/posix_spawn children: a new image only (execImage)`);
   add('exit', { use: 'exit' }, X, `${X} exits = ${facts.exits?.from}; each zaps a SMALL process's page tables`);
   add('wait', { use: 'waitpid' }, W, `${W} waits = ${facts.waits?.from ?? 'not measured'}`);
@@ -122,9 +126,24 @@ export function planMix(facts: Facts, guest: GuestModel, clockGHz: number): MixP
   const minor = n(facts.minorFaults, 'minor faults');
   const major = facts.majorFaults?.value ?? 0;
   const inComposites = withCalls.kinds.pgfault ?? 0;
-  const residualFaults = Math.max(0, minor - inComposites);
+  const residual = Math.max(0, minor - inComposites);
   if (minor < inComposites) notes.push(`the composites hold ${inComposites} page faults, more than the ${minor} measured minor faults; no plain faults added`);
-  add('faults', { use: 'zeroFault' }, residualFaults, `${minor} minor faults (${facts.minorFaults?.from}) − ${inComposites} in the composites above = ${residualFaults} first touches, taken as demand-zero (ESTIMATE: program text is in exec's fileFaults; heap, stack and buffers are anonymous)`);
+  // A fork child that execs nothing shares all of SMALL's writable pages with its parent: the faults
+  // beyond the composites' COW faults are more COW faults (child copies, parent reuses), up to every
+  // writable page on both sides. Only the rest are first touches of new pages.
+  const cowRoom = Math.max(0, Fn * 2 * SMALL_WRITABLE_PAGES - 6 * Fn);
+  const extraCow = Math.min(residual, cowRoom);
+  const residualFaults = residual - extraCow;
+  if (extraCow > 0) {
+    const child = entries.find((e) => e.slot === 'childCow')!;
+    const parent = entries.find((e) => e.slot === 'parentCow')!;
+    child.total += Math.ceil(extraCow / 2);
+    parent.total += Math.floor(extraCow / 2);
+    const more = `; + ${extraCow} of the measured faults beyond the composites' (${minor} − ${inComposites}) are more COW faults of the ${Fn} fork children and their parent (at most ${2 * SMALL_WRITABLE_PAGES} per fork: SMALL's ${SMALL_WRITABLE_PAGES} writable pages on each side), half copies in the child`;
+    child.why += `${more} (${Math.ceil(extraCow / 2)})`;
+    parent.why += `; + ${Math.floor(extraCow / 2)}, the other half of those: reuse in the parent`;
+  }
+  add('faults', { use: 'zeroFault' }, residualFaults, `${minor} minor faults (${facts.minorFaults?.from}) − ${inComposites} in the composites above${extraCow > 0 ? ` − ${extraCow} more COW faults` : ''} = ${residualFaults} first touches, taken as demand-zero (ESTIMATE: program text is in exec's fileFaults; heap, stack and buffers are anonymous)`);
   add('faults', { use: 'fileFault' }, major, `${major} major faults (${facts.majorFaults?.from ?? 'not measured'}): pages read from a file`);
   const disk = facts.diskRequests?.value ?? 0;
   add('faults', { op: 'io', dir: 'out', port: 0x1000 }, 2 * disk, `${disk} block requests (${facts.diskRequests?.from}) × 2 HBA register writes (as diskRead)`);
