@@ -107,7 +107,13 @@ describe('vmmsim profile on real runs', () => {
     expect(r.stderr).toMatch(/ran longer than --timeout 1 s; its process group was killed and nothing was written/);
     expect(existsSync(out)).toBe(false);
     // A killed process whose parent died with it may stay a zombie until init reaps it: that is not running.
-    const running = (pid: number) => existsSync(`/proc/${pid}/stat`) && !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    const running = (pid: number) => {
+      try {
+        return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false; // gone
+      }
+    };
     const alive = readFileSync(pids, 'utf8').trim().split('\n').map(Number).filter(running);
     expect(alive).toEqual([]);
   }, 60_000);
@@ -122,6 +128,34 @@ describe('vmmsim profile on real runs', () => {
     expect(kept.status, kept.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^# +exit status: 3$/m);
   }, 60_000);
+});
+
+describe('vmmsim profile as a user without the right to trace the kernel', () => {
+  // Root can drop to `nobody` (setpriv): perf_event_paranoid then limits perf to user mode and
+  // forbids tracepoints. Needs a checkout that user can read.
+  const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+  const readable = process.getuid?.() === 0 && which('setpriv') !== null &&
+    spawnSync(asNobody[0], [...asNobody.slice(1), process.execPath, 'dist/cli/main.js', '--version'], { encoding: 'utf8' }).status === 0;
+  const paranoid = existsSync('/proc/sys/kernel/perf_event_paranoid') ? Number(readFileSync('/proc/sys/kernel/perf_event_paranoid', 'utf8')) : NaN;
+  if (!readable || !(paranoid >= 0)) console.log(`skipping the unprivileged profile tests: ${!readable ? 'not root, no setpriv, or the checkout is not readable by nobody' : `kernel.perf_event_paranoid=${paranoid} lets anyone trace`}`);
+  const nobody = (args: string[]) => spawnSync(asNobody[0], [...asNobody.slice(1), process.execPath, 'dist/cli/main.js', ...args], { encoding: 'utf8', env: { ...process.env, TMPDIR: '/tmp' } });
+  const loop = ['/bin/sh', '-c', 'i=0; while [ $i -lt 40 ]; do (exit 0); i=$((i+1)); done'];
+
+  (readable && paranoid >= 0 ? itWithTools : it.skip)('refused perf tracepoints fall back to strace, and the message names perf_event_paranoid', ['perf', 'strace'], () => {
+    const r = nobody(['profile', '--', ...loop]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/perf tracepoints: .*kernel\.perf_event_paranoid=-?\d/);
+    expect(r.stdout).toMatch(/^# +strace +strace:clone +41 /m); // the loop's 40 and GNU time's own
+    expect(r.stdout).toMatch(/^# +fork \(asid 2\) × 40 /m);
+  });
+
+  (readable && paranoid >= 0 ? itWithTools : it.skip)('perf limited to user mode still counts faults, and the profile takes them from the resource usage', ['perf'], () => {
+    const r = nobody(['profile', '--no-strace', '--', ...loop]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/perf: counts user mode only \(kernel\.perf_event_paranoid=\d/);
+    expect(r.stdout).toMatch(/^# +perf +page-faults:u +\d+/m);
+    expect(r.stdout.replace(/\n#\s+/g, ' ')).toContain('rusage: minor faults of the process tree (perf could count user mode only)');
+  });
 });
 
 describe('vmmsim profile --from', () => {

@@ -79,12 +79,17 @@ export function factsOf(set: CounterSet, wrapper: WrapperShape | null): Facts {
       : creations !== null ? fact(creations + 1, 'ESTIMATE: every process created exits, and so does the command itself') : null;
   const waits = syscalls ? fact(named('wait4', 'waitid'), 'wait4 + waitid calls') : null;
 
-  const perfMinor = v('minor-faults');
-  const perfAll = v('page-faults') ?? v('faults');
-  const perfMajor = v('major-faults');
-  const minorFaults = perfMinor !== null ? fact(perfMinor, 'perf minor-faults')
-    : perfAll !== null ? fact(perfAll - (perfMajor ?? 0), 'perf page-faults − major-faults')
-      : fact(v('rusage:minorFaults'), 'rusage: minor faults of the process tree');
+  // NAME:u: perf could count user mode only (faults taken in kernel mode are left out).
+  const perfMinor = v('minor-faults') ?? v('minor-faults:u');
+  const perfAll = v('page-faults') ?? v('faults') ?? v('page-faults:u');
+  const perfMajor = v('major-faults') ?? v('major-faults:u');
+  // A user-mode-only perf leaves out faults taken in kernel mode: the resource usage counts them all.
+  const userOnly = v('minor-faults') === null && (v('minor-faults:u') !== null || v('page-faults:u') !== null);
+  const rusageMinor = v('rusage:minorFaults');
+  const minorFaults = userOnly && rusageMinor !== null ? fact(rusageMinor, 'rusage: minor faults of the process tree (perf could count user mode only)')
+    : perfMinor !== null ? fact(perfMinor, userOnly ? 'perf minor-faults:u (user mode only)' : 'perf minor-faults')
+      : perfAll !== null ? fact(perfAll - (perfMajor ?? 0), 'perf page-faults − major-faults')
+        : fact(rusageMinor, 'rusage: minor faults of the process tree');
   const majorFaults = perfMajor !== null ? fact(perfMajor, 'perf major-faults') : fact(v('rusage:majorFaults'), 'rusage: major faults of the process tree');
 
   const perfCs = v('context-switches') ?? v('cs');

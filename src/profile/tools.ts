@@ -91,7 +91,8 @@ function probePerf(missing: string[]): ToolSet['perf'] {
     missing.push(`perf: not permitted or not working (kernel.perf_event_paranoid=${paranoid}; software events need ≤ 2, or CAP_PERFMON; in a container, the seccomp profile must allow perf_event_open)`);
     return null;
   }
-  const events = sw;
+  const events = sw.events;
+  if (sw.userOnly) missing.push(`perf: counts user mode only (kernel.perf_event_paranoid=${paranoid}; ≤ 1, or CAP_PERFMON, counts kernel mode too): its faults leave out kernel-mode faults and its context switches are not used`);
   const dir = tracefsEvents();
   if (dir === null) {
     missing.push(`perf tracepoints: tracefs is not readable (mount it at /sys/kernel/tracing; a non-root user also needs kernel.perf_event_paranoid=-1, now ${paranoid}); no per-call counts from perf`);
@@ -109,15 +110,16 @@ function probePerf(missing: string[]): ToolSet['perf'] {
 }
 
 /** The events of `events` perf can count here (unsupported ones dropped), or null if perf refuses. */
-function perfProbe(path: string, events: readonly string[]): string[] | null {
+function perfProbe(path: string, events: readonly string[]): { events: string[]; userOnly: boolean } | null {
   const dir = mkdtempSync(join(tmpdir(), 'vmmsim-probe-'));
   try {
     const out = join(dir, 'perf.txt');
     const r = spawnSync(path, ['stat', '-x,', '-o', out, '-e', events.join(','), '--', 'true'], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, timeout: 30_000 });
     if (r.status !== 0 || !existsSync(out)) return null;
     const set = parsePerfStat(readFileSync(out, 'utf8'), out);
-    const ok = events.filter((e) => set.counters.some((c) => c.name === e && c.status !== 'not supported'));
-    return ok.length > 0 ? ok : null;
+    // Without the right to count kernel mode, perf counts user mode only and names events NAME:u.
+    const ok = events.filter((e) => set.counters.some((c) => (c.name === e || c.name === `${e}:u`) && c.status !== 'not supported'));
+    return ok.length > 0 ? { events: ok, userOnly: set.counters.some((c) => c.name.endsWith(':u')) } : null;
   } catch {
     return null;
   } finally {

@@ -7,7 +7,9 @@ import { basename, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../../config/errors.js';
 import { DEFAULT_LIMITS } from '../../config/limits.js';
-import { DEFAULT_MODELS_DIR, loadGuestModel, loadScenario } from '../../config/load.js';
+import { DEFAULT_MODELS_DIR, loadGuestModel, loadScenario, modelPath } from '../../config/load.js';
+import { YamlFile } from '../../config/yamlFile.js';
+import { CpuModelSchema } from '../../vmm/cpu.js';
 import { factsOf } from '../../profile/facts.js';
 import { importCounters } from '../../profile/importFile.js';
 import { measure } from '../../profile/measure.js';
@@ -54,7 +56,7 @@ export function profileCommand(): Command {
       if (opts.from !== undefined && command.length > 0) throw new InputError('give either --from FILE or a command after --, not both', { source: '--from' });
       if (opts.from === undefined && command.length === 0) throw new InputError('nothing to profile: give a command after -- (vmmsim profile -- make -j2) or --from FILE', { source: 'vmmsim profile' });
       const name = sanitize(opts.name ?? (opts.from !== undefined ? basename(opts.from).replace(/\.[^.]*$/, '') : basename(command[0])));
-      const clock = hostClock();
+      const clock = hostClock(opts.models ?? DEFAULT_MODELS_DIR);
       const base = { date: new Date().toISOString(), hostCpu: clock.cpu, clockGHz: clock.ghz, clockFrom: clock.from };
       let text: string;
       if (opts.from !== undefined) {
@@ -99,7 +101,7 @@ function sanitize(raw: string): string {
 }
 
 /** This machine's CPU model and clock from /proc/cpuinfo; the profile's CPU model's clock if unreadable. */
-function hostClock(): { cpu: string; ghz: number; from: string } {
+function hostClock(modelsDir: string): { cpu: string; ghz: number; from: string } {
   try {
     const info = readFileSync('/proc/cpuinfo', 'utf8');
     const mhz = Number(/^cpu MHz\s*:\s*([\d.]+)/m.exec(info)?.[1]);
@@ -109,7 +111,8 @@ function hostClock(): { cpu: string; ghz: number; from: string } {
   } catch {
     // fall through
   }
-  return { cpu: 'unknown', ghz: 3, from: 'ESTIMATE: /proc/cpuinfo unreadable; 3 GHz, the Pentium 4 model\'s clock' };
+  const ghz = CpuModelSchema.parse(YamlFile.read(modelPath(modelsDir, 'cpu', PROFILE_TARGET.cpu), 'cpu model').data).clockGHz;
+  return { cpu: 'unknown', ghz, from: `ESTIMATE: /proc/cpuinfo unreadable; the ${PROFILE_TARGET.cpu} model's clock` };
 }
 
 /** The written scenario must load (schema, composites, limits): a failure here is a bug in the profiler. */
