@@ -8,7 +8,10 @@
 #   make-j2.yaml   make -j2 of a C project this script generates: 48 files of
 #                  generated functions, compiled with gcc -O2 and linked
 #   tar.yaml       tar -cf of a generated tree: 100 directories × 100 files of 4 KB
+# Usage: scenarios/measured/measure.sh [forkwait] [make-j2] [tar]   (default: all three)
 set -eu
+only=" ${*:-forkwait make-j2 tar} "
+want() { case "$only" in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 root=$(pwd)
 here="$root/scenarios/measured"
 work=$(mktemp -d)
@@ -16,9 +19,12 @@ trap 'rm -rf "$work"' EXIT
 # Each command runs in the work directory, so the provenance shows it as typed.
 vmmsim() { node "$root/dist/cli/main.js" "$@"; }
 
-gcc -O2 -o "$work/forkwait" test/fixtures/profile/forkwait.c
-(cd "$work" && vmmsim profile --name forkwait --out "$here/forkwait.yaml" -- ./forkwait 40000)
+if want forkwait; then
+  gcc -O2 -o "$work/forkwait" test/fixtures/profile/forkwait.c
+  (cd "$work" && vmmsim profile --name forkwait --out "$here/forkwait.yaml" -- ./forkwait 40000)
+fi
 
+if want make-j2; then
 # A C project: 48 translation units of 40 small functions each, and a main.
 mkdir -p "$work/proj"
 i=0
@@ -51,7 +57,9 @@ prog: $(OBJS)
 	gcc -O2 -c -o $@ $<
 MK
 (cd "$work/proj" && vmmsim profile --name make-j2 --out "$here/make-j2.yaml" -- make -s -j2)
+fi
 
+if want tar; then
 # A file tree for tar: 100 directories of 100 files of 4 KB (40 MB).
 d=0
 while [ $d -lt 100 ]; do
@@ -60,3 +68,4 @@ while [ $d -lt 100 ]; do
   d=$((d + 1))
 done
 (cd "$work" && vmmsim profile --name tar --out "$here/tar.yaml" -- tar -cf tree.tar tree)
+fi

@@ -94,7 +94,8 @@ export function planMix(facts: Facts, guest: GuestModel, clockGHz: number): MixP
   const Eo = E - Ev - Ef;
   const Fn = F - Ef;
   const threads = V - Ev;
-  const spaces = F + E > 0;
+  // Address spaces besides the command's: fork children, and spawned children that exec.
+  const spaces = F + Ev > 0;
 
   add('fork', { use: 'fork', asid: CHILD_ASID }, F, `${F} forks = ${facts.forks?.from}; each copies a SMALL process's page tables into the child's address space`);
   add('spawn', { use: 'vfork' }, V, `${V} creations without a page-table copy = ${facts.spawns?.from}${threads > 0 ? `; ${threads} of them exec nothing (threads)` : ''}`);
@@ -107,9 +108,9 @@ export function planMix(facts: Facts, guest: GuestModel, clockGHz: number): MixP
 
   // Context switches: a uniprocessor guest must switch to every child it creates and back.
   const measuredCs = n(facts.contextSwitches, 'context switches');
-  const floor = spaces ? 2 * (F + V) : 0;
+  const floor = 2 * (F + Ev);
   const cs = Math.max(measuredCs, floor);
-  if (cs > measuredCs) notes.push(`context switches raised from the measured ${measuredCs} to ${cs}: on a uniprocessor guest each of the ${F + V} processes created is switched to and back (2 each); the host has more CPUs, where a child runs beside its parent`);
+  if (cs > measuredCs) notes.push(`context switches raised from the measured ${measuredCs} to ${cs}: on a uniprocessor guest each of the ${F + Ev} processes created is switched to and back (2 each); the host has more CPUs, where a child runs beside its parent`);
   if (spaces) {
     const pairs = Math.ceil(cs / 2);
     add('toChild', { use: 'contextSwitch', asid: CHILD_ASID }, pairs, `${cs} context switches (${facts.contextSwitches?.from ?? 'the floor'}${cs > measuredCs ? ', raised to 2 per creation' : ''}) between the parent's address space and its children's, in pairs`);
