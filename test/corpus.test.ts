@@ -32,14 +32,14 @@ const FILE_CASES: Array<[string, string]> = [
   ['binary-garbage', 'test/corpus/binary-garbage.yaml:1:2: scenario file is not UTF-8 text (binary data?); expected a YAML file'],
   ['latin1', 'test/corpus/latin1.yaml:1:10: scenario file is not UTF-8 text (binary data?); expected a YAML file'],
   // unknown keys at every level
-  ['unknown-key-scenario', 'test/corpus/unknown-key-scenario.yaml:3:1: seeds: unknown key "seeds" (in the scenario)'],
-  ['unknown-key-workload', 'test/corpus/unknown-key-workload.yaml:4:5: workloads[0].repeats: unknown key "repeats" (in the scenario)'],
-  ['unknown-key-op', 'test/corpus/unknown-key-op.yaml:5:28: workloads[0].ops[0].prot: unknown key "prot" (in the scenario)'],
+  ['unknown-key-scenario', 'test/corpus/unknown-key-scenario.yaml:3:1: seeds: unknown key "seeds"; did you mean "seed"? (in the scenario)'],
+  ['unknown-key-workload', 'test/corpus/unknown-key-workload.yaml:4:5: workloads[0].repeats: unknown key "repeats"; did you mean "repeat"? (in the scenario)'],
+  ['unknown-key-op', 'test/corpus/unknown-key-op.yaml:5:28: workloads[0].ops[0].prot: unknown key "prot"; did you mean "port"? (in the scenario)'],
   ['unknown-key-loop', 'test/corpus/unknown-key-loop.yaml:6:9: workloads[0].ops[0].times: unknown key "times" (in the scenario)'],
-  ['unknown-key-use', 'test/corpus/unknown-key-use.yaml:6:22: workloads[0].ops[0].cuont: unknown key "cuont" (in the scenario)'],
+  ['unknown-key-use', 'test/corpus/unknown-key-use.yaml:6:22: workloads[0].ops[0].cuont: unknown key "cuont"; did you mean "count"? (in the scenario)'],
   ['unknown-key-cpu-nested', 'test/corpus/models/cpu/typo-nested.yaml:20:5: native.exceptionCycles.nmi: unknown key "nmi" (in the cpu model "typo-nested")'],
   ['unknown-key-guest-composite', 'test/corpus/models/guest/typo-composite.yaml:8:5: composites.fork.opps: unknown key "opps" (expected "ops", which is missing) (in the guest model "typo-composite")'],
-  ['unknown-key-vmm', 'test/corpus/models/vmm/hardware.yaml:30:1: shadowCahce: unknown key "shadowCahce" (expected "shadowCache", which is missing) (in the vmm model "hardware")'],
+  ['unknown-key-vmm', 'test/corpus/models/vmm/hardware.yaml:36:1: shadowCahce: unknown key "shadowCahce" (expected "shadowCache", which is missing) (in the vmm model "hardware")'],
   ['unknown-key-guest-op', 'test/corpus/models/guest/typo-op.yaml:10:25: composites.fork.ops[1].times: unknown key "times" (in the guest model "typo-op")'],
   // wrong types
   ['wrong-type-seed', 'test/corpus/wrong-type-seed.yaml:2:7: seed: expected a number, got the string "one" (in the scenario)'],
@@ -57,7 +57,7 @@ const FILE_CASES: Array<[string, string]> = [
   ['infinite-clock', 'test/corpus/models/cpu/infinite-clock.yaml:4:11: clockGHz: expected a finite number, got Infinity (in the cpu model "infinite-clock")'],
   ['zero-clock', 'test/corpus/models/cpu/zero-clock.yaml:4:11: clockGHz: expected > 0, got number 0 (in the cpu model "zero-clock")'],
   // unknown names
-  ['unknown-cpu', 'test/corpus/unknown-cpu.yaml:2:6: cpu: unknown cpu model "pentium5": no file test/corpus/models/cpu/pentium5.yaml; expected one of infinite-clock, nan, negative, pentium4, typo-nested, zero-clock'],
+  ['unknown-cpu', 'test/corpus/unknown-cpu.yaml:2:6: cpu: unknown cpu model "pentium5": no file test/corpus/models/cpu/pentium5.yaml; expected one of infinite-clock, nan, negative, pentium4, typo-nested, zero-clock; did you mean "pentium4"?'],
   ['unknown-guest', 'test/corpus/unknown-guest.yaml:2:8: guest: unknown guest model "linux-9": no file test/corpus/models/guest/linux-9.yaml; expected one of bomb, cycle, self, tiny, typo-composite, typo-op'],
   ['unknown-mode', 'test/corpus/unknown-mode.yaml:2:16: vmms[1]: expected one of "native", "software", "hardware", "nested", got the string "quantum" (in the scenario)'],
   ['unknown-composite', 'test/corpus/unknown-composite.yaml:5:18: workloads[0].ops[0].use: unknown composite operation "clone": expected one of fork'],

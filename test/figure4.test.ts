@@ -38,6 +38,7 @@ describe('Figure 4 on the Pentium 4', () => {
   it('under nested paging, page faults and PTE writes stay near native while port I/O still exits', () => {
     expect(model('ptemod', 'nested')).toBe(model('ptemod', 'native'));
     expect(model('pgfault', 'nested')).toBeLessThan(1.2 * model('pgfault', 'native'));
-    expect(model('in', 'nested')).toBe(model('in', 'hardware'));
+    // The same exit path; without VPID each exit also refills the TLB, by 2D walks under nested paging.
+    expect(model('in', 'nested')).toBeGreaterThan(model('in', 'hardware'));
   });
 });

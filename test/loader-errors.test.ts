@@ -42,15 +42,15 @@ describe('scenario loader errors', () => {
     );
   });
 
-  it('an unresolved model name lists the models that exist', () => {
+  it('an unresolved model name lists the models that exist, and suggests the closest', () => {
     expect(errorOf(() => loadScenario(bad('unknown-model'), { modelsDir: fixtureModels })).message).toBe(
-      'test/fixtures/bad/unknown-model.yaml:2:6: cpu: unknown cpu model "pentium5": no file test/fixtures/models/cpu/pentium5.yaml; expected one of pentium4',
+      'test/fixtures/bad/unknown-model.yaml:2:6: cpu: unknown cpu model "pentium5": no file test/fixtures/models/cpu/pentium5.yaml; expected one of pentium4; did you mean "pentium4"?',
     );
   });
 
-  it('an unknown operation kind lists the kinds', () => {
+  it('an unknown operation kind lists the kinds, and suggests the closest', () => {
     expect(errorOf(() => loadScenario(bad('unknown-op'))).message).toMatch(
-      /^test\/fixtures\/bad\/unknown-op\.yaml:6:15: workloads\[0\]\.ops\[1\]\.op: expected one of "compute", "syscall", .*"interrupt", "block", got the string "sycall" \(in the scenario\)$/,
+      /^test\/fixtures\/bad\/unknown-op\.yaml:6:15: workloads\[0\]\.ops\[1\]\.op: expected one of "compute", "syscall", .*"interrupt", "block", got the string "sycall"; did you mean "syscall"\? \(in the scenario\)$/,
     );
   });
 
@@ -88,9 +88,9 @@ describe('scenario loader errors', () => {
     );
   });
 
-  it('a --set of an unknown parameter is an unknown key', () => {
+  it('a --set of an unknown parameter is an unknown key, with the key it resembles', () => {
     expect(errorOf(() => loadScenario('test/fixtures/ok.yaml', { set: ['cpu.clockGhz=3'] })).message).toBe(
-      '--set cpu.clockGhz=3: clockGhz: unknown key "clockGhz" (in the cpu model "pentium4")',
+      '--set cpu.clockGhz=3: clockGhz: unknown key "clockGhz"; did you mean "clockGHz"? (in the cpu model "pentium4")',
     );
   });
 

@@ -12,8 +12,11 @@ import { factsOf } from '../src/profile/facts.js';
 import { measure } from '../src/profile/measure.js';
 import { detectTools, which } from '../src/profile/tools.js';
 import { runCli } from './support/runCli.js';
-import { itWithTools } from './support/needsTools.js';
+import { requireTool } from './support/tools.js';
 
+const needPerf = (why: string) => requireTool('perf', why, { apt: 'linux-perf', probe: ['perf', 'stat', '-e', 'page-faults', 'true'] });
+const needStrace = (why: string) => requireTool('strace', why);
+const needGcc = (why: string) => requireTool('gcc', why);
 const work = mkdtempSync(join(tmpdir(), 'vmmsim-profile-test-'));
 const bin = (name: string) => join(work, name);
 const hasGcc = which('gcc') !== null;
@@ -39,7 +42,7 @@ function totalUses(yamlText: string, name: string): number {
 }
 
 describe('vmmsim profile on real runs', () => {
-  itWithTools('profile -- forkwait 2000 counts 2000 forks (±1%) and writes a scenario that runs under all four modes', ['perf'], async () => {
+  it.skipIf(needPerf('profiles forkwait 2000'))('profile -- forkwait 2000 counts 2000 forks (±1%) and writes a scenario that runs under all four modes', async () => {
     const out = join(work, 'forkwait.yaml');
     const r = await runCli(['profile', '--out', out, '--', ...forkwait(2000)]);
     expect(r.status, r.stderr).toBe(0);
@@ -52,9 +55,9 @@ describe('vmmsim profile on real runs', () => {
     const records = JSON.parse(run.stdout) as Array<{ vmm: string; seconds: number; error?: string }>;
     expect(records.map((x) => x.vmm)).toEqual(['native', 'software', 'hardware', 'nested']);
     for (const x of records) expect(x.error).toBeUndefined();
-  });
+  }, 120_000);
 
-  itWithTools('a program that touches N new pages makes at least N minor faults, counted by perf and by the resource usage alone', ['perf', 'gcc'], async () => {
+  it.skipIf(needPerf('counts the faults of touchpages') || needGcc('compiles touchpages.c'))('a program that touches N new pages makes at least N minor faults, counted by perf and by the resource usage alone', async () => {
     const n = 5000;
     for (const choice of [{ perf: true, strace: false }, { perf: false, strace: false }]) {
       const tools = detectTools(choice);
@@ -63,9 +66,9 @@ describe('vmmsim profile on real runs', () => {
       expect(facts.minorFaults!.value, JSON.stringify(choice)).toBeGreaterThanOrEqual(n);
       expect(facts.minorFaults!.value).toBeLessThan(n + 1000);
     }
-  });
+  }, 120_000);
 
-  itWithTools('N getppid calls are counted by name, by perf tracepoints and by strace alike', ['perf', 'strace', 'gcc'], async () => {
+  it.skipIf(needPerf('counts getppid calls') || needStrace('counts getppid calls') || needGcc('compiles getppid.c'))('N getppid calls are counted by name, by perf tracepoints and by strace alike', async () => {
     const n = 3000;
     for (const choice of [{ perf: true, strace: false }, { perf: false, strace: true }]) {
       const tools = detectTools(choice);
@@ -75,9 +78,9 @@ describe('vmmsim profile on real runs', () => {
       expect(got, JSON.stringify(choice)).toBeGreaterThanOrEqual(n);
       expect(got).toBeLessThanOrEqual(n + 2);
     }
-  });
+  }, 120_000);
 
-  itWithTools('without perf, strace counts the forks of forkwait (±1%) and the profile says perf was turned off', ['strace'], async () => {
+  it.skipIf(needStrace('profiles forkwait without perf'))('without perf, strace counts the forks of forkwait (±1%) and the profile says perf was turned off', async () => {
     const out = join(work, 'forkwait-strace.yaml');
     const r = await runCli(['profile', '--no-perf', '--out', out, '--', ...forkwait(300)]);
     expect(r.status, r.stderr).toBe(0);
@@ -86,7 +89,7 @@ describe('vmmsim profile on real runs', () => {
     expect(Math.abs(totalUses(text, 'fork') - 300)).toBeLessThanOrEqual(3);
     expect(text).toMatch(/strace -- version .* -f -c|strace.* -f -c/);
     expect((await runCli(['check', out])).status).toBe(0);
-  });
+  }, 120_000);
 
   it('with no perf, strace or GNU time on PATH, the profile comes from the resource usage alone and says which tools were missing', async () => {
     const out = join(work, 'bare.yaml');
@@ -141,21 +144,21 @@ describe('vmmsim profile as a user without the right to trace the kernel', () =>
   const nobody = (args: string[]) => spawnSync(asNobody[0], [...asNobody.slice(1), process.execPath, 'dist/cli/main.js', ...args], { encoding: 'utf8', env: { ...process.env, TMPDIR: '/tmp' } });
   const loop = ['/bin/sh', '-c', 'i=0; while [ $i -lt 40 ]; do (exit 0); i=$((i+1)); done'];
 
-  (readable && paranoid >= 0 ? itWithTools : it.skip)('refused perf tracepoints fall back to strace, and the message names perf_event_paranoid', ['perf', 'strace'], () => {
+  it.skipIf(!readable || !(paranoid >= 0) || needPerf('is refused tracepoints') || needStrace('is the fallback'))('refused perf tracepoints fall back to strace, and the message names perf_event_paranoid', () => {
     const r = nobody(['profile', '--', ...loop]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/perf tracepoints: .*kernel\.perf_event_paranoid=-?\d/);
     expect(r.stdout).toMatch(/^# +strace +strace:clone +41 /m); // the loop's 40 and GNU time's own
     expect(r.stdout).toMatch(/^# +fork \(asid 2\) × 40 /m);
-  });
+  }, 120_000);
 
-  (readable && paranoid >= 0 ? itWithTools : it.skip)('perf limited to user mode still counts faults, and the profile takes them from the resource usage', ['perf'], () => {
+  it.skipIf(!readable || !(paranoid >= 0) || needPerf('counts user mode only'))('perf limited to user mode still counts faults, and the profile takes them from the resource usage', () => {
     const r = nobody(['profile', '--no-strace', '--', ...loop]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/perf: counts user mode only \(kernel\.perf_event_paranoid=\d/);
     expect(r.stdout).toMatch(/^# +perf +page-faults:u +\d+/m);
     expect(r.stdout.replace(/\n#\s+/g, ' ')).toContain('rusage: minor faults of the process tree (perf could count user mode only)');
-  });
+  }, 120_000);
 });
 
 describe('vmmsim profile --from', () => {

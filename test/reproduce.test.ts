@@ -33,10 +33,10 @@ describe('vmmsim reproduce nanobench', () => {
   });
 });
 
-describe('README', () => {
+describe('docs/models.md', () => {
   it('shows the reproduction table exactly as `vmmsim reproduce nanobench` prints it', () => {
     const r = cli('reproduce', 'nanobench', '--no-write');
-    expect(readFileSync('README.md', 'utf8')).toContain('```\n' + r.stdout + '```');
+    expect(readFileSync('docs/models.md', 'utf8')).toContain('```\n' + r.stdout + '```');
   });
 
   it('and results/nanobench.md is what the command writes', () => {

@@ -1,12 +1,13 @@
 // End-to-end sweeps with the built CLI: identical bytes whatever the number
 // of worker threads or shards, resume after a killed run, the CSV header,
-// charts, and the GNU parallel recipe of the README run for real.
+// charts, and the GNU parallel recipes of docs/distributed.md run for real.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replicateSeed } from '../src/config/sweep.js';
+import { requireTool } from './support/tools.js';
 
 const CLI = 'dist/cli/main.js';
 const SMALL = 'test/fixtures/sweep/small.yaml';
@@ -137,15 +138,28 @@ describe('vmmsim sweep', () => {
     expect(tree(out)).toEqual(tree(reference));
   });
 
-  it('the GNU parallel recipe of the README (shards in parallel, then merge) reproduces the unsharded run', () => {
-    const base = tmp();
-    const readme = readFileSync('README.md', 'utf8').split('\n');
-    const recipe = [readme.find((l) => l.startsWith('parallel --halt'))!, readme.find((l) => l.startsWith('vmmsim merge out/shard-*'))!];
-    const script = recipe
+  /** The GNU parallel + merge lines of docs/distributed.md that start with `first`, on this test's scenario, directory and 3 shards. */
+  function recipe(first: string, base: string): string {
+    const lines = readFileSync('docs/distributed.md', 'utf8').split('\n');
+    return [lines.find((l) => l.startsWith(first))!, lines.find((l) => l.startsWith('vmmsim merge out/shard-*'))!]
       .map((l) => l.replaceAll('vmmsim ', `node ${CLI} `).replaceAll('scen.yaml', SMALL).replaceAll('out/', `${base}/`)
         .replace('/8', '/3').replace('$(seq 8)', '1 2 3').replace(' --charts', ''))
       .join(' && ');
+  }
+
+  it.skipIf(requireTool('parallel', 'runs the GNU parallel recipe of docs/distributed.md'))('the GNU parallel recipe of docs/distributed.md (shards in parallel, then merge) reproduces the unsharded run', () => {
+    const base = tmp();
+    const script = recipe('parallel --halt', base);
     expect(script).toMatch(/^parallel .* --shard \{\}\/3 .* ::: 1 2 3 && node .* merge .*\/shard-\* --out .*\/all$/);
+    const r = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(tree(join(base, 'all'))).toEqual(tree(reference));
+  });
+
+  it.skipIf(requireTool('parallel', 'runs the --sshlogin recipe of docs/distributed.md'))('the --sshlogin recipe of docs/distributed.md, with every host this machine, reproduces the unsharded run', () => {
+    const base = tmp();
+    const script = recipe('parallel --sshlogin', base).replace('2/host1,2/host2,1/:', '2/:,1/:');
+    expect(script).toMatch(/^parallel --sshlogin 2\/:,1\/: --workdir "\$PWD" .* ::: 1 2 3 && node .* merge /);
     const r = spawnSync('bash', ['-c', script], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(tree(join(base, 'all'))).toEqual(tree(reference));

@@ -19,6 +19,10 @@ export const GuestModelSchema = z
     description: z.string(),
     timerHz: z.number().finite().positive().describe('guest timer interrupt rate, Hz'),
     quantumMs: z.number().finite().positive().default(100).describe('scheduler time slice of a CPU-bound process, ms (preemption is checked at timer ticks)'),
+    pageTableLevels: z.int().min(2).max(5).optional()
+      .describe("levels of the guest's page tables (2: 32-bit non-PAE, 3: PAE, 4: x86-64); sets the CPU model's mmu.guestLevels for this guest. Default: the CPU model's"),
+    kernelCallretsPerKCycles: z.number().finite().nonnegative().max(100).default(0)
+      .describe('kernel call/ret pairs (indirect control flow under BT) per 1000 native cycles of kernel computation; `calibrate` adds them to the kernel computation it sizes'),
     composites: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/), CompositeSchema).default({}),
   })
   .describe('a guest OS profile');

@@ -10,6 +10,7 @@ import { MODES } from '../vmm/registry.js';
 import { NO_COMPOSITES, SpecError, WorkloadCompiler, type CompositeTable, type KeyPath } from '../workload/expand.js';
 import { countOps } from '../workload/stream.js';
 import { compileWorkload, type CompiledWorkload } from './compileWorkload.js';
+import { didYouMean } from '../workload/didYouMean.js';
 import { InputError, type Origin } from './errors.js';
 import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS, withDefaults, type Limits } from './limits.js';
 import { GuestModelSchema, type GuestModel } from './guestSchema.js';
@@ -94,8 +95,11 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
   const scenario = validate(ScenarioSchema, applyAll(doc, groups.scenario), overrideLocator(groups.scenario, (p, k) => yf.locate(p, k)), 'scenario');
   const nameOrigin = (key: string) => overrideLocator(groups.scenario, (p, k) => yf.locate(p, k))([key]);
 
-  const cpu = loadModel(modelsDir, 'cpu', scenario.cpu, nameOrigin('cpu'), CpuModelSchema, groups.models.get('cpu') ?? [], limits);
+  const cpuModel = loadModel(modelsDir, 'cpu', scenario.cpu, nameOrigin('cpu'), CpuModelSchema, groups.models.get('cpu') ?? [], limits);
   const guest = scenario.guest === undefined ? null : loadGuest(modelsDir, scenario.guest, nameOrigin('guest'), groups.models.get('guest') ?? [], limits);
+  // The depth of the guest's page tables is the guest's (a 64-bit guest walks 4 levels on any CPU).
+  const levels = guest?.pageTableLevels;
+  const cpu = levels === undefined ? cpuModel : { ...cpuModel, mmu: { ...cpuModel.mmu, guestLevels: levels } };
   for (const target of groups.models.keys()) {
     if (target === 'guest' && guest === null) {
       const o = groups.models.get(target)![0];
@@ -109,7 +113,7 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
     const mode = target.slice(4);
     const def = Object.hasOwn(MODES, mode) ? MODES[mode] : undefined;
     const fullPath = ['vmm', mode, ...list[0].path];
-    if (!def) throw new InputError(`unknown mode "${mode}": expected one of ${Object.keys(MODES).join(', ')}`, list[0].origin, fullPath);
+    if (!def) throw new InputError(`unknown mode "${mode}": expected one of ${Object.keys(MODES).join(', ')}${didYouMean(mode, Object.keys(MODES))}`, list[0].origin, fullPath);
     if (!def.vmmModel) throw new InputError(`mode "${mode}" has no VMM parameters to override`, list[0].origin, fullPath);
   }
   for (const mode of scenario.vmms) {
@@ -136,7 +140,7 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
 }
 
 /** Operations one mode runs for `w` (a trace's length is unknown until it is read: 0). */
-function opsPerRun(w: CompiledWorkload): number {
+export function opsPerRun(w: CompiledWorkload): number {
   if (w.trace) return 0;
   if (w.system) {
     return w.system.guests.reduce((s, g) => s + g.tasks.reduce((t, k) => t + countOps(k.body, k.repeat), 0) +
@@ -218,7 +222,7 @@ function loadModel<T>(
   const path = modelPath(modelsDir, kind, name);
   if (!existsSync(path)) {
     const known = modelNames(modelsDir, kind);
-    throw new InputError(`unknown ${kind} model "${name}": no file ${path}; expected one of ${known.join(', ') || '(none)'}`, referencedAt, [kind]);
+    throw new InputError(`unknown ${kind} model "${name}": no file ${path}; expected one of ${known.join(', ') || '(none)'}${didYouMean(name, known)}`, referencedAt, [kind]);
   }
   const yf = YamlFile.read(path, `${kind} model`, limits.maxInputBytes);
   const data = yf.data;

@@ -46,6 +46,8 @@ export const ProcessSchema = z
     count: z.int().positive().max(10000).default(1).describe('identical copies'),
     threads: z.boolean().default(false).describe('the copies are threads of one address space (no cr3write between them)'),
     asid: z.int().nonnegative().optional().describe('address space id of the first copy (default: the next free id, starting at 1)'),
+    asidStride: z.int().nonnegative().max(1e6).default(0)
+      .describe('copy k (from 0) adds k × this to every address space its body names (cr3writes, fork children, …), so copies that create processes create their own; 0: the copies share them'),
     repeat: z.int().positive().max(1e12).default(1).describe('iterations of the body'),
     setup: OpListSchema.optional().describe('entries run once before the body'),
     ops: OpListSchema.describe('the body'),

@@ -2,7 +2,9 @@
 // issue (unions resolved to the branch the author evidently meant), worded
 // as what was expected and what was found, placed at its file:line:column.
 import type { z } from 'zod';
+import { didYouMean } from '../workload/didYouMean.js';
 import { InputError, type Origin } from './errors.js';
+import { keysAt } from './schemaKeys.js';
 import type { KeyPath } from '../workload/expand.js';
 
 type Issue = z.core.$ZodIssue;
@@ -22,7 +24,20 @@ export function validate<T>(schema: z.ZodType<T>, data: unknown, locate: Locator
     const at = [...typo.path, typo.key];
     throw new InputError(`unknown key ${JSON.stringify(typo.key)} (expected ${JSON.stringify(typo.meant)}, which is missing) (in the ${what})`, locate(at, true), at);
   }
-  throw new InputError(`${describe(issue)} (in the ${what})`, locate(where, issue.code === 'unrecognized_keys'), where);
+  throw new InputError(`${describe(issue)}${suggestion(schema, data, issue)} (in the ${what})`, locate(where, issue.code === 'unrecognized_keys'), where);
+}
+
+/** "; did you mean …?" for an unknown key, or a string that is not one of the allowed values, close to a known one. */
+function suggestion(schema: z.ZodType, data: unknown, issue: Issue & { path: KeyPath }): string {
+  if (issue.code === 'unrecognized_keys') return didYouMean(issue.keys[0], keysAt(schema, data, issue.path));
+  if (issue.code === 'invalid_value' && typeof issue.input === 'string') return didYouMean(issue.input, issue.values.filter((v) => typeof v === 'string'));
+  const options = (issue as { options?: unknown[]; discriminator?: string }).options;
+  const disc = (issue as { discriminator?: string }).discriminator;
+  const input = issue.input as Record<string, unknown> | undefined;
+  if (issue.code === 'invalid_union' && options && disc && input !== null && typeof input === 'object' && typeof input[disc] === 'string') {
+    return didYouMean(input[disc] as string, options.filter((v) => typeof v === 'string'));
+  }
+  return '';
 }
 
 /**

@@ -9,7 +9,7 @@
 import type { Simulation } from '../engine/simulation.js';
 import type { CostActor } from '../vmm/actor.js';
 import type { Device } from '../workload/control.js';
-import type { Op } from '../workload/ops.js';
+import type { ComputeOp, Op } from '../workload/ops.js';
 import { retargetCr3 } from '../workload/retarget.js';
 import { OpCursor, type ItemSource, type OpNode } from '../workload/stream.js';
 import type { CompiledGuest } from '../workload/system.js';
@@ -28,6 +28,8 @@ interface Task {
   name: string;
   asid: number;
   cursor: ItemSource | null;
+  /** The rest of a computation the CPU cut at an event: it runs first when the task runs again. */
+  pending: ComputeOp | null;
   ticksLeft: number;
   worker: boolean;
 }
@@ -67,6 +69,8 @@ export class Guest {
   private timerEvent: { cancelled: boolean } | null = null;
   /** The source of the operation last returned by next(), for counted runs. */
   private lastSource: ItemSource | null = null;
+  /** The task whose operation next() last returned (null: interrupt or switch work). */
+  private lastTaskOp: Task | null = null;
 
   constructor(
     private readonly spec: CompiledGuest,
@@ -97,12 +101,12 @@ export class Guest {
   /** Put every process on the ready queue, start the timer and let the clients send their first requests. */
   start(): void {
     for (const t of this.spec.tasks) {
-      this.ready.push({ name: t.name, asid: t.asid, cursor: new OpCursor(t.body, 1), ticksLeft: this.spec.quantumTicks, worker: false });
+      this.ready.push({ name: t.name, asid: t.asid, cursor: new OpCursor(t.body, 1), pending: null, ticksLeft: this.spec.quantumTicks, worker: false });
       this.liveProcesses++;
     }
     const server = this.spec.server;
     if (server) {
-      server.asids.forEach((asid, i) => this.idleWorkers.push({ name: `worker${i}`, asid, cursor: null, ticksLeft: this.spec.quantumTicks, worker: true }));
+      server.asids.forEach((asid, i) => this.idleWorkers.push({ name: `worker${i}`, asid, cursor: null, pending: null, ticksLeft: this.spec.quantumTicks, worker: true }));
     }
     if (this.spec.timer) this.scheduleTick(this.sim.now + this.tickCycles);
     const clients = this.spec.clients;
@@ -134,6 +138,7 @@ export class Guest {
         }
         if (item.kind === 'block' || item.kind === 'waitUntil') throw new Error('interrupt and switch composites cannot block');
         this.lastSource = work[0];
+        this.lastTaskOp = null;
         return item;
       }
       if (this.resched) this.preempt();
@@ -141,6 +146,13 @@ export class Guest {
       if (task === null) {
         if (!this.dispatch()) return null;
         continue;
+      }
+      if (task.pending !== null) {
+        const rest = task.pending;
+        task.pending = null;
+        this.lastSource = null;
+        this.lastTaskOp = task;
+        return rest;
       }
       const item = task.cursor!.next();
       if (item === null) {
@@ -160,8 +172,24 @@ export class Guest {
         this.lastAsid = item.asid;
       }
       this.lastSource = task.cursor;
+      this.lastTaskOp = task;
       return item;
     }
+  }
+
+  /**
+   * Computation is preemptible: the CPU charged only part of the computation
+   * next() last returned (an event falls inside it), and `rest` is what is
+   * left. Returns false when that computation was not a task's (interrupt
+   * and switch work is short and runs whole); otherwise the task resumes
+   * with `rest`, after whatever the event brings — a preemption included.
+   */
+  deferRest(rest: ComputeOp): boolean {
+    const task = this.current;
+    if (task === null || this.lastTaskOp !== task) return false;
+    task.pending = rest;
+    this.lastSource = null;
+    return true;
   }
 
   /** Copies of the operation last returned by next() that follow it at once (its counted run). */

@@ -132,6 +132,19 @@ export class PhysicalCpu implements CpuPort {
         continue;
       }
       const actor = g.actor;
+      const stop = multi ? Math.min(horizon, this.sliceStart + quantum) : horizon;
+      if (op.kind === 'compute' && t + op.cycles > stop && stop > t) {
+        // Computation is preemptible: charge it up to the event, leave the rest
+        // to its task (compute costs are linear in cycles in every mode).
+        const part = stop - t;
+        if (g.deferRest({ kind: 'compute', cycles: op.cycles - part, mode: op.mode })) {
+          t += actor.charge({ kind: 'compute', cycles: part, mode: op.mode }, ledger);
+          n++;
+          if (multi && t - this.sliceStart >= quantum) g = null;
+          if (t >= horizon) break;
+          continue;
+        }
+      }
       t += actor.charge(op, ledger);
       n++;
       if (t < horizon && (!multi || t - this.sliceStart < quantum)) {
@@ -143,7 +156,6 @@ export class PhysicalCpu implements CpuPort {
           const c = actor.repeatCost === undefined || left < MIN_BULK_COPIES ? null : actor.repeatCost(op, left, ledger);
           let k = 0;
           if (c !== null && c > 0) {
-            const stop = multi ? Math.min(horizon, this.sliceStart + quantum) : horizon;
             k = Math.min(left, Math.max(1, Math.ceil((stop - t) / c)));
             t += k * c;
             actor.chargeRepeats!(op, k, ledger);

@@ -6,7 +6,7 @@ import type { LoadedScenario } from '../config/load.js';
 import { TraceError } from '../workload/traceCursor.js';
 import { CATEGORIES } from '../vmm/categories.js';
 import type { CategoryResult, ResultRecord } from './record.js';
-import { simulate, type RunOutcome } from './simulate.js';
+import { simulate, type RunObserver, type RunOutcome } from './simulate.js';
 
 /** Options of {@link runScenario}. */
 export interface RunScenarioOptions {
@@ -17,6 +17,8 @@ export interface RunScenarioOptions {
   params?: ResultRecord['params'];
   replicate?: number;
   seed?: number;
+  /** Told of each simulation as it starts (progress display). */
+  observer?: RunObserver;
 }
 
 /** Simulate a loaded scenario; one record per workload × mode, in scenario order. */
@@ -25,7 +27,7 @@ export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions 
   const seed = options.seed ?? scenario.seed;
   const records: ResultRecord[] = [];
   for (const w of loaded.workloads) {
-    const run = (mode: string) => located(() => simulate(cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler }));
+    const run = (mode: string) => located(() => simulate(cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, observer: options.observer }));
     const native = run('native');
     for (const mode of scenario.vmms) {
       const out = mode === 'native' ? native : run(mode);

@@ -6,6 +6,7 @@ import type { LoadedScenario } from '../config/load.js';
 import type { SweepPoint } from '../config/sweep.js';
 import type { ResultRecord } from './record.js';
 import { runScenario } from './runScenario.js';
+import type { RunObserver } from './simulate.js';
 
 /** What a task needs besides its resolved scenario. */
 export interface TaskSpec {
@@ -13,6 +14,8 @@ export interface TaskSpec {
   replicate: number;
   seed: number;
   components?: boolean;
+  /** Told of each simulation as it starts (progress display). */
+  observer?: RunObserver;
 }
 
 /** The function that simulates a point; replaceable so tests can make a point fail. */
@@ -20,7 +23,7 @@ export type Simulator = typeof runScenario;
 
 /** Run one task; a thrown error becomes error records instead of an exception. */
 export function runTask(loaded: LoadedScenario, spec: TaskSpec, simulator: Simulator = runScenario): ResultRecord[] {
-  const options = { point: spec.point.index, params: spec.point.params, replicate: spec.replicate, seed: spec.seed, components: spec.components };
+  const options = { point: spec.point.index, params: spec.point.params, replicate: spec.replicate, seed: spec.seed, components: spec.components, observer: spec.observer };
   try {
     return simulator(loaded, options);
   } catch (e) {

@@ -25,10 +25,18 @@ export interface RunOutcome {
   requests: number;
 }
 
+/** Watches runs as they start, e.g. to show progress from another thread. */
+export interface RunObserver {
+  /** A run begins; its ledger's per-category totals are in shared memory and grow as it runs. */
+  started(run: { workload: string; mode: string; clockGHz: number; ledger: Ledger }): void;
+}
+
 /** Extra inputs some workload forms need. */
 export interface SimulateOptions {
   /** Trace replay compiles lines and resolves composites and stream switches through the guest profile. */
   compiler?: WorkloadCompiler;
+  /** Told of the run before it starts (with a shared ledger). */
+  observer?: RunObserver;
 }
 
 /** Simulate `workload` under mode `modeId` on `cpu`. */
@@ -36,7 +44,8 @@ export function simulate(cpu: CpuModel, modeId: string, params: unknown, workloa
   const def = MODES[modeId];
   if (!def) throw new Error(`no such mode: ${modeId}`);
   const sim = new Simulation(seed);
-  const ledger = new Ledger();
+  const ledger = new Ledger(options.observer !== undefined);
+  options.observer?.started({ workload: workload.name, mode: modeId, clockGHz: cpu.clockGHz, ledger });
   const clockHz = cpu.clockGHz * 1e9;
   if (workload.system) {
     const sys = workload.system;

@@ -17,7 +17,7 @@ const ops: Op[] = [
   { kind: 'io', dir: 'in', port: 0x80, site: 3 }, { kind: 'pgfault', site: 4 }, { kind: 'cr8write', site: 5 },
   { kind: 'exception', vector: 'divzero', site: 6 }, { kind: 'tlbMiss' },
   { kind: 'pteWrite', asid: 1, site: 7 }, { kind: 'pteWrite', asid: 2, site: 7 },
-  { kind: 'cr3write', asid: 1, pages: 3, site: 8 }, { kind: 'cr3write', asid: 0, pages: 3, site: 8 },
+  { kind: 'cr3write', asid: 1, pages: 3, kernelPages: 0, site: 8 }, { kind: 'cr3write', asid: 0, pages: 3, kernelPages: 0, site: 8 },
 ];
 
 /** Every mode with its shipped parameters, and the shadow and adaptive-BT policies whose state changes along a run. */

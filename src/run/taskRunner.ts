@@ -5,6 +5,7 @@ import type { LoadedScenario } from '../config/load.js';
 import type { SweepPlan } from '../config/sweepPlan.js';
 import type { ResultRecord } from './record.js';
 import { runTask, type Simulator } from './runTask.js';
+import type { RunObserver } from './simulate.js';
 
 /** Runs tasks of one plan. */
 export class TaskRunner {
@@ -15,6 +16,8 @@ export class TaskRunner {
     private readonly components = false,
     /** A point whose simulation throws on purpose (tests of failure handling; chosen by the CLI), or null. */
     private readonly faultPoint: number | null = null,
+    /** Told of each simulation as it starts (progress display; this thread only). */
+    private readonly observer?: RunObserver,
   ) {}
 
   /** Records of task `index` (error records if the simulation failed). */
@@ -22,7 +25,7 @@ export class TaskRunner {
     const t = this.plan.task(index);
     if (this.cached?.point !== t.point) this.cached = { point: t.point, loaded: this.plan.load(t.point) };
     const loaded = this.cached.loaded;
-    const spec = { point: this.plan.points[t.point], replicate: t.replicate, seed: this.plan.seed(loaded, t.replicate), components: this.components };
+    const spec = { point: this.plan.points[t.point], replicate: t.replicate, seed: this.plan.seed(loaded, t.replicate), components: this.components, observer: this.observer };
     return t.point === this.faultPoint ? runTask(loaded, spec, injectedFault) : runTask(loaded, spec);
   }
 }

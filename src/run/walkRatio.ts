@@ -6,7 +6,7 @@ import { translationRun, type TranslationResult } from './translationRun.js';
 
 /**
  * Native TLB misses per 100,000 instructions of the 2D-walk paper's suites
- * (Bhargava et al., ASPLOS 2008; paper-data.md): calibration data that the
+ * (Bhargava et al., ASPLOS 2008; models/reference/published.yaml): calibration data that the
  * committed streams were fitted to, printed beside what the model produces.
  */
 export const PAPER_TLB_MISSES_PER_100K: Readonly<Record<string, number>> = {

@@ -14,7 +14,8 @@ const IN_FLIGHT_PER_WORKER = 2;
 /** Options of {@link runOnWorkers}. */
 export interface PoolOptions {
   jobs: number;
-  data: SweepWorkerData;
+  /** What each worker is started with (a SweepWorkerData for the default worker). */
+  data: SweepWorkerData | object;
   /** Called on the main thread as each task finishes, in completion order. */
   onResult(task: number, records: ResultRecord[]): void;
   /** The worker script; defaults to the compiled sweepWorker.js beside this file. */

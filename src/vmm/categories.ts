@@ -10,6 +10,7 @@ export const CATEGORIES = [
   // Not operations: time the CPU waited for an event, and world switches between VMs sharing it.
   'idle', 'vmswitch',
 ] as const;
+/** A cost category: one of {@link CATEGORIES}. */
 export type Category = (typeof CATEGORIES)[number];
 
 /** Index of each category in ledger arrays. */
@@ -33,4 +34,6 @@ export const HOME_CATEGORY: { readonly [K in OpKind]: Category } = {
   tlbMiss: 'tlbmiss',
   memory: 'tlbmiss',
   interrupt: 'interrupt',
+  mmCreate: 'cr3',
+  mmDestroy: 'cr3',
 };

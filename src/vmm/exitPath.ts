@@ -22,6 +22,8 @@ export const ExitPathShape = {
   injectVmwrites: z.int().nonnegative().max(20).describe('vmwrites to inject an event (interruption info, error code, instruction length)'),
   ripVmwrites: z.int().nonnegative().max(20).describe('vmwrites after emulating an instruction (guest RIP)'),
   cr3Vmwrites: z.int().nonnegative().max(20).describe('vmwrites after a CR3-load exit (GUEST_CR3, RIP)'),
+  exitTlbRefillPages: z.number().finite().nonnegative().max(4096)
+    .describe('translations the guest walks again after an exit/entry pair flushed its TLB (CPUs without VPID: mmu.tlbTagged false)'),
   ...HostedIoShape,
 } as const;
 
@@ -32,6 +34,15 @@ export type ExitPathParams = z.infer<typeof ExitPathSchema>;
 /** Cycles of one exit round trip: exit + vmreads + handler + entry (pure). */
 export function exitRoundTripCycles(cpu: CpuModel, p: ExitPathParams): number {
   return cpu.vmx.vmExitCycles + p.vmreadsPerExit * cpu.vmx.vmreadCycles + p.exitHandlerCycles + cpu.vmx.vmEntryCycles;
+}
+
+/**
+ * Cycles the guest spends after one exit walking again the translations the
+ * exit and entry flushed: `exitTlbRefillPages` walks of `walkCycles` each on
+ * a CPU without a tagged TLB (no VPID/ASID), 0 on one with it (pure).
+ */
+export function exitTlbRefillCycles(cpu: CpuModel, p: ExitPathParams, walkCycles: number): number {
+  return cpu.mmu.tlbTagged ? 0 : p.exitTlbRefillPages * walkCycles;
 }
 
 /** Cycles to fetch and decode the instruction that exited (pure). */
@@ -60,9 +71,17 @@ export class ExitPath {
   private readonly cDelivery: number;
   private readonly cWorldSwitch: number;
   private readonly cHostDevice: number;
+  private readonly cTlbRefill: number;
   private readonly monitorPorts: Uint8Array;
+  /** Cycles the guest spends refilling its TLB after one exit (0 with a tagged TLB). */
+  readonly refillCycles: number;
 
-  constructor(private readonly cpu: CpuModel, readonly p: ExitPathParams, ledger: Ledger) {
+  /**
+   * `walkCycles`: one TLB refill walk in this mode (a 1D walk of the shadow
+   * table, a 2D walk under nested paging). `flushTlb`: empties the MMU
+   * model's TLBs, so memory streams see the flush too.
+   */
+  constructor(private readonly cpu: CpuModel, readonly p: ExitPathParams, ledger: Ledger, walkCycles = 0, private readonly flushTlb?: () => void) {
     this.cNative = ledger.componentId('native');
     this.cExit = ledger.componentId('vmExit');
     this.cVmread = ledger.componentId('vmread');
@@ -76,7 +95,9 @@ export class ExitPath {
     this.cDelivery = ledger.componentId('nonRootExtra');
     this.cWorldSwitch = ledger.componentId('worldSwitch');
     this.cHostDevice = ledger.componentId('hostDevice');
+    this.cTlbRefill = ledger.componentId('tlbRefill');
     this.monitorPorts = monitorPortMap(p.monitorPorts);
+    this.refillCycles = exitTlbRefillCycles(cpu, p, walkCycles);
   }
 
   /** Exit, rebuild state, run the common handler, enter again (`n` times). */
@@ -87,7 +108,11 @@ export class ExitPath {
     ledger.component(this.cVmread, n * this.p.vmreadsPerExit * v.vmreadCycles, n * this.p.vmreadsPerExit);
     ledger.component(this.cHandler, n * this.p.exitHandlerCycles, n);
     ledger.component(this.cEntry, n * v.vmEntryCycles, n);
-    return n * exitRoundTripCycles(this.cpu, this.p);
+    if (this.refillCycles === 0) return n * exitRoundTripCycles(this.cpu, this.p);
+    // Without VPID the exit and the entry flush the TLB; the guest walks its translations again.
+    this.flushTlb?.();
+    ledger.component(this.cTlbRefill, n * this.refillCycles, n * this.p.exitTlbRefillPages);
+    return n * (exitRoundTripCycles(this.cpu, this.p) + this.refillCycles);
   }
 
   /** Fetch (walk the guest table to the instruction) and decode it. */

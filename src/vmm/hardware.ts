@@ -10,7 +10,7 @@ import type { Op } from '../workload/ops.js';
 import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
 import { CAT } from './categories.js';
 import type { CpuModel } from './cpu.js';
-import { ExitPath, ExitPathShape, exitRoundTripCycles } from './exitPath.js';
+import { ExitPath, ExitPathShape, exitRoundTripCycles, exitTlbRefillCycles } from './exitPath.js';
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
@@ -29,7 +29,7 @@ export type HardwareParams = z.infer<typeof HardwareParamsSchema>;
 
 /** A hidden fault in the hardware VMM: an exit whose handler walks the guest table and fills the shadow. */
 export function hardwareHiddenFaultCycles(cpu: CpuModel, p: HardwareParams): number {
-  return exitRoundTripCycles(cpu, p) + p.guestWalkCycles + p.shadowUpdateCycles;
+  return exitRoundTripCycles(cpu, p) + exitTlbRefillCycles(cpu, p, shadowTlbMissCycles(cpu)) + p.guestWalkCycles + p.shadowUpdateCycles;
 }
 
 /**
@@ -50,17 +50,22 @@ class HardwareActor implements CostActor {
   private readonly cShadowUpdate: number;
   private readonly cShadowSwitch: number;
   private readonly cPrevalidate: number;
+  private readonly cShadowBuild: number;
+  private readonly cShadowTeardown: number;
   private readonly repeats = new RepeatProbe();
   /** Exits, trace faults and hidden faults of one copy of the probed operation. */
   private readonly perCopy = new Float64Array(3);
 
   constructor(private readonly cpu: CpuModel, private readonly p: HardwareParams, env: ActorEnv) {
     this.shadow = new ShadowTables(p);
-    this.x = new ExitPath(cpu, p, env.ledger);
     this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk');
+    const mmu = this.streams.mmu;
+    this.x = new ExitPath(cpu, p, env.ledger, shadowTlbMissCycles(cpu), () => mmu.flush());
     this.cShadowUpdate = env.ledger.componentId('shadowUpdate');
     this.cShadowSwitch = env.ledger.componentId('shadowSwitch');
     this.cPrevalidate = env.ledger.componentId('prevalidate');
+    this.cShadowBuild = env.ledger.componentId('shadowBuild');
+    this.cShadowTeardown = env.ledger.componentId('shadowTeardown');
   }
 
   charge(op: Op, ledger: Ledger): number {
@@ -82,7 +87,8 @@ class HardwareActor implements CostActor {
       case 'memory': return this.streams.charge(op, ledger);
       case 'cr3write':
         this.streams.mmu.cr3Write(op.asid); // the VMM loads the new shadow root: a TLB flush unless tagged
-        return this.cr3Write(ledger, op.asid, op.pages);
+        return this.cr3Write(ledger, op.asid, op.pages + op.kernelPages);
+      case 'mmCreate': case 'mmDestroy': return this.teardown(ledger, op.asid);
     }
   }
 
@@ -93,7 +99,7 @@ class HardwareActor implements CostActor {
    * stale entries behind.
    */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
-    if (op.kind === 'cr3write' || op.kind === 'memory') return null; // memory: each copy draws new addresses (MMU state)
+    if (op.kind === 'cr3write' || op.kind === 'memory' || op.kind === 'mmCreate' || op.kind === 'mmDestroy') return null; // memory: each copy draws new addresses (MMU state)
     if (op.kind === 'pteWrite') {
       const outcome = this.shadow.peekPteWrite(op.asid);
       if (outcome !== PTE.traceFault && outcome !== PTE.untraced) return null;
@@ -120,6 +126,7 @@ class HardwareActor implements CostActor {
   metrics(): Record<string, number> {
     return {
       exits: this.x.exits, traceFaults: this.traceFaults, hiddenFaults: this.hiddenFaults, shadowEvictions: this.shadow.evictions,
+      shadowBuilds: this.shadow.builds, shadowTeardowns: this.shadow.teardowns,
       ...this.streams.metrics(),
     };
   }
@@ -161,6 +168,18 @@ class HardwareActor implements CostActor {
     return c;
   }
 
+  /**
+   * The guest freed (or re-created) an address space: the VMM tears its
+   * shadow down. No exit of its own: the VMM notices when it handles the
+   * exits the guest's page-table stores and CR3 loads already cause.
+   */
+  private teardown(ledger: Ledger, asid: number): number {
+    const c = this.shadow.destroy(asid) ? this.p.shadowTeardownCycles : 0;
+    if (c > 0) ledger.component(this.cShadowTeardown, c);
+    ledger.charge(CAT.cr3, c);
+    return c;
+  }
+
   /** mov cr3 exits: switch shadows, write GUEST_CR3 and RIP, enter (the real CR3 load flushes the TLB). */
   private cr3Write(ledger: Ledger, asid: number, pages: number): number {
     const x = this.x;
@@ -168,6 +187,10 @@ class HardwareActor implements CostActor {
     const fill = this.shadow.switchTo(asid, pages);
     ledger.component(this.cShadowSwitch, p.shadowSwitchCycles);
     let c = x.roundTrip(ledger) + p.shadowSwitchCycles + x.vmwrites(ledger, p.cr3Vmwrites) + x.native(ledger, this.cpu.native.cr3WriteCycles);
+    if (this.shadow.lastBuilt) {
+      ledger.component(this.cShadowBuild, p.shadowBuildCycles);
+      c += p.shadowBuildCycles;
+    }
     const v = prevalidateCycles(p, fill);
     if (v > 0) {
       ledger.component(this.cPrevalidate, v);

@@ -11,13 +11,20 @@ export interface CategoryTotal {
 
 /** Where one run's cycles went. */
 export class Ledger {
-  readonly counts = new Float64Array(CATEGORIES.length);
-  readonly cycles = new Float64Array(CATEGORIES.length);
+  readonly counts: Float64Array;
+  readonly cycles: Float64Array;
   private readonly componentIds = new Map<string, number>();
   // Typed arrays grown by doubling when a name is interned, so the hot path
   // is a plain indexed add on a float array.
   private componentCycles = new Float64Array(32);
   private componentCounts = new Float64Array(32);
+
+  /** With `shared`, the per-category totals live in shared memory, so another thread can watch a run (progress display). */
+  constructor(shared = false) {
+    const bytes = CATEGORIES.length * Float64Array.BYTES_PER_ELEMENT;
+    this.counts = new Float64Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    this.cycles = new Float64Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+  }
 
   /** Charge one operation of category index `cat` costing `cycles`. */
   charge(cat: number, cycles: number): void {

@@ -32,6 +32,7 @@ export function nativeCycles(cpu: CpuModel, op: Op): number {
     case 'tlbMiss': return n.tlbMissCycles;
     case 'memory': return 0; // stateful: see MemoryStreams
     case 'interrupt': return n.interruptCycles;
+    case 'mmCreate': case 'mmDestroy': return 0; // the guest's page-table work is its own compute and pteWrites
   }
 }
 
@@ -52,6 +53,7 @@ export function nativeCategory(kind: Op['kind']): number {
     case 'tlbMiss': return CAT.tlbmiss;
     case 'memory': return CAT.tlbmiss;
     case 'interrupt': return CAT.interrupt;
+    case 'mmCreate': case 'mmDestroy': return CAT.cr3;
   }
 }
 

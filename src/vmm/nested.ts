@@ -51,10 +51,11 @@ class NestedActor implements CostActor {
   private readonly streams: MemoryStreams;
 
   constructor(private readonly cpu: CpuModel, p: NestedParams, env: ActorEnv) {
-    this.x = new ExitPath(cpu, p, env.ledger);
     this.c2dWalk = env.ledger.componentId('2dWalk');
     this.tlbMissCycles = nestedTlbMissCycles(cpu);
     this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'nested'), env.rng, env.ledger, '2dWalk');
+    const mmu = this.streams.mmu;
+    this.x = new ExitPath(cpu, p, env.ledger, this.tlbMissCycles, () => mmu.flush());
   }
 
   charge(op: Op, ledger: Ledger): number {
@@ -76,6 +77,7 @@ class NestedActor implements CostActor {
       case 'pgfault': c = x.guestDelivery(ledger, this.cpu.native.pageFaultCycles); ledger.charge(CAT.pgfault, c); return c;
       case 'io': c = x.portIo(ledger, op.port); ledger.charge(CAT.io, c); return c;
       case 'interrupt': c = x.interrupt(ledger, this.cpu.native.interruptCycles); ledger.charge(CAT.interrupt, c); return c;
+      case 'mmCreate': case 'mmDestroy': ledger.charge(CAT.cr3, 0); return 0; // no shadows: the guest's own page tables are the truth
       case 'tlbMiss':
         ledger.component(this.c2dWalk, this.tlbMissCycles);
         ledger.charge(CAT.tlbmiss, this.tlbMissCycles);

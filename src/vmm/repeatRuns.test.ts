@@ -14,7 +14,7 @@ import { MODES } from './registry.js';
 const OPS: Op[] = [
   { kind: 'syscall', site: 1 }, { kind: 'io', dir: 'out', port: 0x3f8, site: 2 }, { kind: 'io', dir: 'in', port: 0x80, site: 3 },
   { kind: 'interrupt', source: 'timer' }, { kind: 'newKernelCode', units: 2, instructions: 9 }, { kind: 'pgfault', site: 4 },
-  { kind: 'exception', vector: 'gp', site: 5 }, { kind: 'rdtsc', site: 6 }, { kind: 'cr3write', asid: 3, pages: 7, site: 7 },
+  { kind: 'exception', vector: 'gp', site: 5 }, { kind: 'rdtsc', site: 6 }, { kind: 'cr3write', asid: 3, pages: 7, kernelPages: 0, site: 7 },
   { kind: 'pteWrite', asid: CURRENT_ASID, site: 8 }, { kind: 'pteWrite', asid: 5, site: 10 }, { kind: 'tlbMiss' },
   { kind: 'cr8write', site: 9 },
 ];

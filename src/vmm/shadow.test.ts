@@ -13,7 +13,7 @@ import { softwareHiddenFaultCycles, type SoftwareParams } from './software.js';
 const cpu = cpuModel('pentium4');
 const hw = vmmParams('hardware') as HardwareParams;
 const sw = vmmParams('software') as SoftwareParams;
-const cr3 = (asid: number, pages = 0): Op => ({ kind: 'cr3write', asid, pages, site: 1 });
+const cr3 = (asid: number, pages = 0): Op => ({ kind: 'cr3write', asid, pages, kernelPages: 0, site: 1 });
 const pte = (asid = CURRENT_ASID): Op => ({ kind: 'pteWrite', asid, site: 2 });
 const shadow = (over: Partial<HardwareParams> = {}) => new ShadowTables({ ...hw, ...over });
 
@@ -50,7 +50,7 @@ describe('hidden versus true page faults', () => {
   it('a true fault is injected: it reaches the guest (pgfault) and costs exit + walk + injection + guest delivery', () => {
     const { actor: a, ledger } = actor('hardware');
     const c = a.charge({ kind: 'pgfault', site: 3 }, ledger);
-    expect(c).toBe(exitRoundTripCycles(cpu, hw) + hw.guestWalkCycles + hw.injectVmwrites * cpu.vmx.vmwriteCycles +
+    expect(c).toBe(exitRoundTripCycles(cpu, hw) + hw.exitTlbRefillPages * cpu.native.tlbMissCycles + hw.guestWalkCycles + hw.injectVmwrites * cpu.vmx.vmwriteCycles +
       cpu.native.pageFaultCycles + cpu.vmx.guestEventDeliveryExtraCycles);
     expect(ledger.counts[CAT.pgfault]).toBe(1);
     expect(ledger.counts[CAT.hiddenpf]).toBe(0);

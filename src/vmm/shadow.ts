@@ -19,6 +19,12 @@
 //                              × the pages the guest will touch).
 // and the cache size: switching to an address space whose shadow was evicted
 // rebuilds it (hidden faults or prevalidation).
+//
+// Address spaces have a life cycle: the guest creates one (fork, exec:
+// `mmCreate`), the VMM builds its shadow the first time it runs (write-
+// protecting its page-table pages so they are traced, then filling entries),
+// and tears the shadow down when the guest frees it (`mmDestroy`). A shadow
+// built anew maps the kernel again as well as the process's own pages.
 import { z } from 'zod';
 import { CURRENT_ASID } from '../workload/ops.js';
 import { IdTable } from './idTable.js';
@@ -33,6 +39,8 @@ export const ShadowParamsShape = {
   prevalidateOverfill: z.number().finite().min(1).describe('mapped pages prevalidated per page the guest goes on to touch'),
   shadowUpdateCycles: cycles('validate one guest PTE and write the shadow entry it implies'),
   shadowSwitchCycles: cycles('find the shadow of the new guest CR3 in the cache and switch the shadow root'),
+  shadowBuildCycles: cycles('build a shadow for an address space that has none: allocate its root, write-protect (trace) its guest page-table pages'),
+  shadowTeardownCycles: cycles('tear down the shadow of a freed address space: stop tracing its page-table pages, free the shadow pages'),
 } as const;
 
 const ShadowParamsSchema = z.strictObject(ShadowParamsShape);
@@ -76,6 +84,12 @@ export class ShadowTables {
   private currentSlot = 0;
   /** Shadows discarded to make room so far. */
   evictions = 0;
+  /** Shadows built for address spaces that had none (new, evicted or freed) so far. */
+  builds = 0;
+  /** Shadows torn down because the guest freed their address space. */
+  teardowns = 0;
+  /** Whether the last switchTo built the shadow anew (rather than finding it cached). */
+  lastBuilt = false;
 
   constructor(private readonly params: ShadowParams) {
     this.slotAsid = new Int32Array(params.shadowCache).fill(-1);
@@ -112,13 +126,16 @@ export class ShadowTables {
    * when it is cached but unsynced, `pages` when it had to be rebuilt.
    */
   switchTo(asid: number, pages: number): number {
-    this.lastUse[this.currentSlot] = ++this.tick;
-    if (asid === this.current) return 0;
+    if (this.currentSlot >= 0) this.lastUse[this.currentSlot] = ++this.tick;
+    this.lastBuilt = false;
+    if (asid === this.current && this.currentSlot >= 0) return 0;
     let slot = this.find(asid);
     let fill: number;
     if (slot >= 0) {
       fill = this.staleEntries[slot];
     } else {
+      this.builds++;
+      this.lastBuilt = true;
       slot = this.victim();
       const evicted = this.slotAsid[slot];
       if (evicted >= 0) {
@@ -134,6 +151,25 @@ export class ShadowTables {
     this.current = asid;
     this.currentSlot = slot;
     return fill;
+  }
+
+  /**
+   * The guest freed address space `asid` (CURRENT_ASID: the running one):
+   * its shadow, if cached, is torn down and its slot freed. Returns whether
+   * there was one. The running address space keeps running on no shadow
+   * until the guest's next CR3 load (an exiting task switches away at once).
+   */
+  destroy(asid: number): boolean {
+    const target = asid === CURRENT_ASID ? this.current : asid;
+    const slot = this.find(target);
+    if (slot < 0) return false;
+    this.slotOf.set(target, -1);
+    this.slotAsid[slot] = -1;
+    this.staleEntries[slot] = 0;
+    this.lastUse[slot] = 0;
+    if (slot === this.currentSlot) this.currentSlot = -1;
+    this.teardowns++;
+    return true;
   }
 
   /** Whether `asid` has a shadow in the cache. */
@@ -152,6 +188,6 @@ export class ShadowTables {
       if (this.slotAsid[i] < 0) return i;
       if (i !== this.currentSlot && (best < 0 || this.lastUse[i] < this.lastUse[best])) best = i;
     }
-    return best < 0 ? this.currentSlot : best;
+    return best < 0 ? Math.max(this.currentSlot, 0) : best;
   }
 }

@@ -81,6 +81,8 @@ class SoftwareActor implements CostActor {
   private readonly cShadowUpdate: number;
   private readonly cShadowSwitch: number;
   private readonly cPrevalidate: number;
+  private readonly cShadowBuild: number;
+  private readonly cShadowTeardown: number;
   private readonly cTranslate: number;
   private readonly cWorldSwitch: number;
   private readonly cHostDevice: number;
@@ -105,6 +107,8 @@ class SoftwareActor implements CostActor {
     this.cShadowUpdate = l.componentId('shadowUpdate');
     this.cShadowSwitch = l.componentId('shadowSwitch');
     this.cPrevalidate = l.componentId('prevalidate');
+    this.cShadowBuild = l.componentId('shadowBuild');
+    this.cShadowTeardown = l.componentId('shadowTeardown');
     this.cTranslate = l.componentId('translate');
     this.cWorldSwitch = l.componentId('worldSwitch');
     this.cHostDevice = l.componentId('hostDevice');
@@ -145,7 +149,8 @@ class SoftwareActor implements CostActor {
       case 'memory': return this.streams.charge(op, ledger);
       case 'cr3write':
         this.streams.mmu.cr3Write(op.asid); // the shadow root is loaded: a TLB flush unless tagged
-        return this.cr3Write(ledger, op.asid, op.pages);
+        return this.cr3Write(ledger, op.asid, op.pages + op.kernelPages);
+      case 'mmCreate': case 'mmDestroy': return this.teardown(ledger, op.asid);
     }
   }
 
@@ -156,7 +161,7 @@ class SoftwareActor implements CostActor {
    * adapted site, an untraced one at a plain site); only counters move.
    */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
-    if (op.kind === 'cr3write' || op.kind === 'memory') return null; // memory: each copy draws new addresses (MMU state)
+    if (op.kind === 'cr3write' || op.kind === 'memory' || op.kind === 'mmCreate' || op.kind === 'mmDestroy') return null; // memory: each copy draws new addresses (MMU state)
     if (op.kind === 'pteWrite') {
       const outcome = this.shadow.peekPteWrite(op.asid);
       if (outcome !== PTE.traceFault && outcome !== PTE.untraced) return null;
@@ -180,6 +185,7 @@ class SoftwareActor implements CostActor {
   metrics(): Record<string, number> {
     return {
       traps: this.traps, hiddenFaults: this.hiddenFaults, retranslations: this.bt.retranslations, shadowEvictions: this.shadow.evictions,
+      shadowBuilds: this.shadow.builds, shadowTeardowns: this.shadow.teardowns,
       ...this.streams.metrics(),
     };
   }
@@ -284,6 +290,14 @@ class SoftwareActor implements CostActor {
     return c;
   }
 
+  /** The guest freed (or re-created) an address space: tear its shadow down if the VMM kept one. */
+  private teardown(ledger: Ledger, asid: number): number {
+    const c = this.shadow.destroy(asid) ? this.p.shadowTeardownCycles : 0;
+    if (c > 0) ledger.component(this.cShadowTeardown, c);
+    ledger.charge(CAT.cr3, c);
+    return c;
+  }
+
   /** mov cr3 in translated kernel code: a callout that switches shadows, then the refill policy. */
   private cr3Write(ledger: Ledger, asid: number, pages: number): number {
     const p = this.p;
@@ -293,6 +307,10 @@ class SoftwareActor implements CostActor {
     ledger.component(this.cShadowSwitch, p.shadowSwitchCycles);
     ledger.component(this.cNative, native);
     let c = p.calloutCycles + p.shadowSwitchCycles + native;
+    if (this.shadow.lastBuilt) {
+      ledger.component(this.cShadowBuild, p.shadowBuildCycles);
+      c += p.shadowBuildCycles;
+    }
     const v = prevalidateCycles(p, fill);
     if (v > 0) {
       ledger.component(this.cPrevalidate, v);

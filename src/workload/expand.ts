@@ -1,6 +1,7 @@
 // Compiles workload entries (spec.ts) into op trees (stream.ts): resolves
 // bare names and composite uses against the guest profile, assigns each
 // entry its instruction site, and rejects composites that use themselves.
+import { didYouMean } from './didYouMean.js';
 import type { StreamItem } from './control.js';
 import { CURRENT_ASID, OP_KINDS } from './ops.js';
 import { PrimitiveSpecSchema, type OpSpec } from './spec.js';
@@ -65,7 +66,8 @@ export class WorkloadCompiler {
     }
     throw new SpecError(
       `unknown operation "${name}": expected a primitive (${OP_KINDS.join(', ')}) or a composite of the guest profile` +
-        (Object.keys(this.composites.defs).length ? ` (${Object.keys(this.composites.defs).join(', ')})` : ' (no guest profile is loaded)'),
+        (Object.keys(this.composites.defs).length ? ` (${Object.keys(this.composites.defs).join(', ')})` : ' (no guest profile is loaded)') +
+        didYouMean(name, [...OP_KINDS, ...Object.keys(this.composites.defs)]),
       where,
     );
   }
@@ -82,7 +84,7 @@ export class WorkloadCompiler {
     const defs = Object.hasOwn(this.composites.defs, name) ? this.composites.defs[name] : undefined; // not Object.prototype's valueOf
     if (defs === undefined) {
       const known = Object.keys(this.composites.defs);
-      throw new SpecError(`unknown composite operation "${name}": expected one of ${known.join(', ') || '(none: no guest profile is loaded)'}`, where);
+      throw new SpecError(`unknown composite operation "${name}": expected one of ${known.join(', ') || '(none: no guest profile is loaded)'}${didYouMean(name, known)}`, where);
     }
     if (this.inProgress.includes(name)) {
       const cycle = [...this.inProgress.slice(this.inProgress.indexOf(name)), name].join(' → ');
@@ -101,7 +103,9 @@ export class WorkloadCompiler {
     switch (s.op) {
       case 'compute': return { kind: 'compute', cycles: s.cycles, mode: s.mode };
       case 'io': return { kind: 'io', dir: s.dir, port: s.port, site };
-      case 'cr3write': return { kind: 'cr3write', asid: s.asid, pages: s.pages, site };
+      case 'cr3write': return { kind: 'cr3write', asid: s.asid, pages: s.pages, kernelPages: s.kernelPages, site };
+      case 'mmCreate': return { kind: 'mmCreate', asid: s.asid };
+      case 'mmDestroy': return { kind: 'mmDestroy', asid: s.asid ?? CURRENT_ASID };
       case 'pteWrite': return { kind: 'pteWrite', asid: s.asid ?? CURRENT_ASID, site };
       case 'exception': return { kind: 'exception', vector: s.vector, site };
       case 'newKernelCode': return { kind: 'newKernelCode', units: s.units, instructions: s.instructions };

@@ -35,11 +35,26 @@ export interface IoOp extends Sited { kind: 'io'; dir: 'in' | 'out'; port: numbe
 export interface Cr8WriteOp extends Sited { kind: 'cr8write' }
 /**
  * A CR3 write: switch to address space `asid` (a context switch between
- * processes). `pages` is the working set the guest touches in that address
- * space before it next switches away: under shadow paging, the pages a
- * freshly built shadow must be filled with (hidden faults or prevalidation).
+ * processes). `pages` is the user working set the guest touches in that
+ * address space before it next switches away, `kernelPages` the kernel pages
+ * it touches meanwhile: under shadow paging, the entries a freshly built
+ * shadow must be filled with (hidden faults or prevalidation). Kernel
+ * mappings are the same in every address space, but each shadow maps them
+ * anew, so a rebuilt shadow refills both.
  */
-export interface Cr3WriteOp extends Sited { kind: 'cr3write'; asid: number; pages: number }
+export interface Cr3WriteOp extends Sited { kind: 'cr3write'; asid: number; pages: number; kernelPages: number }
+/**
+ * The guest builds a new page table for address space `asid` (fork, exec,
+ * process creation): whatever a VMM kept for an earlier address space with
+ * that id is gone, and the new one has no shadow until it first runs.
+ */
+export interface MmCreateOp { kind: 'mmCreate'; asid: number }
+/**
+ * The guest frees the page tables of address space `asid` (CURRENT_ASID: the
+ * running one; exit, exec): a shadow-paging VMM tears down its shadow and
+ * stops tracing its page-table pages.
+ */
+export interface MmDestroyOp { kind: 'mmDestroy'; asid: number }
 /** A call/ret pair in kernel code (indirect control flow under BT). */
 export interface CallRetOp { kind: 'callret' }
 /** A true guest page fault: the guest kernel sees and handles it. */
@@ -83,6 +98,8 @@ export type Op =
   | IoOp
   | Cr8WriteOp
   | Cr3WriteOp
+  | MmCreateOp
+  | MmDestroyOp
   | CallRetOp
   | PageFaultOp
   | PteWriteOp
@@ -100,4 +117,5 @@ export type OpKind = Op['kind'];
 export const OP_KINDS: readonly OpKind[] = [
   'compute', 'syscall', 'io', 'cr8write', 'cr3write', 'callret', 'pgfault',
   'pteWrite', 'exception', 'rdtsc', 'newKernelCode', 'tlbMiss', 'memory', 'interrupt',
+  'mmCreate', 'mmDestroy',
 ];

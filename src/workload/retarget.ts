@@ -14,7 +14,8 @@ export const TARGET_ASID = 0;
 export const CALLER_ASID = 1;
 
 /**
- * A copy of `nodes` in which cr3writes and explicitly targeted pteWrites to
+ * A copy of `nodes` in which cr3writes, mmCreates and explicitly targeted
+ * pteWrites and mmDestroys to
  * address space 0 go to `target`, and (when `from` is given) those to 1 go
  * to `from`. Other address spaces are left alone.
  */
@@ -22,8 +23,23 @@ export function retargetCr3(nodes: readonly OpNode[], target: number, from?: num
   const map = (a: number): number => (a === TARGET_ASID ? target : a === CALLER_ASID && from !== undefined ? from : a);
   return nodes.map((n) => {
     if ('body' in n) return { body: retargetCr3(n.body, target, from), count: n.count };
-    if (n.op.kind === 'cr3write') return { op: { ...n.op, asid: map(n.op.asid) }, count: n.count };
-    if (n.op.kind === 'pteWrite' && n.op.asid !== CURRENT_ASID) return { op: { ...n.op, asid: map(n.op.asid) }, count: n.count };
+    if (n.op.kind === 'cr3write' || n.op.kind === 'mmCreate') return { op: { ...n.op, asid: map(n.op.asid) }, count: n.count };
+    if ((n.op.kind === 'pteWrite' || n.op.kind === 'mmDestroy') && n.op.asid !== CURRENT_ASID) return { op: { ...n.op, asid: map(n.op.asid) }, count: n.count };
+    return n;
+  });
+}
+
+/**
+ * A copy of `nodes` in which every named address space (cr3writes,
+ * mmCreates, and pteWrites and mmDestroys that name one) is `delta` higher:
+ * the k-th copy of a process that creates processes creates its own.
+ */
+export function shiftAsids(nodes: readonly OpNode[], delta: number): OpNode[] {
+  return nodes.map((n) => {
+    if ('body' in n) return { body: shiftAsids(n.body, delta), count: n.count };
+    const op = n.op;
+    if (op.kind === 'cr3write' || op.kind === 'mmCreate') return { op: { ...op, asid: op.asid + delta }, count: n.count };
+    if ((op.kind === 'pteWrite' || op.kind === 'mmDestroy') && op.asid !== CURRENT_ASID) return { op: { ...op, asid: op.asid + delta }, count: n.count };
     return n;
   });
 }

@@ -33,8 +33,16 @@ export const PrimitiveSpecSchema = z.discriminatedUnion('op', [
   prim('cr3write', {
     asid: z.int().nonnegative().max(2 ** 31 - 1).default(0).describe('address space switched to'),
     pages: z.int().nonnegative().max(1e9).default(0)
-      .describe('working-set pages the guest touches in that address space before its next switch (shadow refills); 0 = none'),
+      .describe('user working-set pages the guest touches in that address space before its next switch (shadow refills); 0 = none'),
+    kernelPages: z.int().nonnegative().max(1e9).default(0)
+      .describe('kernel pages touched meanwhile, which a rebuilt shadow maps again (shadow refills); 0 = none'),
   }, 'CR3 write: switch address space'),
+  prim('mmCreate', {
+    asid: z.int().nonnegative().max(2 ** 31 - 1).default(0).describe('the address space whose new page tables the guest builds'),
+  }, 'the guest creates an address space (fork, exec): a VMM drops what it kept for that id'),
+  prim('mmDestroy', {
+    asid: z.int().nonnegative().max(2 ** 31 - 1).optional().describe('the address space whose page tables are freed; default: the running one'),
+  }, 'the guest frees an address space (exit, exec): a shadow-paging VMM tears its shadow down'),
   prim('callret', {}, 'a call/ret pair in kernel code'),
   prim('pgfault', {}, 'a true guest page fault'),
   prim('pteWrite', {

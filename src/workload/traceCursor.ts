@@ -1,5 +1,5 @@
 // Trace replay: a workload read lazily from a file of operations, one per
-// line, in JSONL or CSV (format documented in README.md, "Trace files", and
+// line, in JSONL or CSV (format documented in docs/workloads.md, "Trace files", and
 // scenarios/examples/trace.jsonl). Each line may carry a timestamp `t` (ns
 // since the trace began: the operation does not start earlier) and a stream
 // id `stream` (the guest process it ran in: when it changes, the guest's
@@ -180,7 +180,7 @@ export class TraceCursor implements ItemSource {
     let nodes = this.switchCache.get(asid);
     if (nodes === undefined) {
       const body = this.options.compiler.compositeBody('contextSwitch') ?? null;
-      nodes = body ? retargetCr3(body, asid) : [{ op: { kind: 'cr3write', asid, pages: 0, site: TRACE_SITE_BASE + OP_KINDS.indexOf('cr3write') }, count: 1 }];
+      nodes = body ? retargetCr3(body, asid) : [{ op: { kind: 'cr3write', asid, pages: 0, kernelPages: 0, site: TRACE_SITE_BASE + OP_KINDS.indexOf('cr3write') }, count: 1 }];
       this.switchCache.set(asid, nodes);
     }
     return nodes;

@@ -1,17 +1,19 @@
 // `vmmsim run FILE`: simulate a scenario in this process (every sweep point
-// and replicate, if it has them) and print (and optionally save) results.
+// and replicate, if it has them) and print (and optionally save) results,
+// with a progress line on a terminal when it takes more than a second.
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { toCsv } from '../../report/csv.js';
 import { toFigure5 } from '../../report/figure5.js';
 import { toJson } from '../../report/json.js';
 import { toTable } from '../../report/table.js';
-import { TaskRunner } from '../../run/taskRunner.js';
+import { runTasks } from '../../api/sweep.js';
 import { CommandFailed } from '../commandFailed.js';
 import { injectFault } from '../faults.js';
 import { OutputDir, scenarioIdentity } from '../files.js';
 import { addScenarioOptions, planOf, type ScenarioOptions } from './common.js';
 import { writeCharts } from './outputs.js';
+import { startRunProgress } from '../runProgress.js';
 
 interface RunOptions extends ScenarioOptions {
   format: 'table' | 'json' | 'csv' | 'figure5';
@@ -37,8 +39,13 @@ export function runCommand(): Command {
     plan.validateAll();
     // Claim --out before simulating, so a refused directory costs no run time.
     const out = opts.out === undefined ? null : OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force });
-    const runner = new TaskRunner(plan, opts.components);
-    const records = Array.from({ length: plan.taskCount }, (_, t) => runner.run(t)).flat();
+    const progress = startRunProgress(plan);
+    let records;
+    try {
+      records = await runTasks(plan, Array.from({ length: plan.taskCount }, (_, t) => t), { jobs: 1, components: opts.components, observer: progress?.observer });
+    } finally {
+      await progress?.stop();
+    }
     injectFault('run');
     const rendered = { table: () => toTable(records, opts), json: () => toJson(records), csv: () => toCsv(records), figure5: () => toFigure5(records) };
     if (out) {

@@ -2,18 +2,16 @@
 // sweep on worker threads, store each finished task in DIR/points (so a rerun
 // resumes), then assemble results and summary files. `--shard i/n` runs
 // every n-th task only, for spreading one sweep over machines (see merge).
-import { availableParallelism } from 'node:os';
 import { createHash } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { InputError } from '../../config/errors.js';
 import { replicateSeed } from '../../config/sweep.js';
 import type { ResultRecord } from '../../run/record.js';
-import { TaskRunner } from '../../run/taskRunner.js';
-import { runOnWorkers } from '../../run/workerPool.js';
+import { runTasks } from '../../api/sweep.js';
 import { createProgress } from '../progress.js';
 import { readTask, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
 import { OutputDir, scenarioIdentity } from '../files.js';
-import { addScenarioOptions, loadOptionsOf, planOf, type ScenarioOptions } from './common.js';
+import { addScenarioOptions, planOf, type ScenarioOptions } from './common.js';
 import { writeSweepOutputs } from './outputs.js';
 import { CommandFailed } from '../commandFailed.js';
 import { FAULT_ENV } from '../faults.js';
@@ -62,7 +60,6 @@ export function sweepCommand(): Command {
     .option('--force', 'write into --out even if it holds results of a different scenario or files vmmsim did not write', false);
   addScenarioOptions(cmd);
   return cmd.action(async (file: string, opts: SweepOptions) => {
-    const loadOptions = loadOptionsOf(opts);
     const plan = planOf(file, opts);
     const perPoint = plan.validateAll();
     // Claim --out before anything runs; its manifest goes in first, since a
@@ -96,19 +93,8 @@ export function sweepCommand(): Command {
       done.set(t, tf);
       progress.update(done.size);
     };
-    const jobs = opts.jobs ?? availableParallelism();
-    const faultPoint = sweepFaultPoint();
     try {
-      if (jobs === 1 || todo.length <= 1) {
-        const runner = new TaskRunner(plan, opts.components, faultPoint);
-        for (const t of todo) store(t, runner.run(t));
-      } else {
-        const runner = new TaskRunner(plan, opts.components, faultPoint);
-        await runOnWorkers(todo, {
-          jobs, data: { file, set: opts.set, modelsDir: opts.models, components: opts.components, faultPoint, limits: loadOptions.limits },
-          onResult: store, inline: (t) => runner.run(t),
-        });
-      }
+      await runTasks(plan, todo, { jobs: opts.jobs, components: opts.components, faultPoint: sweepFaultPoint(), onTask: store });
     } finally {
       progress.stop();
     }

@@ -1,0 +1,89 @@
+// `vmmsim sensitivity FILE`: the elasticity of each mode's result to each
+// model parameter, one parameter at a time ±delta, on worker threads; prints
+// a sorted table and writes it, a CSV and a tornado chart into --out.
+import { availableParallelism } from 'node:os';
+import { Command, Option } from 'commander';
+import { InputError } from '../../config/errors.js';
+import { loadScenario } from '../../config/load.js';
+import { renderChart } from '../../report/renderChart.js';
+import { sensitivityCsv, sensitivityText, tornadoSpec } from '../../report/sensitivity.js';
+import type { ResultRecord } from '../../run/record.js';
+import { elasticities, perturbed, sensitivityParams, type SensitivityRow } from '../../run/sensitivity.js';
+import { runSensitivityTask, type SensitivityWorkerData } from '../../run/sensitivityWorker.js';
+import { runOnWorkers } from '../../run/workerPool.js';
+import { writeResultFiles } from '../files.js';
+import { addScenarioOptions, loadOptionsOf, type ScenarioOptions } from './common.js';
+import { parseJobs } from './sweep.js';
+
+interface SensitivityOptions extends ScenarioOptions {
+  params?: string;
+  delta: string;
+  out?: string;
+  jobs?: number;
+  charts: boolean;
+}
+
+/** Parse `--delta` ("10%" or "0.1"). */
+export function parseDelta(text: string): number {
+  const pct = text.trim().endsWith('%');
+  const v = Number(pct ? text.trim().slice(0, -1) : text);
+  const d = pct ? v / 100 : v;
+  if (!Number.isFinite(d) || d <= 0 || d >= 1) throw new InputError(`--delta must be a fraction or percentage between 0 and 100% (exclusive), got "${text}"`, { source: `--delta ${text}` });
+  return d;
+}
+
+/** The `sensitivity` command. */
+export function sensitivityCommand(): Command {
+  const cmd = new Command('sensitivity')
+    .description('elasticity of each mode\'s time (or throughput) to each CPU and VMM model parameter, one at a time ±delta, on worker threads; ' +
+      'prints the largest per workload and mode; with --out writes sensitivity.txt, sensitivity.csv and a tornado chart')
+    .argument('<file>', 'scenario YAML file')
+    .option('--params <keys>', 'comma-separated override keys to move (default: every numeric cpu.native.*, cpu.vmx.* and vmm.MODE.* parameter)')
+    .option('--delta <d>', 'relative change of each parameter, e.g. 10% or 0.1', '10%')
+    .option('-o, --out <dir>', 'directory for sensitivity.txt, sensitivity.csv and (with --charts) tornado.svg/png')
+    .option('--charts', 'render the tornado chart (needs --out)', false)
+    .addOption(new Option('-j, --jobs <n>', 'worker threads').argParser(parseJobs).default(undefined, 'all cores'));
+  addScenarioOptions(cmd);
+  return cmd.action(async (file: string, opts: SensitivityOptions) => {
+    const delta = parseDelta(opts.delta);
+    const loadOptions = loadOptionsOf(opts);
+    const loaded = loadScenario(file, loadOptions);
+    let params = sensitivityParams(loaded);
+    if (opts.params !== undefined) {
+      const want = opts.params.split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+      const unknown = want.filter((k) => !params.some((p) => p.key === k));
+      if (unknown.length > 0) throw new InputError(`--params names no numeric parameter of this scenario: ${unknown.join(', ')} (e.g. ${params.slice(0, 3).map((p) => p.key).join(', ')})`, { source: '--params' });
+      params = params.filter((p) => want.includes(p.key));
+    }
+    // Task 0: the base run; then two per parameter, running only the modes it can move.
+    const tasks: string[][] = [[]];
+    const xs = params.map((p) => perturbed(p, delta));
+    params.forEach((p, i) => {
+      const vmms = `vmms=[${p.modes.join(',')}]`;
+      tasks.push([vmms, `${p.key}=${xs[i][0]}`], [vmms, `${p.key}=${xs[i][1]}`]);
+    });
+    // Every task's input is checked before any runs: a bad override is exit 2, nothing written.
+    for (const t of tasks.slice(1)) loadScenario(file, { ...loadOptions, set: [...opts.set, ...t] });
+    const data: SensitivityWorkerData = { file, set: opts.set, modelsDir: loadOptions.modelsDir, limits: loadOptions.limits, tasks };
+    const results: ResultRecord[][] = new Array(tasks.length);
+    await runOnWorkers(tasks.map((_, i) => i), {
+      jobs: Math.min(opts.jobs ?? availableParallelism(), availableParallelism()),
+      data,
+      workerUrl: new URL('../../run/sensitivityWorker.js', import.meta.url),
+      inline: (i) => runSensitivityTask(data, i),
+      onResult: (i, recs) => { results[i] = recs; },
+    });
+    const rows: SensitivityRow[] = params.flatMap((p, i) => elasticities(p, xs[i], results[0], results[1 + 2 * i], results[2 + 2 * i]));
+    const text = sensitivityText(rows, delta);
+    if (opts.out !== undefined) {
+      const files: Record<string, string | Buffer> = { 'sensitivity.txt': text, 'sensitivity.csv': sensitivityCsv(rows) };
+      if (opts.charts) {
+        const chart = await renderChart(tornadoSpec(rows));
+        files['tornado.svg'] = chart.svg;
+        files['tornado.png'] = chart.png;
+      }
+      writeResultFiles(opts.out, files);
+    }
+    process.stdout.write(text);
+  });
+}

@@ -1,0 +1,99 @@
+// The mechanisms that make real workloads expensive (address-space life
+// cycle, TLB refills after exits, preemptible computation) and the
+// calibration set they are checked against.
+import { describe, expect, it } from 'vitest';
+import { loadScenario } from '../src/config/load.js';
+import { loadReference } from '../src/config/reference.js';
+import { failures, validationCells } from '../src/report/validation.js';
+import { runScenario } from '../src/run/runScenario.js';
+import { walkRatios } from '../src/run/walkRatio.js';
+import { CAT } from '../src/vmm/categories.js';
+import type { Op } from '../src/workload/ops.js';
+import { actor, cpuModel, vmmParams } from './support/models.js';
+
+const cr3 = (asid: number, pages: number, kernelPages: number): Op => ({ kind: 'cr3write', asid, pages, kernelPages, site: 1 });
+const seconds = (file: string, set: string[] = []) =>
+  Object.fromEntries(runScenario(loadScenario(file, { set })).map((r) => [r.vmm, r.seconds]));
+
+describe('address-space life cycle under shadow paging', () => {
+  for (const mode of ['software', 'hardware'] as const) {
+    it(`${mode}: a freed address space created again gets a new shadow, filled page by page (user and kernel)`, () => {
+      const { actor: a, ledger } = actor(mode);
+      a.charge(cr3(2, 10, 30), ledger);
+      a.charge(cr3(1, 10, 30), ledger);
+      const built = ledger.counts[CAT.hiddenpf];
+      expect(built).toBe(80); // two shadows built anew: 2 × (10 + 30)
+      a.charge(cr3(2, 10, 30), ledger);
+      expect(ledger.counts[CAT.hiddenpf]).toBe(built); // cached: no refill
+      a.charge({ kind: 'mmDestroy', asid: 2 }, ledger);
+      a.charge({ kind: 'mmCreate', asid: 2 }, ledger);
+      a.charge(cr3(1, 10, 30), ledger);
+      a.charge(cr3(2, 10, 30), ledger);
+      expect(ledger.counts[CAT.hiddenpf]).toBe(built + 40); // the new address space 2 is built again
+      expect(a.metrics!().shadowTeardowns).toBe(1);
+    });
+  }
+
+  it('nested paging keeps no shadows: creating and freeing address spaces costs nothing', () => {
+    const { actor: a, ledger } = actor('nested');
+    expect(a.charge({ kind: 'mmCreate', asid: 2 }, ledger) + a.charge({ kind: 'mmDestroy', asid: 2 }, ledger)).toBe(0);
+  });
+});
+
+describe('TLB refill after an exit', () => {
+  it('costs exitTlbRefillPages 1D walks per exit on a CPU without VPID, and nothing with it', () => {
+    const hw = vmmParams('hardware') as { exitTlbRefillPages: number };
+    const refill = (cpu: string) => {
+      const { actor: a, ledger } = actor('hardware', { cpu });
+      a.charge({ kind: 'io', dir: 'in', port: 0x80, site: 1 }, ledger);
+      return ledger.components().tlbRefill?.cycles ?? 0;
+    };
+    expect(cpuModel('pentium4').mmu.tlbTagged).toBe(false);
+    expect(refill('pentium4')).toBe(hw.exitTlbRefillPages * cpuModel('pentium4').native.tlbMissCycles);
+    expect(cpuModel('nehalem').mmu.tlbTagged).toBe(true);
+    expect(refill('nehalem')).toBe(0);
+  });
+});
+
+describe('preemptible computation', () => {
+  it('two compute-bound processes switch at every quantum, not once per computation', () => {
+    const file = 'test/fixtures/preempt.yaml';
+    const r = runScenario(loadScenario(file))[0];
+    // 2 s of computation in 100 ms quanta: about 20 switches (one per quantum), not 2.
+    expect(r.metrics.contextSwitches).toBeGreaterThanOrEqual(19);
+    expect(r.metrics.contextSwitches).toBeLessThanOrEqual(22);
+  });
+});
+
+describe('paper scenarios: orderings a VMM designer would expect', () => {
+  it('forkwait: hardware slower than software, software slower than native; nested beats hardware', () => {
+    const s = seconds('scenarios/paper/forkwait.yaml');
+    expect(s.hardware).toBeGreaterThan(s.software);
+    expect(s.software).toBeGreaterThan(s.native);
+    expect(s.nested).toBeLessThan(s.hardware);
+  });
+
+  it('a TLB-heavy workload costs more under nested paging than natively', () => {
+    const s = seconds('scenarios/paper/specint.yaml');
+    expect(s.nested).toBeGreaterThan(s.native);
+  });
+});
+
+describe('the calibration set', () => {
+  it('validate: every judged cell (Figure 4 ±5%, forkwait ±15%, Figure 5 leaders and totals ±30%) is within tolerance', () => {
+    const ref = loadReference();
+    const load = (f: string, set: string[] = []) => loadScenario(f, { set });
+    const cells = validationCells(ref, {
+      nanobench: runScenario(load('scenarios/paper/nanobench.yaml')),
+      forkwait: runScenario(load('scenarios/paper/forkwait.yaml', ['vmms=[native,software,hardware]'])),
+      xpBoot: runScenario(load('scenarios/paper/xp-boot.yaml', ['vmms=[native,software,hardware]'])),
+      cpus: { pentium4: { ...cpuModel('pentium4').vmx }, core2: { ...cpuModel('core2').vmx } },
+      walkRatios: walkRatios(load('scenarios/mmu/walk-ratio.yaml')).map((r) => r.ratio),
+    });
+    expect(failures(cells)).toEqual([]);
+    expect(cells.filter((c) => c.tolerance !== null).length).toBeGreaterThanOrEqual(21);
+    // Figure 5's hardware bar is led by in/out, then ptemod.
+    const hw = cells.filter((c) => c.experiment === 'Figure 5' && c.mode === 'hardware' && c.item !== 'total').sort((a, b) => b.model - a.model);
+    expect(hw.slice(0, 2).map((c) => c.item)).toEqual(['in/out', 'ptemod']);
+  });
+});
