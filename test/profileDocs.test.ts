@@ -1,8 +1,8 @@
 // docs/profile.md against what the repository has: the comparison table's
 // measured counts come out of the committed profiles (scenarios/measured)
 // and parser fixtures, its estimates out of the paper scenarios compiled
-// against the guest profile, and the Figure 5 walkthrough is what
-// `vmmsim run` prints for the committed forkwait profile.
+// against the guest profile. (Its Figure 5 block is a checked block of
+// test/docs.test.ts.)
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../src/config/load.js';
@@ -92,13 +92,6 @@ describe('docs/profile.md', () => {
     expect(doc).toContain(`\`syscalls:sys_enter_NAME\` for ${TRACED_SYSCALLS.length} calls by name`);
     expect(doc).toContain(`Only ${TRACED_SYSCALLS.length} calls are`);
   });
-
-  it('the Figure 5 walkthrough shows what vmmsim run prints for the committed forkwait profile', async () => {
-    const r = await runCli(['run', 'scenarios/measured/forkwait.yaml', '--format', 'figure5']);
-    expect(r.status, r.stderr).toBe(0);
-    const block = /prints:\n\n```\n([\s\S]*?)```/.exec(doc)![1];
-    expect(block).toBe(r.stdout);
-  }, 120_000);
 
   it('every committed profile passes vmmsim check', async () => {
     for (const name of ['forkwait', 'make-j2', 'tar']) {
