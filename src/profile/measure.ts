@@ -3,9 +3,10 @@
 // resource usage is the command tree's own. The command runs in a process
 // group of its own; on --timeout the whole group is killed.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InputError } from '../config/errors.js';
 import type { CounterSet, RawCounter } from './counters.js';
 import { mergeCounterSets } from './counters.js';
 import type { WrapperShape } from './facts.js';
@@ -59,8 +60,8 @@ export async function measure(command: readonly string[], tools: ToolSet, opts: 
     const after = procSelfStat();
     const sets: CounterSet[] = [];
     if (end.kind !== 'timeout') {
-      if (used === 'perf') sets.push(parsePerfStat(readFileSync(files.perf, 'utf8'), files.perf));
-      if (used === 'strace') sets.push(parseStraceSummary(readFileSync(files.strace, 'utf8'), files.strace));
+      if (used === 'perf') sets.push(parsePerfStat(readBounded(files.perf), files.perf));
+      if (used === 'strace') sets.push(parseStraceSummary(readBounded(files.strace), files.strace));
       sets.push(tools.time ? readTime(files.time) : procDelta(before, after));
     }
     const set = mergeCounterSets(sets);
@@ -70,6 +71,16 @@ export async function measure(command: readonly string[], tools: ToolSet, opts: 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Most bytes read from a tool's output file (a summary is a few kilobytes). */
+const MAX_TOOL_OUTPUT_BYTES = 4 * 1024 * 1024;
+
+/** A tool's output file, refused if it is larger than any summary could be. */
+function readBounded(file: string): string {
+  const size = statSync(file).size;
+  if (size > MAX_TOOL_OUTPUT_BYTES) throw new Error(`${file} is ${size} bytes, more than a tool's summary can be (${MAX_TOOL_OUTPUT_BYTES})`);
+  return readFileSync(file, 'utf8');
 }
 
 /** Spawn `argv` as the leader of a new process group; kill the whole group on timeout. */
@@ -85,9 +96,9 @@ function runGroup(argv: readonly string[], timeoutSeconds: number | null, stdout
         // the group is already gone
       }
     }, timeoutSeconds * 1000);
-    child.on('error', (e) => {
+    child.on('error', (e: NodeJS.ErrnoException) => {
       if (timer) clearTimeout(timer);
-      reject(e);
+      reject(e.code === 'ENOENT' || e.code === 'EACCES' ? new InputError(`cannot run the command: ${e.code === 'ENOENT' ? 'not found' : 'permission denied'}`, { source: argv[0] }) : e);
     });
     child.on('exit', (code, signal) => {
       if (timer) clearTimeout(timer);
@@ -106,7 +117,7 @@ function runGroup(argv: readonly string[], timeoutSeconds: number | null, stdout
 
 function readTime(file: string): CounterSet {
   // GNU time writes "Command exited with non-zero status N" (or "…terminated by signal N") before the format line.
-  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = readBounded(file).split('\n').filter((l) => l.trim() !== '');
   const fields = (lines.at(-1) ?? '').trim().split(/\s+/).map(Number);
   const counters: RawCounter[] = RUSAGE_FIELDS.map((name, i) => ({
     name: `rusage:${name}`,
