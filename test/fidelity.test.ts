@@ -97,3 +97,14 @@ describe('the calibration set', () => {
     expect(hw.slice(0, 2).map((c) => c.item)).toEqual(['in/out', 'ptemod']);
   });
 });
+
+describe('docs/validation.md', () => {
+  it('quotes the summary line of the committed results/validation.md, which lists every judged cell', async () => {
+    const { readFileSync } = await import('node:fs');
+    const page = readFileSync('docs/validation.md', 'utf8');
+    const committed = readFileSync('results/validation.md', 'utf8');
+    const quoted = /<!-- validation-summary -->\n(.*)\n<!-- \/validation-summary -->/.exec(page)?.[1];
+    expect(quoted).toBeDefined();
+    expect(committed).toContain(`\n${quoted}\n`);
+  });
+});

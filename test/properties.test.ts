@@ -54,6 +54,8 @@ const primitive = fc.oneof(
   fc.record({ op: fc.constant('compute'), cycles, mode: fc.constantFrom('user', 'kernel'), count }),
   fc.record({ op: fc.constant('io'), dir: fc.constantFrom('in', 'out'), port: fc.integer({ min: 0, max: 0xffff }), count }),
   fc.record({ op: fc.constant('cr3write'), asid: fc.integer({ min: 0, max: 8 }), count }),
+  fc.record({ op: fc.constant('cr3write'), asid: fc.integer({ min: 0, max: 8 }), pages: fc.integer({ min: 0, max: 20 }), kernelPages: fc.integer({ min: 0, max: 40 }), count }),
+  fc.record({ op: fc.constantFrom('mmCreate', 'mmDestroy'), asid: fc.integer({ min: 0, max: 8 }), count }),
   fc.record({ op: fc.constant('exception'), vector: fc.constantFrom(...EXCEPTION_VECTORS), count }),
   fc.record({ op: fc.constant('interrupt'), source: fc.constantFrom(...INTERRUPT_SOURCES), count }),
   fc.record({ op: fc.constant('newKernelCode'), units: fc.integer({ min: 1, max: 50 }), instructions: fc.integer({ min: 1, max: 500 }) }),

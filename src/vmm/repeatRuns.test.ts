@@ -16,7 +16,8 @@ const OPS: Op[] = [
   { kind: 'interrupt', source: 'timer' }, { kind: 'newKernelCode', units: 2, instructions: 9 }, { kind: 'pgfault', site: 4 },
   { kind: 'exception', vector: 'gp', site: 5 }, { kind: 'rdtsc', site: 6 }, { kind: 'cr3write', asid: 3, pages: 7, kernelPages: 0, site: 7 },
   { kind: 'pteWrite', asid: CURRENT_ASID, site: 8 }, { kind: 'pteWrite', asid: 5, site: 10 }, { kind: 'tlbMiss' },
-  { kind: 'cr8write', site: 9 },
+  { kind: 'cr8write', site: 9 }, { kind: 'cr3write', asid: 4, pages: 3, kernelPages: 11, site: 11 },
+  { kind: 'mmCreate', asid: 3 }, { kind: 'mmDestroy', asid: CURRENT_ASID },
 ];
 
 function run(mode: string, cpu: string, op: Op, copies: number, bulk: boolean, set: Record<string, unknown>) {
