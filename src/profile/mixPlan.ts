@@ -99,7 +99,7 @@ export function planMix(facts: Facts, guest: GuestModel, clockGHz: number): MixP
 
   add('fork', { use: 'fork', asid: CHILD_ASID }, F, `${F} forks = ${facts.forks?.from}; each copies a SMALL process's page tables into the child's address space`);
   add('spawn', { use: 'vfork' }, V, `${V} creations without a page-table copy = ${facts.spawns?.from}${threads > 0 ? `; ${threads} of them exec nothing (threads)` : ''}`);
-  add('childCow', { use: 'cowFault' }, 3 * Fn + 2 * Ef, `fork children: ${Fn} that exec nothing × 3 COW copies (stack, TCB, a libc data page: scenarios/paper/forkwait.yaml) + ${Ef} that exec × 2 (stack and TCB before exec, as forkExec)`);
+  add('childCow', { use: 'cowFault' }, 3 * Fn + 2 * Ef, `fork children: ${Fn} that exec nothing × 3 COW copies every fork child takes (its stack, its TCB, a libc data page; the rest comes from the measured faults below) + ${Ef} that exec × 2 (stack and TCB before exec, as forkExec)`);
   add('parentCow', { use: 'cowReuse' }, 3 * Fn, `${Fn} fork children that exec nothing × 3: the parent re-writes the same pages after the child is gone (reuse, no copy)`);
   add('exec', { use: 'exec', asid: CHILD_ASID }, Ef + Eo, `${E} execs = ${facts.execs?.from}: ${Ef} by fork children and ${Eo} by a process that did not just fork (the command's own, started by its shell) tear down an inherited image and build a new one (exec)`);
   add('exec', { use: 'execImage', asid: CHILD_ASID }, Ev, `${Ev} execs by vfork/posix_spawn children: a new image only (execImage)`);
