@@ -64,8 +64,8 @@ describe('docs/profile.md', () => {
     expectRow('forkwait: processes created per iteration', 1, forks, 2);
     expect(doc).toContain(`\`exceptions:page_fault_user\` ${raw(fw, 'exceptions:page_fault_user').toLocaleString('en-US')}`);
     expect(doc).toContain(`\`exceptions:page_fault_kernel\` ${raw(fw, 'exceptions:page_fault_kernel').toLocaleString('en-US')}`);
-    expect(fw).toMatch(/^ {10}- \{ use: cowFault, count: 10 \}$/m);
-    expect(fw).toMatch(/^ {10}- \{ use: cowReuse, count: 10 \}$/m);
+    const perIteration = (what: string) => `${(Number(new RegExp(`^#   ${what} × (\\d+) `, 'm').exec(fw)![1]) / n).toFixed(1)} \`${what}\``;
+    expect(doc).toContain(`maps them as ${perIteration('cowFault')} + ${perIteration('cowReuse')} per iteration`);
     expect(doc).toContain(`(${raw(fw, 'syscalls:sys_enter_set_robust_list').toLocaleString('en-US')} counted)`);
     const sys = /= ([\d.]+) s system time/.exec(fw)![1];
     expect(doc).toContain(`took ${sys} s of\nsystem time`);
