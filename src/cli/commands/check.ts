@@ -1,17 +1,22 @@
 // `vmmsim check FILE`: validate a scenario, its models and every sweep point without simulating.
 import { Command } from 'commander';
+import { estimateWallTime, type WallTimeEstimate } from '../../run/estimateWallTime.js';
+import { formatOps } from '../runProgressWorker.js';
 import { countOps } from '../../workload/stream.js';
 import { addScenarioOptions, planOf, type ScenarioOptions } from './common.js';
 
 /** The `check` command. */
 export function checkCommand(): Command {
   const cmd = new Command('check')
-    .description('validate a scenario file and the models it names; print a summary, simulate nothing')
-    .argument('<file>', 'scenario YAML file');
+    .description('validate a scenario file and the models it names; print a summary and an estimate of the run time (from a short timed sample)')
+    .argument('<file>', 'scenario YAML file')
+    .option('--no-estimate', 'skip the run-time estimate: simulate nothing at all');
   addScenarioOptions(cmd);
-  return cmd.action((file: string, opts: ScenarioOptions) => {
+  return cmd.action((file: string, opts: ScenarioOptions & { estimate: boolean }) => {
     const plan = planOf(file, opts);
+    const loadStart = performance.now();
     plan.validateAll();
+    const loadSeconds = (performance.now() - loadStart) / 1000;
     const l = plan.base;
     const sweep = plan.taskCount > 1 ? `; sweep: ${plan.points.length} point${plan.points.length === 1 ? '' : 's'} × ${plan.replicates} replicate${plan.replicates === 1 ? '' : 's'}` : '';
     const ops = l.workloads.map((w) => {
@@ -29,5 +34,18 @@ export function checkCommand(): Command {
       `${file}: ok — scenario "${l.scenario.name}", cpu ${l.cpu.name}, guest ${l.guest?.name ?? 'none'}, ` +
         `modes ${l.scenario.vmms.join(', ')}; workloads: ${ops.join(', ')}${sweep}\n`,
     );
+    if (opts.estimate) process.stdout.write(estimateLine(estimateWallTime(l), plan.taskCount, loadSeconds));
   });
+}
+
+/** The check's estimate line: wall time on one thread for every task (each point loaded once, as just now), and how it was found. */
+export function estimateLine(e: WallTimeEstimate, tasks: number, loadSeconds: number): string {
+  const skipped = e.skipped.length ? `; not included: ${e.skipped.join(', ')} (a trace, or no loop to shorten)` : '';
+  if (e.operations === 0) return `estimated run time: not estimated${skipped}\n`;
+  // run and sweep load every point twice: once to validate all before running, once to run it.
+  const seconds = e.seconds * tasks + 2 * loadSeconds;
+  const shown = seconds < 10 ? seconds.toPrecision(2) : Math.round(seconds).toLocaleString('en-US');
+  const sweep = tasks > 1 ? `; the ${tasks} sweep tasks assumed alike` : '';
+  return `estimated run time: about ${shown} s on one thread for ${formatOps(e.operations * tasks)} operations ` +
+    `(ESTIMATE: each workload × mode timed just now on a short sample, scaled to its length${sweep}${skipped})\n`;
 }
