@@ -287,7 +287,13 @@ function loadGuest(modelsDir: string, name: string, referencedAt: Origin, overri
   return loadModel(modelsDir, 'guest', name, referencedAt, GuestModelSchema, overrides, limits);
 }
 
-function compositeTable(guest: GuestModel): CompositeTable {
+/** Read and validate guest profile `name` from `modelsDir` (models/guest/NAME.yaml). */
+export function loadGuestModel(modelsDir: string, name: string, limits: Partial<Limits> = {}): GuestModel {
+  return loadGuest(modelsDir, name, { source: `guest ${name}` }, [], withDefaults(limits));
+}
+
+/** The composites of a guest profile as a compiler's table. */
+export function compositeTable(guest: GuestModel): CompositeTable {
   const defs: Record<string, GuestModel['composites'][string]['ops']> = {};
   for (const [name, c] of Object.entries(guest.composites)) defs[name] = c.ops;
   return { defs, pathOf: (name) => ['composites', name, 'ops'] };
