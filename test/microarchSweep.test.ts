@@ -44,6 +44,6 @@ describe('results/microarch-forkwait', () => {
     expect(committed.filter((l) => l.startsWith('2,')), `results/microarch-forkwait is stale; regenerate with: node dist/cli/main.js sweep scenarios/paper/microarch-forkwait.yaml --out results/microarch-forkwait --charts`).toEqual(fresh.slice(1));
     expect(committed[0]).toBe(fresh[0]);
     expect(new Set(committed.slice(1).map((l) => l.split(',').slice(5, 7).join('/')))).toEqual(new Set(['pentium4', 'core2'].flatMap((c) => ['native', 'software', 'hardware', 'nested'].map((m) => `${m}/${c}`))));
-    expect(readdirSync('results/microarch-forkwait/charts').sort()).toEqual(['cycles.png', 'cycles.svg', 'lines-cpu.png', 'lines-cpu.svg', 'overhead.png', 'overhead.svg']);
+    expect(readdirSync('results/microarch-forkwait/charts').sort()).toEqual(['cycles.png', 'cycles.svg', 'figure5.png', 'figure5.svg', 'lines-cpu.png', 'lines-cpu.svg', 'overhead.png', 'overhead.svg', 'time-breakdown.png', 'time-breakdown.svg']);
   });
 });

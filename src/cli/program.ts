@@ -10,6 +10,7 @@ import { CommandFailed } from './commandFailed.js';
 import { checkCommand } from './commands/check.js';
 import { mergeCommand } from './commands/merge.js';
 import { plotCommand } from './commands/plot.js';
+import { reportCommand } from './commands/report.js';
 import { reproduceCommand } from './commands/reproduce.js';
 import { predictCommand } from './commands/predict.js';
 import { runCommand } from './commands/run.js';
@@ -33,7 +34,7 @@ export function buildProgram(): Command {
     .version(pkg.version, '-V, --version')
     .showHelpAfterError('(run vmmsim --help for usage)')
     .exitOverride();
-  for (const cmd of [runCommand(), sweepCommand(), mergeCommand(), plotCommand(), checkCommand(), reproduceCommand(), predictCommand(), schemaCommand(), walkRatioCommand(), validateCommand(), sensitivityCommand()]) program.addCommand(cmd.exitOverride());
+  for (const cmd of [runCommand(), sweepCommand(), mergeCommand(), plotCommand(), reportCommand(), checkCommand(), reproduceCommand(), predictCommand(), schemaCommand(), walkRatioCommand(), validateCommand(), sensitivityCommand()]) program.addCommand(cmd.exitOverride());
   program.addHelpText('after', '\nExit status: 0 success, 2 bad input (file:line:column and key named), 1 internal error or a file that cannot be written.');
   return program;
 }

@@ -25,6 +25,8 @@ export interface CompiledWorkload {
   name: string;
   /** Iterations, for metrics.cyclesPerIteration (requests for client workloads). */
   repeat: number;
+  /** Guest systems: what `repeat` counts, in words for table headers ("requests from web's clients"). */
+  iterationsOf?: string;
   /** Report metrics.iterationsPerSecond. */
   perSecond?: boolean;
   /** Single stream: one iteration of the body (it runs `repeat` times, after `setup`). */
@@ -86,8 +88,10 @@ function compileForm(ctx: CompileContext, w: Workload, path: KeyPath): CompiledW
   const host = w.host ?? { quantumMs: 10, vmSwitchCycles: 6000 };
   const system: CompiledSystem = { guests, hostQuantumUs: host.quantumMs * 1000, vmSwitchCycles: host.vmSwitchCycles };
   const g0 = guests[0];
-  const iterations = g0.clients ? g0.clients.requests : g0.tasks.length === 1 && guests.length === 1 ? w.processes![0].repeat : w.repeat;
-  return { name: w.name, repeat: iterations, body: [], system };
+  const oneProcess = g0.tasks.length === 1 && guests.length === 1;
+  const iterations = g0.clients ? g0.clients.requests : oneProcess ? w.processes![0].repeat : w.repeat;
+  const iterationsOf = g0.clients ? `requests from ${g0.name}'s clients` : oneProcess ? `iterations of process ${g0.tasks[0].name}` : "iterations (the workload's repeat)";
+  return { name: w.name, repeat: iterations, iterationsOf, body: [], system };
 }
 
 function compileGuest(ctx: CompileContext, name: string, p: SystemPart, at: KeyPath): CompiledGuest {

@@ -7,6 +7,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ResultRecord } from '../run/record.js';
 import { CATEGORIES } from '../vmm/categories.js';
 import { summarize, type SummaryRow } from './summary.js';
+import { AXIS_BYTES, AXIS_NUMBERS, bytesLabel, CONFIG, modeScale, panelOf, shortKey, type ModeScale } from './chartStyle.js';
+import { figure5ChartSpec, timeBreakdownSpec } from './figure5Chart.js';
 import { walkChartSpec } from './walkChart.js';
 
 /** A chart to render: file stem and its Vega-Lite spec. */
@@ -15,33 +17,11 @@ export interface ChartSpec {
   spec: TopLevelSpec;
 }
 
-/** Display order and colours of the execution modes (others follow, in Vega's default palette). */
-const MODE_COLOURS: ReadonlyArray<[string, string]> = [
-  ['native', '#4c78a8'],
-  ['software', '#f58518'],
-  ['hardware', '#e45756'],
-  ['nested', '#54a24b'],
-];
-const EXTRA_COLOURS = ['#b279a2', '#72b7b2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac'];
-
 /** Most panels a faceted chart gets before the rest are left out (a wall of tiny plots helps nobody). */
 export const MAX_PANELS = 24;
 
 /** Most sweep points side by side in the overhead grid (one column each). */
 export const MAX_GRID_COLUMNS = 8;
-
-/** Axis numbers: SI prefixes from a thousand up (2k, 10M), plain numbers below (0.1, 250). */
-const AXIS_NUMBERS = { labelExpr: "abs(datum.value) >= 1000 ? format(datum.value, '~s') : format(datum.value, '~g')" };
-
-const CONFIG = {
-  font: 'DejaVu Sans',
-  background: 'white',
-  padding: 12,
-  axis: { labelFontSize: 12, titleFontSize: 13, titlePadding: 8, gridColor: '#e6e6e6' },
-  legend: { labelFontSize: 12, titleFontSize: 13 },
-  header: { labelFontSize: 13, titleFontSize: 13 },
-  title: { fontSize: 16, anchor: 'start' as const, offset: 12, subtitleFontSize: 12, subtitleColor: '#555' },
-};
 
 interface Row {
   panel: string;
@@ -62,27 +42,14 @@ export function buildCharts(records: readonly ResultRecord[]): ChartSpec[] {
   const charts: ChartSpec[] = [cyclesChart(summary, modes)];
   const overhead = overheadChart(summary, modes);
   if (overhead) charts.push(overhead);
+  const figure5 = figure5ChartSpec(summary, modes);
+  if (figure5) charts.push({ name: 'figure5', spec: figure5 });
+  const time = timeBreakdownSpec(summary, modes);
+  if (time) charts.push({ name: 'time-breakdown', spec: time });
   charts.push(...lineCharts(summary, modes));
   const walks = walkChartSpec(summary, modes, CONFIG);
   if (walks) charts.push({ name: 'walk-cycles-per-miss', spec: walks });
   return charts;
-}
-
-function modeScale(vmms: readonly string[]): { domain: string[]; range: string[] } {
-  const present = new Set(vmms);
-  const domain = [...MODE_COLOURS.map(([m]) => m).filter((m) => present.has(m)), ...[...present].filter((m) => !MODE_COLOURS.some(([k]) => k === m))];
-  const range = domain.map((m, i) => MODE_COLOURS.find(([k]) => k === m)?.[1] ?? EXTRA_COLOURS[i % EXTRA_COLOURS.length]);
-  return { domain, range };
-}
-
-/**
- * A point's label: its CPU and the swept values that are not already the CPU
- * or mode, keys shortened to their last segment (cpu.vmx.vmExitCycles →
- * vmExitCycles). Parts are separated by "; " and shown one per line.
- */
-function panelOf(s: SummaryRow): string {
-  const rest = Object.entries(s.params).filter(([k]) => k !== 'cpu' && k !== 'vmm').map(([k, v]) => `${k.split('.').pop()}=${v}`);
-  return [s.cpu, ...rest].join('; ');
 }
 
 /** A log-scale domain minimum a decade-step below the smallest value, so the shortest bar still shows. */
@@ -125,6 +92,7 @@ function facetOver(field: string, values: readonly string[], columns: number, in
   } as unknown as TopLevelSpec;
 }
 
+/** 95% CI whiskers; only added where some row has an interval (replicates), since an empty layer only makes Vega warn. */
 function errorLayer(x: Record<string, unknown>, xOffset: Record<string, unknown> | null, yTitle: string | null, log: boolean): Record<string, unknown> {
   return {
     transform: [{ filter: 'datum.low !== null' }],
@@ -138,12 +106,16 @@ function errorLayer(x: Record<string, unknown>, xOffset: Record<string, unknown>
 }
 
 /** Figure 4 style: cycles per iteration, bars grouped by workload, one per mode, log scale. */
-function cyclesChart(summary: readonly SummaryRow[], modes: { domain: string[]; range: string[] }): ChartSpec {
+function cyclesChart(summary: readonly SummaryRow[], modes: ModeScale): ChartSpec {
   const rows = rowsOf(summary, 'total', 'cyclesPerIteration').filter((r) => r.value > 0);
   const workloads = [...new Set(rows.map((r) => r.workload))];
   const ps = panels(rows).slice(0, MAX_PANELS);
   const data = rows.filter((r) => ps.includes(r.panel));
-  const yTitle = 'CPU cycles per iteration (log scale)';
+  // A log scale when the values span a decade or more (nanobenchmarks: 10 to 10,000 cycles); within one
+  // decade (one macro workload under four modes) a linear scale from zero shows the differences.
+  const values = data.map((r) => r.value);
+  const log = Math.max(...values) >= 10 * Math.min(...values);
+  const yTitle = `CPU cycles per iteration${log ? ' (log scale)' : ''}`;
   const x = { field: 'workload', type: 'nominal', sort: workloads, title: 'workload', axis: { labelAngle: -30 } };
   const xOffset = { field: 'vmm', type: 'nominal', sort: modes.domain };
   const inner = {
@@ -156,14 +128,15 @@ function cyclesChart(summary: readonly SummaryRow[], modes: { domain: string[]; 
           x, xOffset,
           y: {
             field: 'value', type: 'quantitative', title: yTitle, stack: null,
-            scale: { type: 'log', domainMin: logFloor(data.map((r) => r.value)) },
-            axis: { ...AXIS_NUMBERS, values: decades(data.map((r) => r.value)) },
+            ...(log
+              ? { scale: { type: 'log', domainMin: logFloor(values) }, axis: { ...AXIS_NUMBERS, values: decades(values) } }
+              : { scale: { zero: true }, axis: AXIS_NUMBERS }),
           },
           color: { field: 'vmm', type: 'nominal', title: 'mode', scale: modes },
           tooltip: [{ field: 'panel' }, { field: 'workload' }, { field: 'vmm' }, { field: 'value', format: ',.1f' }],
         },
       },
-      errorLayer(x, xOffset, yTitle, true),
+      ...(data.some((r) => r.low !== null) ? [errorLayer(x, xOffset, yTitle, log)] : []),
     ],
   };
   return {
@@ -181,7 +154,7 @@ function cyclesChart(summary: readonly SummaryRow[], modes: { domain: string[]; 
  * columns. Each cell has its own y scale (overheads span four orders of
  * magnitude between workloads).
  */
-function overheadChart(summary: readonly SummaryRow[], modes: { domain: string[]; range: string[] }): ChartSpec | null {
+function overheadChart(summary: readonly SummaryRow[], modes: ModeScale): ChartSpec | null {
   const iterations = new Map<string, number>();
   for (const s of summary) if (s.category === 'total' && s.metric === 'iterations') iterations.set(groupKey(s), s.mean);
   const rows: Row[] = [];
@@ -193,7 +166,9 @@ function overheadChart(summary: readonly SummaryRow[], modes: { domain: string[]
   }
   if (rows.length === 0) return null;
   const allPanels = panels(rows);
-  const ps = allPanels.slice(0, MAX_GRID_COLUMNS);
+  // Up to MAX_GRID_COLUMNS points make one row per workload; more wrap into rows of that many, one block per workload.
+  const wrap = allPanels.length > MAX_GRID_COLUMNS;
+  const ps = allPanels.slice(0, wrap ? MAX_PANELS : MAX_GRID_COLUMNS);
   const workloads = [...new Set(rows.map((r) => r.workload))];
   const data = rows.filter((r) => ps.includes(r.panel));
   const cats = CATEGORIES.filter((c) => data.some((r) => r.category === c));
@@ -202,7 +177,8 @@ function overheadChart(summary: readonly SummaryRow[], modes: { domain: string[]
   const x = { field: 'category', type: 'nominal', sort: cats, title: null, axis: { labelAngle: -30 } };
   const xOffset = { field: 'vmm', type: 'nominal', sort: nonNative.domain };
   const inner = {
-    width: { step: 12 }, // per bar: with xOffset the step is the width of one mode's bar
+    // 12 pixels per bar (cells of one grid row share their x scale), and wide enough for the panel's label.
+    width: wrap ? Math.max(150, 12 * cats.length * nonNative.domain.length) : { step: 12 },
     height: 150,
     layer: [
       {
@@ -214,7 +190,7 @@ function overheadChart(summary: readonly SummaryRow[], modes: { domain: string[]
           tooltip: [{ field: 'panel' }, { field: 'workload' }, { field: 'category' }, { field: 'vmm' }, { field: 'value', format: ',.1f' }],
         },
       },
-      errorLayer(x, xOffset, yTitle, false),
+      ...(data.some((r) => r.low !== null) ? [errorLayer(x, xOffset, yTitle, false)] : []),
       { mark: { type: 'rule', color: '#444' }, encoding: { y: { datum: 0 } } },
     ],
   };
@@ -222,6 +198,18 @@ function overheadChart(summary: readonly SummaryRow[], modes: { domain: string[]
   // Rows are workloads and columns points (one column without a sweep): wrapped facets
   // with independent y scales leave their x axes adrift, a grid keeps them in place.
   const facet = { row: { field: 'workload', type: 'nominal', sort: workloads, title: null, header }, column: { field: 'panel', type: 'nominal', sort: ps, title: null, header } };
+  const layout = wrap
+    ? {
+      vconcat: workloads.map((w) => ({
+        title: { text: w, anchor: 'start', fontSize: 14 },
+        transform: [{ filter: { field: 'workload', equal: w } }],
+        facet: { field: 'panel', type: 'nominal', sort: ps, title: null, header },
+        columns: Math.min(6, MAX_GRID_COLUMNS),
+        spec: inner,
+        resolve: { scale: { y: 'independent' } },
+      })),
+    }
+    : { facet, spec: inner, resolve: { scale: { y: 'independent' } } };
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     config: CONFIG,
@@ -233,10 +221,8 @@ function overheadChart(summary: readonly SummaryRow[], modes: { domain: string[]
       ],
     },
     data: { values: data },
-    facet,
-    spec: inner,
     // Shared categories make cells comparable; each cell's own y scale keeps small overheads visible.
-    resolve: { scale: { y: 'independent' } },
+    ...layout,
   };
   return { name: 'overhead', spec: spec as unknown as TopLevelSpec };
 }
@@ -245,23 +231,102 @@ function groupKey(s: SummaryRow): string {
   return JSON.stringify([s.point, s.workload, s.vmm, s.cpu]);
 }
 
-/** One line chart per swept parameter with two or more values: cycles per iteration over it, a line per mode. */
-function lineCharts(summary: readonly SummaryRow[], modes: { domain: string[]; range: string[] }): ChartSpec[] {
+/** Dash patterns of the modes' lines where colour shows another swept key: solid, dashes, dots, dash-dot, … */
+const DASHES = [[1, 0], [8, 4], [2, 3], [10, 3, 2, 3], [4, 4], [1, 6]];
+
+/** A swept axis: one key, or keys zipped together (their values change together, point by point). */
+interface SweepAxis {
+  keys: string[];
+  /** Axis title: the keys' last segments, joined by " / ". */
+  title: string;
+  /** Values in sweep order: the key's own value, or the zipped values joined by " / ". */
+  values: Array<string | number>;
+  numeric: boolean;
+  /** A byte count (key ending in Bytes): log scale, binary units. */
+  bytes: boolean;
+}
+
+/** The value of `axis` at a point, as a panel or legend label (byte counts in binary units). */
+function axisLabel(axis: SweepAxis, params: Record<string, unknown>): string {
+  const v = axisValue(axis, params);
+  return axis.bytes ? bytesLabel(v as number) : String(v);
+}
+
+/** The value of `axis` at a point's parameters. */
+function axisValue(axis: SweepAxis, params: Record<string, unknown>): string | number {
+  return axis.keys.length === 1 ? (params[axis.keys[0]] as string | number) : axis.keys.map((k) => String(params[k])).join(' / ');
+}
+
+/**
+ * The swept axes of a summary, in key order: keys with two or more values,
+ * the mode excepted (it is the lines' colour or dash already); keys whose
+ * values determine each other at every point (a zip) form one axis.
+ */
+function sweepAxes(summary: readonly SummaryRow[]): SweepAxis[] {
+  const points = [...new Map(summary.map((s) => [s.point, s.params])).values()];
+  const keys = [...new Set(points.flatMap((p) => Object.keys(p)))].filter((k) => k !== 'vmm' && new Set(points.map((p) => p[k])).size > 1);
+  const oneToOne = (a: string, b: string) => {
+    const ab = new Map<unknown, unknown>();
+    const ba = new Map<unknown, unknown>();
+    for (const p of points) {
+      if ((ab.has(p[a]) && ab.get(p[a]) !== p[b]) || (ba.has(p[b]) && ba.get(p[b]) !== p[a])) return false;
+      ab.set(p[a], p[b]);
+      ba.set(p[b], p[a]);
+    }
+    return true;
+  };
+  const groups: string[][] = [];
+  for (const k of keys) {
+    const g = groups.find((ks) => oneToOne(ks[0], k));
+    if (g) g.push(k);
+    else groups.push([k]);
+  }
+  return groups.map((ks) => {
+    const axis: SweepAxis = { keys: ks, title: ks.map(shortKey).join(' / '), values: [], numeric: false, bytes: false };
+    axis.values = [...new Set(points.map((p) => axisValue(axis, p)))];
+    axis.numeric = axis.values.every((v) => typeof v === 'number');
+    axis.bytes = axis.numeric && /bytes$/i.test(ks[0]);
+    return axis;
+  });
+}
+
+/**
+ * One line chart per swept axis (a key, or zipped keys on one axis): cycles
+ * per iteration over it. Without other swept axes, a line per mode and a
+ * panel per workload. With others, the last one is the colour (its legend
+ * names it), the mode the dash, and the rest split the panels.
+ */
+function lineCharts(summary: readonly SummaryRow[], modes: ModeScale): ChartSpec[] {
   const rows = rowsOf(summary, 'total', 'cyclesPerIteration').filter((r) => r.value > 0);
-  const keys = [...new Set(summary.flatMap((s) => Object.keys(s.params)))];
+  const axes = sweepAxes(summary);
   const out: ChartSpec[] = [];
-  for (const key of keys) {
-    if (key === 'vmm') continue; // the mode is the colour of every line already
-    const values = [...new Set(summary.map((s) => s.params[key]).filter((v) => v !== undefined))];
-    if (values.length < 2) continue;
-    const numeric = values.every((v) => typeof v === 'number');
-    const others = keys.filter((k) => k !== key && k !== 'vmm');
-    const data = rows.map((r) => ({ ...r, x: r[key], series: `${r.vmm}${others.length ? ' · ' + others.map((k) => `${k}=${String(r[k])}`).join(', ') : ''}` }));
-    const workloads = [...new Set(data.map((r) => r.workload))];
+  for (const axis of axes) {
+    const others = axes.filter((a) => a !== axis);
+    const colourAxis = others.at(-1) ?? null;
+    const panelAxes = others.slice(0, -1);
+    const data = rows.map((r) => ({
+      ...r,
+      x: axisValue(axis, r),
+      panel: [r.workload, ...panelAxes.map((a) => `${a.title}=${axisLabel(a, r)}`)].join('; '),
+      ...(colourAxis ? { colour: axisLabel(colourAxis, r) } : {}),
+      series: [r.vmm, ...others.map((a) => `${a.title}=${axisLabel(a, r)}`)].join(' · '),
+    }));
+    const allPanels = [...new Set(data.map((r) => r.panel))];
+    const ps = allPanels.slice(0, MAX_PANELS);
     const yTitle = 'CPU cycles per iteration (log scale)';
-    const x = numeric
-      ? { field: 'x', type: 'quantitative', title: key, scale: { zero: false } }
-      : { field: 'x', type: 'ordinal', title: key === 'cpu' ? 'CPU preset (in sweep order)' : key, sort: values.map(String), axis: { labelAngle: -30 } };
+    const zipped = axis.keys.length > 1 ? ' (zipped)' : '';
+    const x = axis.bytes
+      ? { field: 'x', type: 'quantitative', title: `${axis.title} (log scale)`, scale: { type: 'log', base: 2 }, axis: { ...AXIS_BYTES, values: axis.values } }
+      : axis.numeric
+        ? { field: 'x', type: 'quantitative', title: axis.title, scale: { zero: false } }
+        : { field: 'x', type: 'ordinal', title: axis.keys[0] === 'cpu' ? 'CPU preset (in sweep order)' : `${axis.title}${zipped}`, sort: axis.values.map(String), axis: { labelAngle: -30 } };
+    const modeCount = new Set(data.map((r) => r.vmm)).size;
+    const colour = colourAxis === null
+      ? { color: { field: 'vmm', type: 'nominal', title: 'mode', scale: modes }, strokeDash: { field: 'vmm', type: 'nominal', sort: modes.domain, legend: null } }
+      : {
+        color: { field: 'colour', type: 'nominal', title: colourAxis.title, sort: colourAxis.values.map((v) => (colourAxis.bytes ? bytesLabel(v as number) : String(v))), legend: { titleLimit: 400, labelLimit: 300 } },
+        ...(modeCount > 1 ? { strokeDash: { field: 'vmm', type: 'nominal', title: 'mode', sort: modes.domain, scale: { range: DASHES }, legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 600, encode: { symbols: { update: { stroke: { value: '#333' } } } } } } } : {}),
+      };
     const inner = {
       width: 260,
       height: 270,
@@ -271,21 +336,22 @@ function lineCharts(summary: readonly SummaryRow[], modes: { domain: string[]; r
           encoding: {
             x,
             y: { field: 'value', type: 'quantitative', title: yTitle, scale: { type: 'log' }, axis: { ...AXIS_NUMBERS, values: decades(data.map((r) => r.value)) } },
-            color: { field: 'vmm', type: 'nominal', title: 'mode', scale: modes },
             // Modes that cost the same draw on top of each other; dashes keep each one visible.
-            strokeDash: { field: 'vmm', type: 'nominal', sort: modes.domain, legend: null },
+            ...colour,
             detail: { field: 'series' },
-            tooltip: [{ field: 'series' }, { field: 'x', title: key }, { field: 'value', format: ',.1f' }],
+            tooltip: [{ field: 'workload' }, { field: 'series' }, { field: 'x', title: axis.title }, { field: 'value', format: ',.1f' }],
           },
         },
-        errorLayer(x, null, yTitle, true),
+        ...(data.some((r) => r.low !== null) ? [errorLayer(x, null, yTitle, true)] : []),
       ],
     };
+    const by = [`one panel per workload${panelAxes.length ? ' × ' + panelAxes.map((a) => a.title).join(' × ') : ''}`,
+      colourAxis === null ? 'one line per mode' : `colour: ${colourAxis.title}${modeCount > 1 ? '; dash: mode' : ''}`];
     out.push({
-      name: `lines-${key.replace(/[^A-Za-z0-9_.-]/g, '_')}`,
-      spec: facetOver('workload', workloads.slice(0, MAX_PANELS), 3, inner, data.filter((r) => workloads.slice(0, MAX_PANELS).includes(r.workload)), {
-        text: `Cycles per iteration over ${key}`,
-        subtitle: `one panel per workload, one line per mode${others.length ? ' and value of ' + others.join(', ') : ''}; mean over replicates`,
+      name: `lines-${axis.keys.join('+').replace(/[^A-Za-z0-9_.+-]/g, '_')}`,
+      spec: facetOver('panel', ps, 3, inner, data.filter((r) => ps.includes(r.panel)), {
+        text: `Cycles per iteration over ${axis.title}${zipped}`,
+        subtitle: `${by.join('; ')}; mean over replicates${ps.length < allPanels.length ? `; first ${ps.length} of ${allPanels.length} panels shown` : ''}`,
       }),
     });
   }

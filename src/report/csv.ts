@@ -52,14 +52,51 @@ export function* longRows(r: ResultRecord): Generator<LongRow> {
   }
 }
 
-/** Long-form CSV of the records (see {@link longRows}). */
+/** One cell of a record's split by VM and process: `process` is empty on a VM's own rows. */
+export interface VmRow {
+  vm: string;
+  process: string;
+  category: string;
+  metric: string;
+  value: number;
+}
+
+/**
+ * The per-VM and per-process rows of a guest system's record: for each VM
+ * and then each of its processes, category `total` with cycles, exits,
+ * faults and hiddenFaults, and each breakdown category with count and cycles.
+ */
+export function* vmRows(r: ResultRecord): Generator<VmRow> {
+  for (const vm of r.vms ?? []) {
+    for (const [process, s] of [['', vm] as const, ...vm.processes.map((p) => [p.process, p] as const)]) {
+      const row = (category: string, metric: string, value: number): VmRow => ({ vm: vm.vm, process, category, metric, value });
+      yield row('total', 'cycles', s.cycles);
+      yield row('total', 'exits', s.exits);
+      yield row('total', 'faults', s.faults);
+      yield row('total', 'hiddenFaults', s.hiddenFaults);
+      for (const [cat, b] of Object.entries(s.breakdown)) {
+        yield row(cat, 'count', b!.count);
+        yield row(cat, 'cycles', b!.cycles);
+      }
+    }
+  }
+}
+
+/**
+ * Long-form CSV of the records (see {@link longRows}). When any record is of
+ * a guest system, columns `vm` and `process` follow `cpu`: empty on the
+ * record's own rows, set on its split by VM and process (see {@link vmRows}).
+ */
 export function toCsv(records: readonly ResultRecord[]): string {
   const params = paramColumns(records);
-  const header = ['point', ...params, ...CSV_ID_COLUMNS.slice(1)];
+  const split = records.some((r) => r.vms !== undefined);
+  const header = ['point', ...params, ...CSV_ID_COLUMNS.slice(1, 7), ...(split ? ['vm', 'process'] : []), ...CSV_ID_COLUMNS.slice(7)];
   const rows: unknown[][] = [header];
   for (const r of records) {
     const id = [r.point, ...params.map((p) => r.params[p] ?? ''), r.replicate, r.seed, r.scenario, r.workload, r.vmm, r.cpu];
-    for (const x of longRows(r)) rows.push([...id, x.category, x.metric, x.value]);
+    const whole = split ? ['', ''] : [];
+    for (const x of longRows(r)) rows.push([...id, ...whole, x.category, x.metric, x.value]);
+    for (const x of vmRows(r)) rows.push([...id, x.vm, x.process, x.category, x.metric, x.value]);
   }
   return stringify(rows);
 }

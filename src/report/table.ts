@@ -42,7 +42,9 @@ function workloadTable(rs: readonly ResultRecord[], options: { components?: bool
   const r0 = rs[0];
   const params = Object.entries(r0.params).map(([k, v]) => `${k}=${v}`).join(' ');
   const iterations = r0.metrics.iterations ?? 1;
-  const head = `${r0.scenario} / ${r0.workload} on ${r0.cpu} — ${f0.format(iterations)} iteration${iterations === 1 ? '' : 's'}` +
+  // "iterations of process sh", "requests from web's clients": singular for one.
+  const counted = (r0.iterationsOf ?? 'iterations').replace(/^(iteration|request)s\b/, iterations === 1 ? '$1' : '$1s');
+  const head = `${r0.scenario} / ${r0.workload} on ${r0.cpu} — ${f0.format(iterations)} ${counted}` +
     (params ? ` [${params}]` : '') + (r0.replicate ? ` replicate ${r0.replicate}` : '');
   const ok = rs.filter((r) => r.error === undefined);
   const summary = [['mode', 'seconds', 'cycles/iter', '% of native'],
@@ -52,6 +54,7 @@ function workloadTable(rs: readonly ResultRecord[], options: { components?: bool
   const bd = [['cycles/iter', ...ok.map((r) => r.vmm)],
     ...cats.map((c) => [c, ...ok.map((r) => cell(r.breakdown[c]?.cycles ?? 0, r.breakdown[c]?.overheadCycles ?? 0, iterations, r.vmm))])];
   const parts = [head, columns(summary), '', columns(bd)];
+  if (ok.some((r) => r.vms !== undefined)) parts.push('', vmTable(ok, iterations));
   if (options.components) {
     const names = [...new Set(ok.flatMap((r) => Object.keys(r.components ?? {})))];
     if (names.length) {
@@ -60,6 +63,44 @@ function workloadTable(rs: readonly ResultRecord[], options: { components?: bool
     }
   }
   return parts.join('\n');
+}
+
+/**
+ * A guest system's split by VM and process: cycles per iteration with each
+ * one's share of the run, then exits, guest page faults and hidden faults
+ * over the whole run. Processes are indented under their VM; `(host)` is
+ * time no VM ran (idle, world switches).
+ */
+function vmTable(rs: readonly ResultRecord[], iterations: number): string {
+  const names: Array<{ vm: string; process: string | null }> = [];
+  const seen = new Set<string>();
+  for (const r of rs) {
+    for (const vm of r.vms ?? []) {
+      for (const id of [{ vm: vm.vm, process: null }, ...vm.processes.filter((p) => vm.processes.length > 1 || p.process !== vm.vm).map((p) => ({ vm: vm.vm, process: p.process }))]) {
+        const key = JSON.stringify(id);
+        if (!seen.has(key)) {
+          seen.add(key);
+          names.push(id);
+        }
+      }
+    }
+  }
+  const find = (r: ResultRecord, id: { vm: string; process: string | null }) => {
+    const vm = r.vms?.find((v) => v.vm === id.vm);
+    return id.process === null ? vm : vm?.processes.find((p) => p.process === id.process);
+  };
+  const label = (id: { vm: string; process: string | null }) => (id.process === null ? id.vm : `  ${id.process}`);
+  const cycles = [['by VM and process: cycles/iter (share)', ...rs.map((r) => r.vmm)],
+    ...names.map((id) => [label(id), ...rs.map((r) => {
+      const s = find(r, id);
+      return s === undefined ? '' : `${formatCycles(s.cycles / iterations)} (${f0.format(r.cycles > 0 ? (100 * s.cycles) / r.cycles : 0)}%)`;
+    })])];
+  const events = [['exits / faults / hidden faults (whole run)', ...rs.map((r) => r.vmm)],
+    ...names.map((id) => [label(id), ...rs.map((r) => {
+      const s = find(r, id);
+      return s === undefined ? '' : `${f0.format(s.exits)} / ${f0.format(s.faults)} / ${f0.format(s.hiddenFaults)}`;
+    })])];
+  return `${columns(cycles)}\n\n${columns(events)}`;
 }
 
 function cell(cycles: number, overhead: number, iterations: number, vmm: string): string {

@@ -13,6 +13,7 @@ import type { ComputeOp, Op } from '../workload/ops.js';
 import { retargetCr3 } from '../workload/retarget.js';
 import { OpCursor, type ItemSource, type OpNode } from '../workload/stream.js';
 import type { CompiledGuest } from '../workload/system.js';
+import { KERNEL_PROCESS, WORKERS_PROCESS } from './attribution.js';
 
 /** What a guest needs from the physical CPU it runs on. */
 export interface CpuPort {
@@ -32,6 +33,8 @@ interface Task {
   pending: ComputeOp | null;
   ticksLeft: number;
   worker: boolean;
+  /** Accounting slot (see attribution.ts) its operations are credited to. */
+  slot: number;
 }
 
 /** Counters a guest reports. */
@@ -69,6 +72,10 @@ export class Guest {
   private timerEvent: { cancelled: boolean } | null = null;
   /** The source of the operation last returned by next(), for counted runs. */
   private lastSource: ItemSource | null = null;
+  /** Accounting slot of the operation last returned by next(): its task's, or the kernel's for injected work. */
+  slot = 0;
+  private kernelSlot = 0;
+  private readonly slotOf: (process: string) => number;
   /** The task whose operation next() last returned (null: interrupt or switch work). */
   private lastTaskOp: Task | null = null;
 
@@ -79,8 +86,9 @@ export class Guest {
     private readonly cpu: CpuPort,
     private readonly sim: Simulation,
     clockHz: number,
-    options: { trace?: boolean } = {},
+    options: { trace?: boolean; slotOf?: (process: string) => number } = {},
   ) {
+    this.slotOf = options.slotOf ?? (() => 0);
     this.cyclesPerUs = clockHz / 1e6;
     this.tickCycles = clockHz / spec.timerHz;
     const c = spec.composites;
@@ -101,13 +109,14 @@ export class Guest {
   /** Put every process on the ready queue, start the timer and let the clients send their first requests. */
   start(): void {
     for (const t of this.spec.tasks) {
-      this.ready.push({ name: t.name, asid: t.asid, cursor: new OpCursor(t.body, 1), pending: null, ticksLeft: this.spec.quantumTicks, worker: false });
+      this.ready.push({ name: t.name, asid: t.asid, cursor: new OpCursor(t.body, 1), pending: null, ticksLeft: this.spec.quantumTicks, worker: false, slot: this.slotOf(t.name) });
       this.liveProcesses++;
     }
     const server = this.spec.server;
     if (server) {
-      server.asids.forEach((asid, i) => this.idleWorkers.push({ name: `worker${i}`, asid, cursor: null, pending: null, ticksLeft: this.spec.quantumTicks, worker: true }));
+      server.asids.forEach((asid, i) => this.idleWorkers.push({ name: `worker${i}`, asid, cursor: null, pending: null, ticksLeft: this.spec.quantumTicks, worker: true, slot: this.slotOf(WORKERS_PROCESS) }));
     }
+    this.kernelSlot = this.slotOf(KERNEL_PROCESS);
     if (this.spec.timer) this.scheduleTick(this.sim.now + this.tickCycles);
     const clients = this.spec.clients;
     if (clients) {
@@ -138,6 +147,7 @@ export class Guest {
         }
         if (item.kind === 'block' || item.kind === 'waitUntil') throw new Error('interrupt and switch composites cannot block');
         this.lastSource = work[0];
+        this.slot = this.kernelSlot;
         this.lastTaskOp = null;
         return item;
       }
@@ -151,6 +161,7 @@ export class Guest {
         const rest = task.pending;
         task.pending = null;
         this.lastSource = null;
+        this.slot = task.slot;
         this.lastTaskOp = task;
         return rest;
       }
@@ -172,6 +183,7 @@ export class Guest {
         this.lastAsid = item.asid;
       }
       this.lastSource = task.cursor;
+      this.slot = task.slot;
       this.lastTaskOp = task;
       return item;
     }

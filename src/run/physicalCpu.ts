@@ -7,6 +7,7 @@
 import type { Simulation } from '../engine/simulation.js';
 import { CAT } from '../vmm/categories.js';
 import type { Ledger } from '../vmm/ledger.js';
+import type { Attribution } from './attribution.js';
 import type { CpuPort, Guest } from './guestSystem.js';
 
 /**
@@ -45,6 +46,8 @@ export class PhysicalCpu implements CpuPort {
     private readonly sim: Simulation,
     private readonly ledger: Ledger,
     private readonly host: HostParams,
+    /** Per-VM and per-process accounting: told which guest slot (or the host's) runs. */
+    private readonly attribution: { readonly attribution: Attribution; readonly hostSlot: number } | null = null,
   ) {}
 
   /** Start every guest and begin running at the current time. */
@@ -77,7 +80,10 @@ export class PhysicalCpu implements CpuPort {
 
   private endIdle(time: number): void {
     this.idle = false;
-    if (time > this.idleSince) this.ledger.charge(CAT.idle, time - this.idleSince);
+    if (time > this.idleSince) {
+      this.attribution?.attribution.enter(this.attribution.hostSlot);
+      this.ledger.charge(CAT.idle, time - this.idleSince);
+    }
   }
 
   /** Pick the next guest with work, round robin after the last one run; charge a world switch if it changes. */
@@ -88,6 +94,7 @@ export class PhysicalCpu implements CpuPort {
       if (!g.hasWork()) continue;
       this.rr = (this.rr + i + 1) % n;
       if (this.lastRun !== null && g !== this.lastRun && this.host.vmSwitchCycles > 0) {
+        this.attribution?.attribution.enter(this.attribution.hostSlot);
         this.ledger.charge(CAT.vmswitch, this.host.vmSwitchCycles);
         t += this.host.vmSwitchCycles;
       }
@@ -132,6 +139,7 @@ export class PhysicalCpu implements CpuPort {
         continue;
       }
       const actor = g.actor;
+      this.attribution?.attribution.enter(g.slot);
       const stop = multi ? Math.min(horizon, this.sliceStart + quantum) : horizon;
       if (op.kind === 'compute' && t + op.cycles > stop && stop > t) {
         // Computation is preemptible: charge it up to the event, leave the rest

@@ -53,6 +53,8 @@ export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions 
           ...(w.perSecond ? { iterationsPerSecond: w.repeat / seconds } : {}),
           ...out.actorMetrics,
         },
+        ...(w.iterationsOf ? { iterationsOf: w.iterationsOf } : {}),
+        ...(out.vms ? { vms: out.vms } : {}),
         ...(options.components ? { components: out.ledger.components() } : {}),
       });
     }

@@ -13,6 +13,8 @@ import { NO_COMPOSITES, WorkloadCompiler } from '../workload/expand.js';
 import { StreamRunner } from './streamRunner.js';
 import { Guest } from './guestSystem.js';
 import { PhysicalCpu } from './physicalCpu.js';
+import { Attribution, HOST_VM } from './attribution.js';
+import type { VmResult } from './record.js';
 
 /** What one simulated run produced. */
 export interface RunOutcome {
@@ -23,6 +25,8 @@ export interface RunOutcome {
   actorMetrics: Record<string, number>;
   /** Responses collected by closed-loop clients (0 without clients). */
   requests: number;
+  /** Guest systems: the run split by VM and process. */
+  vms?: VmResult[];
 }
 
 /** Watches runs as they start, e.g. to show progress from another thread. */
@@ -49,20 +53,22 @@ export function simulate(cpu: CpuModel, modeId: string, params: unknown, workloa
   const clockHz = cpu.clockGHz * 1e9;
   if (workload.system) {
     const sys = workload.system;
+    const attribution = new Attribution(ledger);
     const physical = new PhysicalCpu(sim, ledger, {
       quantumCycles: (sys.hostQuantumUs * clockHz) / 1e6,
       vmSwitchCycles: modeId === 'native' ? 0 : sys.vmSwitchCycles,
-    });
-    const guests = sys.guests.map((g) => new Guest(g, def.create(cpu, params, { rng: sim.rng, ledger }), physical, sim, clockHz));
+    }, { attribution, hostSlot: attribution.slot(HOST_VM, HOST_VM) });
+    const guests = sys.guests.map((g) => new Guest(g, def.create(cpu, params, { rng: sim.rng, ledger }), physical, sim, clockHz, { slotOf: (p) => attribution.slot(g.name, p) }));
     physical.start(guests);
     sim.run();
+    attribution.settle();
     const metrics: Record<string, number> = {};
     for (const g of guests) {
       for (const [k, v] of Object.entries(g.counters)) metrics[k] = (metrics[k] ?? 0) + v;
       for (const [k, v] of Object.entries(g.actor.metrics?.() ?? {})) metrics[k] = (metrics[k] ?? 0) + v;
     }
     const { requestsCompleted, ...rest } = metrics;
-    return { ledger, cycles: physical.endAt, operations: physical.ops, events: sim.eventsProcessed, actorMetrics: rest, requests: requestsCompleted ?? 0 };
+    return { ledger, cycles: physical.endAt, operations: physical.ops, events: sim.eventsProcessed, actorMetrics: rest, requests: requestsCompleted ?? 0, vms: attribution.results() };
   }
   const actor = def.create(cpu, params, { rng: sim.rng, ledger });
   const cursor = workload.trace

@@ -166,6 +166,12 @@ export class Ledger {
     return out;
   }
 
+  /** Occurrences recorded so far of the component named `name` (0 when never interned); a map look-up, not for the hot path. */
+  componentCount(name: string): number {
+    const id = this.componentIds.get(name);
+    return id === undefined ? 0 : this.componentCounts[id];
+  }
+
   /** Component totals keyed by name, in interning order, omitting components never charged. */
   components(): Record<string, { count: number; cycles: number }> {
     const out: Record<string, { count: number; cycles: number }> = {};
