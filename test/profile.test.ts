@@ -161,13 +161,23 @@ describe('vmmsim profile as a user without the right to trace the kernel', () =>
   }, 120_000);
 });
 
+describe('vmmsim profile names', () => {
+  it('quotes the scenario name, so a command called true or null is still a name', async () => {
+    const out = join(work, 'named-true.yaml');
+    const r = await runCli(['profile', '--no-perf', '--no-strace', '--name', 'true', '--out', out, '--', 'true']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^name: "true"$/m);
+    expect((await runCli(['check', out])).status).toBe(0);
+  }, 120_000);
+});
+
 describe('vmmsim profile --from', () => {
   it('imports perf stat -x, output and strace -c output into scenarios that pass check', async () => {
     for (const f of ['perf-x', 'perf-table-en_US', 'strace-fc']) {
       const out = join(work, `from-${f}.yaml`);
       const r = await runCli(['profile', '--from', `test/fixtures/profile/${f}.txt`, '--out', out]);
       expect(r.status, r.stderr).toBe(0);
-      expect(readFileSync(out, 'utf8')).toMatch(new RegExp(`^name: ${f.replaceAll('-', '\\-')}$`, 'm'));
+      expect(readFileSync(out, 'utf8')).toMatch(new RegExp(`^name: "${f.replaceAll('-', '\\-')}"$`, 'm'));
       expect((await runCli(['check', out])).status, f).toBe(0);
     }
   }, 60_000);

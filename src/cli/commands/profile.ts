@@ -3,7 +3,7 @@
 // write a scenario that replays it under every mode.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { machine, release, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../../config/errors.js';
 import { DEFAULT_LIMITS } from '../../config/limits.js';
@@ -17,7 +17,7 @@ import { planMix } from '../../profile/mixPlan.js';
 import { PROFILE_TARGET, profileYaml, type Provenance } from '../../profile/profileYaml.js';
 import { detectTools } from '../../profile/tools.js';
 import { CommandFailed } from '../commandFailed.js';
-import { writeFileAtomic } from '../files.js';
+import { writeInside } from '../files.js';
 
 interface ProfileOptions {
   out?: string;
@@ -82,7 +82,7 @@ export function profileCommand(): Command {
       }
       validateScenario(text, name, opts.models);
       if (opts.out !== undefined) {
-        writeFileAtomic(opts.out, text);
+        writeInside(dirname(opts.out), { [basename(opts.out)]: text }); // staged, locked, never through a link
         process.stderr.write(`vmmsim profile: wrote ${opts.out}\n`);
       } else process.stdout.write(text);
     });
