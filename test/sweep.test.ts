@@ -170,7 +170,7 @@ describe('vmmsim sweep', () => {
   it('an unknown key in one sweep point is exit 2 naming the sweep entry line and the point', () => {
     const r = cli('sweep', 'test/fixtures/bad/sweep-unknown-key.yaml', '--out', join(tmp(), 'x'));
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('vmmsim: test/fixtures/bad/sweep-unknown-key.yaml:9:27: vmx.vmExitCycle: unknown key "vmExitCycle" (in the cpu model "pentium4") — in sweep point 0 (cpu.native.syscallCycles=100, cpu.vmx.vmExitCycle=1100)\n');
+    expect(r.stderr).toBe('vmmsim: test/fixtures/bad/sweep-unknown-key.yaml:9:27: vmx.vmExitCycle: unknown key "vmExitCycle"; did you mean "vmExitCycles"? (in the cpu model "pentium4") — in sweep point 0 (cpu.native.syscallCycles=100, cpu.vmx.vmExitCycle=1100)\n');
   });
 });
 
