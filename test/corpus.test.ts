@@ -3,7 +3,8 @@
 // file, line, column, key path and what was expected — within a second of
 // CPU, with no stack trace and nothing written into --out. A sample runs
 // again through the built CLI in a subprocess, as a user runs it.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +69,26 @@ const FILE_CASES: Array<[string, string]> = [
   ['too-many-ops', 'test/corpus/too-many-ops.yaml:5:5: workloads[0]: workload "a" is 3,000,000,000,000 operations per mode; the limit is 1,000,000,000 (lower repeat or count, or raise the limit with --max-ops)'],
   ['sweep-billion', 'test/corpus/sweep-billion.yaml:6:1: sweep: the sweep expands to 1,000,000,000 points; the limit is 10,000 (split it into several scenarios, shorten its lists, or raise the limit with --max-points)'],
   ['count-too-big', 'test/corpus/count-too-big.yaml:4:33: workloads[0].ops[0].count: expected ≤ 1000000000000, got number 10000000000000 (in the scenario)'],
+  // issue 14, class 1: keys that reach into the object prototype, in set: blocks and sweeps
+  ['proto-set', 'test/corpus/proto-set.yaml:4:23: __proto__.polluted: bad key "__proto__.polluted": a key of parameters, not of __proto__, constructor, prototype, length (in the scenario)'],
+  ['proto-sweep', 'test/corpus/proto-sweep.yaml:8:5: sweep.grid.workloads.__proto__.x: bad key "workloads.__proto__.x": a key of parameters, not of __proto__, constructor, prototype, length (in the scenario)'],
+  // class 3: simulated time and events are limited, and --max-ops holds for traces
+  ['sim-seconds', 'test/corpus/sim-seconds.yaml:4:5: workloads[0]: workload "a" is estimated at 263,200,000 simulated seconds natively; the limit is 86,400 (check the units of cycles, latencyUs and thinkUs, or raise the limit with --max-sim-seconds)'],
+  ['device-latency', 'test/corpus/device-latency.yaml:5:5: workloads[0]: workload "a" is estimated at about 1.0×10^9 simulated seconds natively; the limit is 86,400 (check the units of cycles, latencyUs and thinkUs, or raise the limit with --max-sim-seconds)'],
+  ['think-time', 'test/corpus/think-time.yaml:5:5: workloads[0]: workload "a" is estimated at about 1.0×10^10 simulated seconds natively; the limit is 86,400 (check the units of cycles, latencyUs and thinkUs, or raise the limit with --max-sim-seconds)'],
+  ['trace-count', 'test/corpus/trace-count.jsonl:2:1: the trace reaches 1,000,000,000,001 operations and memory accesses by this line; the limit is 1,000,000,000 (lower its counts, or raise the limit with --max-ops)'],
+  // class 5: a trace that cannot be read is found before anything runs, at the scenario line
+  ['trace-missing', 'test/corpus/trace-missing.yaml:5:12: workloads[0].trace: test/corpus/no-such-trace.jsonl: trace file not found'],
+  ['trace-directory', 'test/corpus/trace-directory.yaml:5:12: workloads[0].trace: test/corpus/models.jsonl: trace file is a directory; expected a JSONL or CSV file'],
+  // class 7: totals that overflow, and results that would be NaN or infinite
+  ['overflow', 'test/corpus/overflow.yaml:5:5: workloads[0]: workload "a" adds up to a simulated time that overflows (its cycles, latencies or clock rate are out of range: the total is not a finite number); expected costs and rates that add up to a finite time'],
+  ['trace-far-time', 'test/corpus/trace-far-time.yaml:4:5: workloads[0]: workload "a" passed the limit of 86,400 simulated seconds under native (the estimate before the run was lower; shorten the run, or raise the limit with --max-sim-seconds)'],
+  // class 9: duplicates, a name that would break CSV, memory accesses under --max-ops
+  ['duplicate-mode', 'test/corpus/duplicate-mode.yaml:3:16: vmms[1]: mode "native" is listed twice; expected each mode once (in the scenario)'],
+  ['duplicate-workload', 'test/corpus/duplicate-workload.yaml:6:11: workloads[1].name: workload name "a" is used twice; expected a unique name per workload (in the scenario)'],
+  ['name-newline', 'test/corpus/name-newline.yaml:2:7: name: one line of text without control characters (it becomes a CSV cell and a table heading) (in the scenario)'],
+  ['trace-dup-column', 'test/corpus/trace-dup-column.csv:1:1: CSV column "count" appears twice in the header; expected each column once'],
+  ['memory-accesses', 'test/corpus/memory-accesses.yaml:4:5: workloads[0]: workload "a" is 1,000 operations and about 1.0×10^15 memory accesses per mode; the limit is 1,000,000,000 (lower repeat or count, or raise the limit with --max-ops)'],
 ];
 
 let tmp = '';
@@ -94,6 +115,14 @@ beforeAll(() => {
   };
   farSyntax = trace('far-syntax', '{"op": "syscall", "count": 2');
   farValue = trace('far-value', '{"op": "compute", "cycles": -5}');
+  // Traces that never end (a device), never arrive (a FIFO) or hold one endless line.
+  const replay = (name: string) => writeFileSync(join(tmp, `${name}.yaml`), `# issue 14, class 4\nname: ${name}\nworkloads:\n  - name: replay\n    trace: ${name}.jsonl\n`);
+  symlinkSync('/dev/zero', join(tmp, 'zero.jsonl'));
+  replay('zero');
+  execFileSync('mkfifo', [join(tmp, 'fifo.jsonl')]);
+  replay('fifo');
+  writeFileSync(join(tmp, 'long.jsonl'), `{"op": "syscall"}\n{"op": "syscall", "pad": "${'x'.repeat(4 << 20)}"}\n`);
+  replay('long');
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -113,8 +142,8 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
     '--set vmm.software.trapCycles=-5: trapCycles: expected ≥ 0, got number -5 (in the vmm model "software")'],
   ['a VMM parameter of a mode that has none', ['test/corpus/good.yaml', '--set', 'vmm.native.exitCycles=5'], 2,
     '--set vmm.native.exitCycles=5: vmm.native.exitCycles: mode "native" has no VMM parameters to override'],
-  ['a VMM parameter of an unknown mode', ['test/corpus/good.yaml', '--set', 'vmm.constructor.x=1'], 2,
-    '--set vmm.constructor.x=1: vmm.constructor.x: unknown mode "constructor": expected one of native, software, hardware, nested'],
+  ['a VMM parameter of an unknown mode', ['test/corpus/good.yaml', '--set', 'vmm.quantum.x=1'], 2,
+    '--set vmm.quantum.x=1: vmm.quantum.x: unknown mode "quantum": expected one of native, software, hardware, nested'],
   ['a trace file with a JSON syntax error 100,000 lines in', [farSyntax], 2,
     `${join(tmp, 'far-syntax.jsonl')}:100001:1: not valid JSON: Expected ',' or '}' after property value in JSON at position 28`],
   ['a trace file with a negative cost 100,000 lines in', [farValue], 2,
@@ -122,18 +151,72 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
   ['a missing scenario file', ['test/corpus/nope.yaml'], 2, 'test/corpus/nope.yaml: scenario file not found'],
   ['a directory as the scenario', ['test/corpus'], 2, 'test/corpus: scenario file is a directory; expected a YAML file'],
   ['a device as the scenario (it would never end)', ['/dev/zero'], 2, '/dev/zero: scenario file is not a regular file (a device, FIFO or socket); expected a YAML file'],
+  // issue 14, class 1: --set into the prototype, list surgery
+  ['--set into the object prototype', ['test/corpus/good.yaml', '--set', '__proto__.polluted=1'], 2,
+    '--set __proto__.polluted=1: __proto__.polluted: "__proto__" cannot be overridden (it is not a parameter); expected a dotted key of scenario or model parameters such as cpu.vmx.vmExitCycles'],
+  ['--set into a list\'s prototype', ['test/corpus/good.yaml', '--set', 'workloads.__proto__.x=1'], 2,
+    '--set workloads.__proto__.x=1: workloads.__proto__.x: "__proto__" cannot be overridden (it is not a parameter); expected a dotted key of scenario or model parameters such as cpu.vmx.vmExitCycles'],
+  ['--set of a model key\'s prototype', ['test/corpus/good.yaml', '--set', 'cpu.vmx.__proto__=1'], 2,
+    '--set cpu.vmx.__proto__=1: cpu.vmx.__proto__: "__proto__" cannot be overridden (it is not a parameter); expected a dotted key of scenario or model parameters such as cpu.vmx.vmExitCycles'],
+  ['--set of the mode named constructor', ['test/corpus/good.yaml', '--set', 'vmm.constructor.x=1'], 2,
+    '--set vmm.constructor.x=1: vmm.constructor.x: "constructor" cannot be overridden (it is not a parameter); expected a dotted key of scenario or model parameters such as cpu.vmx.vmExitCycles'],
+  ['--set of a list\'s length (it dropped workloads)', ['test/corpus/good.yaml', '--set', 'workloads.length=1'], 2,
+    '--set workloads.length=1: workloads.length: "length" cannot be overridden (it is not a parameter); expected a dotted key of scenario or model parameters such as cpu.vmx.vmExitCycles'],
+  ['--set of a huge list length (it ran to a heap abort)', ['test/corpus/good.yaml', '--set', 'workloads.length=1e9'], 2,
+    '--set workloads.length=1e9: workloads.length: "length" cannot be overridden (it is not a parameter); expected a dotted key of scenario or model parameters such as cpu.vmx.vmExitCycles'],
+  ['--set of list index -1', ['test/corpus/good.yaml', '--set', 'workloads.-1.repeat=5'], 2,
+    '--set workloads.-1.repeat=5: workloads.-1: cannot set workloads.-1.repeat: workloads is a list, indexed by 0, 1, 2, …, not by "-1"'],
+  ['--set of list index 1e3', ['test/corpus/good.yaml', '--set', 'workloads.1e3.repeat=1'], 2,
+    '--set workloads.1e3.repeat=1: workloads.1e3: cannot set workloads.1e3.repeat: workloads is a list, indexed by 0, 1, 2, …, not by "1e3"'],
+  // class 9: a --set past the end of a list names the flag, not the file
+  ['--set of a list entry that does not exist', ['test/corpus/good.yaml', '--set', 'workloads.5.repeat=10'], 2,
+    '--set workloads.5.repeat=10: workloads[5]: cannot set workloads.5.repeat: workloads has 1 entry (0 to 0); there is no entry 5 to override'],
+  // class 3: events
+  ['a guest system over --max-events', ['test/corpus/events.yaml', '--max-events', '1000'], 2,
+    'test/corpus/events.yaml:5:5: workloads[0]: workload "a" is estimated at 2,634 simulation events per mode (timer ticks, device and client requests); the limit is 1,000 (shorten the run, or raise the limit with --max-events)'],
+  ['a run whose events outrun the estimate under a slower mode', ['test/corpus/events-runtime.yaml', '--max-events', '30'], 2,
+    'test/corpus/events-runtime.yaml:6:5: workloads[0]: workload "a" passed the limit of 30 simulation events under software (the estimate before the run was lower; shorten the run, or raise the limit with --max-events)'],
+  // class 4: traces that never end or never arrive, and a line without end
+  ['a trace linked to /dev/zero', [traceLinked('zero')], 2, `${traceLinked('zero')}:5:12: workloads[0].trace: ${join(tmp, 'zero.jsonl')}: trace file is not a regular file (a device, FIFO or socket); expected a JSONL or CSV file`],
+  ['a FIFO as the trace', [traceLinked('fifo')], 2, `${traceLinked('fifo')}:5:12: workloads[0].trace: ${join(tmp, 'fifo.jsonl')}: trace file is not a regular file (a device, FIFO or socket); expected a JSONL or CSV file`],
+  ['a trace line of 4 MB', [traceLinked('long')], 2, `${join(tmp, 'long.jsonl')}:2:1: line is longer than 65,536 characters; expected one operation per line`],
+  // class 7: a clock rate that makes every time infinite
+  ['a denormal clock rate from --set', ['test/corpus/good.yaml', '--set', 'cpu.clockGHz=1e-320'], 2,
+    'test/corpus/good.yaml:5:5: workloads[0]: workload "a" adds up to a simulated time that overflows (its cycles, latencies or clock rate are out of range: the total is not a finite number); expected costs and rates that add up to a finite time'],
+  // class 8: a --set of a swept key would label every point with a value it did not run
+  ['a --set of a swept key', ['test/corpus/swept.yaml', '--set', 'cpu.native.syscallCycles=7'], 2,
+    '--set cpu.native.syscallCycles=7: cpu.native.syscallCycles is swept by the scenario (test/corpus/swept.yaml:10:5: sweep.grid.cpu.native.syscallCycles); ' +
+      'a --set of it would run every point at one value while labelling each with its swept value: drop the --set, or change the sweep'],
+  // class 9: an empty --out
+  ['an empty --out', ['test/corpus/good.yaml', '--out', ''], 2, '--out: expected a directory name, got an empty string'],
 ];
+
+/** A scenario in the temp dir replaying `NAME.jsonl` there (made in beforeAll). */
+function traceLinked(name: string): string {
+  return join(tmp, `${name}.yaml`);
+}
 
 /** Run one case through main() and check everything the issue asks of bad input. */
 async function refused(args: string[], status: number, message: string): Promise<void> {
   const out = join(mkdtempSync(join(tmp, 'case-')), 'out');
-  const r = await runMain(['run', ...args, '--models', MODELS, '--out', out]);
+  const before = [snapshot(tmp), snapshot('test/corpus')];
+  const r = await runMain(['run', ...args, '--models', MODELS, ...(args.includes('--out') ? [] : ['--out', out])]);
   expect(r.stderr).toBe(`vmmsim: ${message}\n`);
   expect(r.status).toBe(status);
   expect(r.stdout).toBe('');
   expect(r.stderr).not.toMatch(STACK_LINE);
   expect(existsSync(out)).toBe(false);
+  expect([snapshot(tmp), snapshot('test/corpus')], 'nothing written or deleted outside --out').toEqual(before);
+  expect(({} as Record<string, unknown>).polluted, 'Object.prototype untouched').toBeUndefined();
   expect(r.cpuMs).toBeLessThan(IN_PROCESS_CPU_MS);
+}
+
+/** Names and sizes of the files under `dir` (not following links), the case directories excepted. */
+function snapshot(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => !e.isDirectory() && !join(e.parentPath, e.name).includes('/case-'))
+    .map((e) => `${join(e.parentPath, e.name)}:${e.isFile() ? statSync(join(e.parentPath, e.name)).size : 'special'}`)
+    .sort();
 }
 
 describe('bad-input corpus: exit status and message of every case, within a second of CPU, nothing written', () => {
@@ -159,7 +242,8 @@ describe('bad-input corpus: exit status and message of every case, within a seco
 });
 
 /** Cases run again as a user runs them: the built CLI in a subprocess, exit code and all. */
-const CLI_SAMPLE = ['syntax-unclosed', 'unknown-key-cpu-nested', 'unknown-key-vmm', 'nan-cost', 'zero-clock', 'alias-bomb', 'composite-bomb', 'sweep-billion'];
+const CLI_SAMPLE = ['syntax-unclosed', 'unknown-key-cpu-nested', 'unknown-key-vmm', 'nan-cost', 'zero-clock', 'alias-bomb', 'composite-bomb', 'sweep-billion',
+  'proto-set', 'sim-seconds', 'device-latency', 'trace-count', 'trace-missing', 'overflow'];
 
 describe.concurrent('a sample of the corpus through the built CLI', () => {
   const viaCli = async (args: string[], status: number, message: string) => {
@@ -175,6 +259,9 @@ describe.concurrent('a sample of the corpus through the built CLI', () => {
     it(`${name}: exits 2 with the same message`, () => viaCli([`test/corpus/${name}.yaml`], 2, FILE_CASES.find(([n]) => n === name)![1]));
   }
   it('a 100 MB file: exits 2 at once', () => viaCli([huge], 2, FLAG_CASES()[0][3]));
+  it('a --set value with a collection as a key: the message alone, no Node warning ahead of it', () =>
+    viaCli(['test/corpus/good.yaml', '--set', 'workloads.0.ops={[a]: 1}'], 2, '--set workloads.0.ops={[a]: 1}: workloads[0].ops: expected a list, got a mapping (in the scenario)'));
+  it('a FIFO as the trace: exits 2 at once instead of hanging', () => viaCli([traceLinked('fifo')], 2, FLAG_CASES().find((c) => c[0] === 'a FIFO as the trace')![3]));
   it('a device as the scenario: exits 2 at once', () => viaCli(['/dev/zero'], 2, FLAG_CASES().find((c) => c[1][0] === '/dev/zero')![3]));
 });
 
@@ -186,7 +273,7 @@ describe('limits are probed on both sides and can be raised', () => {
     ];
     expect(at.stderr).toBe('');
     expect(at.status).toBe(0);
-    expect(at.stdout).toMatch(/a \(3,000,000,000,000 ops\)/);
+    expect(at.stdout).toMatch(/a \(3,000,000,000,000 ops, ~\S+ simulated s natively, ~2 events\)/);
     expect(below.status).toBe(2);
     expect(below.stderr).toMatch(/the limit is 2,999,999,999,999 \(lower repeat or count, or raise the limit with --max-ops\)\n$/);
   });

@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { buildProgram } from '../src/cli/program.js';
 import { runCli } from './support/runCli.js';
 import { runMain } from './support/runMain.js';
@@ -51,7 +52,8 @@ function brokenLink(page: string, target: string): string | null {
 /**
  * The `vmmsim …` commands of a page: lines of sh blocks (complete commands)
  * and inline code spans (which may name a command without its required
- * arguments, as in "`vmmsim sweep` runs…").
+ * arguments, as in "`vmmsim sweep` runs…"; a span with [optional] parts is
+ * a usage synopsis, not a command).
  */
 function commands(text: string): { command: string; complete: boolean }[] {
   const found = new Map<string, boolean>();
@@ -60,7 +62,7 @@ function commands(text: string): { command: string; complete: boolean }[] {
       if (line.startsWith('vmmsim ') && !line.includes('$')) found.set(line.replace(/\s+#.*$/, '').replace(/\s+/g, ' ').trim(), true);
     }
   }
-  for (const m of prose(text).matchAll(/`(vmmsim [^`]+)`/g)) {
+  for (const m of prose(text).matchAll(/`(vmmsim [^`[]+)`/g)) {
     const command = m[1].replace(/\s+/g, ' ').trim();
     if (!found.has(command)) found.set(command, false);
   }
@@ -146,7 +148,7 @@ describe.each(PAGES)('%s', (page) => {
       if (file === undefined || !['run', 'check', 'sweep'].includes(args[0]) || !file.includes('/')) continue;
       expect(existsSync(file), `${command}: no file ${file}`).toBe(true);
       const keep = args.flatMap((a, i) => (['--set', '-s', '--models'].includes(args[i - 1] ?? '') ? [args[i - 1], a] : []));
-      const r = await runMain(['check', file, ...keep]);
+      const r = await runMain(['check', file, '--no-estimate', ...keep]);
       expect(r.stderr, command).toBe('');
       expect(r.status, command).toBe(0);
     }
@@ -176,6 +178,58 @@ describe.each(PAGES.filter((p) => tsBlocks(readFileSync(p, 'utf8')).length > 0))
       expect(r.stderr, code).toBe('');
       expect(r.status, code).toBe(0);
     }
+  });
+});
+
+describe('docs/models.md', () => {
+  it('every parameter in its Software VMM and Hardware VMM tables has the value of its model file', () => {
+    let model = '';
+    let checked = 0;
+    const wrong: string[] = [];
+    for (const line of readFileSync('docs/models.md', 'utf8').split('\n')) {
+      if (/^(Software|Hardware) VMM/.test(line)) model = `models/vmm/${line.startsWith('Software') ? 'software' : 'hardware'}.yaml`;
+      const row = /^\| ((?:`\w+`(?:, )?)+) \| ([^|]+) \|/.exec(line);
+      if (!model || !row) continue;
+      const names = [...row[1].matchAll(/`(\w+)`/g)].map((m) => m[1]);
+      const values = row[2].trim().split(', ').map((v) => Number(v.replaceAll(',', '')));
+      if (values.length !== names.length || values.some(Number.isNaN)) continue;
+      const yaml = readFileSync(model, 'utf8');
+      names.forEach((name, i) => {
+        checked++;
+        const m = new RegExp(`^${name}:\\s*([\\d.]+)`, 'm').exec(yaml);
+        if (!m || Number(m[1]) !== values[i]) wrong.push(`${name} = ${values[i]} in docs/models.md, ${m ? m[1] : 'absent'} in ${model}`);
+      });
+    }
+    expect(wrong).toEqual([]);
+    expect(checked).toBeGreaterThan(20);
+  });
+});
+
+describe('docs/workloads.md', () => {
+  it('its table of guest profiles has each profile\'s timer, quantum and composites as its model file does', () => {
+    const rows = [...readFileSync('docs/workloads.md', 'utf8').matchAll(/^\| `([\w.-]+)` \| [^|]+ \| ([^|]+) \| ([^|]+) \| ([^|]+) \|$/gm)];
+    expect(rows.map((r) => r[1])).toEqual(readdirSync('models/guest').filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort());
+    for (const [, name, timer, quantum, composites] of rows) {
+      const model = parse(readFileSync(`models/guest/${name}.yaml`, 'utf8')) as { timerHz: number; quantumMs: number; composites: Record<string, unknown> };
+      expect(timer.trim(), name).toBe(`${model.timerHz} Hz`);
+      expect(quantum.trim().startsWith(`${model.quantumMs} ms`), name).toBe(true);
+      expect(composites.replaceAll(' (Cygwin)', '').trim().split(', '), name).toEqual(Object.keys(model.composites));
+    }
+  });
+});
+
+describe('docs/address-translation.md', () => {
+  it('the walk-sweep ranges it quotes are those of the committed results/mmu/walk-sweep/summary.csv', () => {
+    const [header, ...lines] = readFileSync('results/mmu/walk-sweep/summary.csv', 'utf8').trim().split('\n').map((l) => l.split(','));
+    const col = (name: string) => header.indexOf(name);
+    const perMiss = (vmm: string, design: string, page: string) => lines
+      .filter((r) => r[col('metric')] === 'walkCyclesPerMiss' && r[col('vmm')] === vmm && r[col('cpu.mmu.pwc.design')] === design && r[col('workloads.0.ops.0.pageSize')] === page)
+      .map((r) => Math.round(Number(r[col('mean')])));
+    const range = (xs: number[]) => `${Math.min(...xs)}–${Math.max(...xs)}`;
+    const text = readFileSync('docs/address-translation.md', 'utf8').replace(/\s+/g, ' ');
+    expect(text).toContain(`a nested walk costs ${range(perMiss('nested', 'none', '4K'))} cycles per miss against ${range(perMiss('native', 'none', '4K'))} natively`);
+    const huge = perMiss('nested', '2D_PWC+NT', '2M');
+    expect(Math.min(...huge) >= 35 && Math.max(...huge) <= 205, `2D_PWC+NT with 2 MB pages: ${range(huge)}, quoted as about 40–200`).toBe(true);
   });
 });
 

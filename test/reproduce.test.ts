@@ -14,7 +14,7 @@ describe('vmmsim reproduce nanobench', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('21 of 21 published cells within 5%');
     expect(r.stdout).toMatch(/ptemod\s+native\s+1\s+1\s+\+0\.0%/);
-    expect(readdirSync(out).sort()).toEqual(['nanobench.csv', 'nanobench.md']);
+    expect(readdirSync(out).sort()).toEqual(['.vmmsim-shared', 'nanobench.csv', 'nanobench.md']);
     const csv = readFileSync(join(out, 'nanobench.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('benchmark,mode,cpu,modelCycles,publishedCycles,errorPercent');
     expect(csv).toHaveLength(1 + 7 * 4);

@@ -164,7 +164,7 @@ describe('vmmsim sweep', () => {
   it('check validates every sweep point and reports the sweep size', () => {
     const r = cli('check', SMALL);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/sweep: 6 points × 2 replicates\n$/);
+    expect(r.stdout).toMatch(/sweep: 6 points × 2 replicates\nestimated run time: about [\d.,]+ s on one thread for [\d.]+ k operations \(ESTIMATE: .*; the 12 sweep tasks assumed alike\)\n$/);
   });
 
   it('an unknown key in one sweep point is exit 2 naming the sweep entry line and the point', () => {

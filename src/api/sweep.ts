@@ -38,7 +38,10 @@ export async function runTasks(plan: SweepPlan, tasks: readonly number[], option
   const runner = new TaskRunner(plan, options.components ?? false, options.faultPoint ?? null, options.observer);
   const jobs = options.jobs ?? availableParallelism();
   if (jobs === 1 || tasks.length <= 1) {
-    for (const t of tasks) done(t, runner.run(t));
+    for (const t of tasks) {
+      done(t, runner.run(t));
+      await new Promise((resolve) => setImmediate(resolve)); // between tasks, let signal handlers and progress run
+    }
   } else {
     const { set, modelsDir, limits } = plan.options;
     await runOnWorkers(tasks, {

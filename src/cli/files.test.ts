@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../config/errors.js';
-import { MANIFEST_NAME, OutputDir, OutputError, scenarioIdentity, writeFileAtomic } from './files.js';
+import { MANIFEST_NAME, OutputDir, OutputError, scenarioIdentity, writeInside } from './files.js';
 
 let root = '';
 beforeEach(() => {
@@ -131,12 +131,11 @@ describe('OutputDir', () => {
   });
 });
 
-describe('writeFileAtomic', () => {
-  it('replaces the file whole and leaves no temporary file', () => {
-    const p = join(root, 'f.txt');
-    writeFileAtomic(p, 'one');
-    writeFileAtomic(p, 'two');
-    expect(readFileSync(p, 'utf8')).toBe('two');
+describe('writeInside', () => {
+  it('replaces the file whole and leaves no temporary file and no lock', () => {
+    writeInside(root, { 'f.txt': 'one' });
+    writeInside(root, { 'f.txt': 'two' });
+    expect(readFileSync(join(root, 'f.txt'), 'utf8')).toBe('two');
     expect(readdirSync(root)).toEqual(['f.txt']);
   });
 });

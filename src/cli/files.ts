@@ -1,13 +1,18 @@
 // The only place vmmsim writes files. Every file is written to a temporary
 // name beside its target and renamed into place, so a crash never leaves a
-// truncated result behind. A results directory (--out) is claimed for one
-// scenario before anything runs and written only through {@link OutputDir}:
-// nothing lands outside it, no symbolic link inside it is followed, and the
-// results of a different scenario are not overwritten without --force.
+// truncated result behind; temporary files a killed run left are removed by
+// the next claim. A results directory (--out) is claimed for one scenario
+// before anything runs and written only through {@link OutputDir} (or
+// {@link writeResultFiles} for shared directories such as results/): nothing
+// lands outside it, no symbolic link in any path component below it is
+// followed, the results of a different scenario or files vmmsim did not write
+// are not overwritten without --force, and a lock keeps a second vmmsim out.
 import { createHash, randomUUID } from 'node:crypto';
-import { accessSync, constants, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError } from '../config/errors.js';
+import { FAULT_ENV } from './faults.js';
+import { LOCK_NAME, OutputLock } from './outputLock.js';
 
 /**
  * A file could not be written (permissions, a full disk, a path through a
@@ -18,19 +23,6 @@ export class OutputError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'OutputError';
-  }
-}
-
-/** Write `text` (or bytes, e.g. a PNG) to `path` atomically (temp file in the same directory, then rename). */
-export function writeFileAtomic(path: string, text: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = tempBeside(path);
-  try {
-    writeFileSync(tmp, text, { flag: 'wx' }); // wx: never reuse (or follow) an existing path
-    renameSync(tmp, path); // rename replaces a symlink at `path` itself, never its target
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
   }
 }
 
@@ -68,6 +60,9 @@ export interface ClaimOptions {
   force?: boolean;
 }
 
+/** Prefix of the temporary names files are staged under. */
+export const TEMP_PREFIX = '.vmmsim-tmp-';
+
 /**
  * A results directory claimed for one scenario. Usage:
  *
@@ -76,12 +71,16 @@ export interface ClaimOptions {
  *     out.write({ 'results.json': json, 'results.csv': csv });                   // all files, then the manifest
  *
  * `claim` refuses (InputError, exit 2) a path that is not a directory, a
- * directory whose manifest names a different scenario, and a non-empty
- * directory without a manifest, unless `force`. `write` writes only below
- * the directory, never through a symbolic link, and on failure removes what
- * it wrote and throws an {@link OutputError}.
+ * directory another vmmsim holds the lock of, a directory whose manifest
+ * names a different scenario, and a non-empty directory without a manifest,
+ * unless `force`. `write` writes only below the directory, never through a
+ * symbolic link, and on failure removes what it wrote and throws an
+ * {@link OutputError}. A long-running writer (a sweep) holds the lock with
+ * {@link lock} until {@link release}; otherwise each write takes it.
  */
 export class OutputDir {
+  private held: OutputLock | null = null;
+
   private constructor(
     readonly dir: string,
     readonly identity: ScenarioIdentity,
@@ -89,10 +88,11 @@ export class OutputDir {
     private readonly force: boolean,
   ) {}
 
-  /** Check that results of `identity` may be written into `dir`; writes nothing. */
+  /** Check that results of `identity` may be written into `dir`; writes nothing but removes temporary files a killed run left. */
   static claim(dir: string, identity: ScenarioIdentity, options: ClaimOptions = {}): OutputDir {
     const force = options.force ?? false;
     const where = { source: `--out ${dir}` };
+    checkOutName(dir);
     let st;
     try {
       st = statSync(dir); // the directory named by the user may itself be a link to a directory
@@ -103,9 +103,12 @@ export class OutputDir {
       return new OutputDir(dir, identity, null, force);
     }
     if (!st.isDirectory()) throw new InputError('exists and is not a directory; expected a results directory', where);
+    // Nobody else may be writing here; then what a killed run staged is garbage.
+    OutputLock.assertFree(dir, where.source);
+    removeLeftovers(dir);
     const manifest = readManifest(dir);
     if (manifest === 'absent') {
-      const entries = readdirSync(dir);
+      const entries = ownEntries(dir);
       if (entries.length > 0 && !force) {
         throw new InputError(
           `is not empty and was not written by vmmsim (no ${MANIFEST_NAME}; it holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); ` +
@@ -128,6 +131,23 @@ export class OutputDir {
     return new OutputDir(dir, identity, manifest, force);
   }
 
+  /** Hold the directory's lock until {@link release} (creating the directory): a second vmmsim is refused meanwhile. */
+  lock(): void {
+    if (this.held !== null) return;
+    try {
+      this.held = OutputLock.take(this.dir, `--out ${this.dir}`);
+    } catch (e) {
+      if (e instanceof InputError) throw e;
+      throw new OutputError(`cannot write results to ${this.dir}: ${fsReason(e)}; nothing was written`);
+    }
+  }
+
+  /** Give the lock up (idempotent). */
+  release(): void {
+    this.held?.release();
+    this.held = null;
+  }
+
   /**
    * Write `files` (name → text; names relative, `/`-separated, no `..`)
    * into the directory, then the manifest. Every file goes to a temporary
@@ -147,18 +167,28 @@ export class OutputDir {
     // The manifest is last: a crash between renames leaves new results under
     // the old manifest, which makes the next run ask for --force rather than
     // silently mixing two scenarios.
-    const written = stageAndRename(this.dir, all);
+    const written = this.locked(() => stageAndRename(this.dir, all));
     if (this.force && this.previous && !sameScenario) this.removeStale(this.previous.files, names);
     return written.slice(0, -1);
   }
 
-  /** With --force over another scenario's results: remove its files this write did not replace. */
+  /** Write more files (a sweep's points/, its sweep.json) without touching the manifest; same rules as {@link write}. */
+  writeFiles(files: Readonly<Record<string, string | Uint8Array>>): string[] {
+    for (const n of Object.keys(files)) checkName(n);
+    return this.locked(() => stageAndRename(this.dir, files));
+  }
+
+  private locked(fn: () => string[]): string[] {
+    return this.held !== null ? fn() : withLock(this.dir, `--out ${this.dir}`, fn);
+  }
+
+  /** With --force over another scenario's results: remove its files this write did not replace (never through a link). */
   private removeStale(oldFiles: readonly string[], kept: readonly string[]): void {
     for (const f of oldFiles) {
-      if (kept.includes(f) || !isSafeName(f)) continue;
+      if (kept.includes(f) || !isSafeName(f) || f === MANIFEST_NAME) continue;
       const p = join(this.dir, f);
       try {
-        if (lstatSync(p).isFile()) rmSync(p);
+        if (linkOnTheWay(this.dir, f) === null && lstatSync(p).isFile()) rmSync(p);
       } catch {
         // already gone
       }
@@ -166,18 +196,180 @@ export class OutputDir {
   }
 }
 
+/** Marker of a shared results directory (results/): vmmsim wrote here, so reproduce and predict may write again without --force. */
+export const SHARED_MARKER = '.vmmsim-shared';
+
+/** Options of {@link writeResultFiles}. */
+export interface SharedWriteOptions {
+  /** Write into a non-empty directory vmmsim did not write. */
+  force?: boolean;
+}
+
 /**
  * Write `files` into a shared directory (one that holds the outputs of
  * several commands, such as results/ for `vmmsim reproduce`) with the same
  * guarantees as {@link OutputDir.write} — names stay inside `dir`, no
- * symbolic link is written through, all files or none — but no manifest.
+ * symbolic link is written through, all files or none, a lock while writing
+ * — but no manifest: a marker file says vmmsim writes there. A non-empty
+ * directory without the marker or a manifest is refused unless `force`.
  */
-export function writeResultFiles(dir: string, files: Readonly<Record<string, string | Uint8Array>>): string[] {
+export function writeResultFiles(dir: string, files: Readonly<Record<string, string | Uint8Array>>, options: SharedWriteOptions = {}): string[] {
   for (const n of Object.keys(files)) checkName(n);
-  return stageAndRename(dir, files);
+  checkSharedDir(dir, options);
+  const exists = existsAsDir(dir);
+  const marked = exists && ownEntries(dir).some((e) => e === SHARED_MARKER || e === MANIFEST_NAME);
+  const all = marked ? files : { ...files, [SHARED_MARKER]: 'vmmsim writes its results here (reproduce, predict, walk-ratio, validate, sensitivity); this file marks the directory as one it may overwrite.\n' };
+  return writeInside(dir, all).filter((p) => !p.endsWith(`/${SHARED_MARKER}`) && p !== SHARED_MARKER);
 }
 
-/** Write every file under a temporary name, then rename them all into place, in order; on failure remove what was staged. */
+/**
+ * Write `files` below `dir` under its lock, staged and renamed as
+ * {@link OutputDir.write} does, with no check of what the directory held
+ * (charts into a directory named by the user).
+ */
+export function writeInside(dir: string, files: Readonly<Record<string, string | Uint8Array>>): string[] {
+  for (const n of Object.keys(files)) checkName(n);
+  checkOutName(dir);
+  return withLock(dir, `--out ${dir}`, () => stageAndRename(dir, files));
+}
+
+/** Run `fn` holding `dir`'s lock; a directory created for the lock is removed again if `fn` fails and left it empty. */
+function withLock(dir: string, where: string, fn: () => string[]): string[] {
+  const release = holdSignals(); // the lock, too, is never left behind by a Ctrl-C
+  try {
+    return withLockHeld(dir, where, fn);
+  } finally {
+    release();
+  }
+}
+
+function withLockHeld(dir: string, where: string, fn: () => string[]): string[] {
+  const existed = existsAsDir(dir);
+  if (!existed) checkCreatable(dir);
+  let lock: OutputLock;
+  try {
+    lock = OutputLock.take(dir, where);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new OutputError(`cannot write results to ${dir}: ${fsReason(e)}; nothing was written`);
+  }
+  try {
+    return fn();
+  } catch (e) {
+    lock.release();
+    if (!existed) removeEmptyDirs(dir);
+    throw e;
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * Check, before a long run, that {@link writeResultFiles} may write into
+ * `dir`: refuses (exit 2) a directory another vmmsim is writing, and a
+ * non-empty one vmmsim did not write unless `force`. Writes nothing.
+ */
+export function checkSharedDir(dir: string, options: SharedWriteOptions = {}): void {
+  checkOutName(dir);
+  const where = `--out ${dir}`;
+  if (!existsAsDir(dir)) {
+    checkCreatable(dir);
+    return;
+  }
+  OutputLock.assertFree(dir, where);
+  removeLeftovers(dir);
+  const entries = ownEntries(dir);
+  const ours = entries.includes(SHARED_MARKER) || entries.includes(MANIFEST_NAME);
+  if (entries.length > 0 && !ours && !options.force) {
+    throw new InputError(
+      `is not empty and was not written by vmmsim (no ${SHARED_MARKER}; it holds ${entries.slice(0, 3).join(', ')}${entries.length > 3 ? ', …' : ''}); ` +
+        'expected an empty or new directory, or one vmmsim wrote before (pass --force to write into it anyway)',
+      { source: where },
+    );
+  }
+}
+
+/** `--out ''` is bad input (exit 2), not a failed write. */
+function checkOutName(dir: string): void {
+  if (dir.trim() === '') throw new InputError('expected a directory name, got an empty string', { source: '--out' });
+}
+
+/** Entries of a results directory that count as content (not the lock). */
+function ownEntries(dir: string): string[] {
+  return readdirSync(dir).filter((e) => e !== LOCK_NAME && !e.startsWith(TEMP_PREFIX));
+}
+
+/**
+ * Remove temporary files a killed or failed run left in `dir` and its
+ * subdirectories (never following a link). Called with the directory's lock
+ * free, so nobody is writing them.
+ */
+function removeLeftovers(dir: string, depth = 0): void {
+  let entries;
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    try {
+      if (e.isFile() && e.name.startsWith(TEMP_PREFIX)) rmSync(p, { force: true });
+    } catch {
+      // not ours to remove (a read-only directory): the write will say so if it matters
+    }
+    if (e.isDirectory() && depth < 4) removeLeftovers(p, depth + 1);
+  }
+}
+
+/**
+ * Test hook: with \`VMMSIM_INJECT_FAULT=enospc\` the staging of the first
+ * file writes half of it and then fails as a full disk would.
+ */
+function writeStaged(tmp: string, data: string | Uint8Array, first: boolean): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  const fd = openSync(tmp, 'wx'); // wx: never reuse (or follow) an existing path
+  try {
+    if (first && process.env[FAULT_ENV] === 'enospc') {
+      writeSync(fd, bytes, 0, Math.floor(bytes.length / 2));
+      throw Object.assign(new Error(`ENOSPC: no space left on device, write (injected by ${FAULT_ENV})`), { code: 'ENOSPC', path: tmp });
+    }
+    let off = 0;
+    while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * While listened for, SIGINT and SIGTERM are queued by Node instead of
+ * killing the process, and a listener runs only once synchronous code
+ * returns: so staging (synchronous) is never cut off half-way by a Ctrl-C —
+ * it finishes or cleans up, and no temporary file is left. A signal that
+ * came meanwhile is raised again, with its default effect, as soon as the
+ * event loop turns (the listener stays one turn for that). Returns the
+ * function that ends the hold.
+ */
+function holdSignals(): () => void {
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const stop = () => {
+    for (const sig of signals) process.removeListener(sig, hold);
+  };
+  const hold = (sig: NodeJS.Signals) => {
+    stop();
+    process.kill(process.pid, sig);
+  };
+  for (const sig of signals) process.on(sig, hold);
+  return () => setImmediate(() => setImmediate(stop)); // two hops: a poll phase, where a queued signal is dispatched, lies between
+}
+
+/**
+ * Write every file under a temporary name, then rename them all into place,
+ * in order; on failure remove what was staged. Called under the directory's
+ * lock: by {@link withLock}, which holds signals meanwhile, or by a sweep or
+ * merge holding the lock throughout (a sweep's own SIGINT handler runs only
+ * between writes; a kill leaves temporary files for the next claim to remove).
+ */
 function stageAndRename(dir: string, files: Readonly<Record<string, string | Uint8Array>>): string[] {
   const createdDir = !existsAsDir(dir);
   const temps: Array<[tmp: string, path: string]> = [];
@@ -186,8 +378,8 @@ function stageAndRename(dir: string, files: Readonly<Record<string, string | Uin
     for (const [name, text] of Object.entries(files)) {
       const path = safePath(dir, name);
       const tmp = tempBeside(path);
-      writeFileSync(tmp, text, { flag: 'wx' }); // wx: never reuse (or follow) an existing path
-      temps.push([tmp, path]);
+      temps.push([tmp, path]); // before writing: a write that fails part-way leaves a temp to remove
+      writeStaged(tmp, text, temps.length === 1);
     }
   } catch (e) {
     for (const [tmp] of temps) rmSync(tmp, { force: true });
@@ -195,8 +387,27 @@ function stageAndRename(dir: string, files: Readonly<Record<string, string | Uin
     if (e instanceof OutputError) throw e;
     throw new OutputError(`cannot write results to ${dir}: ${fsReason(e)}; nothing was written`);
   }
-  for (const [tmp, path] of temps) renameSync(tmp, path); // replaces a symlink at `path` itself, never its target
+  try {
+    for (const [tmp, path] of temps) renameSync(tmp, path); // replaces a symlink at `path` itself, never its target
+  } catch (e) {
+    for (const [tmp] of temps) rmSync(tmp, { force: true });
+    throw new OutputError(`cannot write results to ${dir}: ${fsReason(e)}`);
+  }
   return temps.map(([, p]) => p);
+}
+
+/** The first path component of `name` below `dir` that is a symbolic link, or null. */
+function linkOnTheWay(dir: string, name: string): string | null {
+  let at = dir;
+  for (const seg of name.split('/').slice(0, -1)) {
+    at = join(at, seg);
+    try {
+      if (lstatSync(at).isSymbolicLink()) return at;
+    } catch {
+      return null;
+    }
+  }
+  return null;
 }
 
 /** Path of `name` inside the directory, creating subdirectories, refusing symbolic links on the way. */
@@ -302,7 +513,7 @@ function removeEmptyDirs(dir: string): void {
 }
 
 function tempBeside(path: string): string {
-  return join(dirname(path), `.vmmsim-tmp-${process.pid}-${randomUUID()}`);
+  return join(dirname(path), `${TEMP_PREFIX}${process.pid}-${randomUUID()}`);
 }
 
 /** A file-system error in a few words. */

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../config/errors.js';
+import { InputFileError } from '../workload/inputFile.js';
 import { CommandFailed } from './commandFailed.js';
 import { checkCommand } from './commands/check.js';
 import { mergeCommand } from './commands/merge.js';
@@ -13,6 +14,7 @@ import { plotCommand } from './commands/plot.js';
 import { reportCommand } from './commands/report.js';
 import { reproduceCommand } from './commands/reproduce.js';
 import { predictCommand } from './commands/predict.js';
+import { profileCommand } from './commands/profile.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
 import { sweepCommand } from './commands/sweep.js';
@@ -34,7 +36,7 @@ export function buildProgram(): Command {
     .version(pkg.version, '-V, --version')
     .showHelpAfterError('(run vmmsim --help for usage)')
     .exitOverride();
-  for (const cmd of [runCommand(), sweepCommand(), mergeCommand(), plotCommand(), reportCommand(), checkCommand(), reproduceCommand(), predictCommand(), schemaCommand(), walkRatioCommand(), validateCommand(), sensitivityCommand()]) program.addCommand(cmd.exitOverride());
+  for (const cmd of [runCommand(), sweepCommand(), mergeCommand(), plotCommand(), reportCommand(), checkCommand(), reproduceCommand(), predictCommand(), profileCommand(), schemaCommand(), walkRatioCommand(), validateCommand(), sensitivityCommand()]) program.addCommand(cmd.exitOverride());
   program.addHelpText('after', '\nExit status: 0 success, 2 bad input (file:line:column and key named), 1 internal error or a file that cannot be written.');
   return program;
 }
@@ -58,7 +60,7 @@ function report(e: unknown): number {
     process.stderr.write(`vmmsim: ${e.message}\n`);
     return e.status;
   }
-  if (e instanceof InputError) {
+  if (e instanceof InputError || e instanceof InputFileError) {
     process.stderr.write(`vmmsim: ${e.message}\n`);
     return EXIT.input;
   }

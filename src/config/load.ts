@@ -1,14 +1,16 @@
 // Loads a scenario and every model it names into one validated, compiled
 // setup: scenario file → overrides → schema → models by name → workloads
 // compiled against the guest profile. Every failure is a located InputError.
-import { existsSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { CpuModelSchema, type CpuModel } from '../vmm/cpu.js';
 import { MODES } from '../vmm/registry.js';
 import { NO_COMPOSITES, SpecError, WorkloadCompiler, type CompositeTable, type KeyPath } from '../workload/expand.js';
+import { InputFileError, openRegularFile } from '../workload/inputFile.js';
 import { countOps } from '../workload/stream.js';
+import { estimateRun, type RunEstimate } from './runEstimate.js';
 import { compileWorkload, type CompiledWorkload } from './compileWorkload.js';
 import { didYouMean } from '../workload/didYouMean.js';
 import { InputError, type Origin } from './errors.js';
@@ -35,6 +37,12 @@ export interface LoadedScenario {
   workloads: CompiledWorkload[];
   /** The compiler the workloads were compiled with (trace replay compiles lines with it as it reads them). */
   compiler: WorkloadCompiler;
+  /** Where each workload is written (for errors found while it runs); not part of the point's fingerprint. */
+  workloadOrigins: Origin[];
+  /** The limits in force, enforced again while simulating; not part of the fingerprint. */
+  limits: Limits;
+  /** What each workload is estimated to take under one mode (checked against the limits). */
+  estimates: RunEstimate[];
 }
 
 /** Options of {@link loadScenario}. */
@@ -141,8 +149,22 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
     }
   });
   const scenarioLocator = overrideLocator(groups.scenario, (p, k) => yf.locate(p, k));
-  workloads.forEach((w, i) => checkRunLength(w, limits, scenarioLocator(['workloads', i, 'repeat'], true), ['workloads', i]));
-  return { file, scenario, cpu, guest, vmmParams, workloads, compiler };
+  workloads.forEach((w, i) => {
+    if (w.trace) checkTraceReadable(w.trace.path, scenarioLocator(['workloads', i, 'trace']), ['workloads', i, 'trace']);
+  });
+  const estimates = workloads.map((w, i) => checkRunLength(w, estimateRun(w, cpu), limits, scenarioLocator(['workloads', i, 'repeat'], true), ['workloads', i]));
+  const workloadOrigins = workloads.map((_, i) => scenarioLocator(['workloads', i], true));
+  return { file, scenario, cpu, guest, vmmParams, workloads, compiler, workloadOrigins, limits, estimates };
+}
+
+/** A trace must exist and be a readable regular file before anything runs (it is read only while simulating). */
+function checkTraceReadable(path: string, origin: Origin, keyPath: KeyPath): void {
+  try {
+    closeSync(openRegularFile(path, { what: 'trace', expected: 'a JSONL or CSV file' }).fd);
+  } catch (e) {
+    if (e instanceof InputFileError) throw new InputError(`${path}: ${e.detail}`, origin, keyPath);
+    throw e;
+  }
 }
 
 /** Operations one mode runs for `w` (a trace's length is unknown until it is read: 0). */
@@ -156,18 +178,40 @@ export function opsPerRun(w: CompiledWorkload): number {
 }
 
 /**
- * Refuse a workload longer than the operations cap before anything runs,
- * counting its expansion (linear in the definitions, however long the run).
+ * Refuse a workload whose estimate passes a limit before anything runs,
+ * counting its expansion (linear in the definitions, however long the run):
+ * operations and memory accesses against --max-ops, simulated seconds
+ * against --max-sim-seconds, events against --max-events. Totals that
+ * overflow (not finite) are refused whatever the limits.
  */
-function checkRunLength(w: CompiledWorkload, limits: Limits, origin: Origin, path: KeyPath): void {
-  const ops = opsPerRun(w);
-  if (ops <= limits.maxOpsPerRun) return;
-  throw new InputError(
-    `workload "${w.name}" is ${formatCount(ops)} operations per mode; the limit is ${formatCount(limits.maxOpsPerRun)} ` +
-      `(lower repeat or count, or raise the limit with ${LIMIT_FLAGS.maxOpsPerRun})`,
-    origin,
-    path,
-  );
+function checkRunLength(w: CompiledWorkload, est: RunEstimate, limits: Limits, origin: Origin, path: KeyPath): RunEstimate {
+  const fail = (detail: string) => new InputError(`workload "${w.name}" ${detail}`, origin, path);
+  const ops = est.operations ?? 0;
+  const accesses = est.memoryAccesses ?? 0;
+  if (!Number.isFinite(ops + accesses) || ops + accesses > limits.maxOpsPerRun) {
+    const what = accesses > 0 ? `${formatCount(ops)} operations and ${formatCount(accesses)} memory accesses` : `${formatCount(ops)} operations`;
+    throw fail(`is ${what} per mode; the limit is ${formatCount(limits.maxOpsPerRun)} (lower repeat or count, or raise the limit with ${LIMIT_FLAGS.maxOpsPerRun})`);
+  }
+  if (est.simSeconds !== null) {
+    if (!Number.isFinite(est.simSeconds)) {
+      throw fail('adds up to a simulated time that overflows (its cycles, latencies or clock rate are out of range: the total is not a finite number); expected costs and rates that add up to a finite time');
+    }
+    if (est.simSeconds > limits.maxSimSeconds) {
+      throw fail(`is estimated at ${formatSeconds(est.simSeconds)} simulated seconds natively; the limit is ${formatCount(limits.maxSimSeconds)} ` +
+        `(check the units of cycles, latencyUs and thinkUs, or raise the limit with ${LIMIT_FLAGS.maxSimSeconds})`);
+    }
+  }
+  if (est.events !== null && est.events > limits.maxEvents) {
+    throw fail(`is estimated at ${formatCount(est.events)} simulation events per mode (timer ticks, device and client requests); the limit is ${formatCount(limits.maxEvents)} ` +
+      `(shorten the run, or raise the limit with ${LIMIT_FLAGS.maxEvents})`);
+  }
+  return est;
+}
+
+/** Seconds for messages: plain up to a billion, then in powers of ten. */
+export function formatSeconds(s: number): string {
+  if (s >= 1e9) return `about ${s.toExponential(1).replace('e+', '×10^')}`;
+  return s.toLocaleString('en-US', { maximumSignificantDigits: 4 });
 }
 
 interface Applied {
@@ -243,7 +287,13 @@ function loadGuest(modelsDir: string, name: string, referencedAt: Origin, overri
   return loadModel(modelsDir, 'guest', name, referencedAt, GuestModelSchema, overrides, limits);
 }
 
-function compositeTable(guest: GuestModel): CompositeTable {
+/** Read and validate guest profile `name` from `modelsDir` (models/guest/NAME.yaml). */
+export function loadGuestModel(modelsDir: string, name: string, limits: Partial<Limits> = {}): GuestModel {
+  return loadGuest(modelsDir, name, { source: `guest ${name}` }, [], withDefaults(limits));
+}
+
+/** The composites of a guest profile as a compiler's table. */
+export function compositeTable(guest: GuestModel): CompositeTable {
   const defs: Record<string, GuestModel['composites'][string]['ops']> = {};
   for (const [name, c] of Object.entries(guest.composites)) defs[name] = c.ops;
   return { defs, pathOf: (name) => ['composites', name, 'ops'] };

@@ -21,9 +21,10 @@ export function parseSetFlag(text: string): Override {
   if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(key)) {
     throw new InputError(`"${key}" is not a dotted key such as cpu.vmx.vmExitCycles`, origin);
   }
+  checkKeyPath(keyPath(key), origin);
   let value: unknown;
   try {
-    value = parse(text.slice(eq + 1), { maxAliasCount: 10 });
+    value = parse(text.slice(eq + 1), { maxAliasCount: 10, logLevel: 'silent' });
   } catch (e) {
     throw new InputError(`the value is not valid YAML: ${(e as Error).message.split('\n')[0]}`, origin);
   }
@@ -35,22 +36,54 @@ export function keyPath(key: string): KeyPath {
   return key.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
+/** Keys an override may never name: they reach into JavaScript's object machinery, not the document. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype', 'length']);
+
 /**
- * Apply `value` at `path` inside `doc` (mutating it), creating mappings on
- * the way. Fails if a segment runs into a scalar.
+ * Refuse a key path that names an object's machinery (`__proto__`,
+ * `constructor`, `prototype`, `length`) anywhere in it. Checked on every
+ * override — --set, `set:` blocks and sweep keys — before anything is applied.
  */
-export function applyAt(doc: Record<string, unknown>, path: KeyPath, value: unknown, origin: Origin): void {
-  let node: unknown = doc;
-  for (let i = 0; i < path.length - 1; i++) {
-    const seg = path[i];
-    const container = node as Record<string | number, unknown>;
-    if (container[seg] === undefined) container[seg] = typeof path[i + 1] === 'number' ? [] : {};
-    node = container[seg];
-    if (node === null || typeof node !== 'object') {
-      throw new InputError(`cannot set ${path.join('.')}: ${path.slice(0, i + 1).join('.')} is not a mapping or list`, origin, path);
+export function checkKeyPath(path: KeyPath, origin: Origin): void {
+  for (const seg of path) {
+    if (typeof seg === 'string' && FORBIDDEN_KEYS.has(seg)) {
+      throw new InputError(`"${seg}" cannot be overridden (it is not a parameter); expected a dotted key of scenario or model parameters such as cpu.vmx.vmExitCycles`, origin, path);
     }
   }
-  (node as Record<string | number, unknown>)[path[path.length - 1]] = value;
+}
+
+/**
+ * Apply `value` at `path` inside `doc` (mutating it), creating mappings on
+ * the way. Walks own properties only; a list is indexed only by a whole
+ * number below its length (no `-1`, `1e3`, `length` or holes). Fails if a
+ * segment runs into a scalar.
+ */
+export function applyAt(doc: Record<string, unknown>, path: KeyPath, value: unknown, origin: Origin): void {
+  checkKeyPath(path, origin);
+  let node: unknown = doc;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    const here = path.slice(0, i + 1);
+    if (Array.isArray(node)) {
+      if (typeof seg !== 'number') {
+        throw new InputError(`cannot set ${path.join('.')}: ${path.slice(0, i).join('.')} is a list, indexed by 0, 1, 2, …, not by "${seg}"`, origin, here);
+      }
+      if (seg >= node.length) {
+        throw new InputError(`cannot set ${path.join('.')}: ${path.slice(0, i).join('.')} has ${node.length} entr${node.length === 1 ? 'y' : 'ies'} (0 to ${node.length - 1}); ` +
+          `there is no entry ${seg} to override`, origin, here);
+      }
+    }
+    const container = node as Record<string | number, unknown>;
+    if (i === path.length - 1) {
+      container[seg] = value;
+      return;
+    }
+    if (!Object.hasOwn(container, seg) || container[seg] === undefined) container[seg] = {};
+    node = container[seg];
+    if (node === null || typeof node !== 'object') {
+      throw new InputError(`cannot set ${path.join('.')}: ${here.join('.')} is not a mapping or list`, origin, path);
+    }
+  }
 }
 
 /** A locator that credits paths under an override to the override's origin. */

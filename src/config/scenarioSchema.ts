@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { OpListSchema } from '../workload/spec.js';
 import { MODE_IDS } from '../vmm/registry.js';
 import { MAX_REPLICATES, SweepSchema } from './sweep.js';
+import { FORBIDDEN_KEYS } from './overrides.js';
 
 const modelName = z
   .string()
@@ -135,13 +136,19 @@ export const WorkloadSchema = z
 
 /** Overrides by dotted key: `cpu.vmx.vmExitCycles: 1186`, `seed: 3`, `cpu: core2`. */
 export const SetSchema = z
-  .record(z.string().regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'a dotted key such as cpu.vmx.vmExitCycles'), z.unknown())
+  .record(
+    z.string()
+      .regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'a dotted key such as cpu.vmx.vmExitCycles')
+      .refine((k) => !k.split('.').some((s) => FORBIDDEN_KEYS.has(s)), `a key of parameters, not of ${[...FORBIDDEN_KEYS].join(', ')}`),
+    z.unknown(),
+  )
   .describe('parameter overrides by dotted key, applied before validation; --set on the command line wins over these');
 
 /** A scenario file. */
 export const ScenarioSchema = z
   .strictObject({
-    name: z.string().min(1).describe('scenario name, the first column of results'),
+    name: z.string().min(1).max(200).regex(/^[^\p{Cc}]*$/u, 'one line of text without control characters (it becomes a CSV cell and a table heading)')
+      .describe('scenario name, the first column of results'),
     description: z.string().optional().describe('what question the scenario answers'),
     seed: z.int().nonnegative().max(2 ** 32 - 1).default(1).describe('seed of the simulation RNG'),
     cpu: modelName.default('pentium4').describe('microarchitecture: models/cpu/NAME.yaml'),
@@ -152,6 +159,15 @@ export const ScenarioSchema = z
     replicates: z.int().positive().max(MAX_REPLICATES).default(1)
       .describe('independent runs of every point; replicate 0 uses `seed`, replicate r a seed derived from it, the same at every point'),
     sweep: SweepSchema.optional(),
+  })
+  .superRefine((s, ctx) => {
+    // Results are keyed by workload × mode: a repeated one would print twice and merge into one series in charts.
+    const twice = <T>(list: readonly T[]) => list.findIndex((x, i) => list.indexOf(x) !== i);
+    const v = twice(s.vmms);
+    if (v >= 0) ctx.addIssue({ code: 'custom', path: ['vmms', v], message: `mode "${s.vmms[v]}" is listed twice; expected each mode once` });
+    const names = s.workloads.map((w) => w.name);
+    const w = twice(names);
+    if (w >= 0) ctx.addIssue({ code: 'custom', path: ['workloads', w, 'name'], message: `workload name "${names[w]}" is used twice; expected a unique name per workload` });
   })
   .describe('a vmmsim scenario');
 

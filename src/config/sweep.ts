@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { deriveSeed } from '../engine/rng.js';
 import { InputError, type Origin } from './errors.js';
-import type { Override } from './overrides.js';
+import { FORBIDDEN_KEYS, type Override } from './overrides.js';
 import type { KeyPath } from '../workload/expand.js';
 import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from './limits.js';
 
@@ -28,7 +28,8 @@ export const MODE_SWEEP_KEY = 'vmm';
 const dottedKey = z
   .string()
   .regex(/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/, 'a dotted key such as cpu.vmx.vmExitCycles')
-  .refine((k) => !/^(sweep|set|replicates)(\.|$)/.test(k), 'sweep, set and replicates cannot be swept');
+  .refine((k) => !/^(sweep|set|replicates)(\.|$)/.test(k), 'sweep, set and replicates cannot be swept')
+  .refine((k) => !k.split('.').some((s) => FORBIDDEN_KEYS.has(s)), `a key of parameters, not of ${[...FORBIDDEN_KEYS].join(', ')}`);
 
 const factor = z.record(dottedKey, z.array(z.unknown()).min(1));
 

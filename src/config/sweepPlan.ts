@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { InputError } from './errors.js';
 import { ScenarioSource, type LoadedScenario, type LoadOptions } from './load.js';
 import { withDefaults } from './limits.js';
-import { expandSweep, replicateSeed, type SweepPoint } from './sweep.js';
+import { expandSweep, MODE_SWEEP_KEY, replicateSeed, type SweepPoint } from './sweep.js';
+import { parseSetFlag } from './overrides.js';
 
 /** One unit of work: a point and a replicate. */
 export interface SweepTask {
@@ -32,6 +33,7 @@ export class SweepPlan {
    */
   static create(source: ScenarioSource, options: LoadOptions = {}, maxPoints = withDefaults(options.limits).maxSweepPoints): SweepPlan {
     const base = source.load(options);
+    refuseSweptOverrides(base, options.set ?? [], source);
     const points = expandSweep(base.scenario.sweep, source.locate, maxPoints);
     return new SweepPlan(source, options, base, points, base.scenario.replicates);
   }
@@ -81,8 +83,34 @@ export class SweepPlan {
   }
 }
 
+/**
+ * A --set on a key the scenario sweeps (or on a key inside or around one)
+ * would run every point at the --set value while each point is labelled with
+ * its swept value: refused, naming both.
+ */
+function refuseSweptOverrides(base: LoadedScenario, set: readonly string[], source: ScenarioSource): void {
+  const sweep = base.scenario.sweep;
+  if (!sweep || set.length === 0) return;
+  const swept = [...Object.keys(sweep.grid).map((k) => ['grid', k] as const), ...Object.keys(sweep.zip).map((k) => ['zip', k] as const)];
+  for (const flag of set) {
+    const o = parseSetFlag(flag);
+    const key = o.key === 'vmms' ? MODE_SWEEP_KEY : o.key;
+    // `cpu` and `guest` alone pick a model by name; keys inside that model are separate parameters.
+    const nests = (outer: string, inner: string) => outer !== 'cpu' && outer !== 'guest' && inner.startsWith(`${outer}.`);
+    const hit = swept.find(([, k]) => k === key || nests(key, k) || nests(k, key));
+    if (!hit) continue;
+    const [kind, k] = hit;
+    const at = source.locate(['sweep', kind, k], true);
+    throw new InputError(
+      `${k} is swept by the scenario (${at.source}:${at.line}:${at.col}: sweep.${kind}.${k}); a --set of it would run every point at one value ` +
+        'while labelling each with its swept value: drop the --set, or change the sweep',
+      o.origin,
+    );
+  }
+}
+
 /** A hash of a resolved point: equal fingerprints simulate identically. */
 export function fingerprint(loaded: LoadedScenario): string {
-  const { file: _file, ...rest } = loaded;
+  const { file: _file, workloadOrigins: _origins, limits: _limits, estimates: _estimates, ...rest } = loaded;
   return createHash('sha256').update(JSON.stringify(rest)).digest('hex').slice(0, 16);
 }

@@ -1,10 +1,10 @@
 // Reads a YAML input safely (size cap, alias-bomb cap, duplicate keys are
 // errors) and keeps its syntax tree so any key path can be located as
 // line:column for error messages.
-import { readFileSync, statSync, type Stats } from 'node:fs';
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { InputError, type Origin } from './errors.js';
 import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from './limits.js';
+import { InputFileError, readBoundedFile } from '../workload/inputFile.js';
 import type { KeyPath } from '../workload/expand.js';
 
 /** Largest YAML input accepted by default, in bytes (scenarios and models are small). */
@@ -28,24 +28,13 @@ export class YamlFile {
    * refused at once; devices and FIFOs are refused (they could be endless).
    */
   static read(path: string, what: string, maxBytes: number = MAX_YAML_BYTES): YamlFile {
-    let st: Stats;
-    try {
-      st = statSync(path);
-    } catch (e) {
-      throw new InputError(`${what} file ${fsProblem(e, 'not found')}`, { source: path });
-    }
-    if (st.isDirectory()) throw new InputError(`${what} file is a directory; expected a YAML file`, { source: path });
-    if (!st.isFile()) throw new InputError(`${what} file is not a regular file (a device, FIFO or socket); expected a YAML file`, { source: path });
-    const tooBig = (size: number) =>
-      new InputError(`${what} file is ${formatCount(size)} bytes; the limit is ${formatCount(maxBytes)} bytes (raise it with ${LIMIT_FLAGS.maxInputBytes})`, { source: path });
-    if (st.size > maxBytes) throw tooBig(st.size);
     let bytes: Buffer;
     try {
-      bytes = readFileSync(path);
+      bytes = readBoundedFile(path, { what, expected: 'a YAML file' }, { maxBytes, flag: LIMIT_FLAGS.maxInputBytes });
     } catch (e) {
-      throw new InputError(`${what} file ${fsProblem(e, 'cannot be read')}`, { source: path });
+      if (e instanceof InputFileError) throw new InputError(e.detail, { source: path });
+      throw e;
     }
-    if (bytes.length > maxBytes) throw tooBig(bytes.length); // it grew after stat
     return YamlFile.parse(path, decodeText(path, bytes, what), what);
   }
 
@@ -54,7 +43,7 @@ export class YamlFile {
     const lines = new LineCounter();
     const nul = text.indexOf('\u0000');
     if (nul >= 0) throw new InputError(`${what} file is binary (a NUL byte), not YAML text`, { source: path, ...lineCol(text, nul) });
-    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, logLevel: 'silent' }) // silent: no Node warning ahead of our message;
     const err = doc.errors[0];
     if (err) {
       const pos = lines.linePos(err.pos[0]);
@@ -125,16 +114,6 @@ function lineCol(text: string, offset: number): { line: number; col: number } {
     start = i + 1;
   }
   return { line, col: offset - start + 1 };
-}
-
-/** A file-system error in words: "not found", "permission denied", … */
-function fsProblem(e: unknown, fallback: string): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'not found';
-  if (code === 'EACCES' || code === 'EPERM') return 'cannot be read: permission denied';
-  if (code === 'ENOTDIR') return 'not found (a component of the path is not a directory)';
-  if (code === 'ELOOP') return 'cannot be read: too many symbolic links';
-  return `${fallback}: ${(e as Error).message}`;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Signal, Simulation } from './simulation.js';
+import { Signal, Simulation, SimulationLimitError } from './simulation.js';
 
 describe('Simulation', () => {
   it('pops equal-time events in insertion order', () => {
@@ -76,5 +76,22 @@ describe('Simulation', () => {
     sim.at(25, () => io.fire('disk done'));
     sim.run();
     expect(log).toEqual(['start 0', 'after delay 10', 'got disk done at 25']);
+  });
+});
+
+describe('limits on one simulation', () => {
+  it('scheduling past maxCycles throws a SimulationLimitError naming the limit', () => {
+    const sim = new Simulation(1, { maxCycles: 1000, maxEvents: Infinity });
+    sim.at(1000, () => {});
+    expect(() => sim.at(1001, () => {})).toThrow(SimulationLimitError);
+    expect(() => sim.after(Infinity, () => {})).toThrow(/the limit is 1000/);
+  });
+
+  it('processing more than maxEvents events throws, so an endless timer cannot run for ever', () => {
+    const sim = new Simulation(1, { maxCycles: Infinity, maxEvents: 100 });
+    const tick = () => sim.after(10, tick);
+    sim.after(10, tick);
+    expect(() => sim.run()).toThrow(new SimulationLimitError('maxEvents', 101, 100));
+    expect(sim.eventsProcessed).toBe(101);
   });
 });

@@ -21,6 +21,26 @@ function before(a: ScheduledEvent, b: ScheduledEvent): boolean {
   return a.seq < b.seq;
 }
 
+/** Caps on one simulation, so a typo cannot run for years or fill memory with events. */
+export interface SimulationLimits {
+  /** Latest simulated time (cycles) an event may be scheduled at. */
+  maxCycles: number;
+  /** Most events processed. */
+  maxEvents: number;
+}
+
+/** A simulation passed one of its {@link SimulationLimits}. */
+export class SimulationLimitError extends Error {
+  constructor(
+    readonly limit: keyof SimulationLimits,
+    readonly value: number,
+    readonly max: number,
+  ) {
+    super(limit === 'maxCycles' ? `simulated time reached ${value} cycles; the limit is ${max}` : `events passed ${max}`);
+    this.name = 'SimulationLimitError';
+  }
+}
+
 /** Options of {@link Simulation.run}. */
 export interface RunOptions {
   /** Process every event whose time is ≤ until; the clock ends at until. */
@@ -41,13 +61,17 @@ export class Simulation {
   private readonly queue = new FastPriorityQueue<ScheduledEvent>(before);
   private seq = 0;
 
-  constructor(seed: number) {
+  constructor(
+    seed: number,
+    private readonly limits: SimulationLimits = { maxCycles: Infinity, maxEvents: Infinity },
+  ) {
     this.rng = new Rng(seed);
   }
 
   /** Schedule `callback` at absolute time `time` (≥ now). Lower priority runs first at equal times. */
   at(time: number, callback: () => void, priority = 0): ScheduledEvent {
     if (!(time >= this.now)) throw new RangeError(`cannot schedule at ${time}, before now (${this.now})`);
+    if (time > this.limits.maxCycles) throw new SimulationLimitError('maxCycles', time, this.limits.maxCycles);
     const ev: ScheduledEvent = { time, priority, seq: this.seq++, callback, cancelled: false };
     this.queue.add(ev);
     return ev;
@@ -81,7 +105,7 @@ export class Simulation {
     const ev = this.queue.poll();
     if (ev === undefined) return false;
     this.now = ev.time;
-    this.eventsProcessed++;
+    if (++this.eventsProcessed > this.limits.maxEvents) throw new SimulationLimitError('maxEvents', this.eventsProcessed, this.limits.maxEvents);
     ev.callback();
     return true;
   }

@@ -3,6 +3,13 @@
 import { stringify } from 'csv-stringify/sync';
 import type { ResultRecord } from '../run/record.js';
 
+/**
+ * Options of every CSV vmmsim writes: a text cell starting with =, +, -, @,
+ * tab or carriage return gets a leading ' so a spreadsheet shows it rather
+ * than running it as a formula (numbers are left alone).
+ */
+export const CSV_OPTIONS = { escape_formulas: true } as const;
+
 /** The fixed columns; swept parameters are inserted after `point`. */
 export const CSV_ID_COLUMNS = ['point', 'replicate', 'seed', 'scenario', 'workload', 'vmm', 'cpu', 'category', 'metric', 'value'] as const;
 
@@ -98,5 +105,5 @@ export function toCsv(records: readonly ResultRecord[]): string {
     for (const x of longRows(r)) rows.push([...id, ...whole, x.category, x.metric, x.value]);
     for (const x of vmRows(r)) rows.push([...id, x.vm, x.process, x.category, x.metric, x.value]);
   }
-  return stringify(rows);
+  return stringify(rows, CSV_OPTIONS);
 }

@@ -4,7 +4,7 @@
 // the translation cache beats the real device access).
 import type { ResultRecord } from '../run/record.js';
 import { CATEGORIES } from '../vmm/categories.js';
-import { columns } from './table.js';
+import { columns, pointLabel } from './table.js';
 
 /** Signed seconds with four significant digits ("+1.234", "−0.02100", "0"). */
 export function formatSignedSeconds(s: number): string {
@@ -31,7 +31,7 @@ export function toFigure5(records: readonly ResultRecord[]): string {
   for (const rs of groups.values()) {
     const modes = rs.filter((r) => r.vmm !== 'native' && r.error === undefined);
     const r0 = rs[0];
-    const head = `${r0.scenario} / ${r0.workload} on ${r0.cpu} — overhead versus native by category, seconds (Figure 5 form; negative: faster than native)`;
+    const head = `${r0.scenario} / ${r0.workload} on ${r0.cpu}${pointLabel(r0)} — overhead versus native by category, seconds (Figure 5 form; negative: faster than native)`;
     if (modes.length === 0) {
       out.push(`${head}\n(no mode other than native was run)`);
       continue;

@@ -4,7 +4,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { mean, sampleStandardDeviation } from 'simple-statistics';
 import type { ResultRecord } from '../run/record.js';
-import { longRows, paramColumns } from './csv.js';
+import { CSV_OPTIONS, longRows, paramColumns } from './csv.js';
 import { tQuantile975 } from './tQuantile.js';
 
 /** Statistics of one metric over the replicates of a point. */
@@ -60,7 +60,7 @@ export function summaryCsv(rows: readonly SummaryRow[]): string {
   for (const s of rows) {
     out.push([s.point, ...params.map((p) => s.params[p] ?? ''), s.scenario, s.workload, s.vmm, s.cpu, s.category, s.metric, s.n, s.mean, s.sd ?? '', s.ci95Low ?? '', s.ci95High ?? '']);
   }
-  return stringify(out);
+  return stringify(out, CSV_OPTIONS);
 }
 
 /** The summary as pretty JSON. */

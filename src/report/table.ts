@@ -38,18 +38,22 @@ export function toTable(records: readonly ResultRecord[], options: { components?
   return out.join('\n\n') + '\n';
 }
 
+/** What tells a record's sweep point and replicate apart in a heading: " [key=value …] replicate R" (empty without a sweep). */
+export function pointLabel(r: ResultRecord): string {
+  const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  return (params ? ` [${params}]` : '') + (r.replicate ? ` replicate ${r.replicate}` : '');
+}
+
 function workloadTable(rs: readonly ResultRecord[], options: { components?: boolean }): string {
   const r0 = rs[0];
-  const params = Object.entries(r0.params).map(([k, v]) => `${k}=${v}`).join(' ');
   const iterations = r0.metrics.iterations ?? 1;
   // "iterations of process sh", "requests from web's clients": singular for one.
   const counted = (r0.iterationsOf ?? 'iterations').replace(/^(iteration|request)s\b/, iterations === 1 ? '$1' : '$1s');
-  const head = `${r0.scenario} / ${r0.workload} on ${r0.cpu} — ${f0.format(iterations)} ${counted}` +
-    (params ? ` [${params}]` : '') + (r0.replicate ? ` replicate ${r0.replicate}` : '');
+  const head = `${r0.scenario} / ${r0.workload} on ${r0.cpu} — ${f0.format(iterations)} ${counted}${pointLabel(r0)}`;
   const ok = rs.filter((r) => r.error === undefined);
   const summary = [['mode', 'seconds', 'cycles/iter', '% of native'],
     ...rs.map((r) => r.error !== undefined ? [r.vmm, 'error', r.error, ''] :
-      [r.vmm, formatSeconds(r.seconds), formatCycles(r.metrics.cyclesPerIteration), f1.format(r.metrics.percentOfNative)])];
+      [r.vmm, formatSeconds(r.seconds), formatCycles(r.metrics.cyclesPerIteration), r.metrics.percentOfNative === undefined ? '—' : f1.format(r.metrics.percentOfNative)])];
   const cats = CATEGORIES.filter((c) => ok.some((r) => r.breakdown[c] !== undefined));
   const bd = [['cycles/iter', ...ok.map((r) => r.vmm)],
     ...cats.map((c) => [c, ...ok.map((r) => cell(r.breakdown[c]?.cycles ?? 0, r.breakdown[c]?.overheadCycles ?? 0, iterations, r.vmm))])];

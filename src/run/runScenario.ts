@@ -1,8 +1,11 @@
 // Runs every workload of a loaded scenario under every requested mode and
 // turns the outcomes into result records. Native is always simulated too:
 // it is the reference that overheads and percent-of-native are measured from.
-import { InputError } from '../config/errors.js';
+import { InputError, type Origin } from '../config/errors.js';
+import { formatCount, LIMIT_FLAGS, type Limits } from '../config/limits.js';
 import type { LoadedScenario } from '../config/load.js';
+import { SimulationLimitError } from '../engine/simulation.js';
+import { InputFileError } from '../workload/inputFile.js';
 import { TraceError } from '../workload/traceCursor.js';
 import { CATEGORIES } from '../vmm/categories.js';
 import type { CategoryResult, ResultRecord } from './record.js';
@@ -26,8 +29,11 @@ export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions 
   const { scenario, cpu } = loaded;
   const seed = options.seed ?? scenario.seed;
   const records: ResultRecord[] = [];
-  for (const w of loaded.workloads) {
-    const run = (mode: string) => located(() => simulate(cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, observer: options.observer }));
+  const limits = loaded.limits;
+  loaded.workloads.forEach((w, i) => {
+    const at = { origin: loaded.workloadOrigins[i], path: ['workloads', i], name: w.name };
+    const run = (mode: string) => located(at, mode, limits, () =>
+      simulate(cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, limits, observer: options.observer }));
     const native = run('native');
     for (const mode of scenario.vmms) {
       const out = mode === 'native' ? native : run(mode);
@@ -48,7 +54,8 @@ export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions 
           iterations: w.repeat,
           cyclesPerIteration: out.cycles / w.repeat,
           operations: out.operations,
-          percentOfNative: (100 * native.cycles) / out.cycles,
+          // Undefined (0/0, absent) for a run that took no time, e.g. only costless operations.
+          ...(out.cycles > 0 ? { percentOfNative: (100 * native.cycles) / out.cycles } : {}),
           ...(out.requests > 0 ? { requests: out.requests, requestsPerSecond: out.requests / seconds } : {}),
           ...(w.perSecond ? { iterationsPerSecond: w.repeat / seconds } : {}),
           ...out.actorMetrics,
@@ -57,17 +64,44 @@ export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions 
         ...(out.vms ? { vms: out.vms } : {}),
         ...(options.components ? { components: out.ledger.components() } : {}),
       });
+      assertFinite(records[records.length - 1]);
     }
-  }
+  });
   return records;
 }
 
-/** Run `fn`; a malformed trace line becomes a located input error (exit 2). */
-function located<T>(fn: () => T): T {
+/**
+ * Every number of a record must be finite: a NaN or infinite result is a bug
+ * (inputs that overflow are refused when loaded), never a figure to print.
+ */
+export function assertFinite(r: ResultRecord): void {
+  const bad = (where: string, v: number) => {
+    if (!Number.isFinite(v)) throw new Error(`bug: ${r.workload} under ${r.vmm} produced a non-finite result: ${where} = ${v}`);
+  };
+  bad('seconds', r.seconds);
+  bad('cycles', r.cycles);
+  for (const [k, v] of Object.entries(r.metrics)) bad(`metrics.${k}`, v);
+  for (const [k, b] of Object.entries(r.breakdown)) for (const [f, v] of Object.entries(b!)) bad(`breakdown.${k}.${f}`, v);
+  for (const [k, c] of Object.entries(r.components ?? {})) for (const [f, v] of Object.entries(c)) bad(`components.${k}.${f}`, v);
+}
+
+/**
+ * Run `fn`; bad input found while simulating becomes a located input error
+ * (exit 2): a malformed or unreadable trace, or a run that passed a limit.
+ */
+function located<T>(at: { origin: Origin; path: Array<string | number>; name: string }, mode: string, limits: Limits, fn: () => T): T {
   try {
     return fn();
   } catch (e) {
     if (e instanceof TraceError) throw new InputError(e.detail, { source: e.file, line: e.line, col: e.col });
+    if (e instanceof InputFileError) throw new InputError(`${e.source}: ${e.detail}`, at.origin, at.path);
+    if (e instanceof SimulationLimitError) {
+      const what = e.limit === 'maxCycles'
+        ? `passed the limit of ${formatCount(limits.maxSimSeconds)} simulated seconds under ${mode}`
+        : `passed the limit of ${formatCount(e.max)} simulation events under ${mode}`;
+      const flag = e.limit === 'maxCycles' ? LIMIT_FLAGS.maxSimSeconds : LIMIT_FLAGS.maxEvents;
+      throw new InputError(`workload "${at.name}" ${what} (the estimate before the run was lower; shorten the run, or raise the limit with ${flag})`, at.origin, at.path);
+    }
     throw e;
   }
 }

@@ -41,16 +41,27 @@ export interface SimulateOptions {
   compiler?: WorkloadCompiler;
   /** Told of the run before it starts (with a shared ledger). */
   observer?: RunObserver;
+  /** Stop (SimulationLimitError, TraceError) past these; unbounded when absent. */
+  limits?: RunLimits;
+}
+
+/** Per-run caps enforced while simulating (the estimates checked them before the run). */
+export interface RunLimits {
+  maxSimSeconds: number;
+  maxEvents: number;
+  /** Operations plus memory accesses a trace may stand for. */
+  maxOpsPerRun: number;
 }
 
 /** Simulate `workload` under mode `modeId` on `cpu`. */
 export function simulate(cpu: CpuModel, modeId: string, params: unknown, workload: CompiledWorkload, seed: number, options: SimulateOptions = {}): RunOutcome {
   const def = MODES[modeId];
   if (!def) throw new Error(`no such mode: ${modeId}`);
-  const sim = new Simulation(seed);
+  const clockHz = cpu.clockGHz * 1e9;
+  const limits = options.limits;
+  const sim = new Simulation(seed, limits ? { maxCycles: limits.maxSimSeconds * clockHz, maxEvents: limits.maxEvents } : undefined);
   const ledger = new Ledger(options.observer !== undefined);
   options.observer?.started({ workload: workload.name, mode: modeId, clockGHz: cpu.clockGHz, ledger });
-  const clockHz = cpu.clockGHz * 1e9;
   if (workload.system) {
     const sys = workload.system;
     const attribution = new Attribution(ledger);
@@ -72,7 +83,7 @@ export function simulate(cpu: CpuModel, modeId: string, params: unknown, workloa
   }
   const actor = def.create(cpu, params, { rng: sim.rng, ledger });
   const cursor = workload.trace
-    ? new TraceCursor(workload.trace.path, workload.trace.format, { compiler: options.compiler ?? new WorkloadCompiler(NO_COMPOSITES), clockHz })
+    ? new TraceCursor(workload.trace.path, workload.trace.format, { compiler: options.compiler ?? new WorkloadCompiler(NO_COMPOSITES), clockHz, maxWork: limits?.maxOpsPerRun })
     : new OpCursor(workload.setup?.length ? [...workload.setup, { body: workload.body, count: workload.repeat }] : workload.body, workload.setup?.length ? 1 : workload.repeat);
   const runner = new StreamRunner(sim, cursor, actor, ledger);
   runner.start();

@@ -2,7 +2,9 @@
 // the scenario once, then answers small messages: a task index in, that
 // task's records out.
 import { parentPort, workerData } from 'node:worker_threads';
+import { InputError, type Origin } from '../config/errors.js';
 import type { Limits } from '../config/limits.js';
+import type { KeyPath } from '../workload/expand.js';
 import { SweepPlan } from '../config/sweepPlan.js';
 import { TaskRunner } from './taskRunner.js';
 import type { ResultRecord } from './record.js';
@@ -20,7 +22,9 @@ export interface SweepWorkerData {
 }
 
 /** A worker's answer: a task's records, or why it could not run it at all. */
-export type SweepWorkerReply = { task: number; records: ResultRecord[] } | { task: number; fatal: string };
+export type SweepWorkerReply =
+  | { task: number; records: ResultRecord[] }
+  | { task: number; fatal: string; input?: { detail: string; origin: Origin; path: KeyPath } };
 
 function serve(data: SweepWorkerData): void {
   const port = parentPort!;
@@ -30,7 +34,9 @@ function serve(data: SweepWorkerData): void {
       runner ??= new TaskRunner(SweepPlan.read(data.file, { set: data.set, modelsDir: data.modelsDir, limits: data.limits }), data.components, data.faultPoint);
       port.postMessage({ task, records: runner.run(task) } satisfies SweepWorkerReply);
     } catch (e) {
-      port.postMessage({ task, fatal: e instanceof Error ? e.message : String(e) } satisfies SweepWorkerReply);
+      // Bad input found while running (a trace line, a limit passed) keeps its location: exit 2 in the main thread.
+      const input = e instanceof InputError ? { detail: e.detail, origin: e.origin, path: e.path } : undefined;
+      port.postMessage({ task, fatal: e instanceof Error ? e.message : String(e), input } satisfies SweepWorkerReply);
     }
   });
 }

@@ -4,6 +4,7 @@
 // With `inline`, the main thread — already warm, with the scenario loaded —
 // takes tasks from the same queue between messages, and one worker fewer is
 // started: a worker costs a fresh module load, which short tasks never repay.
+import { InputError } from '../config/errors.js';
 import { Worker } from 'node:worker_threads';
 import type { ResultRecord } from './record.js';
 import type { SweepWorkerData, SweepWorkerReply } from './sweepWorker.js';
@@ -77,7 +78,7 @@ export function runOnWorkers(tasks: readonly number[], options: PoolOptions): Pr
       w.on('message', (m: SweepWorkerReply) => {
         if (failed) return;
         inFlight--;
-        if ('fatal' in m) return fail(new Error(`task ${m.task}: ${m.fatal}`));
+        if ('fatal' in m) return fail(m.input ? new InputError(m.input.detail, m.input.origin, m.input.path) : new Error(`task ${m.task}: ${m.fatal}`));
         try {
           options.onResult(m.task, m.records);
         } catch (e) {

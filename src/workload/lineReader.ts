@@ -1,11 +1,27 @@
 // Reads a text file one line at a time through a fixed-size buffer, so a
 // file larger than memory can be streamed. Synchronous, because the
 // simulation that consumes it is.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { openRegularFile, type FileRole } from './inputFile.js';
 
 /** Bytes read from the file per refill. */
 export const LINE_READER_CHUNK_BYTES = 64 * 1024;
+
+/** Longest line accepted, in characters: a trace line is one operation (tens of bytes); a megabyte line is not a trace. */
+export const MAX_LINE_CHARS = 64 * 1024;
+
+/** A line longer than {@link MAX_LINE_CHARS}, found before it is read whole. */
+export class LineTooLongError extends Error {
+  constructor(
+    readonly path: string,
+    readonly line: number,
+    readonly maxChars: number,
+  ) {
+    super(`${path}:${line}:1: line is longer than ${maxChars.toLocaleString('en-US')} characters`);
+    this.name = 'LineTooLongError';
+  }
+}
 
 /** A synchronous line reader with line numbers (1-based). */
 export class LineReader {
@@ -19,8 +35,13 @@ export class LineReader {
   private rest = '';
   private eof = false;
 
-  constructor(readonly path: string) {
-    this.fd = openSync(path, 'r');
+  /** Opens `path`, which must be a regular file (a device or FIFO could be endless or block). */
+  constructor(
+    readonly path: string,
+    role: FileRole = { what: 'trace', expected: 'a JSONL or CSV file' },
+    private readonly maxLineChars = MAX_LINE_CHARS,
+  ) {
+    this.fd = openRegularFile(path, role).fd;
   }
 
   /** The next line without its line terminator, or null at the end of the file. */
@@ -39,6 +60,11 @@ export class LineReader {
     this.fd = null;
   }
 
+  private tooLong(line: number): never {
+    this.close();
+    throw new LineTooLongError(this.path, line, this.maxLineChars);
+  }
+
   private refill(): void {
     const n = this.fd === null ? 0 : readSync(this.fd, this.buf, 0, this.buf.length, null);
     let text: string;
@@ -54,5 +80,8 @@ export class LineReader {
       this.lines = parts.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
     }
     this.index = 0;
+    const long = this.lines.findIndex((l) => l.length > this.maxLineChars);
+    if (long >= 0) this.tooLong(this.lineNo + long + 1);
+    if (this.rest.length > this.maxLineChars) this.tooLong(this.lineNo + this.lines.length + 1);
   }
 }

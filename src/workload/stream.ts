@@ -132,3 +132,25 @@ function countBody(nodes: readonly OpNode[], memo: Map<readonly OpNode[], number
   memo.set(nodes, n);
   return n;
 }
+
+/**
+ * Memory accesses a node list makes when repeated `repeat` times (each
+ * `memory` operation stands for `accesses` of them; the MMU model simulates
+ * every one, so they cost like operations). Linear in the definitions, as
+ * {@link countOps}.
+ */
+export function countAccesses(nodes: readonly OpNode[], repeat = 1): number {
+  return accessBody(nodes, new Map()) * repeat;
+}
+
+function accessBody(nodes: readonly OpNode[], memo: Map<readonly OpNode[], number>): number {
+  const known = memo.get(nodes);
+  if (known !== undefined) return known;
+  let n = 0;
+  for (const node of nodes) {
+    if ('op' in node) n += node.op.kind === 'memory' ? node.op.accesses * node.count : 0;
+    else n += accessBody(node.body, memo) * node.count;
+  }
+  memo.set(nodes, n);
+  return n;
+}

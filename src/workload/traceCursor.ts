@@ -10,9 +10,9 @@ import type { StreamItem } from './control.js';
 import type { WorkloadCompiler } from './expand.js';
 import { OP_KINDS } from './ops.js';
 import { retargetCr3 } from './retarget.js';
-import { LineReader } from './lineReader.js';
+import { LineReader, LineTooLongError } from './lineReader.js';
 import { PrimitiveSpecSchema, UseSpecSchema } from './spec.js';
-import { OpCursor, type ItemSource, type OpNode } from './stream.js';
+import { countAccesses, countOps, OpCursor, type ItemSource, type OpNode } from './stream.js';
 
 /** A malformed trace line. */
 export class TraceError extends Error {
@@ -45,6 +45,8 @@ export interface TraceOptions {
   /** Compiles primitives and resolves `use` lines and the contextSwitch composite of the guest profile. */
   compiler: WorkloadCompiler;
   clockHz: number;
+  /** Most operations plus memory accesses the whole trace may stand for (--max-ops); checked line by line, as the file is read. */
+  maxWork?: number;
 }
 
 /** Yields a trace file's items lazily; memory does not grow with the file. */
@@ -57,6 +59,8 @@ export class TraceCursor implements ItemSource {
   private readonly switchCache = new Map<number, OpNode[]>();
   private lines = 0;
   private switches = 0;
+  /** Operations and memory accesses of the lines read so far. */
+  private work = 0;
 
   constructor(
     readonly path: string,
@@ -73,13 +77,20 @@ export class TraceCursor implements ItemSource {
         if (item !== null) return item;
         this.sub = null;
       }
-      const line = this.reader.next();
+      const line = this.readLine();
       if (line === null) return null;
       const trimmed = line.trim();
       if (trimmed === '' || trimmed.startsWith('#')) continue;
       const fields = this.format === 'jsonl' ? this.json(trimmed) : this.csv(trimmed);
       if (fields === null) continue; // the CSV header
-      this.sub = new OpCursor(this.compile(fields), 1);
+      const nodes = this.compile(fields);
+      this.work += countOps(nodes) + countAccesses(nodes);
+      const max = this.options.maxWork ?? Infinity;
+      if (this.work > max) {
+        this.fail(`the trace reaches ${this.work.toLocaleString('en-US')} operations and memory accesses by this line; the limit is ${max.toLocaleString('en-US')} ` +
+          '(lower its counts, or raise the limit with --max-ops)');
+      }
+      this.sub = new OpCursor(nodes, 1);
     }
   }
 
@@ -103,6 +114,15 @@ export class TraceCursor implements ItemSource {
     this.reader.close();
   }
 
+  private readLine(): string | null {
+    try {
+      return this.reader.next();
+    } catch (e) {
+      if (e instanceof LineTooLongError) throw new TraceError(`line is longer than ${e.maxChars.toLocaleString('en-US')} characters; expected one operation per line`, this.path, e.line);
+      throw e;
+    }
+  }
+
   private fail(detail: string): never {
     throw new TraceError(detail, this.path, this.reader.lineNo);
   }
@@ -123,6 +143,8 @@ export class TraceCursor implements ItemSource {
     if (this.header === null) {
       const unknown = cells.filter((c) => !CSV_COLUMNS.includes(c));
       if (unknown.length) this.fail(`unknown CSV column "${unknown[0]}"; expected a header of ${CSV_COLUMNS.join(', ')}`);
+      const twice = cells.findIndex((c, i) => cells.indexOf(c) !== i);
+      if (twice >= 0) this.fail(`CSV column "${cells[twice]}" appears twice in the header; expected each column once`);
       if (!cells.includes('op') && !cells.includes('use')) this.fail('the CSV header needs an op (or use) column');
       this.header = cells;
       return null;

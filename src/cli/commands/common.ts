@@ -12,6 +12,9 @@ export interface ScenarioOptions {
   maxOps?: number;
   maxInputBytes?: number;
   maxPoints?: number;
+  maxSimSeconds?: number;
+  maxEvents?: number;
+  maxResultsBytes?: number;
 }
 
 /** Parse a limit: a positive whole number, written plainly, with `_` separators or as `1e10`. */
@@ -31,19 +34,37 @@ export function addScenarioOptions(cmd: Command): Command {
     )
     .option('--models <dir>', 'directory of model files (cpu/, vmm/, guest/)', undefined)
     .addOption(
-      new Option(`${LIMIT_FLAGS.maxOpsPerRun} <n>`, `most guest operations one workload may run under one mode (default: ${formatCount(DEFAULT_LIMITS.maxOpsPerRun)})`).argParser(parseLimit),
+      new Option(`${LIMIT_FLAGS.maxOpsPerRun} <n>`, `most guest operations plus memory accesses one workload may run under one mode (default: ${formatCount(DEFAULT_LIMITS.maxOpsPerRun)})`).argParser(parseLimit),
     )
     .addOption(
       new Option(`${LIMIT_FLAGS.maxInputBytes} <n>`, `largest scenario or model file read, bytes (default: ${formatCount(DEFAULT_LIMITS.maxInputBytes)})`).argParser(parseLimit),
     )
     .addOption(
       new Option(`${LIMIT_FLAGS.maxSweepPoints} <n>`, `most points the scenario's sweep may expand to (default: ${formatCount(DEFAULT_LIMITS.maxSweepPoints)})`).argParser(parseLimit),
+    )
+    .addOption(
+      new Option(`${LIMIT_FLAGS.maxSimSeconds} <n>`, `most simulated seconds one workload may run under one mode (default: ${formatCount(DEFAULT_LIMITS.maxSimSeconds)})`).argParser(parseLimit),
+    )
+    .addOption(
+      new Option(`${LIMIT_FLAGS.maxEvents} <n>`, `most simulation events one workload may process under one mode (default: ${formatCount(DEFAULT_LIMITS.maxEvents)})`).argParser(parseLimit),
     );
+}
+
+/** --max-results-bytes: the largest results.json, points/*.json or sweep.json read back (plot, merge, sweep resume). */
+export function resultsBytesOption(): Option {
+  return new Option(`${LIMIT_FLAGS.maxResultBytes} <n>`, `largest results file read back (results.json, points/*.json), bytes (default: ${formatCount(DEFAULT_LIMITS.maxResultBytes)})`)
+    .argParser(parseLimit);
 }
 
 /** The loader options the shared flags ask for. */
 export function loadOptionsOf(opts: ScenarioOptions): LoadOptions {
-  return { set: opts.set, modelsDir: opts.models, limits: { maxOpsPerRun: opts.maxOps, maxInputBytes: opts.maxInputBytes, maxSweepPoints: opts.maxPoints } };
+  return {
+    set: opts.set, modelsDir: opts.models,
+    limits: {
+      maxOpsPerRun: opts.maxOps, maxInputBytes: opts.maxInputBytes, maxSweepPoints: opts.maxPoints,
+      maxSimSeconds: opts.maxSimSeconds, maxEvents: opts.maxEvents, maxResultBytes: opts.maxResultsBytes,
+    },
+  };
 }
 
 /** Read a scenario and expand its sweep with the options' overrides and limits. */

@@ -1,16 +1,19 @@
 // `vmmsim merge DIR… --out DIR`: combine the shard directories of one sweep
 // into one results directory, byte-identical to running the sweep unsharded.
 import { Command } from 'commander';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { InputError } from '../../config/errors.js';
-import { readManifest, taskPath, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
+import { DEFAULT_LIMITS } from '../../config/limits.js';
+import { readJsonFile, readManifest, taskPath, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
 import { identityOf, OutputDir } from '../files.js';
+import { resultsBytesOption } from './common.js';
 import { writeSweepOutputs } from './outputs.js';
 
 interface MergeOptions {
   out: string;
   charts: boolean;
   force: boolean;
+  maxResultsBytes?: number;
 }
 
 /** The `merge` command. */
@@ -21,6 +24,7 @@ export function mergeCommand(): Command {
     .requiredOption('-o, --out <dir>', 'merged results directory')
     .option('--charts', 'also render charts (SVG and PNG) into DIR/charts', false)
     .option('--force', 'write into --out even if it holds results of a different scenario or files vmmsim did not write', false)
+    .addOption(resultsBytesOption())
     .action(async (dirs: string[], opts: MergeOptions) => {
       const manifests = dirs.map((d) => ({ dir: d, m: readManifest(d) }));
       const first = manifests[0];
@@ -33,7 +37,7 @@ export function mergeCommand(): Command {
       const tasks: TaskFile[] = [];
       const missing: number[] = [];
       for (let t = 0; t < first.m.tasks; t++) {
-        const found = findTask(manifests.map((x) => x.dir), first.m, t);
+        const found = findTask(manifests.map((x) => x.dir), first.m, t, opts.maxResultsBytes ?? DEFAULT_LIMITS.maxResultBytes);
         if (found) tasks.push(found);
         else missing.push(t);
       }
@@ -43,25 +47,32 @@ export function mergeCommand(): Command {
           `${Math.floor(t / first.m.replicates)}, replicate ${t % first.m.replicates}); run the missing shards, then merge again`, { source: 'merge' });
       }
       // The shards' scenario identity claims --out, as the unsharded sweep would have.
-      const identity = identityOf(first.dir);
-      if (identity) OutputDir.claim(opts.out, identity, { force: opts.force }).write({});
-      for (const tf of tasks) writeTask(opts.out, tf);
-      writeManifest(opts.out, { ...first.m, shard: null });
-      await writeSweepOutputs(opts.out, tasks.flatMap((tf) => tf.records), { charts: opts.charts });
+      // (Shards without one are claimed under the sweep's id.)
+      const identity = identityOf(first.dir) ?? { scenario: first.m.scenario, hash: `sweep:${first.m.sweep}` };
+      const out = OutputDir.claim(opts.out, identity, { force: opts.force });
+      out.lock();
+      try {
+        out.write({});
+        for (const tf of tasks) writeTask(out, tf);
+        writeManifest(out, { ...first.m, shard: null });
+        await writeSweepOutputs(out, tasks.flatMap((tf) => tf.records), { charts: opts.charts });
+      } finally {
+        out.release();
+      }
     });
 }
 
 /** Task `t` from the first directory that holds it with the manifest's fingerprint (failed tasks included). */
-function findTask(dirs: readonly string[], m: SweepManifest, t: number): TaskFile | null {
+function findTask(dirs: readonly string[], m: SweepManifest, t: number, maxBytes: number): TaskFile | null {
   const where = { point: Math.floor(t / m.replicates), replicate: t % m.replicates };
   for (const dir of dirs) {
     const path = taskPath(dir, where);
     if (!existsSync(path)) continue;
     try {
-      const tf = JSON.parse(readFileSync(path, 'utf8')) as TaskFile;
+      const tf = readJsonFile(path, 'task', maxBytes) as TaskFile;
       if (tf.fingerprint === m.fingerprints[t] && Array.isArray(tf.records)) return tf;
     } catch {
-      // a damaged file counts as missing; another shard directory may hold the task
+      // a damaged, oversized or non-regular file counts as missing; another shard directory may hold the task
     }
   }
   return null;

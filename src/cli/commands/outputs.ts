@@ -4,13 +4,26 @@
 import { basename, dirname, join, resolve } from 'node:path';
 import { resultFiles } from '../../report/resultFiles.js';
 import type { ResultRecord } from '../../run/record.js';
-import { writeResultFiles } from '../files.js';
+import { writeInside, type OutputDir } from '../files.js';
 
-/** Write results.csv/json and summary.csv/json into `dir` (plus `extra` files), and charts if asked. */
-export async function writeSweepOutputs(dir: string, records: readonly ResultRecord[], options: { charts: boolean; extra?: Record<string, string> }): Promise<string[]> {
-  const written = writeResultFiles(dir, { ...resultFiles(records), ...(options.extra ?? {}) });
-  if (options.charts) written.push(...(await writeCharts(join(dir, 'charts'), records)));
-  return written;
+/** Write results.csv/json and summary.csv/json into `out` (plus `extra` files), and charts into charts/ if asked. */
+export async function writeSweepOutputs(out: OutputDir, records: readonly ResultRecord[], options: { charts: boolean; extra?: Record<string, string> }): Promise<string[]> {
+  const charts = options.charts ? await renderCharts(records, 'charts') : {};
+  return out.writeFiles({ ...resultFiles(records), ...(options.extra ?? {}), ...charts });
+}
+
+/** Every chart for `records` as `PREFIX/NAME.svg` and `PREFIX/NAME.png`, rendered in memory. */
+export async function renderCharts(records: readonly ResultRecord[], prefix: string): Promise<Record<string, string | Uint8Array>> {
+  // Loaded on demand: vega, vega-lite and resvg take longer to import than most sweeps take to run.
+  const { buildCharts } = await import('../../report/charts.js');
+  const { renderChart } = await import('../../report/renderChart.js');
+  const files: Record<string, string | Uint8Array> = {};
+  for (const chart of buildCharts(records)) {
+    const { svg, png } = await renderChart(chart.spec);
+    files[`${prefix}/${chart.name}.svg`] = svg;
+    files[`${prefix}/${chart.name}.png`] = png;
+  }
+  return files;
 }
 
 /**
@@ -19,16 +32,7 @@ export async function writeSweepOutputs(dir: string, records: readonly ResultRec
  * itself is never a symbolic link followed out of its parent.
  */
 export async function writeCharts(dir: string, records: readonly ResultRecord[]): Promise<string[]> {
-  // Loaded on demand: vega, vega-lite and resvg take longer to import than most sweeps take to run.
-  const { buildCharts } = await import('../../report/charts.js');
-  const { renderChart } = await import('../../report/renderChart.js');
   const abs = resolve(dir); // `--out .` has no name of its own to write under
-  const files: Record<string, string | Uint8Array> = {};
-  for (const chart of buildCharts(records)) {
-    const { svg, png } = await renderChart(chart.spec);
-    files[`${basename(abs)}/${chart.name}.svg`] = svg;
-    files[`${basename(abs)}/${chart.name}.png`] = png;
-  }
-  const written = writeResultFiles(dirname(abs), files);
+  const written = writeInside(dirname(abs), await renderCharts(records, basename(abs)));
   return written.map((p) => join(dir, p.slice(abs.length + 1)));
 }

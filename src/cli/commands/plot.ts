@@ -4,9 +4,12 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { writeCharts } from './outputs.js';
 import { readRecords } from './readRecords.js';
+import { resultsBytesOption } from './common.js';
+import { InputError } from '../../config/errors.js';
 
 interface PlotOptions {
   out?: string;
+  maxResultsBytes?: number;
 }
 
 /** The `plot` command. */
@@ -15,8 +18,10 @@ export function plotCommand(): Command {
     .description('render charts (SVG and PNG): cycles per iteration (log bars), overhead per category, the Figure 5 form and where the time goes, lines over swept parameters')
     .argument('<dir>', 'results directory holding results.json')
     .option('-o, --out <dir>', 'where to write the charts', undefined)
+    .addOption(resultsBytesOption())
     .action(async (dir: string, opts: PlotOptions) => {
-      const records = readRecords(dir);
+      const records = readRecords(dir, opts.maxResultsBytes);
+      if (opts.out !== undefined && opts.out.trim() === '') throw new InputError('expected a directory name, got an empty string', { source: '--out' });
       const written = await writeCharts(opts.out ?? join(dir, 'charts'), records);
       process.stdout.write(written.map((p) => `${p}\n`).join(''));
     });

@@ -11,7 +11,7 @@ import { toJson } from '../../report/json.js';
 import { toPrediction } from '../../report/prediction.js';
 import type { ResultRecord } from '../../run/record.js';
 import { runScenario } from '../../run/runScenario.js';
-import { writeResultFiles } from '../files.js';
+import { checkSharedDir, writeResultFiles } from '../files.js';
 import { addScenarioOptions, loadOptionsOf, type ScenarioOptions } from './common.js';
 
 /** The paper scenarios, in the order of the table. */
@@ -27,6 +27,7 @@ const SCENARIO_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../
 interface PredictOptions extends ScenarioOptions {
   out: string;
   write: boolean;
+  force: boolean;
   scenarios?: string;
 }
 
@@ -37,8 +38,10 @@ export function predictCommand(): Command {
     .option('-o, --out <dir>', 'directory for prediction.txt and prediction.json', 'results')
     .option('--no-write', 'print only; write nothing')
     .option('--scenarios <names>', `comma-separated subset of ${PAPER_SCENARIOS.join(', ')}`);
+  cmd.option('--force', 'write into --out even if vmmsim did not write that directory before', false);
   addScenarioOptions(cmd);
   return cmd.action((opts: PredictOptions) => {
+    if (opts.write) checkSharedDir(opts.out, { force: opts.force }); // before simulating: a refused directory costs no run time
     const names = opts.scenarios ? opts.scenarios.split(',').map((s) => s.trim()) : [...PAPER_SCENARIOS];
     const file = (name: string) => {
       const f = join(SCENARIO_DIR, `${name}.yaml`);
@@ -59,7 +62,7 @@ export function predictCommand(): Command {
       }
     }
     const text = toPrediction(main, forkwait);
-    if (opts.write) writeResultFiles(opts.out, { 'prediction.txt': text, 'prediction.json': toJson([...main, ...forkwait.filter((r) => !main.includes(r))]) });
+    if (opts.write) writeResultFiles(opts.out, { 'prediction.txt': text, 'prediction.json': toJson([...main, ...forkwait.filter((r) => !main.includes(r))]) }, { force: opts.force });
     process.stdout.write(text);
   });
 }

@@ -1,39 +1,66 @@
 // Reading a results directory's records (DIR/results.json) for plot and
-// report, with a size cap so a stray huge file is an error, not a hang.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+// report: a regular file within --max-results-bytes (so a stray huge file, a
+// device or a FIFO is an error, not a hang), holding records of the shape
+// vmmsim writes (anything else is bad input, not an internal error).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { InputError } from '../../config/errors.js';
+import { DEFAULT_LIMITS } from '../../config/limits.js';
 import type { ResultRecord } from '../../run/record.js';
+import { InputFileError, readBoundedFile } from '../../workload/inputFile.js';
+import { readJsonFile } from '../sweepStore.js';
 
-/** Largest results.json read: a 10,000-point sweep with replicates stays well below it. */
-export const MAX_RESULTS_BYTES = 512 * 1024 * 1024;
-
-/** Read a text file of at most `maxBytes`, or fail naming the file, its size and the cap (exit 2). */
-export function readBounded(path: string, maxBytes: number, what: string): string {
-  let size: number;
+/**
+ * Read a text file of at most `maxBytes` (a regular file), or fail naming the
+ * file, its size and the cap (exit 2); `flag` is the option that raises the cap, if any.
+ */
+export function readBounded(path: string, maxBytes: number, what: string, flag = ''): string {
   try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new InputError(`${what} must be a file`, { source: path });
-    size = st.size;
+    const role = { what: what.replace(/^the /, '').replace(/ file$/, ''), expected: 'a text file' };
+    return readBoundedFile(path, role, { maxBytes, flag }).toString('utf8');
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`cannot read ${what}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { source: path });
+    if (e instanceof InputFileError) throw new InputError(e.detail, { source: path });
+    throw e;
   }
-  if (size > maxBytes) throw new InputError(`${what} is ${size} bytes, more than the ${maxBytes} bytes vmmsim reads`, { source: path });
-  return readFileSync(path, 'utf8');
 }
 
+const num = z.number();
+/** The fields of a result record the charts and the report read. */
+const RecordShape = z.looseObject({
+  scenario: z.string(),
+  point: z.int().nonnegative(),
+  params: z.record(z.string(), z.union([z.string(), num, z.boolean()])),
+  replicate: z.int().nonnegative(),
+  workload: z.string(),
+  vmm: z.string(),
+  cpu: z.string(),
+  seconds: num,
+  cycles: num,
+  breakdown: z.record(z.string(), z.looseObject({ count: num, cycles: num, overheadCycles: num })),
+  metrics: z.record(z.string(), num),
+  error: z.string().optional(),
+});
+
 /** The records of results directory `dir` (results.json from run --out, sweep or merge). */
-export function readRecords(dir: string): ResultRecord[] {
+export function readRecords(dir: string, maxBytes: number = DEFAULT_LIMITS.maxResultBytes): ResultRecord[] {
   const path = join(dir, 'results.json');
   if (!existsSync(path)) throw new InputError('no results.json here; run `vmmsim run FILE --out DIR` or `vmmsim sweep FILE --out DIR` first', { source: dir });
-  let records: unknown;
+  let data: unknown;
   try {
-    records = JSON.parse(readBounded(path, MAX_RESULTS_BYTES, 'results.json'));
+    data = readJsonFile(path, 'results.json', maxBytes);
   } catch (e) {
-    if (e instanceof InputError) throw e;
+    if (e instanceof InputFileError) throw new InputError(e.detail, { source: path });
     throw new InputError(`results.json is not valid JSON: ${(e as Error).message}`, { source: path });
   }
-  if (!Array.isArray(records)) throw new InputError('results.json must hold an array of result records', { source: path });
-  return records as ResultRecord[];
+  if (!Array.isArray(data)) throw new InputError('results.json must hold an array of result records', { source: path });
+  data.forEach((r, i) => {
+    const ok = RecordShape.safeParse(r);
+    if (!ok.success) {
+      const issue = ok.error.issues[0];
+      throw new InputError(`[${i}]${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${issue.message}; ` +
+        'expected result records as vmmsim run --out or sweep writes them', { source: path });
+    }
+  });
+  return data as ResultRecord[];
 }

@@ -10,7 +10,7 @@ import { Command } from 'commander';
 import { parse } from 'yaml';
 import { InputError } from '../../config/errors.js';
 import { DEFAULT_LIMITS } from '../../config/limits.js';
-import { writeResultFiles } from '../files.js';
+import { writeInside } from '../files.js';
 import { VERSION } from '../version.js';
 import { readBounded, readRecords } from './readRecords.js';
 
@@ -70,7 +70,7 @@ export function reportCommand(): Command {
       const { htmlReport } = await import('../../report/htmlReport.js');
       const scripts = { vega: browserBuild(...BROWSER_BUILDS.vega), vegaLite: browserBuild(...BROWSER_BUILDS.vegaLite), vegaEmbed: browserBuild(...BROWSER_BUILDS.vegaEmbed) };
       const html = htmlReport({ records, charts: buildCharts(records), scenario, validation, scripts, version: VERSION });
-      writeResultFiles(dirname(out), { [basename(out)]: html });
+      writeInside(dirname(out), { [basename(out)]: html }); // the file the user named (or DIR/report.html), staged and locked like every write
       process.stdout.write(`${opts.out ?? join(dir, 'report.html')}\n`);
     });
 }

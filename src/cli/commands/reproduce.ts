@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { DEFAULT_MODELS_DIR, loadScenario } from '../../config/load.js';
 import { figure4Cells, figure4Csv, figure4Markdown, figure4Text } from '../../report/figure4.js';
 import { runScenario } from '../../run/runScenario.js';
-import { writeResultFiles } from '../files.js';
+import { checkSharedDir, writeResultFiles } from '../files.js';
 import { addScenarioOptions, loadOptionsOf, type ScenarioOptions } from './common.js';
 
 /** The paper scenarios shipped with vmmsim. */
@@ -15,6 +15,7 @@ const PAPER_DIR = resolve(DEFAULT_MODELS_DIR, '../scenarios/paper');
 interface ReproduceOptions extends ScenarioOptions {
   out: string;
   write: boolean;
+  force: boolean;
 }
 
 /** The `reproduce` command. */
@@ -24,13 +25,15 @@ export function reproduceCommand(): Command {
     .addArgument(new Command().createArgument('<experiment>', 'which experiment').choices(['nanobench']))
     .option('-o, --out <dir>', 'directory to write nanobench.md and nanobench.csv into', 'results')
     .addOption(new Option('--no-write', 'print only; write no files'));
+  cmd.option('--force', 'write into --out even if vmmsim did not write that directory before', false);
   addScenarioOptions(cmd);
   return cmd.action((experiment: string, opts: ReproduceOptions) => {
+    if (opts.write) checkSharedDir(opts.out, { force: opts.force }); // before simulating: a refused directory costs no run time
     const loaded = loadScenario(join(PAPER_DIR, `${experiment}.yaml`), loadOptionsOf(opts));
     const cells = figure4Cells(runScenario(loaded));
     const cpu = loaded.cpu.name;
     if (opts.write) {
-      writeResultFiles(opts.out, { [`${experiment}.md`]: figure4Markdown(cells, cpu), [`${experiment}.csv`]: figure4Csv(cells, cpu) });
+      writeResultFiles(opts.out, { [`${experiment}.md`]: figure4Markdown(cells, cpu), [`${experiment}.csv`]: figure4Csv(cells, cpu) }, { force: opts.force });
     }
     process.stdout.write(figure4Text(cells, cpu));
   });

@@ -1,7 +1,6 @@
 // `vmmsim run FILE`: simulate a scenario in this process (every sweep point
 // and replicate, if it has them) and print (and optionally save) results,
 // with a progress line on a terminal when it takes more than a second.
-import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { toCsv } from '../../report/csv.js';
 import { toFigure5 } from '../../report/figure5.js';
@@ -12,7 +11,7 @@ import { CommandFailed } from '../commandFailed.js';
 import { injectFault } from '../faults.js';
 import { OutputDir, scenarioIdentity } from '../files.js';
 import { addScenarioOptions, planOf, type ScenarioOptions } from './common.js';
-import { writeCharts } from './outputs.js';
+import { renderCharts } from './outputs.js';
 import { startRunProgress } from '../runProgress.js';
 
 interface RunOptions extends ScenarioOptions {
@@ -49,8 +48,8 @@ export function runCommand(): Command {
     injectFault('run');
     const rendered = { table: () => toTable(records, opts), json: () => toJson(records), csv: () => toCsv(records), figure5: () => toFigure5(records) };
     if (out) {
-      out.write({ 'results.json': toJson(records), 'results.csv': toCsv(records), 'table.txt': toTable(records, opts) });
-      if (opts.charts) await writeCharts(join(out.dir, 'charts'), records);
+      const charts = opts.charts ? await renderCharts(records, 'charts') : {};
+      out.write({ 'results.json': toJson(records), 'results.csv': toCsv(records), 'table.txt': toTable(records, opts), ...charts });
     }
     process.stdout.write(rendered[opts.format]());
     const failed = records.filter((r) => r.error !== undefined);

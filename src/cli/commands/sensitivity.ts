@@ -21,6 +21,7 @@ interface SensitivityOptions extends ScenarioOptions {
   out?: string;
   jobs?: number;
   charts: boolean;
+  force: boolean;
 }
 
 /** Parse `--delta` ("10%" or "0.1"). */
@@ -42,6 +43,7 @@ export function sensitivityCommand(): Command {
     .option('--delta <d>', 'relative change of each parameter, e.g. 10% or 0.1', '10%')
     .option('-o, --out <dir>', 'directory for sensitivity.txt, sensitivity.csv and (with --charts) tornado.svg/png')
     .option('--charts', 'render the tornado chart (needs --out)', false)
+    .option('--force', 'write into --out even if vmmsim did not write that directory before', false)
     .addOption(new Option('-j, --jobs <n>', 'worker threads').argParser(parseJobs).default(undefined, 'all cores'));
   addScenarioOptions(cmd);
   return cmd.action(async (file: string, opts: SensitivityOptions) => {
@@ -82,7 +84,7 @@ export function sensitivityCommand(): Command {
         files['tornado.svg'] = chart.svg;
         files['tornado.png'] = chart.png;
       }
-      writeResultFiles(opts.out, files);
+      writeResultFiles(opts.out, files, { force: opts.force });
     }
     process.stdout.write(text);
   });

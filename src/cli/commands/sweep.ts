@@ -3,15 +3,17 @@
 // resumes), then assemble results and summary files. `--shard i/n` runs
 // every n-th task only, for spreading one sweep over machines (see merge).
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { InputError } from '../../config/errors.js';
 import { replicateSeed } from '../../config/sweep.js';
 import type { ResultRecord } from '../../run/record.js';
+import type { SweepPlan } from '../../config/sweepPlan.js';
 import { runTasks } from '../../api/sweep.js';
 import { createProgress } from '../progress.js';
 import { readTask, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
 import { OutputDir, scenarioIdentity } from '../files.js';
-import { addScenarioOptions, planOf, type ScenarioOptions } from './common.js';
+import { addScenarioOptions, loadOptionsOf, planOf, resultsBytesOption, type ScenarioOptions } from './common.js';
 import { writeSweepOutputs } from './outputs.js';
 import { CommandFailed } from '../commandFailed.js';
 import { FAULT_ENV } from '../faults.js';
@@ -34,6 +36,11 @@ export function parseJobs(text: string): number {
   return n;
 }
 
+/** Worker threads for `--jobs N` on a machine with `cores` cores: at most one per core (more only cost memory: each loads the scenario and models). */
+export function workerCount(requested: number | undefined, cores: number): number {
+  return Math.max(1, Math.min(requested ?? cores, cores));
+}
+
 /** Parse `--shard i/n` (1 ≤ i ≤ n). */
 export function parseShard(text: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
@@ -52,61 +59,97 @@ export function sweepCommand(): Command {
       'writes results.csv/json, summary.csv/json and points/ into --out')
     .argument('<file>', 'scenario YAML file (with a sweep: block and/or replicates:)')
     .requiredOption('-o, --out <dir>', 'results directory; rerunning with the same directory skips finished tasks')
-    .addOption(new Option('-j, --jobs <n>', 'worker threads').argParser(parseJobs).default(undefined, 'all cores'))
+    .addOption(new Option('-j, --jobs <n>', 'worker threads (at most the number of cores)').argParser(parseJobs).default(undefined, 'all cores'))
     .addOption(new Option('--shard <i/n>', 'run only shard i of n (tasks i-1, i-1+n, …); combine with `vmmsim merge`').argParser(parseShard))
     .option('-q, --quiet', 'no progress output', false)
     .option('--charts', 'also render charts (SVG and PNG) into DIR/charts', false)
     .option('-c, --components', 'record cycles by cost component too', false)
     .option('--force', 'write into --out even if it holds results of a different scenario or files vmmsim did not write', false);
-  addScenarioOptions(cmd);
+  addScenarioOptions(cmd).addOption(resultsBytesOption());
   return cmd.action(async (file: string, opts: SweepOptions) => {
     const plan = planOf(file, opts);
     const perPoint = plan.validateAll();
     // Claim --out before anything runs; its manifest goes in first, since a
     // sweep directory fills task by task and is resumed only by this scenario.
-    OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force }).write({});
-    const fingerprints = Array.from({ length: plan.taskCount }, (_, t) => {
-      const { point, replicate } = plan.task(t);
-      return hash([VERSION, perPoint[point].fingerprint, replicateSeed(perPoint[point].seed, replicate), opts.components]);
-    });
-    const shard = opts.shard ?? { index: 1, count: 1 };
-    const mine = fingerprints.map((_, t) => t).filter((t) => t % shard.count === shard.index - 1);
-    const manifest: SweepManifest = {
-      vmmsim: VERSION, scenario: plan.base.scenario.name, file, sweep: hash(fingerprints),
-      points: plan.points.length, replicates: plan.replicates, tasks: plan.taskCount, fingerprints,
-      shard: opts.shard ? `${shard.index}/${shard.count}` : null,
-    };
-
-    const done = new Map<number, TaskFile>();
-    for (const t of mine) {
-      const stored = readTask(opts.out, plan.task(t), fingerprints[t]);
-      if (stored) done.set(t, stored);
-    }
-    const todo = mine.filter((t) => !done.has(t));
-    writeManifest(opts.out, manifest);
-    if (!opts.quiet && done.size > 0) process.stderr.write(`vmmsim: resuming: ${done.size} of ${mine.length} tasks already finished in ${opts.out}\n`);
-    const progress = createProgress(mine.length, 'tasks', { quiet: opts.quiet, initial: done.size });
-    const store = (t: number, records: ResultRecord[]) => {
-      const { point, replicate } = plan.task(t);
-      const tf: TaskFile = { task: t, point, replicate, fingerprint: fingerprints[t], records };
-      writeTask(opts.out, tf);
-      done.set(t, tf);
-      progress.update(done.size);
-    };
+    const out = OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force });
+    out.lock(); // held to the end: a second sweep on this directory is refused meanwhile
+    const stopOnSignal = releaseOnSignal(out);
     try {
-      await runTasks(plan, todo, { jobs: opts.jobs, components: opts.components, faultPoint: sweepFaultPoint(), onTask: store });
+      out.write({});
+      await sweepInto(out, file, plan, perPoint, opts);
     } finally {
-      progress.stop();
-    }
-    const records = mine.flatMap((t) => done.get(t)!.records);
-    await writeSweepOutputs(opts.out, records, { charts: opts.charts });
-    const failed = mine.filter((t) => done.get(t)!.records.some((r) => r.error !== undefined));
-    if (failed.length > 0) {
-      const first = done.get(failed[0])!.records.find((r) => r.error !== undefined)!;
-      throw new CommandFailed(`${failed.length} of ${mine.length} tasks failed; their errors are in the results (first: point ${first.point}, ` +
-        `replicate ${first.replicate}: ${first.error}). The other tasks finished; rerun to retry the failed ones`, 1);
+      stopOnSignal();
+      out.release();
     }
   });
+}
+
+/** Run the plan's tasks (those of this shard not already in `out`), store each, then write the assembled outputs. */
+async function sweepInto(out: OutputDir, file: string, plan: SweepPlan, perPoint: Array<{ fingerprint: string; seed: number }>, opts: SweepOptions): Promise<void> {
+  const loadOptions = loadOptionsOf(opts);
+  const fingerprints = Array.from({ length: plan.taskCount }, (_, t) => {
+    const { point, replicate } = plan.task(t);
+    return hash([VERSION, perPoint[point].fingerprint, replicateSeed(perPoint[point].seed, replicate), opts.components]);
+  });
+  const shard = opts.shard ?? { index: 1, count: 1 };
+  const mine = fingerprints.map((_, t) => t).filter((t) => t % shard.count === shard.index - 1);
+  const manifest: SweepManifest = {
+    vmmsim: VERSION, scenario: plan.base.scenario.name, file, sweep: hash(fingerprints),
+    points: plan.points.length, replicates: plan.replicates, tasks: plan.taskCount, fingerprints,
+    shard: opts.shard ? `${shard.index}/${shard.count}` : null,
+  };
+
+  const done = new Map<number, TaskFile>();
+  for (const t of mine) {
+    const stored = readTask(opts.out, plan.task(t), fingerprints[t], loadOptions.limits?.maxResultBytes);
+    if (stored) done.set(t, stored);
+  }
+  const todo = mine.filter((t) => !done.has(t));
+  writeManifest(out, manifest);
+  if (!opts.quiet && done.size > 0) process.stderr.write(`vmmsim: resuming: ${done.size} of ${mine.length} tasks already finished in ${opts.out}\n`);
+  const progress = createProgress(mine.length, 'tasks', { quiet: opts.quiet, initial: done.size });
+  const store = (t: number, records: ResultRecord[]) => {
+    const { point, replicate } = plan.task(t);
+    const tf: TaskFile = { task: t, point, replicate, fingerprint: fingerprints[t], records };
+    writeTask(out, tf);
+    done.set(t, tf);
+    progress.update(done.size);
+  };
+  try {
+    await runTasks(plan, todo, { jobs: workerCount(opts.jobs, availableParallelism()), components: opts.components, faultPoint: sweepFaultPoint(), onTask: store });
+  } finally {
+    progress.stop();
+  }
+  const records = mine.flatMap((t) => done.get(t)!.records);
+  await writeSweepOutputs(out, records, { charts: opts.charts });
+  const failed = mine.filter((t) => done.get(t)!.records.some((r) => r.error !== undefined));
+  if (failed.length > 0) {
+    const first = done.get(failed[0])!.records.find((r) => r.error !== undefined)!;
+    throw new CommandFailed(`${failed.length} of ${mine.length} tasks failed; their errors are in the results (first: point ${first.point}, ` +
+      `replicate ${first.replicate}: ${first.error}). The other tasks finished; rerun to retry the failed ones`, 1);
+  }
+}
+
+/**
+ * On SIGINT or SIGTERM during a sweep (whose main thread waits on workers, so
+ * the handler runs at once): give the directory's lock up and exit with
+ * 128 + the signal number. Finished tasks stay in points/ for the resume;
+ * staging is synchronous, so no temporary file is half-written at this point.
+ * Returns the function that removes the handlers.
+ */
+function releaseOnSignal(out: OutputDir): () => void {
+  const handlers = (['SIGINT', 'SIGTERM'] as const).map((sig) => {
+    const h = () => {
+      out.release();
+      process.stderr.write(`vmmsim: interrupted (${sig}); finished tasks are kept in ${out.dir}/points, rerun the same command to resume\n`);
+      process.exit(128 + (sig === 'SIGINT' ? 2 : 15));
+    };
+    process.once(sig, h);
+    return [sig, h] as const;
+  });
+  return () => {
+    for (const [sig, h] of handlers) process.removeListener(sig, h);
+  };
 }
 
 /**

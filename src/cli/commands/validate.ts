@@ -19,6 +19,7 @@ const SCENARIOS = resolve(DEFAULT_MODELS_DIR, '../scenarios');
 
 interface ValidateOptions extends ScenarioOptions {
   out: string;
+  force: boolean;
   write: boolean;
   tolerance?: string;
   reference: string;
@@ -32,6 +33,7 @@ export function validateCommand(): Command {
     .addOption(new Option('--no-write', 'print only; write no file'))
     .option('--tolerance <percent>', 'judge every judged cell by this bound instead of its own (models/reference/published.yaml)')
     .option('--reference <file>', 'the published data', REFERENCE_FILE);
+  cmd.option('--force', 'write into --out even if vmmsim did not write that directory before', false);
   addScenarioOptions(cmd);
   return cmd.action((opts: ValidateOptions) => {
     let tolerance: number | undefined;
@@ -55,7 +57,7 @@ export function validateCommand(): Command {
       nanobench: runScenario(nano), forkwait: runScenario(fork), xpBoot: runScenario(boot), cpus,
       walkRatios: walkRatios(walk).map((r) => r.ratio),
     }, tolerance);
-    if (opts.write) writeResultFiles(opts.out, { 'validation.md': validationMarkdown(cells, ref) });
+    if (opts.write) writeResultFiles(opts.out, { 'validation.md': validationMarkdown(cells, ref) }, { force: opts.force });
     process.stdout.write(validationText(cells));
     if (failures(cells).length > 0) throw new CommandFailed('validation: some judged cells are outside their tolerance (see the table)', 1);
   });

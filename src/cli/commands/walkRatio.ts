@@ -5,12 +5,14 @@ import { Command } from 'commander';
 import { loadScenario } from '../../config/load.js';
 import { walkRatioTable } from '../../report/walkRatioTable.js';
 import { walkRatios } from '../../run/walkRatio.js';
-import { writeFileAtomic } from '../files.js';
+import { basename, dirname } from 'node:path';
+import { checkSharedDir, writeResultFiles } from '../files.js';
 import { addScenarioOptions, loadOptionsOf, type ScenarioOptions } from './common.js';
 
 interface WalkRatioOptions extends ScenarioOptions {
   out: string;
   write: boolean;
+  force: boolean;
 }
 
 /** The `walk-ratio` command. */
@@ -19,16 +21,18 @@ export function walkRatioCommand(): Command {
     .description('mean 2D page-walk latency (nested paging) as a multiple of a native walk, per workload of a scenario')
     .argument('[file]', 'scenario whose workloads are memory streams', 'scenarios/mmu/walk-ratio.yaml')
     .option('-o, --out <file>', 'where to write the table', 'results/mmu/walk-ratio.txt')
-    .option('--no-write', 'print only; write no file');
+    .option('--no-write', 'print only; write no file')
+    .option('--force', "write into the file's directory even if vmmsim did not write it before", false);
   addScenarioOptions(cmd);
   return cmd.action((file: string, opts: WalkRatioOptions) => {
+    if (opts.write) checkSharedDir(dirname(opts.out), { force: opts.force }); // before simulating: a refused directory costs no run time
     const loaded = loadScenario(file, loadOptionsOf(opts));
     const mmu = loaded.cpu.mmu;
     const text = walkRatioTable(walkRatios(loaded), {
       scenario: loaded.scenario.name, cpu: loaded.cpu.name, pwcDesign: mmu.pwc.design, guestLevels: mmu.guestLevels,
       nestedLevels: mmu.nestedLevels, hostPageSize: mmu.hostPageSize, seed: loaded.scenario.seed,
     });
-    if (opts.write) writeFileAtomic(opts.out, text);
+    if (opts.write) writeResultFiles(dirname(opts.out), { [basename(opts.out)]: text }, { force: opts.force });
     process.stdout.write(text);
   });
 }

@@ -8,7 +8,7 @@
 //   npm run results:paper -- forkwait apache-lin     (only these)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { PAPER_SCENARIOS } from '../src/cli/commands/predict.js';
+import { PAPER_SCENARIOS } from '../../src/cli/commands/predict.js';
 
 const CLI = 'dist/cli/main.js';
 const VALIDATION = 'results/validation.md';

@@ -1,0 +1,106 @@
+// The perf stat and strace -c parsers on outputs captured from real runs on
+// this machine (test/fixtures/profile/capture.sh says how).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../config/errors.js';
+import { counterValue } from './counters.js';
+import { factsOf } from './facts.js';
+import { importCounters } from './importFile.js';
+import { parsePerfStat } from './perfStat.js';
+import { parseStraceSummary } from './straceSummary.js';
+
+const dir = 'test/fixtures/profile';
+const read = (f: string) => readFileSync(`${dir}/${f}`, 'utf8');
+const errorOf = (f: () => unknown): InputError => {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof InputError) return e;
+    throw e;
+  }
+  throw new Error('expected an InputError');
+};
+
+describe('perf stat -x, parser', () => {
+  it('reads counts, msec values and tracepoints, and marks <not supported> rows as having no value', () => {
+    const set = parsePerfStat(read('perf-x.txt'), 'perf-x.txt');
+    expect(counterValue(set, 'sched:sched_process_fork')).toBe(200);
+    expect(counterValue(set, 'syscalls:sys_enter_exit_group')).toBe(201);
+    expect(counterValue(set, 'page-faults')).toBe(3861);
+    const clock = set.counters.find((c) => c.name === 'task-clock')!;
+    expect([clock.value, clock.unit]).toEqual([39.9, 'msec']);
+    const cycles = set.counters.find((c) => c.name === 'cycles')!;
+    expect([cycles.value, cycles.status]).toEqual([null, 'not supported']);
+  });
+
+  it('marks <not counted> rows as counted by no tool, and a profile from them says what was not measured', () => {
+    const set = parsePerfStat(read('perf-x-not-counted.txt'), 'f');
+    expect(set.counters.map((c) => c.status)).toEqual(['not counted', 'not supported', 'not counted']);
+    const facts = factsOf(set, null);
+    expect(facts.minorFaults).toBeNull();
+    expect(facts.contextSwitches).toBeNull();
+  });
+
+  it('reads the table form with en_US thousands separators, and its elapsed, user and sys seconds', () => {
+    const set = parsePerfStat(read('perf-table-en_US.txt'), 'f');
+    expect(counterValue(set, 'page-faults')).toBe(14801);
+    expect(counterValue(set, 'raw_syscalls:sys_enter')).toBe(11148);
+    expect(counterValue(set, 'task-clock')).toBe(279.68);
+    expect(set.counters.find((c) => c.name === 'cycles')!.status).toBe('not supported');
+    expect([set.elapsedSeconds, set.userSeconds, set.sysSeconds]).toEqual([0.84243301, 0.240196, 0.074135]);
+  });
+
+  it('reads a locale that groups with dots and writes decimals with a comma (the en_US capture rewritten by hand as de_DE prints it)', () => {
+    const de = read('perf-table-en_US.txt').replace(/(\d),(\d{3})/g, '$1.$2').replace('279.68 msec', '279,68 msec').replace('0.240196000 seconds user', '0,240196000 seconds user');
+    const set = parsePerfStat(de, 'f');
+    expect(counterValue(set, 'page-faults')).toBe(14801);
+    expect(counterValue(set, 'task-clock')).toBe(279.68);
+    expect(set.userSeconds).toBe(0.240196);
+  });
+
+  it('names the file and line of a row it cannot read', () => {
+    const e = errorOf(() => parsePerfStat(read('perf-x-bad.txt'), `${dir}/perf-x-bad.txt`));
+    expect(e.message).toMatch(/^test\/fixtures\/profile\/perf-x-bad\.txt:6:1: cannot read this line as perf stat output: "2o7 context switches/);
+  });
+});
+
+describe('strace -c parser', () => {
+  it('reads calls per system call (the errors column may be empty) and the total', () => {
+    const set = parseStraceSummary(read('strace-fc.txt'), 'f');
+    expect(counterValue(set, 'strace:vfork')).toBe(301);
+    expect(counterValue(set, 'strace:execve')).toBe(302);
+    expect(counterValue(set, 'strace:wait4')).toBe(602);
+    expect(counterValue(set, 'strace:total')).toBe(11020);
+  });
+
+  it('sums the tables of several personalities', () => {
+    const one = read('strace-fc.txt');
+    const set = parseStraceSummary(`System call usage summary for 64 bit mode:\n${one}\nSystem call usage summary for 32 bit mode:\n${one}`, 'f');
+    expect(counterValue(set, 'strace:vfork')).toBe(602);
+  });
+
+  it('estimates exit_group, which strace -c does not count, as one per process created plus the command', () => {
+    const facts = factsOf(parseStraceSummary(read('strace-fc.txt'), 'f'), null);
+    expect(facts.syscalls!.get('exit_group')).toBe(302);
+    expect(facts.spawns!.value).toBe(301);
+    expect(facts.execs!.value).toBe(302);
+  });
+
+  it('names the file and line of a row it cannot read', () => {
+    const e = errorOf(() => parseStraceSummary(read('strace-fc-bad.txt'), `${dir}/strace-fc-bad.txt`));
+    expect(e.message).toMatch(/^test\/fixtures\/profile\/strace-fc-bad\.txt:8:1: cannot read this line as a strace -c summary row/);
+  });
+});
+
+describe('import', () => {
+  it('tells the formats apart and refuses a file that is neither, at its first line', () => {
+    expect(importCounters(`${dir}/perf-x.txt`, 1 << 20).format).toBe('perf stat');
+    expect(importCounters(`${dir}/perf-table-en_US.txt`, 1 << 20).format).toBe('perf stat');
+    expect(importCounters(`${dir}/strace-fc.txt`, 1 << 20).format).toBe('strace -c');
+    expect(errorOf(() => importCounters(`${dir}/neither.txt`, 1 << 20)).message).toMatch(/neither\.txt:1:1: neither perf stat output/);
+  });
+
+  it('refuses a file larger than the input limit before reading it', () => {
+    expect(errorOf(() => importCounters(`${dir}/perf-x.txt`, 100)).message).toMatch(/the limit is 100 bytes/);
+  });
+});

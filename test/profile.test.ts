@@ -1,0 +1,200 @@
+// `vmmsim profile` on real runs (no mocks): small programs whose counts are
+// known, measured with perf, strace or the process tree's resource usage
+// alone; the failure paths (timeout, failed command, bad import); and the
+// written scenario loading and running under all four modes.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { factsOf } from '../src/profile/facts.js';
+import { measure } from '../src/profile/measure.js';
+import { detectTools, which } from '../src/profile/tools.js';
+import { runCli } from './support/runCli.js';
+import { requireTool } from './support/tools.js';
+
+const needPerf = (why: string) => requireTool('perf', why, { apt: 'linux-perf', probe: ['perf', 'stat', '-e', 'page-faults', 'true'] });
+const needStrace = (why: string) => requireTool('strace', why);
+const needGcc = (why: string) => requireTool('gcc', why);
+const work = mkdtempSync(join(tmpdir(), 'vmmsim-profile-test-'));
+const bin = (name: string) => join(work, name);
+const hasGcc = which('gcc') !== null;
+
+beforeAll(() => {
+  if (!hasGcc) return;
+  for (const p of ['forkwait', 'touchpages', 'getppid']) {
+    const r = spawnSync('gcc', ['-O2', '-o', bin(p), `test/fixtures/profile/${p}.c`], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`gcc failed on ${p}.c: ${r.stderr}`);
+  }
+});
+
+/** forkwait N: the C program where gcc exists, else a shell loop of N subshells (each one fork). */
+const forkwait = (n: number): string[] => (hasGcc ? [bin('forkwait'), String(n)] : ['/bin/sh', '-c', `i=0; while [ $i -lt ${n} ]; do (exit 0); i=$((i+1)); done`]);
+
+type Entry = string | { use?: string; op?: string; count?: number; loop?: Entry[] };
+/** Uses of composite `name` over a whole profile: setup once, body × repeat. */
+function totalUses(yamlText: string, name: string): number {
+  const proc = (parse(yamlText) as { workloads: Array<{ processes: Array<{ repeat: number; setup: Entry[]; ops: Entry[] }> }> }).workloads[0].processes[0];
+  const count = (list: Entry[]): number =>
+    list.reduce((s, e) => s + (typeof e === 'string' ? (e === name ? 1 : 0) : e.loop ? (e.count ?? 1) * count(e.loop) : e.use === name || e.op === name ? (e.count ?? 1) : 0), 0);
+  return count(proc.setup) + proc.repeat * count(proc.ops);
+}
+
+describe('vmmsim profile on real runs', () => {
+  it.skipIf(needPerf('profiles forkwait 2000'))('profile -- forkwait 2000 counts 2000 forks (±1%) and writes a scenario that runs under all four modes', async () => {
+    const out = join(work, 'forkwait.yaml');
+    const r = await runCli(['profile', '--out', out, '--', ...forkwait(2000)]);
+    expect(r.status, r.stderr).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(Math.abs(totalUses(text, 'fork') - 2000)).toBeLessThanOrEqual(20);
+    expect(text).toMatch(/^# +command: +.*2000$/m);
+    expect(text).toMatch(/^# +perf +sched:sched_process_fork +200[01] /m);
+    const run = await runCli(['run', out, '--format', 'json']);
+    expect(run.status, run.stderr).toBe(0);
+    const records = JSON.parse(run.stdout) as Array<{ vmm: string; seconds: number; error?: string }>;
+    expect(records.map((x) => x.vmm)).toEqual(['native', 'software', 'hardware', 'nested']);
+    for (const x of records) expect(x.error).toBeUndefined();
+  }, 120_000);
+
+  it.skipIf(needPerf('counts the faults of touchpages') || needGcc('compiles touchpages.c'))('a program that touches N new pages makes at least N minor faults, counted by perf and by the resource usage alone', async () => {
+    const n = 5000;
+    for (const choice of [{ perf: true, strace: false }, { perf: false, strace: false }]) {
+      const tools = detectTools(choice);
+      const m = await measure([bin('touchpages'), String(n)], tools, { timeoutSeconds: 60, stdoutFd: 2 });
+      const facts = factsOf(m.set, m.wrapper);
+      expect(facts.minorFaults!.value, JSON.stringify(choice)).toBeGreaterThanOrEqual(n);
+      expect(facts.minorFaults!.value).toBeLessThan(n + 1000);
+    }
+  }, 120_000);
+
+  it.skipIf(needPerf('counts getppid calls') || needStrace('counts getppid calls') || needGcc('compiles getppid.c'))('N getppid calls are counted by name, by perf tracepoints and by strace alike', async () => {
+    const n = 3000;
+    for (const choice of [{ perf: true, strace: false }, { perf: false, strace: true }]) {
+      const tools = detectTools(choice);
+      expect(choice.perf ? tools.perf?.tracepoints : tools.strace).toBeTruthy();
+      const m = await measure([bin('getppid'), String(n)], tools, { timeoutSeconds: 60, stdoutFd: 2 });
+      const got = factsOf(m.set, m.wrapper).syscalls!.get('getppid');
+      expect(got, JSON.stringify(choice)).toBeGreaterThanOrEqual(n);
+      expect(got).toBeLessThanOrEqual(n + 2);
+    }
+  }, 120_000);
+
+  it.skipIf(needStrace('profiles forkwait without perf'))('without perf, strace counts the forks of forkwait (±1%) and the profile says perf was turned off', async () => {
+    const out = join(work, 'forkwait-strace.yaml');
+    const r = await runCli(['profile', '--no-perf', '--out', out, '--', ...forkwait(300)]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/perf: turned off \(--no-perf\)/);
+    const text = readFileSync(out, 'utf8');
+    expect(Math.abs(totalUses(text, 'fork') - 300)).toBeLessThanOrEqual(3);
+    expect(text).toMatch(/strace -- version .* -f -c|strace.* -f -c/);
+    expect((await runCli(['check', out])).status).toBe(0);
+  }, 120_000);
+
+  it('with no perf, strace or GNU time on PATH, the profile comes from the resource usage alone and says which tools were missing', async () => {
+    const out = join(work, 'bare.yaml');
+    const r = await runCli(['profile', '--out', out, '--', '/bin/sh', '-c', 'i=0; while [ $i -lt 50 ]; do (exit 0); i=$((i+1)); done'], { PATH: join(work, 'no-such-dir') });
+    expect(r.status, r.stderr).toBe(0);
+    for (const tool of ['perf: not found on PATH', 'strace: not found on PATH', 'GNU time: not found']) expect(r.stderr).toContain(tool);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/^# +rusage +rusage:minorFaults +\d+/m);
+    expect(text).toMatch(/system calls: not measured/);
+    expect((await runCli(['check', out])).status).toBe(0);
+  }, 60_000);
+
+  it('a command that runs past --timeout has its whole process group killed, and nothing is written', async () => {
+    const out = join(work, 'timeout.yaml');
+    const pids = join(work, 'pids');
+    const r = await runCli(['profile', '--no-perf', '--no-strace', '--timeout', '1', '--out', out, '--', '/bin/sh', '-c', `echo $$ > ${pids}; sleep 30 & echo $! >> ${pids}; wait`]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/ran longer than --timeout 1 s; its process group was killed and nothing was written/);
+    expect(existsSync(out)).toBe(false);
+    // A killed process whose parent died with it may stay a zombie until init reaps it: that is not running.
+    const running = (pid: number) => {
+      try {
+        return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false; // gone
+      }
+    };
+    const alive = readFileSync(pids, 'utf8').trim().split('\n').map(Number).filter(running);
+    expect(alive).toEqual([]);
+  }, 60_000);
+
+  it('a command that fails is reported with its exit status and writes nothing, unless --keep-failed', async () => {
+    const out = join(work, 'failed.yaml');
+    const r = await runCli(['profile', '--no-perf', '--no-strace', '--out', out, '--', '/bin/sh', '-c', 'exit 3']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/the command exited with status 3; no profile written \(--keep-failed writes one anyway\)/);
+    expect(existsSync(out)).toBe(false);
+    const kept = await runCli(['profile', '--no-perf', '--no-strace', '--keep-failed', '--out', out, '--', '/bin/sh', '-c', 'exit 3']);
+    expect(kept.status, kept.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^# +exit status: 3$/m);
+  }, 60_000);
+});
+
+describe('vmmsim profile as a user without the right to trace the kernel', () => {
+  // Root can drop to `nobody` (setpriv): perf_event_paranoid then limits perf to user mode and
+  // forbids tracepoints. Needs a checkout that user can read.
+  const asNobody = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+  const readable = process.getuid?.() === 0 && which('setpriv') !== null &&
+    spawnSync(asNobody[0], [...asNobody.slice(1), process.execPath, 'dist/cli/main.js', '--version'], { encoding: 'utf8' }).status === 0;
+  const paranoid = existsSync('/proc/sys/kernel/perf_event_paranoid') ? Number(readFileSync('/proc/sys/kernel/perf_event_paranoid', 'utf8')) : NaN;
+  if (!readable || !(paranoid >= 0)) console.log(`skipping the unprivileged profile tests: ${!readable ? 'not root, no setpriv, or the checkout is not readable by nobody' : `kernel.perf_event_paranoid=${paranoid} lets anyone trace`}`);
+  const nobody = (args: string[]) => spawnSync(asNobody[0], [...asNobody.slice(1), process.execPath, 'dist/cli/main.js', ...args], { encoding: 'utf8', env: { ...process.env, TMPDIR: '/tmp' } });
+  const loop = ['/bin/sh', '-c', 'i=0; while [ $i -lt 40 ]; do (exit 0); i=$((i+1)); done'];
+
+  it.skipIf(!readable || !(paranoid >= 0) || needPerf('is refused tracepoints') || needStrace('is the fallback'))('refused perf tracepoints fall back to strace, and the message names perf_event_paranoid', () => {
+    const r = nobody(['profile', '--', ...loop]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/perf tracepoints: .*kernel\.perf_event_paranoid=-?\d/);
+    expect(r.stdout).toMatch(/^# +strace +strace:clone +41 /m); // the loop's 40 and GNU time's own
+    expect(r.stdout).toMatch(/^# +fork \(asid 2\) × 40 /m);
+  }, 120_000);
+
+  it.skipIf(!readable || !(paranoid >= 0) || needPerf('counts user mode only'))('perf limited to user mode still counts faults, and the profile takes them from the resource usage', () => {
+    const r = nobody(['profile', '--no-strace', '--', ...loop]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/perf: counts user mode only \(kernel\.perf_event_paranoid=\d/);
+    expect(r.stdout).toMatch(/^# +perf +page-faults:u +\d+/m);
+    expect(r.stdout.replace(/\n#\s+/g, ' ')).toContain('rusage: minor faults of the process tree (perf could count user mode only)');
+  }, 120_000);
+});
+
+describe('vmmsim profile names', () => {
+  it('quotes the scenario name, so a command called true or null is still a name', async () => {
+    const out = join(work, 'named-true.yaml');
+    const r = await runCli(['profile', '--no-perf', '--no-strace', '--name', 'true', '--out', out, '--', 'true']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^name: "true"$/m);
+    expect((await runCli(['check', out])).status).toBe(0);
+  }, 120_000);
+});
+
+describe('vmmsim profile --from', () => {
+  it('imports perf stat -x, output and strace -c output into scenarios that pass check', async () => {
+    for (const f of ['perf-x', 'perf-table-en_US', 'strace-fc']) {
+      const out = join(work, `from-${f}.yaml`);
+      const r = await runCli(['profile', '--from', `test/fixtures/profile/${f}.txt`, '--out', out]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(readFileSync(out, 'utf8')).toMatch(new RegExp(`^name: "${f.replaceAll('-', '\\-')}"$`, 'm'));
+      expect((await runCli(['check', out])).status, f).toBe(0);
+    }
+  }, 60_000);
+
+  it('an unparseable file exits 2 with file:line and writes nothing', async () => {
+    const out = join(work, 'bad.yaml');
+    const r = await runCli(['profile', '--from', 'test/fixtures/profile/strace-fc-bad.txt', '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^vmmsim: test\/fixtures\/profile\/strace-fc-bad\.txt:8:1: cannot read this line/);
+    expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('refuses both --from and a command, and neither', async () => {
+    writeFileSync(join(work, 'x.txt'), '');
+    expect((await runCli(['profile', '--from', 'test/fixtures/profile/perf-x.txt', '--', 'true'])).status).toBe(2);
+    const none = await runCli(['profile']);
+    expect(none.status).toBe(2);
+    expect(none.stderr).toMatch(/nothing to profile/);
+  }, 60_000);
+});

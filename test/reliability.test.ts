@@ -1,0 +1,347 @@
+// Issue 14: the failure classes that involve writing or reading a results
+// directory — writes through a linked points/ or a linked manifest entry,
+// unbounded reads of results.json and points/*.json, temporary files left by
+// a full disk or a kill, two commands on one --out, and directories vmmsim
+// did not write. Each case asserts the exit status, the message, no stack
+// trace, and that nothing outside --out was written or deleted.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { workerCount } from '../src/cli/commands/sweep.js';
+import { runCli, STACK_LINE } from './support/runCli.js';
+import { runMain } from './support/runMain.js';
+
+const FOUR = 'test/fixtures/sweep/four-points.yaml';
+const GOOD = 'test/fixtures/ok.yaml';
+/** The corpus CPU-time rule: bad input is refused within a second of CPU. */
+const CPU_MS = 1000;
+
+let root = '';
+let outside = '';
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'vmmsim-rel-'));
+  outside = join(root, 'outside');
+  mkdirSync(outside);
+  writeFileSync(join(outside, '000000-r000.json'), 'precious');
+  writeFileSync(join(outside, 'v.txt'), 'precious');
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+/** Names, sizes and contents' first bytes of the files in `dir` (recursive, links not followed). */
+function snapshot(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => !e.isDirectory())
+    .map((e) => {
+      const p = join(e.parentPath, e.name);
+      return e.isFile() ? `${p}:${readFileSync(p, 'utf8').slice(0, 40)}` : `${p}:special`;
+    })
+    .sort();
+}
+
+/** Files under `dir` whose names mark a staged temporary file or a lock. */
+function leftovers(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true }).map(String).filter((p) => /(^|\/)\.vmmsim-tmp-|\.vmmsim\.lock$/.test(p));
+}
+
+const sweep = (out: string, ...more: string[]) => runMain(['sweep', FOUR, '--out', out, '--quiet', '--jobs', '1', ...more]);
+
+describe('class 2: no write or delete follows a link below --out', () => {
+  it('a sweep whose points/ was replaced by a link to another directory writes nothing there: exit 1, one line', async () => {
+    const out = join(root, 'out');
+    expect((await sweep(out)).status).toBe(0);
+    rmSync(join(out, 'points'), { recursive: true });
+    symlinkSync(outside, join(out, 'points'));
+    const before = snapshot(outside);
+    const r = await sweep(out);
+    expect(r.stderr).toMatch(new RegExp(`^vmmsim: refusing to write through the symbolic link ${join(out, 'points')}: results stay inside ${out}; nothing was written\n$`));
+    expect(r.status).toBe(1);
+    expect(r.stderr).not.toMatch(STACK_LINE);
+    expect(snapshot(outside)).toEqual(before);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it('merge into a directory whose points/ is a link writes nothing through it', async () => {
+    const shards = [join(root, 's1'), join(root, 's2')];
+    for (const [i, s] of shards.entries()) expect((await sweep(s, '--shard', `${i + 1}/2`)).status).toBe(0);
+    const merged = join(root, 'merged');
+    expect((await runMain(['merge', ...shards, '--out', merged])).status).toBe(0);
+    rmSync(join(merged, 'points'), { recursive: true });
+    symlinkSync(outside, join(merged, 'points'));
+    const before = snapshot(outside);
+    const r = await runMain(['merge', ...shards, '--out', merged]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^vmmsim: refusing to write through the symbolic link .*points: results stay inside .*; nothing was written\n$/);
+    expect(snapshot(outside)).toEqual(before);
+  });
+
+  it('--force over another scenario never deletes through a linked directory its manifest lists', async () => {
+    const out = join(root, 'out');
+    mkdirSync(out);
+    symlinkSync(outside, join(out, 'lnk'));
+    writeFileSync(join(out, '.vmmsim.json'), JSON.stringify({ tool: 'vmmsim', scenario: 'other', hash: 'sha256:0', files: ['lnk/v.txt', 'results.csv'] }));
+    const before = snapshot(outside);
+    const r = await runMain(['run', GOOD, '--out', out, '--force']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(snapshot(outside)).toEqual(before);
+  });
+});
+
+describe('class 4: results files are read only when regular and within --max-results-bytes', () => {
+  const plot = async (dir: string, ...more: string[]) => runMain(['plot', dir, ...more]);
+
+  it.each([
+    ['linked to /dev/zero', (p: string) => symlinkSync('/dev/zero', p)],
+    ['a FIFO', (p: string) => execFileSync('mkfifo', [p])],
+  ])('plot with results.json %s exits 2 at once', async (_name, make) => {
+    const dir = join(root, 'res');
+    mkdirSync(dir);
+    make(join(dir, 'results.json'));
+    const r = await plot(dir);
+    expect(r.stderr).toBe(`vmmsim: ${join(dir, 'results.json')}: results.json file is not a regular file (a device, FIFO or socket); expected a JSON file\n`);
+    expect(r.status).toBe(2);
+    expect(r.cpuMs).toBeLessThan(CPU_MS);
+    expect(readdirSync(dir)).toEqual(['results.json']);
+  });
+
+  it('plot with a results.json over --max-results-bytes is refused by its size', async () => {
+    const dir = join(root, 'res');
+    expect((await runMain(['run', GOOD, '--out', dir])).status).toBe(0);
+    const size = statSync(join(dir, 'results.json')).size;
+    const r = await plot(dir, '--max-results-bytes', '100');
+    expect(r.stderr).toBe(`vmmsim: ${join(dir, 'results.json')}: results.json file is ${size.toLocaleString('en-US')} bytes; the limit is 100 bytes (raise it with --max-results-bytes)\n`);
+    expect(r.status).toBe(2);
+  });
+
+  it('plot on records of the wrong shape is bad input (exit 2), not an internal error', async () => {
+    const dir = join(root, 'res');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'results.json'), '[{"scenario": "x", "point": 0}]');
+    const r = await plot(dir);
+    expect(r.stderr).toBe(`vmmsim: ${join(dir, 'results.json')}: [0].params: Invalid input: expected record, received undefined; expected result records as vmmsim run --out or sweep writes them\n`);
+    expect(r.status).toBe(2);
+    expect(readdirSync(dir)).toEqual(['results.json']);
+  });
+
+  it('a sweep resuming over a FIFO in points/ does not hang: the task is rerun and the FIFO replaced', async () => {
+    const out = join(root, 'out');
+    expect((await sweep(out)).status).toBe(0);
+    const task = join(out, 'points', '000000-r000.json');
+    rmSync(task);
+    execFileSync('mkfifo', [task]);
+    const r = await sweep(out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(statSync(task).isFile()).toBe(true);
+  });
+
+  it('merge reading a FIFO as a shard task counts it as missing instead of hanging', async () => {
+    const s = join(root, 's1');
+    expect((await sweep(s, '--shard', '1/1')).status).toBe(0);
+    const task = join(s, 'points', '000001-r000.json');
+    rmSync(task);
+    execFileSync('mkfifo', [task]);
+    const r = await runMain(['merge', s, '--out', join(root, 'merged')]);
+    expect(r.stderr).toBe(`vmmsim: merge: 1 of 4 tasks have no results in ${s} (first: point 1, replicate 0); run the missing shards, then merge again\n`);
+    expect(r.status).toBe(2);
+    expect(r.cpuMs).toBeLessThan(CPU_MS);
+  });
+});
+
+describe('class 6: no temporary file outlives a failure, a kill or an interrupt', () => {
+  it('a full disk during run --out: one I/O line, exit 1, nothing left, and the next run is not refused', async () => {
+    const out = join(root, 'out');
+    const r = await runMain(['run', GOOD, '--out', out], { VMMSIM_INJECT_FAULT: 'enospc' });
+    expect(r.stderr).toMatch(new RegExp(`^vmmsim: cannot write results to ${out}: no space left on the device \\(\\S+\\); nothing was written\n$`));
+    expect(r.status).toBe(1);
+    expect(existsSync(out)).toBe(false);
+    const again = await runMain(['run', GOOD, '--out', out]);
+    expect(again.stderr).toBe('');
+    expect(again.status).toBe(0);
+  });
+
+  it('a full disk during a sweep is the one-line I/O error, not an internal error', async () => {
+    const out = join(root, 'out');
+    const r = await sweep(out);
+    expect(r.status).toBe(0);
+    rmSync(join(out, 'points', '000002-r000.json'));
+    const full = await runMain(['sweep', FOUR, '--out', out, '--quiet', '--jobs', '1'], { VMMSIM_INJECT_FAULT: 'enospc' });
+    expect(full.stderr).toMatch(new RegExp(`^vmmsim: cannot write results to ${out}: no space left on the device \\(\\S+\\); nothing was written\n$`));
+    expect(full.status).toBe(1);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it('temporary files a killed run left are removed by the next run, which is not refused', async () => {
+    const out = join(root, 'out');
+    mkdirSync(out);
+    writeFileSync(join(out, `.vmmsim-tmp-999999-dead`), 'x'.repeat(1 << 20)); // all a run killed while writing leaves
+    const r = await runMain(['run', GOOD, '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it('temporary files a killed sweep left in points/ are removed when it resumes', async () => {
+    const out = join(root, 'out');
+    expect((await sweep(out)).status).toBe(0);
+    writeFileSync(join(out, 'points', `.vmmsim-tmp-999999-dead`), 'half a task');
+    const r = await sweep(out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(leftovers(out)).toEqual([]);
+  });
+
+  it('SIGINT during a sweep: exit 130, the lock released, no temporary file, and a rerun resumes', async () => {
+    const file = join(root, 'slow.yaml');
+    writeFileSync(file, 'name: slow\nvmms: [native]\nworkloads:\n  - name: a\n    repeat: 200000\n    ops: [syscall, callret]\n' +
+      'sweep:\n  grid:\n    cpu.native.syscallCycles: [' + Array.from({ length: 300 }, (_, i) => 100 + i).join(', ') + ']\n');
+    const out = join(root, 'out');
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'sweep', file, '--out', out, '--quiet', '--jobs', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += String(d)));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    for (let i = 0; i < 600 && !(existsSync(join(out, 'points')) && readdirSync(join(out, 'points')).length >= 2); i++) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toBe(`vmmsim: interrupted (SIGINT); finished tasks are kept in ${out}/points, rerun the same command to resume\n`);
+    expect(leftovers(out)).toEqual([]);
+    const done = readdirSync(join(out, 'points')).length;
+    expect(done).toBeGreaterThan(0);
+    expect(done).toBeLessThan(300);
+  }, 60_000);
+
+  it('SIGINT while files are staged: the write finishes (or never began), then the signal ends the process; no temporary file', async () => {
+    const out = join(root, 'out');
+    const script = `import { writeInside } from ${JSON.stringify(join(process.cwd(), 'dist/cli/files.js'))};\n` +
+      "const big = 'x'.repeat(64 << 20);\nconsole.log('staging');\nwriteInside(process.argv[1], { 'a.txt': big, 'b.txt': big });\nconsole.log('written');\nsetTimeout(() => {}, 5000);\n";
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, out], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, sig) => resolve(sig)));
+    await new Promise<void>((resolve) => child.stdout.on('data', (d) => {
+      stdout += String(d);
+      if (stdout.includes('staging')) resolve();
+    }));
+    child.kill('SIGINT');
+    expect(await exited).toBe('SIGINT');
+    expect(leftovers(out)).toEqual([]);
+    if (existsSync(out)) expect(readdirSync(out).map((f) => `${f}:${statSync(join(out, f)).size}`).sort()).toEqual([`a.txt:${64 << 20}`, `b.txt:${64 << 20}`]);
+  }, 60_000);
+
+  it('a sweep killed with SIGKILL leaves a stale lock that the next sweep takes over', async () => {
+    const out = join(root, 'out');
+    expect((await sweep(out)).status).toBe(0);
+    // What kill -9 leaves: the lock of a process that is gone, a half-written task.
+    const dead = Number(execFileSync('sh', ['-c', 'sh -c "echo \\$\\$" ; true']).toString().trim());
+    writeFileSync(join(out, '.vmmsim.lock'), JSON.stringify({ pid: dead, host: hostname(), since: 'then' }) + '\n');
+    writeFileSync(join(out, 'points', '.vmmsim-tmp-1-x'), 'half');
+    const r = await sweep(out);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(leftovers(out)).toEqual([]);
+  });
+});
+
+describe('a lock on --out: two commands never work on one directory at once', () => {
+  it('a sweep on a directory a live vmmsim holds is refused with exit 2, and writes nothing', async () => {
+    const out = join(root, 'out');
+    expect((await sweep(out)).status).toBe(0);
+    const holder = spawn('sleep', ['30']);
+    try {
+      writeFileSync(join(out, '.vmmsim.lock'), JSON.stringify({ pid: holder.pid, host: hostname(), since: '2026-01-01T00:00:00Z' }) + '\n');
+      const before = snapshot(out);
+      const r = await sweep(out);
+      expect(r.stderr).toBe(`vmmsim: --out ${out}: is being written by another vmmsim (pid ${holder.pid} on ${hostname()}, since 2026-01-01T00:00:00Z); ` +
+        `two commands must not work on one results directory: wait for it to finish, choose another --out, or remove ${join(out, '.vmmsim.lock')} if that process is gone\n`);
+      expect(r.status).toBe(2);
+      expect(r.stderr).not.toMatch(STACK_LINE);
+      expect(snapshot(out)).toEqual(before);
+    } finally {
+      holder.kill();
+    }
+  });
+
+  it('two real sweeps started together on one directory: one finishes, the other is refused', async () => {
+    const file = join(root, 'slow.yaml');
+    writeFileSync(file, 'name: slow\nvmms: [native]\nworkloads:\n  - name: a\n    repeat: 100000\n    ops: [syscall, callret]\n' +
+      'sweep:\n  grid:\n    cpu.native.syscallCycles: [' + Array.from({ length: 40 }, (_, i) => 100 + i).join(', ') + ']\n');
+    const out = join(root, 'out');
+    const [a, b] = await Promise.all([0, 1].map(() => runCli(['sweep', file, '--out', out, '--quiet', '--jobs', '1'])));
+    expect([a.status, b.status].sort()).toEqual([0, 2]);
+    expect([a, b].find((r) => r.status === 2)!.stderr).toMatch(/^vmmsim: --out \S+: is being written by another vmmsim \(pid \d+ on /);
+    expect(readdirSync(join(out, 'points')).filter((f) => f.endsWith('.json'))).toHaveLength(40);
+    expect(leftovers(out)).toEqual([]);
+  }, 60_000);
+});
+
+describe('class 3: limits passed while a sweep runs on worker threads', () => {
+  it('is bad input (exit 2, located), not an internal error', async () => {
+    const file = join(root, 'events.yaml');
+    writeFileSync(file, readFileSync('test/corpus/events-runtime.yaml', 'utf8') + 'sweep:\n  grid:\n    cpu.native.syscallCycles: [100, 200]\n');
+    const out = join(root, 'out');
+    const r = await runCli(['sweep', file, '--out', out, '--quiet', '--jobs', '2', '--models', 'test/corpus/models', '--max-events', '30']); // worker threads need the built CLI
+    expect(r.stderr).toBe(`vmmsim: ${file}:6:5: workloads[0]: workload "a" passed the limit of 30 simulation events under software ` +
+      '(the estimate before the run was lower; shorten the run, or raise the limit with --max-events)\n');
+    expect(r.status).toBe(2);
+    expect(leftovers(out)).toEqual([]);
+  }, 60_000);
+});
+
+describe('class 9: directories vmmsim did not write, --jobs, --out', () => {
+  it.each([
+    ['reproduce', ['reproduce', 'nanobench']],
+    ['predict', ['predict', '--scenarios', 'forkwait']],
+  ])('%s --out refuses a non-empty directory vmmsim did not write before simulating, and --force writes', async (_name, args) => {
+    const dir = join(root, 'thesis');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'chapter1.tex'), 'mine');
+    const r = await runMain([...args, '--out', dir]);
+    expect(r.stderr).toBe(`vmmsim: --out ${dir}: is not empty and was not written by vmmsim (no .vmmsim-shared; it holds chapter1.tex); ` +
+      'expected an empty or new directory, or one vmmsim wrote before (pass --force to write into it anyway)\n');
+    expect(r.status).toBe(2);
+    expect(r.cpuMs).toBeLessThan(CPU_MS);
+    expect(readdirSync(dir)).toEqual(['chapter1.tex']);
+  });
+
+  it('reproduce writes into an empty directory and marks it, so a second run needs no --force', async () => {
+    const dir = join(root, 'res');
+    expect((await runMain(['reproduce', 'nanobench', '--out', dir])).status).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['.vmmsim-shared', 'nanobench.csv', 'nanobench.md']);
+    expect((await runMain(['reproduce', 'nanobench', '--out', dir])).status).toBe(0);
+  });
+
+  it('--format figure5 on a sweep heads each point with its swept values', async () => {
+    const r = await runMain(['run', FOUR, '--format', 'figure5']);
+    expect(r.status).toBe(0);
+    const heads = r.stdout.split('\n').filter((l) => l.startsWith('four-points / '));
+    expect(heads).toHaveLength(4);
+    expect(new Set(heads).size).toBe(4);
+    expect(heads[2]).toMatch(/^four-points \/ syscall on pentium4 \[cpu\.native\.syscallCycles=300\] — overhead versus native/);
+  });
+
+  it('a scenario name that is a spreadsheet formula reaches the CSV as text, not as a formula', async () => {
+    const file = join(root, 'formula.yaml');
+    writeFileSync(file, 'name: "=HYPERLINK(\\"http://x\\",\\"y\\")"\nworkloads:\n  - name: a\n    ops: [syscall]\n');
+    const r = await runMain(['run', file, '--format', 'csv']);
+    expect(r.status).toBe(0);
+    const cells = r.stdout.split('\n')[1];
+    expect(cells).toContain(`"'=HYPERLINK(""http://x"",""y"")"`);
+    expect(cells.split(',').some((c) => /^"?=/.test(c))).toBe(false);
+  });
+
+  it('--jobs is capped at the number of cores', () => {
+    expect(workerCount(10_000, 2)).toBe(2);
+    expect(workerCount(1, 2)).toBe(1);
+    expect(workerCount(undefined, 8)).toBe(8);
+  });
+
+  it('--out "" is bad input for every writing command: exit 2', async () => {
+    for (const args of [['run', GOOD], ['sweep', FOUR], ['reproduce', 'nanobench']]) {
+      const r = await runMain([...args, '--out', '']);
+      expect(r.stderr).toBe('vmmsim: --out: expected a directory name, got an empty string\n');
+      expect(r.status).toBe(2);
+    }
+  });
+});
