@@ -10,7 +10,7 @@ export const FIGURE4_MODES = ['native', 'software', 'hardware'] as const;
 
 /**
  * Figure 4 of Adams & Agesen (ASPLOS 2006), cycles per operation on the
- * 3.8 GHz Pentium 4 (values marked ≈ in paper-data.md are read from the graph, ±1%).
+ * 3.8 GHz Pentium 4 (≈ values are read from the graph, ±1%; models/reference/published.yaml).
  */
 export const FIGURE4: Readonly<Record<string, Readonly<Record<(typeof FIGURE4_MODES)[number], number>>>> = {
   syscall: { native: 243, software: 2314, hardware: 247 },
