@@ -24,6 +24,7 @@ export function sensitivityParams(loaded: LoadedScenario): SensitivityParam[] {
   const out: SensitivityParam[] = [];
   const all = [...loaded.scenario.vmms];
   const walk = (prefix: string, obj: Record<string, unknown>, modes: string[]) => {
+    if (modes.length === 0) return; // no mode of this scenario reads it
     for (const [k, v] of Object.entries(obj)) {
       if (typeof v === 'number' && Number.isFinite(v) && v !== 0) out.push({ key: `${prefix}.${k}`, value: v, integer: Number.isInteger(v) && INTEGER_KEYS.has(k), modes });
       else if (v !== null && typeof v === 'object' && !Array.isArray(v) && prefix.split('.').length < 3) walk(`${prefix}.${k}`, v as Record<string, unknown>, modes);
