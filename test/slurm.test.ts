@@ -8,12 +8,13 @@
 // installed but cannot start in this sandbox, it skips with the reason, in CI
 // too: the one skip CI allows.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync, chmodSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startSlurm, type SlurmCluster } from './support/slurmCluster.js';
 import { requireTool } from './support/tools.js';
+import { tree } from './support/tree.js';
 
 const CLI = resolve('dist/cli/main.js');
 const SCENARIO = 'test/fixtures/sweep/small.yaml';
@@ -21,20 +22,6 @@ const SHARDS = 3;
 
 /** The page holding the Slurm recipe: the distributed-runs docs page once it exists, else the README. */
 const RECIPE_PAGE = existsSync('docs/distributed.md') ? 'docs/distributed.md' : 'README.md';
-
-/** Every file under `dir` (relative path → contents). */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = readFileSync(p, 'latin1');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 /** The recipe: the job-array script (the sh block with #SBATCH --array) and the merge command after it. */
 function recipe(): { script: string; merge: string } {

@@ -2,31 +2,18 @@
 // of worker threads or shards, resume after a killed run, the CSV header,
 // charts, and the GNU parallel recipes of docs/distributed.md run for real.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replicateSeed } from '../src/config/sweep.js';
 import { requireTool } from './support/tools.js';
+import { tree } from './support/tree.js';
 
 const CLI = 'dist/cli/main.js';
 const SMALL = 'test/fixtures/sweep/small.yaml';
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 const tmp = () => mkdtempSync(join(tmpdir(), 'vmmsim-sweep-'));
-
-/** Every file under `dir` (relative path → contents), for byte-for-byte comparison. */
-function tree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = readFileSync(p, 'latin1');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 describe('vmmsim sweep', () => {
   let reference: string;
