@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scenarioJsonSchema } from '../src/cli/commands/schema.js';
+import { MODE_IDS, MODES } from '../src/vmm/registry.js';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, ['dist/cli/main.js', ...args], { encoding: 'utf8' });
 
@@ -69,6 +70,11 @@ describe('vmmsim CLI', () => {
     const h = cli('--help');
     expect(h.status).toBe(0);
     expect(h.stdout).toMatch(/run \[options\] <file>/);
+  });
+
+  it('--help lists every registered execution mode with its description', () => {
+    const h = cli('--help').stdout;
+    for (const m of MODE_IDS) expect(h).toMatch(new RegExp(`\\n  ${m} +${MODES[m].description.slice(0, 20).replace(/[()]/g, '\\$&')}`));
   });
 
   it('scenarios/scenario.schema.json is the schema the code exports', () => {

@@ -60,7 +60,7 @@ const FILE_CASES: Array<[string, string]> = [
   // unknown names
   ['unknown-cpu', 'test/corpus/unknown-cpu.yaml:2:6: cpu: unknown cpu model "pentium5": no file test/corpus/models/cpu/pentium5.yaml; expected one of infinite-clock, nan, negative, pentium4, typo-nested, zero-clock; did you mean "pentium4"?'],
   ['unknown-guest', 'test/corpus/unknown-guest.yaml:2:8: guest: unknown guest model "linux-9": no file test/corpus/models/guest/linux-9.yaml; expected one of bomb, cycle, self, tiny, typo-composite, typo-op'],
-  ['unknown-mode', 'test/corpus/unknown-mode.yaml:2:16: vmms[1]: expected one of "native", "software", "hardware", "nested", got the string "quantum" (in the scenario)'],
+  ['unknown-mode', 'test/corpus/unknown-mode.yaml:2:16: vmms[1]: expected one of "native", "software", "hardware", "nested", "interpreter", "trap-and-emulate", got the string "quantum" (in the scenario)'],
   ['unknown-composite', 'test/corpus/unknown-composite.yaml:5:18: workloads[0].ops[0].use: unknown composite operation "clone": expected one of fork'],
   // composites in a cycle; runs too long to start
   ['composite-cycle', 'test/corpus/models/guest/cycle.yaml:11:21: composites.exec.ops[1]: composite operations use each other in a cycle: fork → exec → fork'],
@@ -143,7 +143,7 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
   ['a VMM parameter of a mode that has none', ['test/corpus/good.yaml', '--set', 'vmm.native.exitCycles=5'], 2,
     '--set vmm.native.exitCycles=5: vmm.native.exitCycles: mode "native" has no VMM parameters to override'],
   ['a VMM parameter of an unknown mode', ['test/corpus/good.yaml', '--set', 'vmm.quantum.x=1'], 2,
-    '--set vmm.quantum.x=1: vmm.quantum.x: unknown mode "quantum": expected one of native, software, hardware, nested'],
+    '--set vmm.quantum.x=1: vmm.quantum.x: unknown mode "quantum": expected one of native, software, hardware, nested, interpreter, trap-and-emulate'],
   ['a trace file with a JSON syntax error 100,000 lines in', [farSyntax], 2,
     `${join(tmp, 'far-syntax.jsonl')}:100001:1: not valid JSON: Expected ',' or '}' after property value in JSON at position 28`],
   ['a trace file with a negative cost 100,000 lines in', [farValue], 2,

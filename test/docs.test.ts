@@ -205,6 +205,21 @@ describe('docs/models.md', () => {
   });
 });
 
+describe('docs/models.md, CPU numbers', () => {
+  it('quotes the VT-x latencies and guest-mode extras of the CPU model files', () => {
+    const vmx = (cpu: string) => (parse(readFileSync(`models/cpu/${cpu}.yaml`, 'utf8')) as { vmx: Record<string, number> }).vmx;
+    const text = readFileSync('docs/models.md', 'utf8').replace(/\s+/g, ' ');
+    const p4 = vmx('pentium4');
+    expect(text).toContain(`exit ${p4.vmExitCycles}, entry ${p4.vmEntryCycles}, vmread ${p4.vmreadCycles} and vmwrite ${p4.vmwriteCycles}`);
+    expect(text).toContain(`\`guestEventDeliveryExtraCycles\` ${p4.guestEventDeliveryExtraCycles}`);
+    expect(text).toContain(`\`guestCr8WriteExtraCycles\` ${p4.guestCr8WriteExtraCycles}`);
+    const c2 = vmx('core2');
+    expect(text).toContain(`exit ${c2.vmExitCycles}, entry ${c2.vmEntryCycles}, vmread ${c2.vmreadCycles}, vmwrite ${c2.vmwriteCycles}`);
+    const roundTrips = ['penryn', 'nehalem', 'westmere', 'sandybridge'].map((c) => vmx(c).vmExitCycles + vmx(c).vmEntryCycles);
+    expect(text).toContain(`round trip (${roundTrips.join(', ')})`);
+  });
+});
+
 describe('docs/workloads.md', () => {
   it('its table of guest profiles has each profile\'s timer, quantum and composites as its model file does', () => {
     const rows = [...readFileSync('docs/workloads.md', 'utf8').matchAll(/^\| `([\w.-]+)` \| [^|]+ \| ([^|]+) \| ([^|]+) \| ([^|]+) \|$/gm)];

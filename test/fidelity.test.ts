@@ -108,3 +108,26 @@ describe('docs/validation.md', () => {
     expect(committed).toContain(`\n${quoted}\n`);
   });
 });
+
+describe('citations', () => {
+  it('no file of the project cites a file outside it (paper-data.md, ../shared): a clone has only what is inside', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const offenders: string[] = [];
+    const walk = (dir: string) => {
+      for (const e of readdirSync(dir)) {
+        const p = join(dir, e);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (/\.(ts|ya?ml|md|json)$/.test(e) && /paper-data\.md|\.\.\/shared\//.test(readFileSync(p, 'utf8'))) offenders.push(p);
+      }
+    };
+    for (const d of ['src', 'models', 'scenarios', 'docs']) walk(d);
+    if (/paper-data\.md|\.\.\/shared\//.test(readFileSync('README.md', 'utf8'))) offenders.push('README.md');
+    // test/ itself holds this test's pattern, so it is checked apart from this file
+    for (const e of readdirSync('test')) {
+      const p = join('test', e);
+      if (e !== 'fidelity.test.ts' && statSync(p).isFile() && /paper-data\.md|\.\.\/shared\//.test(readFileSync(p, 'utf8'))) offenders.push(p);
+    }
+    expect(offenders).toEqual([]);
+  });
+});

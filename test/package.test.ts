@@ -38,8 +38,10 @@ describe('the packed package', () => {
     if (r.status !== 0) throw new Error(`npm install of the packed tarball failed:\n${r.stderr}`);
   }, 180_000);
 
-  it('holds the built library with its declarations, the models and the scenarios, and no tests', () => {
-    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/run/sweepWorker.js', 'models/cpu/pentium4.yaml', 'scenarios/default.yaml', 'package.json']) expect(files).toContain(f);
+  it('holds the built library with its declarations, the models, the scenarios and the docs the README links, and no tests', () => {
+    for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/cli/main.js', 'dist/run/sweepWorker.js', 'dist/cli/runProgressWorker.js', 'models/cpu/pentium4.yaml', 'scenarios/default.yaml', 'package.json', 'README.md']) expect(files).toContain(f);
+    const linked = [...readFileSync('README.md', 'utf8').matchAll(/\]\((docs\/[^)#]+)/g)].map((m) => m[1]);
+    expect(linked.filter((f) => !files.includes(f))).toEqual([]);
     expect(files.filter((f) => /\.test\.|^test\//.test(f))).toEqual([]);
   });
 

@@ -11,9 +11,9 @@ import { loadScenario } from '../src/config/load.js';
 const cli = (...args: string[]) => spawnSync(process.execPath, ['dist/cli/main.js', ...args], { encoding: 'utf8' });
 
 describe('paper scenarios', () => {
-  it.each(PAPER_SCENARIOS)('%s loads and compares native, software, hardware and nested', (name) => {
+  it.each(PAPER_SCENARIOS)('%s loads and compares native, software, hardware and nested, and predicts the interpreter and trap-and-emulate', (name) => {
     const l = loadScenario(`scenarios/paper/${name}.yaml`);
-    expect(l.scenario.vmms).toEqual(['native', 'software', 'hardware', 'nested']);
+    expect(l.scenario.vmms).toEqual(['native', 'software', 'hardware', 'nested', 'interpreter', 'trap-and-emulate']);
     expect(l.cpu.name).toBe('pentium4');
   });
 
@@ -30,7 +30,7 @@ describe('paper scenarios', () => {
     expect(r.stdout).toMatch(/\nforkwait +pentium4 +6\.0\d s +\d/);
     expect(r.stdout).toMatch(/\ncore2 +2\.6\d +\d/);
     expect(readFileSync(join(out, 'prediction.txt'), 'utf8')).toBe(r.stdout);
-    expect(JSON.parse(readFileSync(join(out, 'prediction.json'), 'utf8'))).toHaveLength(8);
+    expect(JSON.parse(readFileSync(join(out, 'prediction.json'), 'utf8'))).toHaveLength(2 * 6); // forkwait: six modes on two CPUs
   });
 
   it('run --format figure5 shows each category overhead in seconds per mode, signed', () => {

@@ -22,6 +22,7 @@ import { OutputError } from './files.js';
 import { walkRatioCommand } from './commands/walkRatio.js';
 import { validateCommand } from './commands/validate.js';
 import { sensitivityCommand } from './commands/sensitivity.js';
+import { MODE_IDS, MODES } from '../vmm/registry.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -31,14 +32,22 @@ export const EXIT = { ok: 0, internal: 1, input: 2 } as const;
 /** Build the program with every command registered. */
 export function buildProgram(): Command {
   const program = new Command('vmmsim')
-    .description('Discrete-event performance model of x86 virtualization: what a guest workload costs natively, under a\n' +
-      'binary-translating VMM, a hardware (VT-x/SVM) VMM with shadow page tables, or nested paging (EPT/NPT).')
+    .description('Discrete-event performance model of x86 virtualization: what a guest workload costs natively, under a ' +
+      'binary-translating VMM, a hardware (VT-x/SVM) VMM with shadow page tables, or nested paging (EPT/NPT); and, ' +
+      'as predictions, under an interpreter or a classical trap-and-emulate VMM.')
     .version(pkg.version, '-V, --version')
     .showHelpAfterError('(run vmmsim --help for usage)')
     .exitOverride();
   for (const cmd of [runCommand(), sweepCommand(), mergeCommand(), plotCommand(), reportCommand(), checkCommand(), reproduceCommand(), predictCommand(), profileCommand(), schemaCommand(), walkRatioCommand(), validateCommand(), sensitivityCommand()]) program.addCommand(cmd.exitOverride());
+  program.addHelpText('after', `\nExecution modes (a scenario's vmms; docs/modes.md for the interpreter and trap-and-emulate):\n${modeHelp()}`);
   program.addHelpText('after', '\nExit status: 0 success, 2 bad input (file:line:column and key named), 1 internal error or a file that cannot be written.');
   return program;
+}
+
+/** One line per registered mode: its id and description. */
+function modeHelp(): string {
+  const width = Math.max(...MODE_IDS.map((m) => m.length));
+  return MODE_IDS.map((m) => `  ${m.padEnd(width)}  ${MODES[m].description}`).join('\n');
 }
 
 /** Run the CLI on `argv` (without node and script); resolves to the exit status. */

@@ -14,8 +14,10 @@ const MODE_COLOURS: ReadonlyArray<[string, string]> = [
   ['software', '#f58518'],
   ['hardware', '#e45756'],
   ['nested', '#54a24b'],
+  ['interpreter', '#b279a2'],
+  ['trap-and-emulate', '#9d755d'],
 ];
-const EXTRA_COLOURS = ['#b279a2', '#72b7b2', '#eeca3b', '#9d755d', '#ff9da6', '#bab0ac'];
+const EXTRA_COLOURS = ['#72b7b2', '#eeca3b', '#ff9da6', '#bab0ac'];
 
 /** Axis numbers: SI prefixes from a thousand up (2k, 10M), plain numbers below (0.1, 250). */
 export const AXIS_NUMBERS = { labelExpr: "abs(datum.value) >= 1000 ? format(datum.value, '~s') : format(datum.value, '~g')" };

@@ -131,7 +131,7 @@ export function timeBreakdownSpec(summary: readonly SummaryRow[], modes: ModeSca
   if (panels.length > MAX_FIGURE5_PANELS) return null;
   const data = all;
   const cats = CATEGORIES.filter((c) => data.some((r) => r.category === c));
-  const x = { field: 'vmm', type: 'nominal', sort: modes.domain, title: 'mode', axis: { labelAngle: 0 } };
+  const x = { field: 'vmm', type: 'nominal', sort: modes.domain, title: 'mode', axis: { labelAngle: modes.domain.length > 4 ? -30 : 0 } }; // six long mode names do not fit side by side
   const inner = {
     width: { step: 56 },
     height: 260,

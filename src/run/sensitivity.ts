@@ -1,5 +1,5 @@
 // One-at-a-time sensitivity of a scenario's results to its model parameters:
-// each numeric parameter of the CPU model (native costs, VM-exit latencies)
+// each numeric parameter of the CPU model (native costs, VM-exit latencies, CPI)
 // and of the VMM models of the scenario's modes, moved by ±delta; the
 // elasticity of each mode's time (throughput, for closed-loop workloads) is
 // (y₊ − y₋) / y₀ ÷ (x₊ − x₋) / x₀.
@@ -31,6 +31,8 @@ export function sensitivityParams(loaded: LoadedScenario): SensitivityParam[] {
   };
   walk('cpu.native', loaded.cpu.native as unknown as Record<string, unknown>, all);
   walk('cpu.vmx', loaded.cpu.vmx as unknown as Record<string, unknown>, all.filter((m) => m !== 'native'));
+  // Cycles per instruction: how many guest instructions a compute stands for (the interpreter and trap-and-emulate price them).
+  walk('cpu.cpi', loaded.cpu.cpi as unknown as Record<string, unknown>, all.filter((m) => m === 'interpreter' || m === 'trap-and-emulate'));
   for (const mode of all) {
     const p = loaded.vmmParams[mode];
     if (p && typeof p === 'object') walk(`vmm.${mode}`, p as Record<string, unknown>, [mode]);

@@ -26,6 +26,7 @@ const CASES: Array<[string, string, Record<string, unknown>]> = [
   ['software', 'fast adaptation and reversion', { adaptThreshold: 2, adaptRevertThreshold: 3 }],
   ['software', 'unsynced shadows', { tracePolicy: 'unsynced', shadowCache: 2, adaptThreshold: 2, adaptRevertThreshold: 3 }],
   ['hardware', 'unsynced shadows', { tracePolicy: 'unsynced', shadowCache: 2 }],
+  ['trap-and-emulate', 'unsynced shadows', { tracePolicy: 'unsynced', shadowCache: 2 }],
 ];
 
 /** Hides the bulk hooks, so every copy goes through charge(): the reference behaviour. */

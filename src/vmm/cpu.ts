@@ -46,6 +46,18 @@ export const VmxCostsSchema = z
   })
   .describe('hardware-virtualization latencies, cycles');
 
+/**
+ * Cycles per instruction of plain guest code, by privilege level: how many
+ * guest instructions a `compute` of so many native cycles stands for. Modes
+ * that do not run guest code directly (the interpreter) price instructions.
+ */
+export const CpiSchema = z
+  .strictObject({
+    user: z.number().finite().positive().describe('cycles per instruction of guest user code'),
+    kernel: z.number().finite().positive().describe('cycles per instruction of guest kernel code'),
+  })
+  .describe('cycles per instruction of plain guest code, by privilege level');
+
 /** A microarchitecture model (models/cpu/NAME.yaml). */
 export const CpuModelSchema = z
   .strictObject({
@@ -57,6 +69,7 @@ export const CpuModelSchema = z
       .finite()
       .positive()
       .describe('cycles this CPU takes per Pentium 4 cycle of VMM software (models/vmm costs are in Pentium 4 cycles)'),
+    cpi: CpiSchema,
     native: NativeCostsSchema,
     vmx: VmxCostsSchema,
     mmu: MmuModelSchema,

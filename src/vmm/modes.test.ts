@@ -29,13 +29,14 @@ const OPS: Op[] = [
 ];
 
 describe('execution modes', () => {
-  it('the registry lists native, software, hardware and nested', () => {
-    expect(MODE_IDS).toEqual(['native', 'software', 'hardware', 'nested']);
+  it('the registry lists native, software, hardware and nested, then the interpreter and trap-and-emulate', () => {
+    expect(MODE_IDS).toEqual(['native', 'software', 'hardware', 'nested', 'interpreter', 'trap-and-emulate']);
   });
 
   for (const mode of MODE_IDS) {
     it(`${mode}: each operation's cycles equal the sum of its components and of its categories`, () => {
-      for (const policy of mode === 'native' || mode === 'nested' ? [{}] : [{}, { tracePolicy: 'unsynced', switchFill: 'prevalidate' }]) {
+      const shadowed = ['software', 'hardware', 'trap-and-emulate'].includes(mode);
+      for (const policy of shadowed ? [{}, { tracePolicy: 'unsynced', switchFill: 'prevalidate' }] : [{}]) {
         const { actor: a, ledger } = actor(mode, { set: policy });
         for (const op of OPS) {
           const before = { comp: sumComponents(ledger.components()), cat: ledger.totalCycles() };

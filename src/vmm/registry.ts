@@ -2,9 +2,11 @@
 // exactly when it is listed here (no self-registration by import).
 import type { ModeDefinition } from './actor.js';
 import { hardwareMode } from './hardware.js';
+import { interpreterMode } from './interpreter.js';
 import { nativeMode } from './native.js';
 import { nestedMode } from './nested.js';
 import { softwareMode } from './software.js';
+import { trapAndEmulateMode } from './trapAndEmulate.js';
 
 /** Every execution mode, by id. */
 export const MODES: Readonly<Record<string, ModeDefinition<any>>> = {
@@ -12,6 +14,9 @@ export const MODES: Readonly<Record<string, ModeDefinition<any>>> = {
   software: softwareMode,
   hardware: hardwareMode,
   nested: nestedMode,
+  // Not measured by the paper: designs the lecture notes compare (docs/modes.md).
+  interpreter: interpreterMode,
+  'trap-and-emulate': trapAndEmulateMode,
 };
 
 /** Mode ids in registry order. */

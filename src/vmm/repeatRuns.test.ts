@@ -18,12 +18,13 @@ const OPS: Op[] = [
   { kind: 'pteWrite', asid: CURRENT_ASID, site: 8 }, { kind: 'pteWrite', asid: 5, site: 10 }, { kind: 'tlbMiss' },
   { kind: 'cr8write', site: 9 }, { kind: 'cr3write', asid: 4, pages: 3, kernelPages: 11, site: 11 },
   { kind: 'mmCreate', asid: 3 }, { kind: 'mmDestroy', asid: CURRENT_ASID },
+  { kind: 'compute', cycles: 3000, mode: 'kernel' }, { kind: 'compute', cycles: 1500, mode: 'user' }, { kind: 'callret' },
 ];
 
 function run(mode: string, cpu: string, op: Op, copies: number, bulk: boolean, set: Record<string, unknown>) {
   const sim = new Simulation(1);
   const ledger = new Ledger();
-  const inner = MODES[mode].create(cpuModel(cpu), vmmParams(mode, mode === 'nested' ? {} : set), { rng: sim.rng, ledger });
+  const inner = MODES[mode].create(cpuModel(cpu), vmmParams(mode, mode === 'nested' || mode === 'interpreter' ? {} : set), { rng: sim.rng, ledger });
   const actor: CostActor = bulk ? inner : { charge: (o, l) => inner.charge(o, l), metrics: () => inner.metrics!() };
   const runner = new StreamRunner(sim, new OpCursor([{ op, count: copies }], 1), actor, ledger);
   runner.start();
@@ -32,7 +33,7 @@ function run(mode: string, cpu: string, op: Op, copies: number, bulk: boolean, s
 }
 
 describe('bulk charging in the VMM modes', () => {
-  for (const mode of ['software', 'hardware', 'nested']) {
+  for (const mode of ['software', 'hardware', 'nested', 'interpreter', 'trap-and-emulate']) {
     for (const cpu of ['pentium4', 'core2']) {
       for (const set of [{}, { tracePolicy: 'unsynced' }]) {
         it(`${mode} on ${cpu} ${JSON.stringify(set)}: a counted run of each operation charged in bulk equals charging copy by copy`, () => {

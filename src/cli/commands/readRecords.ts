@@ -20,7 +20,7 @@ export function readBounded(path: string, maxBytes: number, what: string, flag =
     const role = { what: what.replace(/^the /, '').replace(/ file$/, ''), expected: 'a text file' };
     return readBoundedFile(path, role, { maxBytes, flag }).toString('utf8');
   } catch (e) {
-    if (e instanceof InputFileError) throw new InputError(e.detail, { source: path });
+    if (e instanceof InputFileError) throw new InputError(`cannot read ${what}: ${e.detail}`, { source: path });
     throw e;
   }
 }
