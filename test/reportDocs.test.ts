@@ -32,7 +32,7 @@ describe('docs/report.md', () => {
       expect(DOC).toContain(flag);
       expect(help).toContain(flag);
     }
-    expect(JSON.parse(readFileSync('package.json', 'utf8')).scripts['results:paper']).toMatch(/scripts\/paperResults\.ts/);
+    expect(JSON.parse(readFileSync('package.json', 'utf8')).scripts['results:paper']).toMatch(/test\/results\/paperResults\.ts/);
   });
 
   it('every paper scenario has its committed results, charts and report page', () => {
