@@ -127,6 +127,9 @@ class InterpreterActor implements CostActor {
     const c = this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
     this.instructionsPerCopy = this.instructions - before;
     this.instructions = before;
+    // n × a per-copy count equals n additions of it only in whole numbers (exact in a double up to 2^53);
+    // a fractional instruction count (cycles ÷ CPI) is counted copy by copy.
+    if (!Number.isInteger(this.instructionsPerCopy) || !Number.isInteger(before) || before + copies * this.instructionsPerCopy > Number.MAX_SAFE_INTEGER) return null;
     return c;
   }
 

@@ -179,6 +179,9 @@ class TrapAndEmulateActor implements CostActor {
     this.traps = traps;
     this.traceFaults = traceFaults;
     this.hiddenFaults = hiddenFaults;
+    // n × a per-copy count equals n additions of it only in whole numbers; the expected (fractional)
+    // traps of kernel computation are counted copy by copy.
+    if (!Number.isInteger(this.perCopy[0]) || !Number.isInteger(traps)) return null;
     return c;
   }
 
