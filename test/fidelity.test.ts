@@ -131,3 +131,15 @@ describe('citations', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('validate: modes without published numbers', () => {
+  it('lists nested, interpreter and trap-and-emulate as predictions, never as judged cells', async () => {
+    const { predictionRows } = await import('../src/report/validation.js');
+    const ref = loadReference();
+    const nanobench = runScenario(loadScenario('scenarios/paper/nanobench.yaml'));
+    const rows = predictionRows(ref, { nanobench, forkwait: [], xpBoot: [], cpus: {}, walkRatios: [] });
+    const modes = new Set(rows.map((r) => r.mode));
+    expect([...modes].sort()).toEqual(['interpreter', 'nested', 'trap-and-emulate']);
+    expect(rows.filter((r) => r.mode === 'interpreter')).toHaveLength(Object.keys(ref.figure4.cells).length);
+  });
+});

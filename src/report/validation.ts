@@ -86,6 +86,33 @@ export function validationCells(ref: Reference, x: ValidationInputs, toleranceOv
   return out;
 }
 
+/** A model number with no published one to compare: a mode the paper did not measure. */
+export interface PredictionRow {
+  experiment: string;
+  item: string;
+  mode: string;
+  model: number;
+  unit: string;
+}
+
+/**
+ * The predictions validate shows beside the cells: each Figure 4
+ * nanobenchmark and forkwait under the modes the reference has no number
+ * for (nested paging on the Pentium 4, the interpreter, trap-and-emulate).
+ */
+export function predictionRows(ref: Reference, x: ValidationInputs): PredictionRow[] {
+  const out: PredictionRow[] = [];
+  for (const r of x.nanobench) {
+    if (r.cpu !== ref.figure4.cpu || !ref.figure4.cells[r.workload] || ref.figure4.cells[r.workload][r.vmm]) continue;
+    out.push({ experiment: 'Figure 4', item: r.workload, mode: r.vmm, model: r.metrics.cyclesPerIteration, unit: 'cycles' });
+  }
+  for (const r of x.forkwait) {
+    if (r.cpu !== ref.forkwait.cpu || ref.forkwait.cells[r.vmm]) continue;
+    out.push({ experiment: 'forkwait', item: 'seconds', mode: r.vmm, model: r.seconds, unit: 's' });
+  }
+  return out;
+}
+
 /** Cells outside their tolerance. */
 export function failures(cells: readonly ValidationCell[]): ValidationCell[] {
   return cells.filter((c) => c.tolerance !== null && (c.errorPercent === null || Math.abs(c.errorPercent) > c.tolerance));
@@ -107,13 +134,19 @@ function summary(cells: readonly ValidationCell[]): string {
   return `${judged.length - bad.length} of ${judged.length} judged cells within tolerance (${by('fitted')} fitted, ${by('predicted')} predicted); ${bad.length} outside.`;
 }
 
-/** The plain-text table. */
-export function validationText(cells: readonly ValidationCell[]): string {
-  return `${columns([HEAD, ...rows(cells)])}\n${summary(cells)}\n`;
+const PRED_HEAD = ['experiment', 'item', 'mode', 'model (no published number)'];
+const predRows = (p: readonly PredictionRow[]) => p.map((r) => [r.experiment, r.item, r.mode, `${num(r.model)} ${r.unit}`]);
+
+/** The plain-text table, then the predictions with no published number. */
+export function validationText(cells: readonly ValidationCell[], predictions: readonly PredictionRow[] = []): string {
+  const pred = predictions.length ? `\nPredictions with no published number to compare:\n${columns([PRED_HEAD, ...predRows(predictions)])}\n` : '';
+  return `${columns([HEAD, ...rows(cells)])}\n${summary(cells)}\n${pred}`;
 }
 
 /** The Markdown page written to results/validation.md. */
-export function validationMarkdown(cells: readonly ValidationCell[], ref: Reference): string {
+export function validationMarkdown(cells: readonly ValidationCell[], ref: Reference, predictions: readonly PredictionRow[] = []): string {
+  const pmd = [PRED_HEAD, ...predRows(predictions)].map((r) => `| ${r.join(' | ')} |`);
+  pmd.splice(1, 0, '| --- | --- | --- | ---: |');
   const md = [HEAD, ...rows(cells)].map((r) => `| ${r.join(' | ')} |`);
   md.splice(1, 0, `| ${HEAD.map((_, i) => ([3, 4, 5].includes(i) ? '---:' : '---')).join(' | ')} |`);
   const sources = [ref.figure4.source, ref.table1.source, ref.walkRatio.source, ref.forkwait.source, ref.figure5.source].map((s) => `- ${s}`);
@@ -128,6 +161,7 @@ export function validationMarkdown(cells: readonly ValidationCell[], ref: Refere
     '',
     summary(cells),
     '',
+    ...(predictions.length ? ['Predictions with no published number to compare (modes the paper did not measure):', '', ...pmd, ''] : []),
     'Sources (models/reference/published.yaml):',
     ...sources,
     '',
