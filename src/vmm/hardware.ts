@@ -14,7 +14,7 @@ import { ExitPath, ExitPathShape, exitRoundTripCycles, exitTlbRefillCycles } fro
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
-import { prevalidateCycles, PTE, ShadowParamsShape, ShadowTables } from './shadow.js';
+import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables } from './shadow.js';
 import { RepeatProbe } from './repeatProbe.js';
 import { Mmu } from '../mmu/mmu.js';
 import { MemoryStreams } from './memoryStreams.js';
@@ -48,10 +48,8 @@ class HardwareActor implements CostActor {
   private hiddenFaults = 0;
   private traceFaults = 0;
   private readonly cShadowUpdate: number;
-  private readonly cShadowSwitch: number;
-  private readonly cPrevalidate: number;
-  private readonly cShadowBuild: number;
-  private readonly cShadowTeardown: number;
+  /** Shadow switch, build, prevalidation and teardown, charged as every shadow-paging mode does. */
+  private readonly sh: ShadowCharges;
   private readonly repeats = new RepeatProbe();
   /** Exits, trace faults and hidden faults of one copy of the probed operation. */
   private readonly perCopy = new Float64Array(3);
@@ -62,10 +60,7 @@ class HardwareActor implements CostActor {
     const mmu = this.streams.mmu;
     this.x = new ExitPath(cpu, p, env.ledger, shadowTlbMissCycles(cpu), () => mmu.flush());
     this.cShadowUpdate = env.ledger.componentId('shadowUpdate');
-    this.cShadowSwitch = env.ledger.componentId('shadowSwitch');
-    this.cPrevalidate = env.ledger.componentId('prevalidate');
-    this.cShadowBuild = env.ledger.componentId('shadowBuild');
-    this.cShadowTeardown = env.ledger.componentId('shadowTeardown');
+    this.sh = new ShadowCharges(this.shadow, p, env.ledger); // interns shadowSwitch, prevalidate, shadowBuild, shadowTeardown
   }
 
   charge(op: Op, ledger: Ledger): number {
@@ -88,7 +83,7 @@ class HardwareActor implements CostActor {
       case 'cr3write':
         this.streams.mmu.cr3Write(op.asid); // the VMM loads the new shadow root: a TLB flush unless tagged
         return this.cr3Write(ledger, op.asid, op.pages + op.kernelPages);
-      case 'mmCreate': case 'mmDestroy': return this.teardown(ledger, op.asid);
+      case 'mmCreate': case 'mmDestroy': return this.sh.teardown(ledger, op.asid);
     }
   }
 
@@ -168,37 +163,14 @@ class HardwareActor implements CostActor {
     return c;
   }
 
-  /**
-   * The guest freed (or re-created) an address space: the VMM tears its
-   * shadow down. No exit of its own: the VMM notices when it handles the
-   * exits the guest's page-table stores and CR3 loads already cause.
-   */
-  private teardown(ledger: Ledger, asid: number): number {
-    const c = this.shadow.destroy(asid) ? this.p.shadowTeardownCycles : 0;
-    if (c > 0) ledger.component(this.cShadowTeardown, c);
-    ledger.charge(CAT.cr3, c);
-    return c;
-  }
 
   /** mov cr3 exits: switch shadows, write GUEST_CR3 and RIP, enter (the real CR3 load flushes the TLB). */
   private cr3Write(ledger: Ledger, asid: number, pages: number): number {
     const x = this.x;
     const p = this.p;
-    const fill = this.shadow.switchTo(asid, pages);
-    ledger.component(this.cShadowSwitch, p.shadowSwitchCycles);
-    let c = x.roundTrip(ledger) + p.shadowSwitchCycles + x.vmwrites(ledger, p.cr3Vmwrites) + x.native(ledger, this.cpu.native.cr3WriteCycles);
-    if (this.shadow.lastBuilt) {
-      ledger.component(this.cShadowBuild, p.shadowBuildCycles);
-      c += p.shadowBuildCycles;
-    }
-    const v = prevalidateCycles(p, fill);
-    if (v > 0) {
-      ledger.component(this.cPrevalidate, v);
-      c += v;
-    }
-    ledger.charge(CAT.cr3, c);
-    if (p.switchFill === 'lazy') c += this.hiddenFault(ledger, fill);
-    return c;
+    const fill = this.sh.switchTo(ledger, asid, pages);
+    const c = x.roundTrip(ledger) + p.shadowSwitchCycles + x.vmwrites(ledger, p.cr3Vmwrites) + x.native(ledger, this.cpu.native.cr3WriteCycles);
+    return this.sh.finishSwitch(ledger, c, fill, (n) => this.hiddenFault(ledger, n));
   }
 }
 

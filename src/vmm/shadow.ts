@@ -27,7 +27,9 @@
 // built anew maps the kernel again as well as the process's own pages.
 import { z } from 'zod';
 import { CURRENT_ASID } from '../workload/ops.js';
+import { CAT } from './categories.js';
 import { IdTable } from './idTable.js';
+import type { Ledger } from './ledger.js';
 
 const cycles = (d: string) => z.number().finite().nonnegative().describe(d);
 
@@ -189,5 +191,65 @@ export class ShadowTables {
       if (i !== this.currentSlot && (best < 0 || this.lastUse[i] < this.lastUse[best])) best = i;
     }
     return best < 0 ? Math.max(this.currentSlot, 0) : best;
+  }
+}
+
+/**
+ * The shadow-paging work every shadow-paging VMM charges the same way, with
+ * its component ids: switching shadows at a CR3 load (building one anew,
+ * prevalidating, filling lazily) and tearing one down when the guest frees
+ * its address space. A mode adds only the price of getting into the VMM
+ * (a callout, an exit, a trap) and its own lazy-fill price.
+ */
+export class ShadowCharges {
+  private readonly cSwitch: number;
+  private readonly cPrevalidate: number;
+  private readonly cBuild: number;
+  private readonly cTeardown: number;
+
+  constructor(readonly tables: ShadowTables, private readonly p: ShadowParams, ledger: Ledger) {
+    this.cSwitch = ledger.componentId('shadowSwitch');
+    this.cPrevalidate = ledger.componentId('prevalidate');
+    this.cBuild = ledger.componentId('shadowBuild');
+    this.cTeardown = ledger.componentId('shadowTeardown');
+  }
+
+  /** A CR3 load switches to `asid`'s shadow (recording shadowSwitchCycles); returns the entries to fill. */
+  switchTo(ledger: Ledger, asid: number, pages: number): number {
+    ledger.component(this.cSwitch, this.p.shadowSwitchCycles);
+    return this.tables.switchTo(asid, pages);
+  }
+
+  /**
+   * Finish a CR3 load whose mode-specific path cost `c` (shadowSwitchCycles
+   * included): a shadow built anew, prevalidation, the cr3 category, then —
+   * under the lazy policy — `fill` hidden faults priced by `hiddenFaults`.
+   */
+  finishSwitch(ledger: Ledger, c: number, fill: number, hiddenFaults: (n: number) => number): number {
+    const p = this.p;
+    if (this.tables.lastBuilt) {
+      ledger.component(this.cBuild, p.shadowBuildCycles);
+      c += p.shadowBuildCycles;
+    }
+    const v = prevalidateCycles(p, fill);
+    if (v > 0) {
+      ledger.component(this.cPrevalidate, v);
+      c += v;
+    }
+    ledger.charge(CAT.cr3, c);
+    if (p.switchFill === 'lazy') c += hiddenFaults(fill);
+    return c;
+  }
+
+  /**
+   * The guest freed (or re-created) address space `asid`: tear its shadow
+   * down if one is kept. No VMM entry of its own: the VMM learns of it from
+   * the page-table stores and CR3 loads that already enter it.
+   */
+  teardown(ledger: Ledger, asid: number): number {
+    const c = this.tables.destroy(asid) ? this.p.shadowTeardownCycles : 0;
+    if (c > 0) ledger.component(this.cTeardown, c);
+    ledger.charge(CAT.cr3, c);
+    return c;
   }
 }

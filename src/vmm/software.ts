@@ -18,7 +18,7 @@ import type { CpuModel } from './cpu.js';
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
-import { prevalidateCycles, PTE, ShadowParamsShape, ShadowTables } from './shadow.js';
+import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables } from './shadow.js';
 import { RepeatProbe } from './repeatProbe.js';
 
 const cycles = (d: string) => z.number().finite().nonnegative().describe(d);
@@ -79,10 +79,8 @@ class SoftwareActor implements CostActor {
   private readonly cClassify: number;
   private readonly cWalk: number;
   private readonly cShadowUpdate: number;
-  private readonly cShadowSwitch: number;
-  private readonly cPrevalidate: number;
-  private readonly cShadowBuild: number;
-  private readonly cShadowTeardown: number;
+  /** Shadow switch, build, prevalidation and teardown, charged as every shadow-paging mode does. */
+  private readonly sh: ShadowCharges;
   private readonly cTranslate: number;
   private readonly cWorldSwitch: number;
   private readonly cHostDevice: number;
@@ -105,10 +103,7 @@ class SoftwareActor implements CostActor {
     this.cClassify = l.componentId('faultClassify');
     this.cWalk = l.componentId('guestWalk');
     this.cShadowUpdate = l.componentId('shadowUpdate');
-    this.cShadowSwitch = l.componentId('shadowSwitch');
-    this.cPrevalidate = l.componentId('prevalidate');
-    this.cShadowBuild = l.componentId('shadowBuild');
-    this.cShadowTeardown = l.componentId('shadowTeardown');
+    this.sh = new ShadowCharges(this.shadow, p, l); // interns shadowSwitch, prevalidate, shadowBuild, shadowTeardown
     this.cTranslate = l.componentId('translate');
     this.cWorldSwitch = l.componentId('worldSwitch');
     this.cHostDevice = l.componentId('hostDevice');
@@ -150,7 +145,7 @@ class SoftwareActor implements CostActor {
       case 'cr3write':
         this.streams.mmu.cr3Write(op.asid); // the shadow root is loaded: a TLB flush unless tagged
         return this.cr3Write(ledger, op.asid, op.pages + op.kernelPages);
-      case 'mmCreate': case 'mmDestroy': return this.teardown(ledger, op.asid);
+      case 'mmCreate': case 'mmDestroy': return this.sh.teardown(ledger, op.asid);
     }
   }
 
@@ -290,35 +285,16 @@ class SoftwareActor implements CostActor {
     return c;
   }
 
-  /** The guest freed (or re-created) an address space: tear its shadow down if the VMM kept one. */
-  private teardown(ledger: Ledger, asid: number): number {
-    const c = this.shadow.destroy(asid) ? this.p.shadowTeardownCycles : 0;
-    if (c > 0) ledger.component(this.cShadowTeardown, c);
-    ledger.charge(CAT.cr3, c);
-    return c;
-  }
 
   /** mov cr3 in translated kernel code: a callout that switches shadows, then the refill policy. */
   private cr3Write(ledger: Ledger, asid: number, pages: number): number {
     const p = this.p;
-    const fill = this.shadow.switchTo(asid, pages);
+    const fill = this.sh.switchTo(ledger, asid, pages);
     const native = this.cpu.native.cr3WriteCycles;
     ledger.component(this.cCallout, p.calloutCycles);
-    ledger.component(this.cShadowSwitch, p.shadowSwitchCycles);
     ledger.component(this.cNative, native);
-    let c = p.calloutCycles + p.shadowSwitchCycles + native;
-    if (this.shadow.lastBuilt) {
-      ledger.component(this.cShadowBuild, p.shadowBuildCycles);
-      c += p.shadowBuildCycles;
-    }
-    const v = prevalidateCycles(p, fill);
-    if (v > 0) {
-      ledger.component(this.cPrevalidate, v);
-      c += v;
-    }
-    ledger.charge(CAT.cr3, c);
-    if (p.switchFill === 'lazy') c += this.hiddenFault(ledger, fill);
-    return c;
+    const c = p.calloutCycles + p.shadowSwitchCycles + native;
+    return this.sh.finishSwitch(ledger, c, fill, (n) => this.hiddenFault(ledger, n));
   }
 }
 

@@ -21,7 +21,7 @@ import { HostedIoShape, monitorPortMap } from './hostedIo.js';
 import type { Ledger } from './ledger.js';
 import { MemoryStreams } from './memoryStreams.js';
 import { RepeatProbe } from './repeatProbe.js';
-import { prevalidateCycles, PTE, ShadowParamsShape, ShadowTables } from './shadow.js';
+import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables } from './shadow.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 
 const cycles = (d: string) => z.number().finite().nonnegative().describe(d);
@@ -102,10 +102,8 @@ class TrapAndEmulateActor implements CostActor {
   private readonly cClassify: number;
   private readonly cWalk: number;
   private readonly cShadowUpdate: number;
-  private readonly cShadowSwitch: number;
-  private readonly cPrevalidate: number;
-  private readonly cShadowBuild: number;
-  private readonly cShadowTeardown: number;
+  /** Shadow switch, build, prevalidation and teardown, charged as every shadow-paging mode does. */
+  private readonly sh: ShadowCharges;
   private readonly cWorldSwitch: number;
   private readonly cHostDevice: number;
 
@@ -122,10 +120,7 @@ class TrapAndEmulateActor implements CostActor {
     this.cClassify = l.componentId('faultClassify');
     this.cWalk = l.componentId('guestWalk');
     this.cShadowUpdate = l.componentId('shadowUpdate');
-    this.cShadowSwitch = l.componentId('shadowSwitch');
-    this.cPrevalidate = l.componentId('prevalidate');
-    this.cShadowBuild = l.componentId('shadowBuild');
-    this.cShadowTeardown = l.componentId('shadowTeardown');
+    this.sh = new ShadowCharges(this.shadow, p, l); // interns shadowSwitch, prevalidate, shadowBuild, shadowTeardown
     this.cWorldSwitch = l.componentId('worldSwitch');
     this.cHostDevice = l.componentId('hostDevice');
   }
@@ -160,7 +155,7 @@ class TrapAndEmulateActor implements CostActor {
       case 'cr3write':
         this.streams.mmu.cr3Write(op.asid); // the VMM loads the new shadow root: a TLB flush unless tagged
         return this.cr3Write(ledger, op.asid, op.pages + op.kernelPages);
-      case 'mmCreate': case 'mmDestroy': return this.teardown(ledger, op.asid);
+      case 'mmCreate': case 'mmDestroy': return this.sh.teardown(ledger, op.asid);
     }
   }
 
@@ -286,38 +281,15 @@ class TrapAndEmulateActor implements CostActor {
     return c;
   }
 
-  /**
-   * The guest freed (or re-created) an address space: the VMM tears its
-   * shadow down. No trap of its own: the VMM learns of it from the traps the
-   * guest's page-table stores and CR3 loads already take.
-   */
-  private teardown(ledger: Ledger, asid: number): number {
-    const c = this.shadow.destroy(asid) ? this.p.shadowTeardownCycles : 0;
-    if (c > 0) ledger.component(this.cShadowTeardown, c);
-    ledger.charge(CAT.cr3, c);
-    return c;
-  }
 
   /** mov cr3 traps: switch shadows (building one for an address space that has none), load the real CR3, then the refill policy. */
   private cr3Write(ledger: Ledger, asid: number, pages: number): number {
     const p = this.p;
-    const fill = this.shadow.switchTo(asid, pages);
+    const fill = this.sh.switchTo(ledger, asid, pages);
     const native = this.cpu.native.cr3WriteCycles;
-    ledger.component(this.cShadowSwitch, p.shadowSwitchCycles);
     ledger.component(this.cNative, native);
-    let c = this.gpTrap(ledger) + p.shadowSwitchCycles + native;
-    if (this.shadow.lastBuilt) {
-      ledger.component(this.cShadowBuild, p.shadowBuildCycles);
-      c += p.shadowBuildCycles;
-    }
-    const v = prevalidateCycles(p, fill);
-    if (v > 0) {
-      ledger.component(this.cPrevalidate, v);
-      c += v;
-    }
-    ledger.charge(CAT.cr3, c);
-    if (p.switchFill === 'lazy') c += this.hiddenFault(ledger, fill);
-    return c;
+    const c = this.gpTrap(ledger) + p.shadowSwitchCycles + native;
+    return this.sh.finishSwitch(ledger, c, fill, (n) => this.hiddenFault(ledger, n));
   }
 }
 
