@@ -31,8 +31,14 @@ export class SetAssocLru {
   readonly sets: number;
   readonly ways: number;
   private readonly keys: Float64Array; // -1 = invalid (real keys are non-negative)
-  private readonly stamps: Float64Array; // 0 = invalid
+  private readonly stamps: Float64Array; // below `validFrom` = invalid
   private clock = 0;
+  /**
+   * Stamps below this are invalid: a flush raises it past every stamp given
+   * out so far instead of clearing the arrays, so a flush costs O(1) (a VMM
+   * without VPID flushes the TLB on every exit).
+   */
+  private validFrom = 1;
   /** Lines per frame when frames are hashed over sets; 0 when keys index sets directly. */
   private readonly frameLines: number;
   private readonly frameSlots: number;
@@ -78,17 +84,19 @@ export class SetAssocLru {
     const base = set * this.ways;
     const end = base + this.ways;
     const keys = this.keys;
+    const stamps = this.stamps;
+    const validFrom = this.validFrom;
     const hints = this.hints;
     if (hints !== null) {
       const h = (key >>> 0) & this.hintMask;
       const slot = hints[h];
-      if (slot >= base && slot < end && keys[slot] === key) {
-        this.stamps[slot] = ++this.clock;
+      if (slot >= base && slot < end && keys[slot] === key && stamps[slot] >= validFrom) {
+        stamps[slot] = ++this.clock;
         return true;
       }
       for (let i = base; i < end; i++) {
-        if (keys[i] === key) {
-          this.stamps[i] = ++this.clock;
+        if (keys[i] === key && stamps[i] >= validFrom) {
+          stamps[i] = ++this.clock;
           hints[h] = i;
           return true;
         }
@@ -96,8 +104,8 @@ export class SetAssocLru {
       return false;
     }
     for (let i = base; i < end; i++) {
-      if (keys[i] === key) {
-        this.stamps[i] = ++this.clock;
+      if (keys[i] === key && stamps[i] >= validFrom) {
+        stamps[i] = ++this.clock;
         return true;
       }
     }
@@ -108,7 +116,7 @@ export class SetAssocLru {
   contains(key: number): boolean {
     if (this.sets === 0) return false;
     const base = this.setOf(key) * this.ways;
-    for (let i = base; i < base + this.ways; i++) if (this.keys[i] === key) return true;
+    for (let i = base; i < base + this.ways; i++) if (this.keys[i] === key && this.stamps[i] >= this.validFrom) return true;
     return false;
   }
 
@@ -123,10 +131,12 @@ export class SetAssocLru {
     const base = set * this.ways;
     const end = base + this.ways;
     const stamps = this.stamps;
+    const validFrom = this.validFrom;
     let victim = base;
     let oldest = Infinity;
     for (let i = base; i < end; i++) {
-      const s = stamps[i];
+      // An invalid entry counts as stamp 0: the first one in the set is the victim.
+      const s = stamps[i] >= validFrom ? stamps[i] : 0;
       if (s < oldest) {
         oldest = s;
         victim = i;
@@ -167,10 +177,9 @@ export class SetAssocLru {
     return (frameHash(key, fl) % this.frameSlots) * fl + (key % fl);
   }
 
-  /** Invalidate every entry. */
+  /** Invalidate every entry (in O(1): every stamp given out so far becomes invalid). */
   flush(): void {
-    this.keys.fill(-1);
-    this.stamps.fill(0);
+    this.validFrom = this.clock + 1;
   }
 }
 
