@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Signal, Simulation, SimulationLimitError } from './simulation.js';
+import { Simulation, SimulationLimitError } from './simulation.js';
 
 describe('Simulation', () => {
   it('pops equal-time events in insertion order', () => {
@@ -60,22 +60,6 @@ describe('Simulation', () => {
     const sim = new Simulation(1);
     sim.at(5, () => expect(() => sim.at(4, () => {})).toThrow(/before now/));
     sim.run();
-  });
-
-  it('generator processes wait on delays and signals', () => {
-    const sim = new Simulation(1);
-    const log: string[] = [];
-    const io = new Signal<string>(sim);
-    sim.process((function* () {
-      log.push(`start ${sim.now}`);
-      yield 10;
-      log.push(`after delay ${sim.now}`);
-      const v = yield io;
-      log.push(`got ${String(v)} at ${sim.now}`);
-    })());
-    sim.at(25, () => io.fire('disk done'));
-    sim.run();
-    expect(log).toEqual(['start 0', 'after delay 10', 'got disk done at 25']);
   });
 });
 

@@ -117,87 +117,11 @@ export class Simulation {
     if (until !== Infinity && this.now < until) this.now = until;
   }
 
-  /** Start a generator process now; see {@link process}. */
-  process(body: Generator<Yieldable, void, unknown>, priority = 0): Process {
-    return new Process(this, body, priority);
-  }
-
   private dropCancelled(): void {
     let top = this.queue.peek();
     while (top !== undefined && top.cancelled) {
       this.queue.poll();
       top = this.queue.peek();
-    }
-  }
-}
-
-/**
- * A one-shot occurrence that processes can wait on (an I/O completion, a
- * child's exit). Waiters resume at the time it fires, in the order they waited.
- */
-export class Signal<T = unknown> {
-  private waiters: Array<(value: T) => void> = [];
-  private fired = false;
-  private value: T | undefined;
-
-  constructor(private readonly sim: Simulation) {}
-
-  /** True once {@link fire} has been called. */
-  get triggered(): boolean {
-    return this.fired;
-  }
-
-  /** Fire now; every waiter is resumed at the current time. Firing twice is an error. */
-  fire(value: T): void {
-    if (this.fired) throw new Error('signal fired twice');
-    this.fired = true;
-    this.value = value;
-    const ws = this.waiters;
-    this.waiters = [];
-    for (const w of ws) this.sim.at(this.sim.now, () => w(value));
-  }
-
-  /** Call `fn` when the signal fires (at once, via the heap, if it already has). */
-  onFire(fn: (value: T) => void): void {
-    if (this.fired) this.sim.at(this.sim.now, () => fn(this.value as T));
-    else this.waiters.push(fn);
-  }
-}
-
-/** What a process generator may yield: a delay in cycles, or a signal to wait for. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a process may wait on a signal of any value type
-export type Yieldable = number | Signal<any>;
-
-/**
- * A process is a generator driven by the simulation: `yield 100` waits 100
- * cycles, `yield signal` waits until the signal fires (the fired value is
- * what the yield expression returns).
- */
-export class Process {
-  /** Fires with undefined when the generator returns. */
-  readonly done: Signal<void>;
-
-  constructor(
-    private readonly sim: Simulation,
-    private readonly body: Generator<Yieldable, void, unknown>,
-    private readonly priority: number,
-  ) {
-    this.done = new Signal<void>(sim);
-    sim.at(sim.now, () => this.resume(undefined), priority);
-  }
-
-  private resume(value: unknown): void {
-    const r = this.body.next(value);
-    if (r.done) {
-      this.done.fire(undefined);
-      return;
-    }
-    const y = r.value;
-    if (typeof y === 'number') {
-      if (!(y >= 0)) throw new RangeError(`process yielded a negative or NaN delay: ${y}`);
-      this.sim.after(y, () => this.resume(undefined), this.priority);
-    } else {
-      y.onFire((v) => this.resume(v));
     }
   }
 }

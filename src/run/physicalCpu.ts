@@ -8,14 +8,8 @@ import type { Simulation } from '../engine/simulation.js';
 import { CAT } from '../vmm/categories.js';
 import type { Ledger } from '../vmm/ledger.js';
 import type { Attribution } from './attribution.js';
+import { chargeRun } from './chargeRun.js';
 import type { CpuPort, Guest } from './guestSystem.js';
-
-/**
- * Counted runs shorter than this are charged copy by copy: asking the actor
- * for a bulk price (a probe into a scratch ledger) costs about as much as
- * charging a few copies. Either way the result is bit-identical.
- */
-const MIN_BULK_COPIES = 8;
 
 /** Host scheduling parameters. */
 export interface HostParams {
@@ -41,6 +35,8 @@ export class PhysicalCpu implements CpuPort {
   private idleSince = 0;
   private dirty = false;
   private running = 0;
+  /** Scratch cell through which chargeRun hands back the clock. */
+  private readonly clock = new Float64Array(1);
 
   constructor(
     private readonly sim: Simulation,
@@ -48,6 +44,8 @@ export class PhysicalCpu implements CpuPort {
     private readonly host: HostParams,
     /** Per-VM and per-process accounting: told which guest slot (or the host's) runs. */
     private readonly attribution: { readonly attribution: Attribution; readonly hostSlot: number } | null = null,
+    /** False: charge every copy through charge(), the op-by-op reference the fast paths must equal. */
+    private readonly bulk = true,
   ) {}
 
   /** Start every guest and begin running at the current time. */
@@ -140,6 +138,7 @@ export class PhysicalCpu implements CpuPort {
       }
       const actor = g.actor;
       this.attribution?.attribution.enter(g.slot);
+      // The slice ends at the next event or, with several VMs, when the VM's host quantum is used up.
       const stop = multi ? Math.min(horizon, this.sliceStart + quantum) : horizon;
       if (op.kind === 'compute' && t + op.cycles > stop && stop > t) {
         // Computation is preemptible: charge it up to the event, leave the rest
@@ -148,38 +147,31 @@ export class PhysicalCpu implements CpuPort {
         if (g.deferRest({ kind: 'compute', cycles: op.cycles - part, mode: op.mode })) {
           t += actor.charge({ kind: 'compute', cycles: part, mode: op.mode }, ledger);
           n++;
-          if (multi && t - this.sliceStart >= quantum) g = null;
-          if (t >= horizon) break;
+          if (t >= stop) {
+            if (multi && t >= this.sliceStart + quantum) g = null;
+            if (t >= horizon) break;
+          }
           continue;
         }
       }
       t += actor.charge(op, ledger);
       n++;
-      if (t < horizon && (!multi || t - this.sliceStart < quantum)) {
+      if (t < stop) {
         const left = g.repeats();
         if (left > 0) {
-          // The rest of a counted run, in bulk when the actor prices every copy the same
-          // (as StreamRunner does); the clock stops at the first copy that reaches an event.
-          // Probing costs about as much as charging a few copies, so short runs go copy by copy.
-          const c = actor.repeatCost === undefined || left < MIN_BULK_COPIES ? null : actor.repeatCost(op, left, ledger);
-          let k = 0;
-          if (c !== null && c > 0) {
-            k = Math.min(left, Math.max(1, Math.ceil((stop - t) / c)));
-            t += k * c;
-            actor.chargeRepeats!(op, k, ledger);
-          } else {
-            while (k < left) {
-              t += actor.charge(op, ledger);
-              k++;
-              if (t >= horizon || (multi && t - this.sliceStart >= quantum)) break;
-            }
-          }
+          // The rest of a counted run, through the routine StreamRunner uses too.
+          const clock = this.clock;
+          clock[0] = t;
+          const k = chargeRun(actor, op, left, ledger, clock, stop, this.bulk);
+          t = clock[0];
           g.take(k);
           n += k;
         }
       }
-      if (multi && t - this.sliceStart >= quantum) g = null;
-      if (t >= horizon) break;
+      if (t >= stop) {
+        if (multi && t >= this.sliceStart + quantum) g = null;
+        if (t >= horizon) break;
+      }
     }
     this.ops += n;
     this.current = g;

@@ -22,6 +22,8 @@ export interface RunScenarioOptions {
   seed?: number;
   /** Told of each simulation as it starts (progress display). */
   observer?: RunObserver;
+  /** False: the op-by-op reference, without counted-run charging (see SimulateOptions.bulk). */
+  bulk?: boolean;
 }
 
 /** Simulate a loaded scenario; one record per workload × mode, in scenario order. */
@@ -33,7 +35,7 @@ export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions 
   loaded.workloads.forEach((w, i) => {
     const at = { origin: loaded.workloadOrigins[i], path: ['workloads', i], name: w.name };
     const run = (mode: string) => located(at, mode, limits, () =>
-      simulate(cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, limits, observer: options.observer }));
+      simulate(cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, limits, observer: options.observer, bulk: options.bulk }));
     const native = run('native');
     for (const mode of scenario.vmms) {
       const out = mode === 'native' ? native : run(mode);

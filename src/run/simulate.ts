@@ -43,6 +43,12 @@ export interface SimulateOptions {
   observer?: RunObserver;
   /** Stop (SimulationLimitError, TraceError) past these; unbounded when absent. */
   limits?: RunLimits;
+  /**
+   * False: charge every operation through the actor's charge(), skipping the
+   * counted-run fast path (chargeRun.ts): the op-by-op reference that the
+   * fast path must equal bit for bit, and the bench's per-operation figure.
+   */
+  bulk?: boolean;
 }
 
 /** Per-run caps enforced while simulating (the estimates checked them before the run). */
@@ -68,7 +74,7 @@ export function simulate(cpu: CpuModel, modeId: string, params: unknown, workloa
     const physical = new PhysicalCpu(sim, ledger, {
       quantumCycles: (sys.hostQuantumUs * clockHz) / 1e6,
       vmSwitchCycles: modeId === 'native' ? 0 : sys.vmSwitchCycles,
-    }, { attribution, hostSlot: attribution.slot(HOST_VM, HOST_VM) });
+    }, { attribution, hostSlot: attribution.slot(HOST_VM, HOST_VM) }, options.bulk ?? true);
     const guests = sys.guests.map((g) => new Guest(g, def.create(cpu, params, { rng: sim.rng, ledger }), physical, sim, clockHz, { slotOf: (p) => attribution.slot(g.name, p) }));
     physical.start(guests);
     sim.run();
@@ -85,7 +91,7 @@ export function simulate(cpu: CpuModel, modeId: string, params: unknown, workloa
   const cursor = workload.trace
     ? new TraceCursor(workload.trace.path, workload.trace.format, { compiler: options.compiler ?? new WorkloadCompiler(NO_COMPOSITES), clockHz, maxWork: limits?.maxOpsPerRun })
     : new OpCursor(workload.setup?.length ? [...workload.setup, { body: workload.body, count: workload.repeat }] : workload.body, workload.setup?.length ? 1 : workload.repeat);
-  const runner = new StreamRunner(sim, cursor, actor, ledger);
+  const runner = new StreamRunner(sim, cursor, actor, ledger, undefined, options.bulk ?? true);
   runner.start();
   try {
     sim.run();

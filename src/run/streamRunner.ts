@@ -2,13 +2,15 @@
 // simulation, with temporal decoupling: the stream runs operations inline
 // until its local time reaches the next pending event, and only then goes
 // through the heap. With nothing else pending, a whole run never touches it.
-// Counted runs of one operation skip the cursor per copy, and when the actor
-// says every copy costs the same (repeatCost) it charges the run at once; the
-// clock still advances copy by copy, so timing is bit-for-bit unchanged.
+// Counted runs of one operation skip the cursor per copy and go through
+// chargeRun (shared with the guest system's PhysicalCpu), which charges them
+// at once when the actor prices every copy the same, with the clock advanced
+// exactly as copy-by-copy additions would.
 import type { Simulation } from '../engine/simulation.js';
 import type { CostActor } from '../vmm/actor.js';
 import type { Ledger } from '../vmm/ledger.js';
 import { CAT } from '../vmm/categories.js';
+import { chargeRun } from './chargeRun.js';
 import type { ItemSource } from '../workload/stream.js';
 
 /** Runs a cursor's operations on one virtual CPU until it is exhausted. */
@@ -17,7 +19,7 @@ export class StreamRunner {
   finishedAt = NaN;
   /** Operations charged so far. */
   ops = 0;
-  /** Scratch cell through which {@link advanceFixed} hands back the clock. */
+  /** Scratch cell through which {@link chargeRun} hands back the clock. */
   private readonly clock = new Float64Array(1);
 
   constructor(
@@ -26,6 +28,8 @@ export class StreamRunner {
     private readonly actor: CostActor,
     private readonly ledger: Ledger,
     private readonly onDone: () => void = () => {},
+    /** False: charge every copy through charge(), the op-by-op reference the fast paths must equal. */
+    private readonly bulk = true,
   ) {}
 
   /** Begin at the current simulated time. */
@@ -35,7 +39,7 @@ export class StreamRunner {
 
   /** Run inline until the next pending event (or the end), then yield through the heap. */
   private readonly slice = (): void => {
-    const { sim, cursor, actor, ledger } = this;
+    const { sim, cursor, actor, ledger, clock } = this;
     const horizon = sim.peekTime();
     let t = sim.now;
     let n = 0;
@@ -57,32 +61,10 @@ export class StreamRunner {
       if (t >= horizon) break;
       const left = cursor.repeats;
       if (left > 0) {
-        // The rest of a counted run: the same op `left` more times. Ask the
-        // actor whether the copies can be charged at once; if not yet (state
-        // still settling, e.g. a site adapting), charge copy by copy and ask
-        // again after 1, 2, 4, … more copies.
-        let k = 0;
-        let nextAsk = 0;
-        let gap = 1;
-        while (k < left) {
-          if (k === nextAsk && actor.repeatCost !== undefined) {
-            const c = actor.repeatCost(op, left - k, ledger);
-            if (c !== null) {
-              const clock = this.clock;
-              clock[0] = t;
-              const m = advanceFixed(clock, c, left - k, horizon);
-              t = clock[0];
-              actor.chargeRepeats!(op, m, ledger);
-              k += m;
-              break;
-            }
-            nextAsk = k + gap;
-            gap *= 2;
-          }
-          t += actor.charge(op, ledger);
-          k++;
-          if (t >= horizon) break;
-        }
+        // The rest of a counted run: the same op `left` more times (chargeRun.ts).
+        clock[0] = t;
+        const k = chargeRun(actor, op, left, ledger, clock, horizon, this.bulk);
+        t = clock[0];
         cursor.take(k);
         n += k;
         if (t >= horizon) break;
@@ -97,22 +79,4 @@ export class StreamRunner {
       sim.at(t, this.slice);
     }
   };
-}
-
-/**
- * Advance `clock[0]` by `cycles` per copy for at most `copies` copies,
- * stopping after the first copy that reaches `horizon`; returns the copies
- * taken. A separate small numeric function so that V8 keeps one optimized
- * version of this loop across runs, whatever the callers' object shapes.
- */
-function advanceFixed(clock: Float64Array, cycles: number, copies: number, horizon: number): number {
-  let t = clock[0];
-  let k = 0;
-  while (k < copies) {
-    t += cycles;
-    k++;
-    if (t >= horizon) break;
-  }
-  clock[0] = t;
-  return k;
 }

@@ -1,0 +1,119 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { loadScenario } from '../config/load.js';
+import { toJson } from '../report/json.js';
+import { MODE_IDS } from '../vmm/registry.js';
+import { advanceRun } from './chargeRun.js';
+import { runScenario } from './runScenario.js';
+
+/** The loop advanceRun stands for: one addition per copy. */
+function loop(t0: number, cycles: number, copies: number, stop: number): [number, number] {
+  let t = t0;
+  let k = 0;
+  while (k < copies) {
+    t += cycles;
+    k++;
+    if (t >= stop) break;
+  }
+  return [t, k];
+}
+
+describe('advanceRun', () => {
+  it('advances the clock bit for bit as one addition per copy would, fractional start times and binade crossings included', () => {
+    const time = fc.oneof(
+      fc.double({ min: 0, max: 2 ** 40, noNaN: true }),
+      fc.integer({ min: 0, max: 2 ** 40 }).map((n) => n + 1 / 3), // a 60 Hz tick of a 3.8 GHz clock is 63,333,333.3… cycles
+      fc.integer({ min: 0, max: 40 }).map((e) => 2 ** e - 0.5),
+    );
+    fc.assert(
+      fc.property(time, fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.double({ min: 0, max: 5000, noNaN: true })), fc.integer({ min: 0, max: 20000 }),
+        fc.oneof(fc.constant(Infinity), fc.double({ min: 0, max: 2 ** 41, noNaN: true })), (t0, cycles, copies, stop) => {
+          const clock = new Float64Array([t0]);
+          const k = advanceRun(clock, cycles, copies, stop);
+          expect([clock[0], k]).toEqual(loop(t0, cycles, copies, stop));
+        }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+// ── Whole runs: the fast paths against the op-by-op reference ───────────────
+
+const tmp = mkdtempSync(join(tmpdir(), 'vmmsim-chargerun-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+let files = 0;
+
+const count = fc.integer({ min: 1, max: 60 });
+const primitive = fc.oneof(
+  fc.constantFrom('syscall', 'cr8write', 'callret', 'pgfault', 'pteWrite', 'rdtsc', 'tlbMiss', 'io', 'exception'),
+  fc.record({ op: fc.constant('compute'), cycles: fc.oneof(fc.integer({ min: 0, max: 3e7 }), fc.double({ min: 0, max: 3e7, noNaN: true })), mode: fc.constantFrom('user', 'kernel'), count }),
+  fc.record({ op: fc.constantFrom('syscall', 'pteWrite', 'pgfault', 'rdtsc', 'callret', 'cr8write'), count, site: fc.integer({ min: 0, max: 3 }) }),
+  fc.record({ op: fc.constant('pteWrite'), asid: fc.integer({ min: 1, max: 3 }), count }),
+  fc.record({ op: fc.constant('cr3write'), asid: fc.integer({ min: 1, max: 3 }), count: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ op: fc.constant('interrupt'), source: fc.constantFrom('timer', 'disk'), count }),
+);
+const ops = fc.letrec<{ entry: unknown; list: unknown[] }>((tie) => ({
+  entry: fc.oneof({ depthSize: 'small', withCrossShrink: true }, primitive, fc.record({ loop: tie('list'), count: fc.integer({ min: 1, max: 6 }) })),
+  list: fc.array(tie('entry'), { minLength: 1, maxLength: 3 }),
+})).list;
+
+/** A single stream: the StreamRunner. */
+const stream = fc.record({ name: fc.constant('stream'), repeat: fc.integer({ min: 1, max: 30 }), ops });
+/** A guest system on the PhysicalCpu: processes under the guest's scheduler and timer (60 Hz under Windows: fractional tick times), a disk. */
+const system = fc.record({
+  name: fc.constant('system'),
+  devices: fc.constant({ disk: { latencyUs: 3000 } }),
+  scheduler: fc.record({ quantumMs: fc.constantFrom(1, 10, 100) }),
+  processes: fc.uniqueArray(
+    fc.record({ name: fc.constantFrom('a', 'b', 'c'), asid: fc.integer({ min: 1, max: 3 }), repeat: fc.integer({ min: 1, max: 20 }), ops: fc.oneof(ops, ops.map((o) => [...o, { op: 'block', device: 'disk' }])) }),
+    { minLength: 1, maxLength: 3, selector: (p: { name: string }) => p.name },
+  ),
+});
+/** Several VMs on one CPU: the host quantum stops bulk runs too. */
+const vms = fc.record({
+  name: fc.constant('vms'),
+  host: fc.record({ quantumMs: fc.constantFrom(0.5, 1, 10) }),
+  vms: fc.uniqueArray(fc.record({ name: fc.constantFrom('v1', 'v2', 'v3'), processes: fc.array(fc.record({ name: fc.constant('p'), repeat: fc.integer({ min: 1, max: 20 }), ops }), { minLength: 1, maxLength: 1 }) }),
+    { minLength: 2, maxLength: 3, selector: (v: { name: string }) => v.name }),
+});
+
+const scenario = fc.record({
+  name: fc.constant('equivalence'),
+  seed: fc.integer({ min: 0, max: 1000 }),
+  cpu: fc.constantFrom('pentium4', 'core2'),
+  guest: fc.constantFrom('linux-2.6', 'windows'),
+  vmms: fc.constant([...MODE_IDS]),
+  workloads: fc.tuple(stream, system, vms),
+});
+
+describe('one bulk-charging routine for both runners', () => {
+  it('random scenarios (a single stream, a guest system, several VMs; fractional event times) give byte-identical JSON with the fast paths and op by op', () => {
+    fc.assert(
+      fc.property(scenario, (s) => {
+        const path = join(tmp, `s${files++}.yaml`);
+        writeFileSync(path, stringify(s));
+        const loaded = loadScenario(path);
+        const fast = toJson(runScenario(loaded, { components: true }));
+        const reference = toJson(runScenario(loaded, { components: true, bulk: false }));
+        expect(fast).toBe(reference);
+      }),
+      // Each run simulates 3 workloads × 6 modes twice: few runs, and no shrinking (a failing seed is printed and replayable).
+      { numRuns: 15, endOnFailure: true },
+    );
+  }, 120_000);
+
+  it('a counted run that starts at a fractional time (after a 60 Hz tick) and crosses a power of two advances exactly as op by op', () => {
+    // Ticks at 3.8e9/60 = 63,333,333.3… cycles cut the computation; the system-call run then crosses 2^26 cycles in bulk.
+    const path = join(tmp, 'fractional.yaml');
+    writeFileSync(path, stringify({
+      name: 'fractional', seed: 1, cpu: 'pentium4', guest: 'windows', vmms: [...MODE_IDS],
+      workloads: [{ name: 'w', processes: [{ name: 'p', asid: 1, repeat: 3, ops: [{ op: 'compute', cycles: 60_000_000 }, { op: 'syscall', count: 200_000 }] }] }],
+    }));
+    const loaded = loadScenario(path);
+    expect(toJson(runScenario(loaded, { components: true }))).toBe(toJson(runScenario(loaded, { components: true, bulk: false })));
+  });
+});
