@@ -47,29 +47,29 @@ const tmp = mkdtempSync(join(tmpdir(), 'vmmsim-chargerun-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let files = 0;
 
-const count = fc.integer({ min: 1, max: 60 });
+const count = fc.integer({ min: 1, max: 40 });
 const primitive = fc.oneof(
   fc.constantFrom('syscall', 'cr8write', 'callret', 'pgfault', 'pteWrite', 'rdtsc', 'tlbMiss', 'io', 'exception'),
-  fc.record({ op: fc.constant('compute'), cycles: fc.oneof(fc.integer({ min: 0, max: 3e7 }), fc.double({ min: 0, max: 3e7, noNaN: true })), mode: fc.constantFrom('user', 'kernel'), count }),
+  fc.record({ op: fc.constant('compute'), cycles: fc.oneof(fc.integer({ min: 0, max: 2e6 }), fc.double({ min: 0, max: 2e6, noNaN: true })), mode: fc.constantFrom('user', 'kernel'), count }),
   fc.record({ op: fc.constantFrom('syscall', 'pteWrite', 'pgfault', 'rdtsc', 'callret', 'cr8write'), count, site: fc.integer({ min: 0, max: 3 }) }),
   fc.record({ op: fc.constant('pteWrite'), asid: fc.integer({ min: 1, max: 3 }), count }),
   fc.record({ op: fc.constant('cr3write'), asid: fc.integer({ min: 1, max: 3 }), count: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ op: fc.constant('interrupt'), source: fc.constantFrom('timer', 'disk'), count }),
 );
 const ops = fc.letrec<{ entry: unknown; list: unknown[] }>((tie) => ({
-  entry: fc.oneof({ depthSize: 'small', withCrossShrink: true }, primitive, fc.record({ loop: tie('list'), count: fc.integer({ min: 1, max: 6 }) })),
+  entry: fc.oneof({ depthSize: 'small', withCrossShrink: true }, primitive, fc.record({ loop: tie('list'), count: fc.integer({ min: 1, max: 4 }) })),
   list: fc.array(tie('entry'), { minLength: 1, maxLength: 3 }),
 })).list;
 
 /** A single stream: the StreamRunner. */
-const stream = fc.record({ name: fc.constant('stream'), repeat: fc.integer({ min: 1, max: 30 }), ops });
+const stream = fc.record({ name: fc.constant('stream'), repeat: fc.integer({ min: 1, max: 10 }), ops });
 /** A guest system on the PhysicalCpu: processes under the guest's scheduler and timer (60 Hz under Windows: fractional tick times), a disk. */
 const system = fc.record({
   name: fc.constant('system'),
   devices: fc.constant({ disk: { latencyUs: 3000 } }),
   scheduler: fc.record({ quantumMs: fc.constantFrom(1, 10, 100) }),
   processes: fc.uniqueArray(
-    fc.record({ name: fc.constantFrom('a', 'b', 'c'), asid: fc.integer({ min: 1, max: 3 }), repeat: fc.integer({ min: 1, max: 20 }), ops: fc.oneof(ops, ops.map((o) => [...o, { op: 'block', device: 'disk' }])) }),
+    fc.record({ name: fc.constantFrom('a', 'b', 'c'), asid: fc.integer({ min: 1, max: 3 }), repeat: fc.integer({ min: 1, max: 8 }), ops: fc.oneof(ops, ops.map((o) => [...o, { op: 'block', device: 'disk' }])) }),
     { minLength: 1, maxLength: 3, selector: (p: { name: string }) => p.name },
   ),
 });
@@ -77,7 +77,7 @@ const system = fc.record({
 const vms = fc.record({
   name: fc.constant('vms'),
   host: fc.record({ quantumMs: fc.constantFrom(0.5, 1, 10) }),
-  vms: fc.uniqueArray(fc.record({ name: fc.constantFrom('v1', 'v2', 'v3'), processes: fc.array(fc.record({ name: fc.constant('p'), repeat: fc.integer({ min: 1, max: 20 }), ops }), { minLength: 1, maxLength: 1 }) }),
+  vms: fc.uniqueArray(fc.record({ name: fc.constantFrom('v1', 'v2', 'v3'), processes: fc.array(fc.record({ name: fc.constant('p'), repeat: fc.integer({ min: 1, max: 8 }), ops }), { minLength: 1, maxLength: 1 }) }),
     { minLength: 2, maxLength: 3, selector: (v: { name: string }) => v.name }),
 });
 
