@@ -1,42 +1,68 @@
 // Proves the benchmark harness works, in its tiny mode: every figure is
 // produced and consistent. No timing is asserted (the machine is shared).
 import { describe, expect, it } from 'vitest';
-import { formatReport } from './bench/format.js';
+import { formatReport, formatVerdict } from './bench/format.js';
 import { REPO_ROOT, runBench } from './bench/harness.js';
+import { tableCycles } from './bench/measure.js';
 import { longRun } from './bench/processes.js';
+import { verdict } from './bench/sections.js';
+import { BENCH_WORKLOADS } from './bench/workloads.js';
 
 describe('npm run bench (tiny mode)', () => {
   const report = runBench({ size: 'tiny', reps: 1, inProcessOnly: true });
 
-  it('times every bench workload whose scenario exists, under every registered mode', () => {
-    const mix = report.workloads.find((w) => w.id === 'nanobench')!;
-    expect(mix.available).toBe(true);
-    expect(mix.operations).toBe(7 * 1000 * mix.modes.length);
-    expect(mix.opsPerSecond).toBeGreaterThan(0);
+  it('times every bench entry whose scenario exists, op by op and with counted runs in bulk, under its modes', () => {
+    const inter = report.workloads.find((w) => w.id === 'interleaved')!;
+    expect(inter.available).toBe(true);
+    expect(inter.operations).toBe(7 * 100 * inter.modes.length);
+    expect(inter.perOpRate).toBeGreaterThan(0);
+    expect(inter.bulkRate).toBeGreaterThan(0);
     for (const w of report.workloads) if (!w.available) expect(w.missing).toMatch(/not on this checkout/);
+    expect(report.workloads.every((w) => w.pathsAgree)).toBe(true);
   });
 
-  it('the memory-heavy stream reports the accesses its memory ops simulated, not just its ops', () => {
-    const tlb = report.workloads.find((w) => w.id === 'tlb-stream')!;
-    expect(tlb.available).toBe(true);
-    expect(tlb.memoryAccesses).toBeGreaterThan(tlb.operations);
-    expect(tlb.accessesPerSecond).toBeGreaterThan(0);
+  it('benches every paper scenario', async () => {
+    const { readdirSync } = await import('node:fs');
+    const paper = readdirSync(`${REPO_ROOT}/scenarios/paper`).filter((f) => f.endsWith('.yaml')).map((f) => `scenarios/paper/${f}`);
+    expect(BENCH_WORKLOADS.filter((w) => w.group === 'paper').map((w) => w.scenario).sort()).toEqual(paper.sort());
   });
 
-  it('the bare loop and the SimPy model charge the cost table vmmsim charges', () => {
-    expect(report.costTable.runs.length).toBe(7 * report.workloads[0].modes.length);
-    expect(report.costTable.vmmsimChargedTable).toBe(true);
-    expect(report.bareLoop.cycles).toBe(report.costTable.runs.reduce((t, r) => t + r.segments.reduce((u, s) => u + s.cost * s.count, 0), 0));
-    expect(report.costTable.runs.some((r) => r.segments.length > 1)).toBe(true); // adaptive BT: a PTE store gets cheaper
-    if (report.simpy.available) expect(report.simpy.chargedTable).toBe(true);
-    else expect(report.simpy.missing).toMatch(/python3-simpy3/);
+  it('the memory streams report the accesses their memory ops simulated, not just their ops', () => {
+    const mem = report.workloads.find((w) => w.group === 'memory')!;
+    expect(mem.available).toBe(true);
+    expect(mem.memoryAccesses).toBeGreaterThan(mem.operations);
+    expect(mem.accessesPerSecond).toBeGreaterThan(0);
   });
 
-  it('prints ratios and a verdict for every target', () => {
+  it('the bare loop and the SimPy model charge the costs vmmsim charged, per entry and mode', () => {
+    expect(report.perOp.length).toBeGreaterThan(report.workloads.filter((w) => w.group === 'paper').length);
+    expect(report.bareLoop.operations).toBe(7 * 100 * report.workloads[0].modes.length);
+    if (report.simpy.available) {
+      expect(report.simpyChargedTable).toBe(true);
+      for (const p of report.perOp) expect(p.ratio).toBeGreaterThan(0);
+    } else expect(report.simpy.missing).toMatch(/python3-simpy3/);
+  });
+
+  it('a recorded cost run sums to the simulated cycles of a single stream (the recording is what the run charged)', async () => {
+    const { costTable } = await import('./bench/measure.js');
+    const entry = BENCH_WORKLOADS.find((w) => w.id === 'interleaved')!;
+    const runs = costTable(REPO_ROOT, entry, 'tiny', 1e6);
+    const inter = report.workloads.find((w) => w.id === 'interleaved')!;
+    for (const r of runs) {
+      expect(r.whole).toBe(true);
+      expect(tableCycles(r)).toBe(inter.byMode[r.mode].cycles[0]);
+    }
+  });
+
+  it('prints the per-operation headline first, shortcuts on their own named line, and a verdict for every target', () => {
     const text = formatReport(report);
-    expect(text).toMatch(/vmmsim\/bare loop = \d/);
-    expect(report.targets.map((t) => t.target)).toHaveLength(7);
+    expect(text.indexOf('HEADLINE: per operation')).toBeLessThan(text.indexOf('SHORTCUT (not per operation)'));
+    expect(text).toMatch(/bare loop [\d.]+ M ops\/s/);
+    const paper = report.workloads.filter((w) => w.group === 'paper').length;
+    expect(report.targets.filter((t) => t.target.startsWith('per operation'))).toHaveLength(paper + 1);
+    expect(report.targets.some((t) => /memory streams/.test(t.target))).toBe(true);
     expect(JSON.parse(JSON.stringify(report)).targets).toEqual(report.targets);
+    expect(formatVerdict(verdict({ target: 't', measured: 'm', ok: null }))).toMatch(/NOT MEASURED\s+t\s+m/);
   });
 
   it('a long run reports operations and peak RSS from its own process', () => {

@@ -3,6 +3,7 @@
 // A single stream or trace runs on a StreamRunner; a guest system (one or
 // more VMs with processes, devices and clients) runs on a PhysicalCpu.
 import { Simulation } from '../engine/simulation.js';
+import type { CostActor } from '../vmm/actor.js';
 import type { CpuModel } from '../vmm/cpu.js';
 import { Ledger } from '../vmm/ledger.js';
 import { MODES } from '../vmm/registry.js';
@@ -49,6 +50,8 @@ export interface SimulateOptions {
    * fast path must equal bit for bit, and the bench's per-operation figure.
    */
   bulk?: boolean;
+  /** Wraps every cost actor the run creates (the bench records the costs charged; tests hide the bulk hooks). */
+  instrument?: (actor: CostActor) => CostActor;
 }
 
 /** Per-run caps enforced while simulating (the estimates checked them before the run). */
@@ -61,8 +64,10 @@ export interface RunLimits {
 
 /** Simulate `workload` under mode `modeId` on `cpu`. */
 export function simulate(cpu: CpuModel, modeId: string, params: unknown, workload: CompiledWorkload, seed: number, options: SimulateOptions = {}): RunOutcome {
-  const def = MODES[modeId];
-  if (!def) throw new Error(`no such mode: ${modeId}`);
+  const mode = MODES[modeId];
+  if (!mode) throw new Error(`no such mode: ${modeId}`);
+  const instrument = options.instrument;
+  const def = instrument === undefined ? mode : { create: (...args: Parameters<typeof mode.create>) => instrument(mode.create(...args)) };
   const clockHz = cpu.clockGHz * 1e9;
   const limits = options.limits;
   const sim = new Simulation(seed, limits ? { maxCycles: limits.maxSimSeconds * clockHz, maxEvents: limits.maxEvents } : undefined);

@@ -12,5 +12,5 @@ if (!(Number.isInteger(reps) && reps >= 1)) {
   process.stderr.write('bench: --reps needs a whole number ≥ 1\n');
   process.exit(2);
 }
-const report = runBench({ size: tiny ? 'tiny' : 'full', reps });
+const report = runBench({ size: tiny ? 'tiny' : 'full', reps, inProcessOnly: flag('--in-process') });
 process.stdout.write(flag('--json') ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));

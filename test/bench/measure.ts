@@ -1,42 +1,55 @@
-// Times vmmsim itself: every workload of a bench entry under every mode, in
-// this process, repeated; and exports the per-operation cost table that the
-// SimPy model and the bare loop charge.
+// Times vmmsim itself, in this process: every bench entry under every mode,
+// op by op (every operation through the actor's charge(): the per-operation
+// path) and with counted runs charged in bulk (the shortcut), side by side;
+// and records the cycles vmmsim charges each operation, which the SimPy
+// model and the bare loop then charge too.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../src/config/errors.js';
 import { loadScenario, type LoadedScenario } from '../../src/config/load.js';
 import { simulate } from '../../src/run/simulate.js';
-import { Rng } from '../../src/engine/rng.js';
+import type { CostActor } from '../../src/vmm/actor.js';
 import { HOME_CATEGORY } from '../../src/vmm/categories.js';
-import { Ledger } from '../../src/vmm/ledger.js';
-import { MODES, MODE_IDS } from '../../src/vmm/registry.js';
-import { OpCursor } from '../../src/workload/stream.js';
-import { OP_KINDS, type OpKind } from '../../src/workload/ops.js';
-import type { OpSpec } from '../../src/workload/spec.js';
+import { MODE_IDS } from '../../src/vmm/registry.js';
+import type { BenchSize } from './sections.js';
 import type { BenchWorkload } from './workloads.js';
 
-/** Bench size: `full` for the real figures, `tiny` to prove the harness works. */
-export type BenchSize = 'full' | 'tiny';
+
+/** One mode's figures on one entry (all its workloads). */
+export interface ModeFigures {
+  /** Guest operations of one run of the entry. */
+  operations: number;
+  /** Memory accesses its `memory` ops simulated (the MMU model). */
+  accesses: number;
+  /** Median wall seconds, op by op and with counted runs in bulk. */
+  perOpSeconds: number;
+  bulkSeconds: number;
+  /** operations / seconds of each. */
+  perOpRate: number;
+  bulkRate: number;
+  /** Simulated cycles of each workload (op by op and bulk agree; checked). */
+  cycles: number[];
+}
 
 /** What vmmsim did on one bench entry. */
 export interface WorkloadResult {
   id: string;
   description: string;
+  group: BenchWorkload['group'];
   available: boolean;
   /** Why the entry was not measured. */
   missing?: string;
   modes: string[];
-  /** Guest operations simulated in one repetition (all workloads × modes). */
+  byMode: Record<string, ModeFigures>;
+  /** All modes: operations of one run of every mode, and their rates (total operations / total median seconds). */
   operations: number;
-  /** Median over repetitions of operations / wall seconds. */
-  opsPerSecond: number;
-  /** Memory accesses a `memory` op simulated in one repetition (the MMU model), and their median rate. */
+  perOpRate: number;
+  bulkRate: number;
   memoryAccesses: number;
+  /** Memory accesses per second with counted runs in bulk (a memory op never repeats in bulk: each copy draws new addresses). */
   accessesPerSecond: number;
-  /** Median wall seconds of one repetition, by mode (all workloads of the scenario). */
-  secondsByMode: Record<string, number>;
-  /** Simulated cycles of each (mode, workload) run, mode/workload → cycles. */
-  cycles: Record<string, number>;
+  /** True when the op-by-op run and the bulk run gave the same simulated cycles in every mode. */
+  pathsAgree: boolean;
 }
 
 /** Median of a non-empty list. */
@@ -51,14 +64,12 @@ export function since(t0: bigint): number {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
-/** An entry's scenario loaded at the bench size with every registered mode, or why it could not be. */
+/** An entry's scenario loaded at the bench size, or why it could not be. */
 export function loadEntry(root: string, entry: BenchWorkload, size: BenchSize): LoadedScenario | string {
   const file = join(root, entry.scenario);
   if (!existsSync(file)) return `${entry.scenario} is not on this checkout`;
   try {
-    const repeat = size === 'full' ? entry.repeat.full : entry.repeat.tiny;
-    const set = [`vmms=[${MODE_IDS.join(',')}]`, ...(entry.set?.[size] ?? [])];
-    if (repeat !== null) loadScenario(file).scenario.workloads.forEach((_, i) => set.push(`workloads.${i}.repeat=${repeat}`));
+    const set = [...(entry.allModes ? [`vmms=[${MODE_IDS.join(',')}]`] : []), ...(entry.set?.[size] ?? [])];
     return loadScenario(file, { set });
   } catch (e) {
     if (e instanceof InputError) return `${entry.scenario} does not load on this checkout: ${e.message.split('\n')[0]}`;
@@ -66,109 +77,132 @@ export function loadEntry(root: string, entry: BenchWorkload, size: BenchSize): 
   }
 }
 
-/** Run every workload of `loaded` under every mode once; returns per-mode seconds, operations and cycles. */
-function once(loaded: LoadedScenario): { seconds: Record<string, number>; operations: number; accesses: number; cycles: Record<string, number> } {
-  const seconds: Record<string, number> = {};
-  const cycles: Record<string, number> = {};
+/** The modes an entry runs: the scenario's own (every registered one with `allModes`); a sweep's base point may list none. */
+function modesOf(loaded: LoadedScenario): string[] {
+  return loaded.scenario.vmms.filter((m) => m === 'native' || loaded.vmmParams[m] !== undefined);
+}
+
+/** Run every workload of `loaded` under `mode` once; operations, accesses, cycles per workload, wall seconds. */
+function runMode(loaded: LoadedScenario, mode: string, bulk: boolean): { seconds: number; operations: number; accesses: number; cycles: number[] } {
   let operations = 0;
   let accesses = 0;
-  for (const mode of loaded.scenario.vmms) {
-    const t0 = process.hrtime.bigint();
-    for (const w of loaded.workloads) {
-      const out = simulate(loaded.cpu, mode, loaded.vmmParams[mode] ?? null, w, loaded.scenario.seed);
-      operations += out.operations;
-      accesses += out.actorMetrics.memoryAccesses ?? 0;
-      cycles[`${mode}/${w.name}`] = out.cycles;
-    }
-    seconds[mode] = since(t0);
+  const cycles: number[] = [];
+  const t0 = process.hrtime.bigint();
+  for (const w of loaded.workloads) {
+    const out = simulate(loaded.cpu, mode, loaded.vmmParams[mode] ?? null, w, loaded.scenario.seed, { compiler: loaded.compiler, bulk });
+    operations += out.operations;
+    accesses += out.actorMetrics.memoryAccesses ?? 0;
+    cycles.push(out.cycles);
   }
-  return { seconds, operations, accesses, cycles };
+  return { seconds: since(t0), operations, accesses, cycles };
 }
 
-/** Measure one entry: a warm-up run, then `reps` timed repetitions; medians. */
+/** Measure one entry: per mode a warm-up of both paths, then `reps` timed repetitions of each, alternating; medians. */
 export function measureWorkload(root: string, entry: BenchWorkload, size: BenchSize, reps: number): WorkloadResult {
-  const base = { id: entry.id, description: entry.description };
+  const base = { id: entry.id, description: entry.description, group: entry.group };
   const loaded = loadEntry(root, entry, size);
   if (typeof loaded === 'string') {
-    return { ...base, available: false, missing: loaded, modes: [], operations: 0, opsPerSecond: 0, memoryAccesses: 0, accessesPerSecond: 0, secondsByMode: {}, cycles: {} };
+    return { ...base, available: false, missing: loaded, modes: [], byMode: {}, operations: 0, perOpRate: 0, bulkRate: 0, memoryAccesses: 0, accessesPerSecond: 0, pathsAgree: true };
   }
-  once(loaded); // warm-up: let V8 compile the hot paths before timing
-  const rates: number[] = [];
-  const accessRates: number[] = [];
-  const perMode: Record<string, number[]> = {};
-  let last = once(loaded);
-  for (let r = 0; r < reps; r++) {
-    last = once(loaded);
-    const total = Object.values(last.seconds).reduce((a, b) => a + b, 0);
-    rates.push(last.operations / total);
-    accessRates.push(last.accesses / total);
-    for (const [m, s] of Object.entries(last.seconds)) (perMode[m] ??= []).push(s);
+  const modes = modesOf(loaded);
+  const byMode: Record<string, ModeFigures> = {};
+  let pathsAgree = true;
+  for (const mode of modes) {
+    runMode(loaded, mode, false); // warm-up: let V8 compile the hot paths before timing
+    const first = runMode(loaded, mode, true);
+    const perOp: number[] = [];
+    const bulk: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      const a = runMode(loaded, mode, false);
+      const b = runMode(loaded, mode, true);
+      perOp.push(a.seconds);
+      bulk.push(b.seconds);
+      if (a.cycles.some((c, i) => c !== b.cycles[i]) || a.operations !== b.operations) pathsAgree = false;
+    }
+    const perOpSeconds = median(perOp);
+    const bulkSeconds = median(bulk);
+    byMode[mode] = {
+      operations: first.operations, accesses: first.accesses, perOpSeconds, bulkSeconds,
+      perOpRate: first.operations / perOpSeconds, bulkRate: first.operations / bulkSeconds, cycles: first.cycles,
+    };
   }
-  const secondsByMode = Object.fromEntries(Object.entries(perMode).map(([m, s]) => [m, median(s)]));
-  return { ...base, available: true, modes: [...loaded.scenario.vmms], operations: last.operations, opsPerSecond: median(rates), memoryAccesses: last.accesses, accessesPerSecond: median(accessRates), secondsByMode, cycles: last.cycles };
+  const figs = Object.values(byMode);
+  const sum = (f: (m: ModeFigures) => number) => figs.reduce((a, m) => a + f(m), 0);
+  const operations = sum((m) => m.operations);
+  const memoryAccesses = sum((m) => m.accesses);
+  return {
+    ...base, available: true, modes, byMode, operations,
+    perOpRate: operations / sum((m) => m.perOpSeconds), bulkRate: operations / sum((m) => m.bulkSeconds),
+    memoryAccesses, accessesPerSecond: memoryAccesses / sum((m) => m.bulkSeconds), pathsAgree,
+  };
 }
 
-/** A stretch of a run in which every operation costs the same. */
+/** A stretch of a run in which every operation costs the same and is charged to the same category. */
 export interface CostSegment {
   /** Cycles vmmsim charges each operation of the stretch. */
   cost: number;
   count: number;
+  category: string;
 }
 
-/** One row of the exported cost table: what vmmsim charges each operation of one (mode, workload) run. */
+/** What vmmsim charged the first operations of one (entry, mode) run, in order, run-length encoded. */
 export interface CostRun {
+  entry: string;
   mode: string;
-  workload: string;
-  category: string;
-  /** The run's operations in order, run-length encoded by cost (adaptive BT makes a PTE store cheaper once its site adapts). */
   segments: CostSegment[];
+  /** Operations recorded (at most the cap). */
   count: number;
+  /** True when the whole run was recorded (not cut at the cap). */
+  whole: boolean;
 }
+
+/** Thrown by the recorder to end a run once it has recorded enough. */
+class Recorded extends Error {}
 
 /**
- * Export what vmmsim's models charge per operation for every (mode,
- * workload) of an entry whose workloads are loops of one operation: each
- * mode's actor is driven copy by copy through the workload, exactly as a
- * run would drive it, and the cycles it returns are run-length encoded.
+ * Record the cycles vmmsim's actors return for the first `cap` operations of
+ * each workload of an entry under `mode`, op by op, exactly as a run charges
+ * them (the run is cut once the cap is reached).
  */
-export function costTable(root: string, entry: BenchWorkload, size: BenchSize): CostRun[] {
-  const loaded = loadEntry(root, entry, size);
-  if (typeof loaded === 'string') return [];
-  const runs: CostRun[] = [];
-  for (const mode of loaded.scenario.vmms) {
-    loaded.workloads.forEach((w, i) => {
-      const kind = singleOpKind(loaded.scenario.workloads[i].ops ?? []);
-      if (kind === null) throw new Error(`workload ${w.name} is not a loop of one primitive operation; the cost table needs one`);
-      const ledger = new Ledger();
-      const actor = MODES[mode].create(loaded.cpu, loaded.vmmParams[mode] ?? null, { rng: new Rng(loaded.scenario.seed), ledger });
-      const cursor = new OpCursor(w.body, w.repeat);
-      const segments: CostSegment[] = [];
-      let last: CostSegment | undefined;
-      let count = 0;
-      for (let op = cursor.next(); op !== null; op = cursor.next()) {
-        if (op.kind === 'block' || op.kind === 'waitUntil') throw new Error(`workload ${w.name} holds a scheduler instruction; the cost table needs operations only`);
-        const cost = actor.charge(op, ledger);
-        count++;
-        if (last !== undefined && last.cost === cost) last.count++;
-        else segments.push((last = { cost, count: 1 }));
-      }
-      runs.push({ mode, workload: w.name, category: HOME_CATEGORY[kind], segments, count });
-    });
+export function recordCosts(loaded: LoadedScenario, entryId: string, mode: string, cap: number): CostRun {
+  const segments: CostSegment[] = [];
+  let count = 0;
+  let whole = true;
+  let last: CostSegment | undefined;
+  const instrument = (actor: CostActor): CostActor => ({
+    charge: (op, ledger) => {
+      const cost = actor.charge(op, ledger);
+      if (count >= cap) throw new Recorded();
+      const category = HOME_CATEGORY[op.kind];
+      if (last !== undefined && last.cost === cost && last.category === category) last.count++;
+      else segments.push((last = { cost, count: 1, category }));
+      count++;
+      return cost;
+    },
+    metrics: () => actor.metrics?.() ?? {},
+  });
+  for (const w of loaded.workloads) {
+    if (count >= cap) break;
+    try {
+      simulate(loaded.cpu, mode, loaded.vmmParams[mode] ?? null, w, loaded.scenario.seed, { compiler: loaded.compiler, bulk: false, instrument });
+    } catch (e) {
+      if (!(e instanceof Recorded)) throw e;
+      whole = false;
+    }
   }
-  return runs;
+  return { entry: entryId, mode, segments, count, whole };
 }
 
-/** Cycles of a cost-table run, summed in operation order. */
+/** Record every mode of an entry (see {@link recordCosts}). */
+export function costTable(root: string, entry: BenchWorkload, size: BenchSize, cap: number): CostRun[] {
+  const loaded = loadEntry(root, entry, size);
+  if (typeof loaded === 'string') return [];
+  return modesOf(loaded).map((mode) => recordCosts(loaded, entry.id, mode, cap));
+}
+
+/** Cycles of a cost-table run, summed one operation at a time in order (as a simulation's clock adds them). */
 export function tableCycles(run: CostRun): number {
   let t = 0;
   for (const s of run.segments) for (let i = 0; i < s.count; i++) t += s.cost;
   return t;
-}
-
-/** The kind of the only operation of a one-entry op list written as a primitive, or null. */
-function singleOpKind(ops: readonly OpSpec[]): OpKind | null {
-  if (ops.length !== 1) return null;
-  const e = ops[0];
-  const name = typeof e === 'string' ? e : 'op' in e && (e.count ?? 1) === 1 ? e.op : null;
-  return name !== null && (OP_KINDS as readonly string[]).includes(name) ? (name as OpKind) : null;
 }

@@ -1,0 +1,86 @@
+// The bench's pluggable parts: a verdict line (one target, what was measured,
+// whether it was met) and sections that run in their own processes (long-run
+// memory, the sweep). A new measurement is a BenchSection added to SECTIONS:
+// it returns its printed lines, its JSON and its verdicts.
+import { longRun, sweepSpeedup } from './processes.js';
+
+/** Bench size: `full` for the real figures, `tiny` to prove the harness works. */
+export type BenchSize = 'full' | 'tiny';
+
+/** One target and whether this run met it; `ok` null: not measured in this run (`measured` says why). */
+export interface TargetCheck {
+  target: string;
+  measured: string;
+  ok: boolean | null;
+}
+
+/** A verdict line of the report. */
+export function verdict(check: TargetCheck): TargetCheck {
+  return { target: check.target, measured: check.measured, ok: check.ok };
+}
+
+/** What a section is given. */
+export interface BenchContext {
+  root: string;
+  size: BenchSize;
+  reps: number;
+}
+
+/** What a section reports. */
+export interface SectionResult {
+  /** Printed under the section's title. */
+  lines: string[];
+  /** Its figures, as JSON (the `sections` key of `--json`). */
+  data: unknown;
+  targets: TargetCheck[];
+}
+
+/** A measurement of the bench beyond the in-process per-operation figures. */
+export interface BenchSection {
+  id: string;
+  title: string;
+  run(context: BenchContext): SectionResult;
+}
+
+/** Sizes of the long runs: operations of the big run, of the interleaved run, and of the small runs beside them. */
+const LONG = { full: { big: 1e9, mixed: 1e8, small: 1e6 }, tiny: { big: 1e5, mixed: 1e4, small: 1e3 } };
+const SWEEP = { full: { repeat: 1_000_000, reps: 2 }, tiny: { repeat: 20, reps: 1 } };
+
+const memorySection: BenchSection = {
+  id: 'memory',
+  title: 'memory of long runs (built CLI, own processes)',
+  run({ root, size }) {
+    const runs = [
+      longRun(root, 'nanobench, native', 'scenarios/default.yaml', 7, 1, LONG[size].big, LONG[size].small),
+      longRun(root, 'interleaved, native', 'test/bench/interleaved.yaml', 1, 7, LONG[size].mixed, LONG[size].small),
+    ];
+    const lines = runs.map((l) => l.error
+      ? `long run ${l.label}: failed: ${l.error}`
+      : `long run ${l.label}: ${l.operations.toExponential(2)} ops in ${l.wallSeconds.toFixed(1)} s, peak RSS ${l.peakRssMB.toFixed(0)} MB (${l.smallOperations.toExponential(0)} ops: ${l.smallPeakRssMB.toFixed(0)} MB)`);
+    const biggest = runs.find((l) => l.operations >= 1e9 && !l.error);
+    const target = '10^9 operations: peak RSS < 200 MB';
+    return {
+      lines,
+      data: runs,
+      targets: [biggest
+        ? verdict({ target, measured: `${biggest.peakRssMB.toFixed(0)} MB (${biggest.label})`, ok: biggest.peakRssMB < 200 })
+        : verdict({ target, measured: runs.find((l) => l.error)?.error ?? 'not run at this size', ok: null })],
+    };
+  },
+};
+
+const sweepSection: BenchSection = {
+  id: 'sweep',
+  title: 'sweep --jobs 1 vs --jobs 2 (built CLI)',
+  run({ root, size }) {
+    const s = sweepSpeedup(root, 'test/bench/sweep.yaml', 8, [`workloads.0.repeat=${SWEEP[size].repeat}`], SWEEP[size].reps);
+    const target = 'sweep --jobs 2 ≥ 1.8× --jobs 1';
+    if (!s.available || s.error) return { lines: [`sweep: ${s.error ?? `not measured: ${s.missing}`}`], data: s, targets: [verdict({ target, measured: s.error ?? s.missing ?? 'not run', ok: null })] };
+    const lines = [`sweep (${s.points} points): --jobs 1 ${s.secondsJobs1.toFixed(2)} s, --jobs 2 ${s.secondsJobs2.toFixed(2)} s → ${s.speedup.toFixed(2)}×; results identical: ${s.identical ? 'yes' : 'NO'}`];
+    if (!Number.isNaN(s.cpuSecondsJobs1)) lines.push(`  CPU seconds (all threads): --jobs 1 ${s.cpuSecondsJobs1.toFixed(2)}, --jobs 2 ${s.cpuSecondsJobs2.toFixed(2)}`);
+    return { lines, data: s, targets: [verdict({ target, measured: `${s.speedup.toFixed(2)}× on ${s.points} points`, ok: s.speedup >= 1.8 && s.identical })] };
+  },
+};
+
+/** Every section, in report order: add new measurements here. */
+export const SECTIONS: readonly BenchSection[] = [memorySection, sweepSection];
