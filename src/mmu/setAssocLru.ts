@@ -43,6 +43,14 @@ export class SetAssocLru {
   private readonly frameLines: number;
   private readonly frameSlots: number;
   /**
+   * `n − 1` for each modulus that is a power of two, else −1: keys exceed
+   * 2^32, and `%` on such doubles is a floating-point remainder (a call),
+   * while the low bits of ToUint32(key) give the same result exactly.
+   */
+  private readonly setsMask: number;
+  private readonly frameLinesMask: number;
+  private readonly frameSlotsMask: number;
+  /**
    * For wide sets (16+ ways), a direct-mapped hint: key bits → the slot that
    * last held such a key. A lookup checks the hinted slot before scanning the
    * set; the hint is only a guess, verified against the slot's key, so LRU
@@ -63,6 +71,10 @@ export class SetAssocLru {
     const fl = hashing?.frameLines ?? 0;
     this.frameLines = fl > 0 && this.sets >= fl && this.sets % fl === 0 ? fl : 0;
     this.frameSlots = this.frameLines > 0 ? this.sets / this.frameLines : 0;
+    const mask = (n: number) => (n > 0 && n <= 2 ** 31 && (n & (n - 1)) === 0 ? n - 1 : -1);
+    this.setsMask = mask(this.sets);
+    this.frameLinesMask = mask(this.frameLines);
+    this.frameSlotsMask = mask(this.frameSlots);
     const hintSize = ways >= 16 ? 2 ** Math.ceil(Math.log2(2 * entries)) : 0;
     this.hints = hintSize > 0 ? new Int32Array(hintSize).fill(-1) : null;
     this.hintMask = hintSize - 1;
@@ -163,8 +175,7 @@ export class SetAssocLru {
    */
   accessHashed(key: number, hash: number): boolean {
     if (this.sets === 0) return false;
-    const fl = this.frameLines;
-    const set = fl === 0 ? (key >>> 0) % this.sets : (hash % this.frameSlots) * fl + (key % fl);
+    const set = this.frameLines === 0 ? this.directSet(key) : this.hashedSet(key, hash);
     if (this.lookupInSet(set, key)) return true;
     this.fillInSet(set, key);
     return false;
@@ -172,9 +183,22 @@ export class SetAssocLru {
 
   /** Set index of `key`: its low 32 bits (ToUint32 is exact modulo 2^32) modulo the set count, or the frame hash (see {@link FrameHashing}). */
   private setOf(key: number): number {
+    if (this.frameLines === 0) return this.directSet(key);
+    return this.hashedSet(key, frameHash(key, this.frameLines));
+  }
+
+  /** Low 32 bits of `key` modulo the set count. */
+  private directSet(key: number): number {
+    const m = this.setsMask;
+    return m >= 0 ? (key >>> 0) & m : (key >>> 0) % this.sets;
+  }
+
+  /** The set of line `key` in frame-hash slot `hash` (see {@link FrameHashing}). */
+  private hashedSet(key: number, hash: number): number {
     const fl = this.frameLines;
-    if (fl === 0) return (key >>> 0) % this.sets;
-    return (frameHash(key, fl) % this.frameSlots) * fl + (key % fl);
+    const slot = this.frameSlotsMask >= 0 ? (hash & this.frameSlotsMask) : hash % this.frameSlots;
+    const line = this.frameLinesMask >= 0 ? (key >>> 0) & this.frameLinesMask : key % fl;
+    return slot * fl + line;
   }
 
   /** Invalidate every entry (in O(1): every stamp given out so far becomes invalid). */
