@@ -163,10 +163,7 @@ export class SetAssocLru {
   /** Look up and fill on a miss; returns whether it hit. */
   access(key: number): boolean {
     if (this.sets === 0) return false;
-    const set = this.setOf(key);
-    if (this.lookupInSet(set, key)) return true;
-    this.fillInSet(set, key);
-    return false;
+    return this.accessInSet(this.setOf(key), key);
   }
 
   /**
@@ -175,9 +172,46 @@ export class SetAssocLru {
    */
   accessHashed(key: number, hash: number): boolean {
     if (this.sets === 0) return false;
-    const set = this.frameLines === 0 ? this.directSet(key) : this.hashedSet(key, hash);
-    if (this.lookupInSet(set, key)) return true;
-    this.fillInSet(set, key);
+    return this.accessInSet(this.frameLines === 0 ? this.directSet(key) : this.hashedSet(key, hash), key);
+  }
+
+  /**
+   * {@link lookupInSet}, then {@link fillInSet} on a miss, in one scan of the
+   * set: the victim is found while looking (the first invalid slot, else the
+   * first with the smallest stamp), exactly as the two scans would find it.
+   */
+  private accessInSet(set: number, key: number): boolean {
+    const hints = this.hints;
+    if (hints !== null) {
+      if (this.lookupInSet(set, key)) return true;
+      this.fillInSet(set, key);
+      return false;
+    }
+    const base = set * this.ways;
+    const end = base + this.ways;
+    const keys = this.keys;
+    const stamps = this.stamps;
+    const validFrom = this.validFrom;
+    let victim = base;
+    let oldest = Infinity;
+    for (let i = base; i < end; i++) {
+      const st = stamps[i];
+      if (st >= validFrom) {
+        if (keys[i] === key) {
+          stamps[i] = ++this.clock;
+          return true;
+        }
+        if (st < oldest) {
+          oldest = st;
+          victim = i;
+        }
+      } else if (oldest !== 0) {
+        oldest = 0;
+        victim = i;
+      }
+    }
+    keys[victim] = key;
+    stamps[victim] = ++this.clock;
     return false;
   }
 

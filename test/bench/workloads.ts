@@ -79,9 +79,10 @@ export const BENCH_WORKLOADS: readonly BenchWorkload[] = [
   },
   {
     id: 'memory-streams',
-    description: 'memory-heavy streams that miss the TLB and walk page tables (the MMU model)',
+    description: 'memory-heavy streams that miss the TLB and walk page tables (the MMU model), under every mode',
     group: 'memory',
     scenario: 'scenarios/mmu/walk-ratio.yaml',
+    allModes: true,
     set: { full: [], tiny: [0, 1, 2, 3, 4].flatMap((i) => [`workloads.${i}.repeat=1`, `workloads.${i}.ops.0.accesses=2000`]) },
   },
   {
