@@ -119,6 +119,7 @@ export function checkTargets(r: BenchReport): TargetCheck[] {
     const rows = r.perOp.filter((p) => p.entry === w.id);
     if (!w.available) checks.push(verdict({ target, measured: w.missing ?? 'not measured', ok: null }));
     else if (!r.simpy.available) checks.push(verdict({ target, measured: r.simpy.missing ?? 'SimPy not measured', ok: null }));
+    else if (rows.length === 0) checks.push(verdict({ target, measured: 'no costs recorded for it', ok: null }));
     else {
       const worst = rows.reduce((a, b) => ((b.ratio ?? Infinity) < (a.ratio ?? Infinity) ? b : a));
       checks.push(verdict({
