@@ -5,7 +5,7 @@ import { formatReport, formatVerdict } from './bench/format.js';
 import { REPO_ROOT, runBench } from './bench/harness.js';
 import { tableCycles } from './bench/measure.js';
 import { longRun } from './bench/processes.js';
-import { verdict } from './bench/sections.js';
+import { SECTIONS, verdict } from './bench/sections.js';
 import { BENCH_WORKLOADS } from './bench/workloads.js';
 
 describe('npm run bench (tiny mode)', () => {
@@ -63,6 +63,18 @@ describe('npm run bench (tiny mode)', () => {
     expect(report.targets.some((t) => /memory streams/.test(t.target))).toBe(true);
     expect(JSON.parse(JSON.stringify(report)).targets).toEqual(report.targets);
     expect(formatVerdict(verdict({ target: 't', measured: 'm', ok: null }))).toMatch(/NOT MEASURED\s+t\s+m/);
+  });
+
+  it("the README's Performance section pastes a verdict line for every target the bench judges, and nothing else", async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(`${REPO_ROOT}/README.md`, 'utf8');
+    const section = /^## Performance\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1] ?? '';
+    const block = /```\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const pasted = block.split('\n').filter((l) => /^ {2}(met|NOT MET|NOT MEASURED)\s/.test(l));
+    const judged = [...report.targets.map((t) => t.target), ...SECTIONS.flatMap((s) => s.targets)];
+    expect(pasted).toHaveLength(judged.length);
+    for (const target of judged) expect(pasted.some((l) => l.includes(` ${target} `))).toBe(true);
+    expect(section).toContain('docs/performance.md');
   });
 
   it('a long run reports operations and peak RSS from its own process', () => {

@@ -39,6 +39,8 @@ export interface SectionResult {
 export interface BenchSection {
   id: string;
   title: string;
+  /** The targets its verdicts judge (the README's pasted report must show each). */
+  targets: readonly string[];
   run(context: BenchContext): SectionResult;
 }
 
@@ -46,9 +48,13 @@ export interface BenchSection {
 const LONG = { full: { big: 1e9, mixed: 1e8, small: 1e6 }, tiny: { big: 1e5, mixed: 1e4, small: 1e3 } };
 const SWEEP = { full: { repeat: 1_000_000, reps: 2 }, tiny: { repeat: 20, reps: 1 } };
 
+const RSS_TARGET = '10^9 operations: peak RSS < 200 MB';
+const SWEEP_TARGET = 'sweep --jobs 2 ≥ 1.8× --jobs 1';
+
 const memorySection: BenchSection = {
   id: 'memory',
   title: 'memory of long runs (built CLI, own processes)',
+  targets: [RSS_TARGET],
   run({ root, size }) {
     const runs = [
       longRun(root, 'nanobench, native', 'scenarios/default.yaml', 7, 1, LONG[size].big, LONG[size].small),
@@ -58,7 +64,7 @@ const memorySection: BenchSection = {
       ? `long run ${l.label}: failed: ${l.error}`
       : `long run ${l.label}: ${l.operations.toExponential(2)} ops in ${l.wallSeconds.toFixed(1)} s, peak RSS ${l.peakRssMB.toFixed(0)} MB (${l.smallOperations.toExponential(0)} ops: ${l.smallPeakRssMB.toFixed(0)} MB)`);
     const biggest = runs.find((l) => l.operations >= 1e9 && !l.error);
-    const target = '10^9 operations: peak RSS < 200 MB';
+    const target = RSS_TARGET;
     return {
       lines,
       data: runs,
@@ -72,9 +78,10 @@ const memorySection: BenchSection = {
 const sweepSection: BenchSection = {
   id: 'sweep',
   title: 'sweep --jobs 1 vs --jobs 2 (built CLI)',
+  targets: [SWEEP_TARGET],
   run({ root, size }) {
     const s = sweepSpeedup(root, 'test/bench/sweep.yaml', 8, [`workloads.0.repeat=${SWEEP[size].repeat}`], SWEEP[size].reps);
-    const target = 'sweep --jobs 2 ≥ 1.8× --jobs 1';
+    const target = SWEEP_TARGET;
     if (!s.available || s.error) return { lines: [`sweep: ${s.error ?? `not measured: ${s.missing}`}`], data: s, targets: [verdict({ target, measured: s.error ?? s.missing ?? 'not run', ok: null })] };
     const lines = [`sweep (${s.points} points): --jobs 1 ${s.secondsJobs1.toFixed(2)} s, --jobs 2 ${s.secondsJobs2.toFixed(2)} s → ${s.speedup.toFixed(2)}×; results identical: ${s.identical ? 'yes' : 'NO'}`];
     if (!Number.isNaN(s.cpuSecondsJobs1)) lines.push(`  CPU seconds (all threads): --jobs 1 ${s.cpuSecondsJobs1.toFixed(2)}, --jobs 2 ${s.cpuSecondsJobs2.toFixed(2)}`);
