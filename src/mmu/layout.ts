@@ -16,9 +16,12 @@ export const VA_LIMIT = 2 ** 42;
 /** Address spaces are folded onto 256 physical layouts (addresses must stay below 2^53). */
 const asidSlot = (asid: number): number => asid % 256;
 
+/** {@link levelSpanBytes} of levels 0 … 5, looked up: `2 **` with a variable exponent is a call to Math.pow on every walk step. */
+const LEVEL_SPAN_BYTES = [0, 1, 2, 3, 4, 5].map((level) => 2 ** (12 + 9 * (level - 1)));
+
 /** Bytes of address space one entry at `level` maps: 4 KB at level 1, 2 MB at 2, 1 GB at 3, … */
 export function levelSpanBytes(level: number): number {
-  return 2 ** (12 + 9 * (level - 1));
+  return level >= 0 && level < LEVEL_SPAN_BYTES.length ? LEVEL_SPAN_BYTES[level] : 2 ** (12 + 9 * (level - 1));
 }
 
 /** Guest-physical address of the data at `va` of address space `asid` (below 2^50). */
