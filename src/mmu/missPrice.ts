@@ -85,17 +85,23 @@ export function measureMissCycles(model: MmuModel, mode: TranslationMode, site: 
 /** An actor's miss prices, measured on first use of each site and kept for the run. */
 export class MissPrices {
   private readonly prices = new Map<string, number>();
+  /** The site last priced and its price: a run of tlbMiss ops asks for the same site object again and again, and building the key allocates. */
+  private lastSite: MissSite | null = null;
+  private lastCycles = 0;
 
   constructor(private readonly model: MmuModel, private readonly mode: TranslationMode) {}
 
   /** Mean walk cycles of one miss at `site`. */
   cycles(site: MissSite): number {
+    if (site === this.lastSite) return this.lastCycles;
     const key = `${site.workingSetBytes}/${site.pageSize}/${site.afterFlush}`;
     let c = this.prices.get(key);
     if (c === undefined) {
       c = measureMissCycles(this.model, this.mode, site);
       this.prices.set(key, c);
     }
+    this.lastSite = site;
+    this.lastCycles = c;
     return c;
   }
 }
