@@ -58,8 +58,10 @@ describe('npm run bench (tiny mode)', () => {
     const text = formatReport(report);
     expect(text.indexOf('HEADLINE: per operation')).toBeLessThan(text.indexOf('SHORTCUT (not per operation)'));
     expect(text).toMatch(/bare loop [\d.]+ M ops\/s/);
-    const paper = report.workloads.filter((w) => w.group === 'paper').length;
-    expect(report.targets.filter((t) => t.target.startsWith('per operation'))).toHaveLength(paper + 1);
+    expect(report.targets.map((t) => t.target)).toEqual(expect.arrayContaining(['per op ≥ 30× SimPy: interleaved', 'per op ≥ 30× SimPy: every paper scenario']));
+    const paper = report.targets.find((t) => t.target.endsWith('every paper scenario'))!;
+    const pairs = report.perOp.filter((p) => report.workloads.find((w) => w.id === p.entry)?.group === 'paper').length;
+    if (report.simpy.available) expect(paper.measured).toMatch(new RegExp(`of ${pairs} \\(entry, mode\\) met`));
     expect(report.targets.some((t) => /memory streams/.test(t.target))).toBe(true);
     expect(JSON.parse(JSON.stringify(report)).targets).toEqual(report.targets);
     expect(formatVerdict(verdict({ target: 't', measured: 'm', ok: null }))).toMatch(/NOT MEASURED\s+t\s+m/);

@@ -9,7 +9,7 @@ const lpad = (s: string, n: number) => s.padStart(n);
 
 /** One verdict line. */
 export function formatVerdict(t: TargetCheck): string {
-  return `  ${t.ok === null ? 'NOT MEASURED' : t.ok ? 'met     ' : 'NOT MET '}  ${pad(t.target, 58)} ${t.measured}`;
+  return `  ${t.ok === null ? 'NOT MEASURED' : t.ok ? 'met     ' : 'NOT MET '}  ${pad(t.target, 44)} ${t.measured}`;
 }
 
 /** The report as printed. */

@@ -2,7 +2,7 @@
 // whether it was met) and sections that run in their own processes (long-run
 // memory, the sweep). A new measurement is a BenchSection added to SECTIONS:
 // it returns its printed lines, its JSON and its verdicts.
-import { longRun, sweepSpeedup } from './processes.js';
+import { longRun, sweepSpeedup, type LongRunResult, type SweepResult } from './processes.js';
 
 /** Bench size: `full` for the real figures, `tiny` to prove the harness works. */
 export type BenchSize = 'full' | 'tiny';
@@ -42,13 +42,15 @@ export interface BenchSection {
   /** The targets its verdicts judge (the README's pasted report must show each). */
   targets: readonly string[];
   run(context: BenchContext): SectionResult;
+  /** The verdicts on a run's `data` (run() returns them too; a saved JSON report can be judged again). */
+  judge(data: unknown): TargetCheck[];
 }
 
 /** Sizes of the long runs: operations of the big run, of the interleaved run, and of the small runs beside them. */
 const LONG = { full: { big: 1e9, mixed: 1e8, small: 1e6 }, tiny: { big: 1e5, mixed: 1e4, small: 1e3 } };
 const SWEEP = { full: { repeat: 1_000_000, reps: 2 }, tiny: { repeat: 20, reps: 1 } };
 
-const RSS_TARGET = '10^9 operations: peak RSS < 200 MB';
+const RSS_TARGET = '10^9 ops: peak RSS < 200 MB';
 const SWEEP_TARGET = 'sweep --jobs 2 ≥ 1.8× --jobs 1';
 
 const memorySection: BenchSection = {
@@ -63,15 +65,14 @@ const memorySection: BenchSection = {
     const lines = runs.map((l) => l.error
       ? `long run ${l.label}: failed: ${l.error}`
       : `long run ${l.label}: ${l.operations.toExponential(2)} ops in ${l.wallSeconds.toFixed(1)} s, peak RSS ${l.peakRssMB.toFixed(0)} MB (${l.smallOperations.toExponential(0)} ops: ${l.smallPeakRssMB.toFixed(0)} MB)`);
+    return { lines, data: runs, targets: memorySection.judge(runs) };
+  },
+  judge(data) {
+    const runs = data as LongRunResult[];
     const biggest = runs.find((l) => l.operations >= 1e9 && !l.error);
-    const target = RSS_TARGET;
-    return {
-      lines,
-      data: runs,
-      targets: [biggest
-        ? verdict({ target, measured: `${biggest.peakRssMB.toFixed(0)} MB (${biggest.label})`, ok: biggest.peakRssMB < 200 })
-        : verdict({ target, measured: runs.find((l) => l.error)?.error ?? 'not run at this size', ok: null })],
-    };
+    return [biggest
+      ? verdict({ target: RSS_TARGET, measured: `${biggest.peakRssMB.toFixed(0)} MB`, ok: biggest.peakRssMB < 200 })
+      : verdict({ target: RSS_TARGET, measured: runs.find((l) => l.error)?.error ?? 'not run at this size', ok: null })];
   },
 };
 
@@ -81,11 +82,15 @@ const sweepSection: BenchSection = {
   targets: [SWEEP_TARGET],
   run({ root, size }) {
     const s = sweepSpeedup(root, 'test/bench/sweep.yaml', 8, [`workloads.0.repeat=${SWEEP[size].repeat}`], SWEEP[size].reps);
-    const target = SWEEP_TARGET;
-    if (!s.available || s.error) return { lines: [`sweep: ${s.error ?? `not measured: ${s.missing}`}`], data: s, targets: [verdict({ target, measured: s.error ?? s.missing ?? 'not run', ok: null })] };
+    if (!s.available || s.error) return { lines: [`sweep: ${s.error ?? `not measured: ${s.missing}`}`], data: s, targets: sweepSection.judge(s) };
     const lines = [`sweep (${s.points} points): --jobs 1 ${s.secondsJobs1.toFixed(2)} s, --jobs 2 ${s.secondsJobs2.toFixed(2)} s → ${s.speedup.toFixed(2)}×; results identical: ${s.identical ? 'yes' : 'NO'}`];
     if (!Number.isNaN(s.cpuSecondsJobs1)) lines.push(`  CPU seconds (all threads): --jobs 1 ${s.cpuSecondsJobs1.toFixed(2)}, --jobs 2 ${s.cpuSecondsJobs2.toFixed(2)}`);
-    return { lines, data: s, targets: [verdict({ target, measured: `${s.speedup.toFixed(2)}× on ${s.points} points`, ok: s.speedup >= 1.8 && s.identical })] };
+    return { lines, data: s, targets: sweepSection.judge(s) };
+  },
+  judge(data) {
+    const s = data as SweepResult;
+    if (!s.available || s.error) return [verdict({ target: SWEEP_TARGET, measured: s.error ?? s.missing ?? 'not run', ok: null })];
+    return [verdict({ target: SWEEP_TARGET, measured: `${s.speedup.toFixed(2)}× (${s.points} points)`, ok: s.speedup >= 1.8 && s.identical })];
   },
 };
 
