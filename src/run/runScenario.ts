@@ -6,7 +6,7 @@ import { formatCount, LIMIT_FLAGS, type Limits } from '../config/limits.js';
 import type { LoadedScenario } from '../config/load.js';
 import { SimulationLimitError } from '../engine/simulation.js';
 import { InputFileError } from '../workload/inputFile.js';
-import { TraceError } from '../workload/traceCursor.js';
+import { TraceCache, TraceError } from '../workload/traceCursor.js';
 import { CATEGORIES } from '../vmm/categories.js';
 import type { CategoryResult, ResultRecord } from './record.js';
 import { simulate, type RunObserver, type RunOutcome } from './simulate.js';
@@ -22,6 +22,8 @@ export interface RunScenarioOptions {
   seed?: number;
   /** Told of each simulation as it starts (progress display). */
   observer?: RunObserver;
+  /** Traces parsed by earlier runs of the same command (sweep points); by default each call parses its traces once for all its modes. */
+  traces?: TraceCache;
 }
 
 /** Simulate a loaded scenario; one record per workload × mode, in scenario order. */
@@ -30,10 +32,11 @@ export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions 
   const seed = options.seed ?? scenario.seed;
   const records: ResultRecord[] = [];
   const limits = loaded.limits;
+  const traces = options.traces ?? new TraceCache();
   loaded.workloads.forEach((w, i) => {
     const at = { origin: loaded.workloadOrigins[i], path: ['workloads', i], name: w.name };
     const run = (mode: string) => located(at, mode, limits, () =>
-      simulate(cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, limits, observer: options.observer }));
+      simulate(cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, limits, observer: options.observer, traces }));
     const native = run('native');
     for (const mode of scenario.vmms) {
       const out = mode === 'native' ? native : run(mode);

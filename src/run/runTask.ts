@@ -7,6 +7,7 @@ import type { SweepPoint } from '../config/sweep.js';
 import type { ResultRecord } from './record.js';
 import { runScenario } from './runScenario.js';
 import type { RunObserver } from './simulate.js';
+import type { TraceCache } from '../workload/traceCursor.js';
 
 /** What a task needs besides its resolved scenario. */
 export interface TaskSpec {
@@ -16,6 +17,8 @@ export interface TaskSpec {
   components?: boolean;
   /** Told of each simulation as it starts (progress display). */
   observer?: RunObserver;
+  /** Traces parsed by earlier tasks of this thread. */
+  traces?: TraceCache;
 }
 
 /** The function that simulates a point; replaceable so tests can make a point fail. */
@@ -23,7 +26,7 @@ export type Simulator = typeof runScenario;
 
 /** Run one task; a thrown error becomes error records instead of an exception. */
 export function runTask(loaded: LoadedScenario, spec: TaskSpec, simulator: Simulator = runScenario): ResultRecord[] {
-  const options = { point: spec.point.index, params: spec.point.params, replicate: spec.replicate, seed: spec.seed, components: spec.components, observer: spec.observer };
+  const options = { point: spec.point.index, params: spec.point.params, replicate: spec.replicate, seed: spec.seed, components: spec.components, observer: spec.observer, traces: spec.traces };
   try {
     return simulator(loaded, options);
   } catch (e) {

@@ -6,10 +6,13 @@ import type { SweepPlan } from '../config/sweepPlan.js';
 import type { ResultRecord } from './record.js';
 import { runTask, type Simulator } from './runTask.js';
 import type { RunObserver } from './simulate.js';
+import { TraceCache } from '../workload/traceCursor.js';
 
 /** Runs tasks of one plan. */
 export class TaskRunner {
   private cached: { point: number; loaded: LoadedScenario } | null = null;
+  /** Every trace is parsed once for all the tasks this runner runs. */
+  private readonly traces = new TraceCache();
 
   constructor(
     private readonly plan: SweepPlan,
@@ -25,7 +28,7 @@ export class TaskRunner {
     const t = this.plan.task(index);
     if (this.cached?.point !== t.point) this.cached = { point: t.point, loaded: this.plan.load(t.point) };
     const loaded = this.cached.loaded;
-    const spec = { point: this.plan.points[t.point], replicate: t.replicate, seed: this.plan.seed(loaded, t.replicate), components: this.components, observer: this.observer };
+    const spec = { point: this.plan.points[t.point], replicate: t.replicate, seed: this.plan.seed(loaded, t.replicate), components: this.components, observer: this.observer, traces: this.traces };
     return t.point === this.faultPoint ? runTask(loaded, spec, injectedFault) : runTask(loaded, spec);
   }
 }
