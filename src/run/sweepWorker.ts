@@ -22,8 +22,8 @@ export interface SweepWorkerData {
 }
 
 /** A worker's answer: a task's records, or why it could not run it at all. */
-export type SweepWorkerReply =
-  | { task: number; records: ResultRecord[] }
+export type SweepWorkerReply<R = ResultRecord[]> =
+  | { task: number; records: R }
   | { task: number; fatal: string; input?: { detail: string; origin: Origin; path: KeyPath } };
 
 function serve(data: SweepWorkerData): void {

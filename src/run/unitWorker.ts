@@ -1,0 +1,68 @@
+// Entry point of a unit worker thread (dist/run/unitWorker.js): it is
+// started with scenarios the main thread already loaded (plain data, cloned
+// once per worker, so a worker loads no scenario or model file) and answers
+// unit numbers with the outcome of that one simulation.
+import { parentPort, workerData } from 'node:worker_threads';
+import { InputError, type Origin } from '../config/errors.js';
+import type { Limits } from '../config/limits.js';
+import { loadScenario } from '../config/load.js';
+import type { KeyPath } from '../workload/expand.js';
+import { TraceCache } from '../workload/traceCursor.js';
+import { runUnit, type RunUnit, type UnitInputs, type UnitOutcome } from './runScenario.js';
+
+/** A loaded scenario as posted to a worker, and where to load it again (a trace replays through its scenario's own compiler). */
+export interface PostedScenario {
+  inputs: UnitInputs;
+  source: { file: string; set: string[]; modelsDir?: string; limits?: Partial<Limits> };
+}
+
+/** What the main thread starts a unit worker with. */
+export interface UnitWorkerData {
+  scenarios: PostedScenario[];
+  /** Unit i: a simulation of scenario `scenario`. */
+  units: Array<{ scenario: number; unit: RunUnit }>;
+  components: boolean;
+}
+
+/** A unit's outcome, or why it failed (kept as a value: the main thread reports the first failure in unit order). */
+export type UnitResult =
+  | { outcome: UnitOutcome }
+  | { error: string; input?: { detail: string; origin: Origin; path: KeyPath } };
+
+/** Runs units of one UnitWorkerData in this thread; traces are parsed once for all of them. */
+export class UnitRunner {
+  private readonly traces = new TraceCache();
+  private readonly reloaded = new Map<number, UnitInputs>();
+
+  constructor(private readonly data: UnitWorkerData) {}
+
+  /** The outcome of unit `i`, or its error. */
+  run(i: number): UnitResult {
+    const { scenario, unit } = this.data.units[i];
+    try {
+      return { outcome: runUnit(this.inputs(scenario, unit), unit, { components: this.data.components, traces: this.traces }) };
+    } catch (e) {
+      const input = e instanceof InputError ? { detail: e.detail, origin: e.origin, path: e.path } : undefined;
+      return { error: e instanceof Error ? e.message : String(e), input };
+    }
+  }
+
+  /** The posted inputs; for a trace, the scenario loaded again here, whose compiler numbers its composites' sites as the main thread's did. */
+  private inputs(s: number, unit: RunUnit): UnitInputs {
+    const posted = this.data.scenarios[s];
+    if (posted.inputs.compiler !== undefined || !posted.inputs.workloads[unit.workload].trace) return posted.inputs;
+    let loaded = this.reloaded.get(s);
+    if (loaded === undefined) {
+      const { file, set, modelsDir, limits } = posted.source;
+      loaded = loadScenario(file, { set, modelsDir, limits });
+      this.reloaded.set(s, loaded);
+    }
+    return loaded;
+  }
+}
+
+if (parentPort) {
+  const port = parentPort;
+  const runner = new UnitRunner(workerData as UnitWorkerData);
+  port.on('message', (task: number) => port.postMessage({ task, records: runner.run(task) }));
+}
