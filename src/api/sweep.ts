@@ -7,6 +7,7 @@ import type { ResultRecord } from '../run/record.js';
 import type { RunObserver } from '../run/simulate.js';
 import { TaskRunner } from '../run/taskRunner.js';
 import { runOnWorkers } from '../run/workerPool.js';
+import type { SweepWorkerMessage } from '../run/sweepWorker.js';
 import { planScenario, type ScenarioOptions } from './loadScenario.js';
 
 /** Options of {@link runTasks}. */
@@ -49,9 +50,18 @@ export async function runTasks(plan: SweepPlan, tasks: readonly number[], option
       data: { file: plan.source.file, set: [...(set ?? [])], modelsDir, limits, components: options.components ?? false, faultPoint: options.faultPoint ?? null },
       onResult: done,
       inline: (t) => runner.run(t),
+      message: (t) => postedTask(runner, t),
     });
   }
   return tasks.flatMap((t) => byTask.get(t)!);
+}
+
+/** Task `t` as posted to a sweep worker: resolved here, so the worker loads nothing; by number for a point that replays a trace. */
+function postedTask(runner: TaskRunner, t: number): SweepWorkerMessage {
+  const { loaded, spec, fault } = runner.prepare(t);
+  if (loaded.workloads.some((w) => w.trace)) return t;
+  const { scenario, cpu, vmmParams, workloads, workloadOrigins, limits } = loaded;
+  return { task: t, prepared: { loaded: { scenario, cpu, vmmParams, workloads, workloadOrigins, limits }, spec, fault } };
 }
 
 /** Options of {@link sweep}. */

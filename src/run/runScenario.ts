@@ -79,7 +79,7 @@ export function runUnit(loaded: UnitInputs, unit: RunUnit, options: RunScenarioO
 }
 
 /** Simulate a loaded scenario; one record per workload × mode, in scenario order. */
-export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions = {}): ResultRecord[] {
+export function runScenario(loaded: UnitInputs, options: RunScenarioOptions = {}): ResultRecord[] {
   const traces = options.traces ?? new TraceCache();
   const units = unitsOf(loaded);
   const outcomes = units.map((u) => runUnit(loaded, u, { ...options, traces }));

@@ -1,12 +1,14 @@
-// Entry point of a sweep worker thread (dist/run/sweepWorker.js). It reads
-// the scenario once, then answers small messages: a task index in, that
-// task's records out.
+// Entry point of a sweep worker thread (dist/run/sweepWorker.js). It answers
+// messages: a task resolved by the main thread (or, for points that replay a
+// trace, a task index: it then reads the scenario once) in, that task's
+// records out.
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError, type Origin } from '../config/errors.js';
 import type { Limits } from '../config/limits.js';
 import type { KeyPath } from '../workload/expand.js';
 import { SweepPlan } from '../config/sweepPlan.js';
-import { TaskRunner } from './taskRunner.js';
+import { runPrepared, TaskRunner, type PreparedTask } from './taskRunner.js';
+import { TraceCache } from '../workload/traceCursor.js';
 import type { ResultRecord } from './record.js';
 
 /** What the main thread tells a worker when it starts it. */
@@ -26,13 +28,27 @@ export type SweepWorkerReply<R = ResultRecord[]> =
   | { task: number; records: R }
   | { task: number; fatal: string; input?: { detail: string; origin: Origin; path: KeyPath } };
 
+/**
+ * A task as the main thread posts it: resolved there (the point's scenario
+ * as plain data), so the worker reads no file; or, for a point that replays
+ * a trace (whose lines compile through the scenario's own compiler), only
+ * its number, and the worker loads the point itself.
+ */
+export type SweepWorkerMessage = number | { task: number; prepared: PreparedTask };
+
 function serve(data: SweepWorkerData): void {
   const port = parentPort!;
   let runner: TaskRunner | null = null;
-  port.on('message', (task: number) => {
+  const traces = new TraceCache();
+  port.on('message', (m: SweepWorkerMessage) => {
+    const task = typeof m === 'number' ? m : m.task;
     try {
-      runner ??= new TaskRunner(SweepPlan.read(data.file, { set: data.set, modelsDir: data.modelsDir, limits: data.limits }), data.components, data.faultPoint);
-      port.postMessage({ task, records: runner.run(task) } satisfies SweepWorkerReply);
+      let records: ResultRecord[];
+      if (typeof m === 'number') {
+        runner ??= new TaskRunner(SweepPlan.read(data.file, { set: data.set, modelsDir: data.modelsDir, limits: data.limits }), data.components, data.faultPoint);
+        records = runner.run(task);
+      } else records = runPrepared(m.prepared, traces);
+      port.postMessage({ task, records } satisfies SweepWorkerReply);
     } catch (e) {
       // Bad input found while running (a trace line, a limit passed) keeps its location: exit 2 in the main thread.
       const input = e instanceof InputError ? { detail: e.detail, origin: e.origin, path: e.path } : undefined;

@@ -29,6 +29,8 @@ export interface PoolOptions<R = ResultRecord[]> {
    * largest first then balance best.
    */
   inFlight?: number;
+  /** What is posted to a worker for `task` (default: the task number). */
+  message?(task: number): unknown;
 }
 
 /** Run `tasks` on `jobs` threads; resolves when all are done, rejects if a worker dies or `onResult` throws. */
@@ -74,7 +76,8 @@ export function runOnWorkers<R = ResultRecord[]>(tasks: readonly number[], optio
       let inFlight = 0;
       const feed = () => {
         while (inFlight < inFlightMax && queue.length > 0) {
-          w.postMessage(queue.shift());
+          const task = queue.shift()!;
+          w.postMessage(options.message ? options.message(task) : task);
           inFlight++;
         }
         if (inFlight === 0) {
