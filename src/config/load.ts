@@ -105,15 +105,10 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
 
   const cpuModel = loadModel(modelsDir, 'cpu', scenario.cpu, nameOrigin('cpu'), CpuModelSchema, groups.models.get('cpu') ?? [], limits);
   const guest = scenario.guest === undefined ? null : loadGuest(modelsDir, scenario.guest, nameOrigin('guest'), groups.models.get('guest') ?? [], limits);
-  // The depth of the guest's page tables is the guest's (a 64-bit guest walks 4 levels on any CPU). The
-  // CPU model's tlbMissCycles prices a walk of its own guestLevels, so a deeper guest walk costs more in
-  // proportion (the same cost per page-table reference).
+  // The depth of the guest's page tables is the guest's (a 64-bit guest walks 4 levels on any CPU); the MMU
+  // model prices every walk at that depth.
   const levels = guest?.pageTableLevels;
-  const cpu = levels === undefined || levels === cpuModel.mmu.guestLevels ? cpuModel : {
-    ...cpuModel,
-    native: { ...cpuModel.native, tlbMissCycles: (cpuModel.native.tlbMissCycles * levels) / cpuModel.mmu.guestLevels },
-    mmu: { ...cpuModel.mmu, guestLevels: levels },
-  };
+  const cpu = levels === undefined || levels === cpuModel.mmu.guestLevels ? cpuModel : { ...cpuModel, mmu: { ...cpuModel.mmu, guestLevels: levels } };
   for (const target of groups.models.keys()) {
     if (target === 'guest' && guest === null) {
       const o = groups.models.get(target)![0];

@@ -15,7 +15,7 @@ const ops: Op[] = [
   { kind: 'syscall', site: 1 }, { kind: 'callret' }, { kind: 'compute', cycles: 0.1, mode: 'user' },
   { kind: 'compute', cycles: 2 ** 52, mode: 'kernel' }, { kind: 'pteWrite', asid: CURRENT_ASID, site: 2 },
   { kind: 'io', dir: 'in', port: 0x80, site: 3 }, { kind: 'pgfault', site: 4 }, { kind: 'cr8write', site: 5 },
-  { kind: 'exception', vector: 'divzero', site: 6 }, { kind: 'tlbMiss' },
+  { kind: 'exception', vector: 'divzero', site: 6 }, { kind: 'tlbMiss', workingSetBytes: 16 << 20, pageSize: '4K', afterFlush: 0 },
   { kind: 'pteWrite', asid: 1, site: 7 }, { kind: 'pteWrite', asid: 2, site: 7 },
   { kind: 'cr3write', asid: 1, pages: 3, kernelPages: 0, site: 8 }, { kind: 'cr3write', asid: 0, pages: 3, kernelPages: 0, site: 8 },
 ];

@@ -27,7 +27,6 @@ export const NativeCostsSchema = z
       .describe('synchronous exception round trips, by vector'),
     pteWriteCycles: cycles('one store to a page-table entry'),
     rdtscCycles: cycles('rdtsc instruction'),
-    tlbMissCycles: cycles('a TLB miss: one native page walk'),
     interruptCycles: cycles('external interrupt delivery, handler entry and iret (handler work is separate compute)'),
   })
   .describe('native cost of each primitive operation, cycles');

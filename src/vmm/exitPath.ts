@@ -8,6 +8,8 @@ import { z } from 'zod';
 import type { CpuModel } from './cpu.js';
 import { HostedIoShape, monitorPortMap } from './hostedIo.js';
 import type { Ledger } from './ledger.js';
+import { DEFAULT_MISS_WORKING_SET_BYTES, measureMissCycles, type MissSite } from '../mmu/missPrice.js';
+import type { TranslationMode } from '../mmu/mmu.js';
 
 const cycles = (d: string) => z.number().finite().nonnegative().describe(d);
 
@@ -36,13 +38,19 @@ export function exitRoundTripCycles(cpu: CpuModel, p: ExitPathParams): number {
   return cpu.vmx.vmExitCycles + p.vmreadsPerExit * cpu.vmx.vmreadCycles + p.exitHandlerCycles + cpu.vmx.vmEntryCycles;
 }
 
+/** Where the refill after an exit walks: the first `exitTlbRefillPages` misses after a flush, in the default working set. */
+export function exitRefillSite(p: ExitPathParams): MissSite {
+  return { workingSetBytes: DEFAULT_MISS_WORKING_SET_BYTES, pageSize: '4K', afterFlush: Math.max(1, Math.round(p.exitTlbRefillPages)) };
+}
+
 /**
  * Cycles the guest spends after one exit walking again the translations the
- * exit and entry flushed: `exitTlbRefillPages` walks of `walkCycles` each on
- * a CPU without a tagged TLB (no VPID/ASID), 0 on one with it (pure).
+ * exit and entry flushed: `exitTlbRefillPages` walks on a CPU without a
+ * tagged TLB (no VPID/ASID), each priced by the MMU model in `mode` (a 1D
+ * walk of the shadow table, a 2D walk under nested paging); 0 with tags (pure).
  */
-export function exitTlbRefillCycles(cpu: CpuModel, p: ExitPathParams, walkCycles: number): number {
-  return cpu.mmu.tlbTagged ? 0 : p.exitTlbRefillPages * walkCycles;
+export function exitTlbRefillCycles(cpu: CpuModel, p: ExitPathParams, mode: TranslationMode): number {
+  return cpu.mmu.tlbTagged ? 0 : p.exitTlbRefillPages * measureMissCycles(cpu.mmu, mode, exitRefillSite(p));
 }
 
 /** Cycles to fetch and decode the instruction that exited (pure). */
@@ -77,11 +85,12 @@ export class ExitPath {
   readonly refillCycles: number;
 
   /**
-   * `walkCycles`: one TLB refill walk in this mode (a 1D walk of the shadow
-   * table, a 2D walk under nested paging). `flushTlb`: empties the MMU
-   * model's TLBs, so memory streams see the flush too.
+   * `refillWalkCycles`: one TLB refill walk in this mode, priced by the MMU
+   * model at {@link exitRefillSite} (a 1D walk of the shadow table, a 2D walk
+   * under nested paging). `flushTlb`: empties the MMU model's TLBs, so
+   * memory streams see the flush too.
    */
-  constructor(private readonly cpu: CpuModel, readonly p: ExitPathParams, ledger: Ledger, walkCycles = 0, private readonly flushTlb?: () => void) {
+  constructor(private readonly cpu: CpuModel, readonly p: ExitPathParams, ledger: Ledger, refillWalkCycles = 0, private readonly flushTlb?: () => void) {
     this.cNative = ledger.componentId('native');
     this.cExit = ledger.componentId('vmExit');
     this.cVmread = ledger.componentId('vmread');
@@ -97,7 +106,7 @@ export class ExitPath {
     this.cHostDevice = ledger.componentId('hostDevice');
     this.cTlbRefill = ledger.componentId('tlbRefill');
     this.monitorPorts = monitorPortMap(p.monitorPorts);
-    this.refillCycles = exitTlbRefillCycles(cpu, p, walkCycles);
+    this.refillCycles = cpu.mmu.tlbTagged ? 0 : p.exitTlbRefillPages * refillWalkCycles;
   }
 
   /** Exit, rebuild state, run the common handler, enter again (`n` times). */

@@ -10,7 +10,7 @@ import type { Op } from '../workload/ops.js';
 import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
 import { CAT } from './categories.js';
 import type { CpuModel } from './cpu.js';
-import { ExitPath, ExitPathShape, exitRoundTripCycles, exitTlbRefillCycles } from './exitPath.js';
+import { ExitPath, ExitPathShape, exitRefillSite, exitRoundTripCycles, exitTlbRefillCycles } from './exitPath.js';
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
@@ -29,15 +29,7 @@ export type HardwareParams = z.infer<typeof HardwareParamsSchema>;
 
 /** A hidden fault in the hardware VMM: an exit whose handler walks the guest table and fills the shadow. */
 export function hardwareHiddenFaultCycles(cpu: CpuModel, p: HardwareParams): number {
-  return exitRoundTripCycles(cpu, p) + exitTlbRefillCycles(cpu, p, shadowTlbMissCycles(cpu)) + p.guestWalkCycles + p.shadowUpdateCycles;
-}
-
-/**
- * A TLB miss under shadow paging walks the shadow table in hardware: a
- * native 1D walk. Kept separate so the MMU model can replace it.
- */
-export function shadowTlbMissCycles(cpu: CpuModel): number {
-  return cpu.native.tlbMissCycles;
+  return exitRoundTripCycles(cpu, p) + exitTlbRefillCycles(cpu, p, 'shadow') + p.guestWalkCycles + p.shadowUpdateCycles;
 }
 
 class HardwareActor implements CostActor {
@@ -58,7 +50,7 @@ class HardwareActor implements CostActor {
     this.shadow = new ShadowTables(p);
     this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk');
     const mmu = this.streams.mmu;
-    this.x = new ExitPath(cpu, p, env.ledger, shadowTlbMissCycles(cpu), () => mmu.flush());
+    this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses.cycles(exitRefillSite(p)), () => mmu.flush());
     this.cShadowUpdate = env.ledger.componentId('shadowUpdate');
     this.sh = new ShadowCharges(this.shadow, p, env.ledger); // interns shadowSwitch, prevalidate, shadowBuild, shadowTeardown
   }
@@ -72,7 +64,7 @@ class HardwareActor implements CostActor {
       case 'callret': c = x.native(ledger, this.cpu.native.callretCycles); ledger.charge(CAT.callret, c); return c;
       case 'rdtsc': c = x.native(ledger, this.cpu.native.rdtscCycles); ledger.charge(CAT.rdtsc, c); return c; // TSC offsetting: no exit
       case 'newKernelCode': ledger.charge(CAT.translate, 0); return 0;
-      case 'tlbMiss': c = x.native(ledger, shadowTlbMissCycles(this.cpu)); ledger.charge(CAT.tlbmiss, c); return c;
+      case 'tlbMiss': c = x.native(ledger, this.streams.missCycles(op)); ledger.charge(CAT.tlbmiss, c); return c;
       case 'cr8write': c = x.guestCr8Write(ledger); ledger.charge(CAT.cr8, c); return c;
       case 'exception': c = x.guestDelivery(ledger, nativeCycles(this.cpu, op)); ledger.charge(CAT.exception, c); return c;
       case 'io': c = x.portIo(ledger, op.port); ledger.charge(CAT.io, c); return c;

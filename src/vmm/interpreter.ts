@@ -41,14 +41,6 @@ export function guestInstructions(cpu: CpuModel, nativeCycles: number, mode: 'us
   return nativeCycles / cpu.cpi[mode];
 }
 
-/**
- * A software-TLB refill: the memory references of the walk (priced as the
- * CPU's native walk) plus the instructions that make it in software.
- */
-export function softTlbMissCycles(cpu: CpuModel, p: InterpreterParams): number {
-  return cpu.native.tlbMissCycles + p.guestWalkCycles;
-}
-
 class InterpreterActor implements CostActor {
   /** Memory streams through the software TLB, recorded under softTlbWalk. */
   private readonly streams: MemoryStreams;
@@ -108,8 +100,11 @@ class InterpreterActor implements CostActor {
       case 'rdtsc': return this.interpret(ledger, CAT.rdtsc, 1, 0);
       case 'newKernelCode': ledger.charge(CAT.translate, 0); return 0; // nothing is translated
       case 'tlbMiss': {
-        const c = softTlbMissCycles(this.cpu, p);
-        ledger.component(this.cSoftTlb, this.cpu.native.tlbMissCycles);
+        // A software-TLB refill: the walk's memory references (priced by the MMU model as a native walk) plus
+        // the instructions that make the walk in software.
+        const walk = this.streams.missCycles(op);
+        const c = walk + p.guestWalkCycles;
+        ledger.component(this.cSoftTlb, walk);
         ledger.component(this.cWalk, p.guestWalkCycles);
         ledger.charge(CAT.tlbmiss, c);
         return c;

@@ -4,7 +4,8 @@
 import type { Rng } from '../engine/rng.js';
 import { CAT } from './categories.js';
 import type { Ledger } from './ledger.js';
-import type { MemoryOp } from '../workload/ops.js';
+import type { MemoryOp, TlbMissOp } from '../workload/ops.js';
+import { MissPrices } from '../mmu/missPrice.js';
 import { StreamCursor } from '../mmu/memoryStream.js';
 import type { Mmu } from '../mmu/mmu.js';
 
@@ -12,10 +13,18 @@ import type { Mmu } from '../mmu/mmu.js';
 export class MemoryStreams {
   private readonly cursors = new Map<number, StreamCursor>();
   private readonly cWalk: number;
+  /** Prices of counted misses (`tlbMiss` ops), measured by this MMU's model in its mode. */
+  readonly misses: MissPrices;
 
   /** `component` names the cost component walks are recorded under (walk, shadowWalk, 2dWalk). */
   constructor(readonly mmu: Mmu, private readonly rng: Rng, ledger: Ledger, component: string) {
     this.cWalk = ledger.componentId(component);
+    this.misses = new MissPrices(mmu.model, mmu.mode);
+  }
+
+  /** Walk cycles of one counted miss (a `tlbMiss` op) at its site: the same for every copy. */
+  missCycles(op: TlbMissOp): number {
+    return this.misses.cycles(op);
   }
 
   /**

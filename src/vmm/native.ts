@@ -11,8 +11,9 @@ import type { CpuModel } from './cpu.js';
 import type { Ledger } from './ledger.js';
 
 /**
- * Native cost of one operation on `cpu`, in cycles (pure). A memory stream
- * has no fixed price (its TLB misses depend on MMU state), so it is 0 here
+ * Native cost of one operation on `cpu`, in cycles (pure). TLB misses and
+ * memory streams are priced by the MMU model (a walk's cost depends on the
+ * page-table depth, walk caches and the working set), so they are 0 here
  * and charged by the actor through {@link MemoryStreams}.
  */
 export function nativeCycles(cpu: CpuModel, op: Op): number {
@@ -29,8 +30,7 @@ export function nativeCycles(cpu: CpuModel, op: Op): number {
     case 'exception': return n.exceptionCycles[op.vector];
     case 'rdtsc': return n.rdtscCycles;
     case 'newKernelCode': return 0; // natively, new code is just code
-    case 'tlbMiss': return n.tlbMissCycles;
-    case 'memory': return 0; // stateful: see MemoryStreams
+    case 'tlbMiss': case 'memory': return 0; // priced by the MMU model: see MemoryStreams
     case 'interrupt': return n.interruptCycles;
     case 'mmCreate': case 'mmDestroy': return 0; // the guest's page-table work is its own compute and pteWrites
   }
@@ -99,7 +99,7 @@ class NativeActor implements CostActor {
 
   private price(op: Op): void {
     this.lastOp = op;
-    this.lastCycles = nativeCycles(this.cpu, op);
+    this.lastCycles = op.kind === 'tlbMiss' ? this.streams.missCycles(op) : nativeCycles(this.cpu, op);
     this.lastCat = nativeCategory(op.kind);
   }
 

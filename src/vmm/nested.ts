@@ -9,7 +9,7 @@ import type { Op } from '../workload/ops.js';
 import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
 import { CAT } from './categories.js';
 import type { CpuModel } from './cpu.js';
-import { ExitPath, ExitPathShape } from './exitPath.js';
+import { ExitPath, ExitPathShape, exitRefillSite } from './exitPath.js';
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
@@ -30,21 +30,9 @@ export function twoDWalkReferences(guestLevels: number, nestedLevels: number): n
   return guestLevels * nestedLevels + guestLevels + nestedLevels;
 }
 
-/**
- * A bare `tlbMiss` op under nested paging (no address, so no MMU state): a
- * full 2D walk of the CPU's levels with no walk caches, each reference
- * costing one reference of the native walk (tlbMissCycles over the guest's
- * levels). `memory` ops are the modelled path: TLBs, caches, PWC, NTLB.
- */
-export function nestedTlbMissCycles(cpu: CpuModel): number {
-  const { guestLevels, nestedLevels } = cpu.mmu;
-  return (twoDWalkReferences(guestLevels, nestedLevels) * cpu.native.tlbMissCycles) / guestLevels;
-}
-
 class NestedActor implements CostActor {
   private readonly x: ExitPath;
   private readonly c2dWalk: number;
-  private readonly tlbMissCycles: number;
   private readonly repeats = new RepeatProbe();
   private exitsPerCopy = 0;
   /** Memory streams: TLB misses walk guest and nested tables (two dimensions). */
@@ -52,10 +40,9 @@ class NestedActor implements CostActor {
 
   constructor(private readonly cpu: CpuModel, p: NestedParams, env: ActorEnv) {
     this.c2dWalk = env.ledger.componentId('2dWalk');
-    this.tlbMissCycles = nestedTlbMissCycles(cpu);
     this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'nested'), env.rng, env.ledger, '2dWalk');
     const mmu = this.streams.mmu;
-    this.x = new ExitPath(cpu, p, env.ledger, this.tlbMissCycles, () => mmu.flush());
+    this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses.cycles(exitRefillSite(p)), () => mmu.flush());
   }
 
   charge(op: Op, ledger: Ledger): number {
@@ -78,10 +65,12 @@ class NestedActor implements CostActor {
       case 'io': c = x.portIo(ledger, op.port); ledger.charge(CAT.io, c); return c;
       case 'interrupt': c = x.interrupt(ledger, this.cpu.native.interruptCycles); ledger.charge(CAT.interrupt, c); return c;
       case 'mmCreate': case 'mmDestroy': ledger.charge(CAT.cr3, 0); return 0; // no shadows: the guest's own page tables are the truth
-      case 'tlbMiss':
-        ledger.component(this.c2dWalk, this.tlbMissCycles);
-        ledger.charge(CAT.tlbmiss, this.tlbMissCycles);
-        return this.tlbMissCycles;
+      case 'tlbMiss': { // a 2D walk, priced by the MMU model (PWC, nested TLB, both depths)
+        const m = this.streams.missCycles(op);
+        ledger.component(this.c2dWalk, m);
+        ledger.charge(CAT.tlbmiss, m);
+        return m;
+      }
     }
   }
 

@@ -15,7 +15,7 @@ const OPS: Op[] = [
   { kind: 'syscall', site: 1 }, { kind: 'io', dir: 'out', port: 0x3f8, site: 2 }, { kind: 'io', dir: 'in', port: 0x80, site: 3 },
   { kind: 'interrupt', source: 'timer' }, { kind: 'newKernelCode', units: 2, instructions: 9 }, { kind: 'pgfault', site: 4 },
   { kind: 'exception', vector: 'gp', site: 5 }, { kind: 'rdtsc', site: 6 }, { kind: 'cr3write', asid: 3, pages: 7, kernelPages: 0, site: 7 },
-  { kind: 'pteWrite', asid: CURRENT_ASID, site: 8 }, { kind: 'pteWrite', asid: 5, site: 10 }, { kind: 'tlbMiss' },
+  { kind: 'pteWrite', asid: CURRENT_ASID, site: 8 }, { kind: 'pteWrite', asid: 5, site: 10 }, { kind: 'tlbMiss', workingSetBytes: 16 << 20, pageSize: '4K', afterFlush: 0 },
   { kind: 'cr8write', site: 9 }, { kind: 'cr3write', asid: 4, pages: 3, kernelPages: 11, site: 11 },
   { kind: 'mmCreate', asid: 3 }, { kind: 'mmDestroy', asid: CURRENT_ASID },
   { kind: 'compute', cycles: 3000, mode: 'kernel' }, { kind: 'compute', cycles: 1500, mode: 'user' }, { kind: 'callret' },

@@ -5,7 +5,7 @@ import { actor, cpuModel, vmmParams } from '../../test/support/models.js';
 import type { Op } from '../workload/ops.js';
 import { CURRENT_ASID } from '../workload/ops.js';
 import { CAT } from './categories.js';
-import { exitRoundTripCycles } from './exitPath.js';
+import { exitRoundTripCycles, exitTlbRefillCycles } from './exitPath.js';
 import { hardwareHiddenFaultCycles, type HardwareParams } from './hardware.js';
 import { PTE, ShadowTables } from './shadow.js';
 import { softwareHiddenFaultCycles, type SoftwareParams } from './software.js';
@@ -50,7 +50,7 @@ describe('hidden versus true page faults', () => {
   it('a true fault is injected: it reaches the guest (pgfault) and costs exit + walk + injection + guest delivery', () => {
     const { actor: a, ledger } = actor('hardware');
     const c = a.charge({ kind: 'pgfault', site: 3 }, ledger);
-    expect(c).toBe(exitRoundTripCycles(cpu, hw) + hw.exitTlbRefillPages * cpu.native.tlbMissCycles + hw.guestWalkCycles + hw.injectVmwrites * cpu.vmx.vmwriteCycles +
+    expect(c).toBe(exitRoundTripCycles(cpu, hw) + exitTlbRefillCycles(cpu, hw, 'shadow') + hw.guestWalkCycles + hw.injectVmwrites * cpu.vmx.vmwriteCycles +
       cpu.native.pageFaultCycles + cpu.vmx.guestEventDeliveryExtraCycles);
     expect(ledger.counts[CAT.pgfault]).toBe(1);
     expect(ledger.counts[CAT.hiddenpf]).toBe(0);

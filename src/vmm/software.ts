@@ -54,14 +54,6 @@ export function softwareHiddenFaultCycles(p: SoftwareParams): number {
   return p.trapCycles + p.faultClassifyCycles + p.guestWalkCycles + p.shadowUpdateCycles;
 }
 
-/**
- * A TLB miss under BT walks the shadow page table in hardware: a native 1D
- * walk. Kept separate so the MMU model can replace it.
- */
-export function softwareTlbMissCycles(cpu: CpuModel): number {
-  return cpu.native.tlbMissCycles;
-}
-
 class SoftwareActor implements CostActor {
   private readonly shadow: ShadowTables;
   private readonly bt: AdaptiveBt;
@@ -114,7 +106,7 @@ class SoftwareActor implements CostActor {
     const p = this.p;
     switch (op.kind) {
       case 'compute': return this.plain(ledger, CAT.compute, op.cycles);
-      case 'tlbMiss': return this.plain(ledger, CAT.tlbmiss, softwareTlbMissCycles(this.cpu));
+      case 'tlbMiss': return this.plain(ledger, CAT.tlbmiss, this.streams.missCycles(op)); // the hardware walks the shadow table
       case 'syscall': return this.guestEvent(ledger, CAT.syscall, nativeCycles(this.cpu, op), false);
       case 'exception': return this.guestEvent(ledger, CAT.exception, nativeCycles(this.cpu, op), true);
       case 'interrupt': return this.guestEvent(ledger, CAT.interrupt, nativeCycles(this.cpu, op), false);

@@ -7,6 +7,7 @@ import { actor, cpuModel, vmmParams } from '../../test/support/models.js';
 import { CURRENT_ASID, type Op } from '../workload/ops.js';
 import { CAT } from './categories.js';
 import type { TrapAndEmulateParams } from './trapAndEmulate.js';
+import { measureMissCycles } from '../mmu/missPrice.js';
 
 const p = vmmParams('trap-and-emulate') as TrapAndEmulateParams;
 const fresh = (cpu = 'pentium4', set: Record<string, unknown> = {}) => actor('trap-and-emulate', { cpu, set });
@@ -70,7 +71,8 @@ describe('trap-and-emulate', () => {
   it('runs user and kernel code, call/ret and TLB misses directly, and translates nothing', () => {
     expect(charge({ kind: 'compute', cycles: 3000, mode: 'user' }).cycles).toBe(3000);
     expect(charge({ kind: 'callret' }).cycles).toBe(11);
-    expect(charge({ kind: 'tlbMiss' }).cycles).toBe(30);
+    const site = { workingSetBytes: 16 << 20, pageSize: '4K', afterFlush: 0 } as const;
+    expect(charge({ kind: 'tlbMiss', ...site }).cycles).toBe(measureMissCycles(cpuModel('pentium4').mmu, 'shadow', site)); // the hardware walks the shadow table
     expect(charge({ kind: 'newKernelCode', units: 3, instructions: 17 }).cycles).toBe(0);
   });
 

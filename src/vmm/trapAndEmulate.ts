@@ -131,7 +131,7 @@ class TrapAndEmulateActor implements CostActor {
     switch (op.kind) {
       case 'compute': return this.compute(ledger, op.cycles, op.mode);
       case 'callret': return this.plain(ledger, CAT.callret, n.callretCycles);
-      case 'tlbMiss': return this.plain(ledger, CAT.tlbmiss, n.tlbMissCycles); // the hardware walks the shadow table
+      case 'tlbMiss': return this.plain(ledger, CAT.tlbmiss, this.streams.missCycles(op)); // the hardware walks the shadow table
       case 'newKernelCode': ledger.charge(CAT.translate, 0); return 0; // kernel code runs directly: nothing to translate
       case 'syscall': return this.event(ledger, CAT.syscall, n.syscallCycles, false);
       case 'exception': return this.event(ledger, CAT.exception, n.exceptionCycles[op.vector], true);

@@ -112,7 +112,7 @@ export class WorkloadCompiler {
       case 'interrupt': return { kind: 'interrupt', source: s.source };
       case 'block': return { kind: 'block', device: s.device };
       case 'callret': return { kind: 'callret' };
-      case 'tlbMiss': return { kind: 'tlbMiss' };
+      case 'tlbMiss': return { kind: 'tlbMiss', workingSetBytes: s.workingSetBytes, pageSize: s.pageSize, afterFlush: s.afterFlush };
       case 'memory':
         return {
           kind: 'memory', site, accesses: s.accesses, accessesPerInstruction: s.accessesPerInstruction,

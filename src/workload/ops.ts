@@ -3,6 +3,7 @@
 // lazily iterated sequence of them (see stream.ts).
 
 import type { MemoryStreamSpec } from '../mmu/memoryStream.js';
+import type { MissSite } from '../mmu/missPrice.js';
 
 /** Privilege level a stretch of computation runs at. */
 export type CpuMode = 'user' | 'kernel';
@@ -74,8 +75,12 @@ export interface ExceptionOp extends Sited { kind: 'exception'; vector: Exceptio
 export interface RdtscOp extends Sited { kind: 'rdtsc' }
 /** First execution of kernel code: `units` translation units of `instructions` instructions in all. */
 export interface NewKernelCodeOp { kind: 'newKernelCode'; units: number; instructions: number }
-/** A memory access that misses the TLB and walks the page table. */
-export interface TlbMissOp { kind: 'tlbMiss' }
+/**
+ * A memory access that misses the TLB and walks the page table: counted by
+ * the workload, priced by the MMU model at its site (working set, page size,
+ * right after a flush or not).
+ */
+export interface TlbMissOp extends MissSite { kind: 'tlbMiss' }
 /**
  * A stretch of guest code's memory accesses: `accesses` accesses of a
  * stream (working set, pattern, page size). The MMU model decides which miss

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DEVICES } from './control.js';
 import { PAGE_SIZES } from '../mmu/mmuSchema.js';
 import { PATTERNS, REGION_BYTES } from '../mmu/memoryStream.js';
+import { DEFAULT_MISS_WORKING_SET_BYTES } from '../mmu/missPrice.js';
 import { EXCEPTION_VECTORS, INTERRUPT_SOURCES } from './ops.js';
 
 const count = z.int().positive().max(1e12).default(1).describe('how many times this entry repeats in a row');
@@ -57,7 +58,13 @@ export const PrimitiveSpecSchema = z.discriminatedUnion('op', [
     units: z.int().positive().describe('translation units (about one basic block each) run for the first time'),
     instructions: z.int().positive().describe('guest instructions in those units'),
   }, 'first execution of kernel code'),
-  prim('tlbMiss', {}, 'a memory access that misses the TLB'),
+  prim('tlbMiss', {
+    workingSetBytes: z.int().min(4096).max(REGION_BYTES).default(DEFAULT_MISS_WORKING_SET_BYTES)
+      .describe(`bytes of the working set the misses fall in; the MMU model prices each walk there (default ${DEFAULT_MISS_WORKING_SET_BYTES / 2 ** 20} MiB — ESTIMATE: a process's resident working set on a 1 GB machine of 2006)`),
+    pageSize: z.enum(PAGE_SIZES).default('4K').describe('page size the guest maps the working set with'),
+    afterFlush: z.int().nonnegative().max(4096).default(0)
+      .describe('0: misses of the steady state; N: the misses refill N translations right after a TLB flush (a CR3 write or VM exit on a CPU without tags), so the page-walk cache starts empty'),
+  }, 'a memory access that misses the TLB: its count is the workload\'s, its walk is priced by the MMU model (guest depth, walk caches, nested TLB)'),
   prim('memory', {
     accesses: z.int().positive().max(1e12).describe('memory accesses (loads and stores) in this stretch of code'),
     accessesPerInstruction: z
