@@ -3,7 +3,7 @@
 // traces too long to hold), and as a plain op tree built line by line must
 // give byte-identical records; a broken line gives the same file:line error
 // on every path, after the same replayed prefix.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -158,5 +158,30 @@ describe('trace replay from the parsed form', () => {
     const first = cache.program(file, 'jsonl');
     expect(cache.program(file, 'jsonl')).toBe(first);
     expect(new TraceCache(4999).program(file, 'jsonl')).toBeNull(); // longer than the cache holds: streamed
+  });
+});
+
+describe('a trace on worker threads', () => {
+  it('a swept trace scenario gives the same records on one thread or two (workers load its points themselves, parsing the trace once each)', async () => {
+    const { sweep } = await import('vmmsim'); // the built package: worker threads run dist/
+    const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ ...OPS[i % OPS.length], ...(i % 50 === 0 ? { stream: 1 + (i % 3) } : {}) }));
+    const yaml = scenarioFor(lines.join('\n'));
+    writeFileSync(yaml, `${readFileSync(yaml, 'utf8')}sweep:\n  grid:\n    cpu.vmx.vmExitCycles: [500, 1000, 1500]\n`);
+    const one = await sweep(yaml, { jobs: 1 });
+    expect(one).toHaveLength(3 * 4);
+    expect(await sweep(yaml, { jobs: 2 })).toEqual(one);
+  });
+
+  it('runScenarios replays a trace on worker threads as runScenario does in this thread', async () => {
+    const { runScenarios } = await import('../dist/run/runScenarios.js');
+    const { loadScenario: load } = await import('../dist/config/load.js');
+    const lines = Array.from({ length: 200 }, (_, i) => JSON.stringify(OPS[(i * 5) % OPS.length]));
+    const yaml = scenarioFor(lines.join('\n'));
+    const loaded = load(yaml);
+    const source = { file: yaml, set: [] };
+    const [two] = await runScenarios([{ loaded, source }], { jobs: 2 });
+    const [one] = await runScenarios([{ loaded, source }], { jobs: 1 });
+    expect(toJson(two)).toBe(toJson(one));
+    expect(toJson(one)).toBe(toJson(runScenario(loadScenario(yaml))));
   });
 });

@@ -40,7 +40,7 @@ export async function runScenarios(scenarios: readonly ScenarioToRun[], options:
   if (options.jobs <= 1 || units.length <= 1) {
     // This thread keeps the scenarios' own compilers: nothing is loaded twice.
     const runner = new UnitRunner({ ...data, scenarios: scenarios.map((s) => ({ inputs: s.loaded, source: s.source })) });
-    for (const i of order) results[i] = runner.run(i);
+    for (const i of order) results[i] = await runner.run(i);
   } else {
     await runOnWorkers<UnitResult>(order, {
       jobs: options.jobs,

@@ -6,7 +6,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { InputError, type Origin } from '../config/errors.js';
 import type { Limits } from '../config/limits.js';
 import type { KeyPath } from '../workload/expand.js';
-import { SweepPlan } from '../config/sweepPlan.js';
 import { runPrepared, TaskRunner, type PreparedTask } from './taskRunner.js';
 import { TraceCache } from '../workload/traceCursor.js';
 import type { ResultRecord } from './record.js';
@@ -38,16 +37,17 @@ export type SweepWorkerMessage = number | { task: number; prepared: PreparedTask
 
 function serve(data: SweepWorkerData): void {
   const port = parentPort!;
-  let runner: TaskRunner | null = null;
+  let runner: Promise<TaskRunner> | null = null;
   const traces = new TraceCache();
-  port.on('message', (m: SweepWorkerMessage) => {
+  // The scenario loader (YAML, schemas) is imported only by a worker that must load a point itself: start-up stays small.
+  const planRunner = async () => {
+    const { SweepPlan } = await import('../config/sweepPlan.js');
+    return new TaskRunner(SweepPlan.read(data.file, { set: data.set, modelsDir: data.modelsDir, limits: data.limits }), data.components, data.faultPoint);
+  };
+  port.on('message', async (m: SweepWorkerMessage) => {
     const task = typeof m === 'number' ? m : m.task;
     try {
-      let records: ResultRecord[];
-      if (typeof m === 'number') {
-        runner ??= new TaskRunner(SweepPlan.read(data.file, { set: data.set, modelsDir: data.modelsDir, limits: data.limits }), data.components, data.faultPoint);
-        records = runner.run(task);
-      } else records = runPrepared(m.prepared, traces);
+      const records = typeof m === 'number' ? (await (runner ??= planRunner())).run(task) : runPrepared(m.prepared, traces);
       port.postMessage({ task, records } satisfies SweepWorkerReply);
     } catch (e) {
       // Bad input found while running (a trace line, a limit passed) keeps its location: exit 2 in the main thread.

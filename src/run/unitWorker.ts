@@ -5,7 +5,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError, type Origin } from '../config/errors.js';
 import type { Limits } from '../config/limits.js';
-import { loadScenario } from '../config/load.js';
 import type { KeyPath } from '../workload/expand.js';
 import { TraceCache } from '../workload/traceCursor.js';
 import { runUnit, type RunUnit, type UnitInputs, type UnitOutcome } from './runScenario.js';
@@ -37,10 +36,10 @@ export class UnitRunner {
   constructor(private readonly data: UnitWorkerData) {}
 
   /** The outcome of unit `i`, or its error. */
-  run(i: number): UnitResult {
+  async run(i: number): Promise<UnitResult> {
     const { scenario, unit } = this.data.units[i];
     try {
-      return { outcome: runUnit(this.inputs(scenario, unit), unit, { components: this.data.components, traces: this.traces }) };
+      return { outcome: runUnit(await this.inputs(scenario, unit), unit, { components: this.data.components, traces: this.traces }) };
     } catch (e) {
       const input = e instanceof InputError ? { detail: e.detail, origin: e.origin, path: e.path } : undefined;
       return { error: e instanceof Error ? e.message : String(e), input };
@@ -48,11 +47,13 @@ export class UnitRunner {
   }
 
   /** The posted inputs; for a trace, the scenario loaded again here, whose compiler numbers its composites' sites as the main thread's did. */
-  private inputs(s: number, unit: RunUnit): UnitInputs {
+  private async inputs(s: number, unit: RunUnit): Promise<UnitInputs> {
     const posted = this.data.scenarios[s];
     if (posted.inputs.compiler !== undefined || !posted.inputs.workloads[unit.workload].trace) return posted.inputs;
     let loaded = this.reloaded.get(s);
     if (loaded === undefined) {
+      // The scenario loader (YAML, schemas) is imported only here: a worker that replays no trace starts without it.
+      const { loadScenario } = await import('../config/load.js');
       const { file, set, modelsDir, limits } = posted.source;
       loaded = loadScenario(file, { set, modelsDir, limits });
       this.reloaded.set(s, loaded);
@@ -64,5 +65,5 @@ export class UnitRunner {
 if (parentPort) {
   const port = parentPort;
   const runner = new UnitRunner(workerData as UnitWorkerData);
-  port.on('message', (task: number) => port.postMessage({ task, records: runner.run(task) }));
+  port.on('message', async (task: number) => port.postMessage({ task, records: await runner.run(task) }));
 }
