@@ -17,7 +17,7 @@ export interface SweepTask {
 }
 
 /** Points of at most this many kept once loaded (validateAll loads every point; the run then reuses them). */
-const KEPT_POINTS = 64;
+export const KEPT_POINTS = 64;
 
 /** A scenario expanded into points, ready to be loaded point by point. */
 export class SweepPlan {
