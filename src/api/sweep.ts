@@ -7,6 +7,7 @@ import type { ResultRecord } from '../run/record.js';
 import type { RunObserver } from '../run/simulate.js';
 import { TaskRunner } from '../run/taskRunner.js';
 import { runOnWorkers } from '../run/workerPool.js';
+import { postable } from '../run/runScenario.js';
 import type { SweepWorkerMessage } from '../run/sweepWorker.js';
 import { planScenario, type ScenarioOptions } from './loadScenario.js';
 
@@ -60,8 +61,7 @@ export async function runTasks(plan: SweepPlan, tasks: readonly number[], option
 function postedTask(runner: TaskRunner, t: number): SweepWorkerMessage {
   const { loaded, spec, fault } = runner.prepare(t);
   if (loaded.workloads.some((w) => w.trace)) return t;
-  const { scenario, cpu, vmmParams, workloads, workloadOrigins, limits } = loaded;
-  return { task: t, prepared: { loaded: { scenario, cpu, vmmParams, workloads, workloadOrigins, limits }, spec, fault } };
+  return { task: t, prepared: { loaded: postable(loaded), spec, fault } };
 }
 
 /** Options of {@link sweep}. */

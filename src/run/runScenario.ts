@@ -29,6 +29,12 @@ export interface RunScenarioOptions {
 /** What simulating one workload under one mode needs from a loaded scenario (plain data: it crosses to worker threads). */
 export type UnitInputs = Pick<LoadedScenario, 'scenario' | 'cpu' | 'vmmParams' | 'workloads' | 'workloadOrigins' | 'limits'> & { compiler?: LoadedScenario['compiler'] };
 
+/** The inputs of a loaded scenario that cross to a worker thread: all but its compiler (a class instance, needed only to replay a trace). */
+export function postable(l: UnitInputs): UnitInputs {
+  const { scenario, cpu, vmmParams, workloads, workloadOrigins, limits } = l;
+  return { scenario, cpu, vmmParams, workloads, workloadOrigins, limits };
+}
+
 /** One simulation of a scenario: workload `workload` under `mode`. */
 export interface RunUnit {
   workload: number;

@@ -5,7 +5,7 @@
 import { InputError } from '../config/errors.js';
 import type { LoadedScenario } from '../config/load.js';
 import type { ResultRecord } from './record.js';
-import { recordsOf, unitsOf, type RunUnit, type UnitInputs, type UnitOutcome } from './runScenario.js';
+import { postable, recordsOf, unitsOf, type RunUnit, type UnitOutcome } from './runScenario.js';
 import { UnitRunner, type PostedScenario, type UnitResult, type UnitWorkerData } from './unitWorker.js';
 import { runOnWorkers } from './workerPool.js';
 
@@ -57,12 +57,6 @@ export async function runScenarios(scenarios: readonly ScenarioToRun[], options:
     const outcomes = perScenario[k].map(() => (results[next++] as { outcome: UnitOutcome }).outcome);
     return recordsOf(s.loaded, perScenario[k], outcomes, { components: options.components });
   });
-}
-
-/** What a worker needs of a loaded scenario, without its compiler (a class instance: it does not cross threads). */
-function postable(l: LoadedScenario): UnitInputs {
-  const { scenario, cpu, vmmParams, workloads, workloadOrigins, limits } = l;
-  return { scenario, cpu, vmmParams, workloads, workloadOrigins, limits };
 }
 
 /** Pre-run size of a unit for ordering only: operations plus memory accesses of its workload (the estimate checked against --max-ops). */
