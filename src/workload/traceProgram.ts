@@ -52,7 +52,7 @@ export const STREAM_WINDOW_LINES = 64 * 1024;
 /** Distinct raw lines remembered (each maps to its parsed form, skipping JSON.parse and the schemas). */
 const RAW_CACHE_ENTRIES = 64 * 1024;
 
-/** NO_STREAM in {@link TraceWindow.switchTo}: the line does not change address space. */
+/** In {@link TraceWindow.switchTo}: the line does not change address space. */
 export const NO_SWITCH = -1;
 
 /** Operation lines of a trace (or a window of one) in compact form. */
@@ -115,7 +115,7 @@ export class TraceWindow {
   }
 
   private grow(): void {
-    const n = this.shape.length * 2;
+    const n = Math.max(16, this.shape.length * 2);
     const shape = new Int32Array(n);
     shape.set(this.shape);
     this.shape = shape;
