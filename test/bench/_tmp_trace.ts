@@ -1,0 +1,11 @@
+import { BENCH_WORKLOADS } from './workloads.js';
+import { costTable } from './measure.js';
+import { simpyModel } from './references.js';
+import { REPO_ROOT, BENCH_DIR } from './harness.js';
+import { traceReplaySection, formatExtraSections } from './extraSections.js';
+const entry = BENCH_WORKLOADS.find((w) => w.reference)!;
+const runs = costTable(REPO_ROOT, entry, 'full');
+const simpy = simpyModel(BENCH_DIR, runs, 0.05, 3);
+console.log('simpy', simpy.available, simpy.opsPerSecond, simpy.missing ?? '');
+const r = traceReplaySection({ root: REPO_ROOT, size: 'full', reps: 3, simpyOpsPerSecond: simpy.available ? simpy.opsPerSecond : null, sweep: null });
+process.stdout.write(formatExtraSections([r]));
