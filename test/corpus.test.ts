@@ -40,7 +40,7 @@ const FILE_CASES: Array<[string, string]> = [
   ['unknown-key-use', 'test/corpus/unknown-key-use.yaml:6:22: workloads[0].ops[0].cuont: unknown key "cuont"; did you mean "count"? (in the scenario)'],
   ['unknown-key-cpu-nested', 'test/corpus/models/cpu/typo-nested.yaml:20:5: native.exceptionCycles.nmi: unknown key "nmi" (in the cpu model "typo-nested")'],
   ['unknown-key-guest-composite', 'test/corpus/models/guest/typo-composite.yaml:8:5: composites.fork.opps: unknown key "opps" (expected "ops", which is missing) (in the guest model "typo-composite")'],
-  ['unknown-key-vmm', 'test/corpus/models/vmm/hardware.yaml:38:1: shadowCahce: unknown key "shadowCahce" (expected "shadowCache", which is missing) (in the vmm model "hardware")'],
+  ['unknown-key-vmm', 'test/corpus/models/vmm/hardware.yaml:39:1: shadowCahce: unknown key "shadowCahce" (expected "shadowCache", which is missing) (in the vmm model "hardware")'],
   ['unknown-key-guest-op', 'test/corpus/models/guest/typo-op.yaml:10:25: composites.fork.ops[1].times: unknown key "times" (in the guest model "typo-op")'],
   // wrong types
   ['wrong-type-seed', 'test/corpus/wrong-type-seed.yaml:2:7: seed: expected a number, got the string "one" (in the scenario)'],

@@ -51,9 +51,10 @@ describe('TLB refill after an exit', () => {
     };
     expect(cpuModel('pentium4').mmu.tlbTagged).toBe(false);
     // Each refill walk is priced by the MMU model: on the Pentium 4 (2-level tables, no page-walk cache) two
-    // references that hit L2.
+    // references that nearly always hit L2.
     const p4 = cpuModel('pentium4');
-    expect(refill('pentium4')).toBe(hw.exitTlbRefillPages * 2 * p4.mmu.caches.l2HitCycles);
+    expect(refill('pentium4')).toBeGreaterThanOrEqual(hw.exitTlbRefillPages * 2 * p4.mmu.caches.l2HitCycles);
+    expect(refill('pentium4')).toBeLessThan(hw.exitTlbRefillPages * 2 * p4.mmu.caches.l2HitCycles * 1.01);
     expect(refill('pentium4')).toBe(exitTlbRefillCycles(p4, hw as never, 'shadow'));
     expect(cpuModel('nehalem').mmu.tlbTagged).toBe(true);
     expect(refill('nehalem')).toBe(0);

@@ -7,6 +7,8 @@ import type { CpuModel } from '../vmm/cpu.js';
 import { nativeCycles } from '../vmm/native.js';
 import { SpecError, type KeyPath, type WorkloadCompiler } from '../workload/expand.js';
 import type { OpNode } from '../workload/stream.js';
+import type { Op } from '../workload/ops.js';
+import { NativeMmuPrices } from './nativeMmuPrices.js';
 import { shiftAsids } from '../workload/retarget.js';
 import type { CompiledGuest, CompiledSystem, CompiledTask } from '../workload/system.js';
 import type { GuestModel } from './guestSchema.js';
@@ -48,14 +50,53 @@ export interface CompileContext {
 type Calibrate = z.infer<typeof CalibrateSchema>;
 type SystemPart = Pick<z.infer<typeof VmSchema>, 'scheduler' | 'devices' | 'processes' | 'server' | 'clients'>;
 
-/** Native cycles of one pass over `nodes` (control items cost nothing). */
-export function nativeCyclesOf(cpu: CpuModel, nodes: readonly OpNode[]): number {
+/**
+ * Native cycles of one pass over `nodes` (control items cost nothing).
+ * `price` prices one operation: by default the fixed native price, under
+ * which TLB misses and memory streams cost nothing (the MMU model prices
+ * them; calibration passes {@link NativeMmuPrices}).
+ */
+export function nativeCyclesOf(cpu: CpuModel, nodes: readonly OpNode[], price: (op: Op) => number = (op) => nativeCycles(cpu, op)): number {
   let sum = 0;
   for (const n of nodes) {
-    if ('body' in n) sum += n.count * nativeCyclesOf(cpu, n.body);
-    else if (n.op.kind !== 'block' && n.op.kind !== 'waitUntil') sum += n.count * nativeCycles(cpu, n.op);
+    if ('body' in n) sum += n.count * nativeCyclesOf(cpu, n.body, price);
+    else if (n.op.kind !== 'block' && n.op.kind !== 'waitUntil') sum += n.count * price(n.op);
   }
   return sum;
+}
+
+/** Memory accesses calibration runs on its scratch MMU to find a body's steady state (~50 ms). */
+const CALIBRATION_ACCESSES = 2 ** 18;
+
+/** Memory accesses of one pass over `nodes`. */
+function accessesOf(nodes: readonly OpNode[]): number {
+  let sum = 0;
+  for (const n of nodes) sum += n.count * ('body' in n ? accessesOf(n.body) : n.op.kind === 'memory' ? n.op.accesses : 0);
+  return sum;
+}
+
+/**
+ * Native cycles of one of `repeat` passes over `body`. Without memory
+ * streams every pass costs the same. With them a pass's cost depends on the
+ * TLB and caches the passes before left, so passes run on the scratch MMU
+ * (all of them when they are few, else about CALIBRATION_ACCESSES accesses'
+ * worth) and the mean of the second half is taken: the steady state.
+ */
+function steadyPassCycles(cpu: CpuModel, body: readonly OpNode[], repeat: number, price: (op: Op) => number): number {
+  const accesses = accessesOf(body);
+  if (accesses === 0) return nativeCyclesOf(cpu, body, price);
+  const passes = Math.min(repeat, Math.max(2, Math.ceil(CALIBRATION_ACCESSES / accesses)));
+  if (passes === repeat) {
+    let all = 0;
+    for (let i = 0; i < passes; i++) all += nativeCyclesOf(cpu, body, price);
+    return all / repeat; // every pass run: exact up to the interleaving with other processes
+  }
+  let sum = 0;
+  for (let i = 0; i < passes; i++) {
+    const c = nativeCyclesOf(cpu, body, price);
+    if (i >= passes / 2) sum += c;
+  }
+  return sum / (passes - Math.ceil(passes / 2));
 }
 
 function blocks(nodes: readonly OpNode[]): boolean {
@@ -153,7 +194,11 @@ function calibrate(ctx: CompileContext, cal: Calibrate | undefined, setup: OpNod
     throw new SpecError(`no measured native time for cpu "${ctx.cpu.name}" (have: ${Object.keys(cal.seconds).join(', ')}); calibration needs one`, { doc: 'scenario', path: [...at, 'seconds'] });
   }
   const total = seconds * ctx.cpu.clockGHz * 1e9;
-  const rest = (total - nativeCyclesOf(ctx.cpu, setup) - repeat * nativeCyclesOf(ctx.cpu, body)) / repeat;
+  // TLB misses and memory streams are priced by the MMU model, as the native actor charges them.
+  const mmu = new NativeMmuPrices(ctx.cpu);
+  const price = (op: Op) => mmu.cycles(op);
+  const setupCycles = nativeCyclesOf(ctx.cpu, setup, price);
+  const rest = (total - setupCycles - repeat * steadyPassCycles(ctx.cpu, body, repeat, price)) / repeat;
   if (rest < 0) {
     throw new SpecError(`the operations alone take longer natively than the measured ${seconds} s on ${ctx.cpu.name}; no computation is left to calibrate`, { doc: 'scenario', path: [...at, 'seconds'] });
   }

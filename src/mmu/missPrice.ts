@@ -49,10 +49,14 @@ const PROBE_SEED = 0x6d697373; // "miss"
  * Mean walk cycles of one TLB miss at `site` in `mode` on `model`, measured
  * on a scratch page walker (pure: the same arguments give the same number).
  * The op asserts the miss, so the probe walks for every drawn address — as
- * the MMU does on a miss: a 1D walk of the guest table (native) or of the
- * shadow table splintered to the host page (shadow), a 2D walk (nested) —
- * and then touches the data, which competes with page-table lines in the
- * caches. `afterFlush` N flushes the page-walk cache every N walks (the
+ * the MMU does on a miss: a 1D walk (native; shadow, whose leaf is the
+ * guest page splintered to the host page), a 2D walk (nested) — and then
+ * touches the data, which competes with page-table lines in the caches.
+ * A shadow table has the guest table's shape (an entry per guest entry, the
+ * same depth), so its walk is probed over the same addresses as the guest
+ * table's: where it lies in memory is not known, and probing it elsewhere
+ * would only add the noise of a different cache-set mapping (a few percent
+ * either way), enough to make a VMM's walk cheaper than the native one. `afterFlush` N flushes the page-walk cache every N walks (the
  * nested TLB survives a TLB flush, as in the MMU).
  */
 export function measureMissCycles(model: MmuModel, mode: TranslationMode, site: MissSite): number {
@@ -64,10 +68,9 @@ export function measureMissCycles(model: MmuModel, mode: TranslationMode, site: 
   const walk = (): number => {
     const va = Math.floor(rng.next() * site.workingSetBytes);
     const c = mode === 'nested' ? walker.walk2D(0, va, guestLeaf)
-      : mode === 'native' ? walker.walk1D('guest', 0, va, guestLeaf)
-      : walker.walk1D('shadow', 0, va, shadowLeaf);
+      : walker.walk1D('guest', 0, va, mode === 'native' ? guestLeaf : shadowLeaf);
     const gpa = dataGpa(0, va);
-    walker.dataAccess(mode === 'native' ? gpa : gpaToSpa(gpa));
+    walker.dataAccess(mode === 'nested' ? gpaToSpa(gpa) : gpa);
     return c;
   };
   let cycles = 0;
