@@ -30,7 +30,7 @@ describe('docs on trace replay and threads', () => {
   });
 
   it('states how many validated sweep points are kept', () => {
-    expect(section).toContain(`sweeps of up to ${KEPT_POINTS} points`);
+    expect(section).toContain(`A sweep of up to ${KEPT_POINTS} points`);
   });
 
   it('predict --help offers the --jobs the page describes', () => {

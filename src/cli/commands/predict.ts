@@ -41,7 +41,7 @@ export function predictCommand(): Command {
     .option('-o, --out <dir>', 'directory for prediction.txt and prediction.json', 'results')
     .option('--no-write', 'print only; write nothing')
     .option('--scenarios <names>', `comma-separated subset of ${PAPER_SCENARIOS.join(', ')}`)
-    .addOption(new Option('-j, --jobs <n>', 'worker threads, one simulation (scenario workload × mode) each at a time; 1 runs all in this thread').argParser(parseJobs).default(undefined, 'all cores'));
+    .addOption(new Option('-j, --jobs <n>', 'threads, this one included, each running one simulation (scenario workload × mode) at a time; 1 runs all in this thread').argParser(parseJobs).default(undefined, 'all cores'));
   cmd.option('--force', 'write into --out even if vmmsim did not write that directory before', false);
   addScenarioOptions(cmd);
   return cmd.action(async (opts: PredictOptions) => {
