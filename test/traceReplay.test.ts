@@ -106,13 +106,14 @@ function scenarioOf(op: string, spec: Record<string, unknown>): string {
 }
 
 describe('trace replay from the parsed form', () => {
-  it('parsed once, streamed in windows of 1–7 lines, or built as a plain op tree: the same records', () => {
+  it('parsed once, streamed in windows of 1–7 lines (by length, or by distinct operations), or built as a plain op tree: the same records', () => {
     fc.assert(
       fc.property(fc.array(line, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 7 }), (lines, windowLines) => {
         const trace = traceText(lines);
         const loaded = loadScenario(scenarioFor(trace));
         const shared = outcome(loaded, new TraceCache());
         expect(outcome(loaded, new TraceCache(0, windowLines))).toBe(shared);
+        expect(outcome(loaded, new TraceCache(undefined, windowLines, 2))).toBe(shared); // more distinct operations than held: streamed
         const records = JSON.parse(shared) as Array<{ vmm: string; cycles: number }>;
         for (const r of records) expect(r.cycles).toBe(referenceCycles(loaded, trace, r.vmm));
       }),
@@ -158,6 +159,7 @@ describe('trace replay from the parsed form', () => {
     const first = cache.program(file, 'jsonl');
     expect(cache.program(file, 'jsonl')).toBe(first);
     expect(new TraceCache(4999).program(file, 'jsonl')).toBeNull(); // longer than the cache holds: streamed
+    expect(new TraceCache(undefined, undefined, 6).program(file, 'jsonl')).toBeNull(); // more distinct operations than it holds: streamed
   });
 });
 

@@ -11,7 +11,7 @@ import type { WorkloadCompiler } from './expand.js';
 import { OP_KINDS } from './ops.js';
 import { retargetCr3 } from './retarget.js';
 import { countAccesses, countOps, OpCursor, type ItemSource, type OpNode } from './stream.js';
-import { MAX_SHARED_TRACE_LINES, NO_SWITCH, parseTrace, STREAM_WINDOW_LINES, TraceError, TraceParser, TraceWindow, type TraceProgram, type TraceShape } from './traceProgram.js';
+import { MAX_SHARED_SHAPES, MAX_SHARED_TRACE_LINES, NO_SWITCH, parseTrace, STREAM_WINDOW_LINES, TraceError, TraceParser, TraceWindow, type TraceProgram, type TraceShape } from './traceProgram.js';
 
 export { CSV_COLUMNS, TraceError } from './traceProgram.js';
 
@@ -40,12 +40,14 @@ export class TraceCache {
     readonly maxSharedLines = MAX_SHARED_TRACE_LINES,
     /** Lines per window when streaming. */
     readonly windowLines = STREAM_WINDOW_LINES,
+    /** Most distinct operations of a trace held whole; one with more is streamed. */
+    readonly maxSharedShapes = MAX_SHARED_SHAPES,
   ) {}
 
   /** The parsed form of `path`, or null when it is too long to hold and must be streamed. */
   program(path: string, format: 'jsonl' | 'csv'): TraceProgram | null {
     const key = `${format}:${path}`;
-    if (!this.programs.has(key)) this.programs.set(key, parseTrace(path, format, this.maxSharedLines));
+    if (!this.programs.has(key)) this.programs.set(key, parseTrace(path, format, this.maxSharedLines, this.maxSharedShapes));
     return this.programs.get(key)!;
   }
 }
@@ -169,7 +171,8 @@ export class TraceCursor implements ItemSource {
   private refill(): boolean {
     const parser = this.parser;
     if (parser !== null && !parser.done) {
-      parser.fill(this.window, this.windowLines);
+      parser.fill(this.window, this.windowLines, { fresh: true });
+      this.compiled.length = 0; // shape ids start again in each window
       this.index = 0;
       if (this.window.length > 0) return true;
     }

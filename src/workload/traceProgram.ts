@@ -49,8 +49,17 @@ export const MAX_SHARED_TRACE_LINES = 4 * 1024 * 1024;
 /** Lines per window when a trace is too long to hold whole. */
 export const STREAM_WINDOW_LINES = 64 * 1024;
 
-/** Distinct raw lines remembered (each maps to its parsed form, skipping JSON.parse and the schemas). */
-const RAW_CACHE_ENTRIES = 64 * 1024;
+/**
+ * Most distinct operations (shapes) a trace held whole may have: each costs a
+ * few hundred bytes (its validated form, its key, its compiled operation per
+ * run). A trace with more (e.g. compute lines of many different lengths) is
+ * streamed in windows, whose shapes are forgotten window by window.
+ */
+export const MAX_SHARED_SHAPES = 64 * 1024;
+
+/** Distinct raw lines remembered (each maps to its parsed form, skipping JSON.parse and the schemas), and the longest remembered. */
+const RAW_CACHE_ENTRIES = 16 * 1024;
+const RAW_CACHE_LINE_CHARS = 256;
 
 /** In {@link TraceWindow.switchTo}: the line does not change address space. */
 export const NO_SWITCH = -1;
@@ -146,7 +155,7 @@ interface ParsedLine {
 export class TraceParser {
   /** Distinct shapes, by id. */
   readonly shapes: TraceShape[] = [];
-  /** File line where each shape first appears. */
+  /** File line where each shape first appears (for a streamed window: in that window). */
   readonly shapeLine: number[] = [];
   /** Operation lines parsed so far. */
   lines = 0;
@@ -170,11 +179,18 @@ export class TraceParser {
     this.reader = new LineReader(path);
   }
 
-  /** Refill `window` with up to `maxLines` further lines; false when it could not hold the rest of the file. */
-  fill(window: TraceWindow, maxLines: number): boolean {
+  /**
+   * Refill `window` with up to `maxLines` further lines; false when it could
+   * not hold the rest of the file, or the file has more than `maxShapes`
+   * distinct operations. With `fresh`, shape ids start again from 0 (a
+   * streamed window: memory does not grow with the file).
+   */
+  fill(window: TraceWindow, maxLines: number, options: { maxShapes?: number; fresh?: boolean } = {}): boolean {
     window.clear();
+    if (options.fresh) this.forgetShapes();
+    const maxShapes = options.maxShapes ?? Infinity;
     try {
-      while (window.length < maxLines) {
+      while (window.length < maxLines && this.shapes.length <= maxShapes) {
         const line = this.readLine();
         if (line === null) {
           this.done = true;
@@ -199,13 +215,20 @@ export class TraceParser {
     this.reader.close();
   }
 
+  private forgetShapes(): void {
+    this.shapes.length = 0;
+    this.shapeLine.length = 0;
+    this.shapeIds.clear();
+    this.raw.clear();
+  }
+
   private parseLine(text: string, window: TraceWindow): void {
     let p = this.raw.get(text);
     if (p === undefined) {
       const fields = this.format === 'jsonl' ? this.json(text) : this.csv(text);
       if (fields === null) return; // the CSV header
       p = this.parseFields(fields);
-      if (this.raw.size < RAW_CACHE_ENTRIES) this.raw.set(text, p);
+      if (this.raw.size < RAW_CACHE_ENTRIES && text.length <= RAW_CACHE_LINE_CHARS) this.raw.set(text, p);
     }
     this.lines++;
     if (!Number.isNaN(p.tNs)) {
@@ -318,14 +341,15 @@ export interface TraceProgram {
 }
 
 /**
- * Parse `path` whole if it has at most `maxLines` operation lines; null if it
- * has more (it is then replayed in windows, parsed by each run).
+ * Parse `path` whole if it has at most `maxLines` operation lines and
+ * `maxShapes` distinct operations; null if not (it is then replayed in
+ * windows, parsed by each run).
  */
-export function parseTrace(path: string, format: 'jsonl' | 'csv', maxLines = MAX_SHARED_TRACE_LINES): TraceProgram | null {
+export function parseTrace(path: string, format: 'jsonl' | 'csv', maxLines = MAX_SHARED_TRACE_LINES, maxShapes = MAX_SHARED_SHAPES): TraceProgram | null {
   const parser = new TraceParser(path, format);
   const window = new TraceWindow(Math.min(maxLines, STREAM_WINDOW_LINES));
   try {
-    if (!parser.fill(window, maxLines)) return null;
+    if (!parser.fill(window, maxLines, { maxShapes })) return null;
   } finally {
     parser.close();
   }
