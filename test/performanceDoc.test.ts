@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KEPT_POINTS } from '../src/config/sweepPlan.js';
-import { MAX_SHARED_TRACE_LINES, STREAM_WINDOW_LINES, TraceWindow } from '../src/workload/traceProgram.js';
+import { MAX_SHARED_SHAPES, MAX_SHARED_TRACE_LINES, STREAM_WINDOW_LINES, TraceWindow } from '../src/workload/traceProgram.js';
 
 /** Text with every run of white space (line breaks included) as one space. */
 const flat = (t: string) => t.replace(/\s+/g, ' ');
@@ -19,6 +19,7 @@ describe('docs on trace replay and threads', () => {
     for (const doc of [section, workloads]) {
       expect(doc).toContain(`${n(MAX_SHARED_TRACE_LINES)} operation lines`);
       expect(doc).toContain(`windows of ${n(STREAM_WINDOW_LINES)} lines`);
+      expect(doc).toContain(`more than ${n(MAX_SHARED_SHAPES)} distinct operations`);
       expect(doc).toContain('16 bytes a line');
     }
   });
