@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import type { ResultRecord } from './record.js';
 import type { SweepWorkerData, SweepWorkerReply } from './sweepWorker.js';
 
-/** Tasks each worker holds at once, by default: one queued behind the running one, so a worker never waits for a main thread busy with an inline task. */
+/** Tasks each worker holds at once: one queued behind the running one, so a worker never waits for a main thread busy with an inline task. */
 const IN_FLIGHT_PER_WORKER = 2;
 
 /** Options of {@link runOnWorkers}; `R` is what a task yields (records, for the sweep worker). */
@@ -23,19 +23,12 @@ export interface PoolOptions<R = ResultRecord[]> {
   workerUrl?: URL;
   /** Run a task on the main thread; when given, it counts as one of the `jobs`. */
   inline?(task: number): R;
-  /**
-   * Tasks each worker holds at once (default 2). With no `inline` the main
-   * thread answers at once, and 1 keeps the queue's order: tasks sorted
-   * largest first then balance best.
-   */
-  inFlight?: number;
   /** What is posted to a worker for `task` (default: the task number). */
   message?(task: number): unknown;
 }
 
 /** Run `tasks` on `jobs` threads; resolves when all are done, rejects if a worker dies or `onResult` throws. */
 export function runOnWorkers<R = ResultRecord[]>(tasks: readonly number[], options: PoolOptions<R>): Promise<void> {
-  const inFlightMax = options.inFlight ?? IN_FLIGHT_PER_WORKER;
   const queue = [...tasks];
   const url = options.workerUrl ?? new URL('./sweepWorker.js', import.meta.url);
   const inline = options.inline;
@@ -75,7 +68,7 @@ export function runOnWorkers<R = ResultRecord[]>(tasks: readonly number[], optio
       workers.push(w);
       let inFlight = 0;
       const feed = () => {
-        while (inFlight < inFlightMax && queue.length > 0) {
+        while (inFlight < IN_FLIGHT_PER_WORKER && queue.length > 0) {
           const task = queue.shift()!;
           w.postMessage(options.message ? options.message(task) : task);
           inFlight++;
