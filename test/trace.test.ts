@@ -17,11 +17,12 @@ describe('trace replay', () => {
     const [jsonl, csv] = recs;
     // By hand, on the Pentium 4 (native costs of models/cpu/pentium4.yaml, composites of linux-2.6):
     //   stream 1: syscall 243 + compute 2000 + 3 PTE stores 3 + cowFault (1093 + 3000 + 3×11 + 1) = 6373
-    //   t = 5000 ns = 19000 cycles: idle 12627; switch to stream 2: contextSwitch 3000 + 33 + 500 + 16×30 = 4013
-    //   stream 2: syscall 243 + out 3209 + compute 10000 → 36465
-    //   t = 20000 ns = 76000 cycles: idle 39535; switch back 4013; pgfault 1093 + divzero 889 → 81995
-    expect(jsonl.cycles).toBe(81995);
-    expect(jsonl.breakdown.idle?.cycles).toBe(12627 + 39535);
+    //   t = 5000 ns = 19000 cycles: idle 12627; switch to stream 2: contextSwitch 3000 + 33 + 500 + the refill
+    //   of 16 TLB misses the MMU model prices at 22.173828125 each (2 references, nearly all L2 hits) = 3887.78
+    //   stream 2: syscall 243 + out 3209 + compute 10000 → 36339.78
+    //   t = 20000 ns = 76000 cycles: idle; switch back 3887.78; pgfault 1093 + divzero 889 → 81869.78125
+    expect(jsonl.cycles).toBe(81869.78125);
+    expect(jsonl.breakdown.idle?.cycles).toBe(12627 + (76000 - 36339.78125));
     expect(jsonl.metrics.streamSwitches).toBe(2);
     expect(jsonl.metrics.traceLines).toBe(9);
     expect({ ...csv, workload: 'jsonl' }).toEqual(jsonl);
