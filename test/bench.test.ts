@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { formatReport } from './bench/format.js';
 import { REPO_ROOT, runBench } from './bench/harness.js';
 import { longRun } from './bench/processes.js';
+import { formatExtraSections, runExtraSections } from './bench/extraSections.js';
+import { TRACE_LINES, type TraceReplayResult } from './bench/traceReplay.js';
 
 describe('npm run bench (tiny mode)', () => {
   const report = runBench({ size: 'tiny', reps: 1, inProcessOnly: true });
@@ -44,5 +46,26 @@ describe('npm run bench (tiny mode)', () => {
     expect(r.error).toBeUndefined();
     expect(r.operations).toBe(7000);
     expect(r.peakRssMB).toBeGreaterThan(10);
+  });
+});
+
+describe('npm run bench, trace replay and predict sections (tiny)', () => {
+  it('replays the random trace under four modes with its parse, and judges it against the SimPy rate it is given', () => {
+    const [trace] = runExtraSections({ root: REPO_ROOT, size: 'tiny', reps: 1, simpyOpsPerSecond: 1, sweep: null, inProcessOnly: true });
+    const r = trace.data as TraceReplayResult;
+    expect(r.lines).toBe(TRACE_LINES.tiny);
+    expect(r.operations).toBe(4 * TRACE_LINES.tiny); // one operation a line, four modes
+    expect(r.overSimpy).toBe(r.opsPerSecond);
+    expect(trace.targets[0].ok).toBe(r.opsPerSecond >= 2);
+    expect(r.parseLinesPerSecond).toBeGreaterThan(0);
+  });
+
+  it('times vmmsim predict in its own process and says whether the sweep met its target', () => {
+    const [, predict, sweep] = runExtraSections({ root: REPO_ROOT, size: 'tiny', reps: 1, simpyOpsPerSecond: null, sweep: null });
+    expect((predict.data as { error?: string }).error).toBeUndefined();
+    expect(predict.lines[0]).toMatch(/^vmmsim predict --no-write --scenarios 2dgraphics: \d+\.\d s wall/);
+    expect(predict.targets[0].ok).toBeNull(); // the 10 s target is judged at full size only
+    expect(sweep.targets[0]).toEqual({ target: 'sweep --jobs 2 ≥ 1.8× --jobs 1, identical results', measured: 'not run', ok: null });
+    expect(formatExtraSections([predict, sweep])).toMatch(/NOT MEASURED {2}vmmsim predict < 10 s wall/);
   });
 });

@@ -1,7 +1,8 @@
 // Entry of `npm run bench [-- --json] [--tiny] [--reps N]`: runs the
 // benchmark once and prints the report (text, or JSON with --json).
-import { runBench } from './harness.js';
+import { REPO_ROOT, runBench } from './harness.js';
 import { formatReport } from './format.js';
+import { formatExtraSections, runExtraSections } from './extraSections.js';
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(name);
@@ -12,5 +13,7 @@ if (!(Number.isInteger(reps) && reps >= 1)) {
   process.stderr.write('bench: --reps needs a whole number ≥ 1\n');
   process.exit(2);
 }
-const report = runBench({ size: tiny ? 'tiny' : 'full', reps });
-process.stdout.write(flag('--json') ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+const size = tiny ? 'tiny' : 'full';
+const report = runBench({ size, reps });
+const extra = runExtraSections({ root: REPO_ROOT, size, reps: Math.min(reps, 3), simpyOpsPerSecond: report.simpy.available ? report.simpy.opsPerSecond : null, sweep: report.sweep });
+process.stdout.write(flag('--json') ? `${JSON.stringify({ ...report, extraSections: extra }, null, 2)}\n` : formatReport(report) + formatExtraSections(extra));
