@@ -7,6 +7,8 @@ import { tableCycles } from './bench/measure.js';
 import { longRun } from './bench/processes.js';
 import { SECTIONS, verdict } from './bench/sections.js';
 import { BENCH_WORKLOADS } from './bench/workloads.js';
+import { predictSection, traceSection } from './bench/extraSections.js';
+import { TRACE_LINES, type TraceReplayResult } from './bench/traceReplay.js';
 
 describe('npm run bench (tiny mode)', () => {
   const report = runBench({ size: 'tiny', reps: 1, inProcessOnly: true });
@@ -84,5 +86,25 @@ describe('npm run bench (tiny mode)', () => {
     expect(r.error).toBeUndefined();
     expect(r.operations).toBe(7000);
     expect(r.peakRssMB).toBeGreaterThan(10);
+  });
+});
+
+describe('npm run bench, trace replay and predict sections (tiny)', () => {
+  it('replays the random trace under four modes with its parse, and judges it against the SimPy rate it is given', () => {
+    const r = traceSection.run({ root: REPO_ROOT, size: 'tiny', reps: 1, simpyOpsPerSecond: 1 });
+    const data = r.data as TraceReplayResult;
+    expect(data.lines).toBe(TRACE_LINES.tiny);
+    expect(data.operations).toBe(4 * TRACE_LINES.tiny); // one operation a line, four modes
+    expect(data.overSimpy).toBe(data.opsPerSecond);
+    expect(r.targets[0].ok).toBe(data.opsPerSecond >= 2);
+    expect(data.parseLinesPerSecond).toBeGreaterThan(0);
+  });
+
+  it('times vmmsim predict in its own process; the 10 s target is judged at full size only', () => {
+    const r = predictSection.run({ root: REPO_ROOT, size: 'tiny', reps: 1, simpyOpsPerSecond: null });
+    expect((r.data as { error?: string }).error).toBeUndefined();
+    expect(r.lines[0]).toMatch(/^vmmsim predict --no-write --scenarios 2dgraphics: \d+\.\d s wall/);
+    expect(r.targets[0].ok).toBeNull();
+    expect(formatVerdict(r.targets[0])).toMatch(/NOT MEASURED {2}vmmsim predict < 10 s wall/);
   });
 });

@@ -33,6 +33,22 @@ describe('paper scenarios', () => {
     expect(JSON.parse(readFileSync(join(out, 'prediction.json'), 'utf8'))).toHaveLength(2 * 6); // forkwait: six modes on two CPUs
   });
 
+  it('predict on worker threads (--jobs 2, one simulation per task) prints and writes exactly what one thread does', () => {
+    const outs = [1, 2].map(() => mkdtempSync(join(tmpdir(), 'vmmsim-predict-')));
+    const [one, two] = [1, 2].map((jobs, i) => cli('predict', '--scenarios', 'forkwait', '--set', 'workloads.0.processes.0.repeat=50', '--jobs', String(jobs), '--out', outs[i]));
+    expect(one.status).toBe(0);
+    expect(two.stdout).toBe(one.stdout);
+    expect(readFileSync(join(outs[1], 'prediction.json'), 'utf8')).toBe(readFileSync(join(outs[0], 'prediction.json'), 'utf8'));
+  });
+
+  it('predict reports the first simulation that passes a limit in table order, whatever thread finished first', () => {
+    const [one, two] = [1, 2].map((jobs) => cli('predict', '--scenarios', 'forkwait', '--no-write', '--max-events', '700', '--jobs', String(jobs)));
+    expect(one.status).toBe(2);
+    expect(one.stderr).toMatch(/passed the limit of 700 simulation events under native/);
+    expect(two.stderr).toBe(one.stderr);
+    expect(two.status).toBe(2);
+  });
+
   it('run --format figure5 shows each category overhead in seconds per mode, signed', () => {
     const r = cli('run', 'scenarios/examples/trace.yaml', '--format', 'figure5');
     expect(r.status).toBe(0);

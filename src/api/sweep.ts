@@ -2,11 +2,15 @@
 // threads, with the same records whatever the number of threads or shards.
 // `vmmsim run` and `vmmsim sweep` both run their tasks through runTasks.
 import { availableParallelism } from 'node:os';
-import type { SweepPlan } from '../config/sweepPlan.js';
 import type { ResultRecord } from '../run/record.js';
 import type { RunObserver } from '../run/simulate.js';
-import { TaskRunner } from '../run/taskRunner.js';
+import { runPrepared, TaskRunner, type PreparedTask } from '../run/taskRunner.js';
+import { errorRecords } from '../run/runTask.js';
+import { failureError, runScenarioUnits } from '../run/runScenarios.js';
+import { KEPT_POINTS, type SweepPlan } from '../config/sweepPlan.js';
 import { runOnWorkers } from '../run/workerPool.js';
+import { postable } from '../run/runScenario.js';
+import type { SweepWorkerMessage } from '../run/sweepWorker.js';
 import { planScenario, type ScenarioOptions } from './loadScenario.js';
 
 /** Options of {@link runTasks}. */
@@ -42,16 +46,57 @@ export async function runTasks(plan: SweepPlan, tasks: readonly number[], option
       done(t, runner.run(t));
       await new Promise((resolve) => setImmediate(resolve)); // between tasks, let signal handlers and progress run
     }
-  } else {
+  } else if (!(await byUnits(plan, runner, tasks, jobs, options, done))) {
     const { set, modelsDir, limits } = plan.options;
     await runOnWorkers(tasks, {
       jobs,
       data: { file: plan.source.file, set: [...(set ?? [])], modelsDir, limits, components: options.components ?? false, faultPoint: options.faultPoint ?? null },
       onResult: done,
       inline: (t) => runner.run(t),
+      message: (t) => postedTask(runner, t),
     });
   }
   return tasks.flatMap((t) => byTask.get(t)!);
+}
+
+/**
+ * A sweep of few points (they are kept loaded) without traces runs one
+ * simulation (workload × mode) per thread task, as `predict` does: finer
+ * tasks than points keep both threads busy to the end. False when the sweep
+ * does not qualify (it then runs point by point).
+ */
+async function byUnits(plan: SweepPlan, runner: TaskRunner, tasks: readonly number[], jobs: number, options: RunTasksOptions, done: (t: number, records: ResultRecord[]) => void): Promise<boolean> {
+  if (plan.points.length > KEPT_POINTS) return false;
+  const prepared = tasks.map((t) => runner.prepare(t));
+  if (prepared.some((p) => p.loaded.workloads.some((w) => w.trace))) return false;
+  const liveAt = tasks.map((_, i) => i).filter((i) => !prepared[i].fault);
+  tasks.forEach((t, i) => {
+    if (prepared[i].fault) done(t, runPrepared(prepared[i])); // the injected failure: error records, nothing to simulate
+  });
+  const live = liveAt.map((i) => tasks[i]);
+  const scenarios = liveAt.map((i) => prepared[i]);
+  const inputErrors: Array<{ index: number; error: Error }> = [];
+  const stamp = (p: PreparedTask) => ({ point: p.spec.point.index, params: p.spec.point.params, replicate: p.spec.replicate, seed: p.spec.seed });
+  await runScenarioUnits(scenarios.map((p) => ({ loaded: p.loaded, options: stamp(p) })), {
+    jobs,
+    components: options.components,
+    observer: options.observer,
+    onScenario: (k, o) => {
+      if ('records' in o) return done(live[k], o.records);
+      // A failed simulation fails its point (error records); bad input fails the sweep, reported below in task order.
+      if (o.failure.input) inputErrors.push({ index: k, error: failureError(o.failure) });
+      else done(live[k], errorRecords(scenarios[k].loaded, stamp(scenarios[k]), o.failure.error));
+    },
+  });
+  if (inputErrors.length) throw inputErrors.sort((a, b) => a.index - b.index)[0].error;
+  return true;
+}
+
+/** Task `t` as posted to a sweep worker: resolved here, so the worker loads nothing; by number for a point that replays a trace. */
+function postedTask(runner: TaskRunner, t: number): SweepWorkerMessage {
+  const { loaded, spec, fault } = runner.prepare(t);
+  if (loaded.workloads.some((w) => w.trace)) return t;
+  return { task: t, prepared: { loaded: postable(loaded), spec, fault } };
 }
 
 /** Options of {@link sweep}. */

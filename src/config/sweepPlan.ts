@@ -16,8 +16,14 @@ export interface SweepTask {
   replicate: number;
 }
 
+/** Points of at most this many kept once loaded (validateAll loads every point; the run then reuses them). */
+export const KEPT_POINTS = 64;
+
 /** A scenario expanded into points, ready to be loaded point by point. */
 export class SweepPlan {
+  /** Loaded points, for a sweep of at most KEPT_POINTS points (a bigger one is loaded point by point, in bounded memory). */
+  private readonly kept = new Map<number, LoadedScenario>();
+
   private constructor(
     readonly source: ScenarioSource,
     readonly options: LoadOptions,
@@ -55,6 +61,14 @@ export class SweepPlan {
 
   /** Resolve point `p`: the base scenario with the point's overrides (a located InputError if they are invalid). */
   load(p: number): LoadedScenario {
+    const kept = this.kept.get(p);
+    if (kept !== undefined) return kept;
+    const loaded = this.resolve(p);
+    if (this.points.length <= KEPT_POINTS) this.kept.set(p, loaded);
+    return loaded;
+  }
+
+  private resolve(p: number): LoadedScenario {
     const point = this.points[p];
     try {
       return this.source.load({ ...this.options, point: point.overrides });

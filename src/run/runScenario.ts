@@ -6,10 +6,10 @@ import { formatCount, LIMIT_FLAGS, type Limits } from '../config/limits.js';
 import type { LoadedScenario } from '../config/load.js';
 import { SimulationLimitError } from '../engine/simulation.js';
 import { InputFileError } from '../workload/inputFile.js';
-import { TraceError } from '../workload/traceCursor.js';
+import { TraceCache, TraceError } from '../workload/traceCursor.js';
 import { CATEGORIES } from '../vmm/categories.js';
-import type { CategoryResult, ResultRecord } from './record.js';
-import { simulate, type RunObserver, type RunOutcome } from './simulate.js';
+import type { CategoryResult, ResultRecord, VmResult } from './record.js';
+import { simulate, type RunObserver } from './simulate.js';
 
 /** Options of {@link runScenario}. */
 export interface RunScenarioOptions {
@@ -24,21 +24,86 @@ export interface RunScenarioOptions {
   observer?: RunObserver;
   /** False: the op-by-op reference, without counted-run charging (see SimulateOptions.bulk). */
   bulk?: boolean;
+  /** Traces parsed by earlier runs of the same command (sweep points); by default each call parses its traces once for all its modes. */
+  traces?: TraceCache;
+}
+
+/** What simulating one workload under one mode needs from a loaded scenario (plain data: it crosses to worker threads). */
+export type UnitInputs = Pick<LoadedScenario, 'scenario' | 'cpu' | 'vmmParams' | 'workloads' | 'workloadOrigins' | 'limits'> & { compiler?: LoadedScenario['compiler'] };
+
+/** The inputs of a loaded scenario that cross to a worker thread: all but its compiler (a class instance, needed only to replay a trace). */
+export function postable(l: UnitInputs): UnitInputs {
+  const { scenario, cpu, vmmParams, workloads, workloadOrigins, limits } = l;
+  return { scenario, cpu, vmmParams, workloads, workloadOrigins, limits };
+}
+
+/** One simulation of a scenario: workload `workload` under `mode`. */
+export interface RunUnit {
+  workload: number;
+  mode: string;
+}
+
+/** A unit's outcome as plain data (the ledger's totals, not the ledger), so it can be posted from a worker thread. */
+export interface UnitOutcome {
+  cycles: number;
+  operations: number;
+  requests: number;
+  actorMetrics: Record<string, number>;
+  vms?: VmResult[];
+  /** Per category (CATEGORIES order): operations and cycles charged. */
+  counts: Float64Array;
+  categoryCycles: Float64Array;
+  /** Cycles by cost component, when asked for. */
+  components?: Record<string, { count: number; cycles: number }>;
+}
+
+/**
+ * The simulations a scenario needs, in the order runScenario runs them: per
+ * workload, native first (every mode's reference), then each other mode.
+ */
+export function unitsOf(loaded: Pick<LoadedScenario, 'scenario' | 'workloads'>): RunUnit[] {
+  return loaded.workloads.flatMap((_, workload) => ['native', ...loaded.scenario.vmms.filter((m) => m !== 'native')].map((mode) => ({ workload, mode })));
+}
+
+/** Simulate one unit; bad input found while simulating is a located InputError. */
+export function runUnit(loaded: UnitInputs, unit: RunUnit, options: RunScenarioOptions = {}): UnitOutcome {
+  const w = loaded.workloads[unit.workload];
+  const at = { origin: loaded.workloadOrigins[unit.workload], path: ['workloads', unit.workload], name: w.name };
+  const { mode } = unit;
+  const limits = loaded.limits;
+  const seed = options.seed ?? loaded.scenario.seed;
+  const out = located(at, mode, limits, () =>
+    simulate(loaded.cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, limits, observer: options.observer, traces: options.traces, bulk: options.bulk }));
+  return {
+    cycles: out.cycles,
+    operations: out.operations,
+    requests: out.requests,
+    actorMetrics: out.actorMetrics,
+    ...(out.vms ? { vms: out.vms } : {}),
+    counts: out.ledger.counts,
+    categoryCycles: out.ledger.cycles,
+    ...(options.components ? { components: out.ledger.components() } : {}),
+  };
 }
 
 /** Simulate a loaded scenario; one record per workload × mode, in scenario order. */
-export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions = {}): ResultRecord[] {
+export function runScenario(loaded: UnitInputs, options: RunScenarioOptions = {}): ResultRecord[] {
+  const traces = options.traces ?? new TraceCache();
+  const units = unitsOf(loaded);
+  const outcomes = units.map((u) => runUnit(loaded, u, { ...options, traces }));
+  return recordsOf(loaded, units, outcomes, options);
+}
+
+/** The records of a scenario from its units' outcomes ({@link unitsOf} order): one per workload × mode, in scenario order. */
+export function recordsOf(loaded: Pick<LoadedScenario, 'scenario' | 'cpu' | 'workloads'>, units: readonly RunUnit[], outcomes: readonly UnitOutcome[], options: RunScenarioOptions = {}): ResultRecord[] {
   const { scenario, cpu } = loaded;
   const seed = options.seed ?? scenario.seed;
+  const outcome = (workload: number, mode: string) => outcomes[units.findIndex((u) => u.workload === workload && u.mode === mode)];
   const records: ResultRecord[] = [];
-  const limits = loaded.limits;
   loaded.workloads.forEach((w, i) => {
-    const at = { origin: loaded.workloadOrigins[i], path: ['workloads', i], name: w.name };
-    const run = (mode: string) => located(at, mode, limits, () =>
-      simulate(cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, limits, observer: options.observer, bulk: options.bulk }));
-    const native = run('native');
+    const native = outcome(i, 'native');
     for (const mode of scenario.vmms) {
-      const out = mode === 'native' ? native : run(mode);
+      const out = outcome(i, mode);
       const seconds = out.cycles / (cpu.clockGHz * 1e9);
       records.push({
         scenario: scenario.name,
@@ -64,7 +129,7 @@ export function runScenario(loaded: LoadedScenario, options: RunScenarioOptions 
         },
         ...(w.iterationsOf ? { iterationsOf: w.iterationsOf } : {}),
         ...(out.vms ? { vms: out.vms } : {}),
-        ...(options.components ? { components: out.ledger.components() } : {}),
+        ...(options.components ? { components: out.components ?? {} } : {}),
       });
       assertFinite(records[records.length - 1]);
     }
@@ -109,13 +174,13 @@ function located<T>(at: { origin: Origin; path: Array<string | number>; name: st
 }
 
 /** Per-category cycles and count, with overhead = cycles − native cycles of the same category. */
-function breakdown(out: RunOutcome, native: RunOutcome): ResultRecord['breakdown'] {
+function breakdown(out: UnitOutcome, native: UnitOutcome): ResultRecord['breakdown'] {
   const result: ResultRecord['breakdown'] = {};
   CATEGORIES.forEach((cat, i) => {
-    const c = out.ledger.cycles[i];
-    const n = native.ledger.cycles[i];
-    if (c === 0 && n === 0 && out.ledger.counts[i] === 0) return;
-    const r: CategoryResult = { count: out.ledger.counts[i], cycles: c, overheadCycles: c - n };
+    const c = out.categoryCycles[i];
+    const n = native.categoryCycles[i];
+    if (c === 0 && n === 0 && out.counts[i] === 0) return;
+    const r: CategoryResult = { count: out.counts[i], cycles: c, overheadCycles: c - n };
     result[cat] = r;
   });
   return result;

@@ -2,11 +2,11 @@
 // failure of the simulation itself: a failed task still returns a record per
 // workload × mode, with the error in it, so the other points of a sweep finish.
 import { InputError } from '../config/errors.js';
-import type { LoadedScenario } from '../config/load.js';
 import type { SweepPoint } from '../config/sweep.js';
 import type { ResultRecord } from './record.js';
-import { runScenario } from './runScenario.js';
+import { runScenario, type UnitInputs } from './runScenario.js';
 import type { RunObserver } from './simulate.js';
+import type { TraceCache } from '../workload/traceCursor.js';
 
 /** What a task needs besides its resolved scenario. */
 export interface TaskSpec {
@@ -16,14 +16,16 @@ export interface TaskSpec {
   components?: boolean;
   /** Told of each simulation as it starts (progress display). */
   observer?: RunObserver;
+  /** Traces parsed by earlier tasks of this thread. */
+  traces?: TraceCache;
 }
 
 /** The function that simulates a point; replaceable so tests can make a point fail. */
 export type Simulator = typeof runScenario;
 
 /** Run one task; a thrown error becomes error records instead of an exception. */
-export function runTask(loaded: LoadedScenario, spec: TaskSpec, simulator: Simulator = runScenario): ResultRecord[] {
-  const options = { point: spec.point.index, params: spec.point.params, replicate: spec.replicate, seed: spec.seed, components: spec.components, observer: spec.observer };
+export function runTask(loaded: UnitInputs, spec: TaskSpec, simulator: Simulator = runScenario): ResultRecord[] {
+  const options = { point: spec.point.index, params: spec.point.params, replicate: spec.replicate, seed: spec.seed, components: spec.components, observer: spec.observer, traces: spec.traces };
   try {
     return simulator(loaded, options);
   } catch (e) {
@@ -34,7 +36,7 @@ export function runTask(loaded: LoadedScenario, spec: TaskSpec, simulator: Simul
 }
 
 /** One record per workload × mode carrying `error` and no results. */
-export function errorRecords(loaded: LoadedScenario, o: { point: number; params: ResultRecord['params']; replicate: number; seed: number }, error: string): ResultRecord[] {
+export function errorRecords(loaded: Pick<UnitInputs, 'scenario' | 'workloads' | 'cpu'>, o: { point: number; params: ResultRecord['params']; replicate: number; seed: number }, error: string): ResultRecord[] {
   return loaded.workloads.flatMap((w) => loaded.scenario.vmms.map((vmm) => ({
     scenario: loaded.scenario.name, point: o.point, params: o.params, replicate: o.replicate,
     workload: w.name, vmm, cpu: loaded.cpu.name, seed: o.seed,

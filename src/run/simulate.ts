@@ -8,7 +8,7 @@ import type { CpuModel } from '../vmm/cpu.js';
 import { Ledger } from '../vmm/ledger.js';
 import { MODES } from '../vmm/registry.js';
 import { OpCursor } from '../workload/stream.js';
-import { TraceCursor } from '../workload/traceCursor.js';
+import { TraceCursor, type TraceCache } from '../workload/traceCursor.js';
 import type { CompiledWorkload } from '../config/load.js';
 import { NO_COMPOSITES, WorkloadCompiler } from '../workload/expand.js';
 import { StreamRunner } from './streamRunner.js';
@@ -52,6 +52,8 @@ export interface SimulateOptions {
   bulk?: boolean;
   /** Wraps every cost actor the run creates (the bench records the costs charged; tests hide the bulk hooks). */
   instrument?: (actor: CostActor) => CostActor;
+  /** Traces already parsed by other runs (modes, points) of the same command; a trace is parsed once per cache. */
+  traces?: TraceCache;
 }
 
 /** Per-run caps enforced while simulating (the estimates checked them before the run). */
@@ -94,7 +96,7 @@ export function simulate(cpu: CpuModel, modeId: string, params: unknown, workloa
   }
   const actor = def.create(cpu, params, { rng: sim.rng, ledger });
   const cursor = workload.trace
-    ? new TraceCursor(workload.trace.path, workload.trace.format, { compiler: options.compiler ?? new WorkloadCompiler(NO_COMPOSITES), clockHz, maxWork: limits?.maxOpsPerRun })
+    ? new TraceCursor(workload.trace.path, workload.trace.format, { compiler: options.compiler ?? new WorkloadCompiler(NO_COMPOSITES), clockHz, maxWork: limits?.maxOpsPerRun }, options.traces)
     : new OpCursor(workload.setup?.length ? [...workload.setup, { body: workload.body, count: workload.repeat }] : workload.body, workload.setup?.length ? 1 : workload.repeat);
   const runner = new StreamRunner(sim, cursor, actor, ledger, undefined, options.bulk ?? true);
   runner.start();

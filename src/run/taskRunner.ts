@@ -4,12 +4,16 @@
 import type { LoadedScenario } from '../config/load.js';
 import type { SweepPlan } from '../config/sweepPlan.js';
 import type { ResultRecord } from './record.js';
-import { runTask, type Simulator } from './runTask.js';
+import { runTask, type Simulator, type TaskSpec } from './runTask.js';
+import type { UnitInputs } from './runScenario.js';
 import type { RunObserver } from './simulate.js';
+import { TraceCache } from '../workload/traceCursor.js';
 
 /** Runs tasks of one plan. */
 export class TaskRunner {
   private cached: { point: number; loaded: LoadedScenario } | null = null;
+  /** Every trace is parsed once for all the tasks this runner runs. */
+  private readonly traces = new TraceCache();
 
   constructor(
     private readonly plan: SweepPlan,
@@ -22,12 +26,31 @@ export class TaskRunner {
 
   /** Records of task `index` (error records if the simulation failed). */
   run(index: number): ResultRecord[] {
+    return runPrepared(this.prepare(index), this.traces, this.observer);
+  }
+
+  /** Task `index` resolved to its point's scenario and what runTask needs (plain data, except the scenario's compiler). */
+  prepare(index: number): PreparedTask {
     const t = this.plan.task(index);
     if (this.cached?.point !== t.point) this.cached = { point: t.point, loaded: this.plan.load(t.point) };
     const loaded = this.cached.loaded;
-    const spec = { point: this.plan.points[t.point], replicate: t.replicate, seed: this.plan.seed(loaded, t.replicate), components: this.components, observer: this.observer };
-    return t.point === this.faultPoint ? runTask(loaded, spec, injectedFault) : runTask(loaded, spec);
+    const spec = { point: this.plan.points[t.point], replicate: t.replicate, seed: this.plan.seed(loaded, t.replicate), components: this.components };
+    return { loaded, spec, fault: t.point === this.faultPoint };
   }
+}
+
+/** A task ready to run: in this thread, or posted to a worker (without the compiler, when no workload replays a trace). */
+export interface PreparedTask {
+  loaded: UnitInputs;
+  spec: TaskSpec;
+  /** Fail on purpose (the fault point of tests of failure handling). */
+  fault: boolean;
+}
+
+/** Run a prepared task (error records if the simulation failed). */
+export function runPrepared(task: PreparedTask, traces?: TraceCache, observer?: RunObserver): ResultRecord[] {
+  const spec = { ...task.spec, traces, observer };
+  return task.fault ? runTask(task.loaded, spec, injectedFault) : runTask(task.loaded, spec);
 }
 
 const injectedFault: Simulator = (loaded, options) => {

@@ -9,24 +9,26 @@ import { Worker } from 'node:worker_threads';
 import type { ResultRecord } from './record.js';
 import type { SweepWorkerData, SweepWorkerReply } from './sweepWorker.js';
 
-/** Tasks each worker holds at once. */
+/** Tasks each worker holds at once: one queued behind the running one, so a worker never waits for a main thread busy with an inline task. */
 const IN_FLIGHT_PER_WORKER = 2;
 
-/** Options of {@link runOnWorkers}. */
-export interface PoolOptions {
+/** Options of {@link runOnWorkers}; `R` is what a task yields (records, for the sweep worker). */
+export interface PoolOptions<R = ResultRecord[]> {
   jobs: number;
   /** What each worker is started with (a SweepWorkerData for the default worker). */
   data: SweepWorkerData | object;
   /** Called on the main thread as each task finishes, in completion order. */
-  onResult(task: number, records: ResultRecord[]): void;
+  onResult(task: number, records: R): void;
   /** The worker script; defaults to the compiled sweepWorker.js beside this file. */
   workerUrl?: URL;
   /** Run a task on the main thread; when given, it counts as one of the `jobs`. */
-  inline?(task: number): ResultRecord[];
+  inline?(task: number): R;
+  /** What is posted to a worker for `task` (default: the task number). */
+  message?(task: number): unknown;
 }
 
 /** Run `tasks` on `jobs` threads; resolves when all are done, rejects if a worker dies or `onResult` throws. */
-export function runOnWorkers(tasks: readonly number[], options: PoolOptions): Promise<void> {
+export function runOnWorkers<R = ResultRecord[]>(tasks: readonly number[], options: PoolOptions<R>): Promise<void> {
   const queue = [...tasks];
   const url = options.workerUrl ?? new URL('./sweepWorker.js', import.meta.url);
   const inline = options.inline;
@@ -67,7 +69,8 @@ export function runOnWorkers(tasks: readonly number[], options: PoolOptions): Pr
       let inFlight = 0;
       const feed = () => {
         while (inFlight < IN_FLIGHT_PER_WORKER && queue.length > 0) {
-          w.postMessage(queue.shift());
+          const task = queue.shift()!;
+          w.postMessage(options.message ? options.message(task) : task);
           inFlight++;
         }
         if (inFlight === 0) {
@@ -75,7 +78,7 @@ export function runOnWorkers(tasks: readonly number[], options: PoolOptions): Pr
           if (--live === 0 && !failed) resolve();
         }
       };
-      w.on('message', (m: SweepWorkerReply) => {
+      w.on('message', (m: SweepWorkerReply<R>) => {
         if (failed) return;
         inFlight--;
         if ('fatal' in m) return fail(m.input ? new InputError(m.input.detail, m.input.origin, m.input.path) : new Error(`task ${m.task}: ${m.fatal}`));

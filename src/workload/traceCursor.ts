@@ -1,220 +1,250 @@
-// Trace replay: a workload read lazily from a file of operations, one per
-// line, in JSONL or CSV (format documented in docs/workloads.md, "Trace files", and
+// Trace replay: a workload read from a file of operations, one per line, in
+// JSONL or CSV (format documented in docs/workloads.md, "Trace files", and
 // scenarios/examples/trace.jsonl). Each line may carry a timestamp `t` (ns
 // since the trace began: the operation does not start earlier) and a stream
 // id `stream` (the guest process it ran in: when it changes, the guest's
-// contextSwitch composite to that address space is inserted). A broken line
-// is a TraceError naming file:line, however far into the file it is.
-import { z } from 'zod';
+// contextSwitch composite to that address space is inserted). The file is
+// parsed once into a compact form (traceProgram.ts) that every mode replays;
+// a broken line is a TraceError naming file:line, however far into the file.
 import type { StreamItem } from './control.js';
 import type { WorkloadCompiler } from './expand.js';
 import { OP_KINDS } from './ops.js';
 import { retargetCr3 } from './retarget.js';
-import { LineReader, LineTooLongError } from './lineReader.js';
-import { PrimitiveSpecSchema, UseSpecSchema } from './spec.js';
 import { countAccesses, countOps, OpCursor, type ItemSource, type OpNode } from './stream.js';
+import { MAX_SHARED_SHAPES, MAX_SHARED_TRACE_LINES, NO_SWITCH, parseTrace, STREAM_WINDOW_LINES, TraceError, TraceParser, TraceWindow, type TraceProgram, type TraceShape } from './traceProgram.js';
 
-/** A malformed trace line. */
-export class TraceError extends Error {
-  constructor(
-    readonly detail: string,
-    readonly file: string,
-    readonly line: number,
-    readonly col = 1,
-  ) {
-    super(`${file}:${line}:${col}: ${detail}`);
-  }
-}
+export { CSV_COLUMNS, TraceError } from './traceProgram.js';
 
 /** Static instruction ids given to trace operations without a `site`: one per operation kind. */
 export const TRACE_SITE_BASE = 1_000_000;
-
-const LineSchema = z.union([PrimitiveSpecSchema, UseSpecSchema]);
-const Meta = z.strictObject({
-  t: z.number().finite().nonnegative().optional(),
-  stream: z.int().nonnegative().optional(),
-});
-
-/** Columns of a CSV trace whose cells are numbers. */
-const NUMERIC = new Set(['t', 'stream', 'count', 'cycles', 'port', 'asid', 'units', 'instructions', 'site']);
-/** Every column a CSV trace may have. */
-export const CSV_COLUMNS = ['t', 'stream', 'op', 'use', 'count', 'site', 'cycles', 'mode', 'dir', 'port', 'asid', 'vector', 'source', 'units', 'instructions', 'device'];
 
 /** Options of a trace cursor. */
 export interface TraceOptions {
   /** Compiles primitives and resolves `use` lines and the contextSwitch composite of the guest profile. */
   compiler: WorkloadCompiler;
   clockHz: number;
-  /** Most operations plus memory accesses the whole trace may stand for (--max-ops); checked line by line, as the file is read. */
+  /** Most operations plus memory accesses the whole trace may stand for (--max-ops); checked line by line, as the trace is replayed. */
   maxWork?: number;
 }
 
-/** Yields a trace file's items lazily; memory does not grow with the file. */
-export class TraceCursor implements ItemSource {
-  private readonly reader: LineReader;
-  private header: string[] | null = null;
-  private sub: ItemSource | null = null;
-  private stream: number | null = null;
-  private lastT = 0;
-  private readonly switchCache = new Map<number, OpNode[]>();
-  private lines = 0;
-  private switches = 0;
-  /** Operations and memory accesses of the lines read so far. */
-  private work = 0;
+/**
+ * Parsed traces of one run, shared by its modes and sweep points: each file
+ * is parsed once (per thread). A trace too long to hold (more than
+ * MAX_SHARED_TRACE_LINES lines) is remembered as such and streamed by each run.
+ */
+export class TraceCache {
+  private readonly programs = new Map<string, TraceProgram | null>();
 
   constructor(
+    /** Longest trace (operation lines) held whole; longer ones are streamed. */
+    readonly maxSharedLines = MAX_SHARED_TRACE_LINES,
+    /** Lines per window when streaming. */
+    readonly windowLines = STREAM_WINDOW_LINES,
+    /** Most distinct operations of a trace held whole; one with more is streamed. */
+    readonly maxSharedShapes = MAX_SHARED_SHAPES,
+  ) {}
+
+  /** The parsed form of `path`, or null when it is too long to hold and must be streamed. */
+  program(path: string, format: 'jsonl' | 'csv'): TraceProgram | null {
+    const key = `${format}:${path}`;
+    if (!this.programs.has(key)) this.programs.set(key, parseTrace(path, format, this.maxSharedLines, this.maxSharedShapes));
+    return this.programs.get(key)!;
+  }
+}
+
+/** One line's compiled operation: a primitive and its count, or a composite body and its count. */
+interface CompiledShape {
+  op: StreamItem | null;
+  body: readonly OpNode[] | null;
+  count: number;
+  /** Operations and memory accesses one line of this shape stands for. */
+  ops: number;
+  accesses: number;
+}
+
+/** Replays a parsed trace (or streams one too long to hold) as stream items; allocates nothing per primitive line. */
+export class TraceCursor implements ItemSource {
+  private window: TraceWindow;
+  private readonly parser: TraceParser | null;
+  private readonly program: TraceProgram | null;
+  private readonly compiled: Array<CompiledShape | undefined> = [];
+  private readonly switchCache = new Map<number, { nodes: OpNode[]; ops: number; accesses: number }>();
+  /** Next line of the window. */
+  private index = 0;
+  /** The current primitive line's op and the copies of it still to come. */
+  private leafOp: StreamItem | null = null;
+  private leafLeft = 0;
+  /** A composite body or stream switch being walked. */
+  private sub: OpCursor | null = null;
+  /** Parts of the current line still to start: its switch (asid), then its own operation (shape). */
+  private pendingSwitch = NO_SWITCH;
+  private pendingShape = -1;
+  /** Operations and memory accesses of the lines replayed so far. */
+  private work = 0;
+  private readonly maxWork: number;
+  private readonly windowLines: number;
+
+  /**
+   * Replay `path`: from `cache`'s parsed form when it holds the file whole,
+   * else streamed in windows (memory stays bounded).
+   */
+  constructor(
     readonly path: string,
-    private readonly format: 'jsonl' | 'csv',
+    format: 'jsonl' | 'csv',
     private readonly options: TraceOptions,
+    cache: TraceCache = new TraceCache(),
   ) {
-    this.reader = new LineReader(path);
+    this.program = cache.program(path, format);
+    this.maxWork = options.maxWork ?? Infinity;
+    this.windowLines = cache.windowLines;
+    if (this.program !== null) {
+      this.window = this.program.window;
+      this.parser = null;
+    } else {
+      this.parser = new TraceParser(path, format);
+      this.window = new TraceWindow(this.windowLines);
+      this.index = this.window.length; // empty: the first next() fills it
+    }
   }
 
   next(): StreamItem | null {
+    if (this.leafLeft > 0) {
+      this.leafLeft--;
+      return this.leafOp;
+    }
     for (;;) {
-      if (this.sub !== null) {
-        const item = this.sub.next();
+      const sub = this.sub;
+      if (sub !== null) {
+        const item = sub.next();
         if (item !== null) return item;
         this.sub = null;
       }
-      const line = this.readLine();
-      if (line === null) return null;
-      const trimmed = line.trim();
-      if (trimmed === '' || trimmed.startsWith('#')) continue;
-      const fields = this.format === 'jsonl' ? this.json(trimmed) : this.csv(trimmed);
-      if (fields === null) continue; // the CSV header
-      const nodes = this.compile(fields);
-      this.work += countOps(nodes) + countAccesses(nodes);
-      const max = this.options.maxWork ?? Infinity;
-      if (this.work > max) {
-        this.fail(`the trace reaches ${this.work.toLocaleString('en-US')} operations and memory accesses by this line; the limit is ${max.toLocaleString('en-US')} ` +
-          '(lower its counts, or raise the limit with --max-ops)');
+      if (this.pendingSwitch !== NO_SWITCH) {
+        this.sub = new OpCursor(this.switchTo(this.pendingSwitch).nodes, 1);
+        this.pendingSwitch = NO_SWITCH;
+        continue;
       }
-      this.sub = new OpCursor(nodes, 1);
+      if (this.pendingShape >= 0) {
+        const c = this.compiled[this.pendingShape]!;
+        this.pendingShape = -1;
+        if (c.op !== null) {
+          this.leafOp = c.op;
+          this.leafLeft = c.count - 1;
+          return c.op;
+        }
+        this.sub = new OpCursor(c.body!, c.count);
+        continue;
+      }
+      if (this.index >= this.window.length && !this.refill()) return null;
+      const item = this.startLine(this.index++);
+      if (item !== null) return item;
     }
   }
 
   /** Copies of the last item still to come in its line's counted run. */
   get repeats(): number {
-    return this.sub?.repeats ?? 0;
+    return this.sub !== null ? this.sub.repeats : this.leafLeft;
   }
 
   /** Consume `n` of those copies. */
   take(n: number): void {
-    if (n > 0) this.sub!.take(n);
+    if (n <= 0) return;
+    if (this.sub !== null) this.sub.take(n);
+    else {
+      if (n > this.leafLeft) throw new RangeError(`cannot take ${n} of ${this.leafLeft} repeats`);
+      this.leafLeft -= n;
+    }
   }
 
   /** Lines replayed and stream switches inserted. */
   metrics(): Record<string, number> {
-    return { traceLines: this.lines, streamSwitches: this.switches };
+    const src = this.program ?? this.parser!;
+    return { traceLines: src.lines, streamSwitches: src.switches };
   }
 
   /** Close the file early (a run that stopped before the end). */
   close(): void {
-    this.reader.close();
+    this.parser?.close();
   }
 
-  private readLine(): string | null {
-    try {
-      return this.reader.next();
-    } catch (e) {
-      if (e instanceof LineTooLongError) throw new TraceError(`line is longer than ${e.maxChars.toLocaleString('en-US')} characters; expected one operation per line`, this.path, e.line);
-      throw e;
+  /** More lines into the window; false at the end of the trace (its first broken line is thrown there). */
+  private refill(): boolean {
+    const parser = this.parser;
+    if (parser !== null && !parser.done) {
+      parser.fill(this.window, this.windowLines, { fresh: true });
+      this.compiled.length = 0; // shape ids start again in each window
+      this.index = 0;
+      if (this.window.length > 0) return true;
     }
+    const error = this.program?.error ?? parser?.error ?? null;
+    if (error !== null) throw error;
+    return false;
   }
 
-  private fail(detail: string): never {
-    throw new TraceError(detail, this.path, this.reader.lineNo);
+  /** Begin line `i` of the window: the checks that depend on the scenario, then its first item (or null if it starts with its switch or operation). */
+  private startLine(i: number): StreamItem | null {
+    const w = this.window;
+    const shape = w.shape[i];
+    const c = this.compiled[shape] ?? this.compile(shape, i);
+    const asid = w.switchTo === null ? NO_SWITCH : w.switchTo[i];
+    const tNs = w.tNs === null ? NaN : w.tNs[i];
+    // As many operations as the line's nodes [waitUntil?, switch?, operation] stand for, summed in that order.
+    let ops = 0;
+    let accesses = 0;
+    if (!Number.isNaN(tNs)) ops += 1;
+    if (asid !== NO_SWITCH) {
+      const s = this.switchTo(asid);
+      ops += s.ops;
+      accesses += s.accesses;
+    }
+    ops += c.ops;
+    accesses += c.accesses;
+    this.work += ops + accesses;
+    if (this.work > this.maxWork) {
+      this.fail(`the trace reaches ${this.work.toLocaleString('en-US')} operations and memory accesses by this line; the limit is ${this.maxWork.toLocaleString('en-US')} ` +
+        '(lower its counts, or raise the limit with --max-ops)', i);
+    }
+    this.pendingSwitch = asid;
+    this.pendingShape = shape;
+    return Number.isNaN(tNs) ? null : { kind: 'waitUntil', cycles: (tNs * this.options.clockHz) / 1e9 };
   }
 
-  private json(line: string): Record<string, unknown> {
-    let v: unknown;
-    try {
-      v = JSON.parse(line);
-    } catch (e) {
-      this.fail(`not valid JSON: ${(e as Error).message}`);
-    }
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail('expected a JSON object such as {"op": "syscall"}');
-    return v as Record<string, unknown>;
-  }
-
-  private csv(line: string): Record<string, unknown> | null {
-    const cells = line.split(',').map((c) => c.trim());
-    if (this.header === null) {
-      const unknown = cells.filter((c) => !CSV_COLUMNS.includes(c));
-      if (unknown.length) this.fail(`unknown CSV column "${unknown[0]}"; expected a header of ${CSV_COLUMNS.join(', ')}`);
-      const twice = cells.findIndex((c, i) => cells.indexOf(c) !== i);
-      if (twice >= 0) this.fail(`CSV column "${cells[twice]}" appears twice in the header; expected each column once`);
-      if (!cells.includes('op') && !cells.includes('use')) this.fail('the CSV header needs an op (or use) column');
-      this.header = cells;
-      return null;
-    }
-    if (cells.length !== this.header.length) this.fail(`expected ${this.header.length} cells as in the header, got ${cells.length}`);
-    const out: Record<string, unknown> = {};
-    this.header.forEach((col, i) => {
-      const cell = cells[i];
-      if (cell === '') return;
-      if (NUMERIC.has(col)) {
-        const n = Number(cell);
-        if (!Number.isFinite(n)) this.fail(`column ${col}: expected a number, got "${cell}"`);
-        out[col] = n;
-      } else out[col] = cell;
-    });
-    return out;
-  }
-
-  private compile(fields: Record<string, unknown>): OpNode[] {
-    this.lines++;
-    const { t, stream, ...rest } = fields;
-    const meta = Meta.safeParse({ t, stream });
-    if (!meta.success) this.fail(issueText(meta.error));
-    if (typeof rest.op === 'string' && !(OP_KINDS as readonly string[]).includes(rest.op) && rest.op !== 'block') {
-      this.fail(`unknown operation "${rest.op}": expected one of ${OP_KINDS.join(', ')}, block (or "use" with a composite of the guest profile)`);
-    }
-    const parsed = LineSchema.safeParse(rest);
-    if (!parsed.success) this.fail(issueText(parsed.error));
-    const nodes: OpNode[] = [];
-    if (meta.data.t !== undefined) {
-      if (meta.data.t < this.lastT) this.fail(`timestamps must not go backwards (${meta.data.t} after ${this.lastT})`);
-      this.lastT = meta.data.t;
-      nodes.push({ op: { kind: 'waitUntil', cycles: (meta.data.t * this.options.clockHz) / 1e9 }, count: 1 });
-    }
-    if (meta.data.stream !== undefined) {
-      if (this.stream !== null && meta.data.stream !== this.stream) {
-        this.switches++;
-        nodes.push({ body: this.switchTo(meta.data.stream), count: 1 });
-      }
-      this.stream = meta.data.stream;
-    }
-    const spec = parsed.data;
+  private compile(shape: number, i: number): CompiledShape {
+    const src = this.program ?? this.parser!;
+    const spec: TraceShape = src.shapes[shape];
+    let node: OpNode;
     if ('use' in spec) {
       const body = this.options.compiler.compositeBody(spec.use) ?? null;
-      if (body === null) this.fail(`unknown composite operation "${spec.use}" (the scenario's guest profile does not define it)`);
-      nodes.push({ body, count: spec.count });
-      return nodes;
+      if (body === null) this.fail(`unknown composite operation "${spec.use}" (the scenario's guest profile does not define it)`, i);
+      node = { body, count: spec.count };
+    } else {
+      const site = spec.site ?? TRACE_SITE_BASE + OP_KINDS.indexOf(spec.op as never);
+      node = { op: this.options.compiler.primitive({ ...spec, site }), count: spec.count };
     }
-    const site = spec.site ?? TRACE_SITE_BASE + OP_KINDS.indexOf(spec.op as never);
-    nodes.push({ op: this.options.compiler.primitive({ ...spec, site }), count: spec.count });
-    return nodes;
+    const c: CompiledShape = {
+      op: 'op' in node ? node.op : null,
+      body: 'body' in node ? node.body : null,
+      count: node.count,
+      ops: countOps([node]),
+      accesses: countAccesses([node]),
+    };
+    this.compiled[shape] = c;
+    return c;
   }
 
-  private switchTo(asid: number): OpNode[] {
-    let nodes = this.switchCache.get(asid);
-    if (nodes === undefined) {
+  private fail(detail: string, i: number): never {
+    throw new TraceError(detail, this.path, this.window.lineOf(i));
+  }
+
+  private switchTo(asid: number): { nodes: OpNode[]; ops: number; accesses: number } {
+    let s = this.switchCache.get(asid);
+    if (s === undefined) {
       const body = this.options.compiler.compositeBody('contextSwitch') ?? null;
-      nodes = body ? retargetCr3(body, asid) : [{ op: { kind: 'cr3write', asid, pages: 0, kernelPages: 0, site: TRACE_SITE_BASE + OP_KINDS.indexOf('cr3write') }, count: 1 }];
-      this.switchCache.set(asid, nodes);
+      const nodes: OpNode[] = body ? retargetCr3(body, asid) : [{ op: { kind: 'cr3write', asid, pages: 0, kernelPages: 0, site: TRACE_SITE_BASE + OP_KINDS.indexOf('cr3write') }, count: 1 }];
+      const wrapped = [{ body: nodes, count: 1 }];
+      s = { nodes, ops: countOps(wrapped), accesses: countAccesses(wrapped) };
+      this.switchCache.set(asid, s);
     }
-    return nodes;
+    return s;
   }
-}
-
-function issueText(e: z.ZodError): string {
-  const i = e.issues[0];
-  const path = i.path.length ? `${i.path.join('.')}: ` : '';
-  if (i.code === 'invalid_union') {
-    const inner = (i as { errors?: z.core.$ZodIssue[][] }).errors?.flat()[0];
-    if (inner) return `${inner.path.length ? inner.path.join('.') + ': ' : ''}${inner.message}`;
-  }
-  return `${path}${i.message}`;
 }

@@ -71,8 +71,10 @@ export function runBench(options: BenchOptions): BenchReport {
   const sections: BenchReport['sections'] = {};
   const sectionTargets: TargetCheck[] = [];
   if (!options.inProcessOnly) {
+    const inter = recorded.map((r, i) => ({ r, sp: simpy.available ? simpy.runs[i] : null })).filter((x) => x.r.entry === 'interleaved' && x.sp !== null);
+    const simpyOpsPerSecond = inter.length > 0 ? inter.reduce((a, x) => a + x.sp!.operations, 0) / inter.reduce((a, x) => a + x.sp!.operations / x.sp!.opsPerSecond, 0) : null;
     for (const s of SECTIONS) {
-      const r = s.run({ root: REPO_ROOT, size, reps });
+      const r = s.run({ root: REPO_ROOT, size, reps, simpyOpsPerSecond });
       sections[s.id] = { title: s.title, lines: r.lines, data: r.data };
       sectionTargets.push(...r.targets);
     }

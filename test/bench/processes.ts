@@ -2,7 +2,7 @@
 // (dist/): peak memory of a long run, and a sweep at --jobs 1 vs --jobs 2.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { median, since } from './measure.js';
@@ -149,4 +149,24 @@ export function sweepSpeedup(root: string, scenario: string, points: number, set
   const s1 = median(walls[1]);
   const s2 = median(walls[2]);
   return { available: true, points, secondsJobs1: s1, secondsJobs2: s2, speedup: s1 / s2, cpuSecondsJobs1: median(cpu[1]), cpuSecondsJobs2: median(cpu[2]), identical: csv[1] === csv[2] && csv[1].length > 0 };
+}
+
+/** `vmmsim predict` timed as a user runs it. */
+export interface PredictResult {
+  args: string[];
+  wallSeconds: number;
+  /** CPU seconds of all threads (NaN without GNU time); over wall, the cores it kept busy. */
+  cpuSeconds: number;
+  threads: number;
+  error?: string;
+}
+
+/** `vmmsim predict --no-write` (every paper scenario, every mode, both CPUs; `scenarios` narrows it) on all cores: wall and CPU seconds. */
+export function predictWall(root: string, scenarios: string | null): PredictResult {
+  const args = ['predict', '--no-write', ...(scenarios ? ['--scenarios', scenarios] : [])];
+  const run = runPlainCli(root, args);
+  return {
+    args, wallSeconds: run.wallSeconds, cpuSeconds: run.cpuSeconds, threads: availableParallelism(),
+    ...(run.exitCode !== 0 ? { error: `vmmsim predict exited ${run.exitCode}: ${run.stderr.trim().split('\n')[0]}` } : {}),
+  };
 }

@@ -1,50 +1,9 @@
-// The bench's pluggable parts: a verdict line (one target, what was measured,
-// whether it was met) and sections that run in their own processes (long-run
-// memory, the sweep). A new measurement is a BenchSection added to SECTIONS:
-// it returns its printed lines, its JSON and its verdicts.
+// The bench's sections beyond its in-process per-operation figures: long-run
+// memory, the sweep, trace replay, predict. A new measurement is a
+// BenchSection (verdict.ts) added to SECTIONS.
+import { predictSection, traceSection } from './extraSections.js';
+import { verdict, type BenchSection, type TargetCheck } from './verdict.js';
 import { longRun, sweepSpeedup, type LongRunResult, type SweepResult } from './processes.js';
-
-/** Bench size: `full` for the real figures, `tiny` to prove the harness works. */
-export type BenchSize = 'full' | 'tiny';
-
-/** One target and whether this run met it; `ok` null: not measured in this run (`measured` says why). */
-export interface TargetCheck {
-  target: string;
-  measured: string;
-  ok: boolean | null;
-}
-
-/** A verdict line of the report. */
-export function verdict(check: TargetCheck): TargetCheck {
-  return { target: check.target, measured: check.measured, ok: check.ok };
-}
-
-/** What a section is given. */
-export interface BenchContext {
-  root: string;
-  size: BenchSize;
-  reps: number;
-}
-
-/** What a section reports. */
-export interface SectionResult {
-  /** Printed under the section's title. */
-  lines: string[];
-  /** Its figures, as JSON (the `sections` key of `--json`). */
-  data: unknown;
-  targets: TargetCheck[];
-}
-
-/** A measurement of the bench beyond the in-process per-operation figures. */
-export interface BenchSection {
-  id: string;
-  title: string;
-  /** The targets its verdicts judge (the README's pasted report must show each). */
-  targets: readonly string[];
-  run(context: BenchContext): SectionResult;
-  /** The verdicts on a run's `data` (run() returns them too; a saved JSON report can be judged again). */
-  judge(data: unknown): TargetCheck[];
-}
 
 /** Sizes of the long runs: operations of the big run, of the interleaved run, and of the small runs beside them. */
 const LONG = { full: { big: 1e9, mixed: 1e8, small: 1e6 }, tiny: { big: 1e5, mixed: 1e4, small: 1e3 } };
@@ -95,4 +54,6 @@ const sweepSection: BenchSection = {
 };
 
 /** Every section, in report order: add new measurements here. */
-export const SECTIONS: readonly BenchSection[] = [memorySection, sweepSection];
+export const SECTIONS: readonly BenchSection[] = [memorySection, sweepSection, traceSection, predictSection];
+
+export { verdict, type BenchContext, type BenchSection, type BenchSize, type SectionResult, type TargetCheck } from './verdict.js';

@@ -4,15 +4,17 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Command } from 'commander';
+import { availableParallelism } from 'node:os';
+import { Command, Option } from 'commander';
 import { InputError } from '../../config/errors.js';
 import { loadScenario } from '../../config/load.js';
 import { toJson } from '../../report/json.js';
 import { toPrediction } from '../../report/prediction.js';
 import type { ResultRecord } from '../../run/record.js';
-import { runScenario } from '../../run/runScenario.js';
+import { runScenarios } from '../../run/runScenarios.js';
 import { checkSharedDir, writeResultFiles } from '../files.js';
 import { addScenarioOptions, loadOptionsOf, type ScenarioOptions } from './common.js';
+import { parseJobs, workerCount } from './sweep.js';
 
 /** The paper scenarios, in the order of the table. */
 export const PAPER_SCENARIOS = [
@@ -29,6 +31,7 @@ interface PredictOptions extends ScenarioOptions {
   write: boolean;
   force: boolean;
   scenarios?: string;
+  jobs?: number;
 }
 
 /** The `predict` command. */
@@ -37,10 +40,11 @@ export function predictCommand(): Command {
     .description('run every paper scenario (scenarios/paper/) and print percent of native per mode, plus forkwait seconds on both CPUs; write the table to results/')
     .option('-o, --out <dir>', 'directory for prediction.txt and prediction.json', 'results')
     .option('--no-write', 'print only; write nothing')
-    .option('--scenarios <names>', `comma-separated subset of ${PAPER_SCENARIOS.join(', ')}`);
+    .option('--scenarios <names>', `comma-separated subset of ${PAPER_SCENARIOS.join(', ')}`)
+    .addOption(new Option('-j, --jobs <n>', 'threads, this one included, each running one simulation (scenario workload × mode) at a time; 1 runs all in this thread').argParser(parseJobs).default(undefined, 'all cores'));
   cmd.option('--force', 'write into --out even if vmmsim did not write that directory before', false);
   addScenarioOptions(cmd);
-  return cmd.action((opts: PredictOptions) => {
+  return cmd.action(async (opts: PredictOptions) => {
     if (opts.write) checkSharedDir(opts.out, { force: opts.force }); // before simulating: a refused directory costs no run time
     const names = opts.scenarios ? opts.scenarios.split(',').map((s) => s.trim()) : [...PAPER_SCENARIOS];
     const file = (name: string) => {
@@ -50,15 +54,23 @@ export function predictCommand(): Command {
       }
       return f;
     };
-    const load = (name: string, set: string[]) => loadScenario(file(name), { ...loadOptionsOf(opts), set });
+    const load = (name: string, set: string[]) => {
+      const options = { ...loadOptionsOf(opts), set };
+      return { loaded: loadScenario(file(name), options), source: { file: file(name), set, modelsDir: options.modelsDir, limits: options.limits } };
+    };
     const loaded = names.map((name) => load(name, opts.set)); // every scenario checked before any runs
-    const main: ResultRecord[] = [];
-    for (const l of loaded) main.push(...runScenario(l));
+    // forkwait on each CPU it is not already run on by the main table.
+    const mainForkwait = loaded.find((l) => l.loaded.scenario.name === 'forkwait');
+    const extra = names.includes('forkwait') ? FORKWAIT_CPUS.filter((cpu) => mainForkwait?.loaded.cpu.name !== cpu).map((cpu) => load('forkwait', [...opts.set, `cpu=${cpu}`])) : [];
+    const jobs = workerCount(opts.jobs, availableParallelism());
+    const records = await runScenarios([...loaded, ...extra], { jobs });
+    const main = records.slice(0, loaded.length).flat();
+    const extraRecords = records.slice(loaded.length).flat();
     const forkwait: ResultRecord[] = [];
     if (names.includes('forkwait')) {
       for (const cpu of FORKWAIT_CPUS) {
         const recs = main.filter((r) => r.scenario === 'forkwait' && r.cpu === cpu);
-        forkwait.push(...(recs.length ? recs : runScenario(load('forkwait', [...opts.set, `cpu=${cpu}`]))));
+        forkwait.push(...(recs.length ? recs : extraRecords.filter((r) => r.cpu === cpu)));
       }
     }
     const text = toPrediction(main, forkwait);

@@ -1,0 +1,367 @@
+// A trace file parsed once into a compact form that every mode (and every
+// sweep point) of a run replays: per line, the id of its operation "shape"
+// (the line without `t` and `stream`, validated once per distinct shape), its
+// timestamp and the address space it switches to. Parsing checks everything
+// that depends only on the file (JSON/CSV syntax, schemas, timestamps); what
+// depends on the scenario (composites, clock rate, --max-ops) is checked as
+// each mode replays, at the same line as before. The first broken line does
+// not stop parsing's result from being used: the lines before it replay, and
+// the error is thrown when replay reaches it, exactly as a streamed read did.
+import { z } from 'zod';
+import { OP_KINDS } from './ops.js';
+import { LineReader, LineTooLongError } from './lineReader.js';
+import { PrimitiveSpecSchema, UseSpecSchema } from './spec.js';
+
+/** A malformed trace line. */
+export class TraceError extends Error {
+  constructor(
+    readonly detail: string,
+    readonly file: string,
+    readonly line: number,
+    readonly col = 1,
+  ) {
+    super(`${file}:${line}:${col}: ${detail}`);
+  }
+}
+
+/** Columns of a CSV trace whose cells are numbers. */
+const NUMERIC = new Set(['t', 'stream', 'count', 'cycles', 'port', 'asid', 'units', 'instructions', 'site']);
+/** Every column a CSV trace may have. */
+export const CSV_COLUMNS = ['t', 'stream', 'op', 'use', 'count', 'site', 'cycles', 'mode', 'dir', 'port', 'asid', 'vector', 'source', 'units', 'instructions', 'device'];
+
+const LineSchema = z.union([PrimitiveSpecSchema, UseSpecSchema]);
+const Meta = z.strictObject({
+  t: z.number().finite().nonnegative().optional(),
+  stream: z.int().nonnegative().optional(),
+});
+
+/** A validated line without its `t` and `stream`: a primitive or a composite use. */
+export type TraceShape = z.infer<typeof LineSchema>;
+
+/**
+ * Most lines held in memory at once. A trace of at most this many lines is
+ * parsed once and shared by every run; a longer one is replayed in windows
+ * of {@link STREAM_WINDOW_LINES}, parsed again by each run (memory stays
+ * bounded whatever the file's length). Worst case 16 bytes a line: 64 MB.
+ */
+export const MAX_SHARED_TRACE_LINES = 4 * 1024 * 1024;
+
+/** Lines per window when a trace is too long to hold whole. */
+export const STREAM_WINDOW_LINES = 64 * 1024;
+
+/**
+ * Most distinct operations (shapes) a trace held whole may have: each costs a
+ * few hundred bytes (its validated form, its key, its compiled operation per
+ * run). A trace with more (e.g. compute lines of many different lengths) is
+ * streamed in windows, whose shapes are forgotten window by window.
+ */
+export const MAX_SHARED_SHAPES = 64 * 1024;
+
+/** Distinct raw lines remembered (each maps to its parsed form, skipping JSON.parse and the schemas), and the longest remembered. */
+const RAW_CACHE_ENTRIES = 16 * 1024;
+const RAW_CACHE_LINE_CHARS = 256;
+
+/** In {@link TraceWindow.switchTo}: the line does not change address space. */
+export const NO_SWITCH = -1;
+
+/** Operation lines of a trace (or a window of one) in compact form. */
+export class TraceWindow {
+  /** Shape id of each line. */
+  shape: Int32Array;
+  /** Timestamp of each line, ns (NaN: none); null while no line had one. */
+  tNs: Float64Array | null = null;
+  /** Address space each line switches to before it runs ({@link NO_SWITCH}: none); null while no line switched. */
+  switchTo: Int32Array | null = null;
+  /** Lines held. */
+  length = 0;
+  /** File line number of entry i is lineBase[k] + (i − entryBase[k]) for the last k with entryBase[k] ≤ i (gaps: comments, blanks, header). */
+  private readonly entryBase: number[] = [];
+  private readonly lineBase: number[] = [];
+
+  constructor(initialLines: number) {
+    this.shape = new Int32Array(initialLines);
+  }
+
+  /** Forget every line (a streamed window refilled). */
+  clear(): void {
+    this.length = 0;
+    this.entryBase.length = 0;
+    this.lineBase.length = 0;
+    this.tNs?.fill(NaN);
+    this.switchTo?.fill(NO_SWITCH);
+  }
+
+  /** File line number of entry `i`. */
+  lineOf(i: number): number {
+    let lo = 0;
+    let hi = this.entryBase.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.entryBase[mid] <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.lineBase[lo] + (i - this.entryBase[lo]);
+  }
+
+  push(lineNo: number, shape: number, tNs: number, switchTo: number): void {
+    const i = this.length;
+    if (i === this.shape.length) this.grow();
+    const k = this.entryBase.length - 1;
+    if (k < 0 || this.lineBase[k] + (i - this.entryBase[k]) !== lineNo) {
+      this.entryBase.push(i);
+      this.lineBase.push(lineNo);
+    }
+    this.shape[i] = shape;
+    if (!Number.isNaN(tNs)) {
+      this.tNs ??= new Float64Array(this.shape.length).fill(NaN);
+      this.tNs[i] = tNs;
+    }
+    if (switchTo !== NO_SWITCH) {
+      this.switchTo ??= new Int32Array(this.shape.length).fill(NO_SWITCH);
+      this.switchTo[i] = switchTo;
+    }
+    this.length = i + 1;
+  }
+
+  private grow(): void {
+    const n = Math.max(16, this.shape.length * 2);
+    const shape = new Int32Array(n);
+    shape.set(this.shape);
+    this.shape = shape;
+    if (this.tNs) {
+      const t = new Float64Array(n).fill(NaN);
+      t.set(this.tNs);
+      this.tNs = t;
+    }
+    if (this.switchTo) {
+      const s = new Int32Array(n).fill(NO_SWITCH);
+      s.set(this.switchTo);
+      this.switchTo = s;
+    }
+  }
+}
+
+/** What a raw line parsed to, without the state of the lines before it. */
+interface ParsedLine {
+  shape: number;
+  tNs: number;
+  stream: number;
+}
+
+/**
+ * Reads a trace file line by line into windows of compact lines. Shapes are
+ * interned for the whole file, so a shape id means the same in every window.
+ */
+export class TraceParser {
+  /** Distinct shapes, by id. */
+  readonly shapes: TraceShape[] = [];
+  /** File line where each shape first appears (for a streamed window: in that window). */
+  readonly shapeLine: number[] = [];
+  /** Operation lines parsed so far. */
+  lines = 0;
+  /** Stream switches found so far. */
+  switches = 0;
+  /** The first broken line, once found (parsing stops there). */
+  error: TraceError | null = null;
+  /** True once the file is read to its end (or to its first broken line). */
+  done = false;
+  private readonly reader: LineReader;
+  private header: string[] | null = null;
+  private stream: number | null = null;
+  private lastT = 0;
+  private readonly shapeIds = new Map<string, number>();
+  private readonly raw = new Map<string, ParsedLine>();
+
+  constructor(
+    readonly path: string,
+    private readonly format: 'jsonl' | 'csv',
+  ) {
+    this.reader = new LineReader(path);
+  }
+
+  /**
+   * Refill `window` with up to `maxLines` further lines; false when it could
+   * not hold the rest of the file, or the file has more than `maxShapes`
+   * distinct operations. With `fresh`, shape ids start again from 0 (a
+   * streamed window: memory does not grow with the file).
+   */
+  fill(window: TraceWindow, maxLines: number, options: { maxShapes?: number; fresh?: boolean } = {}): boolean {
+    window.clear();
+    if (options.fresh) this.forgetShapes();
+    const maxShapes = options.maxShapes ?? Infinity;
+    try {
+      while (window.length < maxLines && this.shapes.length <= maxShapes) {
+        const line = this.readLine();
+        if (line === null) {
+          this.done = true;
+          return true;
+        }
+        const trimmed = line.trim();
+        if (trimmed === '' || trimmed.startsWith('#')) continue;
+        this.parseLine(trimmed, window);
+      }
+      return false;
+    } catch (e) {
+      if (!(e instanceof TraceError)) throw e;
+      this.error = e;
+      this.done = true;
+      this.close();
+      return true;
+    }
+  }
+
+  /** Release the file. */
+  close(): void {
+    this.reader.close();
+  }
+
+  private forgetShapes(): void {
+    this.shapes.length = 0;
+    this.shapeLine.length = 0;
+    this.shapeIds.clear();
+    this.raw.clear();
+  }
+
+  private parseLine(text: string, window: TraceWindow): void {
+    let p = this.raw.get(text);
+    if (p === undefined) {
+      const fields = this.format === 'jsonl' ? this.json(text) : this.csv(text);
+      if (fields === null) return; // the CSV header
+      p = this.parseFields(fields);
+      if (this.raw.size < RAW_CACHE_ENTRIES && text.length <= RAW_CACHE_LINE_CHARS) this.raw.set(text, p);
+    }
+    this.lines++;
+    if (!Number.isNaN(p.tNs)) {
+      if (p.tNs < this.lastT) this.fail(`timestamps must not go backwards (${p.tNs} after ${this.lastT})`);
+      this.lastT = p.tNs;
+    }
+    let switchTo = NO_SWITCH;
+    if (p.stream >= 0) {
+      if (this.stream !== null && p.stream !== this.stream) {
+        this.switches++;
+        switchTo = p.stream;
+      }
+      this.stream = p.stream;
+    }
+    window.push(this.reader.lineNo, p.shape, p.tNs, switchTo);
+  }
+
+  private parseFields(fields: Record<string, unknown>): ParsedLine {
+    const { t, stream, ...rest } = fields;
+    let tNs = NaN;
+    let streamId = -1;
+    // The common case checked by hand; anything else goes through the schema for its message.
+    const tOk = t === undefined || (typeof t === 'number' && Number.isFinite(t) && t >= 0);
+    const sOk = stream === undefined || (typeof stream === 'number' && Number.isSafeInteger(stream) && stream >= 0);
+    if (tOk && sOk) {
+      if (t !== undefined) tNs = t as number;
+      if (stream !== undefined) streamId = stream as number;
+    } else {
+      const meta = Meta.safeParse({ t, stream });
+      if (!meta.success) this.fail(issueText(meta.error));
+      if (meta.data.t !== undefined) tNs = meta.data.t;
+      if (meta.data.stream !== undefined) streamId = meta.data.stream;
+    }
+    const key = JSON.stringify(rest);
+    let shape = this.shapeIds.get(key);
+    if (shape === undefined) {
+      if (typeof rest.op === 'string' && !(OP_KINDS as readonly string[]).includes(rest.op) && rest.op !== 'block') {
+        this.fail(`unknown operation "${rest.op}": expected one of ${OP_KINDS.join(', ')}, block (or "use" with a composite of the guest profile)`);
+      }
+      const parsed = LineSchema.safeParse(rest);
+      if (!parsed.success) this.fail(issueText(parsed.error));
+      shape = this.shapes.length;
+      this.shapes.push(parsed.data);
+      this.shapeLine.push(this.reader.lineNo);
+      this.shapeIds.set(key, shape);
+    }
+    return { shape, tNs, stream: streamId };
+  }
+
+  private readLine(): string | null {
+    try {
+      return this.reader.next();
+    } catch (e) {
+      if (e instanceof LineTooLongError) throw new TraceError(`line is longer than ${e.maxChars.toLocaleString('en-US')} characters; expected one operation per line`, this.path, e.line);
+      throw e;
+    }
+  }
+
+  private fail(detail: string): never {
+    throw new TraceError(detail, this.path, this.reader.lineNo);
+  }
+
+  private json(line: string): Record<string, unknown> {
+    let v: unknown;
+    try {
+      v = JSON.parse(line);
+    } catch (e) {
+      this.fail(`not valid JSON: ${(e as Error).message}`);
+    }
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail('expected a JSON object such as {"op": "syscall"}');
+    return v as Record<string, unknown>;
+  }
+
+  private csv(line: string): Record<string, unknown> | null {
+    const cells = line.split(',').map((c) => c.trim());
+    if (this.header === null) {
+      const unknown = cells.filter((c) => !CSV_COLUMNS.includes(c));
+      if (unknown.length) this.fail(`unknown CSV column "${unknown[0]}"; expected a header of ${CSV_COLUMNS.join(', ')}`);
+      const twice = cells.findIndex((c, i) => cells.indexOf(c) !== i);
+      if (twice >= 0) this.fail(`CSV column "${cells[twice]}" appears twice in the header; expected each column once`);
+      if (!cells.includes('op') && !cells.includes('use')) this.fail('the CSV header needs an op (or use) column');
+      this.header = cells;
+      return null;
+    }
+    if (cells.length !== this.header.length) this.fail(`expected ${this.header.length} cells as in the header, got ${cells.length}`);
+    const out: Record<string, unknown> = {};
+    this.header.forEach((col, i) => {
+      const cell = cells[i];
+      if (cell === '') return;
+      if (NUMERIC.has(col)) {
+        const n = Number(cell);
+        if (!Number.isFinite(n)) this.fail(`column ${col}: expected a number, got "${cell}"`);
+        out[col] = n;
+      } else out[col] = cell;
+    });
+    return out;
+  }
+}
+
+/** A trace parsed whole: the shapes and lines every run of it replays. */
+export interface TraceProgram {
+  path: string;
+  shapes: readonly TraceShape[];
+  shapeLine: readonly number[];
+  window: TraceWindow;
+  lines: number;
+  switches: number;
+  /** The first broken line: replay throws it after the lines before it. */
+  error: TraceError | null;
+}
+
+/**
+ * Parse `path` whole if it has at most `maxLines` operation lines and
+ * `maxShapes` distinct operations; null if not (it is then replayed in
+ * windows, parsed by each run).
+ */
+export function parseTrace(path: string, format: 'jsonl' | 'csv', maxLines = MAX_SHARED_TRACE_LINES, maxShapes = MAX_SHARED_SHAPES): TraceProgram | null {
+  const parser = new TraceParser(path, format);
+  const window = new TraceWindow(Math.min(maxLines, STREAM_WINDOW_LINES));
+  try {
+    if (!parser.fill(window, maxLines, { maxShapes })) return null;
+  } finally {
+    parser.close();
+  }
+  return { path, shapes: parser.shapes, shapeLine: parser.shapeLine, window, lines: parser.lines, switches: parser.switches, error: parser.error };
+}
+
+function issueText(e: z.ZodError): string {
+  const i = e.issues[0];
+  const path = i.path.length ? `${i.path.join('.')}: ` : '';
+  if (i.code === 'invalid_union') {
+    const inner = (i as { errors?: z.core.$ZodIssue[][] }).errors?.flat()[0];
+    if (inner) return `${inner.path.length ? inner.path.join('.') + ': ' : ''}${inner.message}`;
+  }
+  return `${path}${i.message}`;
+}

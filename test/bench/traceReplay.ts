@@ -1,0 +1,94 @@
+// The bench's trace-replay section: a random JSONL trace of the seven
+// nanobenchmark operations (1 M lines at full size) replayed under the four
+// modes by runScenario, parsing included (a fresh parse per repetition, shared
+// by the four modes as in any run), against the SimPy model's op rate of the
+// same bench run; beside it the parse alone and a bare JSON.parse loop.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadScenario } from '../../src/config/load.js';
+import { runScenario } from '../../src/run/runScenario.js';
+import { TraceCache } from '../../src/workload/traceCursor.js';
+import { parseTrace } from '../../src/workload/traceProgram.js';
+import { median, since } from './measure.js';
+
+/** Lines of the trace by bench size. */
+export const TRACE_LINES = { full: 1_000_000, tiny: 1000 } as const;
+
+/** The seven Figure 4 nanobenchmark operations, as trace lines. */
+const SEVEN = ['{"op":"syscall"}', '{"op":"io","dir":"in","port":128}', '{"op":"cr8write"}', '{"op":"callret"}', '{"op":"pgfault"}', '{"op":"exception","vector":"divzero"}', '{"op":"pteWrite"}'];
+
+/** What the section measured. */
+export interface TraceReplayResult {
+  lines: number;
+  modes: string[];
+  /** Operations of one four-mode run. */
+  operations: number;
+  /** Median wall seconds of one four-mode run, parse included. */
+  seconds: number;
+  opsPerSecond: number;
+  /** Median wall seconds of the parse alone, and its rate. */
+  parseSeconds: number;
+  parseLinesPerSecond: number;
+  /** A bare JSON.parse loop over the same lines (what parsing every line would cost). */
+  jsonParseLinesPerSecond: number;
+  /** The SimPy model's op rate in this bench run (null: not measured) and vmmsim's over it. */
+  simpyOpsPerSecond: number | null;
+  overSimpy: number | null;
+}
+
+/** Write a random trace of `lines` lines (xorshift, fixed seed: the same file every run). */
+export function writeRandomTrace(file: string, lines: number): void {
+  let s = 0x9e3779b9;
+  const out: string[] = new Array(lines);
+  for (let i = 0; i < lines; i++) {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    out[i] = SEVEN[(s >>> 0) % 7];
+  }
+  writeFileSync(file, `${out.join('\n')}\n`);
+}
+
+/** Measure: one warm-up, then `reps` timed four-mode runs (each parses the file anew), medians. */
+export function measureTraceReplay(size: keyof typeof TRACE_LINES, reps: number, simpyOpsPerSecond: number | null): TraceReplayResult {
+  const dir = mkdtempSync(join(tmpdir(), 'vmmsim-bench-trace-'));
+  try {
+    const lines = TRACE_LINES[size];
+    const trace = join(dir, 'random.jsonl');
+    writeRandomTrace(trace, lines);
+    const scenario = join(dir, 'replay.yaml');
+    writeFileSync(scenario, 'name: bench-trace\nseed: 1\ncpu: pentium4\nvmms: [native, software, hardware, nested]\nworkloads:\n  - name: random\n    trace: random.jsonl\n');
+    const loaded = loadScenario(scenario);
+    const once = () => {
+      const t0 = process.hrtime.bigint();
+      const records = runScenario(loaded, { traces: new TraceCache() });
+      return { seconds: since(t0), operations: records.reduce((a, r) => a + r.metrics.operations, 0) };
+    };
+    let run = once(); // warm-up
+    const walls: number[] = [];
+    const parses: number[] = [];
+    const jsons: number[] = [];
+    const text = readFileSync(trace, 'utf8').split('\n');
+    for (let r = 0; r < reps; r++) {
+      run = once();
+      walls.push(run.seconds);
+      let t0 = process.hrtime.bigint();
+      parseTrace(trace, 'jsonl');
+      parses.push(since(t0));
+      t0 = process.hrtime.bigint();
+      let keys = 0;
+      for (const l of text) if (l !== '') keys += Object.keys(JSON.parse(l) as object).length;
+      jsons.push(since(t0) + (keys < 0 ? 1 : 0));
+    }
+    const seconds = median(walls);
+    const opsPerSecond = run.operations / seconds;
+    return {
+      lines, modes: [...loaded.scenario.vmms], operations: run.operations, seconds, opsPerSecond,
+      parseSeconds: median(parses), parseLinesPerSecond: lines / median(parses), jsonParseLinesPerSecond: lines / median(jsons),
+      simpyOpsPerSecond, overSimpy: simpyOpsPerSecond ? opsPerSecond / simpyOpsPerSecond : null,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

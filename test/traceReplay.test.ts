@@ -1,0 +1,189 @@
+// Trace replay from the parsed form: random traces replayed from the form
+// parsed once (shared by every mode), streamed in small windows (the path of
+// traces too long to hold), and as a plain op tree built line by line must
+// give byte-identical records; a broken line gives the same file:line error
+// on every path, after the same replayed prefix.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadScenario, type LoadedScenario } from '../src/config/load.js';
+import { toJson } from '../src/report/json.js';
+import { runScenario } from '../src/run/runScenario.js';
+import { simulate } from '../src/run/simulate.js';
+import type { StreamItem } from '../src/workload/control.js';
+import { OP_KINDS } from '../src/workload/ops.js';
+import { retargetCr3 } from '../src/workload/retarget.js';
+import type { OpNode } from '../src/workload/stream.js';
+import { TRACE_SITE_BASE, TraceCache } from '../src/workload/traceCursor.js';
+import { parseTrace } from '../src/workload/traceProgram.js';
+
+let tmp = '';
+let n = 0;
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'vmmsim-replay-'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Operation lines a trace is drawn from (the seven nanobenchmark operations, and lines that exercise counts, composites and memory). */
+const OPS = [
+  { op: 'syscall' }, { op: 'io', dir: 'in', port: 128 }, { op: 'cr8write' }, { op: 'callret' }, { op: 'pgfault' },
+  { op: 'exception', vector: 'divzero' }, { op: 'pteWrite' }, { op: 'pteWrite', count: 20 }, { op: 'syscall', count: 5 },
+  { op: 'compute', cycles: 700, mode: 'kernel' }, { use: 'cowFault' }, { use: 'cowFault', count: 2 },
+  { op: 'memory', accesses: 300, workingSetBytes: 1 << 20, pattern: 'uniform' }, { op: 'cr3write', asid: 3, pages: 4 },
+];
+
+const line = fc.record({
+  kind: fc.constantFrom('op', 'op', 'op', 'op', 'comment', 'blank'),
+  op: fc.integer({ min: 0, max: OPS.length - 1 }),
+  dt: fc.option(fc.integer({ min: 0, max: 4000 }), { freq: 6 }),
+  stream: fc.option(fc.integer({ min: 1, max: 3 }), { freq: 3 }),
+});
+
+/** A trace file (JSONL) from drawn lines; timestamps only ever grow. */
+function traceText(lines: Array<{ kind: string; op: number; dt: number | null; stream: number | null }>): string {
+  let t = 0;
+  return lines.map((l) => {
+    if (l.kind === 'comment') return '# a comment';
+    if (l.kind === 'blank') return '';
+    const o: Record<string, unknown> = { ...OPS[l.op] };
+    if (l.dt !== null) o.t = t += l.dt;
+    if (l.stream !== null) o.stream = l.stream;
+    return JSON.stringify(o);
+  }).join('\n') + '\n';
+}
+
+function scenarioFor(trace: string, guest = true): string {
+  const k = n++;
+  writeFileSync(join(tmp, `t${k}.jsonl`), trace);
+  const yaml = join(tmp, `t${k}.yaml`);
+  writeFileSync(yaml, `name: replay\nseed: 5\ncpu: pentium4\n${guest ? 'guest: linux-2.6\n' : ''}vmms: [native, software, hardware, nested]\nworkloads:\n  - name: t\n    trace: t${k}.jsonl\n`);
+  return yaml;
+}
+
+/** Records, or the error message, of a run with `cache`. */
+function outcome(loaded: LoadedScenario, cache: TraceCache): string {
+  try {
+    return toJson(runScenario(loaded, { traces: cache }));
+  } catch (e) {
+    return `error: ${(e as Error).message}`;
+  }
+}
+
+/** The reference: the trace as one op tree built line by line (no parsed form, no windows), run through the plain cursor. */
+function referenceCycles(loaded: LoadedScenario, trace: string, mode: string): number {
+  const compiler = loaded.compiler;
+  const clockHz = loaded.cpu.clockGHz * 1e9;
+  const body: OpNode[] = [];
+  let stream: number | null = null;
+  for (const text of trace.split('\n')) {
+    const l = text.trim();
+    if (l === '' || l.startsWith('#')) continue;
+    const { t, stream: s, ...spec } = JSON.parse(l) as Record<string, unknown> & { t?: number; stream?: number; count?: number };
+    if (t !== undefined) body.push({ op: { kind: 'waitUntil', cycles: (t * clockHz) / 1e9 } as StreamItem, count: 1 });
+    if (s !== undefined) {
+      if (stream !== null && s !== stream) body.push({ body: retargetCr3(compiler.compositeBody('contextSwitch')!, s), count: 1 });
+      stream = s;
+    }
+    const count = (spec.count as number | undefined) ?? 1;
+    if ('use' in spec) body.push({ body: compiler.compositeBody(spec.use as string)!, count });
+    else {
+      const op = spec.op as (typeof OP_KINDS)[number];
+      const defaults = loadScenario(scenarioOf(op, spec)).scenario.workloads[0].ops![0] as Record<string, unknown>;
+      body.push({ op: compiler.primitive({ ...defaults, site: TRACE_SITE_BASE + OP_KINDS.indexOf(op) } as never), count });
+    }
+  }
+  const w = { name: 't', repeat: 1, body };
+  return simulate(loaded.cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, loaded.scenario.seed, { compiler }).cycles;
+}
+
+/** A one-op scenario, so the reference gets each primitive's schema defaults from the scenario loader. */
+function scenarioOf(op: string, spec: Record<string, unknown>): string {
+  const yaml = join(tmp, `op${n++}.yaml`);
+  writeFileSync(yaml, `name: op\nworkloads:\n  - name: w\n    ops: [${JSON.stringify({ ...spec, op, count: 1 })}]\n`);
+  return yaml;
+}
+
+describe('trace replay from the parsed form', () => {
+  it('parsed once, streamed in windows of 1–7 lines (by length, or by distinct operations), or built as a plain op tree: the same records', () => {
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 7 }), (lines, windowLines) => {
+        const trace = traceText(lines);
+        const loaded = loadScenario(scenarioFor(trace));
+        const shared = outcome(loaded, new TraceCache());
+        expect(outcome(loaded, new TraceCache(0, windowLines))).toBe(shared);
+        expect(outcome(loaded, new TraceCache(undefined, windowLines, 2))).toBe(shared); // more distinct operations than held: streamed
+        const records = JSON.parse(shared) as Array<{ vmm: string; cycles: number }>;
+        for (const r of records) expect(r.cycles).toBe(referenceCycles(loaded, trace, r.vmm));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('a broken line anywhere gives the same file:line error whether the trace is held whole or streamed', () => {
+    const broken = ['{"op": "syscall", "count": 2', '{"op": "compute", "cycles": -5}', '{"op": "sycall"}', '{"t": 1, "op": "syscall"}', '[1, 2]'];
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 30 }), fc.nat(), fc.constantFrom(...broken), fc.integer({ min: 1, max: 5 }), (lines, at, bad, windowLines) => {
+        const text = traceText(lines).split('\n');
+        const k = at % text.length;
+        text.splice(k, 0, bad);
+        const loaded = loadScenario(scenarioFor(text.join('\n')));
+        const shared = outcome(loaded, new TraceCache());
+        expect(outcome(loaded, new TraceCache(0, windowLines))).toBe(shared);
+        if (bad !== '{"t": 1, "op": "syscall"}') expect(shared).toMatch(new RegExp(`\\.jsonl:${k + 1}:1: `));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('a composite the guest profile lacks and --max-ops are found at their line on replay, with the same message either way', () => {
+    const trace = '{"op": "syscall"}\n# c\n{"op": "pteWrite", "count": 40}\n{"use": "cowFault"}\n';
+    const bare = loadScenario(scenarioFor(trace, false));
+    expect(outcome(bare, new TraceCache())).toMatch(/\.jsonl:4:1: unknown composite operation "cowFault"/);
+    expect(outcome(bare, new TraceCache(0, 1))).toBe(outcome(bare, new TraceCache()));
+    const capped = loadScenario(scenarioFor(trace), { limits: { maxOpsPerRun: 30 } });
+    expect(outcome(capped, new TraceCache())).toMatch(/\.jsonl:3:1: the trace reaches 41 operations/);
+    expect(outcome(capped, new TraceCache(0, 2))).toBe(outcome(capped, new TraceCache()));
+  });
+
+  it('a trace is parsed once per cache, into one shape per distinct operation', () => {
+    const lines = Array.from({ length: 5000 }, (_, i) => JSON.stringify(OPS[i % 7]));
+    const yaml = scenarioFor(lines.join('\n'));
+    const file = yaml.replace(/\.yaml$/, '.jsonl');
+    const program = parseTrace(file, 'jsonl')!;
+    expect(program.shapes).toHaveLength(7);
+    expect(program.window.length).toBe(5000);
+    expect(program.window.tNs).toBeNull(); // no timestamps, no array for them
+    const cache = new TraceCache();
+    const first = cache.program(file, 'jsonl');
+    expect(cache.program(file, 'jsonl')).toBe(first);
+    expect(new TraceCache(4999).program(file, 'jsonl')).toBeNull(); // longer than the cache holds: streamed
+    expect(new TraceCache(undefined, undefined, 6).program(file, 'jsonl')).toBeNull(); // more distinct operations than it holds: streamed
+  });
+});
+
+describe('a trace on worker threads', () => {
+  it('a swept trace scenario gives the same records on one thread or two (workers load its points themselves, parsing the trace once each)', async () => {
+    const { sweep } = await import('vmmsim'); // the built package: worker threads run dist/
+    const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ ...OPS[i % OPS.length], ...(i % 50 === 0 ? { stream: 1 + (i % 3) } : {}) }));
+    const yaml = scenarioFor(lines.join('\n'));
+    writeFileSync(yaml, `${readFileSync(yaml, 'utf8')}sweep:\n  grid:\n    cpu.vmx.vmExitCycles: [500, 1000, 1500]\n`);
+    const one = await sweep(yaml, { jobs: 1 });
+    expect(one).toHaveLength(3 * 4);
+    expect(await sweep(yaml, { jobs: 2 })).toEqual(one);
+  });
+
+  it('runScenarios replays a trace on worker threads as runScenario does in this thread', async () => {
+    const { runScenarios } = await import('../dist/run/runScenarios.js');
+    const { loadScenario: load } = await import('../dist/config/load.js');
+    const lines = Array.from({ length: 200 }, (_, i) => JSON.stringify(OPS[(i * 5) % OPS.length]));
+    const yaml = scenarioFor(lines.join('\n'));
+    const loaded = load(yaml);
+    const source = { file: yaml, set: [] };
+    const [two] = await runScenarios([{ loaded, source }], { jobs: 2 });
+    const [one] = await runScenarios([{ loaded, source }], { jobs: 1 });
+    expect(toJson(two)).toBe(toJson(one));
+    expect(toJson(one)).toBe(toJson(runScenario(loadScenario(yaml))));
+  });
+});
