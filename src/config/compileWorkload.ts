@@ -86,17 +86,14 @@ function steadyPassCycles(cpu: CpuModel, body: readonly OpNode[], repeat: number
   const accesses = accessesOf(body);
   if (accesses === 0) return nativeCyclesOf(cpu, body, price);
   const passes = Math.min(repeat, Math.max(2, Math.ceil(CALIBRATION_ACCESSES / accesses)));
-  if (passes === repeat) {
-    let all = 0;
-    for (let i = 0; i < passes; i++) all += nativeCyclesOf(cpu, body, price);
-    return all / repeat; // every pass run: exact up to the interleaving with other processes
-  }
+  // Every pass run: the mean of all is exact up to the interleaving with other processes.
+  const measured = passes === repeat ? passes : Math.floor(passes / 2);
   let sum = 0;
   for (let i = 0; i < passes; i++) {
     const c = nativeCyclesOf(cpu, body, price);
-    if (i >= passes / 2) sum += c;
+    if (i >= passes - measured) sum += c;
   }
-  return sum / (passes - Math.ceil(passes / 2));
+  return sum / measured;
 }
 
 function blocks(nodes: readonly OpNode[]): boolean {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { CpuModel } from './cpu.js';
 import { HostedIoShape, monitorPortMap } from './hostedIo.js';
 import type { Ledger } from './ledger.js';
-import { DEFAULT_MISS_WORKING_SET_BYTES, measureMissCycles, type MissSite } from '../mmu/missPrice.js';
+import { DEFAULT_MISS_WORKING_SET_BYTES, measureMissCycles, type MissPrices, type MissSite } from '../mmu/missPrice.js';
 import type { TranslationMode } from '../mmu/mmu.js';
 
 const cycles = (d: string) => z.number().finite().nonnegative().describe(d);
@@ -50,7 +50,12 @@ export function exitRefillSite(p: ExitPathParams): MissSite {
  * walk of the shadow table, a 2D walk under nested paging); 0 with tags (pure).
  */
 export function exitTlbRefillCycles(cpu: CpuModel, p: ExitPathParams, mode: TranslationMode): number {
-  return cpu.mmu.tlbTagged ? 0 : p.exitTlbRefillPages * measureMissCycles(cpu.mmu, mode, exitRefillSite(p));
+  return refillCycles(cpu, p, (site) => measureMissCycles(cpu.mmu, mode, site));
+}
+
+/** The refill with each walk priced by `priceWalk`, which is not asked at all on a CPU with a tagged TLB. */
+function refillCycles(cpu: CpuModel, p: ExitPathParams, priceWalk: (site: MissSite) => number): number {
+  return cpu.mmu.tlbTagged ? 0 : p.exitTlbRefillPages * priceWalk(exitRefillSite(p));
 }
 
 /** Cycles to fetch and decode the instruction that exited (pure). */
@@ -85,12 +90,13 @@ export class ExitPath {
   readonly refillCycles: number;
 
   /**
-   * `refillWalkCycles`: one TLB refill walk in this mode, priced by the MMU
-   * model at {@link exitRefillSite} (a 1D walk of the shadow table, a 2D walk
-   * under nested paging). `flushTlb`: empties the MMU model's TLBs, so
-   * memory streams see the flush too.
+   * `misses`: the actor's miss prices, which price each TLB refill walk at
+   * {@link exitRefillSite} in the actor's mode (a 1D walk of the shadow
+   * table, a 2D walk under nested paging); asked only on a CPU without a
+   * tagged TLB. `flushTlb`: empties the MMU model's TLBs, so memory streams
+   * see the flush too.
    */
-  constructor(private readonly cpu: CpuModel, readonly p: ExitPathParams, ledger: Ledger, refillWalkCycles = 0, private readonly flushTlb?: () => void) {
+  constructor(private readonly cpu: CpuModel, readonly p: ExitPathParams, ledger: Ledger, misses: MissPrices, private readonly flushTlb?: () => void) {
     this.cNative = ledger.componentId('native');
     this.cExit = ledger.componentId('vmExit');
     this.cVmread = ledger.componentId('vmread');
@@ -106,7 +112,7 @@ export class ExitPath {
     this.cHostDevice = ledger.componentId('hostDevice');
     this.cTlbRefill = ledger.componentId('tlbRefill');
     this.monitorPorts = monitorPortMap(p.monitorPorts);
-    this.refillCycles = cpu.mmu.tlbTagged ? 0 : p.exitTlbRefillPages * refillWalkCycles;
+    this.refillCycles = refillCycles(cpu, p, (site) => misses.cycles(site));
   }
 
   /** Exit, rebuild state, run the common handler, enter again (`n` times). */

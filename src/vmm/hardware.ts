@@ -10,7 +10,7 @@ import type { Op } from '../workload/ops.js';
 import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
 import { CAT } from './categories.js';
 import type { CpuModel } from './cpu.js';
-import { ExitPath, ExitPathShape, exitRefillSite, exitRoundTripCycles, exitTlbRefillCycles } from './exitPath.js';
+import { ExitPath, ExitPathShape, exitRoundTripCycles, exitTlbRefillCycles } from './exitPath.js';
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
@@ -50,7 +50,7 @@ class HardwareActor implements CostActor {
     this.shadow = new ShadowTables(p);
     this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk');
     const mmu = this.streams.mmu;
-    this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses.cycles(exitRefillSite(p)), () => mmu.flush());
+    this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses, () => mmu.flush());
     this.cShadowUpdate = env.ledger.componentId('shadowUpdate');
     this.sh = new ShadowCharges(this.shadow, p, env.ledger); // interns shadowSwitch, prevalidate, shadowBuild, shadowTeardown
   }

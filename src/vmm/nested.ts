@@ -9,7 +9,7 @@ import type { Op } from '../workload/ops.js';
 import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
 import { CAT } from './categories.js';
 import type { CpuModel } from './cpu.js';
-import { ExitPath, ExitPathShape, exitRefillSite } from './exitPath.js';
+import { ExitPath, ExitPathShape } from './exitPath.js';
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
@@ -42,7 +42,7 @@ class NestedActor implements CostActor {
     this.c2dWalk = env.ledger.componentId('2dWalk');
     this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'nested'), env.rng, env.ledger, '2dWalk');
     const mmu = this.streams.mmu;
-    this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses.cycles(exitRefillSite(p)), () => mmu.flush());
+    this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses, () => mmu.flush());
   }
 
   charge(op: Op, ledger: Ledger): number {
