@@ -5,7 +5,6 @@ import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { InputError } from '../../config/errors.js';
 import { loadScenario } from '../../config/load.js';
-import { renderChart } from '../../report/renderChart.js';
 import { sensitivityCsv, sensitivityText, tornadoSpec } from '../../report/sensitivity.js';
 import type { ResultRecord } from '../../run/record.js';
 import { elasticities, perturbed, sensitivityParams, type SensitivityRow } from '../../run/sensitivity.js';
@@ -80,6 +79,8 @@ export function sensitivityCommand(): Command {
     if (opts.out !== undefined) {
       const files: Record<string, string | Buffer> = { 'sensitivity.txt': text, 'sensitivity.csv': sensitivityCsv(rows) };
       if (opts.charts) {
+        // Loaded on demand: vega and vega-lite (about a thousand modules) would slow every command's start-up.
+        const { renderChart } = await import('../../report/renderChart.js');
         const chart = await renderChart(tornadoSpec(rows));
         files['tornado.svg'] = chart.svg;
         files['tornado.png'] = chart.png;
