@@ -68,6 +68,7 @@ export async function runScenarioUnits(scenarios: readonly ScenarioToRun[], opti
       jobs: options.jobs,
       data,
       workerUrl: new URL('./unitWorker.js', import.meta.url),
+      shared: true,
       onResult: done,
       inline: (i) => here.runNow(i),
     });

@@ -1,15 +1,18 @@
-// Runs sweep tasks on worker threads (dist/run/sweepWorker.js). Each worker
-// loads the scenario once and then receives task indices; two tasks stay in
-// flight per worker so none idles while the main thread stores a result.
-// With `inline`, the main thread — already warm, with the scenario loaded —
-// takes tasks from the same queue between messages, and one worker fewer is
-// started: a worker costs a fresh module load, which short tasks never repay.
+// Runs tasks on worker threads. By default a worker (dist/run/sweepWorker.js)
+// receives each task from the main thread, two in flight so none idles while
+// the main thread stores a result. With `shared`, every thread takes its
+// tasks itself from a queue on shared memory (taskQueue.ts): a worker that
+// holds every task's inputs from the start needs no message to begin the
+// next one. With `inline`, the main thread — already warm, with the scenario
+// loaded — runs tasks too, between messages, and one worker fewer is started:
+// a worker costs a fresh module load, which short tasks never repay.
 import { InputError } from '../config/errors.js';
 import { Worker } from 'node:worker_threads';
 import type { ResultRecord } from './record.js';
 import type { SweepWorkerData, SweepWorkerReply } from './sweepWorker.js';
+import { closeQueue, sharedQueue, takeTask, type QueuedWorkerData } from './taskQueue.js';
 
-/** Tasks each worker holds at once: one queued behind the running one, so a worker never waits for a main thread busy with an inline task. */
+/** Tasks each worker holds at once when the main thread hands them out: one queued behind the running one, so a worker never waits for a main thread busy with an inline task. */
 const IN_FLIGHT_PER_WORKER = 2;
 
 /** Options of {@link runOnWorkers}; `R` is what a task yields (records, for the sweep worker). */
@@ -23,8 +26,14 @@ export interface PoolOptions<R = ResultRecord[]> {
   workerUrl?: URL;
   /** Run a task on the main thread; when given, it counts as one of the `jobs`. */
   inline?(task: number): R;
-  /** What is posted to a worker for `task` (default: the task number). */
+  /** What is posted to a worker for `task` (default: the task number). Not with `shared`. */
   message?(task: number): unknown;
+  /**
+   * Workers take their tasks from a shared queue: each is started with a
+   * QueuedWorkerData (`data` and the queue) and runs serveQueue; nothing is
+   * posted to it.
+   */
+  shared?: boolean;
 }
 
 /** Run `tasks` on `jobs` threads; resolves when all are done, rejects if a worker dies or `onResult` throws. */
@@ -35,38 +44,58 @@ export function runOnWorkers<R = ResultRecord[]>(tasks: readonly number[], optio
   const threads = Math.max(1, Math.min(options.jobs, queue.length));
   const n = inline ? threads - 1 : threads;
   if (queue.length === 0) return Promise.resolve();
+  const shared = options.shared ? sharedQueue(tasks) : null;
+  const take = shared ? () => takeTask(shared) : () => queue.shift();
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
-    let live = threads;
+    let left = tasks.length;
     let failed = false;
     const fail = (e: Error) => {
       if (failed) return;
       failed = true;
+      if (shared) closeQueue(shared);
       for (const w of workers) void w.terminate();
       reject(e);
+    };
+    const finished = (task: number, records: R) => {
+      try {
+        options.onResult(task, records);
+      } catch (e) {
+        return fail(e instanceof Error ? e : new Error(String(e)));
+      }
+      if (--left === 0) {
+        for (const w of workers) void w.terminate();
+        resolve();
+      }
+    };
+    let threadsLive = threads;
+    /** A thread ran out of tasks; if every thread has and some task never reported, it was lost with a worker. */
+    const threadDone = () => {
+      if (--threadsLive === 0 && left > 0) fail(new Error(`${left} task(s) were taken by a worker that ended without reporting them`));
     };
     if (inline) {
       // One task per turn of the event loop, so worker messages are handled in between.
       const step = () => {
         if (failed) return;
-        const t = queue.shift();
-        if (t === undefined) {
-          if (--live === 0) resolve();
-          return;
-        }
+        const t = take();
+        if (t === undefined) return threadDone();
+        let records: R;
         try {
-          options.onResult(t, inline(t));
+          records = inline(t);
         } catch (e) {
           return fail(e instanceof Error ? e : new Error(String(e)));
         }
+        finished(t, records);
         setImmediate(step);
       };
       setImmediate(step);
     }
     for (let i = 0; i < n; i++) {
-      const w = new Worker(url, { workerData: options.data });
+      const workerData = shared ? ({ data: options.data, queue: shared } satisfies QueuedWorkerData<unknown>) : options.data;
+      const w = new Worker(url, { workerData });
       workers.push(w);
       let inFlight = 0;
+      let idle = false;
       const feed = () => {
         while (inFlight < IN_FLIGHT_PER_WORKER && queue.length > 0) {
           const task = queue.shift()!;
@@ -74,26 +103,25 @@ export function runOnWorkers<R = ResultRecord[]>(tasks: readonly number[], optio
           inFlight++;
         }
         if (inFlight === 0) {
+          idle = true;
           void w.terminate();
-          if (--live === 0 && !failed) resolve();
         }
       };
       w.on('message', (m: SweepWorkerReply<R>) => {
         if (failed) return;
-        inFlight--;
+        if (!shared) inFlight--;
         if ('fatal' in m) return fail(m.input ? new InputError(m.input.detail, m.input.origin, m.input.path) : new Error(`task ${m.task}: ${m.fatal}`));
-        try {
-          options.onResult(m.task, m.records);
-        } catch (e) {
-          return fail(e instanceof Error ? e : new Error(String(e)));
-        }
-        feed();
+        finished(m.task, m.records);
+        if (!shared && !failed) feed();
       });
       w.on('error', (e) => fail(e));
       w.on('exit', (code) => {
-        if (inFlight > 0) fail(new Error(`a sweep worker exited (status ${code}) with ${inFlight} task(s) unfinished`));
+        if (failed || left === 0) return;
+        // A worker ends by itself on a shared queue (status 0), and is terminated here when the main thread has nothing left to give it.
+        if (idle || (shared && code === 0)) return threadDone();
+        fail(new Error(`a worker exited (status ${code}) with ${shared ? 'its task' : `${inFlight} task(s)`} unfinished`));
       });
-      feed();
+      if (!shared) feed();
     }
   });
 }

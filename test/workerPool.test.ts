@@ -1,0 +1,91 @@
+// The worker pool's shared queue (dist/run/taskQueue.js): every task runs
+// once, on whichever thread takes it, and a worker's failure fails the run.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runOnWorkers } from '../dist/run/workerPool.js';
+import { internStrings } from '../dist/config/internStrings.js';
+
+const queueModule = pathToFileURL(join(process.cwd(), 'dist/run/taskQueue.js')).href;
+
+/** A worker script on the shared queue: task t yields `worker:t*2`, after `spinMs` of work; `fail` is a task that throws, `exit` one that ends the thread. */
+function workerScript(options: { fail?: number; exit?: number } = {}): URL {
+  const dir = mkdtempSync(join(tmpdir(), 'vmmsim-pool-'));
+  const file = join(dir, 'worker.mjs');
+  writeFileSync(file, `
+import { parentPort, workerData } from 'node:worker_threads';
+import { serveQueue } from '${queueModule}';
+const { data, queue } = workerData;
+void serveQueue(parentPort, queue, (t) => {
+  if (t === ${options.fail ?? -1}) throw new Error('task ' + t + ' broke');
+  if (t === ${options.exit ?? -1}) process.exit(3);
+  const end = Date.now() + data.spinMs;
+  while (Date.now() < end);
+  return 'worker:' + t * 2;
+});
+`);
+  return pathToFileURL(file);
+}
+
+describe('runOnWorkers with a shared queue', () => {
+  it('runs every task exactly once, on the main thread and on the workers, and reports each result', async () => {
+    const tasks = Array.from({ length: 40 }, (_, i) => 39 - i);
+    const results = new Map<number, string>();
+    await runOnWorkers<string>(tasks, {
+      jobs: 3,
+      shared: true,
+      data: { spinMs: 5 },
+      workerUrl: workerScript(),
+      inline: (t) => {
+        const end = Date.now() + 5;
+        while (Date.now() < end);
+        return `main:${t * 2}`;
+      },
+      onResult: (t, r) => {
+        expect(results.has(t)).toBe(false);
+        results.set(t, r);
+      },
+    });
+    expect([...results.keys()].sort((a, b) => a - b)).toEqual(tasks.slice().sort((a, b) => a - b));
+    for (const [t, r] of results) expect(r.split(':')[1]).toBe(String(t * 2));
+    const byWorkers = [...results.values()].filter((r) => r.startsWith('worker:')).length;
+    expect(byWorkers).toBeGreaterThan(0);
+    expect(byWorkers).toBeLessThan(tasks.length);
+  });
+
+  it('rejects with the task\'s error when a worker\'s task throws', async () => {
+    const run = runOnWorkers<string>([0, 1, 2, 3, 4, 5], { jobs: 2, shared: true, data: { spinMs: 1 }, workerUrl: workerScript({ fail: 3 }), onResult: () => {} });
+    await expect(run).rejects.toThrow(/task 3: task 3 broke/);
+  });
+
+  it('rejects when a worker ends in the middle of a task', async () => {
+    const run = runOnWorkers<string>([0, 1, 2, 3], { jobs: 1, shared: true, data: { spinMs: 1 }, workerUrl: workerScript({ exit: 2 }), onResult: () => {} });
+    await expect(run).rejects.toThrow(/exited \(status 3\)/);
+  });
+});
+
+describe('internStrings', () => {
+  it('keeps every value equal, and leaves frozen objects, class instances and typed arrays as they are', () => {
+    class Box {
+      constructor(readonly label: string) {}
+    }
+    const frozen = Object.freeze({ kind: 'syscall' });
+    const shared = { kind: 'pgfault', site: 5 };
+    const data = { ops: [{ op: shared, count: 1 }, { op: shared, count: 2 }], frozen, box: new Box('x'), counts: new Float64Array([1, 2]), names: ['in', 'out'] };
+    const copy = structuredClone({ ...data, box: null });
+    expect(internStrings(data)).toBe(data);
+    expect({ ...data, box: null }).toEqual(copy);
+    expect(data.ops[0].op).toBe(data.ops[1].op);
+    expect(data.box).toBeInstanceOf(Box);
+  });
+
+  it('follows shared and cyclic references without looping', () => {
+    const a: Record<string, unknown> = { name: 'a' };
+    a.self = a;
+    a.list = [a, 'b'];
+    expect(internStrings(a)).toBe(a);
+    expect(a.list).toEqual([a, 'b']);
+  });
+});
