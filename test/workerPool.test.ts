@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runOnWorkers } from '../dist/run/workerPool.js';
+import { runOnWorkers, WarmWorkers } from '../dist/run/workerPool.js';
 import { internStrings } from '../dist/config/internStrings.js';
 
 const queueModule = pathToFileURL(join(process.cwd(), 'dist/run/taskQueue.js')).href;
@@ -15,16 +15,17 @@ function workerScript(options: { fail?: number; exit?: number } = {}): URL {
   const dir = mkdtempSync(join(tmpdir(), 'vmmsim-pool-'));
   const file = join(dir, 'worker.mjs');
   writeFileSync(file, `
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { serveQueue } from '${queueModule}';
-const { data, queue } = workerData;
-void serveQueue(parentPort, queue, (t) => {
+const serve = ({ data, queue }) => void serveQueue(parentPort, queue, (t) => {
   if (t === ${options.fail ?? -1}) throw new Error('task ' + t + ' broke');
   if (t === ${options.exit ?? -1}) process.exit(3);
   const end = Date.now() + data.spinMs;
   while (Date.now() < end);
-  return 'worker:' + t * 2;
+  return 'worker:' + t * 2 + ':' + threadId;
 });
+if (workerData === null) parentPort.once('message', serve);
+else serve(workerData);
 `);
   return pathToFileURL(file);
 }
@@ -63,6 +64,28 @@ describe('runOnWorkers with a shared queue', () => {
   it('rejects when a worker ends in the middle of a task', async () => {
     const run = runOnWorkers<string>([0, 1, 2, 3], { jobs: 1, shared: true, data: { spinMs: 1 }, workerUrl: workerScript({ exit: 2 }), onResult: () => {} });
     await expect(run).rejects.toThrow(/exited \(status 3\)/);
+  });
+});
+
+describe('WarmWorkers', () => {
+  it('are adopted by a run on a shared queue, which starts no other worker, and are given their tasks by message', async () => {
+    const url = workerScript();
+    const warm = new WarmWorkers(url, 2);
+    const results: string[] = [];
+    await runOnWorkers<string>([0, 1, 2, 3, 4, 5], { jobs: 2, shared: true, data: { spinMs: 2 }, workerUrl: url, warm, onResult: (_, r) => results.push(r) });
+    expect(results.map((r) => Number(r.split(':')[1])).sort((a, b) => a - b)).toEqual([0, 2, 4, 6, 8, 10]);
+    expect(warm.threadIds).toHaveLength(2);
+    for (const r of results) expect(warm.threadIds).toContain(Number(r.split(':')[2]));
+  });
+
+  it('a run that needs fewer threads closes the rest, and a worker of another script is not adopted', async () => {
+    const url = workerScript();
+    const warm = new WarmWorkers(url, 2);
+    const other = workerScript();
+    const results: string[] = [];
+    await runOnWorkers<string>([0, 1], { jobs: 2, shared: true, data: { spinMs: 1 }, workerUrl: other, warm, onResult: (_, r) => results.push(r) });
+    for (const r of results) expect(warm.threadIds).not.toContain(Number(r.split(':')[2]));
+    expect(warm.adopt(url)).toBeUndefined(); // closed by the run
   });
 });
 

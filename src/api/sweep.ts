@@ -6,9 +6,9 @@ import type { ResultRecord } from '../run/record.js';
 import type { RunObserver } from '../run/simulate.js';
 import { runPrepared, TaskRunner, type PreparedTask } from '../run/taskRunner.js';
 import { errorRecords } from '../run/runTask.js';
-import { failureError, runScenarioUnits } from '../run/runScenarios.js';
+import { failureError, runScenarioUnits, warmUnitWorkers } from '../run/runScenarios.js';
 import { KEPT_POINTS, type SweepPlan } from '../config/sweepPlan.js';
-import { runOnWorkers } from '../run/workerPool.js';
+import { runOnWorkers, type WarmWorkers } from '../run/workerPool.js';
 import { postable } from '../run/runScenario.js';
 import type { SweepWorkerMessage } from '../run/sweepWorker.js';
 import { planScenario, type ScenarioOptions } from './loadScenario.js';
@@ -25,6 +25,18 @@ export interface RunTasksOptions {
   faultPoint?: number | null;
   /** Told of each simulation this thread starts (worker threads' are not observed). */
   observer?: RunObserver;
+  /** Unit workers started while the plan was validated ({@link warmWorkersFor}); closed when the run does not use them. */
+  warm?: WarmWorkers;
+}
+
+/**
+ * Start the workers a run of `plan` on `jobs` threads will use, when it runs
+ * one simulation per task (see byUnits): each boots while this thread
+ * validates the points. Undefined when it will not.
+ */
+export function warmWorkersFor(plan: SweepPlan, jobs: number): WarmWorkers | undefined {
+  const traces = plan.base.workloads.some((w) => w.trace);
+  return jobs > 1 && plan.taskCount > 1 && plan.points.length <= KEPT_POINTS && !traces ? warmUnitWorkers(jobs - 1) : undefined;
 }
 
 /**
@@ -42,11 +54,13 @@ export async function runTasks(plan: SweepPlan, tasks: readonly number[], option
   const runner = new TaskRunner(plan, options.components ?? false, options.faultPoint ?? null, options.observer);
   const jobs = options.jobs ?? availableParallelism();
   if (jobs === 1 || tasks.length <= 1) {
+    options.warm?.close();
     for (const t of tasks) {
       done(t, runner.run(t));
       await new Promise((resolve) => setImmediate(resolve)); // between tasks, let signal handlers and progress run
     }
   } else if (!(await byUnits(plan, runner, tasks, jobs, options, done))) {
+    options.warm?.close();
     const { set, modelsDir, limits } = plan.options;
     await runOnWorkers(tasks, {
       jobs,
@@ -79,6 +93,7 @@ async function byUnits(plan: SweepPlan, runner: TaskRunner, tasks: readonly numb
   const stamp = (p: PreparedTask) => ({ point: p.spec.point.index, params: p.spec.point.params, replicate: p.spec.replicate, seed: p.spec.seed });
   await runScenarioUnits(scenarios.map((p) => ({ loaded: p.loaded, options: stamp(p) })), {
     jobs,
+    warm: options.warm,
     components: options.components,
     observer: options.observer,
     onScenario: (k, o) => {
@@ -118,8 +133,13 @@ export interface SweepOptions extends ScenarioOptions, Omit<RunTasksOptions, 'fa
  */
 export async function sweep(file: string | SweepPlan, options: SweepOptions = {}): Promise<ResultRecord[]> {
   const plan = typeof file === 'string' ? planScenario(file, options) : file;
-  plan.validateAll();
-  const shard = options.shard ?? { index: 1, count: 1 };
-  const tasks = Array.from({ length: plan.taskCount }, (_, t) => t).filter((t) => t % shard.count === shard.index - 1);
-  return runTasks(plan, tasks, options);
+  const warm = warmWorkersFor(plan, options.jobs ?? availableParallelism());
+  try {
+    plan.validateAll();
+    const shard = options.shard ?? { index: 1, count: 1 };
+    const tasks = Array.from({ length: plan.taskCount }, (_, t) => t).filter((t) => t % shard.count === shard.index - 1);
+    return await runTasks(plan, tasks, { ...options, warm });
+  } finally {
+    warm?.close();
+  }
 }

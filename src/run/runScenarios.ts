@@ -8,7 +8,7 @@ import type { ResultRecord } from './record.js';
 import { postable, recordsOf, unitsOf, type RunScenarioOptions, type RunUnit, type UnitInputs, type UnitOutcome } from './runScenario.js';
 import type { RunObserver } from './simulate.js';
 import { UnitRunner, type PostedScenario, type UnitResult, type UnitWorkerData } from './unitWorker.js';
-import { runOnWorkers } from './workerPool.js';
+import { runOnWorkers, WarmWorkers } from './workerPool.js';
 
 /** A scenario to run, how it was loaded (a worker loads it again only to replay a trace), and what its records are stamped with. */
 export interface ScenarioToRun {
@@ -30,6 +30,15 @@ export interface RunScenariosOptions {
   observer?: RunObserver;
   /** Called as each scenario's last simulation finishes, in completion order. */
   onScenario?(k: number, outcome: ScenarioOutcome): void;
+  /** Unit workers started ahead ({@link warmUnitWorkers}), used before any new one is started. */
+  warm?: WarmWorkers;
+}
+
+const UNIT_WORKER = new URL('./unitWorker.js', import.meta.url);
+
+/** Start `count` unit workers now, to boot while this thread still loads or validates what they will run (pass them as `warm`; close them if unused). */
+export function warmUnitWorkers(count: number): WarmWorkers {
+  return new WarmWorkers(UNIT_WORKER, count);
 }
 
 /** Simulate every scenario; resolves to each one's records or first failure, in the order given. */
@@ -62,13 +71,15 @@ export async function runScenarioUnits(scenarios: readonly ScenarioToRun[], opti
   const here = new UnitRunner({ ...data, scenarios: scenarios.map((s, k) => ({ ...data.scenarios[k], inputs: s.loaded })) }, options.observer);
   const order = largestFirst(units.map((u) => size(scenarios[u.scenario].loaded, u.unit)));
   if (options.jobs <= 1 || units.length <= 1) {
+    options.warm?.close();
     for (const i of order) done(i, await here.run(i));
   } else {
     await runOnWorkers<UnitResult>(order, {
       jobs: options.jobs,
       data,
-      workerUrl: new URL('./unitWorker.js', import.meta.url),
+      workerUrl: UNIT_WORKER,
       shared: true,
+      warm: options.warm,
       onResult: done,
       inline: (i) => here.runNow(i),
     });

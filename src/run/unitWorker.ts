@@ -84,8 +84,13 @@ export class UnitRunner {
 }
 
 if (parentPort) {
-  const { data, queue } = workerData as QueuedWorkerData<UnitWorkerData>;
-  // The structured clone made fresh copies of every string; interned once, the worker's simulations run as fast as the main thread's.
-  const runner = new UnitRunner(internStrings(data));
-  void serveQueue(parentPort, queue, (task) => runner.run(task));
+  const port = parentPort;
+  const serve = ({ data, queue }: QueuedWorkerData<UnitWorkerData>) => {
+    // The structured clone made fresh copies of every string; interned once, the worker's simulations run as fast as the main thread's.
+    const runner = new UnitRunner(internStrings(data));
+    void serveQueue(port, queue, (task) => runner.run(task));
+  };
+  // A worker started ahead of its tasks (WarmWorkers) receives them as its first message.
+  if (workerData === null) port.once('message', serve);
+  else serve(workerData as QueuedWorkerData<UnitWorkerData>);
 }

@@ -5,7 +5,8 @@
 // holds every task's inputs from the start needs no message to begin the
 // next one. With `inline`, the main thread — already warm, with the scenario
 // loaded — runs tasks too, between messages, and one worker fewer is started:
-// a worker costs a fresh module load, which short tasks never repay.
+// a worker costs a fresh module load, which short tasks never repay; and
+// WarmWorkers lets that load happen while the main thread is still busy.
 import { InputError } from '../config/errors.js';
 import { Worker } from 'node:worker_threads';
 import type { ResultRecord } from './record.js';
@@ -34,6 +35,45 @@ export interface PoolOptions<R = ResultRecord[]> {
    * posted to it.
    */
   shared?: boolean;
+  /** Workers already started for this script (with `shared` only): adopted before any new one is started. */
+  warm?: WarmWorkers;
+}
+
+/**
+ * Workers started ahead of their tasks, so that each boots (a fresh module
+ * load) while the main thread is still busy, validating the points they will
+ * run: a run on a shared queue adopts them and sends each its QueuedWorkerData
+ * as its first message (the worker script must accept that; unitWorker does).
+ * Unreferenced until adopted, so a command that fails first still exits.
+ */
+export class WarmWorkers {
+  private readonly idle: Array<{ worker: Worker; trouble?: Error }> = [];
+  /** Thread ids of the workers started. */
+  readonly threadIds: number[] = [];
+
+  constructor(
+    readonly url: URL,
+    count: number,
+  ) {
+    for (let i = 0; i < count; i++) {
+      const slot: { worker: Worker; trouble?: Error } = { worker: new Worker(url, { workerData: null }) };
+      slot.worker.on('error', (e) => (slot.trouble ??= e));
+      slot.worker.on('exit', (code) => (slot.trouble ??= new Error(`a worker exited (status ${code}) before it was given its tasks`)));
+      slot.worker.unref();
+      this.idle.push(slot);
+      this.threadIds.push(slot.worker.threadId);
+    }
+  }
+
+  /** A started worker of `url` not yet adopted, and what went wrong with it meanwhile (if anything). */
+  adopt(url: URL): { worker: Worker; trouble?: Error } | undefined {
+    return url.href === this.url.href ? this.idle.shift() : undefined;
+  }
+
+  /** End the workers no run adopted. */
+  close(): void {
+    for (const { worker } of this.idle.splice(0)) void worker.terminate();
+  }
 }
 
 /** Run `tasks` on `jobs` threads; resolves when all are done, rejects if a worker dies or `onResult` throws. */
@@ -43,7 +83,10 @@ export function runOnWorkers<R = ResultRecord[]>(tasks: readonly number[], optio
   const inline = options.inline;
   const threads = Math.max(1, Math.min(options.jobs, queue.length));
   const n = inline ? threads - 1 : threads;
-  if (queue.length === 0) return Promise.resolve();
+  if (queue.length === 0) {
+    options.warm?.close();
+    return Promise.resolve();
+  }
   const shared = options.shared ? sharedQueue(tasks) : null;
   const take = shared ? () => takeTask(shared) : () => queue.shift();
   return new Promise((resolve, reject) => {
@@ -92,8 +135,14 @@ export function runOnWorkers<R = ResultRecord[]>(tasks: readonly number[], optio
     }
     for (let i = 0; i < n; i++) {
       const workerData = shared ? ({ data: options.data, queue: shared } satisfies QueuedWorkerData<unknown>) : options.data;
-      const w = new Worker(url, { workerData });
+      const warm = shared ? options.warm?.adopt(url) : undefined;
+      const w = warm?.worker ?? new Worker(url, { workerData });
       workers.push(w);
+      if (warm) {
+        w.ref();
+        w.postMessage(workerData);
+        if (warm.trouble) fail(warm.trouble);
+      }
       let inFlight = 0;
       let idle = false;
       const feed = () => {
@@ -123,5 +172,6 @@ export function runOnWorkers<R = ResultRecord[]>(tasks: readonly number[], optio
       });
       if (!shared) feed();
     }
+    options.warm?.close();
   });
 }

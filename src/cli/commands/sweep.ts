@@ -9,7 +9,8 @@ import { InputError } from '../../config/errors.js';
 import { replicateSeed } from '../../config/sweep.js';
 import type { ResultRecord } from '../../run/record.js';
 import type { SweepPlan } from '../../config/sweepPlan.js';
-import { runTasks } from '../../api/sweep.js';
+import { runTasks, warmWorkersFor } from '../../api/sweep.js';
+import type { WarmWorkers } from '../../run/workerPool.js';
 import { createProgress } from '../progress.js';
 import { readTask, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
 import { OutputDir, scenarioIdentity } from '../files.js';
@@ -68,24 +69,30 @@ export function sweepCommand(): Command {
   addScenarioOptions(cmd).addOption(resultsBytesOption());
   return cmd.action(async (file: string, opts: SweepOptions) => {
     const plan = planOf(file, opts);
-    const perPoint = plan.validateAll();
-    // Claim --out before anything runs; its manifest goes in first, since a
-    // sweep directory fills task by task and is resumed only by this scenario.
-    const out = OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force });
-    out.lock(); // held to the end: a second sweep on this directory is refused meanwhile
-    const stopOnSignal = releaseOnSignal(out);
+    const jobs = workerCount(opts.jobs, availableParallelism());
+    const warm = warmWorkersFor(plan, jobs); // the workers boot while the points are validated
     try {
-      out.write({});
-      await sweepInto(out, file, plan, perPoint, opts);
+      const perPoint = plan.validateAll();
+      // Claim --out before anything runs; its manifest goes in first, since a
+      // sweep directory fills task by task and is resumed only by this scenario.
+      const out = OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force });
+      out.lock(); // held to the end: a second sweep on this directory is refused meanwhile
+      const stopOnSignal = releaseOnSignal(out);
+      try {
+        out.write({});
+        await sweepInto(out, file, plan, perPoint, { ...opts, jobs }, warm);
+      } finally {
+        stopOnSignal();
+        out.release();
+      }
     } finally {
-      stopOnSignal();
-      out.release();
+      warm?.close();
     }
   });
 }
 
 /** Run the plan's tasks (those of this shard not already in `out`), store each, then write the assembled outputs. */
-async function sweepInto(out: OutputDir, file: string, plan: SweepPlan, perPoint: Array<{ fingerprint: string; seed: number }>, opts: SweepOptions): Promise<void> {
+async function sweepInto(out: OutputDir, file: string, plan: SweepPlan, perPoint: Array<{ fingerprint: string; seed: number }>, opts: SweepOptions & { jobs: number }, warm?: WarmWorkers): Promise<void> {
   const loadOptions = loadOptionsOf(opts);
   const fingerprints = Array.from({ length: plan.taskCount }, (_, t) => {
     const { point, replicate } = plan.task(t);
@@ -116,7 +123,7 @@ async function sweepInto(out: OutputDir, file: string, plan: SweepPlan, perPoint
     progress.update(done.size);
   };
   try {
-    await runTasks(plan, todo, { jobs: workerCount(opts.jobs, availableParallelism()), components: opts.components, faultPoint: sweepFaultPoint(), onTask: store });
+    await runTasks(plan, todo, { jobs: opts.jobs, components: opts.components, faultPoint: sweepFaultPoint(), onTask: store, warm });
   } finally {
     progress.stop();
   }
