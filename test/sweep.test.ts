@@ -82,7 +82,8 @@ describe('vmmsim sweep', () => {
   });
 
   it('a rerun after a killed sweep skips the finished tasks and ends with the same files', async () => {
-    const slow = ['--set', 'workloads.0.repeat=1000000'];
+    // Slow enough (about 0.1 s a task; the syscall workload alone is one counted run, charged at once) that the poll below sees some tasks finished and not all.
+    const slow = ['--set', 'workloads.0.repeat=1000000', '--set', 'workloads.1.repeat=2000000'];
     const out = join(tmp(), 'killed');
     const child = spawn(process.execPath, [CLI, 'sweep', SMALL, '--out', out, '--jobs', '1', '--quiet', ...slow], { stdio: 'ignore' });
     const pointsDir = join(out, 'points');
@@ -103,7 +104,7 @@ describe('vmmsim sweep', () => {
     const fresh = join(tmp(), 'fresh');
     expect(cli('sweep', SMALL, '--out', fresh, '--jobs', '1', '--quiet', ...slow).status).toBe(0);
     expect(tree(out)).toEqual(tree(fresh));
-  });
+  }, 30_000);
 
   it('a point whose simulation fails is recorded as error rows while the others finish; a rerun retries only it', () => {
     const out = join(tmp(), 'fault');
