@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { formatReport, formatVerdict } from './bench/format.js';
 import { REPO_ROOT, runBench } from './bench/harness.js';
 import { tableCycles } from './bench/measure.js';
-import { longRun } from './bench/processes.js';
+import { existsSync } from 'node:fs';
+import { longRun, type SweepResult } from './bench/processes.js';
 import { SECTIONS, verdict } from './bench/sections.js';
 import { BENCH_WORKLOADS } from './bench/workloads.js';
 import { predictSection, traceSection } from './bench/extraSections.js';
@@ -79,6 +80,19 @@ describe('npm run bench (tiny mode)', () => {
     expect(pasted).toHaveLength(judged.length);
     for (const target of judged) expect(pasted.some((l) => l.includes(` ${target} `))).toBe(true);
     expect(section).toContain('docs/performance.md');
+  });
+
+  it('the sweep section runs --jobs 1 and --jobs 2 on the built CLI, with identical results, and says how busy other processes kept the machine', () => {
+    const sweep = SECTIONS.find((sec) => sec.id === 'sweep')!;
+    const r = sweep.run({ root: REPO_ROOT, size: 'tiny', reps: 1, simpyOpsPerSecond: 1 });
+    const data = r.data as SweepResult;
+    expect(data.error).toBeUndefined();
+    expect(data.identical).toBe(true);
+    expect(data.speedup).toBeGreaterThan(0);
+    if (existsSync('/proc/stat') && existsSync('/usr/bin/time')) {
+      expect(data.otherCores).toBeGreaterThanOrEqual(0);
+      expect(r.lines.join('\n')).toMatch(/other processes kept [\d.]+ cores busy/);
+    }
   });
 
   it('a long run reports operations and peak RSS from its own process', () => {

@@ -100,7 +100,24 @@ export interface SweepResult {
   cpuSecondsJobs2: number;
   /** results.csv of both runs byte-identical (determinism across thread counts). */
   identical: boolean;
+  /**
+   * Cores that other processes kept busy during the runs (median over every
+   * run; NaN where /proc/stat or GNU time is missing): above about 0.1, the
+   * walls and so the speed-up are those of a shared machine.
+   */
+  otherCores: number;
   error?: string;
+}
+
+/** Busy CPU seconds of the whole machine since boot, from /proc/stat (NaN elsewhere). */
+function machineBusySeconds(): number {
+  try {
+    // cpu  user nice system idle iowait irq softirq steal …, in USER_HZ (100 a second on Linux)
+    const [user, nice, system, , , irq, softirq] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    return (user + nice + system + irq + softirq) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 /** GNU time, when installed: it reports a child's CPU seconds, which Node cannot. */
@@ -111,27 +128,31 @@ const GNU_TIME = '/usr/bin/time';
  * extra Node flags): wall time, and CPU seconds (user + system, all threads)
  * when GNU time is installed (else NaN).
  */
-function runPlainCli(root: string, args: readonly string[]): { exitCode: number; wallSeconds: number; cpuSeconds: number; stderr: string } {
+function runPlainCli(root: string, args: readonly string[]): { exitCode: number; wallSeconds: number; cpuSeconds: number; otherCores: number; stderr: string } {
   const cli = [process.execPath, join(root, 'dist/cli/main.js'), ...args];
   const timed = existsSync(GNU_TIME);
+  const busy0 = machineBusySeconds();
   const t0 = process.hrtime.bigint();
   const p = timed
     ? spawnSync(GNU_TIME, ['-f', 'VMMSIM_BENCH_CPU %U %S', ...cli], { encoding: 'utf8', maxBuffer: 1 << 28 })
     : spawnSync(cli[0], cli.slice(1), { encoding: 'utf8', maxBuffer: 1 << 28 });
   const wallSeconds = since(t0);
+  const busy = machineBusySeconds() - busy0;
   const m = /VMMSIM_BENCH_CPU ([\d.]+) ([\d.]+)/.exec(p.stderr ?? '');
-  return { exitCode: p.status ?? -1, wallSeconds, cpuSeconds: m ? Number(m[1]) + Number(m[2]) : NaN, stderr: p.stderr ?? '' };
+  const cpuSeconds = m ? Number(m[1]) + Number(m[2]) : NaN;
+  return { exitCode: p.status ?? -1, wallSeconds, cpuSeconds, otherCores: Math.max(0, (busy - cpuSeconds) / wallSeconds), stderr: p.stderr ?? '' };
 }
 
 /** `vmmsim sweep FILE --jobs 1` and `--jobs 2`, `reps` times each alternately; median walls. */
 export function sweepSpeedup(root: string, scenario: string, points: number, sets: readonly string[], reps: number): SweepResult {
-  const none = { points, secondsJobs1: 0, secondsJobs2: 0, speedup: 0, cpuSecondsJobs1: NaN, cpuSecondsJobs2: NaN, identical: false };
+  const none = { points, secondsJobs1: 0, secondsJobs2: 0, speedup: 0, cpuSecondsJobs1: NaN, cpuSecondsJobs2: NaN, identical: false, otherCores: NaN };
   if (runPlainCli(root, ['sweep', '--help']).exitCode !== 0) return { ...none, available: false, missing: '`vmmsim sweep` is not on this checkout' };
   const file = join(root, scenario);
   if (!existsSync(file)) return { ...none, available: false, missing: `${scenario} is not on this checkout` };
   const walls: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const cpu: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const csv: Record<1 | 2, string> = { 1: '', 2: '' };
+  const others: number[] = [];
   for (let r = 0; r < reps; r++) {
     for (const jobs of [1, 2] as const) {
       const out = mkdtempSync(join(tmpdir(), 'vmmsim-bench-sweep-'));
@@ -140,6 +161,7 @@ export function sweepSpeedup(root: string, scenario: string, points: number, set
         if (run.exitCode !== 0) return { ...none, available: true, error: `sweep --jobs ${jobs} exited ${run.exitCode}: ${run.stderr.trim().split('\n')[0]}` };
         walls[jobs].push(run.wallSeconds);
         cpu[jobs].push(run.cpuSeconds);
+        others.push(run.otherCores);
         csv[jobs] = readFileSync(join(out, 'results.csv'), 'utf8');
       } finally {
         rmSync(out, { recursive: true, force: true });
@@ -148,7 +170,7 @@ export function sweepSpeedup(root: string, scenario: string, points: number, set
   }
   const s1 = median(walls[1]);
   const s2 = median(walls[2]);
-  return { available: true, points, secondsJobs1: s1, secondsJobs2: s2, speedup: s1 / s2, cpuSecondsJobs1: median(cpu[1]), cpuSecondsJobs2: median(cpu[2]), identical: csv[1] === csv[2] && csv[1].length > 0 };
+  return { available: true, points, secondsJobs1: s1, secondsJobs2: s2, speedup: s1 / s2, cpuSecondsJobs1: median(cpu[1]), cpuSecondsJobs2: median(cpu[2]), identical: csv[1] === csv[2] && csv[1].length > 0, otherCores: median(others) };
 }
 
 /** `vmmsim predict` timed as a user runs it. */
