@@ -7,6 +7,8 @@
 //       — optional, right after charge(op) when more copies of op follow at
 //       once (a counted run): lets the runner charge the rest in bulk
 //   3. actor.metrics()                 — once at the end, optional extra numbers
+// actor.isStatic?(op) may be asked at any time: a runner records the charge
+// of a static operation once (Ledger.record) and replays it for later copies.
 import type { z } from 'zod';
 import type { Rng } from '../engine/rng.js';
 import type { Op } from '../workload/ops.js';
@@ -33,6 +35,15 @@ export interface CostActor {
   repeatCost?(op: Op, copies: number, ledger: Ledger): number | null;
   /** Charge `n` further copies of `op` at once; called only after repeatCost(op, m ≥ n, ledger) returned a number. */
   chargeRepeats?(op: Op, n: number, ledger: Ledger): void;
+  /**
+   * Optional: true when charge(op) reads no state that any charge changes and
+   * changes nothing but the ledger — its totals, the actor's counters (kept
+   * with Ledger.newCounter / count) and idempotent side effects run through
+   * Ledger.effect — so that every charge of `op` adds the same amounts in the
+   * same order. The runner then records the first charge of `op` and replays
+   * that tape (Ledger.apply) instead of calling charge() again: bit-identical.
+   */
+  isStatic?(op: Op): boolean;
   /** Mode-specific counters reported in the record's metrics (e.g. exits). */
   metrics?(): Record<string, number>;
 }
