@@ -44,9 +44,21 @@ export interface CostActor {
    * that tape (Ledger.apply) instead of calling charge() again: bit-identical.
    */
   isStatic?(op: Op): boolean;
+  /**
+   * Optional, for operations that are not static but whose charge takes one
+   * of a few forms depending on state (a PTE write trace-faults or hits no
+   * shadow): the form this charge of `op` would take now, ≥ 0, when every
+   * charge in that form is static in the sense of {@link isStatic}; −1 when
+   * this charge must go through charge(); {@link NEVER_STATIC} when no charge
+   * of `op` ever has such a form. Asked before every charge of such an op.
+   */
+  variantOf?(op: Op): number;
   /** Mode-specific counters reported in the record's metrics (e.g. exits). */
   metrics?(): Record<string, number>;
 }
+
+/** {@link CostActor.variantOf}: no charge of this operation can be replayed. */
+export const NEVER_STATIC = -2;
 
 /** What a run gives an actor besides its parameters. */
 export interface ActorEnv {

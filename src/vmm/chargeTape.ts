@@ -33,6 +33,8 @@ export class ChargeTape {
    * JIT compiles like the actor's own charge, without its dispatch.
    */
   replay: TapeReplay | null = null;
+  /** Replays so far while not compiled: a tape is compiled once it has been replayed {@link COMPILE_AFTER_REPLAYS} times, so rare operations never pay for compiling. */
+  coldReplays = 0;
 
   /** Append one addition. */
   add(array: number, index: number, amount: number): void {
@@ -56,6 +58,9 @@ export class ChargeTape {
     this.amounts = m;
   }
 }
+
+/** Replays of a tape by the loop (Ledger.apply) before it is compiled to straight-line code. */
+export const COMPILE_AFTER_REPLAYS = 16;
 
 /** A tape's additions compiled: counts, cycles, component cycles, component counts, counters. */
 export type TapeReplay = (counts: Float64Array, cycles: Float64Array, componentCycles: Float64Array, componentCounts: Float64Array, counters: Float64Array) => void;

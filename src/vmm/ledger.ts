@@ -4,7 +4,7 @@
 // counters (exits, traps, …) here too, so that a recorded charge (a
 // ChargeTape) replays everything a charge did.
 import { CATEGORIES, type Category } from './categories.js';
-import { ACC, ChargeTape, compileTape } from './chargeTape.js';
+import { ACC, COMPILE_AFTER_REPLAYS, ChargeTape, compileTape } from './chargeTape.js';
 
 /** Per-category totals of one run. */
 export interface CategoryTotal {
@@ -123,13 +123,21 @@ export class Ledger {
     }
     tape.wholeAmounts = whole;
     tape.amountSum = sum;
-    tape.replay = compileTape(tape);
+    tape.replay = null;
+    tape.coldReplays = 0;
     this.tape = null;
   }
 
   /** Add what `tape` recorded, in its order, and run its effects: exactly what the recorded charge did. */
   apply(tape: ChargeTape): void {
-    tape.replay!(this.counts, this.cycles, this.componentCycles, this.componentCounts, this.counterValues);
+    const replay = tape.replay;
+    if (replay !== null) replay(this.counts, this.cycles, this.componentCycles, this.componentCounts, this.counterValues);
+    else {
+      const acc = this.accumulators;
+      const { arrays, indexes, amounts } = tape;
+      for (let i = 0, n = tape.length; i < n; i++) acc[arrays[i]][indexes[i]] += amounts[i];
+      if (++tape.coldReplays >= COMPILE_AFTER_REPLAYS) tape.replay = compileTape(tape);
+    }
     const effects = tape.effects;
     for (let i = 0; i < effects.length; i++) effects[i]();
   }

@@ -1,11 +1,13 @@
 // Wraps a cost actor so that each static operation (CostActor.isStatic) is
 // charged through the actor once, recorded, and replayed from then on: the
-// runner's per-operation path becomes a map look-up and a short loop of
+// runner's per-operation path becomes a map look-up and a compiled run of
 // additions instead of a dispatch through the mode's actor. The ledger ends
 // bit-identical to calling the actor every time (ChargeTape), and the same
 // tape charges a counted run of the operation at once (Ledger.applyRun).
+// Operations whose charge takes one of a few state-dependent forms
+// (CostActor.variantOf) keep a tape per form.
 import type { Op } from '../workload/ops.js';
-import type { CostActor } from './actor.js';
+import { NEVER_STATIC, type CostActor } from './actor.js';
 import { ChargeTape } from './chargeTape.js';
 import type { Ledger } from './ledger.js';
 
@@ -17,46 +19,96 @@ import type { Ledger } from './ledger.js';
  */
 export const MAX_TAPED_OPS = 65_536;
 
+/** What the wrapper knows of one operation object. */
+class OpSlot {
+  constructor(
+    /** Its tape when the op is static; null otherwise. */
+    readonly tape: ChargeTape | null,
+    /** Tapes by variant when the actor reports variants (CostActor.variantOf); null for an op charged by the actor every time. */
+    readonly variants: Array<ChargeTape | undefined> | null,
+  ) {}
+}
+
+const DYNAMIC = new OpSlot(null, null);
+
 /** A cost actor whose static operations are replayed from tapes. */
 export class TapedActor implements CostActor {
-  /** Per operation object: its tape, or null for an operation the actor must charge itself. */
-  private readonly tapes = new Map<Op, ChargeTape | null>();
+  private readonly slots = new Map<Op, OpSlot>();
 
   constructor(readonly inner: CostActor) {}
 
   charge(op: Op, ledger: Ledger): number {
-    const tape = this.tapes.get(op);
-    if (tape === undefined) return this.first(op, ledger);
-    if (tape === null) return this.inner.charge(op, ledger);
-    ledger.apply(tape);
-    return tape.cycles;
+    const slot = this.slots.get(op);
+    if (slot === undefined) return this.first(op, ledger);
+    const tape = slot.tape;
+    if (tape !== null) {
+      ledger.apply(tape);
+      return tape.cycles;
+    }
+    if (slot.variants === null) return this.inner.charge(op, ledger);
+    return this.chargeVariant(op, slot.variants, ledger);
   }
 
-  /** First sight of `op`: record its charge if it is static, else remember that it is not. */
+  /** First sight of `op`: record its charge if it is static, else remember how it is charged. */
   private first(op: Op, ledger: Ledger): number {
-    if (this.tapes.size >= MAX_TAPED_OPS) return this.inner.charge(op, ledger);
-    if (this.inner.isStatic === undefined || !this.inner.isStatic(op)) {
-      this.tapes.set(op, null);
-      return this.inner.charge(op, ledger);
+    const inner = this.inner;
+    if (this.slots.size >= MAX_TAPED_OPS) return inner.charge(op, ledger);
+    if (inner.isStatic !== undefined && inner.isStatic(op)) {
+      const tape = new ChargeTape();
+      const cycles = this.record(op, tape, ledger);
+      this.slots.set(op, new OpSlot(tape, null));
+      return cycles;
     }
-    const tape = new ChargeTape();
+    if (inner.variantOf !== undefined && inner.variantOf(op) !== NEVER_STATIC) {
+      const variants: Array<ChargeTape | undefined> = [];
+      this.slots.set(op, new OpSlot(null, variants));
+      return this.chargeVariant(op, variants, ledger);
+    }
+    this.slots.set(op, DYNAMIC);
+    return inner.charge(op, ledger);
+  }
+
+  private chargeVariant(op: Op, variants: Array<ChargeTape | undefined>, ledger: Ledger): number {
+    const v = this.inner.variantOf!(op);
+    if (v < 0) return this.inner.charge(op, ledger);
+    const tape = variants[v];
+    if (tape !== undefined) {
+      ledger.apply(tape);
+      return tape.cycles;
+    }
+    const fresh = new ChargeTape();
+    const cycles = this.record(op, fresh, ledger);
+    variants[v] = fresh;
+    return cycles;
+  }
+
+  private record(op: Op, tape: ChargeTape, ledger: Ledger): number {
     ledger.record(tape);
     const cycles = this.inner.charge(op, ledger);
     ledger.stopRecording(cycles);
-    this.tapes.set(op, tape);
     return cycles;
+  }
+
+  /** The tape that would charge `op` now, if any. */
+  private tapeNow(op: Op): ChargeTape | null {
+    const slot = this.slots.get(op);
+    if (slot === undefined) return null;
+    if (slot.tape !== null || slot.variants === null) return slot.tape;
+    const v = this.inner.variantOf!(op);
+    return v < 0 ? null : slot.variants[v] ?? null;
   }
 
   /** A taped operation's copies all cost its tape; others are the actor's to price. */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
-    const tape = this.tapes.get(op);
-    if (tape !== undefined && tape !== null) return ledger.canApplyRun(tape, copies) ? tape.cycles : null;
+    const tape = this.tapeNow(op);
+    if (tape !== null) return ledger.canApplyRun(tape, copies) ? tape.cycles : null;
     return this.inner.repeatCost === undefined ? null : this.inner.repeatCost(op, copies, ledger);
   }
 
+  /** Called right after repeatCost(op) answered: state has not moved since, so the same tape (or the actor) charges. */
   chargeRepeats(op: Op, n: number, ledger: Ledger): void {
-    const tape = this.tapes.get(op);
-    if (tape !== undefined && tape !== null) ledger.applyRun(tape, n);
+    const tape = this.tapeNow(op);
+    if (tape !== null) ledger.applyRun(tape, n);
     else this.inner.chargeRepeats!(op, n, ledger);
   }
 

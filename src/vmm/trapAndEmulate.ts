@@ -14,7 +14,7 @@
 import { z } from 'zod';
 import { Mmu } from '../mmu/mmu.js';
 import type { Op } from '../workload/ops.js';
-import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
+import { NEVER_STATIC, type ActorEnv, type CostActor, type ModeDefinition } from './actor.js';
 import { CAT } from './categories.js';
 import type { CpuModel } from './cpu.js';
 import { HostedIoShape, monitorPortMap } from './hostedIo.js';
@@ -168,6 +168,13 @@ class TrapAndEmulateActor implements CostActor {
   isStatic(op: Op): boolean {
     const k = op.kind;
     return k !== 'pteWrite' && k !== 'memory' && k !== 'cr3write' && k !== 'mmCreate' && k !== 'mmDestroy';
+  }
+
+  /** A PTE write that trace-faults or hits no shadow changes no shadow state: each of those two outcomes is static. */
+  variantOf(op: Op): number {
+    if (op.kind !== 'pteWrite') return NEVER_STATIC;
+    const outcome = this.shadow.peekPteWrite(op.asid);
+    return outcome === PTE.traceFault || outcome === PTE.untraced ? outcome : -1;
   }
 
   /** Every kind but CR3 loads and memory streams costs the same each time; so does a PTE write that trace-faults or hits no shadow. */
