@@ -78,6 +78,12 @@ export class Guest {
   private readonly slotOf: (process: string) => number;
   /** The task whose operation next() last returned (null: interrupt or switch work). */
   private lastTaskOp: Task | null = null;
+  /**
+   * Whether the operation next() last returned is a task's computation, which
+   * the CPU may cut at an event ({@link deferRest}); read instead of the
+   * op's kind, so the per-operation path loads that only once.
+   */
+  preemptible = false;
 
   constructor(
     private readonly spec: CompiledGuest,
@@ -149,6 +155,7 @@ export class Guest {
         this.lastSource = work[0];
         this.slot = this.kernelSlot;
         this.lastTaskOp = null;
+        this.preemptible = false;
         return item;
       }
       if (this.resched) this.preempt();
@@ -163,6 +170,7 @@ export class Guest {
         this.lastSource = null;
         this.slot = task.slot;
         this.lastTaskOp = task;
+        this.preemptible = true;
         return rest;
       }
       const item = task.cursor!.next();
@@ -171,12 +179,13 @@ export class Guest {
         if (this.done) return null;
         continue;
       }
-      if (item.kind === 'block') {
+      const kind = item.kind;
+      if (kind === 'block') {
         this.block(task, item.device, t);
         continue;
       }
-      if (item.kind === 'waitUntil') continue; // only trace replays carry timestamps; a guest scheduler ignores them
-      if (item.kind === 'cr3write') {
+      if (kind === 'waitUntil') continue; // only trace replays carry timestamps; a guest scheduler ignores them
+      if (kind === 'cr3write') {
         // The task switched address space itself (fork/exec chains written
         // in one stream): it resumes there after a preemption.
         task.asid = item.asid;
@@ -185,6 +194,7 @@ export class Guest {
       this.lastSource = task.cursor;
       this.slot = task.slot;
       this.lastTaskOp = task;
+      this.preemptible = kind === 'compute';
       return item;
     }
   }

@@ -6,7 +6,7 @@
 // tape charges a counted run of the operation at once (Ledger.applyRun).
 // Operations whose charge takes one of a few state-dependent forms
 // (CostActor.variantOf) keep a tape per form.
-import type { Op } from '../workload/ops.js';
+import { TransientCompute, type Op } from '../workload/ops.js';
 import { NEVER_STATIC, type CostActor } from './actor.js';
 import { ChargeTape } from './chargeTape.js';
 import type { Ledger } from './ledger.js';
@@ -34,12 +34,21 @@ const DYNAMIC = new OpSlot(null, null);
 /** A cost actor whose static operations are replayed from tapes. */
 export class TapedActor implements CostActor {
   private readonly slots = new Map<Op, OpSlot>();
+  /** The op charged last and its slot: the copies of a counted run (charged one by one) skip the map. */
+  private lastOp: Op | null = null;
+  private lastSlot: OpSlot = DYNAMIC;
 
   constructor(readonly inner: CostActor) {}
 
   charge(op: Op, ledger: Ledger): number {
-    const slot = this.slots.get(op);
-    if (slot === undefined) return this.first(op, ledger);
+    let slot: OpSlot | undefined;
+    if (op === this.lastOp) slot = this.lastSlot;
+    else {
+      slot = this.slots.get(op);
+      if (slot === undefined) return this.first(op, ledger);
+      this.lastOp = op;
+      this.lastSlot = slot;
+    }
     const tape = slot.tape;
     if (tape !== null) {
       ledger.apply(tape);
@@ -52,7 +61,7 @@ export class TapedActor implements CostActor {
   /** First sight of `op`: record its charge if it is static, else remember how it is charged. */
   private first(op: Op, ledger: Ledger): number {
     const inner = this.inner;
-    if (this.slots.size >= MAX_TAPED_OPS) return inner.charge(op, ledger);
+    if (op instanceof TransientCompute || this.slots.size >= MAX_TAPED_OPS) return inner.charge(op, ledger); // made on the fly, charged once
     if (inner.isStatic !== undefined && inner.isStatic(op)) {
       const tape = new ChargeTape();
       const cycles = this.record(op, tape, ledger);
