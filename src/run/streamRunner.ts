@@ -12,6 +12,7 @@ import type { Ledger } from '../vmm/ledger.js';
 import { CAT } from '../vmm/categories.js';
 import { chargeRun } from './chargeRun.js';
 import type { ItemSource } from '../workload/stream.js';
+import type { Op } from '../workload/ops.js';
 
 /** Runs a cursor's operations on one virtual CPU until it is exhausted. */
 export class StreamRunner {
@@ -41,11 +42,12 @@ export class StreamRunner {
   private readonly slice = (): void => {
     const { sim, cursor, actor, ledger, clock } = this;
     const horizon = sim.peekTime();
+    const opsOnly = cursor.opsOnly === true; // then no item needs its kind looked at here
     let t = sim.now;
     let n = 0;
     let op = cursor.next();
     while (op !== null) {
-      if (op.kind === 'waitUntil') {
+      if (!opsOnly && op.kind === 'waitUntil') {
         // A trace timestamp: the stream does not continue before it; the CPU idles meanwhile.
         if (op.cycles > t) {
           ledger.charge(CAT.idle, op.cycles - t);
@@ -55,15 +57,15 @@ export class StreamRunner {
         op = cursor.next();
         continue;
       }
-      if (op.kind === 'block') throw new Error('a single stream cannot block on a device; use a guest system (processes:)');
-      t += actor.charge(op, ledger);
+      if (!opsOnly && op.kind === 'block') throw new Error('a single stream cannot block on a device; use a guest system (processes:)');
+      t += actor.charge(op as Op, ledger);
       n++;
       if (t >= horizon) break;
       const left = cursor.repeats;
       if (left > 0) {
         // The rest of a counted run: the same op `left` more times (chargeRun.ts).
         clock[0] = t;
-        const k = chargeRun(actor, op, left, ledger, clock, horizon, this.bulk);
+        const k = chargeRun(actor, op as Op, left, ledger, clock, horizon, this.bulk);
         t = clock[0];
         cursor.take(k);
         n += k;

@@ -1,7 +1,7 @@
 // A workload body as a tree of counted runs, and the lazy cursor that walks
 // it one operation at a time. Memory is proportional to the tree, never to
 // the number of operations produced.
-import type { StreamItem } from './control.js';
+import { isControl, type StreamItem } from './control.js';
 
 /** A counted run of one operation, or a counted loop over child nodes. */
 export type OpNode =
@@ -16,6 +16,8 @@ export interface ItemSource {
   readonly repeats: number;
   /** Consume `n` (≤ repeats) of those copies, as n calls of next() would. */
   take(n: number): void;
+  /** True when every item is an Op (no block or waitUntil): a runner may then skip checking each item's kind. */
+  readonly opsOnly?: boolean;
 }
 
 /**
@@ -36,9 +38,18 @@ export class OpCursor implements ItemSource {
   private leafLeft = 0;
   /** Operations produced so far. */
   produced = 0;
+  private readonly root: readonly OpNode[];
+  private onlyOps: boolean | null = null;
 
   constructor(root: readonly OpNode[], repeat = 1) {
+    this.root = root;
     if (repeat > 0 && root.length > 0) this.push(root, repeat - 1);
+  }
+
+  /** True when the tree holds no control item (block, waitUntil); found by one walk of its definitions, on first use. */
+  get opsOnly(): boolean {
+    if (this.onlyOps === null) this.onlyOps = !holdsControl(this.root, new Set());
+    return this.onlyOps;
   }
 
   /**
@@ -112,6 +123,15 @@ export class OpCursor implements ItemSource {
     }
     return null;
   }
+}
+
+function holdsControl(nodes: readonly OpNode[], seen: Set<readonly OpNode[]>): boolean {
+  if (seen.has(nodes)) return false;
+  seen.add(nodes);
+  for (const node of nodes) {
+    if ('op' in node ? isControl(node.op) : holdsControl(node.body, seen)) return true;
+  }
+  return false;
 }
 
 /**
