@@ -52,8 +52,7 @@ class HardwareActor implements CostActor {
     this.nTrace = env.ledger.newCounter();
     this.shadow = new ShadowTables(p);
     this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk');
-    const mmu = this.streams.mmu;
-    this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses, () => mmu.flush());
+    this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses, this.streams.flushTlbLater);
     this.cShadowUpdate = env.ledger.componentId('shadowUpdate');
     this.sh = new ShadowCharges(this.shadow, p, env.ledger); // interns shadowSwitch, prevalidate, shadowBuild, shadowTeardown
   }
