@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { Mmu } from '../mmu/mmu.js';
 import { MemoryStreams } from './memoryStreams.js';
 import type { Op } from '../workload/ops.js';
-import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
+import { NEVER_STATIC, type ActorEnv, type CostActor, type ModeDefinition } from './actor.js';
 import { AdaptiveBt, AdaptiveParamsShape, SITE } from './adaptiveBt.js';
 import { CAT } from './categories.js';
 import { HostedIoShape, monitorPortMap } from './hostedIo.js';
@@ -142,6 +142,18 @@ class SoftwareActor implements CostActor {
         return this.cr3Write(ledger, op.asid, op.pages + op.kernelPages);
       case 'mmCreate': case 'mmDestroy': return this.sh.teardown(ledger, op.asid);
     }
+  }
+
+  /**
+   * A PTE write whose shadow outcome (trace fault, or no shadow) leaves the
+   * shadows as they are, at a site whose adaptive-BT state that store leaves
+   * as it is (see AdaptiveBt.settled), is static in that form.
+   */
+  variantOf(op: Op): number {
+    if (op.kind !== 'pteWrite') return NEVER_STATIC;
+    const outcome = this.shadow.peekPteWrite(op.asid);
+    if (outcome !== PTE.traceFault && outcome !== PTE.untraced) return -1;
+    return this.bt.settled(op.site, outcome === PTE.traceFault) ? outcome : -1;
   }
 
   /** Everything but the shadow-paging operations (PTE writes also move adaptive BT) and memory streams. */
