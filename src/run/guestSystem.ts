@@ -8,10 +8,10 @@
 // client messages go through the event heap.
 import type { Simulation } from '../engine/simulation.js';
 import type { CostActor } from '../vmm/actor.js';
-import type { Device } from '../workload/control.js';
-import type { ComputeOp, Op } from '../workload/ops.js';
+import { ITEM, ITEM_CONTROL, type BlockItem, type Device } from '../workload/control.js';
+import type { ComputeOp, Cr3WriteOp, Op } from '../workload/ops.js';
 import { retargetCr3 } from '../workload/retarget.js';
-import { OpCursor, type ItemSource, type OpNode } from '../workload/stream.js';
+import { leaf, OpCursor, type ItemSource, type OpNode } from '../workload/stream.js';
 import type { CompiledGuest } from '../workload/system.js';
 import { KERNEL_PROCESS, WORKERS_PROCESS } from './attribution.js';
 
@@ -98,10 +98,10 @@ export class Guest {
     this.cyclesPerUs = clockHz / 1e6;
     this.tickCycles = clockHz / spec.timerHz;
     const c = spec.composites;
-    this.tickNodes = [{ op: { kind: 'interrupt', source: 'timer' }, count: 1 }, ...(c.timerTick ? [{ body: c.timerTick, count: 1 }] : [])];
+    this.tickNodes = [leaf({ kind: 'interrupt', source: 'timer' }, 1), ...(c.timerTick ? [{ body: c.timerTick, count: 1 }] : [])];
     const irq = (d: Device): OpNode[] => {
       const body = c.deviceInterrupt[d];
-      return [{ op: { kind: 'interrupt', source: d }, count: 1 }, ...(body ? [{ body, count: 1 }] : [])];
+      return [leaf({ kind: 'interrupt', source: d }, 1), ...(body ? [{ body, count: 1 }] : [])];
     };
     this.irqNodes = { disk: irq('disk'), net: irq('net') };
     this.dispatchLog = options.trace ? [] : null;
@@ -151,12 +151,12 @@ export class Guest {
           work.shift();
           continue;
         }
-        if (item.kind === 'block' || item.kind === 'waitUntil') throw new Error('interrupt and switch composites cannot block');
+        if ((work[0].code & ITEM_CONTROL) !== 0) throw new Error('interrupt and switch composites cannot block');
         this.lastSource = work[0];
         this.slot = this.kernelSlot;
         this.lastTaskOp = null;
         this.preemptible = false;
-        return item;
+        return item as Op;
       }
       if (this.resched) this.preempt();
       const task = this.current;
@@ -173,29 +173,34 @@ export class Guest {
         this.preemptible = true;
         return rest;
       }
-      const item = task.cursor!.next();
+      const cursor = task.cursor!;
+      const item = cursor.next();
       if (item === null) {
         this.finish(task, t);
         if (this.done) return null;
         continue;
       }
-      const kind = item.kind;
-      if (kind === 'block') {
-        this.block(task, item.device, t);
-        continue;
+      // The leaf's ITEM bits, not item.kind: see control.ts.
+      const code = cursor.code;
+      if (code !== 0) {
+        if (code === ITEM.block) {
+          this.block(task, (item as BlockItem).device, t);
+          continue;
+        }
+        if (code === ITEM.waitUntil) continue; // only trace replays carry timestamps; a guest scheduler ignores them
+        if (code === ITEM.cr3write) {
+          // The task switched address space itself (fork/exec chains written
+          // in one stream): it resumes there after a preemption.
+          const asid = (item as Cr3WriteOp).asid;
+          task.asid = asid;
+          this.lastAsid = asid;
+        }
       }
-      if (kind === 'waitUntil') continue; // only trace replays carry timestamps; a guest scheduler ignores them
-      if (kind === 'cr3write') {
-        // The task switched address space itself (fork/exec chains written
-        // in one stream): it resumes there after a preemption.
-        task.asid = item.asid;
-        this.lastAsid = item.asid;
-      }
-      this.lastSource = task.cursor;
+      this.lastSource = cursor;
       this.slot = task.slot;
       this.lastTaskOp = task;
-      this.preemptible = kind === 'compute';
-      return item;
+      this.preemptible = code === ITEM.compute;
+      return item as Op;
     }
   }
 

@@ -1,12 +1,21 @@
 // A workload body as a tree of counted runs, and the lazy cursor that walks
 // it one operation at a time. Memory is proportional to the tree, never to
 // the number of operations produced.
-import { isControl, type StreamItem } from './control.js';
+import { isControl, itemCode, type StreamItem } from './control.js';
 
-/** A counted run of one operation, or a counted loop over child nodes. */
+/**
+ * A counted run of one operation, or a counted loop over child nodes. A leaf
+ * made by {@link leaf} carries its item's ITEM bits (`code`); one written
+ * without them (in a test) gets them computed as it is reached.
+ */
 export type OpNode =
-  | { readonly op: StreamItem; readonly count: number }
+  | { readonly op: StreamItem; readonly count: number; readonly code?: number }
   | { readonly body: readonly OpNode[]; readonly count: number };
+
+/** A leaf: `count` copies of `op`, with its ITEM bits. */
+export function leaf(op: StreamItem, count: number): OpNode {
+  return { op, count, code: itemCode(op) };
+}
 
 /** Anything that yields stream items one at a time (an op tree cursor, a trace reader). */
 export interface ItemSource {
@@ -18,6 +27,8 @@ export interface ItemSource {
   take(n: number): void;
   /** True when every item is an Op (no block or waitUntil): a runner may then skip checking each item's kind. */
   readonly opsOnly?: boolean;
+  /** The ITEM bits (control.ts) of the item next() last returned. */
+  readonly code: number;
 }
 
 /**
@@ -36,6 +47,8 @@ export class OpCursor implements ItemSource {
   private depth = 0;
   private leafOp: StreamItem | null = null;
   private leafLeft = 0;
+  /** The ITEM bits of the item next() last returned. */
+  code = 0;
   /** Operations produced so far. */
   produced = 0;
   private readonly root: readonly OpNode[];
@@ -107,6 +120,7 @@ export class OpCursor implements ItemSource {
       const op = (node as { readonly op?: StreamItem }).op;
       if (op !== undefined) {
         this.leafOp = op;
+        this.code = (node as { readonly code?: number }).code ?? itemCode(op);
         this.leafLeft = count - 1;
         const left = stackLeft[d];
         if (nodes.length === 1 && left > 0 && count * (left + 1) <= Number.MAX_SAFE_INTEGER) {
