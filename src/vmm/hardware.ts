@@ -14,7 +14,7 @@ import { ExitPath, ExitPathShape, exitRoundTripCycles, exitTlbRefillCycles } fro
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
-import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables } from './shadow.js';
+import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables, shadowModeStatic } from './shadow.js';
 import { RepeatProbe } from './repeatProbe.js';
 import { Mmu } from '../mmu/mmu.js';
 import { MemoryStreams } from './memoryStreams.js';
@@ -83,15 +83,12 @@ class HardwareActor implements CostActor {
 
   /** Everything but the shadow-paging operations and memory streams: exits are stateless (their TLB flush is an effect). */
   isStatic(op: Op): boolean {
-    const k = op.kind;
-    return k !== 'pteWrite' && k !== 'memory' && k !== 'cr3write' && k !== 'mmCreate' && k !== 'mmDestroy';
+    return shadowModeStatic(op);
   }
 
   /** A PTE write that trace-faults or hits no shadow changes no shadow state: each of those two outcomes is static. */
   variantOf(op: Op): number {
-    if (op.kind !== 'pteWrite') return NEVER_STATIC;
-    const outcome = this.shadow.peekPteWrite(op.asid);
-    return outcome === PTE.traceFault || outcome === PTE.untraced ? outcome : -1;
+    return op.kind === 'pteWrite' ? this.shadow.pteWriteVariant(op.asid) : NEVER_STATIC;
   }
 
   /**

@@ -18,7 +18,7 @@ import type { CpuModel } from './cpu.js';
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
-import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables } from './shadow.js';
+import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables, shadowModeStatic } from './shadow.js';
 import { RepeatProbe } from './repeatProbe.js';
 
 const cycles = (d: string) => z.number().finite().nonnegative().describe(d);
@@ -151,15 +151,13 @@ class SoftwareActor implements CostActor {
    */
   variantOf(op: Op): number {
     if (op.kind !== 'pteWrite') return NEVER_STATIC;
-    const outcome = this.shadow.peekPteWrite(op.asid);
-    if (outcome !== PTE.traceFault && outcome !== PTE.untraced) return -1;
-    return this.bt.settled(op.site, outcome === PTE.traceFault) ? outcome : -1;
+    const outcome = this.shadow.pteWriteVariant(op.asid);
+    return outcome >= 0 && this.bt.settled(op.site, outcome === PTE.traceFault) ? outcome : -1;
   }
 
   /** Everything but the shadow-paging operations (PTE writes also move adaptive BT) and memory streams. */
   isStatic(op: Op): boolean {
-    const k = op.kind;
-    return k !== 'pteWrite' && k !== 'memory' && k !== 'cr3write' && k !== 'mmCreate' && k !== 'mmDestroy';
+    return shadowModeStatic(op);
   }
 
   /**

@@ -21,7 +21,7 @@ import { HostedIoShape, monitorPortMap } from './hostedIo.js';
 import type { Ledger } from './ledger.js';
 import { MemoryStreams } from './memoryStreams.js';
 import { RepeatProbe } from './repeatProbe.js';
-import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables } from './shadow.js';
+import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables, shadowModeStatic } from './shadow.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 
 const cycles = (d: string) => z.number().finite().nonnegative().describe(d);
@@ -166,15 +166,12 @@ class TrapAndEmulateActor implements CostActor {
 
   /** Everything but the shadow-paging operations and memory streams: traps are stateless. */
   isStatic(op: Op): boolean {
-    const k = op.kind;
-    return k !== 'pteWrite' && k !== 'memory' && k !== 'cr3write' && k !== 'mmCreate' && k !== 'mmDestroy';
+    return shadowModeStatic(op);
   }
 
   /** A PTE write that trace-faults or hits no shadow changes no shadow state: each of those two outcomes is static. */
   variantOf(op: Op): number {
-    if (op.kind !== 'pteWrite') return NEVER_STATIC;
-    const outcome = this.shadow.peekPteWrite(op.asid);
-    return outcome === PTE.traceFault || outcome === PTE.untraced ? outcome : -1;
+    return op.kind === 'pteWrite' ? this.shadow.pteWriteVariant(op.asid) : NEVER_STATIC;
   }
 
   /** Every kind but CR3 loads and memory streams costs the same each time; so does a PTE write that trace-faults or hits no shadow. */
