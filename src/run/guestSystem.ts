@@ -8,6 +8,7 @@
 // client messages go through the event heap.
 import type { Simulation } from '../engine/simulation.js';
 import type { CostActor } from '../vmm/actor.js';
+import { TapedActor } from '../vmm/tapedActor.js';
 import { ITEM, ITEM_CONTROL, type BlockItem, type Device } from '../workload/control.js';
 import type { ComputeOp, Cr3WriteOp, Op } from '../workload/ops.js';
 import { retargetCr3 } from '../workload/retarget.js';
@@ -84,6 +85,10 @@ export class Guest {
    * op's kind, so the per-operation path loads that only once.
    */
   preemptible = false;
+  /** The leaf id of the operation next() last returned (ItemSource.leafId). */
+  leafId = -1;
+  /** {@link actor} when it replays charge tapes (the CPU then finds ops by leaf id). */
+  readonly taped: TapedActor | null;
 
   constructor(
     private readonly spec: CompiledGuest,
@@ -95,6 +100,7 @@ export class Guest {
     options: { trace?: boolean; slotOf?: (process: string) => number } = {},
   ) {
     this.slotOf = options.slotOf ?? (() => 0);
+    this.taped = actor instanceof TapedActor ? actor : null;
     this.cyclesPerUs = clockHz / 1e6;
     this.tickCycles = clockHz / spec.timerHz;
     const c = spec.composites;
@@ -156,6 +162,7 @@ export class Guest {
         this.slot = this.kernelSlot;
         this.lastTaskOp = null;
         this.preemptible = false;
+        this.leafId = work[0].leafId;
         return item as Op;
       }
       if (this.resched) this.preempt();
@@ -171,6 +178,7 @@ export class Guest {
         this.slot = task.slot;
         this.lastTaskOp = task;
         this.preemptible = true;
+        this.leafId = -1;
         return rest;
       }
       const cursor = task.cursor!;
@@ -200,6 +208,7 @@ export class Guest {
       this.slot = task.slot;
       this.lastTaskOp = task;
       this.preemptible = code === ITEM.compute;
+      this.leafId = cursor.leafId;
       return item as Op;
     }
   }

@@ -156,7 +156,8 @@ export class PhysicalCpu implements CpuPort {
           continue;
         }
       }
-      t += actor.charge(op, ledger);
+      const taped = g.taped;
+      t += taped !== null ? taped.chargeLeaf(op, g.leafId, ledger) : actor.charge(op, ledger);
       n++;
       if (t < stop) {
         const left = g.repeats();

@@ -8,6 +8,7 @@
 // exactly as copy-by-copy additions would.
 import type { Simulation } from '../engine/simulation.js';
 import type { CostActor } from '../vmm/actor.js';
+import { TapedActor } from '../vmm/tapedActor.js';
 import type { Ledger } from '../vmm/ledger.js';
 import { CAT } from '../vmm/categories.js';
 import { chargeRun } from './chargeRun.js';
@@ -22,6 +23,8 @@ export class StreamRunner {
   ops = 0;
   /** Scratch cell through which {@link chargeRun} hands back the clock. */
   private readonly clock = new Float64Array(1);
+  /** The actor when it replays charge tapes: ops are then found by their leaf's id. */
+  private readonly taped: TapedActor | null;
 
   constructor(
     private readonly sim: Simulation,
@@ -31,7 +34,9 @@ export class StreamRunner {
     private readonly onDone: () => void = () => {},
     /** False: charge every copy through charge(), the op-by-op reference the fast paths must equal. */
     private readonly bulk = true,
-  ) {}
+  ) {
+    this.taped = actor instanceof TapedActor ? actor : null;
+  }
 
   /** Begin at the current simulated time. */
   start(): void {
@@ -40,7 +45,7 @@ export class StreamRunner {
 
   /** Run inline until the next pending event (or the end), then yield through the heap. */
   private readonly slice = (): void => {
-    const { sim, cursor, actor, ledger, clock } = this;
+    const { sim, cursor, actor, ledger, clock, taped } = this;
     const horizon = sim.peekTime();
     const opsOnly = cursor.opsOnly === true; // then no item needs its kind looked at here
     let t = sim.now;
@@ -58,7 +63,7 @@ export class StreamRunner {
         continue;
       }
       if (!opsOnly && op.kind === 'block') throw new Error('a single stream cannot block on a device; use a guest system (processes:)');
-      t += actor.charge(op as Op, ledger);
+      t += taped !== null ? taped.chargeLeaf(op as Op, cursor.leafId, ledger) : actor.charge(op as Op, ledger);
       n++;
       if (t >= horizon) break;
       const left = cursor.repeats;

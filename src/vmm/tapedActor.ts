@@ -22,6 +22,8 @@ export const MAX_TAPED_OPS = 65_536;
 /** What the wrapper knows of one operation object. */
 class OpSlot {
   constructor(
+    /** The operation. */
+    readonly op: Op | null,
     /** Its tape when the op is static; null otherwise. */
     readonly tape: ChargeTape | null,
     /** Tapes by variant when the actor reports variants (CostActor.variantOf); null for an op charged by the actor every time. */
@@ -29,7 +31,10 @@ class OpSlot {
   ) {}
 }
 
-const DYNAMIC = new OpSlot(null, null);
+const DYNAMIC = new OpSlot(null, null, null);
+
+/** Leaf ids (stream.ts `leaf`) remembered by index; larger ids are found through the map. */
+const MAX_LEAF_ID = 1 << 20;
 
 /** A cost actor whose static operations are replayed from tapes. */
 export class TapedActor implements CostActor {
@@ -37,8 +42,37 @@ export class TapedActor implements CostActor {
   /** The op charged last and its slot: the copies of a counted run (charged one by one) skip the map. */
   private lastOp: Op | null = null;
   private lastSlot: OpSlot = DYNAMIC;
+  /** Slots by leaf id, each checked against its op (leaves of different compilers may share an id). */
+  private readonly byLeaf: OpSlot[] = [];
 
   constructor(readonly inner: CostActor) {}
+
+  /**
+   * {@link charge} for an op taken from the leaf with id `leafId` (−1: none):
+   * the slot is found by index instead of hashing the op.
+   */
+  chargeLeaf(op: Op, leafId: number, ledger: Ledger): number {
+    if (leafId >= 0 && leafId < MAX_LEAF_ID) {
+      const known = this.byLeaf[leafId];
+      if (known !== undefined && known.op === op) return this.chargeSlot(known, op, ledger);
+      const slot = this.slots.get(op);
+      if (slot !== undefined) {
+        this.byLeaf[leafId] = slot;
+        return this.chargeSlot(slot, op, ledger);
+      }
+    }
+    return this.charge(op, ledger);
+  }
+
+  private chargeSlot(slot: OpSlot, op: Op, ledger: Ledger): number {
+    const tape = slot.tape;
+    if (tape !== null) {
+      ledger.apply(tape);
+      return tape.cycles;
+    }
+    if (slot.variants === null) return this.inner.charge(op, ledger);
+    return this.chargeVariant(op, slot.variants, ledger);
+  }
 
   charge(op: Op, ledger: Ledger): number {
     let slot: OpSlot | undefined;
@@ -65,15 +99,15 @@ export class TapedActor implements CostActor {
     if (inner.isStatic !== undefined && inner.isStatic(op)) {
       const tape = new ChargeTape();
       const cycles = this.record(op, tape, ledger);
-      this.slots.set(op, new OpSlot(tape, null));
+      this.slots.set(op, new OpSlot(op, tape, null));
       return cycles;
     }
     if (inner.variantOf !== undefined && inner.variantOf(op) !== NEVER_STATIC) {
       const variants: Array<ChargeTape | undefined> = [];
-      this.slots.set(op, new OpSlot(null, variants));
+      this.slots.set(op, new OpSlot(op, null, variants));
       return this.chargeVariant(op, variants, ledger);
     }
-    this.slots.set(op, DYNAMIC);
+    this.slots.set(op, new OpSlot(op, null, null));
     return inner.charge(op, ledger);
   }
 

@@ -9,12 +9,16 @@ import { isControl, itemCode, type StreamItem } from './control.js';
  * without them (in a test) gets them computed as it is reached.
  */
 export type OpNode =
-  | { readonly op: StreamItem; readonly count: number; readonly code?: number }
+  | { readonly op: StreamItem; readonly count: number; readonly code?: number; readonly id?: number }
   | { readonly body: readonly OpNode[]; readonly count: number };
 
-/** A leaf: `count` copies of `op`, with its ITEM bits. */
-export function leaf(op: StreamItem, count: number): OpNode {
-  return { op, count, code: itemCode(op) };
+/**
+ * A leaf: `count` copies of `op`, with its ITEM bits and `id`, a number the
+ * workload compiler gives each leaf it makes (−1: none), by which a runner's
+ * charge tapes find the op without hashing it (TapedActor.chargeLeaf).
+ */
+export function leaf(op: StreamItem, count: number, id = -1): OpNode {
+  return { op, count, code: itemCode(op), id };
 }
 
 /** Anything that yields stream items one at a time (an op tree cursor, a trace reader). */
@@ -29,6 +33,8 @@ export interface ItemSource {
   readonly opsOnly?: boolean;
   /** The ITEM bits (control.ts) of the item next() last returned. */
   readonly code: number;
+  /** The id of the leaf next() last took its item from (see {@link leaf}); −1 when it has none. */
+  readonly leafId: number;
 }
 
 /**
@@ -49,6 +55,8 @@ export class OpCursor implements ItemSource {
   private leafLeft = 0;
   /** The ITEM bits of the item next() last returned. */
   code = 0;
+  /** The id of its leaf (−1: none). */
+  leafId = -1;
   /** Operations produced so far. */
   produced = 0;
   private readonly root: readonly OpNode[];
@@ -121,6 +129,7 @@ export class OpCursor implements ItemSource {
       if (op !== undefined) {
         this.leafOp = op;
         this.code = (node as { readonly code?: number }).code ?? itemCode(op);
+        this.leafId = (node as { readonly id?: number }).id ?? -1;
         this.leafLeft = count - 1;
         const left = stackLeft[d];
         if (nodes.length === 1 && left > 0 && count * (left + 1) <= Number.MAX_SAFE_INTEGER) {

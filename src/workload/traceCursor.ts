@@ -110,6 +110,9 @@ export class TraceCursor implements ItemSource {
     }
   }
 
+  /** Trace operations are found by their objects (compiled per run), not by leaf ids. */
+  readonly leafId = -1;
+
   /** The ITEM bits of the item next() last returned. */
   get code(): number {
     return this.last === null ? 0 : itemCode(this.last);
