@@ -43,14 +43,16 @@ export interface ItemSource {
  * walking a tree allocates nothing after the deepest loop was first entered.
  */
 export class OpCursor implements ItemSource {
-  /** Node list of each open loop, innermost last. */
+  /** Node list, next index and iterations left of each open loop below the innermost one (outermost first). */
   private readonly stackNodes: Array<readonly OpNode[]> = [];
-  /** Next index in each open loop's node list. */
   private readonly stackIndex: number[] = [];
-  /** Iterations of each open loop still to start after the current one. */
   private readonly stackLeft: number[] = [];
-  /** Number of open loops. */
+  /** Number of open loops, the innermost included. */
   private depth = 0;
+  /** The innermost open loop, kept in fields rather than on the stack: its node list, next index, iterations still to start after the current one. */
+  private nodes: readonly OpNode[] = [];
+  private index = 0;
+  private left = 0;
   private leafOp: StreamItem | null = null;
   private leafLeft = 0;
   /** The ITEM bits of the item next() last returned. */
@@ -100,28 +102,41 @@ export class OpCursor implements ItemSource {
   }
 
   private push(nodes: readonly OpNode[], left: number): void {
-    const d = this.depth++;
-    this.stackNodes[d] = nodes;
-    this.stackIndex[d] = 0;
-    this.stackLeft[d] = left;
+    if (this.depth > 0) {
+      const d = this.depth - 1;
+      this.stackNodes[d] = this.nodes;
+      this.stackIndex[d] = this.index;
+      this.stackLeft[d] = this.left;
+    }
+    this.depth++;
+    this.nodes = nodes;
+    this.index = 0;
+    this.left = left;
+  }
+
+  private pop(): void {
+    const d = --this.depth - 1;
+    if (d >= 0) {
+      this.nodes = this.stackNodes[d];
+      this.index = this.stackIndex[d];
+      this.left = this.stackLeft[d];
+    }
   }
 
   private advance(): StreamItem | null {
-    const { stackNodes, stackIndex, stackLeft } = this;
     while (this.depth > 0) {
-      const d = this.depth - 1;
-      const nodes = stackNodes[d];
-      const index = stackIndex[d];
+      const nodes = this.nodes;
+      const index = this.index;
       if (index >= nodes.length) {
-        if (stackLeft[d] > 0) {
-          stackLeft[d]--;
-          stackIndex[d] = 0;
+        if (this.left > 0) {
+          this.left--;
+          this.index = 0;
         } else {
-          this.depth = d;
+          this.pop();
         }
         continue;
       }
-      stackIndex[d] = index + 1;
+      this.index = index + 1;
       const node = nodes[index];
       const count = node.count;
       if (count <= 0) continue;
@@ -131,12 +146,12 @@ export class OpCursor implements ItemSource {
         this.code = (node as { readonly code?: number }).code ?? itemCode(op);
         this.leafId = (node as { readonly id?: number }).id ?? -1;
         this.leafLeft = count - 1;
-        const left = stackLeft[d];
+        const left = this.left;
         if (nodes.length === 1 && left > 0 && count * (left + 1) <= Number.MAX_SAFE_INTEGER) {
           // A loop whose whole body is one counted run is one longer run:
           // hand it out as such, so runners see every copy as a repeat.
           this.leafLeft = count * (left + 1) - 1;
-          stackLeft[d] = 0;
+          this.left = 0;
         }
         this.produced++;
         return op;
