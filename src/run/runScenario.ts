@@ -24,6 +24,8 @@ export interface RunScenarioOptions {
   observer?: RunObserver;
   /** False: the op-by-op reference, without counted-run charging (see SimulateOptions.bulk). */
   bulk?: boolean;
+  /** False: every operation through its actor's charge(), no replayed tapes (see SimulateOptions.tapes). */
+  tapes?: boolean;
   /** Traces parsed by earlier runs of the same command (sweep points); by default each call parses its traces once for all its modes. */
   traces?: TraceCache;
 }
@@ -73,7 +75,7 @@ export function runUnit(loaded: UnitInputs, unit: RunUnit, options: RunScenarioO
   const limits = loaded.limits;
   const seed = options.seed ?? loaded.scenario.seed;
   const out = located(at, mode, limits, () =>
-    simulate(loaded.cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, limits, observer: options.observer, traces: options.traces, bulk: options.bulk }));
+    simulate(loaded.cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, limits, observer: options.observer, traces: options.traces, bulk: options.bulk, tapes: options.tapes }));
   return {
     cycles: out.cycles,
     operations: out.operations,
