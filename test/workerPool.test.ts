@@ -1,12 +1,12 @@
-// The worker pool's shared queue (dist/run/taskQueue.js): every task runs
-// once, on whichever thread takes it, and a worker's failure fails the run.
+// The worker pool's shared queue (dist/run/taskQueue.js) and warm workers:
+// every task runs once, on whichever thread takes it, and a worker's failure
+// fails the run.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runOnWorkers, WarmWorkers } from '../dist/run/workerPool.js';
-import { internStrings } from '../dist/config/internStrings.js';
 
 const queueModule = pathToFileURL(join(process.cwd(), 'dist/run/taskQueue.js')).href;
 
@@ -86,29 +86,5 @@ describe('WarmWorkers', () => {
     await runOnWorkers<string>([0, 1], { jobs: 2, shared: true, data: { spinMs: 1 }, workerUrl: other, warm, onResult: (_, r) => results.push(r) });
     for (const r of results) expect(warm.threadIds).not.toContain(Number(r.split(':')[2]));
     expect(warm.adopt(url)).toBeUndefined(); // closed by the run
-  });
-});
-
-describe('internStrings', () => {
-  it('keeps every value equal, and leaves frozen objects, class instances and typed arrays as they are', () => {
-    class Box {
-      constructor(readonly label: string) {}
-    }
-    const frozen = Object.freeze({ kind: 'syscall' });
-    const shared = { kind: 'pgfault', site: 5 };
-    const data = { ops: [{ op: shared, count: 1 }, { op: shared, count: 2 }], frozen, box: new Box('x'), counts: new Float64Array([1, 2]), names: ['in', 'out'] };
-    const copy = structuredClone({ ...data, box: null });
-    expect(internStrings(data)).toBe(data);
-    expect({ ...data, box: null }).toEqual(copy);
-    expect(data.ops[0].op).toBe(data.ops[1].op);
-    expect(data.box).toBeInstanceOf(Box);
-  });
-
-  it('follows shared and cyclic references without looping', () => {
-    const a: Record<string, unknown> = { name: 'a' };
-    a.self = a;
-    a.list = [a, 'b'];
-    expect(internStrings(a)).toBe(a);
-    expect(a.list).toEqual([a, 'b']);
   });
 });

@@ -19,7 +19,6 @@ import { GuestModelSchema, type GuestModel } from './guestSchema.js';
 import { applyAt, keyPath, overrideLocator, parseSetFlag, type Override } from './overrides.js';
 import { ScenarioSchema, SetSchema, type Scenario } from './scenarioSchema.js';
 import { YamlFile } from './yamlFile.js';
-import { internStrings } from './internStrings.js';
 import { validate } from './zodIssues.js';
 
 /** The models/ directory shipped with vmmsim. */
@@ -150,7 +149,6 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
   });
   const estimates = workloads.map((w, i) => checkRunLength(w, estimateRun(w, cpu), limits, scenarioLocator(['workloads', i, 'repeat'], true), ['workloads', i]));
   const workloadOrigins = workloads.map((_, i) => scenarioLocator(['workloads', i], true));
-  internStrings([scenario, cpu, guest, vmmParams, workloads]); // so comparing an op's kind with a literal is a pointer compare (internStrings.ts)
   return { file, scenario, cpu, guest, vmmParams, workloads, compiler, workloadOrigins, limits, estimates };
 }
 

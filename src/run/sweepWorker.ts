@@ -4,7 +4,6 @@
 // records out.
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError, type Origin } from '../config/errors.js';
-import { internStrings } from '../config/internStrings.js';
 import type { Limits } from '../config/limits.js';
 import type { KeyPath } from '../workload/expand.js';
 import { runPrepared, TaskRunner, type PreparedTask } from './taskRunner.js';
@@ -48,7 +47,7 @@ function serve(data: SweepWorkerData): void {
   port.on('message', async (m: SweepWorkerMessage) => {
     const task = typeof m === 'number' ? m : m.task;
     try {
-      const records = typeof m === 'number' ? (await (runner ??= planRunner())).run(task) : runPrepared(internStrings(m.prepared), traces); // interned: see internStrings.ts
+      const records = typeof m === 'number' ? (await (runner ??= planRunner())).run(task) : runPrepared(m.prepared, traces);
       port.postMessage({ task, records } satisfies SweepWorkerReply);
     } catch (e) {
       // Bad input found while running (a trace line, a limit passed) keeps its location: exit 2 in the main thread.

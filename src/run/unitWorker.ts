@@ -5,7 +5,6 @@
 // the outcome of each simulation.
 import { parentPort, workerData } from 'node:worker_threads';
 import { InputError, type Origin } from '../config/errors.js';
-import { internStrings } from '../config/internStrings.js';
 import type { Limits } from '../config/limits.js';
 import type { KeyPath } from '../workload/expand.js';
 import { TraceCache } from '../workload/traceCursor.js';
@@ -86,8 +85,7 @@ export class UnitRunner {
 if (parentPort) {
   const port = parentPort;
   const serve = ({ data, queue }: QueuedWorkerData<UnitWorkerData>) => {
-    // The structured clone made fresh copies of every string; interned once, the worker's simulations run as fast as the main thread's.
-    const runner = new UnitRunner(internStrings(data));
+    const runner = new UnitRunner(data);
     void serveQueue(port, queue, (task) => runner.run(task));
   };
   // A worker started ahead of its tasks (WarmWorkers) receives them as its first message.
