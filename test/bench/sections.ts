@@ -8,11 +8,11 @@ import { longRun, sweepSpeedup, type LongRunResult, type SweepResult } from './p
 /** Sizes of the long runs: operations of the big run, of the interleaved run, and of the small runs beside them. */
 const LONG = { full: { big: 1e9, mixed: 1e8, small: 1e6 }, tiny: { big: 1e5, mixed: 1e4, small: 1e3 } };
 /**
- * Size of the sweep: --jobs 1 takes about 10 s, as when its target was set
- * (then at 10^6 iterations; the per-operation path has since become about 2×
- * faster). The start-up that no thread count shares (module load, reading and
- * validating the points: about 0.3 s) bounds the speed-up of a sweep taking T
- * seconds at --jobs 1 to T / (0.3 + (T − 0.3) / 2): a sweep of a few seconds
+ * Size of the sweep: --jobs 1 takes about 7 s on an idle machine (10^6
+ * iterations took about 10 s when its target was set; the per-operation path
+ * has since become about 2× faster). The start-up that no thread count shares (module load, reading and
+ * validating the points: about 0.4 s) bounds the speed-up of a sweep taking T
+ * seconds at --jobs 1 to T / (0.4 + (T − 0.4) / 2): a sweep of a few seconds
  * measures start-up more than threads (test/bench/README.md).
  */
 const SWEEP = { full: { repeat: 2_000_000, reps: 2 }, tiny: { repeat: 20, reps: 1 } };
