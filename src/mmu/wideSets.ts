@@ -20,6 +20,8 @@
 /** Exact LRU over `sets` sets of `ways` slots; slot `s` belongs to set ⌊s / ways⌋. */
 export class WideSets {
   private readonly ways: number;
+  /** log2(ways) when ways is a power of two (slot → set by a shift), else −1. */
+  private readonly waysShift: number;
   private readonly keys: Float64Array; // -1 = never filled
   private readonly stamps: Float64Array; // below `validFrom` = invalid
   /** Circular lists: nodes 0 … entries−1 are slots, node entries + set is that set's sentinel (next = MRU, prev = LRU). */
@@ -27,6 +29,8 @@ export class WideSets {
   private readonly prev: Int32Array;
   /** Open-addressing index: slot holding the key that hashes here, or −1. */
   private readonly index: Int32Array;
+  /** Home bucket of each indexed slot's key, so a deletion rehashes nothing. */
+  private readonly homes: Int32Array;
   private readonly indexMask: number;
   private readonly indexShift: number;
   private clock = 0;
@@ -43,8 +47,10 @@ export class WideSets {
   constructor(sets: number, ways: number) {
     const entries = sets * ways;
     this.ways = ways;
+    this.waysShift = (ways & (ways - 1)) === 0 ? Math.log2(ways) : -1;
     this.keys = new Float64Array(entries).fill(-1);
     this.stamps = new Float64Array(entries);
+    this.homes = new Int32Array(entries);
     this.next = new Int32Array(entries + sets);
     this.prev = new Int32Array(entries + sets);
     for (let set = 0; set < sets; set++) {
@@ -70,7 +76,8 @@ export class WideSets {
     const s = this.find(key);
     if (s >= 0 && this.stamps[s] >= this.validFrom) {
       this.stamps[s] = ++this.clock;
-      this.toFront(s, this.keys.length + ((s / this.ways) | 0));
+      const shift = this.waysShift;
+      this.toFront(s, this.keys.length + (shift >= 0 ? s >> shift : (s / this.ways) | 0));
       return true;
     }
     this.missKey = key;
@@ -128,7 +135,8 @@ export class WideSets {
 
   /** Home bucket of `key`: a multiplicative hash of its low and high 32 bits (keys are integers below 2^53). */
   private home(key: number): number {
-    const h = Math.imul((key >>> 0) ^ Math.imul((key / 4294967296) >>> 0, 0x85ebca6b), 0x9e3779b1);
+    // key · 2^−32 is key / 2^32 exactly (a power of two), without a division's latency.
+    const h = Math.imul((key >>> 0) ^ Math.imul((key * 2.3283064365386963e-10) >>> 0, 0x85ebca6b), 0x9e3779b1);
     return h >>> this.indexShift;
   }
 
@@ -148,6 +156,7 @@ export class WideSets {
     const index = this.index;
     const mask = this.indexMask;
     let i = this.home(this.keys[s]);
+    this.homes[s] = i;
     while (index[i] >= 0) i = (i + 1) & mask;
     index[i] = s;
   }
@@ -155,13 +164,13 @@ export class WideSets {
   /** Remove slot `s` (indexed under its key) from the index, shifting later members of its probe run back. */
   private unindex(s: number): void {
     const index = this.index;
-    const keys = this.keys;
+    const homes = this.homes;
     const mask = this.indexMask;
-    let hole = this.home(keys[s]);
+    let hole = homes[s];
     while (index[hole] !== s) hole = (hole + 1) & mask;
     for (let j = (hole + 1) & mask; index[j] >= 0; j = (j + 1) & mask) {
       // The entry at j may fill the hole unless its home lies cyclically in (hole, j].
-      const h = this.home(keys[index[j]]);
+      const h = homes[index[j]];
       const stays = hole <= j ? hole < h && h <= j : hole < h || h <= j;
       if (!stays) {
         index[hole] = index[j];
