@@ -236,6 +236,7 @@ export class SetAssocLru {
 /** Hash of the 4 KB frame holding line `key` (`frameLines` lines a frame): spreads frames over sets. */
 export function frameHash(key: number, frameLines: number): number {
   const frame = Math.floor(key / frameLines);
-  const h = Math.imul((frame >>> 0) ^ Math.imul((frame / 4294967296) >>> 0, 0x85ebca6b), 0x9e3779b1);
+  // frame · 2^−32 is frame / 2^32 exactly (a power of two), without a division's latency.
+  const h = Math.imul((frame >>> 0) ^ Math.imul((frame * 2.3283064365386963e-10) >>> 0, 0x85ebca6b), 0x9e3779b1);
   return (h ^ (h >>> 15)) >>> 0;
 }
