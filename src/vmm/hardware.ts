@@ -48,7 +48,7 @@ class HardwareActor implements CostActor {
 
   constructor(private readonly cpu: CpuModel, private readonly p: HardwareParams, env: ActorEnv) {
     this.shadow = new ShadowTables(p);
-    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk');
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk', env.missPrices);
     const mmu = this.streams.mmu;
     this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses, () => mmu.flush());
     this.cShadowUpdate = env.ledger.componentId('shadowUpdate');

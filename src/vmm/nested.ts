@@ -40,7 +40,7 @@ class NestedActor implements CostActor {
 
   constructor(private readonly cpu: CpuModel, p: NestedParams, env: ActorEnv) {
     this.c2dWalk = env.ledger.componentId('2dWalk');
-    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'nested'), env.rng, env.ledger, '2dWalk');
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'nested'), env.rng, env.ledger, '2dWalk', env.missPrices);
     const mmu = this.streams.mmu;
     this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses, () => mmu.flush());
   }
