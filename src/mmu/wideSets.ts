@@ -37,12 +37,13 @@ export class WideSets {
   /** Stamps below this are invalid: a flush raises it past every stamp given out (O(1)). */
   private validFrom = 1;
   /**
-   * The key of the last lookup that missed, and the slot `find` gave for it:
-   * a fill of that key right after needs no second search. Only a fill
+   * The key of the last lookup that missed, its home bucket and the slot
+   * `find` gave for it: a fill of that key right after needs no second search. Only a fill
    * changes the index, and every fill forgets the memo, so it is never stale.
    */
   private missKey = -1;
   private missSlot = -1;
+  private missHome = 0;
 
   constructor(sets: number, ways: number) {
     const entries = sets * ways;
@@ -73,7 +74,8 @@ export class WideSets {
 
   /** Look `key` up; on a hit make it most recently used. */
   lookup(key: number): boolean {
-    const s = this.find(key);
+    const home = this.home(key);
+    const s = this.find(key, home);
     if (s >= 0 && this.stamps[s] >= this.validFrom) {
       this.stamps[s] = ++this.clock;
       const shift = this.waysShift;
@@ -82,20 +84,26 @@ export class WideSets {
     }
     this.missKey = key;
     this.missSlot = s;
+    this.missHome = home;
     return false;
   }
 
   /** Whether `key` is held, without changing recency. */
   contains(key: number): boolean {
-    const s = this.find(key);
+    const s = this.find(key, this.home(key));
     return s >= 0 && this.stamps[s] >= this.validFrom;
   }
 
   /** Insert `key` (not held) into `set` (its set) as most recently used, evicting the set's LRU entry if it is full. */
   fill(set: number, key: number): void {
-    const stale = key === this.missKey ? this.missSlot : this.find(key);
+    if (key === this.missKey) {
+      this.missKey = -1;
+      this.fillAt(set, key, this.missSlot, this.missHome);
+      return;
+    }
     this.missKey = -1;
-    this.fillAt(set, key, stale);
+    const home = this.home(key);
+    this.fillAt(set, key, this.find(key, home), home);
   }
 
   /** Invalidate every entry. */
@@ -103,15 +111,15 @@ export class WideSets {
     this.validFrom = this.clock + 1;
   }
 
-  /** Fill `key` into `set`; `stale` is the (invalid) slot still indexed under `key`, or −1. */
-  private fillAt(set: number, key: number, stale: number): void {
+  /** Fill `key` (home bucket `home`) into `set`; `stale` is the (invalid) slot still indexed under `key`, or −1. */
+  private fillAt(set: number, key: number, stale: number, home: number): void {
     const sentinel = this.keys.length + set;
     let v = stale;
     if (v < 0) {
       v = this.prev[sentinel]; // the tail: an invalid slot if the set has one, else its LRU entry
       if (this.keys[v] >= 0) this.unindex(v);
       this.keys[v] = key;
-      this.indexSlot(v);
+      this.indexSlot(v, home);
     }
     this.stamps[v] = ++this.clock;
     this.toFront(v, sentinel);
@@ -140,22 +148,22 @@ export class WideSets {
     return h >>> this.indexShift;
   }
 
-  /** The slot indexed under `key` (valid or stale), or −1. */
-  private find(key: number): number {
+  /** The slot indexed under `key` (valid or stale), or −1; `home` is its home bucket. */
+  private find(key: number, home: number): number {
     const index = this.index;
     const keys = this.keys;
     const mask = this.indexMask;
-    for (let i = this.home(key); ; i = (i + 1) & mask) {
+    for (let i = home; ; i = (i + 1) & mask) {
       const s = index[i];
       if (s < 0 || keys[s] === key) return s;
     }
   }
 
-  /** Index slot `s` under its key (not indexed yet). */
-  private indexSlot(s: number): void {
+  /** Index slot `s` under its key (not indexed yet), whose home bucket is `home`. */
+  private indexSlot(s: number, home: number): void {
     const index = this.index;
     const mask = this.indexMask;
-    let i = this.home(this.keys[s]);
+    let i = home;
     this.homes[s] = i;
     while (index[i] >= 0) i = (i + 1) & mask;
     index[i] = s;
