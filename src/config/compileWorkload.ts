@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import type { CpuModel } from '../vmm/cpu.js';
 import { nativeCycles } from '../vmm/native.js';
 import { SpecError, type KeyPath, type WorkloadCompiler } from '../workload/expand.js';
-import type { OpNode } from '../workload/stream.js';
+import { leaf, type OpNode } from '../workload/stream.js';
 import type { Op } from '../workload/ops.js';
 import { NativeMmuPrices } from './nativeMmuPrices.js';
 import { shiftAsids } from '../workload/retarget.js';
@@ -206,6 +206,6 @@ function calibrate(ctx: CompileContext, cal: Calibrate | undefined, setup: OpNod
   const perK = cal.mode === 'kernel' ? (ctx.guest?.kernelCallretsPerKCycles ?? 0) : 0;
   const pairs = Math.floor((rest / 1000) * perK);
   const callret = pairs > 0 ? nativeCycles(ctx.cpu, { kind: 'callret' }) : 0;
-  body.push({ op: { kind: 'compute', cycles: rest - pairs * callret, mode: cal.mode }, count: 1 });
-  if (pairs > 0) body.push({ op: { kind: 'callret' }, count: pairs });
+  body.push(leaf({ kind: 'compute', cycles: rest - pairs * callret, mode: cal.mode }, 1));
+  if (pairs > 0) body.push(leaf({ kind: 'callret' }, pairs));
 }

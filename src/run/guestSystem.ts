@@ -8,10 +8,11 @@
 // client messages go through the event heap.
 import type { Simulation } from '../engine/simulation.js';
 import type { CostActor } from '../vmm/actor.js';
-import type { Device } from '../workload/control.js';
-import type { ComputeOp, Op } from '../workload/ops.js';
+import { TapedActor } from '../vmm/tapedActor.js';
+import { ITEM, ITEM_CONTROL, type BlockItem, type Device } from '../workload/control.js';
+import type { ComputeOp, Cr3WriteOp, Op } from '../workload/ops.js';
 import { retargetCr3 } from '../workload/retarget.js';
-import { OpCursor, type ItemSource, type OpNode } from '../workload/stream.js';
+import { leaf, OpCursor, type ItemSource, type OpNode } from '../workload/stream.js';
 import type { CompiledGuest } from '../workload/system.js';
 import { KERNEL_PROCESS, WORKERS_PROCESS } from './attribution.js';
 
@@ -78,6 +79,16 @@ export class Guest {
   private readonly slotOf: (process: string) => number;
   /** The task whose operation next() last returned (null: interrupt or switch work). */
   private lastTaskOp: Task | null = null;
+  /**
+   * Whether the operation next() last returned is a task's computation, which
+   * the CPU may cut at an event ({@link deferRest}); read instead of the
+   * op's kind, so the per-operation path loads that only once.
+   */
+  preemptible = false;
+  /** The leaf id of the operation next() last returned (ItemSource.leafId). */
+  leafId = -1;
+  /** {@link actor} when it replays charge tapes (the CPU then finds ops by leaf id). */
+  readonly taped: TapedActor | null;
 
   constructor(
     private readonly spec: CompiledGuest,
@@ -89,13 +100,14 @@ export class Guest {
     options: { trace?: boolean; slotOf?: (process: string) => number } = {},
   ) {
     this.slotOf = options.slotOf ?? (() => 0);
+    this.taped = actor instanceof TapedActor ? actor : null;
     this.cyclesPerUs = clockHz / 1e6;
     this.tickCycles = clockHz / spec.timerHz;
     const c = spec.composites;
-    this.tickNodes = [{ op: { kind: 'interrupt', source: 'timer' }, count: 1 }, ...(c.timerTick ? [{ body: c.timerTick, count: 1 }] : [])];
+    this.tickNodes = [leaf({ kind: 'interrupt', source: 'timer' }, 1), ...(c.timerTick ? [{ body: c.timerTick, count: 1 }] : [])];
     const irq = (d: Device): OpNode[] => {
       const body = c.deviceInterrupt[d];
-      return [{ op: { kind: 'interrupt', source: d }, count: 1 }, ...(body ? [{ body, count: 1 }] : [])];
+      return [leaf({ kind: 'interrupt', source: d }, 1), ...(body ? [{ body, count: 1 }] : [])];
     };
     this.irqNodes = { disk: irq('disk'), net: irq('net') };
     this.dispatchLog = options.trace ? [] : null;
@@ -145,11 +157,13 @@ export class Guest {
           work.shift();
           continue;
         }
-        if (item.kind === 'block' || item.kind === 'waitUntil') throw new Error('interrupt and switch composites cannot block');
+        if ((work[0].code & ITEM_CONTROL) !== 0) throw new Error('interrupt and switch composites cannot block');
         this.lastSource = work[0];
         this.slot = this.kernelSlot;
         this.lastTaskOp = null;
-        return item;
+        this.preemptible = false;
+        this.leafId = work[0].leafId;
+        return item as Op;
       }
       if (this.resched) this.preempt();
       const task = this.current;
@@ -163,29 +177,39 @@ export class Guest {
         this.lastSource = null;
         this.slot = task.slot;
         this.lastTaskOp = task;
+        this.preemptible = true;
+        this.leafId = -1;
         return rest;
       }
-      const item = task.cursor!.next();
+      const cursor = task.cursor!;
+      const item = cursor.next();
       if (item === null) {
         this.finish(task, t);
         if (this.done) return null;
         continue;
       }
-      if (item.kind === 'block') {
-        this.block(task, item.device, t);
-        continue;
+      // The leaf's ITEM bits, not item.kind: see control.ts.
+      const code = cursor.code;
+      if (code !== 0) {
+        if (code === ITEM.block) {
+          this.block(task, (item as BlockItem).device, t);
+          continue;
+        }
+        if (code === ITEM.waitUntil) continue; // only trace replays carry timestamps; a guest scheduler ignores them
+        if (code === ITEM.cr3write) {
+          // The task switched address space itself (fork/exec chains written
+          // in one stream): it resumes there after a preemption.
+          const asid = (item as Cr3WriteOp).asid;
+          task.asid = asid;
+          this.lastAsid = asid;
+        }
       }
-      if (item.kind === 'waitUntil') continue; // only trace replays carry timestamps; a guest scheduler ignores them
-      if (item.kind === 'cr3write') {
-        // The task switched address space itself (fork/exec chains written
-        // in one stream): it resumes there after a preemption.
-        task.asid = item.asid;
-        this.lastAsid = item.asid;
-      }
-      this.lastSource = task.cursor;
+      this.lastSource = cursor;
       this.slot = task.slot;
       this.lastTaskOp = task;
-      return item;
+      this.preemptible = code === ITEM.compute;
+      this.leafId = cursor.leafId;
+      return item as Op;
     }
   }
 

@@ -7,6 +7,7 @@
 import type { Simulation } from '../engine/simulation.js';
 import { CAT } from '../vmm/categories.js';
 import type { Ledger } from '../vmm/ledger.js';
+import { TransientCompute, type ComputeOp } from '../workload/ops.js';
 import type { Attribution } from './attribution.js';
 import { chargeRun } from './chargeRun.js';
 import type { CpuPort, Guest } from './guestSystem.js';
@@ -140,12 +141,13 @@ export class PhysicalCpu implements CpuPort {
       this.attribution?.attribution.enter(g.slot);
       // The slice ends at the next event or, with several VMs, when the VM's host quantum is used up.
       const stop = multi ? Math.min(horizon, this.sliceStart + quantum) : horizon;
-      if (op.kind === 'compute' && t + op.cycles > stop && stop > t) {
+      if (g.preemptible && t + (op as ComputeOp).cycles > stop && stop > t) {
         // Computation is preemptible: charge it up to the event, leave the rest
         // to its task (compute costs are linear in cycles in every mode).
         const part = stop - t;
-        if (g.deferRest({ kind: 'compute', cycles: op.cycles - part, mode: op.mode })) {
-          t += actor.charge({ kind: 'compute', cycles: part, mode: op.mode }, ledger);
+        const compute = op as ComputeOp;
+        if (g.deferRest(new TransientCompute(compute.cycles - part, compute.mode))) {
+          t += actor.charge(new TransientCompute(part, compute.mode), ledger);
           n++;
           if (t >= stop) {
             if (multi && t >= this.sliceStart + quantum) g = null;
@@ -154,7 +156,8 @@ export class PhysicalCpu implements CpuPort {
           continue;
         }
       }
-      t += actor.charge(op, ledger);
+      const taped = g.taped;
+      t += taped !== null ? taped.chargeLeaf(op, g.leafId, ledger) : actor.charge(op, ledger);
       n++;
       if (t < stop) {
         const left = g.repeats();

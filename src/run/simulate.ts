@@ -4,6 +4,7 @@
 // more VMs with processes, devices and clients) runs on a PhysicalCpu.
 import { Simulation } from '../engine/simulation.js';
 import type { CostActor } from '../vmm/actor.js';
+import { TapedActor } from '../vmm/tapedActor.js';
 import type { CpuModel } from '../vmm/cpu.js';
 import { Ledger } from '../vmm/ledger.js';
 import { MODES } from '../vmm/registry.js';
@@ -51,6 +52,12 @@ export interface SimulateOptions {
    * fast path must equal bit for bit, and the bench's per-operation figure.
    */
   bulk?: boolean;
+  /**
+   * False: call the actor's charge() for every operation, never replaying a
+   * recorded charge of a static operation (tapedActor.ts). With `bulk:
+   * false` too, the reference every fast path must equal bit for bit.
+   */
+  tapes?: boolean;
   /** Wraps every cost actor the run creates (the bench records the costs charged; tests hide the bulk hooks). */
   instrument?: (actor: CostActor) => CostActor;
   /** Traces already parsed by other runs (modes, points) of the same command; a trace is parsed once per cache. */
@@ -72,7 +79,8 @@ export function simulate(cpu: CpuModel, modeId: string, params: unknown, workloa
   const mode = MODES[modeId];
   if (!mode) throw new Error(`no such mode: ${modeId}`);
   const instrument = options.instrument;
-  const def = instrument === undefined ? mode : { create: (...args: Parameters<typeof mode.create>) => instrument(mode.create(...args)) };
+  const made = instrument === undefined ? mode : { create: (...args: Parameters<typeof mode.create>) => instrument(mode.create(...args)) };
+  const def = options.tapes === false ? made : { create: (...args: Parameters<typeof mode.create>): CostActor => new TapedActor(made.create(...args)) };
   const clockHz = cpu.clockGHz * 1e9;
   const limits = options.limits;
   const sim = new Simulation(seed, limits ? { maxCycles: limits.maxSimSeconds * clockHz, maxEvents: limits.maxEvents } : undefined);

@@ -8,10 +8,12 @@
 // exactly as copy-by-copy additions would.
 import type { Simulation } from '../engine/simulation.js';
 import type { CostActor } from '../vmm/actor.js';
+import { TapedActor } from '../vmm/tapedActor.js';
 import type { Ledger } from '../vmm/ledger.js';
 import { CAT } from '../vmm/categories.js';
 import { chargeRun } from './chargeRun.js';
 import type { ItemSource } from '../workload/stream.js';
+import type { Op } from '../workload/ops.js';
 
 /** Runs a cursor's operations on one virtual CPU until it is exhausted. */
 export class StreamRunner {
@@ -21,6 +23,8 @@ export class StreamRunner {
   ops = 0;
   /** Scratch cell through which {@link chargeRun} hands back the clock. */
   private readonly clock = new Float64Array(1);
+  /** The actor when it replays charge tapes: ops are then found by their leaf's id. */
+  private readonly taped: TapedActor | null;
 
   constructor(
     private readonly sim: Simulation,
@@ -30,7 +34,9 @@ export class StreamRunner {
     private readonly onDone: () => void = () => {},
     /** False: charge every copy through charge(), the op-by-op reference the fast paths must equal. */
     private readonly bulk = true,
-  ) {}
+  ) {
+    this.taped = actor instanceof TapedActor ? actor : null;
+  }
 
   /** Begin at the current simulated time. */
   start(): void {
@@ -39,13 +45,14 @@ export class StreamRunner {
 
   /** Run inline until the next pending event (or the end), then yield through the heap. */
   private readonly slice = (): void => {
-    const { sim, cursor, actor, ledger, clock } = this;
+    const { sim, cursor, actor, ledger, clock, taped } = this;
     const horizon = sim.peekTime();
+    const opsOnly = cursor.opsOnly === true; // then no item needs its kind looked at here
     let t = sim.now;
     let n = 0;
     let op = cursor.next();
     while (op !== null) {
-      if (op.kind === 'waitUntil') {
+      if (!opsOnly && op.kind === 'waitUntil') {
         // A trace timestamp: the stream does not continue before it; the CPU idles meanwhile.
         if (op.cycles > t) {
           ledger.charge(CAT.idle, op.cycles - t);
@@ -55,15 +62,15 @@ export class StreamRunner {
         op = cursor.next();
         continue;
       }
-      if (op.kind === 'block') throw new Error('a single stream cannot block on a device; use a guest system (processes:)');
-      t += actor.charge(op, ledger);
+      if (!opsOnly && op.kind === 'block') throw new Error('a single stream cannot block on a device; use a guest system (processes:)');
+      t += taped !== null ? taped.chargeLeaf(op as Op, cursor.leafId, ledger) : actor.charge(op as Op, ledger);
       n++;
       if (t >= horizon) break;
       const left = cursor.repeats;
       if (left > 0) {
         // The rest of a counted run: the same op `left` more times (chargeRun.ts).
         clock[0] = t;
-        const k = chargeRun(actor, op, left, ledger, clock, horizon, this.bulk);
+        const k = chargeRun(actor, op as Op, left, ledger, clock, horizon, this.bulk);
         t = clock[0];
         cursor.take(k);
         n += k;

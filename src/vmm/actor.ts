@@ -7,6 +7,8 @@
 //       — optional, right after charge(op) when more copies of op follow at
 //       once (a counted run): lets the runner charge the rest in bulk
 //   3. actor.metrics()                 — once at the end, optional extra numbers
+// actor.isStatic?(op) may be asked at any time: a runner records the charge
+// of a static operation once (Ledger.record) and replays it for later copies.
 import type { z } from 'zod';
 import type { Rng } from '../engine/rng.js';
 import type { MissPriceCache } from '../mmu/missPrice.js';
@@ -34,9 +36,30 @@ export interface CostActor {
   repeatCost?(op: Op, copies: number, ledger: Ledger): number | null;
   /** Charge `n` further copies of `op` at once; called only after repeatCost(op, m ≥ n, ledger) returned a number. */
   chargeRepeats?(op: Op, n: number, ledger: Ledger): void;
+  /**
+   * Optional: true when charge(op) reads no state that any charge changes and
+   * changes nothing but the ledger — its totals, the actor's counters (kept
+   * with Ledger.newCounter / count) and idempotent side effects run through
+   * Ledger.effect — so that every charge of `op` adds the same amounts in the
+   * same order. The runner then records the first charge of `op` and replays
+   * that tape (Ledger.apply) instead of calling charge() again: bit-identical.
+   */
+  isStatic?(op: Op): boolean;
+  /**
+   * Optional, for operations that are not static but whose charge takes one
+   * of a few forms depending on state (a PTE write trace-faults or hits no
+   * shadow): the form this charge of `op` would take now, ≥ 0, when every
+   * charge in that form is static in the sense of {@link isStatic}; −1 when
+   * this charge must go through charge(); {@link NEVER_STATIC} when no charge
+   * of `op` ever has such a form. Asked before every charge of such an op.
+   */
+  variantOf?(op: Op): number;
   /** Mode-specific counters reported in the record's metrics (e.g. exits). */
   metrics?(): Record<string, number>;
 }
+
+/** {@link CostActor.variantOf}: no charge of this operation can be replayed. */
+export const NEVER_STATIC = -2;
 
 /** What a run gives an actor besides its parameters. */
 export interface ActorEnv {

@@ -7,6 +7,7 @@ import { CURRENT_ASID } from '../workload/ops.js';
 import { AdaptiveBt, SITE } from './adaptiveBt.js';
 import { CAT } from './categories.js';
 import type { SoftwareParams } from './software.js';
+import { TapedActor } from './tapedActor.js';
 
 const p = vmmParams('software') as SoftwareParams;
 const pte = (site: number, asid = CURRENT_ASID): Op => ({ kind: 'pteWrite', asid, site });
@@ -69,5 +70,31 @@ describe('adaptive binary translation', () => {
     expect(bt.traced(2 ** 31 - 1)).toBe(SITE.trapThenAdapt);
     expect(bt.isAdapted(2 ** 31 - 1)).toBe(true);
     expect(bt.isAdapted(5)).toBe(false);
+  });
+});
+
+describe('adaptive BT under replayed charges', () => {
+  it('stores replayed from tapes adapt and revert a site exactly as stores charged by the actor', () => {
+    // One site stored to through a traced page (the running address space) and an untraced one
+    // (an address space without a shadow): it adapts, then the untraced stores count towards its reversion.
+    const traced = pte(5);
+    const untraced = pte(5, 9);
+    const plan: Op[] = [
+      ...Array<Op>(p.adaptThreshold + 3).fill(traced),
+      ...Array<Op>(5).fill(untraced),
+      ...Array<Op>(3).fill(traced), // an adapted site's traced store resets its quiet count
+      ...Array<Op>(p.adaptRevertThreshold + 3).fill(untraced),
+      ...Array<Op>(p.adaptThreshold + 3).fill(traced),
+      ...Array<Op>(5).fill(untraced),
+    ];
+    const run = (taped: boolean) => {
+      const { actor: raw, ledger } = actor('software');
+      const a = taped ? new TapedActor(raw) : raw;
+      const costs = plan.map((op) => a.charge(op, ledger));
+      return { costs, components: ledger.components(), metrics: raw.metrics!() };
+    };
+    const reference = run(false);
+    expect(reference.metrics.retranslations).toBe(3); // adapted, reverted, adapted again
+    expect(run(true)).toEqual(reference);
   });
 });

@@ -72,6 +72,18 @@ export class AdaptiveBt {
     return SITE.adaptedThenRevert;
   }
 
+  /**
+   * Whether one more store at `site` (to a traced page, or not) would leave
+   * the site's state exactly as it is: a traced store at an adapted site whose
+   * quiet count is 0, an untraced one at a site that is not adapted. Changes
+   * nothing (a site not seen yet counts as plain).
+   */
+  settled(site: number, traced: boolean): boolean {
+    const i = this.slotOf.get(site);
+    if (i < 0) return !traced;
+    return traced ? this.adapted[i] === 1 && this.quiet[i] === 0 : this.adapted[i] === 0;
+  }
+
   /** Whether `site` currently runs its adapted translation. */
   isAdapted(site: number): boolean {
     return this.adapted[this.slot(site)] === 1;

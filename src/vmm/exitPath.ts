@@ -69,8 +69,8 @@ export function fetchDecodeCycles(p: ExitPathParams): number {
  * (the caller charges the category once with the total).
  */
 export class ExitPath {
-  /** Exits taken so far. */
-  exits = 0;
+  /** Counter of exits taken (Ledger.newCounter). */
+  private readonly cExits: number;
   private readonly cExit: number;
   private readonly cEntry: number;
   private readonly cVmread: number;
@@ -96,7 +96,8 @@ export class ExitPath {
    * tagged TLB. `flushTlb`: empties the MMU model's TLBs, so memory streams
    * see the flush too.
    */
-  constructor(private readonly cpu: CpuModel, readonly p: ExitPathParams, ledger: Ledger, misses: MissPrices, private readonly flushTlb?: () => void) {
+  constructor(private readonly cpu: CpuModel, readonly p: ExitPathParams, private readonly ledger: Ledger, misses: MissPrices, private readonly flushTlb?: () => void) {
+    this.cExits = ledger.newCounter();
     this.cNative = ledger.componentId('native');
     this.cExit = ledger.componentId('vmExit');
     this.cVmread = ledger.componentId('vmread');
@@ -115,17 +116,22 @@ export class ExitPath {
     this.refillCycles = refillCycles(cpu, p, (site) => misses.cycles(site));
   }
 
+  /** Exits taken so far. */
+  get exits(): number {
+    return this.ledger.counter(this.cExits);
+  }
+
   /** Exit, rebuild state, run the common handler, enter again (`n` times). */
   roundTrip(ledger: Ledger, n = 1): number {
     const v = this.cpu.vmx;
-    this.exits += n;
+    ledger.count(this.cExits, n);
     ledger.component(this.cExit, n * v.vmExitCycles, n);
     ledger.component(this.cVmread, n * this.p.vmreadsPerExit * v.vmreadCycles, n * this.p.vmreadsPerExit);
     ledger.component(this.cHandler, n * this.p.exitHandlerCycles, n);
     ledger.component(this.cEntry, n * v.vmEntryCycles, n);
     if (this.refillCycles === 0) return n * exitRoundTripCycles(this.cpu, this.p);
     // Without VPID the exit and the entry flush the TLB; the guest walks its translations again.
-    this.flushTlb?.();
+    if (this.flushTlb !== undefined) ledger.effect(this.flushTlb);
     ledger.component(this.cTlbRefill, n * this.refillCycles, n * this.p.exitTlbRefillPages);
     return n * (exitRoundTripCycles(this.cpu, this.p) + this.refillCycles);
   }

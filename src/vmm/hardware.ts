@@ -7,14 +7,14 @@
 // in the exception bitmap (#DE) run inside the guest without an exit.
 import { z } from 'zod';
 import type { Op } from '../workload/ops.js';
-import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
+import { NEVER_STATIC, type ActorEnv, type CostActor, type ModeDefinition } from './actor.js';
 import { CAT } from './categories.js';
 import type { CpuModel } from './cpu.js';
 import { ExitPath, ExitPathShape, exitRoundTripCycles, exitTlbRefillCycles } from './exitPath.js';
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
-import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables } from './shadow.js';
+import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables, shadowModeStatic } from './shadow.js';
 import { RepeatProbe } from './repeatProbe.js';
 import { Mmu } from '../mmu/mmu.js';
 import { MemoryStreams } from './memoryStreams.js';
@@ -37,20 +37,22 @@ class HardwareActor implements CostActor {
   private readonly x: ExitPath;
   /** Memory streams: the hardware walks the shadow table (one dimension). */
   private readonly streams: MemoryStreams;
-  private hiddenFaults = 0;
-  private traceFaults = 0;
+  /** Counters (Ledger.newCounter) of hidden faults and trace faults. */
+  private readonly nHidden: number;
+  private readonly nTrace: number;
   private readonly cShadowUpdate: number;
   /** Shadow switch, build, prevalidation and teardown, charged as every shadow-paging mode does. */
   private readonly sh: ShadowCharges;
   private readonly repeats = new RepeatProbe();
-  /** Exits, trace faults and hidden faults of one copy of the probed operation. */
-  private readonly perCopy = new Float64Array(3);
+  private readonly ledger: Ledger;
 
   constructor(private readonly cpu: CpuModel, private readonly p: HardwareParams, env: ActorEnv) {
+    this.ledger = env.ledger;
+    this.nHidden = env.ledger.newCounter();
+    this.nTrace = env.ledger.newCounter();
     this.shadow = new ShadowTables(p);
     this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk', env.missPrices);
-    const mmu = this.streams.mmu;
-    this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses, () => mmu.flush());
+    this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses, this.streams.flushTlbLater);
     this.cShadowUpdate = env.ledger.componentId('shadowUpdate');
     this.sh = new ShadowCharges(this.shadow, p, env.ledger); // interns shadowSwitch, prevalidate, shadowBuild, shadowTeardown
   }
@@ -79,6 +81,16 @@ class HardwareActor implements CostActor {
     }
   }
 
+  /** Everything but the shadow-paging operations and memory streams: exits are stateless (their TLB flush is an effect). */
+  isStatic(op: Op): boolean {
+    return shadowModeStatic(op);
+  }
+
+  /** A PTE write that trace-faults or hits no shadow changes no shadow state: each of those two outcomes is static. */
+  variantOf(op: Op): number {
+    return op.kind === 'pteWrite' ? this.shadow.pteWriteVariant(op.asid) : NEVER_STATIC;
+  }
+
   /**
    * Every kind but CR3 loads costs the same each time; only the counters
    * move. PTE writes qualify when they trace-fault or hit no shadow, which
@@ -91,28 +103,17 @@ class HardwareActor implements CostActor {
       const outcome = this.shadow.peekPteWrite(op.asid);
       if (outcome !== PTE.traceFault && outcome !== PTE.untraced) return null;
     }
-    const { exits } = this.x;
-    const { traceFaults, hiddenFaults } = this;
-    const c = this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
-    this.perCopy[0] = this.x.exits - exits;
-    this.perCopy[1] = this.traceFaults - traceFaults;
-    this.perCopy[2] = this.hiddenFaults - hiddenFaults;
-    this.x.exits = exits;
-    this.traceFaults = traceFaults;
-    this.hiddenFaults = hiddenFaults;
-    return c;
+    return this.repeats.probe(ledger, copies, (one) => this.charge(op, one)); // counters are in the ledger: the probe records them
   }
 
   chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
     this.repeats.replay(ledger, n);
-    this.x.exits += n * this.perCopy[0];
-    this.traceFaults += n * this.perCopy[1];
-    this.hiddenFaults += n * this.perCopy[2];
   }
 
   metrics(): Record<string, number> {
+    const l = this.ledger;
     return {
-      exits: this.x.exits, traceFaults: this.traceFaults, hiddenFaults: this.hiddenFaults, shadowEvictions: this.shadow.evictions,
+      exits: this.x.exits, traceFaults: l.counter(this.nTrace), hiddenFaults: l.counter(this.nHidden), shadowEvictions: this.shadow.evictions,
       shadowBuilds: this.shadow.builds, shadowTeardowns: this.shadow.teardowns,
       ...this.streams.metrics(),
     };
@@ -130,7 +131,7 @@ class HardwareActor implements CostActor {
     const outcome = this.shadow.pteWrite(asid);
     let c: number;
     if (outcome === PTE.traceFault) {
-      this.traceFaults++;
+      ledger.count(this.nTrace, 1);
       c = x.roundTrip(ledger) + x.fetchDecode(ledger) + x.emulateWrite(ledger) + this.shadowUpdate(ledger) +
         x.vmwrites(ledger, this.p.ripVmwrites);
     } else {
@@ -150,7 +151,7 @@ class HardwareActor implements CostActor {
   private hiddenFault(ledger: Ledger, n: number): number {
     if (n === 0) return 0;
     const c = this.x.roundTrip(ledger, n) + this.x.guestWalk(ledger, n) + this.shadowUpdate(ledger, n);
-    this.hiddenFaults += n;
+    ledger.count(this.nHidden, n);
     ledger.chargeMany(CAT.hiddenpf, n, c);
     return c;
   }

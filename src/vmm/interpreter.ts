@@ -46,8 +46,9 @@ class InterpreterActor implements CostActor {
   private readonly streams: MemoryStreams;
   private readonly monitorPorts: Uint8Array;
   private readonly repeats = new RepeatProbe();
-  private instructions = 0;
-  private instructionsPerCopy = 0;
+  /** Counter (Ledger.newCounter) of interpreted instructions. */
+  private readonly nInstructions: number;
+  private readonly ledger: Ledger;
   private readonly cInterpret: number;
   private readonly cEvent: number;
   private readonly cWalk: number;
@@ -60,6 +61,8 @@ class InterpreterActor implements CostActor {
     this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'native'), env.rng, env.ledger, 'softTlbWalk', env.missPrices);
     this.monitorPorts = monitorPortMap(p.monitorPorts);
     const l = env.ledger;
+    this.ledger = l;
+    this.nInstructions = l.newCounter();
     this.cInterpret = l.componentId('interpret');
     this.cEvent = l.componentId('eventEmulation');
     this.cWalk = l.componentId('guestWalk');
@@ -115,32 +118,30 @@ class InterpreterActor implements CostActor {
     }
   }
 
+  /** Every kind but memory streams and CR3 loads (which flush the software TLB) costs the same each time and changes nothing else. */
+  isStatic(op: Op): boolean {
+    return op.kind !== 'memory' && op.kind !== 'cr3write';
+  }
+
   /** Every kind but memory streams and CR3 loads (which flush the software TLB) costs the same each time. */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
     if (op.kind === 'memory' || op.kind === 'cr3write') return null; // the software TLB's state moves
-    const before = this.instructions;
-    const c = this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
-    this.instructionsPerCopy = this.instructions - before;
-    this.instructions = before;
-    // n × a per-copy count equals n additions of it only in whole numbers (exact in a double up to 2^53);
-    // a fractional instruction count (cycles ÷ CPI) is counted copy by copy.
-    if (!Number.isInteger(this.instructionsPerCopy) || !Number.isInteger(before) || before + copies * this.instructionsPerCopy > Number.MAX_SAFE_INTEGER) return null;
-    return c;
+    // The instruction counter is in the ledger, so the probe refuses a fractional count (cycles ÷ CPI), which only adds up copy by copy.
+    return this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
   }
 
   chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
     this.repeats.replay(ledger, n);
-    this.instructions += n * this.instructionsPerCopy;
   }
 
   metrics(): Record<string, number> {
-    return { interpretedInstructions: this.instructions, ...this.streams.metrics() };
+    return { interpretedInstructions: this.ledger.counter(this.nInstructions), ...this.streams.metrics() };
   }
 
   /** `n` interpreted guest instructions plus `extra` cycles already recorded by component, charged to `cat`. */
   private interpret(ledger: Ledger, cat: number, n: number, extra: number): number {
     const c = n * this.p.interpretCyclesPerInstruction;
-    this.instructions += n;
+    ledger.count(this.nInstructions, n);
     if (n > 0) ledger.component(this.cInterpret, c);
     ledger.charge(cat, c + extra);
     return c + extra;

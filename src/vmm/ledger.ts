@@ -1,7 +1,10 @@
 // Accumulates what a run was charged: per category a count and cycles, and
 // per named cost component (exit, vmreads, decode, …) cycles. Arrays indexed
-// by number keep the per-operation path free of hashing.
+// by number keep the per-operation path free of hashing. Actors keep their
+// counters (exits, traps, …) here too, so that a recorded charge (a
+// ChargeTape) replays everything a charge did.
 import { CATEGORIES, type Category } from './categories.js';
+import { ACC, COMPILE_AFTER_REPLAYS, ChargeTape, compileTape } from './chargeTape.js';
 
 /** Per-category totals of one run. */
 export interface CategoryTotal {
@@ -18,24 +21,154 @@ export class Ledger {
   // is a plain indexed add on a float array.
   private componentCycles = new Float64Array(32);
   private componentCounts = new Float64Array(32);
+  /** Actors' counters ({@link newCounter}): not categories, not components; reported by the actors' metrics. */
+  private counterValues = new Float64Array(16);
+  private counterCount = 0;
+  /** The arrays a ChargeTape entry adds to, indexed by ACC (rebuilt when one grows). */
+  private accumulators: Float64Array[];
+  /** While a charge is recorded: the tape every addition and effect is also written to. */
+  private tape: ChargeTape | null = null;
 
   /** With `shared`, the per-category totals live in shared memory, so another thread can watch a run (progress display). */
   constructor(shared = false) {
     const bytes = CATEGORIES.length * Float64Array.BYTES_PER_ELEMENT;
     this.counts = new Float64Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
     this.cycles = new Float64Array(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    this.accumulators = this.arrays();
+  }
+
+  private arrays(): Float64Array[] {
+    const a: Float64Array[] = [];
+    a[ACC.counts] = this.counts;
+    a[ACC.cycles] = this.cycles;
+    a[ACC.componentCycles] = this.componentCycles;
+    a[ACC.componentCounts] = this.componentCounts;
+    a[ACC.counters] = this.counterValues;
+    return a;
   }
 
   /** Charge one operation of category index `cat` costing `cycles`. */
   charge(cat: number, cycles: number): void {
     this.counts[cat]++;
     this.cycles[cat] += cycles;
+    const tape = this.tape;
+    if (tape !== null) {
+      tape.add(ACC.counts, cat, 1);
+      tape.add(ACC.cycles, cat, cycles);
+    }
   }
 
   /** Charge `n` operations of category `cat` costing `cycles` in all (e.g. a batch of hidden faults). */
   chargeMany(cat: number, n: number, cycles: number): void {
     this.counts[cat] += n;
     this.cycles[cat] += cycles;
+    const tape = this.tape;
+    if (tape !== null) {
+      tape.add(ACC.counts, cat, n);
+      tape.add(ACC.cycles, cat, cycles);
+    }
+  }
+
+  /** A new counter of an actor's (exits, traps, …), zero; each call gives a fresh one, so actors sharing a ledger keep their own. */
+  newCounter(): number {
+    const id = this.counterCount++;
+    if (id >= this.counterValues.length) {
+      const v = new Float64Array(2 * this.counterValues.length);
+      v.set(this.counterValues);
+      this.counterValues = v;
+      this.accumulators = this.arrays();
+    }
+    return id;
+  }
+
+  /** Add `n` to counter `id`. */
+  count(id: number, n: number): void {
+    this.counterValues[id] += n;
+    if (this.tape !== null) this.tape.add(ACC.counters, id, n);
+  }
+
+  /** The value of counter `id`. */
+  counter(id: number): number {
+    return this.counterValues[id];
+  }
+
+  /**
+   * Run a side effect of a charge on simulated hardware state (an exit
+   * flushing the TLB) through the ledger, so that a recorded charge replays
+   * it. `effect` must be idempotent: calling it twice in a row changes
+   * nothing more than calling it once.
+   */
+  effect(effect: () => void): void {
+    effect();
+    if (this.tape !== null) this.tape.effects.push(effect);
+  }
+
+  /** Record every addition and effect into `tape` (emptied first) until {@link stopRecording}. */
+  record(tape: ChargeTape): void {
+    tape.length = 0;
+    tape.effects.length = 0;
+    this.tape = tape;
+  }
+
+  /** Stop recording; `cycles` is what the recorded charge returned. */
+  stopRecording(cycles: number): void {
+    const tape = this.tape!;
+    tape.cycles = cycles;
+    let whole = Number.isInteger(cycles) && cycles >= 0;
+    let sum = 0;
+    for (let i = 0; i < tape.length; i++) {
+      const a = tape.amounts[i];
+      if (!(Number.isInteger(a) && a >= 0)) whole = false;
+      sum += a;
+    }
+    tape.wholeAmounts = whole;
+    tape.amountSum = sum;
+    tape.replay = null;
+    tape.coldReplays = 0;
+    this.tape = null;
+  }
+
+  /** Add what `tape` recorded, in its order, and run its effects: exactly what the recorded charge did. */
+  apply(tape: ChargeTape): void {
+    const replay = tape.replay;
+    if (replay !== null) replay(this.counts, this.cycles, this.componentCycles, this.componentCounts, this.counterValues);
+    else {
+      const acc = this.accumulators;
+      const { arrays, indexes, amounts } = tape;
+      for (let i = 0, n = tape.length; i < n; i++) acc[arrays[i]][indexes[i]] += amounts[i];
+      if (++tape.coldReplays >= COMPILE_AFTER_REPLAYS) tape.replay = compileTape(tape);
+    }
+    const effects = tape.effects;
+    for (let i = 0; i < effects.length; i++) effects[i]();
+  }
+
+  /**
+   * True when {@link applyRun}(tape, n) for any n ≤ `maxCopies` leaves
+   * bit-for-bit what n calls of {@link apply} would: every amount and every
+   * total it touches a whole number, and every total within 2^53 after
+   * the copies (where addition is exact, so grouping does not matter).
+   */
+  canApplyRun(tape: ChargeTape, maxCopies: number): boolean {
+    if (!tape.wholeAmounts) return false;
+    const grow = tape.amountSum * maxCopies;
+    if (!(grow <= Number.MAX_SAFE_INTEGER)) return false;
+    const acc = this.accumulators;
+    const { arrays, indexes } = tape;
+    for (let i = 0; i < tape.length; i++) {
+      const total = acc[arrays[i]][indexes[i]];
+      if (!Number.isInteger(total) || total + grow > Number.MAX_SAFE_INTEGER) return false;
+    }
+    return true;
+  }
+
+  /** {@link apply} `n` times at once; only where {@link canApplyRun} holds (effects are idempotent: run once). */
+  applyRun(tape: ChargeTape, n: number): void {
+    if (n <= 0) return;
+    const acc = this.accumulators;
+    const { arrays, indexes, amounts } = tape;
+    for (let i = 0; i < tape.length; i++) acc[arrays[i]][indexes[i]] += n * amounts[i];
+    const effects = tape.effects;
+    for (let i = 0; i < effects.length; i++) effects[i]();
   }
 
   /**
@@ -56,6 +189,10 @@ export class Ledger {
   chargeRun(cat: number, n: number, cycles: number): void {
     this.counts[cat] += n;
     this.cycles[cat] += n * cycles;
+    if (this.tape !== null) {
+      this.tape.add(ACC.counts, cat, n);
+      this.tape.add(ACC.cycles, cat, n * cycles);
+    }
   }
 
   /** True when {@link componentRun}(id, n, cycles) for any n ≤ `maxOps` equals n calls of component(id, cycles) bit for bit. */
@@ -71,11 +208,16 @@ export class Ledger {
   componentRun(id: number, n: number, cycles: number): void {
     this.componentCycles[id] += n * cycles;
     this.componentCounts[id] += n;
+    if (this.tape !== null) {
+      this.tape.add(ACC.componentCycles, id, n * cycles);
+      this.tape.add(ACC.componentCounts, id, n);
+    }
   }
 
   /** Charge `cycles` to category `cat` without counting an operation (e.g. translation work). */
   chargeCycles(cat: number, cycles: number): void {
     this.cycles[cat] += cycles;
+    if (this.tape !== null) this.tape.add(ACC.cycles, cat, cycles);
   }
 
   /** Intern a component name once; pass the id to {@link component} on the hot path. */
@@ -91,6 +233,7 @@ export class Ledger {
         const counts = new Float64Array(2 * this.componentCounts.length);
         counts.set(this.componentCounts);
         this.componentCounts = counts;
+        this.accumulators = this.arrays();
       }
     }
     return id;
@@ -104,6 +247,11 @@ export class Ledger {
   component(id: number, cycles: number, count = 1): void {
     this.componentCycles[id] += cycles;
     this.componentCounts[id] += count;
+    const tape = this.tape;
+    if (tape !== null) {
+      tape.add(ACC.componentCycles, id, cycles);
+      tape.add(ACC.componentCounts, id, count);
+    }
   }
 
   /** Zero every total and give this ledger `like`'s component ids: a scratch ledger that records one charge. */
@@ -118,6 +266,10 @@ export class Ledger {
       this.componentCycles.fill(0);
       this.componentCounts.fill(0);
     }
+    if (this.counterValues.length !== like.counterValues.length) this.counterValues = new Float64Array(like.counterValues.length);
+    else this.counterValues.fill(0);
+    this.counterCount = like.counterCount;
+    this.accumulators = this.arrays();
   }
 
   /**
@@ -135,6 +287,8 @@ export class Ledger {
     for (let i = 0; i < one.componentCycles.length; i++) {
       if (!fits(this.componentCounts[i], one.componentCounts[i]) || !fits(this.componentCycles[i], one.componentCycles[i])) return false;
     }
+    if (one.counterValues.length > this.counterValues.length) return false;
+    for (let i = 0; i < one.counterValues.length; i++) if (!fits(this.counterValues[i], one.counterValues[i])) return false;
     return true;
   }
 
@@ -148,6 +302,7 @@ export class Ledger {
       this.componentCounts[i] += n * one.componentCounts[i];
       this.componentCycles[i] += n * one.componentCycles[i];
     }
+    for (let i = 0; i < one.counterValues.length; i++) this.counterValues[i] += n * one.counterValues[i];
   }
 
   /** Total cycles over all categories. */

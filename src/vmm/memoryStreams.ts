@@ -15,6 +15,17 @@ export class MemoryStreams {
   private readonly cWalk: number;
   /** Prices of counted misses (`tlbMiss` ops), measured by this MMU's model in its mode. */
   readonly misses: MissPrices;
+  /** An exit flushed the TLB since the last memory operation (see {@link flushTlbLater}). */
+  private tlbStale = false;
+
+  /**
+   * An exit flushes the TLB and page-walk cache (a CPU without VPID): only a
+   * memory operation can observe that, so the flush is done before the next
+   * one instead of on every exit. Idempotent, as a Ledger effect must be.
+   */
+  readonly flushTlbLater = (): void => {
+    this.tlbStale = true;
+  };
 
   /** `component` names the cost component walks are recorded under (walk, shadowWalk, 2dWalk); `missPrices` shares probes across runs. */
   constructor(readonly mmu: Mmu, private readonly rng: Rng, ledger: Ledger, component: string, missPrices?: MissPriceCache) {
@@ -33,6 +44,10 @@ export class MemoryStreams {
    * there. Returns the cycles.
    */
   charge(op: MemoryOp, ledger: Ledger): number {
+    if (this.tlbStale) {
+      this.mmu.flush();
+      this.tlbStale = false;
+    }
     let cursor = this.cursors.get(op.site);
     if (cursor === undefined) {
       cursor = new StreamCursor();

@@ -8,6 +8,7 @@ import { CURRENT_ASID } from '../workload/ops.js';
 import { CAT } from './categories.js';
 import { twoDWalkReferences } from './nested.js';
 import { MODE_IDS } from './registry.js';
+import { TapedActor } from './tapedActor.js';
 
 const OPS: Op[] = [
   { kind: 'compute', cycles: 1000, mode: 'kernel' },
@@ -119,4 +120,31 @@ describe('hosted I/O', () => {
     for (const k of ['monitorPorts', 'worldSwitchCycles', 'hostDeviceCycles'] as const) expect([k, hw[k]]).toEqual([k, sw[k]]);
     expect(sw.monitorPorts).toContain(0x80);
   });
+});
+
+describe('exits flush the TLB on a CPU without VPID', () => {
+  const mem: Op = {
+    kind: 'memory', site: 1, accesses: 64, accessesPerInstruction: 1,
+    stream: { workingSetBytes: 64 * 4096, pattern: 'sequential', strideBytes: 4096, hotSetBytes: 0, hotFraction: 0, pageSize: '4K', region: 0 },
+  };
+  const io: Op = { kind: 'io', dir: 'in', port: 0x80, site: 2 };
+  for (const mode of ['hardware', 'nested']) {
+    for (const taped of [false, true]) {
+      it(`${mode}${taped ? ', exits replayed from a tape' : ''}: memory accesses after an exit miss the TLB again`, () => {
+        const { actor: raw, ledger } = actor(mode); // the Pentium 4: no VPID
+        const a = taped ? new TapedActor(raw) : raw;
+        const misses = () => raw.metrics!().tlbMisses ?? 0;
+        a.charge(io, ledger); // recorded when taped
+        a.charge(mem, ledger);
+        const cold = misses();
+        a.charge(mem, ledger);
+        expect(misses() - cold).toBe(0); // 64 pages stay in the TLB
+        a.charge(io, ledger); // replayed when taped
+        const before = misses();
+        a.charge(mem, ledger);
+        expect(cold).toBe(64);
+        expect(misses() - before).toBe(64);
+      });
+    }
+  }
 });

@@ -83,6 +83,11 @@ class NativeActor implements CostActor {
     return c;
   }
 
+  /** Everything but memory streams and CR3 loads (which move the MMU model's state) costs the same each time and changes nothing. */
+  isStatic(op: Op): boolean {
+    return op.kind !== 'memory' && op.kind !== 'cr3write';
+  }
+
   /** Every copy of an operation costs the same natively, and charging one changes no actor state. */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
     if (op.kind === 'memory') return null; // each copy draws new addresses: its cost depends on MMU state

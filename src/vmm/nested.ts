@@ -34,15 +34,13 @@ class NestedActor implements CostActor {
   private readonly x: ExitPath;
   private readonly c2dWalk: number;
   private readonly repeats = new RepeatProbe();
-  private exitsPerCopy = 0;
   /** Memory streams: TLB misses walk guest and nested tables (two dimensions). */
   private readonly streams: MemoryStreams;
 
   constructor(private readonly cpu: CpuModel, p: NestedParams, env: ActorEnv) {
     this.c2dWalk = env.ledger.componentId('2dWalk');
     this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'nested'), env.rng, env.ledger, '2dWalk', env.missPrices);
-    const mmu = this.streams.mmu;
-    this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses, () => mmu.flush());
+    this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses, this.streams.flushTlbLater);
   }
 
   charge(op: Op, ledger: Ledger): number {
@@ -74,19 +72,19 @@ class NestedActor implements CostActor {
     }
   }
 
+  /** No shadow state: everything but memory streams and CR3 loads (which switch the MMU model's address space) is static. */
+  isStatic(op: Op): boolean {
+    return op.kind !== 'memory' && op.kind !== 'cr3write';
+  }
+
   /** No shadow state: every operation costs the same each time; only the exit count moves. */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
     if (op.kind === 'memory') return null; // each copy draws new addresses: its cost depends on MMU state
-    const exits = this.x.exits;
-    const c = this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
-    this.exitsPerCopy = this.x.exits - exits;
-    this.x.exits = exits;
-    return c;
+    return this.repeats.probe(ledger, copies, (one) => this.charge(op, one)); // the exit counter is in the ledger: the probe records it
   }
 
   chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
     this.repeats.replay(ledger, n);
-    this.x.exits += n * this.exitsPerCopy;
   }
 
   metrics(): Record<string, number> {

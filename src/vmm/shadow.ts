@@ -26,7 +26,7 @@
 // and tears the shadow down when the guest frees it (`mmDestroy`). A shadow
 // built anew maps the kernel again as well as the process's own pages.
 import { z } from 'zod';
-import { CURRENT_ASID } from '../workload/ops.js';
+import { CURRENT_ASID, type Op } from '../workload/ops.js';
 import { CAT } from './categories.js';
 import { IdTable } from './idTable.js';
 import type { Ledger } from './ledger.js';
@@ -56,6 +56,16 @@ export type ShadowParams = z.infer<typeof ShadowParamsSchema>;
  */
 export function prevalidateCycles(p: ShadowParams, fillPages: number): number {
   return p.switchFill === 'prevalidate' && fillPages > 0 ? fillPages * p.prevalidateOverfill * p.shadowUpdateCycles : 0;
+}
+
+/**
+ * Whether a shadow-paging mode's charge of `op` is static (CostActor.isStatic):
+ * everything but PTE writes (see {@link ShadowTables.pteWriteVariant}), CR3
+ * loads, the address-space life cycle and memory streams.
+ */
+export function shadowModeStatic(op: Op): boolean {
+  const k = op.kind;
+  return k !== 'pteWrite' && k !== 'memory' && k !== 'cr3write' && k !== 'mmCreate' && k !== 'mmDestroy';
 }
 
 /** What a guest PTE write does to the shadows. */
@@ -108,6 +118,16 @@ export class ShadowTables {
     if (slot < 0) return PTE.untraced;
     if (this.params.tracePolicy === 'trace') return PTE.traceFault;
     return target === this.current ? PTE.hiddenFault : PTE.deferred;
+  }
+
+  /**
+   * The outcome of a store to a PTE of `asid` now when it changes no shadow
+   * state (a trace fault, or no shadow), else −1: a PTE write's variant for a
+   * charge tape (CostActor.variantOf).
+   */
+  pteWriteVariant(asid: number): number {
+    const outcome = this.peekPteWrite(asid);
+    return outcome === PTE.traceFault || outcome === PTE.untraced ? outcome : -1;
   }
 
   /** A guest store to a PTE of address space `asid` (CURRENT_ASID: the running one); returns a {@link PTE} outcome. */

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { Mmu } from '../mmu/mmu.js';
 import { MemoryStreams } from './memoryStreams.js';
 import type { Op } from '../workload/ops.js';
-import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
+import { NEVER_STATIC, type ActorEnv, type CostActor, type ModeDefinition } from './actor.js';
 import { AdaptiveBt, AdaptiveParamsShape, SITE } from './adaptiveBt.js';
 import { CAT } from './categories.js';
 import { HostedIoShape, monitorPortMap } from './hostedIo.js';
@@ -18,7 +18,7 @@ import type { CpuModel } from './cpu.js';
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
-import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables } from './shadow.js';
+import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables, shadowModeStatic } from './shadow.js';
 import { RepeatProbe } from './repeatProbe.js';
 
 const cycles = (d: string) => z.number().finite().nonnegative().describe(d);
@@ -59,8 +59,10 @@ class SoftwareActor implements CostActor {
   private readonly bt: AdaptiveBt;
   /** Memory streams: the hardware walks the shadow table (one dimension). */
   private readonly streams: MemoryStreams;
-  private hiddenFaults = 0;
-  private traps = 0;
+  /** Counters (Ledger.newCounter) of hidden faults and traps. */
+  private readonly nHidden: number;
+  private readonly nTraps: number;
+  private readonly ledger: Ledger;
   // component ids, interned once
   private readonly cNative: number;
   private readonly cTrap: number;
@@ -78,10 +80,11 @@ class SoftwareActor implements CostActor {
   private readonly cHostDevice: number;
   private readonly monitorPorts: Uint8Array;
   private readonly repeats = new RepeatProbe();
-  /** Traps and hidden faults of one copy of the probed operation. */
-  private readonly perCopy = new Float64Array(2);
 
   constructor(private readonly cpu: CpuModel, private readonly p: SoftwareParams, env: ActorEnv) {
+    this.ledger = env.ledger;
+    this.nHidden = env.ledger.newCounter();
+    this.nTraps = env.ledger.newCounter();
     this.shadow = new ShadowTables(p);
     this.bt = new AdaptiveBt(p);
     this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk', env.missPrices);
@@ -142,6 +145,22 @@ class SoftwareActor implements CostActor {
   }
 
   /**
+   * A PTE write whose shadow outcome (trace fault, or no shadow) leaves the
+   * shadows as they are, at a site whose adaptive-BT state that store leaves
+   * as it is (see AdaptiveBt.settled), is static in that form.
+   */
+  variantOf(op: Op): number {
+    if (op.kind !== 'pteWrite') return NEVER_STATIC;
+    const outcome = this.shadow.pteWriteVariant(op.asid);
+    return outcome >= 0 && this.bt.settled(op.site, outcome === PTE.traceFault) ? outcome : -1;
+  }
+
+  /** Everything but the shadow-paging operations (PTE writes also move adaptive BT) and memory streams. */
+  isStatic(op: Op): boolean {
+    return shadowModeStatic(op);
+  }
+
+  /**
    * Every kind but CR3 loads costs the same each time, and so does a PTE
    * write that trace-faults or hits no shadow (as in the hardware mode) at a
    * site whose adaptive-BT state is settled for it (a traced store at an
@@ -154,24 +173,17 @@ class SoftwareActor implements CostActor {
       if (outcome !== PTE.traceFault && outcome !== PTE.untraced) return null;
       if ((outcome === PTE.traceFault) !== this.bt.isAdapted(op.site)) return null;
     }
-    const { traps, hiddenFaults } = this;
-    const c = this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
-    this.perCopy[0] = this.traps - traps;
-    this.perCopy[1] = this.hiddenFaults - hiddenFaults;
-    this.traps = traps;
-    this.hiddenFaults = hiddenFaults;
-    return c;
+    return this.repeats.probe(ledger, copies, (one) => this.charge(op, one)); // counters are in the ledger: the probe records them
   }
 
   chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
     this.repeats.replay(ledger, n);
-    this.traps += n * this.perCopy[0];
-    this.hiddenFaults += n * this.perCopy[1];
   }
 
   metrics(): Record<string, number> {
+    const l = this.ledger;
     return {
-      traps: this.traps, hiddenFaults: this.hiddenFaults, retranslations: this.bt.retranslations, shadowEvictions: this.shadow.evictions,
+      traps: l.counter(this.nTraps), hiddenFaults: l.counter(this.nHidden), retranslations: this.bt.retranslations, shadowEvictions: this.shadow.evictions,
       shadowBuilds: this.shadow.builds, shadowTeardowns: this.shadow.teardowns,
       ...this.streams.metrics(),
     };
@@ -203,7 +215,7 @@ class SoftwareActor implements CostActor {
   /** A trap into the VMM that is reflected to the guest's handler; `cat` < 0: the caller charges the category. */
   private guestEvent(ledger: Ledger, cat: number, native: number, classify: boolean): number {
     const p = this.p;
-    this.traps++;
+    ledger.count(this.nTraps, 1);
     ledger.component(this.cTrap, p.trapCycles);
     ledger.component(this.cNative, native);
     ledger.component(this.cPrivReturn, p.privReturnCycles);
@@ -224,7 +236,7 @@ class SoftwareActor implements CostActor {
       c = level === SITE.plain ? this.plainStore(ledger) : this.adaptedStore(ledger);
     } else {
       // trap and emulate: the store faults on the write-protected page table
-      this.traps++;
+      ledger.count(this.nTraps, 1);
       const work = this.emulatePte(ledger);
       ledger.component(this.cTrap, this.p.trapCycles);
       c = this.p.trapCycles + work;
@@ -266,8 +278,8 @@ class SoftwareActor implements CostActor {
   private hiddenFault(ledger: Ledger, n: number): number {
     if (n === 0) return 0;
     const p = this.p;
-    this.hiddenFaults += n;
-    this.traps += n;
+    ledger.count(this.nHidden, n);
+    ledger.count(this.nTraps, n);
     ledger.component(this.cTrap, n * p.trapCycles, n);
     ledger.component(this.cClassify, n * p.faultClassifyCycles, n);
     ledger.component(this.cWalk, n * p.guestWalkCycles, n);

@@ -14,14 +14,14 @@
 import { z } from 'zod';
 import { Mmu } from '../mmu/mmu.js';
 import type { Op } from '../workload/ops.js';
-import type { ActorEnv, CostActor, ModeDefinition } from './actor.js';
+import { NEVER_STATIC, type ActorEnv, type CostActor, type ModeDefinition } from './actor.js';
 import { CAT } from './categories.js';
 import type { CpuModel } from './cpu.js';
 import { HostedIoShape, monitorPortMap } from './hostedIo.js';
 import type { Ledger } from './ledger.js';
 import { MemoryStreams } from './memoryStreams.js';
 import { RepeatProbe } from './repeatProbe.js';
-import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables } from './shadow.js';
+import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables, shadowModeStatic } from './shadow.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 
 const cycles = (d: string) => z.number().finite().nonnegative().describe(d);
@@ -90,10 +90,11 @@ class TrapAndEmulateActor implements CostActor {
   private readonly streams: MemoryStreams;
   private readonly monitorPorts: Uint8Array;
   private readonly repeats = new RepeatProbe();
-  private traps = 0;
-  private traceFaults = 0;
-  private hiddenFaults = 0;
-  private readonly perCopy = new Float64Array(3);
+  /** Counters (Ledger.newCounter) of traps, trace faults and hidden faults. */
+  private readonly nTraps: number;
+  private readonly nTrace: number;
+  private readonly nHidden: number;
+  private readonly ledger: Ledger;
   private readonly cNative: number;
   private readonly cDelivery: number;
   private readonly cHandler: number;
@@ -112,6 +113,10 @@ class TrapAndEmulateActor implements CostActor {
     this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk', env.missPrices);
     this.monitorPorts = monitorPortMap(p.monitorPorts);
     const l = env.ledger;
+    this.ledger = l;
+    this.nTraps = l.newCounter();
+    this.nTrace = l.newCounter();
+    this.nHidden = l.newCounter();
     this.cNative = l.componentId('native');
     this.cDelivery = l.componentId('trapDelivery');
     this.cHandler = l.componentId('trapHandler');
@@ -159,6 +164,16 @@ class TrapAndEmulateActor implements CostActor {
     }
   }
 
+  /** Everything but the shadow-paging operations and memory streams: traps are stateless. */
+  isStatic(op: Op): boolean {
+    return shadowModeStatic(op);
+  }
+
+  /** A PTE write that trace-faults or hits no shadow changes no shadow state: each of those two outcomes is static. */
+  variantOf(op: Op): number {
+    return op.kind === 'pteWrite' ? this.shadow.pteWriteVariant(op.asid) : NEVER_STATIC;
+  }
+
   /** Every kind but CR3 loads and memory streams costs the same each time; so does a PTE write that trace-faults or hits no shadow. */
   repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
     if (op.kind === 'cr3write' || op.kind === 'memory' || op.kind === 'mmCreate' || op.kind === 'mmDestroy') return null;
@@ -166,30 +181,19 @@ class TrapAndEmulateActor implements CostActor {
       const outcome = this.shadow.peekPteWrite(op.asid);
       if (outcome !== PTE.traceFault && outcome !== PTE.untraced) return null;
     }
-    const { traps, traceFaults, hiddenFaults } = this;
-    const c = this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
-    this.perCopy[0] = this.traps - traps;
-    this.perCopy[1] = this.traceFaults - traceFaults;
-    this.perCopy[2] = this.hiddenFaults - hiddenFaults;
-    this.traps = traps;
-    this.traceFaults = traceFaults;
-    this.hiddenFaults = hiddenFaults;
-    // n × a per-copy count equals n additions of it only in whole numbers; the expected (fractional)
-    // traps of kernel computation are counted copy by copy.
-    if (!Number.isInteger(this.perCopy[0]) || !Number.isInteger(traps)) return null;
-    return c;
+    // The counters are in the ledger, so the probe refuses the expected (fractional) traps of kernel
+    // computation, which only add up copy by copy.
+    return this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
   }
 
   chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
     this.repeats.replay(ledger, n);
-    this.traps += n * this.perCopy[0];
-    this.traceFaults += n * this.perCopy[1];
-    this.hiddenFaults += n * this.perCopy[2];
   }
 
   metrics(): Record<string, number> {
+    const l = this.ledger;
     return {
-      traps: this.traps, traceFaults: this.traceFaults, hiddenFaults: this.hiddenFaults, shadowEvictions: this.shadow.evictions,
+      traps: l.counter(this.nTraps), traceFaults: l.counter(this.nTrace), hiddenFaults: l.counter(this.nHidden), shadowEvictions: this.shadow.evictions,
       shadowBuilds: this.shadow.builds, shadowTeardowns: this.shadow.teardowns,
       ...this.streams.metrics(),
     };
@@ -203,7 +207,7 @@ class TrapAndEmulateActor implements CostActor {
 
   /** `n` traps (possibly fractional: an expected count) whose hardware delivery costs `delivery` each. */
   private trap(ledger: Ledger, delivery: number, n = 1): number {
-    this.traps += n;
+    ledger.count(this.nTraps, n);
     ledger.component(this.cDelivery, n * delivery, n);
     ledger.component(this.cHandler, n * this.p.trapHandlerCycles, n);
     return n * trapCycles(this.p, delivery);
@@ -254,7 +258,7 @@ class TrapAndEmulateActor implements CostActor {
     const outcome = this.shadow.pteWrite(asid);
     let c: number;
     if (outcome === PTE.traceFault) {
-      this.traceFaults++;
+      ledger.count(this.nTrace, 1);
       ledger.component(this.cEmulate, p.emulateHelperCycles);
       ledger.component(this.cShadowUpdate, p.shadowUpdateCycles);
       c = this.trap(ledger, this.cpu.native.pageFaultCycles) + p.emulateHelperCycles + p.shadowUpdateCycles;
@@ -271,7 +275,7 @@ class TrapAndEmulateActor implements CostActor {
   private hiddenFault(ledger: Ledger, n: number): number {
     if (n === 0) return 0;
     const p = this.p;
-    this.hiddenFaults += n;
+    ledger.count(this.nHidden, n);
     let c = this.trap(ledger, this.cpu.native.pageFaultCycles, n);
     ledger.component(this.cClassify, n * p.faultClassifyCycles, n);
     ledger.component(this.cWalk, n * p.guestWalkCycles, n);

@@ -19,6 +19,27 @@ export type ControlItem = BlockItem | WaitUntilItem;
 /** What a stream yields: an operation to charge, or a scheduler instruction. */
 export type StreamItem = Op | ControlItem;
 
+/**
+ * Bits of an item's kind that runners branch on. A leaf of an op tree keeps
+ * its item's bits (see stream.ts `leaf`), so a runner reads one field of a
+ * leaf instead of the `kind` of an item, whose shape varies with its kind
+ * (a load V8 cannot specialise, the dearest line of a guest system's loop).
+ */
+export const ITEM = { block: 1, waitUntil: 2, cr3write: 4, compute: 8 } as const;
+/** Items that are scheduler instructions, not operations. */
+export const ITEM_CONTROL = ITEM.block | ITEM.waitUntil;
+
+/** The {@link ITEM} bits of `item` (0 for most operations). */
+export function itemCode(item: StreamItem): number {
+  switch (item.kind) {
+    case 'block': return ITEM.block;
+    case 'waitUntil': return ITEM.waitUntil;
+    case 'cr3write': return ITEM.cr3write;
+    case 'compute': return ITEM.compute;
+    default: return 0;
+  }
+}
+
 /** True for scheduler instructions (never passed to a cost actor). */
 export function isControl(item: StreamItem): item is ControlItem {
   return item.kind === 'block' || item.kind === 'waitUntil';

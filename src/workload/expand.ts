@@ -6,7 +6,7 @@ import type { StreamItem } from './control.js';
 import { CURRENT_ASID, OP_KINDS } from './ops.js';
 import { PrimitiveSpecSchema, type OpSpec } from './spec.js';
 import { retargetCr3 } from './retarget.js';
-import type { OpNode } from './stream.js';
+import { leaf, type OpNode } from './stream.js';
 
 /** Path of a key inside a document, as zod reports it. */
 export type KeyPath = ReadonlyArray<string | number>;
@@ -31,6 +31,8 @@ export interface CompositeTable {
 /** Compiles entries; one compiler per simulation setup (it owns the site counter). */
 export class WorkloadCompiler {
   private nextSite = 1;
+  /** Ids of the leaves this compiler makes (see stream.ts `leaf`). */
+  private nextLeafId = 0;
   private readonly compiled = new Map<string, OpNode[]>();
   private readonly inProgress: string[] = [];
 
@@ -52,7 +54,7 @@ export class WorkloadCompiler {
       return { body: e.asid === undefined ? body : retargetCr3(body, e.asid, e.from), count: e.count };
     }
     if ('loop' in e) return { body: this.list(e.loop, { doc: where.doc, path: [...where.path, 'loop'] }), count: e.count };
-    return { op: this.primitive(e), count: e.count };
+    return leaf(this.primitive(e), e.count, this.nextLeafId++);
   }
 
   private bareName(name: string, where: SpecError['where']): OpNode {
@@ -62,7 +64,7 @@ export class WorkloadCompiler {
       if (!parsed.success) {
         throw new SpecError(`operation "${name}" needs parameters; write it as {op: ${name}, …}`, where);
       }
-      return { op: this.primitive(parsed.data), count: 1 };
+      return leaf(this.primitive(parsed.data), 1, this.nextLeafId++);
     }
     throw new SpecError(
       `unknown operation "${name}": expected a primitive (${OP_KINDS.join(', ')}) or a composite of the guest profile` +

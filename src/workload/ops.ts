@@ -28,6 +28,19 @@ interface Sited {
 
 /** Plain computation that never leaves the guest: `cycles` of native work. */
 export interface ComputeOp { kind: 'compute'; cycles: number; mode: CpuMode }
+/**
+ * A piece of a computation the CPU cut at an event (the part before it, or
+ * the rest): made on the fly and charged once, so a runner need not remember
+ * it (TapedActor keeps no tape for it).
+ */
+export class TransientCompute implements ComputeOp {
+  readonly kind = 'compute' as const;
+  constructor(
+    readonly cycles: number,
+    readonly mode: CpuMode,
+  ) {}
+}
+
 /** A user→kernel→user system call round trip (the kernel work is separate compute). */
 export interface SyscallOp extends Sited { kind: 'syscall' }
 /** Port I/O: one `in` or `out` instruction to `port`. */

@@ -6,7 +6,7 @@
 // scheduler makes one copy of its context switch per incoming address
 // space. Sites are kept: every copy is the same kernel code.
 import { CURRENT_ASID } from './ops.js';
-import type { OpNode } from './stream.js';
+import { leaf, type OpNode } from './stream.js';
 
 /** Placeholder address space of the target in a composite. */
 export const TARGET_ASID = 0;
@@ -23,8 +23,8 @@ export function retargetCr3(nodes: readonly OpNode[], target: number, from?: num
   const map = (a: number): number => (a === TARGET_ASID ? target : a === CALLER_ASID && from !== undefined ? from : a);
   return nodes.map((n) => {
     if ('body' in n) return { body: retargetCr3(n.body, target, from), count: n.count };
-    if (n.op.kind === 'cr3write' || n.op.kind === 'mmCreate') return { op: { ...n.op, asid: map(n.op.asid) }, count: n.count };
-    if ((n.op.kind === 'pteWrite' || n.op.kind === 'mmDestroy') && n.op.asid !== CURRENT_ASID) return { op: { ...n.op, asid: map(n.op.asid) }, count: n.count };
+    if (n.op.kind === 'cr3write' || n.op.kind === 'mmCreate') return leaf({ ...n.op, asid: map(n.op.asid) }, n.count);
+    if ((n.op.kind === 'pteWrite' || n.op.kind === 'mmDestroy') && n.op.asid !== CURRENT_ASID) return leaf({ ...n.op, asid: map(n.op.asid) }, n.count);
     return n;
   });
 }
@@ -38,8 +38,8 @@ export function shiftAsids(nodes: readonly OpNode[], delta: number): OpNode[] {
   return nodes.map((n) => {
     if ('body' in n) return { body: shiftAsids(n.body, delta), count: n.count };
     const op = n.op;
-    if (op.kind === 'cr3write' || op.kind === 'mmCreate') return { op: { ...op, asid: op.asid + delta }, count: n.count };
-    if ((op.kind === 'pteWrite' || op.kind === 'mmDestroy') && op.asid !== CURRENT_ASID) return { op: { ...op, asid: op.asid + delta }, count: n.count };
+    if (op.kind === 'cr3write' || op.kind === 'mmCreate') return leaf({ ...op, asid: op.asid + delta }, n.count);
+    if ((op.kind === 'pteWrite' || op.kind === 'mmDestroy') && op.asid !== CURRENT_ASID) return leaf({ ...op, asid: op.asid + delta }, n.count);
     return n;
   });
 }

@@ -1,12 +1,25 @@
 // A workload body as a tree of counted runs, and the lazy cursor that walks
 // it one operation at a time. Memory is proportional to the tree, never to
 // the number of operations produced.
-import type { StreamItem } from './control.js';
+import { isControl, itemCode, type StreamItem } from './control.js';
 
-/** A counted run of one operation, or a counted loop over child nodes. */
+/**
+ * A counted run of one operation, or a counted loop over child nodes. A leaf
+ * made by {@link leaf} carries its item's ITEM bits (`code`); one written
+ * without them (in a test) gets them computed as it is reached.
+ */
 export type OpNode =
-  | { readonly op: StreamItem; readonly count: number }
+  | { readonly op: StreamItem; readonly count: number; readonly code?: number; readonly id?: number }
   | { readonly body: readonly OpNode[]; readonly count: number };
+
+/**
+ * A leaf: `count` copies of `op`, with its ITEM bits and `id`, a number the
+ * workload compiler gives each leaf it makes (−1: none), by which a runner's
+ * charge tapes find the op without hashing it (TapedActor.chargeLeaf).
+ */
+export function leaf(op: StreamItem, count: number, id = -1): OpNode {
+  return { op, count, code: itemCode(op), id };
+}
 
 /** Anything that yields stream items one at a time (an op tree cursor, a trace reader). */
 export interface ItemSource {
@@ -16,6 +29,12 @@ export interface ItemSource {
   readonly repeats: number;
   /** Consume `n` (≤ repeats) of those copies, as n calls of next() would. */
   take(n: number): void;
+  /** True when every item is an Op (no block or waitUntil): a runner may then skip checking each item's kind. */
+  readonly opsOnly?: boolean;
+  /** The ITEM bits (control.ts) of the item next() last returned. */
+  readonly code: number;
+  /** The id of the leaf next() last took its item from (see {@link leaf}); −1 when it has none. */
+  readonly leafId: number;
 }
 
 /**
@@ -24,21 +43,36 @@ export interface ItemSource {
  * walking a tree allocates nothing after the deepest loop was first entered.
  */
 export class OpCursor implements ItemSource {
-  /** Node list of each open loop, innermost last. */
+  /** Node list, next index and iterations left of each open loop below the innermost one (outermost first). */
   private readonly stackNodes: Array<readonly OpNode[]> = [];
-  /** Next index in each open loop's node list. */
   private readonly stackIndex: number[] = [];
-  /** Iterations of each open loop still to start after the current one. */
   private readonly stackLeft: number[] = [];
-  /** Number of open loops. */
+  /** Number of open loops, the innermost included. */
   private depth = 0;
+  /** The innermost open loop, kept in fields rather than on the stack: its node list, next index, iterations still to start after the current one. */
+  private nodes: readonly OpNode[] = [];
+  private index = 0;
+  private left = 0;
   private leafOp: StreamItem | null = null;
   private leafLeft = 0;
+  /** The ITEM bits of the item next() last returned. */
+  code = 0;
+  /** The id of its leaf (−1: none). */
+  leafId = -1;
   /** Operations produced so far. */
   produced = 0;
+  private readonly root: readonly OpNode[];
+  private onlyOps: boolean | null = null;
 
   constructor(root: readonly OpNode[], repeat = 1) {
+    this.root = root;
     if (repeat > 0 && root.length > 0) this.push(root, repeat - 1);
+  }
+
+  /** True when the tree holds no control item (block, waitUntil); found by one walk of its definitions, on first use. */
+  get opsOnly(): boolean {
+    if (this.onlyOps === null) this.onlyOps = !holdsControl(this.root, new Set());
+    return this.onlyOps;
   }
 
   /**
@@ -68,41 +102,56 @@ export class OpCursor implements ItemSource {
   }
 
   private push(nodes: readonly OpNode[], left: number): void {
-    const d = this.depth++;
-    this.stackNodes[d] = nodes;
-    this.stackIndex[d] = 0;
-    this.stackLeft[d] = left;
+    if (this.depth > 0) {
+      const d = this.depth - 1;
+      this.stackNodes[d] = this.nodes;
+      this.stackIndex[d] = this.index;
+      this.stackLeft[d] = this.left;
+    }
+    this.depth++;
+    this.nodes = nodes;
+    this.index = 0;
+    this.left = left;
+  }
+
+  private pop(): void {
+    const d = --this.depth - 1;
+    if (d >= 0) {
+      this.nodes = this.stackNodes[d];
+      this.index = this.stackIndex[d];
+      this.left = this.stackLeft[d];
+    }
   }
 
   private advance(): StreamItem | null {
-    const { stackNodes, stackIndex, stackLeft } = this;
     while (this.depth > 0) {
-      const d = this.depth - 1;
-      const nodes = stackNodes[d];
-      const index = stackIndex[d];
+      const nodes = this.nodes;
+      const index = this.index;
       if (index >= nodes.length) {
-        if (stackLeft[d] > 0) {
-          stackLeft[d]--;
-          stackIndex[d] = 0;
+        if (this.left > 0) {
+          this.left--;
+          this.index = 0;
         } else {
-          this.depth = d;
+          this.pop();
         }
         continue;
       }
-      stackIndex[d] = index + 1;
+      this.index = index + 1;
       const node = nodes[index];
       const count = node.count;
       if (count <= 0) continue;
       const op = (node as { readonly op?: StreamItem }).op;
       if (op !== undefined) {
         this.leafOp = op;
+        this.code = (node as { readonly code?: number }).code ?? itemCode(op);
+        this.leafId = (node as { readonly id?: number }).id ?? -1;
         this.leafLeft = count - 1;
-        const left = stackLeft[d];
+        const left = this.left;
         if (nodes.length === 1 && left > 0 && count * (left + 1) <= Number.MAX_SAFE_INTEGER) {
           // A loop whose whole body is one counted run is one longer run:
           // hand it out as such, so runners see every copy as a repeat.
           this.leafLeft = count * (left + 1) - 1;
-          stackLeft[d] = 0;
+          this.left = 0;
         }
         this.produced++;
         return op;
@@ -112,6 +161,15 @@ export class OpCursor implements ItemSource {
     }
     return null;
   }
+}
+
+function holdsControl(nodes: readonly OpNode[], seen: Set<readonly OpNode[]>): boolean {
+  if (seen.has(nodes)) return false;
+  seen.add(nodes);
+  for (const node of nodes) {
+    if ('op' in node ? isControl(node.op) : holdsControl(node.body, seen)) return true;
+  }
+  return false;
 }
 
 /**

@@ -6,11 +6,11 @@
 // contextSwitch composite to that address space is inserted). The file is
 // parsed once into a compact form (traceProgram.ts) that every mode replays;
 // a broken line is a TraceError naming file:line, however far into the file.
-import type { StreamItem } from './control.js';
+import { itemCode, type StreamItem } from './control.js';
 import type { WorkloadCompiler } from './expand.js';
 import { OP_KINDS } from './ops.js';
 import { retargetCr3 } from './retarget.js';
-import { countAccesses, countOps, OpCursor, type ItemSource, type OpNode } from './stream.js';
+import { countAccesses, countOps, leaf, OpCursor, type ItemSource, type OpNode } from './stream.js';
 import { MAX_SHARED_SHAPES, MAX_SHARED_TRACE_LINES, NO_SWITCH, parseTrace, STREAM_WINDOW_LINES, TraceError, TraceParser, TraceWindow, type TraceProgram, type TraceShape } from './traceProgram.js';
 
 export { CSV_COLUMNS, TraceError } from './traceProgram.js';
@@ -88,6 +88,9 @@ export class TraceCursor implements ItemSource {
    * Replay `path`: from `cache`'s parsed form when it holds the file whole,
    * else streamed in windows (memory stays bounded).
    */
+  /** The item next() last returned. */
+  private last: StreamItem | null = null;
+
   constructor(
     readonly path: string,
     format: 'jsonl' | 'csv',
@@ -107,7 +110,21 @@ export class TraceCursor implements ItemSource {
     }
   }
 
+  /** Trace operations are found by their objects (compiled per run), not by leaf ids. */
+  readonly leafId = -1;
+
+  /** The ITEM bits of the item next() last returned. */
+  get code(): number {
+    return this.last === null ? 0 : itemCode(this.last);
+  }
+
   next(): StreamItem | null {
+    const item = this.nextItem();
+    this.last = item;
+    return item;
+  }
+
+  private nextItem(): StreamItem | null {
     if (this.leafLeft > 0) {
       this.leafLeft--;
       return this.leafOp;
@@ -219,7 +236,7 @@ export class TraceCursor implements ItemSource {
       node = { body, count: spec.count };
     } else {
       const site = spec.site ?? TRACE_SITE_BASE + OP_KINDS.indexOf(spec.op as never);
-      node = { op: this.options.compiler.primitive({ ...spec, site }), count: spec.count };
+      node = leaf(this.options.compiler.primitive({ ...spec, site }), spec.count);
     }
     const c: CompiledShape = {
       op: 'op' in node ? node.op : null,
@@ -240,7 +257,7 @@ export class TraceCursor implements ItemSource {
     let s = this.switchCache.get(asid);
     if (s === undefined) {
       const body = this.options.compiler.compositeBody('contextSwitch') ?? null;
-      const nodes: OpNode[] = body ? retargetCr3(body, asid) : [{ op: { kind: 'cr3write', asid, pages: 0, kernelPages: 0, site: TRACE_SITE_BASE + OP_KINDS.indexOf('cr3write') }, count: 1 }];
+      const nodes: OpNode[] = body ? retargetCr3(body, asid) : [leaf({ kind: 'cr3write', asid, pages: 0, kernelPages: 0, site: TRACE_SITE_BASE + OP_KINDS.indexOf('cr3write') }, 1)];
       const wrapped = [{ body: nodes, count: 1 }];
       s = { nodes, ops: countOps(wrapped), accesses: countAccesses(wrapped) };
       this.switchCache.set(asid, s);

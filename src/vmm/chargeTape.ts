@@ -1,0 +1,85 @@
+// A recording of one charge: every addition it made to a ledger's totals (in
+// order), the side effects it asked for (a TLB flush on an exit) and the
+// cycles it returned. An actor whose charge of an operation depends on no
+// state (CostActor.isStatic) is asked once per operation; the runner replays
+// the tape for every later copy, which adds exactly the same numbers to the
+// same totals in the same order, so the ledger is bit-identical to calling
+// the actor again — without its dispatch on the operation's kind.
+
+/** Which of a ledger's arrays an entry adds to (see Ledger.accumulators). */
+export const ACC = { counts: 0, cycles: 1, componentCycles: 2, componentCounts: 3, counters: 4 } as const;
+
+/** The additions, effects and cycles of one recorded charge. */
+export class ChargeTape {
+  /** Array of each addition (an ACC value). */
+  arrays: Uint8Array = new Uint8Array(8);
+  /** Index within that array. */
+  indexes: Int32Array = new Int32Array(8);
+  /** The amount added. */
+  amounts: Float64Array = new Float64Array(8);
+  /** Number of additions. */
+  length = 0;
+  /** Side effects, in order; each must be idempotent (a second call right after the first changes nothing), as a TLB flush is. */
+  readonly effects: Array<() => void> = [];
+  /** Cycles the charge returned. */
+  cycles = 0;
+  /** Every amount (and the cycles) a whole number ≥ 0: only then can n copies be added at once exactly (Ledger.canApplyRun). */
+  wholeAmounts = false;
+  /** Sum of the amounts: what one copy adds to all totals together, at most. */
+  amountSum = 0;
+  /**
+   * The additions as straight-line code (see {@link compileTape}): one
+   * indexed add per entry with the index and amount as constants, which the
+   * JIT compiles like the actor's own charge, without its dispatch.
+   */
+  replay: TapeReplay | null = null;
+  /** Replays so far while not compiled: a tape is compiled once it has been replayed {@link COMPILE_AFTER_REPLAYS} times, so rare operations never pay for compiling. */
+  coldReplays = 0;
+
+  /** Append one addition. */
+  add(array: number, index: number, amount: number): void {
+    if (this.length === this.arrays.length) this.grow();
+    this.arrays[this.length] = array;
+    this.indexes[this.length] = index;
+    this.amounts[this.length] = amount;
+    this.length++;
+  }
+
+  private grow(): void {
+    const n = 2 * this.arrays.length;
+    const a = new Uint8Array(n);
+    a.set(this.arrays);
+    this.arrays = a;
+    const i = new Int32Array(n);
+    i.set(this.indexes);
+    this.indexes = i;
+    const m = new Float64Array(n);
+    m.set(this.amounts);
+    this.amounts = m;
+  }
+}
+
+/** Replays of a tape by the loop (Ledger.apply) before it is compiled to straight-line code. */
+export const COMPILE_AFTER_REPLAYS = 16;
+
+/** A tape's additions compiled: counts, cycles, component cycles, component counts, counters. */
+export type TapeReplay = (counts: Float64Array, cycles: Float64Array, componentCycles: Float64Array, componentCounts: Float64Array, counters: Float64Array) => void;
+
+const ARG = ['a0', 'a1', 'a2', 'a3', 'a4'];
+
+/**
+ * Compile `tape`'s additions into a function. Amounts are written with
+ * Number.prototype.toString, which gives back exactly the same double; the
+ * order of the additions is the tape's. The source holds only integers and
+ * numbers, never input text.
+ */
+export function compileTape(tape: ChargeTape): TapeReplay {
+  const lines: string[] = [];
+  for (let i = 0; i < tape.length; i++) {
+    const a = tape.amounts[i];
+    if (!Number.isFinite(a)) throw new RangeError(`a charge added ${a}`);
+    lines.push(`${ARG[tape.arrays[i]]}[${tape.indexes[i]}] += ${Object.is(a, -0) ? '-0' : String(a)};`);
+  }
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function(...ARG, lines.join('\n')) as TapeReplay;
+}

@@ -1,0 +1,161 @@
+// Wraps a cost actor so that each static operation (CostActor.isStatic) is
+// charged through the actor once, recorded, and replayed from then on: the
+// runner's per-operation path becomes a map look-up and a compiled run of
+// additions instead of a dispatch through the mode's actor. The ledger ends
+// bit-identical to calling the actor every time (ChargeTape), and the same
+// tape charges a counted run of the operation at once (Ledger.applyRun).
+// Operations whose charge takes one of a few state-dependent forms
+// (CostActor.variantOf) keep a tape per form.
+import { TransientCompute, type Op } from '../workload/ops.js';
+import { NEVER_STATIC, type CostActor } from './actor.js';
+import { ChargeTape } from './chargeTape.js';
+import type { Ledger } from './ledger.js';
+
+/**
+ * Operations remembered per actor, taped or not. Workloads reuse a bounded
+ * set of operation objects (a trace keeps at most 65,536 distinct ones);
+ * operations made on the fly (the rest of a preempted computation) beyond
+ * this are charged through the actor, so memory stays bounded.
+ */
+export const MAX_TAPED_OPS = 65_536;
+
+/** What the wrapper knows of one operation object. */
+class OpSlot {
+  constructor(
+    /** The operation. */
+    readonly op: Op | null,
+    /** Its tape when the op is static; null otherwise. */
+    readonly tape: ChargeTape | null,
+    /** Tapes by variant when the actor reports variants (CostActor.variantOf); null for an op charged by the actor every time. */
+    readonly variants: Array<ChargeTape | undefined> | null,
+  ) {}
+}
+
+const DYNAMIC = new OpSlot(null, null, null);
+
+/** Leaf ids (stream.ts `leaf`) remembered by index; larger ids are found through the map. */
+const MAX_LEAF_ID = 1 << 20;
+
+/** A cost actor whose static operations are replayed from tapes. */
+export class TapedActor implements CostActor {
+  private readonly slots = new Map<Op, OpSlot>();
+  /** The op charged last and its slot: the copies of a counted run (charged one by one) skip the map. */
+  private lastOp: Op | null = null;
+  private lastSlot: OpSlot = DYNAMIC;
+  /** Slots by leaf id, each checked against its op (leaves of different compilers may share an id). */
+  private readonly byLeaf: OpSlot[] = [];
+
+  constructor(readonly inner: CostActor) {}
+
+  /**
+   * {@link charge} for an op taken from the leaf with id `leafId` (−1: none):
+   * the slot is found by index instead of hashing the op.
+   */
+  chargeLeaf(op: Op, leafId: number, ledger: Ledger): number {
+    if (leafId >= 0 && leafId < MAX_LEAF_ID) {
+      const known = this.byLeaf[leafId];
+      if (known !== undefined && known.op === op) return this.chargeSlot(known, op, ledger);
+      const slot = this.slots.get(op);
+      if (slot !== undefined) {
+        this.byLeaf[leafId] = slot;
+        return this.chargeSlot(slot, op, ledger);
+      }
+    }
+    return this.charge(op, ledger);
+  }
+
+  private chargeSlot(slot: OpSlot, op: Op, ledger: Ledger): number {
+    const tape = slot.tape;
+    if (tape !== null) {
+      ledger.apply(tape);
+      return tape.cycles;
+    }
+    if (slot.variants === null) return this.inner.charge(op, ledger);
+    return this.chargeVariant(op, slot.variants, ledger);
+  }
+
+  charge(op: Op, ledger: Ledger): number {
+    let slot: OpSlot | undefined;
+    if (op === this.lastOp) slot = this.lastSlot;
+    else {
+      slot = this.slots.get(op);
+      if (slot === undefined) return this.first(op, ledger);
+      this.lastOp = op;
+      this.lastSlot = slot;
+    }
+    const tape = slot.tape;
+    if (tape !== null) {
+      ledger.apply(tape);
+      return tape.cycles;
+    }
+    if (slot.variants === null) return this.inner.charge(op, ledger);
+    return this.chargeVariant(op, slot.variants, ledger);
+  }
+
+  /** First sight of `op`: record its charge if it is static, else remember how it is charged. */
+  private first(op: Op, ledger: Ledger): number {
+    const inner = this.inner;
+    if (op instanceof TransientCompute || this.slots.size >= MAX_TAPED_OPS) return inner.charge(op, ledger); // made on the fly, charged once
+    if (inner.isStatic !== undefined && inner.isStatic(op)) {
+      const tape = new ChargeTape();
+      const cycles = this.record(op, tape, ledger);
+      this.slots.set(op, new OpSlot(op, tape, null));
+      return cycles;
+    }
+    if (inner.variantOf !== undefined && inner.variantOf(op) !== NEVER_STATIC) {
+      const variants: Array<ChargeTape | undefined> = [];
+      this.slots.set(op, new OpSlot(op, null, variants));
+      return this.chargeVariant(op, variants, ledger);
+    }
+    this.slots.set(op, new OpSlot(op, null, null));
+    return inner.charge(op, ledger);
+  }
+
+  private chargeVariant(op: Op, variants: Array<ChargeTape | undefined>, ledger: Ledger): number {
+    const v = this.inner.variantOf!(op);
+    if (v < 0) return this.inner.charge(op, ledger);
+    const tape = variants[v];
+    if (tape !== undefined) {
+      ledger.apply(tape);
+      return tape.cycles;
+    }
+    const fresh = new ChargeTape();
+    const cycles = this.record(op, fresh, ledger);
+    variants[v] = fresh;
+    return cycles;
+  }
+
+  private record(op: Op, tape: ChargeTape, ledger: Ledger): number {
+    ledger.record(tape);
+    const cycles = this.inner.charge(op, ledger);
+    ledger.stopRecording(cycles);
+    return cycles;
+  }
+
+  /** The tape that would charge `op` now, if any. */
+  private tapeNow(op: Op): ChargeTape | null {
+    const slot = this.slots.get(op);
+    if (slot === undefined) return null;
+    if (slot.tape !== null || slot.variants === null) return slot.tape;
+    const v = this.inner.variantOf!(op);
+    return v < 0 ? null : slot.variants[v] ?? null;
+  }
+
+  /** A taped operation's copies all cost its tape; others are the actor's to price. */
+  repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
+    const tape = this.tapeNow(op);
+    if (tape !== null) return ledger.canApplyRun(tape, copies) ? tape.cycles : null;
+    return this.inner.repeatCost === undefined ? null : this.inner.repeatCost(op, copies, ledger);
+  }
+
+  /** Called right after repeatCost(op) answered: state has not moved since, so the same tape (or the actor) charges. */
+  chargeRepeats(op: Op, n: number, ledger: Ledger): void {
+    const tape = this.tapeNow(op);
+    if (tape !== null) ledger.applyRun(tape, n);
+    else this.inner.chargeRepeats!(op, n, ledger);
+  }
+
+  metrics(): Record<string, number> {
+    return this.inner.metrics?.() ?? {};
+  }
+}
