@@ -38,8 +38,9 @@ export class WideSets {
   private validFrom = 1;
   /**
    * The key of the last lookup that missed, its home bucket and the slot
-   * `find` gave for it: a fill of that key right after needs no second search. Only a fill
-   * changes the index, and every fill forgets the memo, so it is never stale.
+   * `find` gave for it: a fill of that key right after needs no second
+   * search. Only a fill changes the index, and every fill forgets the memo,
+   * so it is never stale.
    */
   private missKey = -1;
   private missSlot = -1;
