@@ -150,7 +150,7 @@ describe('SetAssocLru against a plain-array LRU (fast-check)', () => {
   it('every geometry gives the reference hit/miss on every operation of random key and flush sequences', () => {
     fc.assert(
       fc.property(fc.constantFrom(...geometries), fc.array(op, { maxLength: 600 }), (g, ops) => {
-        const fl = 'frameLines' in g ? g.frameLines : 0;
+        const fl = ('frameLines' in g ? g.frameLines : undefined) ?? 0;
         const c = new SetAssocLru(g, fl > 0 ? { frameLines: fl } : undefined);
         const ref = new ReferenceLru(g.entries, g.ways, fl);
         const seen = new Set<number>();
