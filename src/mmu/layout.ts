@@ -24,6 +24,14 @@ export function levelSpanBytes(level: number): number {
   return level >= 0 && level < LEVEL_SPAN_BYTES.length ? LEVEL_SPAN_BYTES[level] : 2 ** (12 + 9 * (level - 1));
 }
 
+/** 1 / {@link levelSpanBytes} of levels 0 … 5: reciprocals of powers of two, so multiplying by one is dividing, exactly, without a division's latency. */
+const LEVEL_SPAN_RECIPROCALS = LEVEL_SPAN_BYTES.map((bytes) => 1 / bytes);
+
+/** ⌊addr / levelSpanBytes(level)⌋: the number of the entry mapping `addr` at `level`. */
+function entryNumber(level: number, addr: number): number {
+  return level >= 0 && level < LEVEL_SPAN_RECIPROCALS.length ? Math.floor(addr * LEVEL_SPAN_RECIPROCALS[level]) : Math.floor(addr / levelSpanBytes(level));
+}
+
 /** Guest-physical address of the data at `va` of address space `asid` (below 2^50). */
 export function dataGpa(asid: number, va: number): number {
   return asidSlot(asid) * VA_LIMIT + va;
@@ -31,7 +39,7 @@ export function dataGpa(asid: number, va: number): number {
 
 /** Guest-physical address of the guest page-table entry for `va` at `level` (in [2^50, 2^51)). */
 export function guestEntryGpa(asid: number, level: number, va: number): number {
-  return 2 ** 50 + (asidSlot(asid) * 8 + level) * 2 ** 39 + Math.floor(va / levelSpanBytes(level)) * 8;
+  return 2 ** 50 + (asidSlot(asid) * 8 + level) * 2 ** 39 + entryNumber(level, va) * 8;
 }
 
 /** System-physical address of guest-physical `gpa`: the VMM backs guest memory contiguously (in [2^51, 2^52)). */
@@ -41,10 +49,10 @@ export function gpaToSpa(gpa: number): number {
 
 /** System-physical address of the nested page-table entry for `gpa` at `level` (in [2^52, 2^52 + 2^48)). */
 export function nestedEntrySpa(level: number, gpa: number): number {
-  return 2 ** 52 + level * 2 ** 45 + Math.floor(gpa / levelSpanBytes(level)) * 8;
+  return 2 ** 52 + level * 2 ** 45 + entryNumber(level, gpa) * 8;
 }
 
 /** System-physical address of the shadow page-table entry for `va` at `level` (in [2^52 + 2^50, 2^53)). */
 export function shadowEntrySpa(asid: number, level: number, va: number): number {
-  return 2 ** 52 + 2 ** 50 + (asidSlot(asid) * 8 + level) * 2 ** 39 + Math.floor(va / levelSpanBytes(level)) * 8;
+  return 2 ** 52 + 2 ** 50 + (asidSlot(asid) * 8 + level) * 2 ** 39 + entryNumber(level, va) * 8;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { table2Model } from '../../test/mmuModel.js';
-import { DEFAULT_MISS_WORKING_SET_BYTES, MissPrices, measureMissCycles, type MissSite } from './missPrice.js';
+import { DEFAULT_MISS_WORKING_SET_BYTES, MissPriceCache, MissPrices, canonicalKey, measureMissCycles, type MissSite } from './missPrice.js';
 import type { MmuModel } from './mmuSchema.js';
 
 const site = (over: Partial<MissSite> = {}): MissSite => ({ workingSetBytes: DEFAULT_MISS_WORKING_SET_BYTES, pageSize: '4K', afterFlush: 0, ...over });
@@ -59,5 +59,37 @@ describe('measureMissCycles: a counted miss is priced by the MMU model', () => {
     expect(prices.cycles(s)).toBe(a);
     expect(prices.cycles({ ...s })).toBe(a);
     expect(Number.isFinite(a) && a > 0).toBe(true);
+  });
+});
+
+describe('MissPriceCache: a price is measured once per process for each (model, mode, site)', () => {
+  it('actors sharing a cache get the prices they would measure alone, and each (model, mode, site) is probed once', () => {
+    const cache = new MissPriceCache();
+    const m = withPwc('2D_PWC');
+    const s = site({ afterFlush: 16 });
+    const alone = new MissPrices(m, 'nested').cycles(s);
+    expect(new MissPrices(m, 'nested', cache).cycles(s)).toBe(alone);
+    expect(cache.measured).toBe(1);
+    // Another actor, with an equal model built in another key order, and an equal site object.
+    const reordered = Object.fromEntries(Object.entries(structuredClone(m)).reverse()) as MmuModel;
+    expect(new MissPrices(reordered, 'nested', cache).cycles({ ...s })).toBe(alone);
+    expect(cache.measured).toBe(1);
+  });
+
+  it('a different mode, site or model is a different price', () => {
+    const cache = new MissPriceCache();
+    const m = noPwc();
+    const base = new MissPrices(m, 'native', cache).cycles(site());
+    expect(new MissPrices(m, 'nested', cache).cycles(site())).toBe(measureMissCycles(m, 'nested', site()));
+    expect(new MissPrices(m, 'native', cache).cycles(site({ pageSize: '2M' }))).toBe(measureMissCycles(m, 'native', site({ pageSize: '2M' })));
+    const slower = { ...m, caches: { ...m.caches, l2HitCycles: m.caches.l2HitCycles + 10 } };
+    expect(new MissPrices(slower, 'native', cache).cycles(site())).toBeGreaterThan(base);
+    expect(cache.measured).toBe(4);
+  });
+
+  it('canonicalKey ignores key order but not array order or values', () => {
+    expect(canonicalKey({ a: 1, b: { c: 2, d: [3, 4] } })).toBe(canonicalKey({ b: { d: [3, 4], c: 2 }, a: 1 }));
+    expect(canonicalKey({ d: [3, 4] })).not.toBe(canonicalKey({ d: [4, 3] }));
+    expect(canonicalKey({ a: 1 })).not.toBe(canonicalKey({ a: 2 }));
   });
 });

@@ -82,22 +82,65 @@ export function measureMissCycles(model: MmuModel, mode: TranslationMode, site: 
   return cycles / PROBE_WALKS;
 }
 
-/** An actor's miss prices, measured on first use of each site and kept for the run. */
+/**
+ * Miss prices measured by earlier runs of the same process: a price is a
+ * pure function of (MMU model, mode, site), so runs of one command (modes,
+ * sweep points, predict's scenarios) measure each probe once. Passed in, not
+ * module state: whoever makes the runs keeps one (see SimulateOptions).
+ */
+export class MissPriceCache {
+  private readonly prices = new Map<string, number>();
+
+  /** Probes measured through this cache (each key once). */
+  get measured(): number {
+    return this.prices.size;
+  }
+
+  /** The price of `site` in `mode` on `model`; `modelKey` is {@link canonicalKey}(model). */
+  cycles(model: MmuModel, modelKey: string, mode: TranslationMode, site: MissSite): number {
+    const key = `${modelKey}|${mode}|${siteKey(site)}`;
+    let c = this.prices.get(key);
+    if (c === undefined) {
+      c = measureMissCycles(model, mode, site);
+      this.prices.set(key, c);
+    }
+    return c;
+  }
+}
+
+/** A site's identity: what measureMissCycles reads of it. */
+function siteKey(site: MissSite): string {
+  return `${site.workingSetBytes}/${site.pageSize}/${site.afterFlush}`;
+}
+
+/** JSON of `value` with every object's keys sorted: equal for equal models whatever order their keys were built in. */
+export function canonicalKey(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v);
+}
+
+/** An actor's miss prices, measured on first use of each site (or taken from a shared {@link MissPriceCache}) and kept for the run. */
 export class MissPrices {
   private readonly prices = new Map<string, number>();
   /** The site last priced and its price: a run of tlbMiss ops asks for the same site object again and again, and building the key allocates. */
   private lastSite: MissSite | null = null;
   private lastCycles = 0;
+  /** {@link canonicalKey} of the model, when prices come from a shared cache. */
+  private readonly modelKey: string;
 
-  constructor(private readonly model: MmuModel, private readonly mode: TranslationMode) {}
+  constructor(private readonly model: MmuModel, private readonly mode: TranslationMode, private readonly shared?: MissPriceCache) {
+    this.modelKey = shared === undefined ? '' : canonicalKey(model);
+  }
 
   /** Mean walk cycles of one miss at `site`. */
   cycles(site: MissSite): number {
     if (site === this.lastSite) return this.lastCycles;
-    const key = `${site.workingSetBytes}/${site.pageSize}/${site.afterFlush}`;
+    const key = siteKey(site);
     let c = this.prices.get(key);
     if (c === undefined) {
-      c = measureMissCycles(this.model, this.mode, site);
+      c = this.shared === undefined ? measureMissCycles(this.model, this.mode, site) : this.shared.cycles(this.model, this.modelKey, this.mode, site);
       this.prices.set(key, c);
     }
     this.lastSite = site;

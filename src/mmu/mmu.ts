@@ -3,7 +3,7 @@
 // accesses) and get back the cycles spent translating; nothing is allocated
 // per access.
 import type { Rng } from '../engine/rng.js';
-import { dataGpa, gpaToSpa } from './layout.js';
+import { PAGE_BYTES, dataGpa, gpaToSpa } from './layout.js';
 import { nextAddress, type MemoryStreamSpec, type StreamCursor } from './memoryStream.js';
 import type { MmuModel, PageSize } from './mmuSchema.js';
 import { TLB_L2_HIT, TLB_MISS, Tlb, tlbKey } from './tlb.js';
@@ -84,27 +84,35 @@ export class Mmu {
     const size = this.entrySize(spec.pageSize);
     const guestLeaf = leafLevel(spec.pageSize);
     const walkLeaf = mode === 'native' ? guestLeaf : leafLevel(size);
+    // Per-access constants, hoisted (each sum below is of integers under 2^53, so exact in any order):
+    // tlbKey(asid, va, size) = keyBase + ⌊va / pageBytes⌋, and the data's address is dataBase + va.
+    const keyBase = tlbKey(asid, 0, size);
+    const pageReciprocal = 1 / PAGE_BYTES[size]; // a power of two: multiplying divides exactly
+    const dataBase = mode === 'native' ? dataGpa(asid, 0) : gpaToSpa(dataGpa(asid, 0));
+    const nested = mode === 'nested';
+    const table = mode === 'native' ? 'guest' : 'shadow';
+    const l2HitCycles = this.l2HitCycles;
     let cycles = 0;
     let l2Cycles = 0;
+    let misses = 0;
     let lastKey = this.lastKey;
     for (let i = 0; i < accesses; i++) {
       const va = nextAddress(spec, cursor, rng);
-      const key = tlbKey(asid, va, size);
+      const key = keyBase + Math.floor(va * pageReciprocal);
       if (key !== lastKey) {
         const r = tlb.lookup(key, size);
-        if (r === TLB_L2_HIT) l2Cycles += this.l2HitCycles;
+        if (r === TLB_L2_HIT) l2Cycles += l2HitCycles;
         else if (r === TLB_MISS) {
-          this.tlbMisses++;
-          if (mode === 'nested') cycles += walker.walk2D(asid, va, guestLeaf);
-          else cycles += walker.walk1D(mode === 'native' ? 'guest' : 'shadow', asid, va, walkLeaf);
+          misses++;
+          cycles += nested ? walker.walk2D(asid, va, guestLeaf) : walker.walk1D(table, asid, va, walkLeaf);
           tlb.fill(key, size);
         }
         lastKey = key;
       }
-      const gpa = dataGpa(asid, va);
-      walker.dataAccess(mode === 'native' ? gpa : gpaToSpa(gpa));
+      walker.dataAccess(dataBase + va);
     }
     this.lastKey = lastKey;
+    this.tlbMisses += misses;
     this.accesses += accesses;
     this.instructions += accesses / accessesPerInstruction;
     this.tlbL2HitCycles += l2Cycles;

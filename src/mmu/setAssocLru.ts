@@ -1,6 +1,10 @@
 // A set-associative cache of numeric keys with true LRU replacement, on typed
 // arrays so a lookup allocates nothing. TLBs, page-walk caches, the nested
 // TLB and the L1D/L2 line caches of the walk model are all instances of it.
+import { WideSets } from './wideSets.js';
+
+/** Sets at least this wide use {@link WideSets} (O(1) lookup and victim) instead of a scan of the set. */
+export const WIDE_WAYS = 16;
 
 /** Geometry of one set-associative structure. */
 export interface Geometry {
@@ -25,6 +29,8 @@ export interface FrameHashing {
  * Set-associative LRU cache of non-negative integer keys (< 2^53). The set is
  * the key modulo the number of sets; recency is a per-entry stamp from a
  * monotone counter, so the victim is the valid entry with the smallest stamp.
+ * Narrow sets are scanned; sets of {@link WIDE_WAYS} or more ways live in a
+ * {@link WideSets}, the same LRU with O(1) lookup and victim choice.
  */
 export class SetAssocLru {
   /** Number of sets. */
@@ -50,14 +56,9 @@ export class SetAssocLru {
   private readonly setsMask: number;
   private readonly frameLinesMask: number;
   private readonly frameSlotsMask: number;
-  /**
-   * For wide sets (16+ ways), a direct-mapped hint: key bits → the slot that
-   * last held such a key. A lookup checks the hinted slot before scanning the
-   * set; the hint is only a guess, verified against the slot's key, so LRU
-   * behaviour is exactly that of the scan.
-   */
-  private readonly hints: Int32Array | null;
-  private readonly hintMask: number;
+  /** Sets of 16 or more ways: the exact O(1) structure (see {@link WideSets}); null for narrow sets, which are scanned. */
+  private readonly wide: WideSets | null;
+  private readonly entryCount: number;
 
   constructor(geometry: Geometry, hashing?: FrameHashing) {
     const { entries, ways } = geometry;
@@ -66,8 +67,10 @@ export class SetAssocLru {
     }
     this.ways = ways;
     this.sets = entries / ways;
-    this.keys = new Float64Array(entries).fill(-1);
-    this.stamps = new Float64Array(entries);
+    // A wide structure keeps its entries in `wide`; these stay empty.
+    const scanned = ways >= WIDE_WAYS ? 0 : entries;
+    this.keys = new Float64Array(scanned).fill(-1);
+    this.stamps = new Float64Array(scanned);
     const fl = hashing?.frameLines ?? 0;
     this.frameLines = fl > 0 && this.sets >= fl && this.sets % fl === 0 ? fl : 0;
     this.frameSlots = this.frameLines > 0 ? this.sets / this.frameLines : 0;
@@ -75,46 +78,24 @@ export class SetAssocLru {
     this.setsMask = mask(this.sets);
     this.frameLinesMask = mask(this.frameLines);
     this.frameSlotsMask = mask(this.frameSlots);
-    const hintSize = ways >= 16 ? 2 ** Math.ceil(Math.log2(2 * entries)) : 0;
-    this.hints = hintSize > 0 ? new Int32Array(hintSize).fill(-1) : null;
-    this.hintMask = hintSize - 1;
+    this.entryCount = entries;
+    this.wide = ways >= WIDE_WAYS && this.sets > 0 ? new WideSets(this.sets, ways) : null;
   }
 
   /** Total capacity in entries. */
   get entries(): number {
-    return this.keys.length;
+    return this.entryCount;
   }
 
   /** Look `key` up; on a hit make it most recently used. */
   lookup(key: number): boolean {
+    if (this.wide !== null) return this.wide.lookup(key);
     if (this.sets === 0) return false;
-    return this.lookupInSet(this.setOf(key), key);
-  }
-
-  /** {@link lookup} in a set the caller already computed (see {@link frameHash}). */
-  lookupInSet(set: number, key: number): boolean {
-    const base = set * this.ways;
+    const base = this.setOf(key) * this.ways;
     const end = base + this.ways;
     const keys = this.keys;
     const stamps = this.stamps;
     const validFrom = this.validFrom;
-    const hints = this.hints;
-    if (hints !== null) {
-      const h = (key >>> 0) & this.hintMask;
-      const slot = hints[h];
-      if (slot >= base && slot < end && keys[slot] === key && stamps[slot] >= validFrom) {
-        stamps[slot] = ++this.clock;
-        return true;
-      }
-      for (let i = base; i < end; i++) {
-        if (keys[i] === key && stamps[i] >= validFrom) {
-          stamps[i] = ++this.clock;
-          hints[h] = i;
-          return true;
-        }
-      }
-      return false;
-    }
     for (let i = base; i < end; i++) {
       if (keys[i] === key && stamps[i] >= validFrom) {
         stamps[i] = ++this.clock;
@@ -126,6 +107,7 @@ export class SetAssocLru {
 
   /** Look `key` up without changing recency (for tests and inspection). */
   contains(key: number): boolean {
+    if (this.wide !== null) return this.wide.contains(key);
     if (this.sets === 0) return false;
     const base = this.setOf(key) * this.ways;
     for (let i = base; i < base + this.ways; i++) if (this.keys[i] === key && this.stamps[i] >= this.validFrom) return true;
@@ -134,13 +116,12 @@ export class SetAssocLru {
 
   /** Insert `key` (assumed absent) as most recently used, evicting the set's LRU entry if full. */
   fill(key: number): void {
+    if (this.wide !== null) {
+      this.wide.fill(this.setOf(key), key);
+      return;
+    }
     if (this.sets === 0) return;
-    this.fillInSet(this.setOf(key), key);
-  }
-
-  /** {@link fill} in a set the caller already computed. */
-  fillInSet(set: number, key: number): void {
-    const base = set * this.ways;
+    const base = this.setOf(key) * this.ways;
     const end = base + this.ways;
     const stamps = this.stamps;
     const validFrom = this.validFrom;
@@ -157,11 +138,16 @@ export class SetAssocLru {
     }
     this.keys[victim] = key;
     stamps[victim] = ++this.clock;
-    if (this.hints !== null) this.hints[(key >>> 0) & this.hintMask] = victim;
   }
 
   /** Look up and fill on a miss; returns whether it hit. */
   access(key: number): boolean {
+    const wide = this.wide;
+    if (wide !== null) {
+      if (wide.lookup(key)) return true;
+      wide.fill(this.setOf(key), key);
+      return false;
+    }
     if (this.sets === 0) return false;
     return this.accessInSet(this.setOf(key), key);
   }
@@ -171,22 +157,27 @@ export class SetAssocLru {
    * {@link frameHash}), so several caches indexed by the same line hash it once.
    */
   accessHashed(key: number, hash: number): boolean {
+    const wide = this.wide;
+    if (wide !== null) {
+      if (wide.lookup(key)) return true;
+      wide.fill(this.hashedOrDirectSet(key, hash), key);
+      return false;
+    }
     if (this.sets === 0) return false;
-    return this.accessInSet(this.frameLines === 0 ? this.directSet(key) : this.hashedSet(key, hash), key);
+    return this.accessInSet(this.hashedOrDirectSet(key, hash), key);
+  }
+
+  /** The set of `key` whose frame hash is `hash`. */
+  private hashedOrDirectSet(key: number, hash: number): number {
+    return this.frameLines === 0 ? this.directSet(key) : this.hashedSet(key, hash);
   }
 
   /**
-   * {@link lookupInSet}, then {@link fillInSet} on a miss, in one scan of the
+   * {@link lookup}, then {@link fill} on a miss, in one scan of the (narrow)
    * set: the victim is found while looking (the first invalid slot, else the
    * first with the smallest stamp), exactly as the two scans would find it.
    */
   private accessInSet(set: number, key: number): boolean {
-    const hints = this.hints;
-    if (hints !== null) {
-      if (this.lookupInSet(set, key)) return true;
-      this.fillInSet(set, key);
-      return false;
-    }
     const base = set * this.ways;
     const end = base + this.ways;
     const keys = this.keys;
@@ -237,6 +228,7 @@ export class SetAssocLru {
 
   /** Invalidate every entry (in O(1): every stamp given out so far becomes invalid). */
   flush(): void {
+    this.wide?.flush();
     this.validFrom = this.clock + 1;
   }
 }
@@ -244,6 +236,7 @@ export class SetAssocLru {
 /** Hash of the 4 KB frame holding line `key` (`frameLines` lines a frame): spreads frames over sets. */
 export function frameHash(key: number, frameLines: number): number {
   const frame = Math.floor(key / frameLines);
-  const h = Math.imul((frame >>> 0) ^ Math.imul((frame / 4294967296) >>> 0, 0x85ebca6b), 0x9e3779b1);
+  // frame · 2^−32 is frame / 2^32 exactly (a power of two), without a division's latency.
+  const h = Math.imul((frame >>> 0) ^ Math.imul((frame * 2.3283064365386963e-10) >>> 0, 0x85ebca6b), 0x9e3779b1);
   return (h ^ (h >>> 15)) >>> 0;
 }

@@ -40,12 +40,15 @@ export class PageWalker implements WalkCounters {
   readonly pwc: SetAssocLru | null;
   readonly ntlb: SetAssocLru | null;
   private readonly lineBytes: number;
+  /** 1 / lineBytes when that is a power of two (multiplying by it divides exactly, without a division's latency), else 0. */
+  private readonly lineReciprocal: number;
   private readonly frameLines: number;
   private readonly l2HitCycles: number;
   private readonly l2MissCycles: number;
   private readonly pwcHitCycles: number;
   private readonly ntlbHitCycles: number;
-  private readonly nestedPageBytes: number;
+  /** 1 / the nested page size (a power of two): gPA → nested page number by an exact multiplication. */
+  private readonly nestedPageReciprocal: number;
   private readonly nestedLeaf: number;
   /** 2D walks under 1D_PWC cache guest-dimension entries only. */
   private readonly pwcNestedEntries: boolean;
@@ -53,6 +56,7 @@ export class PageWalker implements WalkCounters {
   constructor(private readonly model: MmuModel) {
     const c = model.caches;
     this.lineBytes = c.lineBytes;
+    this.lineReciprocal = (c.lineBytes & (c.lineBytes - 1)) === 0 ? 1 / c.lineBytes : 0;
     this.frameLines = 4096 / c.lineBytes;
     const frames = { frameLines: this.frameLines };
     this.l2 = new SetAssocLru({ entries: c.l2.bytes / c.lineBytes, ways: c.l2.ways }, frames);
@@ -65,7 +69,7 @@ export class PageWalker implements WalkCounters {
     this.pwcHitCycles = model.pwc.hitCycles;
     this.ntlbHitCycles = model.ntlb.hitCycles;
     this.pwcNestedEntries = design === '2D_PWC' || design === '2D_PWC+NT';
-    this.nestedPageBytes = model.hostPageSize === '2M' ? 2 ** 21 : 4096;
+    this.nestedPageReciprocal = 1 / (model.hostPageSize === '2M' ? 2 ** 21 : 4096);
     this.nestedLeaf = leafLevel(model.hostPageSize);
   }
 
@@ -100,7 +104,7 @@ export class PageWalker implements WalkCounters {
 
   /** A data access by the program: through L1D into L2, so data competes with page-table lines. */
   dataAccess(spa: number): void {
-    const line = Math.floor(spa / this.lineBytes);
+    const line = this.lineOf(spa);
     const hash = frameHash(line, this.frameLines);
     if (!this.l1d.accessHashed(line, hash)) this.l2.accessHashed(line, hash);
   }
@@ -113,7 +117,7 @@ export class PageWalker implements WalkCounters {
   /** gPA → sPA: a nested-TLB hit, or a nested walk of `nestedLevels − leaf + 1` references. */
   private nestedTranslate(gpa: number): number {
     const ntlb = this.ntlb;
-    const page = Math.floor(gpa / this.nestedPageBytes);
+    const page = Math.floor(gpa * this.nestedPageReciprocal);
     if (ntlb !== null && ntlb.lookup(page)) {
       this.ntlbHits++;
       return this.ntlbHitCycles;
@@ -132,7 +136,7 @@ export class PageWalker implements WalkCounters {
     let cycles = 0;
     const pwc = this.pwc;
     if (cacheable && pwc !== null) {
-      const key = Math.floor(spa / 8);
+      const key = Math.floor(spa * 0.125); // the entry's number: spa / 8, exactly
       if (pwc.lookup(key)) {
         this.pwcHits++;
         return this.pwcHitCycles;
@@ -140,11 +144,17 @@ export class PageWalker implements WalkCounters {
       pwc.fill(key);
       cycles = this.pwcHitCycles;
     }
-    if (this.l2.access(Math.floor(spa / this.lineBytes))) {
+    if (this.l2.access(this.lineOf(spa))) {
       this.l2Hits++;
       return cycles + this.l2HitCycles;
     }
     return cycles + this.l2MissCycles;
+  }
+
+  /** The cache line of `spa`. */
+  private lineOf(spa: number): number {
+    const r = this.lineReciprocal;
+    return r > 0 ? Math.floor(spa * r) : Math.floor(spa / this.lineBytes);
   }
 
   private finish(cycles: number): number {

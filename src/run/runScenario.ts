@@ -7,6 +7,7 @@ import type { LoadedScenario } from '../config/load.js';
 import { SimulationLimitError } from '../engine/simulation.js';
 import { InputFileError } from '../workload/inputFile.js';
 import { TraceCache, TraceError } from '../workload/traceCursor.js';
+import { MissPriceCache } from '../mmu/missPrice.js';
 import { CATEGORIES } from '../vmm/categories.js';
 import type { CategoryResult, ResultRecord, VmResult } from './record.js';
 import { simulate, type RunObserver } from './simulate.js';
@@ -28,6 +29,8 @@ export interface RunScenarioOptions {
   tapes?: boolean;
   /** Traces parsed by earlier runs of the same command (sweep points); by default each call parses its traces once for all its modes. */
   traces?: TraceCache;
+  /** TLB-miss prices measured by earlier runs of the same command; by default each call measures them once for all its modes. */
+  missPrices?: MissPriceCache;
 }
 
 /** What simulating one workload under one mode needs from a loaded scenario (plain data: it crosses to worker threads). */
@@ -75,7 +78,7 @@ export function runUnit(loaded: UnitInputs, unit: RunUnit, options: RunScenarioO
   const limits = loaded.limits;
   const seed = options.seed ?? loaded.scenario.seed;
   const out = located(at, mode, limits, () =>
-    simulate(loaded.cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, limits, observer: options.observer, traces: options.traces, bulk: options.bulk, tapes: options.tapes }));
+    simulate(loaded.cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, limits, observer: options.observer, traces: options.traces, bulk: options.bulk, tapes: options.tapes, missPrices: options.missPrices }));
   return {
     cycles: out.cycles,
     operations: out.operations,
@@ -91,8 +94,9 @@ export function runUnit(loaded: UnitInputs, unit: RunUnit, options: RunScenarioO
 /** Simulate a loaded scenario; one record per workload × mode, in scenario order. */
 export function runScenario(loaded: UnitInputs, options: RunScenarioOptions = {}): ResultRecord[] {
   const traces = options.traces ?? new TraceCache();
+  const missPrices = options.missPrices ?? new MissPriceCache();
   const units = unitsOf(loaded);
-  const outcomes = units.map((u) => runUnit(loaded, u, { ...options, traces }));
+  const outcomes = units.map((u) => runUnit(loaded, u, { ...options, traces, missPrices }));
   return recordsOf(loaded, units, outcomes, options);
 }
 

@@ -7,6 +7,7 @@ import type { ResultRecord } from './record.js';
 import { runScenario, type UnitInputs } from './runScenario.js';
 import type { RunObserver } from './simulate.js';
 import type { TraceCache } from '../workload/traceCursor.js';
+import type { MissPriceCache } from '../mmu/missPrice.js';
 
 /** What a task needs besides its resolved scenario. */
 export interface TaskSpec {
@@ -18,6 +19,8 @@ export interface TaskSpec {
   observer?: RunObserver;
   /** Traces parsed by earlier tasks of this thread. */
   traces?: TraceCache;
+  /** TLB-miss prices measured by earlier tasks of this thread. */
+  missPrices?: MissPriceCache;
 }
 
 /** The function that simulates a point; replaceable so tests can make a point fail. */
@@ -25,7 +28,7 @@ export type Simulator = typeof runScenario;
 
 /** Run one task; a thrown error becomes error records instead of an exception. */
 export function runTask(loaded: UnitInputs, spec: TaskSpec, simulator: Simulator = runScenario): ResultRecord[] {
-  const options = { point: spec.point.index, params: spec.point.params, replicate: spec.replicate, seed: spec.seed, components: spec.components, observer: spec.observer, traces: spec.traces };
+  const options = { point: spec.point.index, params: spec.point.params, replicate: spec.replicate, seed: spec.seed, components: spec.components, observer: spec.observer, traces: spec.traces, missPrices: spec.missPrices };
   try {
     return simulator(loaded, options);
   } catch (e) {

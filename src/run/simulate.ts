@@ -9,6 +9,7 @@ import type { CpuModel } from '../vmm/cpu.js';
 import { Ledger } from '../vmm/ledger.js';
 import { MODES } from '../vmm/registry.js';
 import { OpCursor } from '../workload/stream.js';
+import type { MissPriceCache } from '../mmu/missPrice.js';
 import { TraceCursor, type TraceCache } from '../workload/traceCursor.js';
 import type { CompiledWorkload } from '../config/load.js';
 import { NO_COMPOSITES, WorkloadCompiler } from '../workload/expand.js';
@@ -61,6 +62,8 @@ export interface SimulateOptions {
   instrument?: (actor: CostActor) => CostActor;
   /** Traces already parsed by other runs (modes, points) of the same command; a trace is parsed once per cache. */
   traces?: TraceCache;
+  /** TLB-miss prices measured by other runs of this process (a price is a pure function of MMU model, mode and site); each run measures its own when absent. */
+  missPrices?: MissPriceCache;
 }
 
 /** Per-run caps enforced while simulating (the estimates checked them before the run). */
@@ -90,7 +93,7 @@ export function simulate(cpu: CpuModel, modeId: string, params: unknown, workloa
       quantumCycles: (sys.hostQuantumUs * clockHz) / 1e6,
       vmSwitchCycles: modeId === 'native' ? 0 : sys.vmSwitchCycles,
     }, { attribution, hostSlot: attribution.slot(HOST_VM, HOST_VM) }, options.bulk ?? true);
-    const guests = sys.guests.map((g) => new Guest(g, def.create(cpu, params, { rng: sim.rng, ledger }), physical, sim, clockHz, { slotOf: (p) => attribution.slot(g.name, p) }));
+    const guests = sys.guests.map((g) => new Guest(g, def.create(cpu, params, { rng: sim.rng, ledger, missPrices: options.missPrices }), physical, sim, clockHz, { slotOf: (p) => attribution.slot(g.name, p) }));
     physical.start(guests);
     sim.run();
     attribution.settle();
@@ -102,7 +105,7 @@ export function simulate(cpu: CpuModel, modeId: string, params: unknown, workloa
     const { requestsCompleted, ...rest } = metrics;
     return { ledger, cycles: physical.endAt, operations: physical.ops, events: sim.eventsProcessed, actorMetrics: rest, requests: requestsCompleted ?? 0, vms: attribution.results() };
   }
-  const actor = def.create(cpu, params, { rng: sim.rng, ledger });
+  const actor = def.create(cpu, params, { rng: sim.rng, ledger, missPrices: options.missPrices });
   const cursor = workload.trace
     ? new TraceCursor(workload.trace.path, workload.trace.format, { compiler: options.compiler ?? new WorkloadCompiler(NO_COMPOSITES), clockHz, maxWork: limits?.maxOpsPerRun }, options.traces)
     : new OpCursor(workload.setup?.length ? [...workload.setup, { body: workload.body, count: workload.repeat }] : workload.body, workload.setup?.length ? 1 : workload.repeat);

@@ -7,6 +7,7 @@ import { InputError, type Origin } from '../config/errors.js';
 import type { Limits } from '../config/limits.js';
 import type { KeyPath } from '../workload/expand.js';
 import { runPrepared, TaskRunner, type PreparedTask } from './taskRunner.js';
+import { MissPriceCache } from '../mmu/missPrice.js';
 import { TraceCache } from '../workload/traceCursor.js';
 import type { ResultRecord } from './record.js';
 
@@ -39,6 +40,7 @@ function serve(data: SweepWorkerData): void {
   const port = parentPort!;
   let runner: Promise<TaskRunner> | null = null;
   const traces = new TraceCache();
+  const missPrices = new MissPriceCache();
   // The scenario loader (YAML, schemas) is imported only by a worker that must load a point itself: start-up stays small.
   const planRunner = async () => {
     const { SweepPlan } = await import('../config/sweepPlan.js');
@@ -47,7 +49,7 @@ function serve(data: SweepWorkerData): void {
   port.on('message', async (m: SweepWorkerMessage) => {
     const task = typeof m === 'number' ? m : m.task;
     try {
-      const records = typeof m === 'number' ? (await (runner ??= planRunner())).run(task) : runPrepared(m.prepared, traces);
+      const records = typeof m === 'number' ? (await (runner ??= planRunner())).run(task) : runPrepared(m.prepared, traces, undefined, missPrices);
       port.postMessage({ task, records } satisfies SweepWorkerReply);
     } catch (e) {
       // Bad input found while running (a trace line, a limit passed) keeps its location: exit 2 in the main thread.

@@ -8,12 +8,15 @@ import { runTask, type Simulator, type TaskSpec } from './runTask.js';
 import type { UnitInputs } from './runScenario.js';
 import type { RunObserver } from './simulate.js';
 import { TraceCache } from '../workload/traceCursor.js';
+import { MissPriceCache } from '../mmu/missPrice.js';
 
 /** Runs tasks of one plan. */
 export class TaskRunner {
   private cached: { point: number; loaded: LoadedScenario } | null = null;
   /** Every trace is parsed once for all the tasks this runner runs. */
   private readonly traces = new TraceCache();
+  /** Every TLB-miss price is measured once for all the tasks this runner runs. */
+  private readonly missPrices = new MissPriceCache();
 
   constructor(
     private readonly plan: SweepPlan,
@@ -26,7 +29,7 @@ export class TaskRunner {
 
   /** Records of task `index` (error records if the simulation failed). */
   run(index: number): ResultRecord[] {
-    return runPrepared(this.prepare(index), this.traces, this.observer);
+    return runPrepared(this.prepare(index), this.traces, this.observer, this.missPrices);
   }
 
   /** Task `index` resolved to its point's scenario and what runTask needs (plain data, except the scenario's compiler). */
@@ -48,8 +51,8 @@ export interface PreparedTask {
 }
 
 /** Run a prepared task (error records if the simulation failed). */
-export function runPrepared(task: PreparedTask, traces?: TraceCache, observer?: RunObserver): ResultRecord[] {
-  const spec = { ...task.spec, traces, observer };
+export function runPrepared(task: PreparedTask, traces?: TraceCache, observer?: RunObserver, missPrices?: MissPriceCache): ResultRecord[] {
+  const spec = { ...task.spec, traces, observer, missPrices };
   return task.fault ? runTask(task.loaded, spec, injectedFault) : runTask(task.loaded, spec);
 }
 

@@ -7,6 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { InputError, type Origin } from '../config/errors.js';
 import type { Limits } from '../config/limits.js';
 import type { KeyPath } from '../workload/expand.js';
+import { MissPriceCache } from '../mmu/missPrice.js';
 import { TraceCache } from '../workload/traceCursor.js';
 import { runUnit, type RunUnit, type UnitInputs, type UnitOutcome } from './runScenario.js';
 import type { RunObserver } from './simulate.js';
@@ -37,6 +38,8 @@ export type UnitResult =
 /** Runs units of one UnitWorkerData in this thread; traces are parsed once for all of them. */
 export class UnitRunner {
   private readonly traces = new TraceCache();
+  /** TLB-miss prices, measured once for all the units of this thread. */
+  private readonly missPrices = new MissPriceCache();
   private readonly reloaded = new Map<number, UnitInputs>();
 
   constructor(
@@ -59,7 +62,7 @@ export class UnitRunner {
   private runOn(inputs: UnitInputs, i: number): UnitResult {
     const { scenario, unit } = this.data.units[i];
     try {
-      return { outcome: runUnit(inputs, unit, { components: this.data.components, traces: this.traces, observer: this.observer, seed: this.data.scenarios[scenario].seed }) };
+      return { outcome: runUnit(inputs, unit, { components: this.data.components, traces: this.traces, missPrices: this.missPrices, observer: this.observer, seed: this.data.scenarios[scenario].seed }) };
     } catch (e) {
       const input = e instanceof InputError ? { detail: e.detail, origin: e.origin, path: e.path } : undefined;
       return { error: e instanceof Error ? e.message : String(e), input };

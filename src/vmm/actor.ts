@@ -11,6 +11,7 @@
 // of a static operation once (Ledger.record) and replays it for later copies.
 import type { z } from 'zod';
 import type { Rng } from '../engine/rng.js';
+import type { MissPriceCache } from '../mmu/missPrice.js';
 import type { Op } from '../workload/ops.js';
 import type { CpuModel } from './cpu.js';
 import type { Ledger } from './ledger.js';
@@ -66,6 +67,8 @@ export interface ActorEnv {
   readonly rng: Rng;
   /** The ledger the run charges to (the same one `charge` receives): intern component ids here. */
   readonly ledger: Ledger;
+  /** Miss prices measured by earlier runs of this process (absent: the actor measures its own). */
+  readonly missPrices?: MissPriceCache;
 }
 
 /** One execution mode, chosen by name from the registry. */

@@ -51,7 +51,7 @@ class HardwareActor implements CostActor {
     this.nHidden = env.ledger.newCounter();
     this.nTrace = env.ledger.newCounter();
     this.shadow = new ShadowTables(p);
-    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk');
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk', env.missPrices);
     this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses, this.streams.flushTlbLater);
     this.cShadowUpdate = env.ledger.componentId('shadowUpdate');
     this.sh = new ShadowCharges(this.shadow, p, env.ledger); // interns shadowSwitch, prevalidate, shadowBuild, shadowTeardown

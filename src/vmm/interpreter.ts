@@ -58,7 +58,7 @@ class InterpreterActor implements CostActor {
 
   constructor(private readonly cpu: CpuModel, private readonly p: InterpreterParams, env: ActorEnv) {
     // The software TLB is assumed to have the hardware TLB's reach, so the native MMU model counts its misses.
-    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'native'), env.rng, env.ledger, 'softTlbWalk');
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'native'), env.rng, env.ledger, 'softTlbWalk', env.missPrices);
     this.monitorPorts = monitorPortMap(p.monitorPorts);
     const l = env.ledger;
     this.ledger = l;

@@ -5,7 +5,7 @@ import type { Rng } from '../engine/rng.js';
 import { CAT } from './categories.js';
 import type { Ledger } from './ledger.js';
 import type { MemoryOp, TlbMissOp } from '../workload/ops.js';
-import { MissPrices } from '../mmu/missPrice.js';
+import { MissPrices, type MissPriceCache } from '../mmu/missPrice.js';
 import { StreamCursor } from '../mmu/memoryStream.js';
 import type { Mmu } from '../mmu/mmu.js';
 
@@ -27,10 +27,10 @@ export class MemoryStreams {
     this.tlbStale = true;
   };
 
-  /** `component` names the cost component walks are recorded under (walk, shadowWalk, 2dWalk). */
-  constructor(readonly mmu: Mmu, private readonly rng: Rng, ledger: Ledger, component: string) {
+  /** `component` names the cost component walks are recorded under (walk, shadowWalk, 2dWalk); `missPrices` shares probes across runs. */
+  constructor(readonly mmu: Mmu, private readonly rng: Rng, ledger: Ledger, component: string, missPrices?: MissPriceCache) {
     this.cWalk = ledger.componentId(component);
-    this.misses = new MissPrices(mmu.model, mmu.mode);
+    this.misses = new MissPrices(mmu.model, mmu.mode, missPrices);
   }
 
   /** Walk cycles of one counted miss (a `tlbMiss` op) at its site: the same for every copy. */

@@ -70,7 +70,7 @@ class NativeActor implements CostActor {
 
   constructor(private readonly cpu: CpuModel, env: ActorEnv) {
     this.cNative = env.ledger.componentId('native');
-    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'native'), env.rng, env.ledger, 'walk');
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'native'), env.rng, env.ledger, 'walk', env.missPrices);
   }
 
   charge(op: Op, ledger: Ledger): number {

@@ -39,7 +39,7 @@ class NestedActor implements CostActor {
 
   constructor(private readonly cpu: CpuModel, p: NestedParams, env: ActorEnv) {
     this.c2dWalk = env.ledger.componentId('2dWalk');
-    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'nested'), env.rng, env.ledger, '2dWalk');
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'nested'), env.rng, env.ledger, '2dWalk', env.missPrices);
     this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses, this.streams.flushTlbLater);
   }
 

@@ -87,7 +87,7 @@ class SoftwareActor implements CostActor {
     this.nTraps = env.ledger.newCounter();
     this.shadow = new ShadowTables(p);
     this.bt = new AdaptiveBt(p);
-    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk');
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk', env.missPrices);
     const l = env.ledger;
     this.cNative = l.componentId('native');
     this.cTrap = l.componentId('trap');

@@ -110,7 +110,7 @@ class TrapAndEmulateActor implements CostActor {
 
   constructor(private readonly cpu: CpuModel, private readonly p: TrapAndEmulateParams, env: ActorEnv) {
     this.shadow = new ShadowTables(p);
-    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk');
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk', env.missPrices);
     this.monitorPorts = monitorPortMap(p.monitorPorts);
     const l = env.ledger;
     this.ledger = l;

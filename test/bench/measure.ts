@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { InputError } from '../../src/config/errors.js';
 import { loadScenario, type LoadedScenario } from '../../src/config/load.js';
 import { simulate } from '../../src/run/simulate.js';
+import { MissPriceCache } from '../../src/mmu/missPrice.js';
 import type { CostActor } from '../../src/vmm/actor.js';
 import { HOME_CATEGORY } from '../../src/vmm/categories.js';
 import { MODE_IDS } from '../../src/vmm/registry.js';
@@ -82,14 +83,18 @@ function modesOf(loaded: LoadedScenario): string[] {
   return loaded.scenario.vmms.filter((m) => m === 'native' || loaded.vmmParams[m] !== undefined);
 }
 
-/** Run every workload of `loaded` under `mode` once; operations, accesses, cycles per workload, wall seconds. */
-function runMode(loaded: LoadedScenario, mode: string, bulk: boolean): { seconds: number; operations: number; accesses: number; cycles: number[] } {
+/**
+ * Run every workload of `loaded` under `mode` once; operations, accesses,
+ * cycles per workload, wall seconds. `missPrices`: the entry's, as one
+ * command shares them across its runs (filled in the warm-up).
+ */
+function runMode(loaded: LoadedScenario, mode: string, bulk: boolean, missPrices: MissPriceCache): { seconds: number; operations: number; accesses: number; cycles: number[] } {
   let operations = 0;
   let accesses = 0;
   const cycles: number[] = [];
   const t0 = process.hrtime.bigint();
   for (const w of loaded.workloads) {
-    const out = simulate(loaded.cpu, mode, loaded.vmmParams[mode] ?? null, w, loaded.scenario.seed, { compiler: loaded.compiler, bulk });
+    const out = simulate(loaded.cpu, mode, loaded.vmmParams[mode] ?? null, w, loaded.scenario.seed, { compiler: loaded.compiler, bulk, missPrices });
     operations += out.operations;
     accesses += out.actorMetrics.memoryAccesses ?? 0;
     cycles.push(out.cycles);
@@ -107,14 +112,15 @@ export function measureWorkload(root: string, entry: BenchWorkload, size: BenchS
   const modes = modesOf(loaded);
   const byMode: Record<string, ModeFigures> = {};
   let pathsAgree = true;
+  const missPrices = new MissPriceCache();
   for (const mode of modes) {
-    runMode(loaded, mode, false); // warm-up: let V8 compile the hot paths before timing
-    const first = runMode(loaded, mode, true);
+    runMode(loaded, mode, false, missPrices); // warm-up: let V8 compile the hot paths before timing (and measure the miss prices)
+    const first = runMode(loaded, mode, true, missPrices);
     const perOp: number[] = [];
     const bulk: number[] = [];
     for (let r = 0; r < reps; r++) {
-      const a = runMode(loaded, mode, false);
-      const b = runMode(loaded, mode, true);
+      const a = runMode(loaded, mode, false, missPrices);
+      const b = runMode(loaded, mode, true, missPrices);
       perOp.push(a.seconds);
       bulk.push(b.seconds);
       if (a.cycles.some((c, i) => c !== b.cycles[i]) || a.operations !== b.operations) pathsAgree = false;
