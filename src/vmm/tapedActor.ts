@@ -83,13 +83,7 @@ export class TapedActor implements CostActor {
       this.lastOp = op;
       this.lastSlot = slot;
     }
-    const tape = slot.tape;
-    if (tape !== null) {
-      ledger.apply(tape);
-      return tape.cycles;
-    }
-    if (slot.variants === null) return this.inner.charge(op, ledger);
-    return this.chargeVariant(op, slot.variants, ledger);
+    return this.chargeSlot(slot, op, ledger);
   }
 
   /** First sight of `op`: record its charge if it is static, else remember how it is charged. */
