@@ -47,15 +47,16 @@ export interface SimulateOptions {
   /** Stop (SimulationLimitError, TraceError) past these; unbounded when absent. */
   limits?: RunLimits;
   /**
-   * False: charge every operation through the actor's charge(), skipping the
-   * counted-run fast path (chargeRun.ts): the op-by-op reference that the
-   * fast path must equal bit for bit, and the bench's per-operation figure.
+   * False: charge every copy of a counted run on its own, skipping the
+   * counted-run fast path (chargeRun.ts): the bench's per-operation figure
+   * (static operations are still replayed from their tapes; see `tapes`).
    */
   bulk?: boolean;
   /**
    * False: call the actor's charge() for every operation, never replaying a
-   * recorded charge of a static operation (tapedActor.ts). With `bulk:
-   * false` too, the reference every fast path must equal bit for bit.
+   * recorded charge of a static operation (tapedActor.ts); counted runs are
+   * then charged copy by copy too (tapes are the bulk mechanism): the
+   * reference every fast path must equal bit for bit.
    */
   tapes?: boolean;
   /** Wraps every cost actor the run creates (the bench records the costs charged; tests hide the bulk hooks). */

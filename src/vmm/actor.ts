@@ -3,12 +3,12 @@
 //   1. definition.create(cpu, params, env) — once per simulated run; interns
 //      its component names in env.ledger here, never per operation
 //   2. actor.charge(op, ledger)        — once per guest operation, in order
-//   2b. actor.repeatCost?(op, copies, ledger), then chargeRepeats?(op, n, ledger)
-//       — optional, right after charge(op) when more copies of op follow at
-//       once (a counted run): lets the runner charge the rest in bulk
 //   3. actor.metrics()                 — once at the end, optional extra numbers
-// actor.isStatic?(op) may be asked at any time: a runner records the charge
-// of a static operation once (Ledger.record) and replays it for later copies.
+// actor.isStatic?(op) and variantOf?(op) may be asked at any time: the
+// runner's TapedActor records the charge of a static operation once
+// (Ledger.record) and replays it for later copies, and charges the rest of a
+// counted run of it at once (repeatCost / chargeRepeats, which a mode does
+// not implement itself).
 import type { z } from 'zod';
 import type { Rng } from '../engine/rng.js';
 import type { MissPriceCache } from '../mmu/missPrice.js';
@@ -30,8 +30,9 @@ export interface CostActor {
    * cycles each further copy would cost only if every one of them costs the
    * same and {@link chargeRepeats} can charge any n ≤ copies of them at once
    * with exactly the ledger totals and actor state that n calls of charge(op)
-   * would leave (see Ledger.canChargeRun); otherwise return null and the
-   * runner charges copy by copy.
+   * would leave (see Ledger.canApplyRun); otherwise return null and the
+   * runner charges copy by copy. TapedActor implements it from the op's
+   * charge tape.
    */
   repeatCost?(op: Op, copies: number, ledger: Ledger): number | null;
   /** Charge `n` further copies of `op` at once; called only after repeatCost(op, m ≥ n, ledger) returned a number. */

@@ -68,8 +68,8 @@ describe('adaptive binary translation', () => {
   it('site ids beyond the dense range are tracked too', () => {
     const bt = new AdaptiveBt({ adaptThreshold: 1, adaptRevertThreshold: 5, adaptedForm: 'inTC', retranslateInstructions: 6 });
     expect(bt.traced(2 ** 31 - 1)).toBe(SITE.trapThenAdapt);
-    expect(bt.isAdapted(2 ** 31 - 1)).toBe(true);
-    expect(bt.isAdapted(5)).toBe(false);
+    expect(bt.traced(2 ** 31 - 1)).toBe(SITE.adapted);
+    expect(bt.untraced(5)).toBe(SITE.plain);
   });
 });
 

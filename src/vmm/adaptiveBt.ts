@@ -84,11 +84,6 @@ export class AdaptiveBt {
     return traced ? this.adapted[i] === 1 && this.quiet[i] === 0 : this.adapted[i] === 0;
   }
 
-  /** Whether `site` currently runs its adapted translation. */
-  isAdapted(site: number): boolean {
-    return this.adapted[this.slot(site)] === 1;
-  }
-
   private slot(site: number): number {
     let i = this.slotOf.get(site);
     if (i < 0) {

@@ -15,7 +15,6 @@ import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
 import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables, shadowModeStatic } from './shadow.js';
-import { RepeatProbe } from './repeatProbe.js';
 import { Mmu } from '../mmu/mmu.js';
 import { MemoryStreams } from './memoryStreams.js';
 
@@ -43,7 +42,6 @@ class HardwareActor implements CostActor {
   private readonly cShadowUpdate: number;
   /** Shadow switch, build, prevalidation and teardown, charged as every shadow-paging mode does. */
   private readonly sh: ShadowCharges;
-  private readonly repeats = new RepeatProbe();
   private readonly ledger: Ledger;
 
   constructor(private readonly cpu: CpuModel, private readonly p: HardwareParams, env: ActorEnv) {
@@ -89,25 +87,6 @@ class HardwareActor implements CostActor {
   /** A PTE write that trace-faults or hits no shadow changes no shadow state: each of those two outcomes is static. */
   variantOf(op: Op): number {
     return op.kind === 'pteWrite' ? this.shadow.pteWriteVariant(op.asid) : NEVER_STATIC;
-  }
-
-  /**
-   * Every kind but CR3 loads costs the same each time; only the counters
-   * move. PTE writes qualify when they trace-fault or hit no shadow, which
-   * leaves the shadows as they were; not when they leave hidden faults or
-   * stale entries behind.
-   */
-  repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
-    if (op.kind === 'cr3write' || op.kind === 'memory' || op.kind === 'mmCreate' || op.kind === 'mmDestroy') return null; // memory: each copy draws new addresses (MMU state)
-    if (op.kind === 'pteWrite') {
-      const outcome = this.shadow.peekPteWrite(op.asid);
-      if (outcome !== PTE.traceFault && outcome !== PTE.untraced) return null;
-    }
-    return this.repeats.probe(ledger, copies, (one) => this.charge(op, one)); // counters are in the ledger: the probe records them
-  }
-
-  chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
-    this.repeats.replay(ledger, n);
   }
 
   metrics(): Record<string, number> {

@@ -14,7 +14,6 @@ import type { CpuModel } from './cpu.js';
 import { HostedIoShape, monitorPortMap } from './hostedIo.js';
 import type { Ledger } from './ledger.js';
 import { MemoryStreams } from './memoryStreams.js';
-import { RepeatProbe } from './repeatProbe.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 
 const cycles = (d: string) => z.number().finite().nonnegative().describe(d);
@@ -45,7 +44,6 @@ class InterpreterActor implements CostActor {
   /** Memory streams through the software TLB, recorded under softTlbWalk. */
   private readonly streams: MemoryStreams;
   private readonly monitorPorts: Uint8Array;
-  private readonly repeats = new RepeatProbe();
   /** Counter (Ledger.newCounter) of interpreted instructions. */
   private readonly nInstructions: number;
   private readonly ledger: Ledger;
@@ -121,17 +119,6 @@ class InterpreterActor implements CostActor {
   /** Every kind but memory streams and CR3 loads (which flush the software TLB) costs the same each time and changes nothing else. */
   isStatic(op: Op): boolean {
     return op.kind !== 'memory' && op.kind !== 'cr3write';
-  }
-
-  /** Every kind but memory streams and CR3 loads (which flush the software TLB) costs the same each time. */
-  repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
-    if (op.kind === 'memory' || op.kind === 'cr3write') return null; // the software TLB's state moves
-    // The instruction counter is in the ledger, so the probe refuses a fractional count (cycles ÷ CPI), which only adds up copy by copy.
-    return this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
-  }
-
-  chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
-    this.repeats.replay(ledger, n);
   }
 
   metrics(): Record<string, number> {

@@ -171,49 +171,6 @@ export class Ledger {
     for (let i = 0; i < effects.length; i++) effects[i]();
   }
 
-  /**
-   * True when {@link chargeRun}(cat, n, cycles) for any n ≤ `maxOps` gives
-   * bit-for-bit the totals of n single charges: integer cycles and totals
-   * that stay within 2^53, where floating-point addition is exact and so
-   * does not depend on how the additions are grouped.
-   */
-  canChargeRun(cat: number, cycles: number, maxOps: number): boolean {
-    const total = this.cycles[cat];
-    return (
-      Number.isInteger(cycles) && cycles >= 0 && Number.isInteger(total) &&
-      total + cycles * maxOps <= Number.MAX_SAFE_INTEGER && this.counts[cat] + maxOps <= Number.MAX_SAFE_INTEGER
-    );
-  }
-
-  /** Charge `n` operations of category `cat` costing `cycles` each; only where {@link canChargeRun} holds. */
-  chargeRun(cat: number, n: number, cycles: number): void {
-    this.counts[cat] += n;
-    this.cycles[cat] += n * cycles;
-    if (this.tape !== null) {
-      this.tape.add(ACC.counts, cat, n);
-      this.tape.add(ACC.cycles, cat, n * cycles);
-    }
-  }
-
-  /** True when {@link componentRun}(id, n, cycles) for any n ≤ `maxOps` equals n calls of component(id, cycles) bit for bit. */
-  canComponentRun(id: number, cycles: number, maxOps: number): boolean {
-    const total = this.componentCycles[id];
-    return (
-      Number.isInteger(cycles) && cycles >= 0 && Number.isInteger(total) &&
-      total + cycles * maxOps <= Number.MAX_SAFE_INTEGER && this.componentCounts[id] + maxOps <= Number.MAX_SAFE_INTEGER
-    );
-  }
-
-  /** Record `n` uses of component `id` costing `cycles` each; only where {@link canComponentRun} holds. */
-  componentRun(id: number, n: number, cycles: number): void {
-    this.componentCycles[id] += n * cycles;
-    this.componentCounts[id] += n;
-    if (this.tape !== null) {
-      this.tape.add(ACC.componentCycles, id, n * cycles);
-      this.tape.add(ACC.componentCounts, id, n);
-    }
-  }
-
   /** Charge `cycles` to category `cat` without counting an operation (e.g. translation work). */
   chargeCycles(cat: number, cycles: number): void {
     this.cycles[cat] += cycles;
@@ -252,57 +209,6 @@ export class Ledger {
       tape.add(ACC.componentCycles, id, cycles);
       tape.add(ACC.componentCounts, id, count);
     }
-  }
-
-  /** Zero every total and give this ledger `like`'s component ids: a scratch ledger that records one charge. */
-  resetLike(like: Ledger): void {
-    this.counts.fill(0);
-    this.cycles.fill(0);
-    const n = like.componentCycles.length;
-    if (this.componentCycles.length !== n) {
-      this.componentCycles = new Float64Array(n);
-      this.componentCounts = new Float64Array(n);
-    } else {
-      this.componentCycles.fill(0);
-      this.componentCounts.fill(0);
-    }
-    if (this.counterValues.length !== like.counterValues.length) this.counterValues = new Float64Array(like.counterValues.length);
-    else this.counterValues.fill(0);
-    this.counterCount = like.counterCount;
-    this.accumulators = this.arrays();
-  }
-
-  /**
-   * True when {@link addCopies}(one, n) for any n ≤ `maxCopies` leaves
-   * bit-for-bit the totals that n repeats of the charge recorded in `one`
-   * would: every total of `one` an integer and every sum within 2^53.
-   */
-  canAddCopies(one: Ledger, maxCopies: number): boolean {
-    const fits = (total: number, each: number) =>
-      each === 0 || (Number.isInteger(each) && each > 0 && Number.isInteger(total) && total + each * maxCopies <= Number.MAX_SAFE_INTEGER);
-    for (let i = 0; i < this.counts.length; i++) {
-      if (!fits(this.counts[i], one.counts[i]) || !fits(this.cycles[i], one.cycles[i])) return false;
-    }
-    if (one.componentCycles.length > this.componentCycles.length) return false;
-    for (let i = 0; i < one.componentCycles.length; i++) {
-      if (!fits(this.componentCounts[i], one.componentCounts[i]) || !fits(this.componentCycles[i], one.componentCycles[i])) return false;
-    }
-    if (one.counterValues.length > this.counterValues.length) return false;
-    for (let i = 0; i < one.counterValues.length; i++) if (!fits(this.counterValues[i], one.counterValues[i])) return false;
-    return true;
-  }
-
-  /** Add `n` × every total of `one`; only where {@link canAddCopies} holds. */
-  addCopies(one: Ledger, n: number): void {
-    for (let i = 0; i < this.counts.length; i++) {
-      this.counts[i] += n * one.counts[i];
-      this.cycles[i] += n * one.cycles[i];
-    }
-    for (let i = 0; i < one.componentCycles.length; i++) {
-      this.componentCounts[i] += n * one.componentCounts[i];
-      this.componentCycles[i] += n * one.componentCycles[i];
-    }
-    for (let i = 0; i < one.counterValues.length; i++) this.counterValues[i] += n * one.counterValues[i];
   }
 
   /** Total cycles over all categories. */

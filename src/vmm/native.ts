@@ -88,20 +88,6 @@ class NativeActor implements CostActor {
     return op.kind !== 'memory' && op.kind !== 'cr3write';
   }
 
-  /** Every copy of an operation costs the same natively, and charging one changes no actor state. */
-  repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
-    if (op.kind === 'memory') return null; // each copy draws new addresses: its cost depends on MMU state
-    if (op !== this.lastOp) this.price(op);
-    const c = this.lastCycles;
-    return ledger.canChargeRun(this.lastCat, c, copies) && ledger.canComponentRun(this.cNative, c, copies) ? c : null;
-  }
-
-  chargeRepeats(op: Op, n: number, ledger: Ledger): void {
-    if (op !== this.lastOp) this.price(op);
-    ledger.componentRun(this.cNative, n, this.lastCycles);
-    ledger.chargeRun(this.lastCat, n, this.lastCycles);
-  }
-
   private price(op: Op): void {
     this.lastOp = op;
     this.lastCycles = op.kind === 'tlbMiss' ? this.streams.missCycles(op) : nativeCycles(this.cpu, op);

@@ -13,7 +13,6 @@ import { ExitPath, ExitPathShape } from './exitPath.js';
 import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
-import { RepeatProbe } from './repeatProbe.js';
 import { Mmu } from '../mmu/mmu.js';
 import { MemoryStreams } from './memoryStreams.js';
 
@@ -33,7 +32,6 @@ export function twoDWalkReferences(guestLevels: number, nestedLevels: number): n
 class NestedActor implements CostActor {
   private readonly x: ExitPath;
   private readonly c2dWalk: number;
-  private readonly repeats = new RepeatProbe();
   /** Memory streams: TLB misses walk guest and nested tables (two dimensions). */
   private readonly streams: MemoryStreams;
 
@@ -75,16 +73,6 @@ class NestedActor implements CostActor {
   /** No shadow state: everything but memory streams and CR3 loads (which switch the MMU model's address space) is static. */
   isStatic(op: Op): boolean {
     return op.kind !== 'memory' && op.kind !== 'cr3write';
-  }
-
-  /** No shadow state: every operation costs the same each time; only the exit count moves. */
-  repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
-    if (op.kind === 'memory') return null; // each copy draws new addresses: its cost depends on MMU state
-    return this.repeats.probe(ledger, copies, (one) => this.charge(op, one)); // the exit counter is in the ledger: the probe records it
-  }
-
-  chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
-    this.repeats.replay(ledger, n);
   }
 
   metrics(): Record<string, number> {

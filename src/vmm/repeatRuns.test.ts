@@ -1,4 +1,4 @@
-// Bulk charging of counted runs in the VMM actors (repeatCost/chargeRepeats):
+// Bulk charging of counted runs from charge tapes (TapedActor.repeatCost/chargeRepeats):
 // a run of n copies charged at once leaves exactly what n single charges leave,
 // for every operation, trace policy and CPU.
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { OpCursor } from '../workload/stream.js';
 import type { CostActor } from './actor.js';
 import { Ledger } from './ledger.js';
 import { MODES } from './registry.js';
+import { TapedActor } from './tapedActor.js';
 
 const OPS: Op[] = [
   { kind: 'syscall', site: 1 }, { kind: 'io', dir: 'out', port: 0x3f8, site: 2 }, { kind: 'io', dir: 'in', port: 0x80, site: 3 },
@@ -25,7 +26,8 @@ function run(mode: string, cpu: string, op: Op, copies: number, bulk: boolean, s
   const sim = new Simulation(1);
   const ledger = new Ledger();
   const inner = MODES[mode].create(cpuModel(cpu), vmmParams(mode, mode === 'nested' || mode === 'interpreter' ? {} : set), { rng: sim.rng, ledger });
-  const actor: CostActor = bulk ? inner : { charge: (o, l) => inner.charge(o, l), metrics: () => inner.metrics!() };
+  // In bulk, counted runs are charged from the op's charge tape (TapedActor); the reference charges every copy through the actor.
+  const actor: CostActor = bulk ? new TapedActor(inner) : { charge: (o, l) => inner.charge(o, l), metrics: () => inner.metrics!() };
   const runner = new StreamRunner(sim, new OpCursor([{ op, count: copies }], 1), actor, ledger);
   runner.start();
   sim.run();

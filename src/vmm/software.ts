@@ -19,7 +19,6 @@ import type { Ledger } from './ledger.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 import { nativeCycles } from './native.js';
 import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables, shadowModeStatic } from './shadow.js';
-import { RepeatProbe } from './repeatProbe.js';
 
 const cycles = (d: string) => z.number().finite().nonnegative().describe(d);
 
@@ -79,7 +78,6 @@ class SoftwareActor implements CostActor {
   private readonly cWorldSwitch: number;
   private readonly cHostDevice: number;
   private readonly monitorPorts: Uint8Array;
-  private readonly repeats = new RepeatProbe();
 
   constructor(private readonly cpu: CpuModel, private readonly p: SoftwareParams, env: ActorEnv) {
     this.ledger = env.ledger;
@@ -158,26 +156,6 @@ class SoftwareActor implements CostActor {
   /** Everything but the shadow-paging operations (PTE writes also move adaptive BT) and memory streams. */
   isStatic(op: Op): boolean {
     return shadowModeStatic(op);
-  }
-
-  /**
-   * Every kind but CR3 loads costs the same each time, and so does a PTE
-   * write that trace-faults or hits no shadow (as in the hardware mode) at a
-   * site whose adaptive-BT state is settled for it (a traced store at an
-   * adapted site, an untraced one at a plain site); only counters move.
-   */
-  repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
-    if (op.kind === 'cr3write' || op.kind === 'memory' || op.kind === 'mmCreate' || op.kind === 'mmDestroy') return null; // memory: each copy draws new addresses (MMU state)
-    if (op.kind === 'pteWrite') {
-      const outcome = this.shadow.peekPteWrite(op.asid);
-      if (outcome !== PTE.traceFault && outcome !== PTE.untraced) return null;
-      if ((outcome === PTE.traceFault) !== this.bt.isAdapted(op.site)) return null;
-    }
-    return this.repeats.probe(ledger, copies, (one) => this.charge(op, one)); // counters are in the ledger: the probe records them
-  }
-
-  chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
-    this.repeats.replay(ledger, n);
   }
 
   metrics(): Record<string, number> {

@@ -20,7 +20,6 @@ import type { CpuModel } from './cpu.js';
 import { HostedIoShape, monitorPortMap } from './hostedIo.js';
 import type { Ledger } from './ledger.js';
 import { MemoryStreams } from './memoryStreams.js';
-import { RepeatProbe } from './repeatProbe.js';
 import { PTE, ShadowCharges, ShadowParamsShape, ShadowTables, shadowModeStatic } from './shadow.js';
 import { scaleVmmCycles } from './vmmCycles.js';
 
@@ -89,7 +88,6 @@ class TrapAndEmulateActor implements CostActor {
   private readonly shadow: ShadowTables;
   private readonly streams: MemoryStreams;
   private readonly monitorPorts: Uint8Array;
-  private readonly repeats = new RepeatProbe();
   /** Counters (Ledger.newCounter) of traps, trace faults and hidden faults. */
   private readonly nTraps: number;
   private readonly nTrace: number;
@@ -172,22 +170,6 @@ class TrapAndEmulateActor implements CostActor {
   /** A PTE write that trace-faults or hits no shadow changes no shadow state: each of those two outcomes is static. */
   variantOf(op: Op): number {
     return op.kind === 'pteWrite' ? this.shadow.pteWriteVariant(op.asid) : NEVER_STATIC;
-  }
-
-  /** Every kind but CR3 loads and memory streams costs the same each time; so does a PTE write that trace-faults or hits no shadow. */
-  repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
-    if (op.kind === 'cr3write' || op.kind === 'memory' || op.kind === 'mmCreate' || op.kind === 'mmDestroy') return null;
-    if (op.kind === 'pteWrite') {
-      const outcome = this.shadow.peekPteWrite(op.asid);
-      if (outcome !== PTE.traceFault && outcome !== PTE.untraced) return null;
-    }
-    // The counters are in the ledger, so the probe refuses the expected (fractional) traps of kernel
-    // computation, which only add up copy by copy.
-    return this.repeats.probe(ledger, copies, (one) => this.charge(op, one));
-  }
-
-  chargeRepeats(_op: Op, n: number, ledger: Ledger): void {
-    this.repeats.replay(ledger, n);
   }
 
   metrics(): Record<string, number> {
