@@ -13,6 +13,7 @@ import type { Ledger } from '../vmm/ledger.js';
 import { CAT } from '../vmm/categories.js';
 import { chargeRun } from './chargeRun.js';
 import type { ItemSource } from '../workload/stream.js';
+import { ITEM, type WaitUntilItem } from '../workload/control.js';
 import type { Op } from '../workload/ops.js';
 
 /** Runs a cursor's operations on one virtual CPU until it is exhausted. */
@@ -47,22 +48,23 @@ export class StreamRunner {
   private readonly slice = (): void => {
     const { sim, cursor, actor, ledger, clock, taped } = this;
     const horizon = sim.peekTime();
-    const opsOnly = cursor.opsOnly === true; // then no item needs its kind looked at here
     let t = sim.now;
     let n = 0;
     let op = cursor.next();
     while (op !== null) {
-      if (!opsOnly && op.kind === 'waitUntil') {
+      const code = cursor.code; // the item's kind bits, not its kind: see control.ts
+      if (code === ITEM.waitUntil) {
+        const wait = op as WaitUntilItem;
         // A trace timestamp: the stream does not continue before it; the CPU idles meanwhile.
-        if (op.cycles > t) {
-          ledger.charge(CAT.idle, op.cycles - t);
-          t = op.cycles;
+        if (wait.cycles > t) {
+          ledger.charge(CAT.idle, wait.cycles - t);
+          t = wait.cycles;
         }
         if (t >= horizon) break;
         op = cursor.next();
         continue;
       }
-      if (!opsOnly && op.kind === 'block') throw new Error('a single stream cannot block on a device; use a guest system (processes:)');
+      if (code === ITEM.block) throw new Error('a single stream cannot block on a device; use a guest system (processes:)');
       t += taped !== null ? taped.chargeLeaf(op as Op, cursor.leafId, ledger) : actor.charge(op as Op, ledger);
       n++;
       if (t >= horizon) break;

@@ -39,8 +39,3 @@ export function itemCode(item: StreamItem): number {
     default: return 0;
   }
 }
-
-/** True for scheduler instructions (never passed to a cost actor). */
-export function isControl(item: StreamItem): item is ControlItem {
-  return item.kind === 'block' || item.kind === 'waitUntil';
-}

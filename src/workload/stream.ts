@@ -1,7 +1,7 @@
 // A workload body as a tree of counted runs, and the lazy cursor that walks
 // it one operation at a time. Memory is proportional to the tree, never to
 // the number of operations produced.
-import { isControl, itemCode, type StreamItem } from './control.js';
+import { itemCode, type StreamItem } from './control.js';
 
 /**
  * A counted run of one operation, or a counted loop over child nodes. A leaf
@@ -29,8 +29,6 @@ export interface ItemSource {
   readonly repeats: number;
   /** Consume `n` (≤ repeats) of those copies, as n calls of next() would. */
   take(n: number): void;
-  /** True when every item is an Op (no block or waitUntil): a runner may then skip checking each item's kind. */
-  readonly opsOnly?: boolean;
   /** The ITEM bits (control.ts) of the item next() last returned. */
   readonly code: number;
   /** The id of the leaf next() last took its item from (see {@link leaf}); −1 when it has none. */
@@ -61,18 +59,9 @@ export class OpCursor implements ItemSource {
   leafId = -1;
   /** Operations produced so far. */
   produced = 0;
-  private readonly root: readonly OpNode[];
-  private onlyOps: boolean | null = null;
 
   constructor(root: readonly OpNode[], repeat = 1) {
-    this.root = root;
     if (repeat > 0 && root.length > 0) this.push(root, repeat - 1);
-  }
-
-  /** True when the tree holds no control item (block, waitUntil); found by one walk of its definitions, on first use. */
-  get opsOnly(): boolean {
-    if (this.onlyOps === null) this.onlyOps = !holdsControl(this.root, new Set());
-    return this.onlyOps;
   }
 
   /**
@@ -161,15 +150,6 @@ export class OpCursor implements ItemSource {
     }
     return null;
   }
-}
-
-function holdsControl(nodes: readonly OpNode[], seen: Set<readonly OpNode[]>): boolean {
-  if (seen.has(nodes)) return false;
-  seen.add(nodes);
-  for (const node of nodes) {
-    if ('op' in node ? isControl(node.op) : holdsControl(node.body, seen)) return true;
-  }
-  return false;
 }
 
 /**
