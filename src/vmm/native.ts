@@ -58,14 +58,11 @@ export function nativeCategory(kind: Op['kind']): number {
 }
 
 /**
- * Native costs are a pure function of the operation, so the actor remembers
- * the last operation's price: a counted run looks its op up once, not per copy.
+ * Native costs are a pure function of the operation (the runner's TapedActor
+ * replays them); memory streams and counted misses go through the MMU model.
  */
 class NativeActor implements CostActor {
   private readonly cNative: number;
-  private lastOp: Op | null = null;
-  private lastCat = 0;
-  private lastCycles = 0;
   private readonly streams: MemoryStreams;
 
   constructor(private readonly cpu: CpuModel, env: ActorEnv) {
@@ -76,22 +73,15 @@ class NativeActor implements CostActor {
   charge(op: Op, ledger: Ledger): number {
     if (op.kind === 'memory') return this.streams.charge(op, ledger);
     if (op.kind === 'cr3write') this.streams.mmu.cr3Write(op.asid);
-    if (op !== this.lastOp) this.price(op);
-    const c = this.lastCycles;
+    const c = op.kind === 'tlbMiss' ? this.streams.missCycles(op) : nativeCycles(this.cpu, op);
     ledger.component(this.cNative, c);
-    ledger.charge(this.lastCat, c);
+    ledger.charge(nativeCategory(op.kind), c);
     return c;
   }
 
   /** Everything but memory streams and CR3 loads (which move the MMU model's state) costs the same each time and changes nothing. */
   isStatic(op: Op): boolean {
     return op.kind !== 'memory' && op.kind !== 'cr3write';
-  }
-
-  private price(op: Op): void {
-    this.lastOp = op;
-    this.lastCycles = op.kind === 'tlbMiss' ? this.streams.missCycles(op) : nativeCycles(this.cpu, op);
-    this.lastCat = nativeCategory(op.kind);
   }
 
   metrics(): Record<string, number> {
