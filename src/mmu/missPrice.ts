@@ -56,7 +56,8 @@ const PROBE_SEED = 0x6d697373; // "miss"
  * same depth), so its walk is probed over the same addresses as the guest
  * table's: where it lies in memory is not known, and probing it elsewhere
  * would only add the noise of a different cache-set mapping (a few percent
- * either way), enough to make a VMM's walk cheaper than the native one. `afterFlush` N flushes the page-walk cache every N walks (the
+ * either way), enough to make a VMM's walk cheaper than the native one.
+ * `afterFlush` N flushes the page-walk cache every N walks (the
  * nested TLB survives a TLB flush, as in the MMU).
  */
 export function measureMissCycles(model: MmuModel, mode: TranslationMode, site: MissSite): number {
@@ -124,9 +125,6 @@ export function canonicalKey(value: unknown): string {
 /** An actor's miss prices, measured on first use of each site (or taken from a shared {@link MissPriceCache}) and kept for the run. */
 export class MissPrices {
   private readonly prices = new Map<string, number>();
-  /** The site last priced and its price: a run of tlbMiss ops asks for the same site object again and again, and building the key allocates. */
-  private lastSite: MissSite | null = null;
-  private lastCycles = 0;
   /** {@link canonicalKey} of the model, when prices come from a shared cache. */
   private readonly modelKey: string;
 
@@ -136,15 +134,12 @@ export class MissPrices {
 
   /** Mean walk cycles of one miss at `site`. */
   cycles(site: MissSite): number {
-    if (site === this.lastSite) return this.lastCycles;
     const key = siteKey(site);
     let c = this.prices.get(key);
     if (c === undefined) {
       c = this.shared === undefined ? measureMissCycles(this.model, this.mode, site) : this.shared.cycles(this.model, this.modelKey, this.mode, site);
       this.prices.set(key, c);
     }
-    this.lastSite = site;
-    this.lastCycles = c;
     return c;
   }
 }
