@@ -4,12 +4,14 @@
 // exactly as copy-by-copy additions would advance it.
 import type { CostActor } from '../vmm/actor.js';
 import type { Ledger } from '../vmm/ledger.js';
+import { binadeLow, MIN_NORMAL, spacingOf, stepUnits, stepsInBinade } from '../vmm/exactSums.js';
 import type { Op } from '../workload/ops.js';
 
 /**
  * Counted runs shorter than this are charged copy by copy: asking the actor
- * for a bulk price (a probe into a scratch ledger) costs about as much as
- * charging a few copies. Either way the result is bit-identical.
+ * for a bulk price (a tape look-up and a pass over the totals it adds to)
+ * costs about as much as charging a few copies. Either way the result is
+ * bit-identical.
  */
 export const MIN_BULK_COPIES = 8;
 
@@ -31,15 +33,22 @@ export function chargeRun(actor: CostActor, op: Op, left: number, ledger: Ledger
     if (k === nextAsk) {
       if (left - k < MIN_BULK_COPIES) nextAsk = Infinity;
       else {
-        const c = actor.repeatCost!(op, left - k, ledger);
-        if (c !== null) {
+        const quote = actor.repeatCost!(op, left - k, ledger);
+        if (quote !== null) {
           clock[0] = t;
-          const m = advanceRun(clock, c, left - k, stop);
+          const m = advanceRun(clock, quote.cycles, quote.copies, stop);
           actor.chargeRepeats!(op, m, ledger);
-          return k + m;
+          k += m;
+          t = clock[0];
+          if (k >= left || t >= stop) return k;
+          // A total the copies add to reached the end of its binade
+          // (Ledger.runLimit): one copy on its own, then ask again.
+          nextAsk = k + 1;
+          gap = 1;
+        } else {
+          nextAsk = k + gap;
+          gap *= 2;
         }
-        nextAsk = k + gap;
-        gap *= 2;
       }
     }
     t += actor.charge(op, ledger);
@@ -50,47 +59,42 @@ export function chargeRun(actor: CostActor, op: Op, left: number, ledger: Ledger
   return k;
 }
 
-/** 2^52: from here on a double's spacing exceeds 1/2, and adding whole cycles may round. */
-const EXACT_INTEGER_STEPS_BELOW = 2 ** 52;
-
 /**
  * Advance `clock[0]` by `cycles` per copy for at most `copies` copies,
  * stopping after the first copy that reaches `stop`; returns the copies
  * taken. The result is bit-identical to the loop
- * `do { t += cycles; k++ } while (k < copies && t < stop)`, but for whole
- * `cycles` it takes O(log t) steps: inside one binade [2^e, 2^(e+1)) every
- * double is a multiple of the binade's spacing (≤ 1), so t + j·cycles is
- * exact while it stays below 2^(e+1), and the loop's sums are the same
- * exact values; only the copy that crosses into the next binade rounds, and
- * it is added on its own, as the loop adds it. Fractional times (a 60 Hz
- * tick of a 3.8 GHz clock) are therefore advanced exactly too.
+ * `do { t += cycles; k++ } while (k < copies && t < stop)`, but it takes
+ * O(log t) steps: inside one binade each copy adds the same exact step
+ * (exactSums.ts), so the copies that keep t inside it are taken at once;
+ * the copy that crosses into the next binade, or any copy whose step is a
+ * rounding tie, is added on its own, as the loop adds it. Whole and
+ * fractional cycles and times (a 60 Hz tick of a 3.8 GHz clock) alike.
  */
 export function advanceRun(clock: Float64Array, cycles: number, copies: number, stop: number): number {
   let t = clock[0];
   let k = 0;
   if (copies <= 0) return 0;
-  if (cycles === 0) {
-    clock[0] = t;
-    return t >= stop ? 1 : copies;
-  }
-  const wholeSteps = Number.isInteger(cycles) && cycles > 0 && copies * cycles <= Number.MAX_SAFE_INTEGER;
   while (k < copies) {
-    if (wholeSteps && t >= 1 && t < EXACT_INTEGER_STEPS_BELOW) {
-      // Copies that keep t inside its binade: exact sums, taken at once.
-      const top = binadeTop(t);
-      let n = Math.min(copies - k, Math.floor((top - t) / cycles)); // top − t is exact (Sterbenz)
-      while (n > 0 && t + n * cycles >= top) n--;
-      while (n < copies - k && t + (n + 1) * cycles < top) n++;
+    if (cycles >= 0 && t >= MIN_NORMAL && t < Infinity) {
+      const lo = binadeLow(t);
+      const units = stepUnits(cycles, spacingOf(lo));
+      if (units === 0) {
+        // Every copy leaves t where it is: the first ends the run if t has reached stop, else all run.
+        clock[0] = t;
+        return t >= stop ? k + 1 : copies;
+      }
+      const step = units * spacingOf(lo);
+      const n = units > 0 && 2 * lo < Infinity ? Math.min(copies - k, stepsInBinade(t, lo, units)) : 0;
       if (n > 0) {
-        if (t + n * cycles >= stop) {
+        if (t + n * step >= stop) {
           // The first copy that reaches stop lies among them: all these sums are exact.
-          let j = Math.max(1, Math.ceil((stop - t) / cycles));
-          while (j > 1 && t + (j - 1) * cycles >= stop) j--;
-          while (t + j * cycles < stop) j++;
-          clock[0] = t + j * cycles;
+          let j = Math.max(1, Math.min(n, Math.ceil((stop - t) / step)));
+          while (j > 1 && t + (j - 1) * step >= stop) j--;
+          while (t + j * step < stop) j++;
+          clock[0] = t + j * step;
           return k + j;
         }
-        t += n * cycles;
+        t += n * step;
         k += n;
         if (k >= copies) break;
       }
@@ -102,12 +106,4 @@ export function advanceRun(clock: Float64Array, cycles: number, copies: number, 
   }
   clock[0] = t;
   return k;
-}
-
-/** The smallest power of two above `t` (t ≥ 1, finite). */
-function binadeTop(t: number): number {
-  let b = 2 ** Math.floor(Math.log2(t));
-  while (b > t) b /= 2;
-  while (b * 2 <= t) b *= 2;
-  return b * 2;
 }

@@ -16,6 +16,12 @@ import type { Op } from '../workload/ops.js';
 import type { CpuModel } from './cpu.js';
 import type { Ledger } from './ledger.js';
 
+/** What {@link CostActor.repeatCost} answers: each further copy's cycles, and how many copies can be charged at once. */
+export interface RepeatQuote {
+  cycles: number;
+  copies: number;
+}
+
 /** A cost actor: consumes guest operations and charges cycles to a ledger. */
 export interface CostActor {
   /**
@@ -26,16 +32,17 @@ export interface CostActor {
   /**
    * Optional fast path for counted runs of one operation, asked right after
    * charge(op) when `copies` more copies of `op` follow at once (and, while
-   * it answers null, again after 1, 2, 4, … more copies). Return the
-   * cycles each further copy would cost only if every one of them costs the
-   * same and {@link chargeRepeats} can charge any n ≤ copies of them at once
-   * with exactly the ledger totals and actor state that n calls of charge(op)
-   * would leave (see Ledger.canApplyRun); otherwise return null and the
-   * runner charges copy by copy. TapedActor implements it from the op's
-   * charge tape.
+   * it answers null, again after 1, 2, 4, … more copies; right after one
+   * more copy when it answered fewer than `copies`). Answer the cycles each
+   * further copy would cost, and how many of them (1 to `copies`)
+   * {@link chargeRepeats} can charge at once leaving exactly the ledger
+   * totals and actor state that as many calls of charge(op) would (see
+   * Ledger.runLimit); or null, and the runner charges copy by copy. The
+   * answer may be one object reused by every call. TapedActor implements it
+   * from the op's charge tape.
    */
-  repeatCost?(op: Op, copies: number, ledger: Ledger): number | null;
-  /** Charge `n` further copies of `op` at once; called only after repeatCost(op, m ≥ n, ledger) returned a number. */
+  repeatCost?(op: Op, copies: number, ledger: Ledger): RepeatQuote | null;
+  /** Charge `n` further copies of `op` at once; called only right after repeatCost(op) allowed at least n. */
   chargeRepeats?(op: Op, n: number, ledger: Ledger): void;
   /**
    * Optional: true when charge(op) reads no state that any charge changes and

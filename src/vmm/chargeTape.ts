@@ -23,10 +23,24 @@ export class ChargeTape {
   readonly effects: Array<() => void> = [];
   /** Cycles the charge returned. */
   cycles = 0;
-  /** Every amount (and the cycles) a whole number ≥ 0: only then can n copies be added at once exactly (Ledger.canApplyRun). */
-  wholeAmounts = false;
-  /** Sum of the amounts: what one copy adds to all totals together, at most. */
-  amountSum = 0;
+  /**
+   * The totals the tape adds to, each once (filled by {@link seal}), for
+   * adding n copies at once (Ledger.runLimit / applyRun): array and index of
+   * each, where its amounts start and end in {@link totalAmounts}, whether
+   * they are all whole numbers, and their sum.
+   */
+  totalArrays: Uint8Array = new Uint8Array(0);
+  totalIndexes: Int32Array = new Int32Array(0);
+  totalStart: Int32Array = new Int32Array(0);
+  totalEnd: Int32Array = new Int32Array(0);
+  totalWhole: Uint8Array = new Uint8Array(0);
+  totalSums: Float64Array = new Float64Array(0);
+  /** The amounts grouped by total, in tape order within each. */
+  totalAmounts: Float64Array = new Float64Array(0);
+  /** What one copy adds to each total, exactly, as last found by Ledger.runLimit. */
+  runSteps: Float64Array = new Float64Array(0);
+  /** Every amount finite and ≥ 0: only then can copies be added at once. */
+  runnable = false;
   /**
    * The additions as straight-line code (see {@link compileTape}): one
    * indexed add per entry with the index and amount as constants, which the
@@ -35,6 +49,45 @@ export class ChargeTape {
   replay: TapeReplay | null = null;
   /** Replays so far while not compiled: a tape is compiled once it has been replayed {@link COMPILE_AFTER_REPLAYS} times, so rare operations never pay for compiling. */
   coldReplays = 0;
+
+  /** Finish a recording: the charge returned `cycles`; group the additions by total. */
+  seal(cycles: number): void {
+    this.cycles = cycles;
+    this.replay = null;
+    this.coldReplays = 0;
+    const n = this.length;
+    const key = (i: number) => this.arrays[i] * 2 ** 31 + this.indexes[i];
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => key(a) - key(b) || a - b);
+    let totals = 0;
+    for (let j = 0; j < n; j++) if (j === 0 || key(order[j]) !== key(order[j - 1])) totals++;
+    this.totalArrays = new Uint8Array(totals);
+    this.totalIndexes = new Int32Array(totals);
+    this.totalStart = new Int32Array(totals);
+    this.totalEnd = new Int32Array(totals);
+    this.totalWhole = new Uint8Array(totals);
+    this.totalSums = new Float64Array(totals);
+    this.totalAmounts = new Float64Array(n);
+    this.runSteps = new Float64Array(totals);
+    let runnable = Number.isFinite(cycles) && cycles >= 0;
+    let t = -1;
+    for (let j = 0; j < n; j++) {
+      const i = order[j];
+      if (j === 0 || key(i) !== key(order[j - 1])) {
+        t++;
+        this.totalArrays[t] = this.arrays[i];
+        this.totalIndexes[t] = this.indexes[i];
+        this.totalStart[t] = j;
+        this.totalWhole[t] = 1;
+      }
+      const a = this.amounts[i];
+      this.totalAmounts[j] = a;
+      this.totalEnd[t] = j + 1;
+      this.totalSums[t] += a;
+      if (!Number.isInteger(a)) this.totalWhole[t] = 0;
+      if (!(Number.isFinite(a) && a >= 0)) runnable = false;
+    }
+    this.runnable = runnable;
+  }
 
   /** Append one addition. */
   add(array: number, index: number, amount: number): void {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ChargeTape } from './chargeTape.js';
 import { Ledger } from './ledger.js';
@@ -18,30 +19,80 @@ const categoryTape = (cat: number, cycles: number) => recorded((l) => {
   return cycles;
 });
 
+/** `n` copies of `tape` applied one by one and at once (after runLimit allowed `allowed` ≥ n) from the same start: both ledgers' totals. */
+function bothWays(start: (l: Ledger) => void, tape: ChargeTape, maxCopies: number, pick: (allowed: number) => number) {
+  const bulk = new Ledger();
+  const single = new Ledger();
+  bulk.componentId('exit');
+  single.componentId('exit');
+  start(bulk);
+  start(single);
+  const allowed = bulk.runLimit(tape, maxCopies);
+  const n = pick(allowed);
+  bulk.applyRun(tape, n);
+  for (let i = 0; i < n; i++) single.apply(tape);
+  const totals = (l: Ledger) => [[...l.counts], [...l.cycles], l.components()];
+  return { allowed, n, bulk: totals(bulk), single: totals(single) };
+}
+
 describe('Ledger runs of a recorded charge', () => {
   it('a run of integer charges equals the same charges one by one', () => {
-    const bulk = new Ledger();
-    const single = new Ledger();
-    bulk.charge(1, 7);
-    single.charge(1, 7);
-    const tape = categoryTape(1, 243);
-    expect(bulk.canApplyRun(tape, 1000)).toBe(true);
-    bulk.applyRun(tape, 1000);
-    for (let i = 0; i < 1000; i++) single.apply(tape);
-    expect([...bulk.counts]).toEqual([...single.counts]);
-    expect([...bulk.cycles]).toEqual([...single.cycles]);
+    const r = bothWays((l) => l.charge(1, 7), categoryTape(1, 243), 1000, (m) => m);
+    expect(r.allowed).toBe(1000);
+    expect(r.bulk).toEqual(r.single);
   });
 
-  it('refuses runs whose sum would depend on grouping: fractional cycles or totals past 2^53', () => {
+  it('fractional amounts and totals run too, up to the end of the binade; ties and totals past 2^53 do not', () => {
+    // Cycles in the tens of billions with a fractional part (a 60 Hz tick of a 3.8 GHz clock), a fractional charge: thousands of copies at once.
+    const r = bothWays((l) => l.charge(0, 2 ** 35 + 1 / 3), categoryTape(0, 1931.1), 5000, (m) => m);
+    expect(r.allowed).toBe(5000);
+    expect(r.bulk).toEqual(r.single);
+    // Just below a binade's top only the copies that stay inside it.
     const l = new Ledger();
-    expect(l.canApplyRun(categoryTape(0, 0.1), 10)).toBe(false);
-    // One copy adds 2^50 cycles (and 1 to the count): 7 copies stay within 2^53, 8 do not.
-    expect(l.canApplyRun(categoryTape(0, 2 ** 50), 7)).toBe(true);
-    expect(l.canApplyRun(categoryTape(0, 2 ** 50), 8)).toBe(false);
-    l.charge(0, 0.5);
-    expect(l.canApplyRun(categoryTape(0, 1), 10)).toBe(false);
+    l.charge(0, 2 ** 20 - 10.5);
+    expect(l.runLimit(categoryTape(0, 1), 100)).toBe(10);
+    // A step that is a rounding tie (half the spacing of [1, 2)) depends on the total's last bit: refused.
+    const tie = new Ledger();
+    tie.charge(0, 1.5);
+    expect(tie.runLimit(categoryTape(0, 2 ** -53), 10)).toBe(0);
+    // One copy adds 2^50 cycles (and 1 to the count) to whole totals: 6 copies keep them within 2^53 (one of slack), 8 do not.
+    expect(new Ledger().runLimit(categoryTape(0, 2 ** 50), 100)).toBe(6);
   });
 
+  it('runLimit allows only copies that applyRun adds exactly: random tapes and totals, bit for bit', () => {
+    const amount = fc.oneof(
+      fc.integer({ min: 0, max: 5000 }),
+      fc.double({ min: 0, max: 5000, noNaN: true }),
+      fc.constantFrom(0.1, 1 / 3, 0.5, 2 ** -53, 2 ** -40, 1931.25),
+    );
+    const total = fc.oneof(
+      fc.constant(0),
+      fc.integer({ min: 0, max: 2 ** 40 }),
+      fc.double({ min: 0, max: 2 ** 45, noNaN: true }),
+      fc.integer({ min: 1, max: 45 }).map((e) => 2 ** e - 0.75),
+      fc.integer({ min: 0, max: 4 }).map((k) => 2 ** 53 - 3 + k),
+    );
+    // A charge: a few additions, to counts, cycles or a component, possibly to one total twice.
+    const addition = fc.record({ to: fc.constantFrom('charge0', 'charge1', 'cycles1', 'component'), amount });
+    fc.assert(
+      fc.property(fc.array(addition, { minLength: 1, maxLength: 4 }), fc.array(fc.tuple(fc.constantFrom(0, 1), total), { maxLength: 2 }), fc.integer({ min: 1, max: 5000 }), fc.oneof(fc.constant(1), fc.double({ min: 0, max: 1, noNaN: true })),
+        (additions, starts, maxCopies, share) => {
+          const tape = recorded((l) => {
+            for (const a of additions) {
+              if (a.to === 'charge0') l.charge(0, a.amount);
+              else if (a.to === 'charge1') l.charge(1, a.amount);
+              else if (a.to === 'cycles1') l.chargeCycles(1, a.amount);
+              else l.component(0, a.amount);
+            }
+            return 0;
+          });
+          const r = bothWays((l) => { for (const [cat, t] of starts) l.charge(cat, t); }, tape, maxCopies, (m) => Math.floor(m * share));
+          expect(r.allowed).toBeLessThanOrEqual(maxCopies);
+          expect(r.bulk).toEqual(r.single);
+        }),
+      { numRuns: 3000 },
+    );
+  });
   it('component runs follow the same rule', () => {
     const l = new Ledger();
     const id = l.componentId('exit');
@@ -49,9 +100,13 @@ describe('Ledger runs of a recorded charge', () => {
       r.component(id, cycles);
       return cycles;
     });
-    expect(l.canApplyRun(componentTape(1931), 100)).toBe(true);
-    l.applyRun(componentTape(1931), 100);
+    const whole = componentTape(1931);
+    expect(l.runLimit(whole, 100)).toBe(100);
+    l.applyRun(whole, 100);
     expect(l.components()).toEqual({ exit: { count: 100, cycles: 193100 } });
-    expect(l.canApplyRun(componentTape(0.5), 1)).toBe(false);
+    const half = componentTape(0.5);
+    expect(l.runLimit(half, 10)).toBe(10);
+    l.applyRun(half, 10);
+    expect(l.components()).toEqual({ exit: { count: 110, cycles: 193105 } });
   });
 });

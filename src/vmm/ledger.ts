@@ -5,6 +5,7 @@
 // ChargeTape) replays everything a charge did.
 import { CATEGORIES, type Category } from './categories.js';
 import { ACC, COMPILE_AFTER_REPLAYS, ChargeTape, compileTape } from './chargeTape.js';
+import { binadeLow, MIN_NORMAL, spacingOf, stepUnits, stepsInBinade } from './exactSums.js';
 
 /** Per-category totals of one run. */
 export interface CategoryTotal {
@@ -112,19 +113,7 @@ export class Ledger {
 
   /** Stop recording; `cycles` is what the recorded charge returned. */
   stopRecording(cycles: number): void {
-    const tape = this.tape!;
-    tape.cycles = cycles;
-    let whole = Number.isInteger(cycles) && cycles >= 0;
-    let sum = 0;
-    for (let i = 0; i < tape.length; i++) {
-      const a = tape.amounts[i];
-      if (!(Number.isInteger(a) && a >= 0)) whole = false;
-      sum += a;
-    }
-    tape.wholeAmounts = whole;
-    tape.amountSum = sum;
-    tape.replay = null;
-    tape.coldReplays = 0;
+    this.tape!.seal(cycles);
     this.tape = null;
   }
 
@@ -143,30 +132,53 @@ export class Ledger {
   }
 
   /**
-   * True when {@link applyRun}(tape, n) for any n ≤ `maxCopies` leaves
-   * bit-for-bit what n calls of {@link apply} would: every amount and every
-   * total it touches a whole number, and every total within 2^53 after
-   * the copies (where addition is exact, so grouping does not matter).
+   * How many copies of `tape`, at most `maxCopies`, {@link applyRun} can add
+   * at once leaving bit for bit what as many calls of {@link apply} would
+   * (0: none now). Each total the tape adds to allows: with whole amounts and
+   * a whole total, the copies that keep it within 2^53 (integer sums are
+   * exact in any grouping); otherwise the copies that keep it inside its
+   * binade, where each copy adds the same exact step (exactSums.ts). Leaves
+   * those steps in the tape for the applyRun that follows.
    */
-  canApplyRun(tape: ChargeTape, maxCopies: number): boolean {
-    if (!tape.wholeAmounts) return false;
-    const grow = tape.amountSum * maxCopies;
-    if (!(grow <= Number.MAX_SAFE_INTEGER)) return false;
+  runLimit(tape: ChargeTape, maxCopies: number): number {
+    if (!tape.runnable) return 0;
     const acc = this.accumulators;
-    const { arrays, indexes } = tape;
-    for (let i = 0; i < tape.length; i++) {
-      const total = acc[arrays[i]][indexes[i]];
-      if (!Number.isInteger(total) || total + grow > Number.MAX_SAFE_INTEGER) return false;
+    const { totalArrays, totalIndexes, totalStart, totalEnd, totalWhole, totalSums, totalAmounts, runSteps } = tape;
+    let m = maxCopies;
+    for (let s = 0; s < totalArrays.length && m > 0; s++) {
+      const total = acc[totalArrays[s]][totalIndexes[s]];
+      const sum = totalSums[s];
+      if (sum === 0) {
+        runSteps[s] = 0; // amounts all zero: the total never moves
+        continue;
+      }
+      if (totalWhole[s] === 1 && Number.isInteger(total) && total >= 0) {
+        // Whole sums: exact up to 2^53 (one copy of slack for the rounded division).
+        m = Math.min(m, Math.max(0, Math.floor((Number.MAX_SAFE_INTEGER - total) / sum) - 1));
+        runSteps[s] = sum;
+        continue;
+      }
+      if (!(total >= MIN_NORMAL && total < Infinity)) return 0;
+      const lo = binadeLow(total);
+      const u = spacingOf(lo);
+      let units = 0;
+      for (let i = totalStart[s]; i < totalEnd[s]; i++) {
+        const k = stepUnits(totalAmounts[i], u);
+        if (k < 0) return 0;
+        units += k;
+      }
+      runSteps[s] = units * u;
+      if (units > 0) m = Math.min(m, stepsInBinade(total, lo, units));
     }
-    return true;
+    return m;
   }
 
-  /** {@link apply} `n` times at once; only where {@link canApplyRun} holds (effects are idempotent: run once). */
+  /** Add `n` copies of `tape` at once, right after {@link runLimit} allowed at least n (effects are idempotent: run once). */
   applyRun(tape: ChargeTape, n: number): void {
     if (n <= 0) return;
     const acc = this.accumulators;
-    const { arrays, indexes, amounts } = tape;
-    for (let i = 0; i < tape.length; i++) acc[arrays[i]][indexes[i]] += n * amounts[i];
+    const { totalArrays, totalIndexes, runSteps } = tape;
+    for (let s = 0; s < totalArrays.length; s++) acc[totalArrays[s]][totalIndexes[s]] += n * runSteps[s];
     const effects = tape.effects;
     for (let i = 0; i < effects.length; i++) effects[i]();
   }

@@ -7,7 +7,7 @@
 // Operations whose charge takes one of a few state-dependent forms
 // (CostActor.variantOf) keep a tape per form.
 import { TransientCompute, type Op } from '../workload/ops.js';
-import { NEVER_STATIC, type CostActor } from './actor.js';
+import { NEVER_STATIC, type CostActor, type RepeatQuote } from './actor.js';
 import { ChargeTape } from './chargeTape.js';
 import type { Ledger } from './ledger.js';
 
@@ -44,6 +44,10 @@ export class TapedActor implements CostActor {
   private lastSlot: OpSlot = DYNAMIC;
   /** Slots by leaf id, each checked against its op (leaves of different compilers may share an id). */
   private readonly byLeaf: OpSlot[] = [];
+
+  /** The answer repeatCost gives (one object, reused), and the tape it priced. */
+  private readonly quote: RepeatQuote = { cycles: 0, copies: 0 };
+  private quotedTape: ChargeTape | null = null;
 
   constructor(readonly inner: CostActor) {}
 
@@ -135,16 +139,23 @@ export class TapedActor implements CostActor {
     return v < 0 ? null : slot.variants[v] ?? null;
   }
 
-  /** A taped operation's copies all cost its tape; others are the actor's to price. */
-  repeatCost(op: Op, copies: number, ledger: Ledger): number | null {
+  /** A taped operation's copies all cost its tape, as many as the ledger can add at once exactly; others are the actor's to price. */
+  repeatCost(op: Op, copies: number, ledger: Ledger): RepeatQuote | null {
     const tape = this.tapeNow(op);
-    if (tape !== null) return ledger.canApplyRun(tape, copies) ? tape.cycles : null;
+    this.quotedTape = tape;
+    if (tape !== null) {
+      const m = ledger.runLimit(tape, copies);
+      if (m <= 0) return null;
+      this.quote.cycles = tape.cycles;
+      this.quote.copies = m;
+      return this.quote;
+    }
     return this.inner.repeatCost === undefined ? null : this.inner.repeatCost(op, copies, ledger);
   }
 
   /** Called right after repeatCost(op) answered: state has not moved since, so the same tape (or the actor) charges. */
   chargeRepeats(op: Op, n: number, ledger: Ledger): void {
-    const tape = this.tapeNow(op);
+    const tape = this.quotedTape;
     if (tape !== null) ledger.applyRun(tape, n);
     else this.inner.chargeRepeats!(op, n, ledger);
   }

@@ -1,0 +1,54 @@
+// Repeated additions in binary floating point, taken at once and exactly.
+// Inside one binade [lo, 2·lo) every double is a multiple of the binade's
+// spacing u = lo·2^-52, so adding an amount a ≥ 0 to any total T of the
+// binade gives T + round(a/u)·u, the same step whatever T is, as long as the
+// sum stays inside the binade and a/u is not halfway between two integers
+// (round-half-to-even would then depend on T's last bit). So n further
+// additions of a are T + n·round(a/u)·u, one exact multiplication and one
+// exact addition: the basis of every counted-run shortcut (Ledger.runLimit,
+// chargeRun.ts advanceRun), for whole and fractional amounts alike.
+
+/** The smallest positive normal double: below it the spacing is fixed and these rules are not used. */
+export const MIN_NORMAL = 2 ** -1022;
+
+/** A binade's spacing over its lower bound. */
+const ULP_OF_ONE = 2 ** -52;
+
+/** The binade of `x`: its lower bound lo (a power of two with lo ≤ x < 2·lo); x must be normal, finite and positive. */
+export function binadeLow(x: number): number {
+  let lo = 2 ** Math.floor(Math.log2(x)); // log2 may round across a power of two: corrected below
+  while (lo > x) lo /= 2;
+  while (lo * 2 <= x) lo *= 2;
+  return lo;
+}
+
+/** The spacing of doubles in the binade whose lower bound is `lo`. */
+export function spacingOf(lo: number): number {
+  return lo * ULP_OF_ONE;
+}
+
+/**
+ * The step, in units of the spacing `u`, that adding `amount` (≥ 0) makes to
+ * any total of the binade: round(amount/u) to nearest; −1 when that is a tie
+ * (the rounding then depends on the total) or not finite.
+ */
+export function stepUnits(amount: number, u: number): number {
+  const q = amount / u; // exact: u is a power of two
+  if (!Number.isFinite(q)) return -1;
+  const whole = Math.floor(q);
+  const frac = q - whole;
+  if (frac === 0.5) return -1;
+  return frac < 0.5 ? whole : whole + 1;
+}
+
+/**
+ * How many further steps of `units` spacings a total `total` in the binade
+ * [lo, 2·lo) can take and stay inside it (each sum exact): the largest n with
+ * total + n·units·u < 2·lo. `units` > 0.
+ */
+export function stepsInBinade(total: number, lo: number, units: number): number {
+  const gap = (2 * lo - total) / spacingOf(lo); // spacings to the binade's top: an exact integer ≤ 2^52
+  let n = Math.floor((gap - 1) / units);
+  while (n > 0 && n * units > gap - 1) n--;
+  return Math.max(0, n);
+}
