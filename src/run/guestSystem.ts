@@ -233,6 +233,16 @@ export class Guest {
     return this.lastSource === null ? 0 : this.lastSource.repeats;
   }
 
+  /** The loop body whose iteration the operation next() last returned begins (ItemSource.iterationStart); null for a computation's rest. */
+  get iterationStart(): readonly OpNode[] | null {
+    return this.lastSource === null ? null : this.lastSource.iterationStart;
+  }
+
+  /** Consume the rest of that iteration, `rest` operations, as that many calls of next() would. */
+  skipIteration(rest: number): void {
+    this.lastSource!.skipIteration(rest);
+  }
+
   /** Consume `n` of those copies, as n calls of next() would. */
   take(n: number): void {
     if (n > 0) this.lastSource!.take(n);

@@ -141,6 +141,21 @@ export class PhysicalCpu implements CpuPort {
       this.attribution?.attribution.enter(g.slot);
       // The slice ends at the next event or, with several VMs, when the VM's host quantum is used up.
       const stop = multi ? Math.min(horizon, this.sliceStart + quantum) : horizon;
+      const taped = g.taped;
+      if (taped !== null && this.bulk) {
+        const nodes = g.iterationStart;
+        if (nodes !== null) {
+          // The first op of a loop iteration: the whole iteration at once, if it is static and ends before the stop.
+          const end = taped.chargeIteration(nodes, g.leafId, t, stop, ledger);
+          if (end === end) {
+            t = end;
+            const k = taped.iterationOps;
+            g.skipIteration(k - 1);
+            n += k;
+            continue;
+          }
+        }
+      }
       if (g.preemptible && t + (op as ComputeOp).cycles > stop && stop > t) {
         // Computation is preemptible: charge it up to the event, leave the rest
         // to its task (compute costs are linear in cycles in every mode).
@@ -156,7 +171,6 @@ export class PhysicalCpu implements CpuPort {
           continue;
         }
       }
-      const taped = g.taped;
       t += taped !== null ? taped.chargeLeaf(op, g.leafId, ledger) : actor.charge(op, ledger);
       n++;
       if (t < stop) {

@@ -46,7 +46,7 @@ export class StreamRunner {
 
   /** Run inline until the next pending event (or the end), then yield through the heap. */
   private readonly slice = (): void => {
-    const { sim, cursor, actor, ledger, clock, taped } = this;
+    const { sim, cursor, actor, ledger, clock, taped, bulk } = this;
     const horizon = sim.peekTime();
     let t = sim.now;
     let n = 0;
@@ -65,6 +65,21 @@ export class StreamRunner {
         continue;
       }
       if (code === ITEM.block) throw new Error('a single stream cannot block on a device; use a guest system (processes:)');
+      if (bulk && taped !== null) {
+        const nodes = cursor.iterationStart;
+        if (nodes !== null) {
+          // The first op of a loop iteration: the whole iteration at once, if it is static and ends before the horizon.
+          const end = taped.chargeIteration(nodes, cursor.leafId, t, horizon, ledger);
+          if (end === end) {
+            t = end;
+            const k = taped.iterationOps;
+            cursor.skipIteration(k - 1);
+            n += k;
+            op = cursor.next();
+            continue;
+          }
+        }
+      }
       t += taped !== null ? taped.chargeLeaf(op as Op, cursor.leafId, ledger) : actor.charge(op as Op, ledger);
       n++;
       if (t >= horizon) break;

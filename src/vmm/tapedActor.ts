@@ -7,8 +7,10 @@
 // Operations whose charge takes one of a few state-dependent forms
 // (CostActor.variantOf) keep a tape per form.
 import { TransientCompute, type Op } from '../workload/ops.js';
+import type { OpNode } from '../workload/stream.js';
 import { NEVER_STATIC, type CostActor, type RepeatQuote } from './actor.js';
 import { ChargeTape } from './chargeTape.js';
+import { IterationTapes } from './iterationTapes.js';
 import type { Ledger } from './ledger.js';
 
 /**
@@ -49,7 +51,36 @@ export class TapedActor implements CostActor {
   private readonly quote: RepeatQuote = { cycles: 0, copies: 0 };
   private quotedTape: ChargeTape | null = null;
 
-  constructor(readonly inner: CostActor) {}
+  /** Whole loop iterations of static operations, charged from their operations' tapes (iterationTapes.ts). */
+  private readonly iterations: IterationTapes;
+
+  constructor(readonly inner: CostActor) {
+    this.iterations = new IterationTapes(inner, (op, variant) => {
+      const slot = this.slots.get(op);
+      if (slot === undefined) return null;
+      return variant < 0 ? slot.tape : slot.variants?.[variant] ?? null;
+    });
+  }
+
+  /**
+   * Charge a whole iteration of `nodes` (the runner's cursor just gave its
+   * first operation, from the leaf with id `leafId`) at once from time `t`,
+   * if it is static now and ends before `stop`: the end time, with its
+   * operations in {@link iterationOps}; else NaN (charge it op by op).
+   */
+  chargeIteration(nodes: readonly OpNode[], leafId: number, t: number, stop: number, ledger: Ledger): number {
+    return this.iterations.charge(nodes, leafId, t, stop, ledger);
+  }
+
+  /** Iterations charged at once so far. */
+  get iterationsCharged(): number {
+    return this.iterations.charged;
+  }
+
+  /** Operations in the iteration {@link chargeIteration} charged last. */
+  get iterationOps(): number {
+    return this.iterations.lastOps;
+  }
 
   /**
    * {@link charge} for an op taken from the leaf with id `leafId` (−1: none):

@@ -33,6 +33,15 @@ export interface ItemSource {
   readonly code: number;
   /** The id of the leaf next() last took its item from (see {@link leaf}); −1 when it has none. */
   readonly leafId: number;
+  /**
+   * The node list of a loop (or body) when the item next() last returned is
+   * the first copy of its first leaf, so a whole iteration of it starts
+   * there; else null. A runner may then charge the iteration at once and
+   * {@link skipIteration}.
+   */
+  readonly iterationStart: readonly OpNode[] | null;
+  /** Consume the rest of the iteration {@link iterationStart} gave, `rest` operations, as that many calls of next() would. */
+  skipIteration(rest: number): void;
 }
 
 /**
@@ -78,6 +87,20 @@ export class OpCursor implements ItemSource {
     if (!(n >= 0 && n <= this.leafLeft)) throw new RangeError(`cannot take ${n} of ${this.leafLeft} repeats`);
     this.leafLeft -= n;
     this.produced += n;
+  }
+
+  get iterationStart(): readonly OpNode[] | null {
+    const nodes = this.nodes;
+    if (this.index !== 1 || nodes.length < 2 || this.depth === 0) return null;
+    const first = nodes[0] as { readonly op?: StreamItem; readonly count: number };
+    return first.op === this.leafOp && this.leafLeft === first.count - 1 ? nodes : null;
+  }
+
+  skipIteration(rest: number): void {
+    if (this.iterationStart === null) throw new RangeError('no iteration starts at the last item');
+    this.leafLeft = 0;
+    this.index = this.nodes.length;
+    this.produced += rest;
   }
 
   /** The next operation, or null when the body is exhausted. */

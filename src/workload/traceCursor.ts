@@ -88,6 +88,13 @@ export class TraceCursor implements ItemSource {
    * Replay `path`: from `cache`'s parsed form when it holds the file whole,
    * else streamed in windows (memory stays bounded).
    */
+  /** Trace lines are replayed one by one: no iteration is charged at once. */
+  readonly iterationStart = null;
+
+  skipIteration(): void {
+    throw new RangeError('a trace has no iterations to skip');
+  }
+
   /** The item next() last returned. */
   private last: StreamItem | null = null;
 

@@ -43,9 +43,9 @@ export function formatReport(r: BenchReport): string {
     }
   }
   out.push('');
-  out.push('SHORTCUT (not per operation): counted runs charged in bulk (chargeRun: one price per run, the clock advanced in closed form), all modes');
+  out.push('SHORTCUT (not per operation): in bulk, counted runs and static loop iterations charged at once (chargeRun; iteration tapes), the clock advanced in closed form, all modes');
   for (const w of r.workloads.filter((x) => x.available)) {
-    out.push(`  ${pad(w.id, 20)}op by op ${lpad(M(w.perOpRate), 8)} ops/s  →  counted runs in bulk ${lpad(M(w.bulkRate), 8)} ops/s`);
+    out.push(`  ${pad(w.id, 20)}op by op ${lpad(M(w.perOpRate), 8)} ops/s  →  in bulk ${lpad(M(w.bulkRate), 8)} ops/s`);
   }
   const mem = r.workloads.find((w) => w.group === 'memory' && w.available);
   if (mem) out.push(`memory streams (${mem.id}): ${M(mem.memoryAccesses)} accesses in ${M(mem.operations)} memory ops per repetition, ${M(mem.accessesPerSecond)} accesses/s`);

@@ -1,5 +1,5 @@
 // `npm run bench` in one function: times vmmsim on every bench entry op by op
-// (the per-operation path: the headline) and with counted runs in bulk (a
+// (the per-operation path: the headline) and in bulk (counted runs and loop iterations at once: a
 // shortcut, reported on its own line), the SimPy model and the bare loop on
 // the costs vmmsim charged, then the sections that need processes of their
 // own; and judges every target in a verdict line.
@@ -140,6 +140,6 @@ export function checkTargets(r: BenchReport): TargetCheck[] {
     ? verdict({ target: memTarget, measured: `${M(mem.accessesPerSecond)} accesses/s`, ok: mem.accessesPerSecond >= ACCESSES_TARGET })
     : verdict({ target: memTarget, measured: mem?.missing ?? 'no memory bench entry', ok: null }));
   const agree = r.workloads.every((w) => w.pathsAgree);
-  checks.push(verdict({ target: 'op by op = counted runs in bulk (cycles)', measured: agree ? 'identical, every entry and mode' : 'DIFFERENT', ok: agree }));
+  checks.push(verdict({ target: 'op by op = in bulk (cycles)', measured: agree ? 'identical, every entry and mode' : 'DIFFERENT', ok: agree }));
   return checks;
 }
