@@ -108,10 +108,20 @@ export function failureError(f: Extract<UnitResult, { error: string }>): Error {
   return f.input ? new InputError(f.input.detail, f.input.origin, f.input.path) : new Error(f.error);
 }
 
-/** Pre-run size of a unit for ordering only: operations plus memory accesses of its workload (the estimate checked against --max-ops). */
+/**
+ * What a simulated memory access costs in wall time, in operations, for
+ * ordering only. ESTIMATE, measured once on one thread of this 2-core
+ * machine with counted runs and loop iterations in bulk: largeram runs
+ * 4.1 M accesses and 9.2 M operations per mode in about 0.9 s, compile-win
+ * 49 M operations in about 0.65 s (13 ns each), so an access takes about
+ * 190 ns, some 15 operations.
+ */
+const ACCESS_COST_IN_OPS = 15;
+
+/** Pre-run size of a unit for ordering only: operations plus weighted memory accesses of its workload (the estimates checked against --max-ops). */
 function size(l: ScenarioToRun['loaded'], u: RunUnit): number {
   const e = l.estimates?.[u.workload];
-  return (e?.operations ?? 0) + (e?.memoryAccesses ?? 0);
+  return (e?.operations ?? 0) + ACCESS_COST_IN_OPS * (e?.memoryAccesses ?? 0);
 }
 
 /** Indices of `sizes`, largest first; ties in index order. */

@@ -14,12 +14,21 @@ export const MIN_NORMAL = 2 ** -1022;
 /** A binade's spacing over its lower bound. */
 const ULP_OF_ONE = 2 ** -52;
 
-/** The binade of `x`: its lower bound lo (a power of two with lo ≤ x < 2·lo); x must be normal, finite and positive. */
+/** A double and its two 32-bit halves; HIGH is the index of the half holding sign and exponent (the platform's byte order). */
+const bits = new Float64Array(1);
+const halves = new Uint32Array(bits.buffer);
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+/**
+ * The binade of `x`: its lower bound lo (a power of two with lo ≤ x < 2·lo);
+ * x must be normal, finite and positive. Exactly x with its fraction bits
+ * cleared (no logarithm: this is on the bulk paths' every call).
+ */
 export function binadeLow(x: number): number {
-  let lo = 2 ** Math.floor(Math.log2(x)); // log2 may round across a power of two: corrected below
-  while (lo > x) lo /= 2;
-  while (lo * 2 <= x) lo *= 2;
-  return lo;
+  bits[0] = x;
+  halves[HIGH] &= 0xfff00000;
+  halves[1 - HIGH] = 0;
+  return bits[0];
 }
 
 /** The spacing of doubles in the binade whose lower bound is `lo`. */

@@ -73,6 +73,8 @@ class IterationPlan {
   /** Indexes into ops of the operations with variant forms. */
   readonly variantAt: number[] = [];
   readonly tapes = new Map<number, IterationTape>();
+  lastKey = -1;
+  lastTape: IterationTape | null = null;
   misses = 0;
 
   constructor(readonly nodes: readonly OpNode[], actor: CostActor) {
@@ -148,15 +150,19 @@ export class IterationTapes {
       if (v < 0 || v >= VARIANT_BASE) return NaN;
       key = key * VARIANT_BASE + v;
     }
-    let it = plan.tapes.get(key);
-    if (it === undefined) {
-      const built = this.build(plan);
-      if (built === null) {
-        if (++plan.misses > MAX_MISSES) plan.fusable = false;
-        return NaN;
+    let it = plan.lastTape;
+    if (key !== plan.lastKey || it === null) {
+      it = plan.tapes.get(key) ?? null;
+      if (it === null) {
+        it = this.build(plan);
+        if (it === null) {
+          if (++plan.misses > MAX_MISSES) plan.fusable = false;
+          return NaN;
+        }
+        plan.tapes.set(key, it);
       }
-      it = built;
-      plan.tapes.set(key, it);
+      plan.lastKey = key;
+      plan.lastTape = it;
     }
     const end = it.endFrom(t);
     if (!(end < stop)) return NaN;
