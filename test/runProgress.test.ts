@@ -8,7 +8,7 @@ import { plannedOps } from '../src/cli/runProgress.js';
 import { formatOps, progressLine } from '../src/cli/runProgressWorker.js';
 import { requireTool } from './support/tools.js';
 
-const LONG = 'scenarios/paper/forkwait.yaml'; // 4 modes × about 12 M operations: seconds of CPU
+const LONG = 'scenarios/paper/compile-win.yaml'; // 6 modes × about 49 M operations: seconds of CPU
 const cli = (...args: string[]) => spawnSync(process.execPath, ['dist/cli/main.js', ...args], { encoding: 'utf8' });
 /** Run `vmmsim ARGS` with a 200-column terminal (util-linux script) for stdin, stdout and stderr; returns what the terminal showed. */
 const onTerminal = (...args: string[]) =>
@@ -39,7 +39,7 @@ describe('run progress', () => {
     const r = onTerminal('run', LONG, '--format', 'csv');
     expect(r.status).toBe(0);
     const lines = r.stdout.split(/\r\n|\r|\n/);
-    expect(lines.some((l) => /^\x1b\[Kvmmsim: forkwait under (native|software|hardware|nested): [\d.]+( [kMG])? ops, [\d.]+ simulated s; .* ops in all \(\d+%\), ETA \d+ s$/.test(l))).toBe(true);
+    expect(lines.some((l) => /^\x1b\[Kvmmsim: compile-win under (native|software|hardware|nested|interpreter|trap-and-emulate): [\d.]+( [kMG])? ops, [\d.]+ simulated s; .* ops in all \(\d+%\), ETA \d+ s$/.test(l))).toBe(true);
     const csv = r.stdout.slice(r.stdout.lastIndexOf('\x1b[K') + 3).replace(/\r\n/g, '\n');
     expect(csv).toBe(cli('run', LONG, '--format', 'csv').stdout);
   });

@@ -82,8 +82,9 @@ describe('vmmsim sweep', () => {
   });
 
   it('a rerun after a killed sweep skips the finished tasks and ends with the same files', async () => {
-    // Slow enough (about 0.1 s a task; the syscall workload alone is one counted run, charged at once) that the poll below sees some tasks finished and not all.
-    const slow = ['--set', 'workloads.0.repeat=1000000', '--set', 'workloads.1.repeat=2000000'];
+    // Slow enough (about 0.1 s a task) that the poll below sees some tasks finished and not all. The syscall workload is one
+    // counted run and a loop of static operations goes at once in bulk: a CR3 load in the loop makes each iteration count.
+    const slow = ['--set', 'workloads.0.repeat=1000000', '--set', 'workloads.1.ops.1=cr3write', '--set', 'workloads.1.repeat=150000'];
     const out = join(tmp(), 'killed');
     const child = spawn(process.execPath, [CLI, 'sweep', SMALL, '--out', out, '--jobs', '1', '--quiet', ...slow], { stdio: 'ignore' });
     const pointsDir = join(out, 'points');

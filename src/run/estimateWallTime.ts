@@ -3,9 +3,10 @@
 // top-level entry counts and client requests scaled down, grown ×2 until a
 // sample takes a tenth of a second) and the time is scaled up by the
 // workload's operations over the sample's. An ESTIMATE: start-up, caches,
-// adaptation and counted runs make time not quite proportional to operations,
-// and a busy machine times slow. Traces (of unknown length) and long
-// workloads without a loop to shorten are left out.
+// adaptation, counted runs and loop iterations charged at once make time not
+// quite proportional to operations (a loop of static operations costs about
+// the same whatever its count), and a busy machine times slow. Traces (of
+// unknown length) and long workloads without a loop to shorten are left out.
 import { opsPerRun, type CompiledWorkload, type LoadedScenario } from '../config/load.js';
 import type { OpNode } from '../workload/stream.js';
 import { simulate } from './simulate.js';

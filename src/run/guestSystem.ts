@@ -238,9 +238,14 @@ export class Guest {
     return this.lastSource === null ? null : this.lastSource.iterationStart;
   }
 
-  /** Consume the rest of that iteration, `rest` operations, as that many calls of next() would. */
-  skipIteration(rest: number): void {
-    this.lastSource!.skipIteration(rest);
+  /** Iterations of that loop still to start after the current one. */
+  get iterationsLeft(): number {
+    return this.lastSource === null ? 0 : this.lastSource.iterationsLeft;
+  }
+
+  /** Consume the rest of that iteration and `iterations − 1` more, `rest` operations in all (ItemSource.skipIterations). */
+  skipIterations(iterations: number, rest: number): void {
+    this.lastSource!.skipIterations(iterations, rest);
   }
 
   /** Consume `n` of those copies, as n calls of next() would. */

@@ -145,12 +145,12 @@ export class PhysicalCpu implements CpuPort {
       if (taped !== null && this.bulk) {
         const nodes = g.iterationStart;
         if (nodes !== null) {
-          // The first op of a loop iteration: the whole iteration at once, if it is static and ends before the stop.
-          const end = taped.chargeIteration(nodes, g.leafId, t, stop, ledger);
+          // The first op of a loop iteration: it and the loop's next iterations at once, as many as are static and end before the stop.
+          const end = taped.chargeIterations(nodes, g.leafId, g.iterationsLeft, t, stop, ledger);
           if (end === end) {
             t = end;
             const k = taped.iterationOps;
-            g.skipIteration(k - 1);
+            g.skipIterations(taped.iterationsCharged, k - 1);
             n += k;
             continue;
           }

@@ -68,12 +68,12 @@ export class StreamRunner {
       if (bulk && taped !== null) {
         const nodes = cursor.iterationStart;
         if (nodes !== null) {
-          // The first op of a loop iteration: the whole iteration at once, if it is static and ends before the horizon.
-          const end = taped.chargeIteration(nodes, cursor.leafId, t, horizon, ledger);
+          // The first op of a loop iteration: it and the loop's next iterations at once, as many as are static and end before the horizon.
+          const end = taped.chargeIterations(nodes, cursor.leafId, cursor.iterationsLeft, t, horizon, ledger);
           if (end === end) {
             t = end;
             const k = taped.iterationOps;
-            cursor.skipIteration(k - 1);
+            cursor.skipIterations(taped.iterationsCharged, k - 1);
             n += k;
             op = cursor.next();
             continue;

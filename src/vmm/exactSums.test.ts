@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { binadeLow, MIN_NORMAL, spacingOf, stepUnits } from './exactSums.js';
+import { binadeLow, MIN_NORMAL, spacingOf, stepsBelow, stepUnits } from './exactSums.js';
 
 describe('exact sums', () => {
   it('binadeLow is the power of two at or below x, for every positive normal double', () => {
@@ -34,5 +34,27 @@ describe('exact sums', () => {
     expect(stepUnits(0.5, 1)).toBe(-1);
     expect(stepUnits(1.5, 1)).toBe(-1);
     expect(stepUnits(1.25, 1)).toBe(1);
+  });
+
+  it('stepsBelow: the most steps that end below the bound, also when the gap is a whole number of steps', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 0, max: 2 ** 20 }), fc.integer({ min: 1, max: 5000 }), fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 10000 }), fc.boolean(),
+        (e, k, units, steps, most, whole) => {
+          const lo = 2 ** e;
+          const u = spacingOf(lo);
+          const t = lo + k * u;
+          const step = units * u;
+          // A bound a whole number of steps away, or anywhere after the first step.
+          const bound = Math.min(2 * lo, whole ? t + steps * step : t + step + (steps * step) / 3);
+          if (!(t + step < bound)) return;
+          const n = stepsBelow(t, step, most, bound);
+          expect(n >= 1 && n <= most).toBe(true);
+          expect(t + n * step < bound).toBe(true);
+          if (n < most) expect(t + (n + 1) * step >= bound).toBe(true);
+        }),
+      { numRuns: 20000 },
+    );
+    expect(stepsBelow(8, 1, 100, 12)).toBe(3); // 9, 10, 11 < 12; 12 is not
+    expect(stepsBelow(8, 0, 100, 12)).toBe(100);
   });
 });

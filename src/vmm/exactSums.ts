@@ -61,3 +61,18 @@ export function stepsInBinade(total: number, lo: number, units: number): number 
   while (n > 0 && n * units > gap - 1) n--;
   return Math.max(0, n);
 }
+
+/**
+ * The most steps n, 1 to `most`, with t + n·step < bound, where the first
+ * step already ends below it and every t + k·step up to bound is exact
+ * (inside t's binade, bound ≤ its top): found from one division, then
+ * corrected by exact comparisons. `step` ≥ 0; 0 steps never move t.
+ */
+export function stepsBelow(t: number, step: number, most: number, bound: number): number {
+  if (most <= 1) return 1;
+  if (step === 0) return most;
+  let n = Math.max(1, Math.min(most, Math.floor((bound - t) / step)));
+  while (n > 1 && t + n * step >= bound) n--;
+  while (n < most && t + (n + 1) * step < bound) n++;
+  return n;
+}

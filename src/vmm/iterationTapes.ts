@@ -13,7 +13,7 @@ import { ITEM, itemCode, type StreamItem } from '../workload/control.js';
 import type { OpNode } from '../workload/stream.js';
 import { NEVER_STATIC, type CostActor } from './actor.js';
 import { ChargeTape } from './chargeTape.js';
-import { binadeLow, MIN_NORMAL, spacingOf, stepUnits } from './exactSums.js';
+import { binadeLow, MIN_NORMAL, spacingOf, stepUnits, stepsBelow } from './exactSums.js';
 import type { Ledger } from './ledger.js';
 
 /** Copies of one leaf an iteration may hold (a longer counted run is charged in bulk anyway). */
@@ -61,6 +61,20 @@ class IterationTape {
     }
     const end = t + this.step;
     return end < this.top ? end : NaN;
+  }
+
+  /**
+   * How many iterations, 1 to `most`, from `t` (whose first, {@link endFrom}
+   * found, ends before `stop`) stay inside t's binade and end before `stop`:
+   * each adds the same exact step.
+   */
+  iterationsFrom(t: number, most: number, stop: number): number {
+    return stepsBelow(t, this.step, most, Math.min(this.top, stop));
+  }
+
+  /** The time after `m` iterations from `t` (m ≤ what {@link iterationsFrom} allowed): exact. */
+  endAfter(t: number, m: number): number {
+    return t + m * this.step;
   }
 }
 
@@ -116,7 +130,8 @@ export class IterationTapes {
   /** Plans by the id of their body's first leaf, checked against the body; other bodies in the map. */
   private readonly byLeaf: IterationPlan[] = [];
   private readonly plans = new Map<readonly OpNode[], IterationPlan>();
-  /** Operations in the iteration charged last. */
+  /** Iterations and operations charged last. */
+  lastIterations = 0;
   lastOps = 0;
   /** Iterations charged at once so far. */
   charged = 0;
@@ -128,11 +143,13 @@ export class IterationTapes {
 
   /**
    * Charge one whole iteration of `nodes` (whose first leaf has id `leafId`)
-   * from time `t` if it is static now and ends, exactly, before `stop`:
-   * returns the end time (and leaves the iteration's operations in
-   * {@link lastOps}), or NaN when the runner must charge it op by op.
+   * and up to `more` further iterations of its loop from time `t`, if they
+   * are static now and end, exactly, before `stop`: returns the end time
+   * (and leaves the iterations and operations charged in
+   * {@link lastIterations} and {@link lastOps}), or NaN when the runner must
+   * charge the iteration op by op.
    */
-  charge(nodes: readonly OpNode[], leafId: number, t: number, stop: number, ledger: Ledger): number {
+  charge(nodes: readonly OpNode[], leafId: number, more: number, t: number, stop: number, ledger: Ledger): number {
     let plan = leafId >= 0 ? this.byLeaf[leafId] : undefined;
     if (plan === undefined || plan.nodes !== nodes) {
       plan = this.plans.get(nodes);
@@ -166,10 +183,19 @@ export class IterationTapes {
     }
     const end = it.endFrom(t);
     if (!(end < stop)) return NaN;
-    ledger.apply(it.tape);
-    this.lastOps = plan.ops.length;
-    this.charged++;
-    return end;
+    // No charge of a static iteration moves state: the loop's next iterations take the same forms and
+    // tape. As many as stay inside the clock's binade, end before stop and the ledger adds at once exactly.
+    let m = more > 0 ? it.iterationsFrom(t, 1 + more, stop) : 1;
+    if (m > 1) m = ledger.runLimit(it.tape, m);
+    if (m > 1) ledger.applyRun(it.tape, m);
+    else {
+      m = 1;
+      ledger.apply(it.tape);
+    }
+    this.lastIterations = m;
+    this.lastOps = m * plan.ops.length;
+    this.charged += m;
+    return m === 1 ? end : it.endAfter(t, m);
   }
 
   /** The iteration's tape in the variant forms its operations take now: their tapes in order; null while one is missing. */

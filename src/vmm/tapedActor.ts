@@ -64,22 +64,29 @@ export class TapedActor implements CostActor {
 
   /**
    * Charge a whole iteration of `nodes` (the runner's cursor just gave its
-   * first operation, from the leaf with id `leafId`) at once from time `t`,
-   * if it is static now and ends before `stop`: the end time, with its
-   * operations in {@link iterationOps}; else NaN (charge it op by op).
+   * first operation, from the leaf with id `leafId`) and up to `more` further
+   * iterations of that loop at once from time `t`, if they are static now
+   * and end before `stop`: the end time, with the iterations and operations
+   * charged in {@link iterationsCharged} and {@link iterationOps}; else NaN
+   * (charge op by op).
    */
-  chargeIteration(nodes: readonly OpNode[], leafId: number, t: number, stop: number, ledger: Ledger): number {
-    return this.iterations.charge(nodes, leafId, t, stop, ledger);
+  chargeIterations(nodes: readonly OpNode[], leafId: number, more: number, t: number, stop: number, ledger: Ledger): number {
+    return this.iterations.charge(nodes, leafId, more, t, stop, ledger);
   }
 
-  /** Iterations charged at once so far. */
+  /** Iterations the last successful {@link chargeIterations} charged. */
   get iterationsCharged(): number {
-    return this.iterations.charged;
+    return this.iterations.lastIterations;
   }
 
-  /** Operations in the iteration {@link chargeIteration} charged last. */
+  /** Operations it charged. */
   get iterationOps(): number {
     return this.iterations.lastOps;
+  }
+
+  /** Iterations charged at once so far, in all. */
+  get iterationsSoFar(): number {
+    return this.iterations.charged;
   }
 
   /**

@@ -40,8 +40,14 @@ export interface ItemSource {
    * {@link skipIteration}.
    */
   readonly iterationStart: readonly OpNode[] | null;
-  /** Consume the rest of the iteration {@link iterationStart} gave, `rest` operations, as that many calls of next() would. */
-  skipIteration(rest: number): void;
+  /** Iterations of that loop still to start after the current one. */
+  readonly iterationsLeft: number;
+  /**
+   * Consume the rest of the iteration {@link iterationStart} gave and
+   * `iterations − 1` (≤ {@link iterationsLeft}) whole iterations after it,
+   * `rest` operations in all, as that many calls of next() would.
+   */
+  skipIterations(iterations: number, rest: number): void;
 }
 
 /**
@@ -96,10 +102,15 @@ export class OpCursor implements ItemSource {
     return first.op === this.leafOp && this.leafLeft === first.count - 1 ? nodes : null;
   }
 
-  skipIteration(rest: number): void {
-    if (this.iterationStart === null) throw new RangeError('no iteration starts at the last item');
+  get iterationsLeft(): number {
+    return this.left;
+  }
+
+  skipIterations(iterations: number, rest: number): void {
+    if (this.iterationStart === null || !(iterations >= 1 && iterations - 1 <= this.left)) throw new RangeError(`cannot skip ${iterations} iterations here`);
     this.leafLeft = 0;
     this.index = this.nodes.length;
+    this.left -= iterations - 1;
     this.produced += rest;
   }
 

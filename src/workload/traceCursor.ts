@@ -90,8 +90,9 @@ export class TraceCursor implements ItemSource {
    */
   /** Trace lines are replayed one by one: no iteration is charged at once. */
   readonly iterationStart = null;
+  readonly iterationsLeft = 0;
 
-  skipIteration(): void {
+  skipIterations(): void {
     throw new RangeError('a trace has no iterations to skip');
   }
 
