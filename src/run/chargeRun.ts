@@ -6,6 +6,8 @@ import type { CostActor } from '../vmm/actor.js';
 import type { Ledger } from '../vmm/ledger.js';
 import { binadeLow, MIN_NORMAL, spacingOf, stepUnits, stepsInBinade } from '../vmm/exactSums.js';
 import type { Op } from '../workload/ops.js';
+import type { OpNode } from '../workload/stream.js';
+import type { TapedActor } from '../vmm/tapedActor.js';
 
 /**
  * Counted runs shorter than this are charged copy by copy: asking the actor
@@ -57,6 +59,30 @@ export function chargeRun(actor: CostActor, op: Op, left: number, ledger: Ledger
   }
   clock[0] = t;
   return k;
+}
+
+/** Where a runner takes its operations from (a cursor, or a guest's scheduler): the loop iteration the op it gave last begins. */
+export interface IterationSource {
+  readonly iterationStart: readonly OpNode[] | null;
+  readonly iterationsLeft: number;
+  readonly leafId: number;
+  skipIterations(iterations: number, rest: number): void;
+}
+
+/**
+ * When the operation `source` gave last begins an iteration of a loop, charge
+ * it and as many of the loop's next iterations as are static and end before
+ * `stop` at once (TapedActor.chargeIterations) and consume them from
+ * `source`: returns the new time, with the operations charged in
+ * `taped.iterationOps`; NaN when the runner charges the op by itself. Kept
+ * out of the runners' loops, which stay small for their per-op path.
+ */
+export function chargeIterations(source: IterationSource, taped: TapedActor, t: number, stop: number, ledger: Ledger): number {
+  const nodes = source.iterationStart;
+  if (nodes === null) return NaN;
+  const end = taped.chargeIterations(nodes, source.leafId, source.iterationsLeft, t, stop, ledger);
+  if (end === end) source.skipIterations(taped.iterationsCharged, taped.iterationOps - 1);
+  return end;
 }
 
 /**

@@ -9,7 +9,7 @@ import { CAT } from '../vmm/categories.js';
 import type { Ledger } from '../vmm/ledger.js';
 import { TransientCompute, type ComputeOp } from '../workload/ops.js';
 import type { Attribution } from './attribution.js';
-import { chargeRun } from './chargeRun.js';
+import { chargeIterations, chargeRun } from './chargeRun.js';
 import type { CpuPort, Guest } from './guestSystem.js';
 
 /** Host scheduling parameters. */
@@ -38,6 +38,8 @@ export class PhysicalCpu implements CpuPort {
   private running = 0;
   /** Scratch cell through which chargeRun hands back the clock. */
   private readonly clock = new Float64Array(1);
+  /** In bulk: {@link chargeIterations}, bound for this CPU alone (see StreamRunner's). */
+  private readonly iterations: typeof chargeIterations | null;
 
   constructor(
     private readonly sim: Simulation,
@@ -47,7 +49,9 @@ export class PhysicalCpu implements CpuPort {
     private readonly attribution: { readonly attribution: Attribution; readonly hostSlot: number } | null = null,
     /** False: charge every copy through charge(), the op-by-op reference the fast paths must equal. */
     private readonly bulk = true,
-  ) {}
+  ) {
+    this.iterations = bulk ? chargeIterations.bind(null) : null;
+  }
 
   /** Start every guest and begin running at the current time. */
   start(guests: Guest[]): void {
@@ -106,7 +110,7 @@ export class PhysicalCpu implements CpuPort {
 
   private readonly slice = (): void => {
     this.scheduled = false;
-    const { sim, ledger } = this;
+    const { sim, ledger, iterations } = this;
     const multi = this.guests.length > 1;
     const quantum = this.host.quantumCycles;
     let horizon = sim.peekTime();
@@ -142,18 +146,13 @@ export class PhysicalCpu implements CpuPort {
       // The slice ends at the next event or, with several VMs, when the VM's host quantum is used up.
       const stop = multi ? Math.min(horizon, this.sliceStart + quantum) : horizon;
       const taped = g.taped;
-      if (taped !== null && this.bulk) {
-        const nodes = g.iterationStart;
-        if (nodes !== null) {
-          // The first op of a loop iteration: it and the loop's next iterations at once, as many as are static and end before the stop.
-          const end = taped.chargeIterations(nodes, g.leafId, g.iterationsLeft, t, stop, ledger);
-          if (end === end) {
-            t = end;
-            const k = taped.iterationOps;
-            g.skipIterations(taped.iterationsCharged, k - 1);
-            n += k;
-            continue;
-          }
+      if (taped !== null && iterations !== null) {
+        // The first op of a loop iteration: it and the loop's next iterations at once, if static (chargeRun.ts).
+        const end = iterations(g, taped, t, stop, ledger);
+        if (end === end) {
+          t = end;
+          n += taped.iterationOps;
+          continue;
         }
       }
       if (g.preemptible && t + (op as ComputeOp).cycles > stop && stop > t) {

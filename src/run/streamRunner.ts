@@ -11,7 +11,7 @@ import type { CostActor } from '../vmm/actor.js';
 import { TapedActor } from '../vmm/tapedActor.js';
 import type { Ledger } from '../vmm/ledger.js';
 import { CAT } from '../vmm/categories.js';
-import { chargeRun } from './chargeRun.js';
+import { chargeIterations, chargeRun } from './chargeRun.js';
 import type { ItemSource } from '../workload/stream.js';
 import { ITEM, type WaitUntilItem } from '../workload/control.js';
 import type { Op } from '../workload/ops.js';
@@ -26,6 +26,8 @@ export class StreamRunner {
   private readonly clock = new Float64Array(1);
   /** The actor when it replays charge tapes: ops are then found by their leaf's id. */
   private readonly taped: TapedActor | null;
+  /** In bulk: {@link chargeIterations}, bound for this runner alone. */
+  private readonly iterations: typeof chargeIterations | null;
 
   constructor(
     private readonly sim: Simulation,
@@ -37,6 +39,10 @@ export class StreamRunner {
     private readonly bulk = true,
   ) {
     this.taped = actor instanceof TapedActor ? actor : null;
+    // A function of this runner's own (bound), so that the loop's call site sees a new target in every
+    // run and the JIT never inlines the iteration path into the loop, whose per-operation path (the
+    // actor's charge, inlined) it would otherwise crowd out: 54 -> 45 M ops/s measured, op by op.
+    this.iterations = bulk ? chargeIterations.bind(null) : null;
   }
 
   /** Begin at the current simulated time. */
@@ -46,7 +52,7 @@ export class StreamRunner {
 
   /** Run inline until the next pending event (or the end), then yield through the heap. */
   private readonly slice = (): void => {
-    const { sim, cursor, actor, ledger, clock, taped, bulk } = this;
+    const { sim, cursor, actor, ledger, clock, taped, iterations } = this;
     const horizon = sim.peekTime();
     let t = sim.now;
     let n = 0;
@@ -65,19 +71,14 @@ export class StreamRunner {
         continue;
       }
       if (code === ITEM.block) throw new Error('a single stream cannot block on a device; use a guest system (processes:)');
-      if (bulk && taped !== null) {
-        const nodes = cursor.iterationStart;
-        if (nodes !== null) {
-          // The first op of a loop iteration: it and the loop's next iterations at once, as many as are static and end before the horizon.
-          const end = taped.chargeIterations(nodes, cursor.leafId, cursor.iterationsLeft, t, horizon, ledger);
-          if (end === end) {
-            t = end;
-            const k = taped.iterationOps;
-            cursor.skipIterations(taped.iterationsCharged, k - 1);
-            n += k;
-            op = cursor.next();
-            continue;
-          }
+      if (taped !== null && iterations !== null) {
+        // The first op of a loop iteration: it and the loop's next iterations at once, if static (chargeRun.ts).
+        const end = iterations(cursor, taped, t, horizon, ledger);
+        if (end === end) {
+          t = end;
+          n += taped.iterationOps;
+          op = cursor.next();
+          continue;
         }
       }
       t += taped !== null ? taped.chargeLeaf(op as Op, cursor.leafId, ledger) : actor.charge(op as Op, ledger);
