@@ -176,6 +176,7 @@ export class PhysicalCpu implements CpuPort {
         const left = g.repeats();
         if (left > 0) {
           // The rest of a counted run, through the routine StreamRunner uses too.
+          if (taped !== null) taped.runFollows(op, g.leafId);
           const clock = this.clock;
           clock[0] = t;
           const k = chargeRun(actor, op, left, ledger, clock, stop, this.bulk);

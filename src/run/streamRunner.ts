@@ -87,6 +87,7 @@ export class StreamRunner {
       const left = cursor.repeats;
       if (left > 0) {
         // The rest of a counted run: the same op `left` more times (chargeRun.ts).
+        if (taped !== null) taped.runFollows(op as Op, cursor.leafId);
         clock[0] = t;
         const k = chargeRun(actor, op as Op, left, ledger, clock, horizon, this.bulk);
         t = clock[0];

@@ -128,6 +128,19 @@ export class TapedActor implements CostActor {
     return this.chargeSlot(slot, op, ledger);
   }
 
+  /**
+   * The runner is about to charge the rest of a counted run of `op` (from the
+   * leaf with id `leafId`) through {@link charge}: remember its slot as the
+   * last op's, so that not even the first copy hashes the op.
+   */
+  runFollows(op: Op, leafId: number): void {
+    const known = leafId >= 0 && leafId < MAX_LEAF_ID ? this.byLeaf[leafId] : undefined;
+    if (known !== undefined && known.op === op) {
+      this.lastOp = op;
+      this.lastSlot = known;
+    }
+  }
+
   /** First sight of `op`: record its charge if it is static, else remember how it is charged. */
   private first(op: Op, ledger: Ledger): number {
     const inner = this.inner;
