@@ -102,6 +102,10 @@ function runMode(loaded: LoadedScenario, mode: string, bulk: boolean, missPrices
   return { seconds: since(t0), operations, accesses, cycles };
 }
 
+/** Warm-up of each (entry, mode): at least this many pairs of runs (op by op, in bulk), and at least this long. */
+const WARM_UP_RUNS = 3;
+const WARM_UP_SECONDS = 0.2;
+
 /** Measure one entry: per mode a warm-up of both paths, then `reps` timed repetitions of each, alternating; medians. */
 export function measureWorkload(root: string, entry: BenchWorkload, size: BenchSize, reps: number): WorkloadResult {
   const base = { id: entry.id, description: entry.description, group: entry.group };
@@ -114,7 +118,16 @@ export function measureWorkload(root: string, entry: BenchWorkload, size: BenchS
   let pathsAgree = true;
   const missPrices = new MissPriceCache();
   for (const mode of modes) {
-    runMode(loaded, mode, false, missPrices); // warm-up: let V8 compile the hot paths before timing (and measure the miss prices)
+    // Warm-up of both paths, alternating as the timed runs do, at least WARM_UP_RUNS pairs and WARM_UP_SECONDS:
+    // V8 compiles the hot paths (and the miss prices are measured) before timing. One pair was enough while the
+    // bulk run was another pass of the per-op path; now a loop of static operations goes at once in bulk, its
+    // first runs deoptimize the runner's loop (its iteration call), and after one pair the first mode was timed
+    // while V8 recompiled it (interleaved native 30-38 M ops/s in the first repetitions, 70 once settled).
+    const warmFrom = process.hrtime.bigint();
+    for (let k = 0; k < WARM_UP_RUNS || since(warmFrom) < WARM_UP_SECONDS; k++) {
+      runMode(loaded, mode, false, missPrices);
+      runMode(loaded, mode, true, missPrices);
+    }
     const first = runMode(loaded, mode, true, missPrices);
     const perOp: number[] = [];
     const bulk: number[] = [];
