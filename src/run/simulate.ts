@@ -47,15 +47,16 @@ export interface SimulateOptions {
   /** Stop (SimulationLimitError, TraceError) past these; unbounded when absent. */
   limits?: RunLimits;
   /**
-   * False: charge every copy of a counted run on its own, skipping the
-   * counted-run fast path (chargeRun.ts): the bench's per-operation figure
-   * (static operations are still replayed from their tapes; see `tapes`).
+   * False: charge every copy of a counted run and every operation of a loop
+   * iteration on its own, skipping the bulk fast paths (chargeRun.ts,
+   * iterationTapes.ts): the bench's per-operation figure (static operations
+   * are still replayed from their tapes; see `tapes`).
    */
   bulk?: boolean;
   /**
    * False: call the actor's charge() for every operation, never replaying a
-   * recorded charge of a static operation (tapedActor.ts); counted runs are
-   * then charged copy by copy too (tapes are the bulk mechanism): the
+   * recorded charge of a static operation (tapedActor.ts); counted runs and
+   * loop iterations are then charged op by op too (tapes are the bulk mechanism): the
    * reference every fast path must equal bit for bit.
    */
   tapes?: boolean;
