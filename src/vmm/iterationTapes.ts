@@ -101,7 +101,11 @@ class IterationPlan {
       const op = (node as { readonly op?: StreamItem }).op;
       if (op === undefined) {
         const body = (node as { readonly body: readonly OpNode[] }).body;
-        for (let c = 0; c < node.count; c++) if (!this.flatten(body, actor)) return false;
+        for (let c = 0; c < node.count; c++) {
+          const before = this.ops.length;
+          if (!this.flatten(body, actor)) return false;
+          if (this.ops.length === before) break; // a body of no operations: its other copies add none either
+        }
         continue;
       }
       const code = (node as { readonly code?: number }).code ?? itemCode(op);
