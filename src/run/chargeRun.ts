@@ -4,7 +4,7 @@
 // exactly as copy-by-copy additions would advance it.
 import type { CostActor } from '../vmm/actor.js';
 import type { Ledger } from '../vmm/ledger.js';
-import { binadeLow, MIN_NORMAL, spacingOf, stepUnits, stepsInBinade } from '../vmm/exactSums.js';
+import { binadeLow, MIN_NORMAL, spacingOf, stepUnits, stepsBelow } from '../vmm/exactSums.js';
 import type { Op } from '../workload/ops.js';
 import type { OpNode } from '../workload/stream.js';
 import type { TapedActor } from '../vmm/tapedActor.js';
@@ -110,13 +110,11 @@ export function advanceRun(clock: Float64Array, cycles: number, copies: number, 
         return t >= stop ? k + 1 : copies;
       }
       const step = units * spacingOf(lo);
-      const n = units > 0 && 2 * lo < Infinity ? Math.min(copies - k, stepsInBinade(t, lo, units)) : 0;
+      const n = units > 0 && 2 * lo < Infinity ? stepsBelow(t, step, copies - k, 2 * lo) : 0;
       if (n > 0) {
         if (t + n * step >= stop) {
           // The first copy that reaches stop lies among them: all these sums are exact.
-          let j = Math.max(1, Math.min(n, Math.ceil((stop - t) / step)));
-          while (j > 1 && t + (j - 1) * step >= stop) j--;
-          while (t + j * step < stop) j++;
+          const j = stepsBelow(t, step, n, stop) + 1;
           clock[0] = t + j * step;
           return k + j;
         }

@@ -46,8 +46,11 @@ describe('exact sums', () => {
           const step = units * u;
           // A bound a whole number of steps away, or anywhere after the first step.
           const bound = Math.min(2 * lo, whole ? t + steps * step : t + step + (steps * step) / 3);
-          if (!(t + step < bound)) return;
           const n = stepsBelow(t, step, most, bound);
+          if (!(t + step < bound)) {
+            expect(n).toBe(0);
+            return;
+          }
           expect(n >= 1 && n <= most).toBe(true);
           expect(t + n * step < bound).toBe(true);
           if (n < most) expect(t + (n + 1) * step >= bound).toBe(true);
@@ -56,5 +59,7 @@ describe('exact sums', () => {
     );
     expect(stepsBelow(8, 1, 100, 12)).toBe(3); // 9, 10, 11 < 12; 12 is not
     expect(stepsBelow(8, 0, 100, 12)).toBe(100);
+    expect(stepsBelow(8, 4, 100, 12)).toBe(0); // the first step already reaches the bound
+    expect(stepsBelow(8, 1, 0, 12)).toBe(0);
   });
 });

@@ -51,25 +51,29 @@ export function stepUnits(amount: number, u: number): number {
 }
 
 /**
- * How many further steps of `units` spacings a total `total` in the binade
- * [lo, 2·lo) can take and stay inside it (each sum exact): the largest n with
- * total + n·units·u < 2·lo. `units` > 0.
+ * The exact step that adding `values[from … to)` (each ≥ 0), one after
+ * another, makes to any total of the binade [lo, 2·lo) while the sums stay
+ * inside it: the sum of their rounded steps; NaN when one is a tie.
  */
-export function stepsInBinade(total: number, lo: number, units: number): number {
-  const gap = (2 * lo - total) / spacingOf(lo); // spacings to the binade's top: an exact integer ≤ 2^52
-  let n = Math.floor((gap - 1) / units);
-  while (n > 0 && n * units > gap - 1) n--;
-  return Math.max(0, n);
+export function binadeStep(values: ArrayLike<number>, from: number, to: number, lo: number): number {
+  const u = spacingOf(lo);
+  let units = 0;
+  for (let i = from; i < to; i++) {
+    const k = stepUnits(values[i], u);
+    if (k < 0) return NaN;
+    units += k;
+  }
+  return units * u;
 }
 
 /**
- * The most steps n, 1 to `most`, with t + n·step < bound, where the first
- * step already ends below it and every t + k·step up to bound is exact
- * (inside t's binade, bound ≤ its top): found from one division, then
- * corrected by exact comparisons. `step` ≥ 0; 0 steps never move t.
+ * The most steps n, 0 to `most`, with t + n·step < bound, where every
+ * t + k·step up to bound is exact (inside t's binade, bound ≤ its top):
+ * found from one division, then corrected by exact comparisons. `step` ≥ 0;
+ * 0 steps never move t.
  */
 export function stepsBelow(t: number, step: number, most: number, bound: number): number {
-  if (most <= 1) return 1;
+  if (most <= 0 || !(t + step < bound)) return 0;
   if (step === 0) return most;
   let n = Math.max(1, Math.min(most, Math.floor((bound - t) / step)));
   while (n > 1 && t + n * step >= bound) n--;

@@ -13,7 +13,7 @@ import { ITEM, itemCode, type StreamItem } from '../workload/control.js';
 import type { OpNode } from '../workload/stream.js';
 import { NEVER_STATIC, type CostActor } from './actor.js';
 import { ChargeTape } from './chargeTape.js';
-import { binadeLow, MIN_NORMAL, spacingOf, stepUnits, stepsBelow } from './exactSums.js';
+import { binadeLow, binadeStep, MIN_NORMAL, stepsBelow } from './exactSums.js';
 import type { Ledger } from './ledger.js';
 
 /** Copies of one leaf an iteration may hold (a longer counted run is charged in bulk anyway). */
@@ -45,19 +45,9 @@ class IterationTape {
     if (!(t >= this.lo && t < this.top)) {
       if (!(t >= MIN_NORMAL && t < Infinity)) return NaN;
       const lo = binadeLow(t);
-      const u = spacingOf(lo);
-      let units = 0;
-      for (let i = 0; i < this.cycles.length; i++) {
-        const k = stepUnits(this.cycles[i], u);
-        if (k < 0) {
-          units = NaN;
-          break;
-        }
-        units += k;
-      }
       this.lo = lo;
       this.top = 2 * lo;
-      this.step = units * u;
+      this.step = binadeStep(this.cycles, 0, this.cycles.length, lo);
     }
     const end = t + this.step;
     return end < this.top ? end : NaN;
@@ -65,8 +55,8 @@ class IterationTape {
 
   /**
    * How many iterations, 1 to `most`, from `t` (whose first, {@link endFrom}
-   * found, ends before `stop`) stay inside t's binade and end before `stop`:
-   * each adds the same exact step.
+   * found, ends before `stop`, so at least 1) stay inside t's binade and end
+   * before `stop`: each adds the same exact step.
    */
   iterationsFrom(t: number, most: number, stop: number): number {
     return stepsBelow(t, this.step, most, Math.min(this.top, stop));

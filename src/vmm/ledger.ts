@@ -5,7 +5,7 @@
 // ChargeTape) replays everything a charge did.
 import { CATEGORIES, type Category } from './categories.js';
 import { ACC, COMPILE_AFTER_REPLAYS, ChargeTape, compileTape } from './chargeTape.js';
-import { binadeLow, MIN_NORMAL, spacingOf, stepUnits, stepsInBinade } from './exactSums.js';
+import { binadeLow, binadeStep, MIN_NORMAL, stepsBelow } from './exactSums.js';
 
 /** Per-category totals of one run. */
 export interface CategoryTotal {
@@ -160,15 +160,10 @@ export class Ledger {
       }
       if (!(total >= MIN_NORMAL && total < Infinity)) return 0;
       const lo = binadeLow(total);
-      const u = spacingOf(lo);
-      let units = 0;
-      for (let i = totalStart[s]; i < totalEnd[s]; i++) {
-        const k = stepUnits(totalAmounts[i], u);
-        if (k < 0) return 0;
-        units += k;
-      }
-      runSteps[s] = units * u;
-      if (units > 0) m = Math.min(m, stepsInBinade(total, lo, units));
+      const step = binadeStep(totalAmounts, totalStart[s], totalEnd[s], lo);
+      if (!(step >= 0 && 2 * lo < Infinity)) return 0;
+      runSteps[s] = step;
+      if (step > 0) m = stepsBelow(total, step, m, 2 * lo);
     }
     return m;
   }
