@@ -37,7 +37,7 @@ export interface ItemSource {
    * The node list of a loop (or body) when the item next() last returned is
    * the first copy of its first leaf, so a whole iteration of it starts
    * there; else null. A runner may then charge the iteration at once and
-   * {@link skipIteration}.
+   * {@link skipIterations}.
    */
   readonly iterationStart: readonly OpNode[] | null;
   /** Iterations of that loop still to start after the current one. */
