@@ -46,6 +46,17 @@ describe('npm run bench (tiny mode)', () => {
     } else expect(report.simpy.missing).toMatch(/python3-simpy3/);
   });
 
+  it('measures the SimPy model beside each entry, and its drift on the same interleaved recordings at the start and the end', () => {
+    if (!report.simpy.available) {
+      expect(report.simpyDrift).toBeNull();
+      return;
+    }
+    expect(report.perOp.every((p) => p.simpyOpsPerSecond > 0)).toBe(true);
+    expect(report.simpyDrift!.first).toBeGreaterThan(0);
+    expect(report.simpyDrift!.last).toBeGreaterThan(0);
+    expect(formatReport(report)).toMatch(/SimPy ran at [\d.]+ (M )?ops\/s after the first entry and [\d.]+ (M )?after the last/);
+  });
+
   it('a recorded cost run sums to the simulated cycles of a single stream (the recording is what the run charged)', async () => {
     const { costTable } = await import('./bench/measure.js');
     const entry = BENCH_WORKLOADS.find((w) => w.id === 'interleaved')!;
@@ -84,7 +95,7 @@ describe('npm run bench (tiny mode)', () => {
 
   it('the sweep section runs --jobs 1 and --jobs 2 on the built CLI, with identical results, and says how busy other processes kept the machine', () => {
     const sweep = SECTIONS.find((sec) => sec.id === 'sweep')!;
-    const r = sweep.run({ root: REPO_ROOT, size: 'tiny', reps: 1, simpyOpsPerSecond: 1 });
+    const r = sweep.run({ root: REPO_ROOT, size: 'tiny', reps: 1, simpyOpsPerSecond: () => 1 });
     const data = r.data as SweepResult;
     expect(data.error).toBeUndefined();
     expect(data.identical).toBe(true);
@@ -105,7 +116,7 @@ describe('npm run bench (tiny mode)', () => {
 
 describe('npm run bench, trace replay and predict sections (tiny)', () => {
   it('replays the random trace under four modes with its parse, and judges it against the SimPy rate it is given', () => {
-    const r = traceSection.run({ root: REPO_ROOT, size: 'tiny', reps: 1, simpyOpsPerSecond: 1 });
+    const r = traceSection.run({ root: REPO_ROOT, size: 'tiny', reps: 1, simpyOpsPerSecond: () => 1 });
     const data = r.data as TraceReplayResult;
     expect(data.lines).toBe(TRACE_LINES.tiny);
     expect(data.operations).toBe(4 * TRACE_LINES.tiny); // one operation a line, four modes
@@ -115,7 +126,7 @@ describe('npm run bench, trace replay and predict sections (tiny)', () => {
   });
 
   it('times vmmsim predict in its own process; the 10 s target is judged at full size only', () => {
-    const r = predictSection.run({ root: REPO_ROOT, size: 'tiny', reps: 1, simpyOpsPerSecond: null });
+    const r = predictSection.run({ root: REPO_ROOT, size: 'tiny', reps: 1, simpyOpsPerSecond: () => null });
     expect((r.data as { error?: string }).error).toBeUndefined();
     expect(r.lines[0]).toMatch(/^vmmsim predict --no-write --scenarios 2dgraphics: \d+\.\d s wall/);
     expect(r.targets[0].ok).toBeNull();

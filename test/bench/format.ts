@@ -28,6 +28,10 @@ export function formatReport(r: BenchReport): string {
   } else out.push(`  not measured: ${inter?.missing ?? 'no per-op entry'}`);
   out.push(`  (SimPy and the bare loop charge the costs vmmsim's actors returned for the first ${r.costRuns.cap.toLocaleString('en-US')} operations of each run, in order;` +
     ` SimPy charged them exactly: ${r.simpy.available ? (r.simpyChargedTable ? 'yes' : 'NO') : 'n/a'})`);
+  if (r.simpyDrift !== null) {
+    out.push(`  (SimPy runs right after each entry's own timing, and ×SimPy divides those two rates. On the same interleaved recordings SimPy ran at` +
+      ` ${M(r.simpyDrift.first)} ops/s after the first entry and ${M(r.simpyDrift.last)} after the last: the same work, so that difference is the machine's speed moving during this run)`);
+  }
   out.push('');
   out.push('per operation by entry and mode (ops/s, op by op; the SimPy model on the same costs)');
   out.push(`  ${pad('entry', 20)}${pad('mode', 18)}${lpad('ops/run', 9)}${lpad('vmmsim', 10)}${lpad('SimPy', 9)}${lpad('×SimPy', 9)}`);

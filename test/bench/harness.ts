@@ -7,7 +7,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { costTable, measureWorkload, type CostRun, type WorkloadResult } from './measure.js';
-import { bareLoop, simpyModel, type BareLoopResult, type SimpyResult } from './references.js';
+import { bareLoop, simpyModel, type BareLoopResult, type SimpyResult, type SimpyRun } from './references.js';
 import { SECTIONS, verdict, type BenchSize, type TargetCheck } from './sections.js';
 import { BENCH_WORKLOADS } from './workloads.js';
 
@@ -45,6 +45,14 @@ export interface BenchReport {
   costRuns: { runs: number; operations: number; cap: number };
   bareLoop: BareLoopResult;
   simpy: Omit<SimpyResult, 'runs'>;
+  /**
+   * The SimPy model's rate on the interleaved recordings right after that
+   * entry's timing (the headline's), and again on the same recordings after
+   * the last entry (null without SimPy). The same work twice: the difference
+   * is this machine's speed moving while the bench ran, which each entry's
+   * ratio (rates measured back to back) mostly cancels.
+   */
+  simpyDrift: { first: number; last: number } | null;
   /** The SimPy model charged every recorded cost run exactly (its end times equal the runs' sums). */
   simpyChargedTable: boolean;
   perOp: PerOpComparison[];
@@ -62,24 +70,56 @@ const ACCESSES_TARGET = 10e6;
 export function runBench(options: BenchOptions): BenchReport {
   const { size, reps } = options;
   const loadAtStart = loadavg()[0];
+  const simpyReps = Math.min(reps, 3);
+  const recorded: CostRun[] = [];
+  const simpyRuns: SimpyRun[] = [];
+  let simpyInfo: Omit<SimpyResult, 'runs'> | null = null;
+  /** The SimPy model on `runs`, now; once it has failed it is not tried again. */
+  const simpyOn = (runs: readonly CostRun[]): SimpyRun[] | null => {
+    if (runs.length === 0 || simpyInfo?.available === false) return null;
+    const { runs: out, ...info } = simpyModel(BENCH_DIR, runs, simpyReps);
+    simpyInfo = info.available ? (simpyInfo ?? info) : info;
+    return info.available ? out : null;
+  };
+  let bare: BareLoopResult | null = null;
   // The headline entry gets every repetition; the others at most 3 (the bench already runs for minutes).
-  const workloads = BENCH_WORKLOADS.map((w) => measureWorkload(REPO_ROOT, w, size, w.group === 'per-op' ? reps : Math.min(reps, 3)));
-  const recorded = BENCH_WORKLOADS.filter((w) => w.group !== 'memory' && w.group !== 'system').flatMap((w) => costTable(REPO_ROOT, w, size, RECORD_CAP[size]));
-  const bare = bareLoop(recorded.filter((r) => r.entry === 'interleaved'), reps);
-  const simpy = simpyModel(BENCH_DIR, recorded, Math.min(reps, 3));
+  const workloads = BENCH_WORKLOADS.map((w) => {
+    const result = measureWorkload(REPO_ROOT, w, size, w.group === 'per-op' ? reps : simpyReps);
+    if (w.group === 'memory' || w.group === 'system') return result;
+    // The references run right after the entry's own timing, on the costs it charged: this machine's speed
+    // moves by up to 2× over the minutes a bench takes, and a ratio of two rates measured minutes apart
+    // would carry that move (test/bench/README.md, "SimPy beside each entry").
+    const runs = costTable(REPO_ROOT, w, size, RECORD_CAP[size]);
+    recorded.push(...runs);
+    const sp = simpyOn(runs);
+    if (sp !== null) simpyRuns.push(...sp);
+    if (w.id === 'interleaved') bare = bareLoop(runs, reps);
+    return result;
+  });
+  bare ??= bareLoop([], reps);
+  const simpy: SimpyResult = { ...(simpyInfo ?? { available: false, missing: 'no entry was recorded for the SimPy model' }), runs: simpyRuns };
   const perOp = compare(workloads, recorded, simpy);
+  // SimPy on the interleaved recordings (all modes: operations over summed seconds), measured when asked.
+  const interleaved = recorded.filter((r) => r.entry === 'interleaved');
+  const overall = (sp: readonly SimpyRun[]) => sp.reduce((a, x) => a + x.operations, 0) / sp.reduce((a, x) => a + x.operations / x.opsPerSecond, 0);
+  const simpyOpsPerSecond = (): number | null => {
+    const sp = simpy.available ? simpyOn(interleaved) : null;
+    return sp === null || sp.length === 0 ? null : overall(sp);
+  };
+  const firstInterleaved = simpy.runs.filter((r) => r.entry === 'interleaved');
+  const lastInterleaved = firstInterleaved.length > 0 ? simpyOpsPerSecond() : null;
+  const simpyDrift = lastInterleaved !== null ? { first: overall(firstInterleaved), last: lastInterleaved } : null;
   const sections: BenchReport['sections'] = {};
   const sectionTargets: TargetCheck[] = [];
   if (!options.inProcessOnly) {
-    const inter = recorded.map((r, i) => ({ r, sp: simpy.available ? simpy.runs[i] : null })).filter((x) => x.r.entry === 'interleaved' && x.sp !== null);
-    const simpyOpsPerSecond = inter.length > 0 ? inter.reduce((a, x) => a + x.sp!.operations, 0) / inter.reduce((a, x) => a + x.sp!.operations / x.sp!.opsPerSecond, 0) : null;
+    // A section that compares with SimPy measures it when it asks, beside its own timing.
     for (const s of SECTIONS) {
       const r = s.run({ root: REPO_ROOT, size, reps, simpyOpsPerSecond });
       sections[s.id] = { title: s.title, lines: r.lines, data: r.data };
       sectionTargets.push(...r.targets);
     }
   }
-  const { runs: _runs, ...simpyInfo } = simpy;
+  const { runs: _runs, ...simpyReport } = simpy;
   const report: BenchReport = {
     size,
     reps,
@@ -87,7 +127,8 @@ export function runBench(options: BenchOptions): BenchReport {
     workloads,
     costRuns: { runs: recorded.length, operations: recorded.reduce((a, r) => a + r.count, 0), cap: RECORD_CAP[size] },
     bareLoop: bare,
-    simpy: simpyInfo,
+    simpy: simpyReport,
+    simpyDrift,
     simpyChargedTable: simpy.available && simpy.runs.every((r) => r.chargedTable),
     perOp,
     peakRssMB: process.resourceUsage().maxRSS / 1024,

@@ -50,8 +50,8 @@ export function writeRandomTrace(file: string, lines: number): void {
   writeFileSync(file, `${out.join('\n')}\n`);
 }
 
-/** Measure: one warm-up, then `reps` timed four-mode runs (each parses the file anew), medians. */
-export function measureTraceReplay(size: keyof typeof TRACE_LINES, reps: number, simpyOpsPerSecond: number | null): TraceReplayResult {
+/** Measure: one warm-up, then `reps` timed four-mode runs (each parses the file anew), medians; then the SimPy rate it is compared with (`simpyNow`, measured at once). */
+export function measureTraceReplay(size: keyof typeof TRACE_LINES, reps: number, simpyNow: () => number | null): TraceReplayResult {
   const dir = mkdtempSync(join(tmpdir(), 'vmmsim-bench-trace-'));
   try {
     const lines = TRACE_LINES[size];
@@ -83,6 +83,7 @@ export function measureTraceReplay(size: keyof typeof TRACE_LINES, reps: number,
     }
     const seconds = median(walls);
     const opsPerSecond = run.operations / seconds;
+    const simpyOpsPerSecond = simpyNow(); // right after the timed runs: the machine's speed drifts over a bench
     return {
       lines, modes: [...loaded.scenario.vmms], operations: run.operations, seconds, opsPerSecond,
       parseSeconds: median(parses), parseLinesPerSecond: lines / median(parses), jsonParseLinesPerSecond: lines / median(jsons),

@@ -22,8 +22,12 @@ export interface BenchContext {
   root: string;
   size: BenchSize;
   reps: number;
-  /** The SimPy model's op rate measured earlier in this run (on the interleaved recordings), null when not measured. */
-  simpyOpsPerSecond: number | null;
+  /**
+   * The SimPy model's op rate on this run's interleaved recordings, measured
+   * when called (so beside the caller's own timing: the machine's speed
+   * drifts over a run); null when SimPy is not measured in this run.
+   */
+  simpyOpsPerSecond(): number | null;
 }
 
 /** What a section reports. */
