@@ -15,6 +15,11 @@ import { runCli } from './support/runCli.js';
 import { requireTool } from './support/tools.js';
 
 const needPerf = (why: string) => requireTool('perf', why, { apt: 'linux-perf', probe: ['perf', 'stat', '-e', 'page-faults', 'true'] });
+/** perf's per-call counts read tracepoints, whose definitions live in tracefs: a kernel may have it without it being mounted (.ci/run mounts it). */
+const needTracefs = (why: string) => requireTool('tracefs', why, {
+  probe: ['sh', '-c', 'test -r /sys/kernel/tracing/events || test -r /sys/kernel/debug/tracing/events'],
+  provide: 'as root: mount -t tracefs nodev /sys/kernel/tracing',
+});
 const needStrace = (why: string) => requireTool('strace', why);
 const needGcc = (why: string) => requireTool('gcc', why);
 const work = mkdtempSync(join(tmpdir(), 'vmmsim-profile-test-'));
@@ -42,7 +47,7 @@ function totalUses(yamlText: string, name: string): number {
 }
 
 describe('vmmsim profile on real runs', () => {
-  it.skipIf(needPerf('profiles forkwait 2000'))('profile -- forkwait 2000 counts 2000 forks (±1%) and writes a scenario that runs under all four modes', async () => {
+  it.skipIf(needPerf('profiles forkwait 2000') || needTracefs('counts forks by perf tracepoints'))('profile -- forkwait 2000 counts 2000 forks (±1%) and writes a scenario that runs under all four modes', async () => {
     const out = join(work, 'forkwait.yaml');
     const r = await runCli(['profile', '--out', out, '--', ...forkwait(2000)]);
     expect(r.status, r.stderr).toBe(0);
@@ -68,7 +73,7 @@ describe('vmmsim profile on real runs', () => {
     }
   }, 120_000);
 
-  it.skipIf(needPerf('counts getppid calls') || needStrace('counts getppid calls') || needGcc('compiles getppid.c'))('N getppid calls are counted by name, by perf tracepoints and by strace alike', async () => {
+  it.skipIf(needPerf('counts getppid calls') || needTracefs('counts getppid calls by perf tracepoints') || needStrace('counts getppid calls') || needGcc('compiles getppid.c'))('N getppid calls are counted by name, by perf tracepoints and by strace alike', async () => {
     const n = 3000;
     for (const choice of [{ perf: true, strace: false }, { perf: false, strace: true }]) {
       const tools = detectTools(choice);

@@ -25,6 +25,8 @@ export interface RequireToolOptions {
   apt?: string;
   /** A command that must exit 0 for the tool to count as present (default: the tool found on PATH). */
   probe?: readonly string[];
+  /** How to provide it, named in the skip reason (default: `apt-get install -y <apt>`), for what a package does not give (a mount). */
+  provide?: string;
 }
 
 /** True when CI=true (or 1): skips of tool-dependent tests are failures there. */
@@ -52,7 +54,7 @@ export function findTool(commands: readonly string[]): string | undefined {
  */
 export function requireTool(tool: string, why: string, options: RequireToolOptions = {}): boolean {
   if (hasTool(tool, options.probe)) return false;
-  const reason = `needs ${tool}: ${why}; apt-get install -y ${options.apt ?? tool}`;
+  const reason = `needs ${tool}: ${why}; ${options.provide ?? `apt-get install -y ${options.apt ?? tool}`}`;
   if (inCi()) throw new Error(`vmmsim test: CI=true and ${tool} is missing (${reason}); CI must install it (.ci/run), a skip here would hide the test`);
   console.warn(`vmmsim test: skipped (${reason})`);
   return true;
