@@ -1,8 +1,9 @@
 // `npm run bench` in one function: times vmmsim on every bench entry op by op
 // (the per-operation path: the headline) and in bulk (counted runs and loop iterations at once: a
-// shortcut, reported on its own line), the SimPy model and the bare loop on
-// the costs vmmsim charged, then the sections that need processes of their
-// own; and judges every target in a verdict line.
+// shortcut, reported on its own line), each entry followed at once by the
+// SimPy model (and, after interleaved, the bare loop) on the costs vmmsim
+// charged it, then the sections that need processes of their own; and
+// judges every target in a verdict line.
 import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
