@@ -5,7 +5,7 @@ import { formatReport, formatVerdict } from './bench/format.js';
 import { REPO_ROOT, runBench } from './bench/harness.js';
 import { tableCycles } from './bench/measure.js';
 import { existsSync } from 'node:fs';
-import { longRun, type SweepResult } from './bench/processes.js';
+import { longRun, pairedSpeedup, type SweepResult } from './bench/processes.js';
 import { SECTIONS, verdict } from './bench/sections.js';
 import { BENCH_WORKLOADS } from './bench/workloads.js';
 import { predictSection, traceSection } from './bench/extraSections.js';
@@ -104,6 +104,13 @@ describe('npm run bench (tiny mode)', () => {
       expect(data.otherCores).toBeGreaterThanOrEqual(0);
       expect(r.lines.join('\n')).toMatch(/other processes kept [\d.]+ cores busy/);
     }
+  });
+
+  it('the sweep speed-up is the median of each repetition\'s own ratio, never a run of one repetition over a run of another', () => {
+    // A machine that slows from one repetition to the next: the repetitions' own ratios are 2, 1.67 and 2.14,
+    // their median 2; the ratio of the two medians (20 / 12 = 1.67) would divide runs of different repetitions.
+    expect(pairedSpeedup([10, 20, 30], [5, 12, 14])).toBe(2);
+    expect(pairedSpeedup([9], [6])).toBe(1.5);
   });
 
   it('a long run reports operations and peak RSS from its own process', () => {

@@ -94,6 +94,7 @@ export interface SweepResult {
   points: number;
   secondsJobs1: number;
   secondsJobs2: number;
+  /** `--jobs 1` wall / `--jobs 2` wall of each repetition (its two runs back to back), median over repetitions. */
   speedup: number;
   /** CPU seconds (all threads) of each, NaN without GNU time: how much work the worker threads added. */
   cpuSecondsJobs1: number;
@@ -170,7 +171,17 @@ export function sweepSpeedup(root: string, scenario: string, points: number, set
   }
   const s1 = median(walls[1]);
   const s2 = median(walls[2]);
-  return { available: true, points, secondsJobs1: s1, secondsJobs2: s2, speedup: s1 / s2, cpuSecondsJobs1: median(cpu[1]), cpuSecondsJobs2: median(cpu[2]), identical: csv[1] === csv[2] && csv[1].length > 0, otherCores: median(others) };
+  return { available: true, points, secondsJobs1: s1, secondsJobs2: s2, speedup: pairedSpeedup(walls[1], walls[2]), cpuSecondsJobs1: median(cpu[1]), cpuSecondsJobs2: median(cpu[2]), identical: csv[1] === csv[2] && csv[1].length > 0, otherCores: median(others) };
+}
+
+/**
+ * The speed-up of repetitions whose two runs (`jobs1[r]`, then `jobs2[r]`)
+ * followed each other: each repetition's ratio, then their median, so the
+ * machine's speed moving between repetitions (by up to 2× over minutes
+ * here) does not enter it, as it would a ratio of the two medians.
+ */
+export function pairedSpeedup(jobs1: readonly number[], jobs2: readonly number[]): number {
+  return median(jobs1.map((w, r) => w / jobs2[r]));
 }
 
 /** `vmmsim predict` timed as a user runs it. */
