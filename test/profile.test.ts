@@ -10,14 +10,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { factsOf } from '../src/profile/facts.js';
 import { measure } from '../src/profile/measure.js';
-import { detectTools, which } from '../src/profile/tools.js';
+import { detectTools, tracefsEvents, which } from '../src/profile/tools.js';
 import { runCli } from './support/runCli.js';
 import { requireTool } from './support/tools.js';
 
 const needPerf = (why: string) => requireTool('perf', why, { apt: 'linux-perf', probe: ['perf', 'stat', '-e', 'page-faults', 'true'] });
 /** perf's per-call counts read tracepoints, whose definitions live in tracefs: a kernel may have it without it being mounted (.ci/run mounts it). */
 const needTracefs = (why: string) => requireTool('tracefs', why, {
-  probe: ['sh', '-c', 'test -r /sys/kernel/tracing/events || test -r /sys/kernel/debug/tracing/events'],
+  probe: () => tracefsEvents() !== null,
   provide: 'as root: mount -t tracefs nodev /sys/kernel/tracing',
 });
 const needStrace = (why: string) => requireTool('strace', why);

@@ -36,6 +36,14 @@ describe('requireTool', () => {
     expect(requireTool('sh', 'needs a working sh', { probe: ['sh', '-c', 'exit 3'] })).toBe(true);
   });
 
+  it('a probe may be a check instead of a command, and a skip names how to provide what is missing', () => {
+    delete process.env.CI;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    expect(requireTool('tracefs', 'reads tracepoints', { probe: () => true })).toBe(false);
+    expect(requireTool('tracefs', 'reads tracepoints', { probe: () => false, provide: 'mount it' })).toBe(true);
+    expect(warn).toHaveBeenCalledWith('vmmsim test: skipped (needs tracefs: reads tracepoints; mount it)');
+  });
+
   it('findTool picks the first installed name; inCi reads CI=true or 1 only', () => {
     expect(findTool([MISSING, 'sh'])).toBe('sh');
     expect(findTool([MISSING])).toBeUndefined();

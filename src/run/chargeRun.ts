@@ -6,7 +6,7 @@ import type { CostActor } from '../vmm/actor.js';
 import type { Ledger } from '../vmm/ledger.js';
 import { binadeLow, MIN_NORMAL, spacingOf, stepUnits, stepsBelow } from '../vmm/exactSums.js';
 import type { Op } from '../workload/ops.js';
-import type { OpNode } from '../workload/stream.js';
+import type { ItemSource } from '../workload/stream.js';
 import type { TapedActor } from '../vmm/tapedActor.js';
 
 /**
@@ -61,13 +61,8 @@ export function chargeRun(actor: CostActor, op: Op, left: number, ledger: Ledger
   return k;
 }
 
-/** Where a runner takes its operations from (a cursor, or a guest's scheduler): the loop iteration the op it gave last begins. */
-export interface IterationSource {
-  readonly iterationStart: readonly OpNode[] | null;
-  readonly iterationsLeft: number;
-  readonly leafId: number;
-  skipIterations(iterations: number, rest: number): void;
-}
+/** Where a runner takes its operations from (a cursor, or a guest's scheduler): the loop iteration the op it gave last begins (as ItemSource words it). */
+export type IterationSource = Pick<ItemSource, 'iterationStart' | 'iterationsLeft' | 'leafId' | 'skipIterations'>;
 
 /**
  * When the operation `source` gave last begins an iteration of a loop, charge

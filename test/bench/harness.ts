@@ -104,8 +104,8 @@ export function runBench(options: BenchOptions): BenchReport {
   const interleaved = recorded.filter((r) => r.entry === 'interleaved');
   const overall = (sp: readonly SimpyRun[]) => sp.reduce((a, x) => a + x.operations, 0) / sp.reduce((a, x) => a + x.operations / x.opsPerSecond, 0);
   const simpyOpsPerSecond = (): number | null => {
-    const sp = simpy.available ? simpyOn(interleaved) : null;
-    return sp === null || sp.length === 0 ? null : overall(sp);
+    const sp = simpyOn(interleaved);
+    return sp === null ? null : overall(sp);
   };
   const firstInterleaved = simpy.runs.filter((r) => r.entry === 'interleaved');
   const lastInterleaved = firstInterleaved.length > 0 ? simpyOpsPerSecond() : null;

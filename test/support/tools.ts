@@ -23,8 +23,8 @@ import { spawnSync } from 'node:child_process';
 export interface RequireToolOptions {
   /** The Debian package that provides the tool (default: the tool's name), named in the skip reason. */
   apt?: string;
-  /** A command that must exit 0 for the tool to count as present (default: the tool found on PATH). */
-  probe?: readonly string[];
+  /** A command that must exit 0, or a check that must return true, for the tool to count as present (default: the tool found on PATH). */
+  probe?: readonly string[] | (() => boolean);
   /** How to provide it, named in the skip reason (default: `apt-get install -y <apt>`), for what a package does not give (a mount). */
   provide?: string;
 }
@@ -34,8 +34,9 @@ export function inCi(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.CI === 'true' || env.CI === '1';
 }
 
-/** True when `command` runs: found on PATH, or, given a probe, the probe exits 0. */
-export function hasTool(command: string, probe?: readonly string[]): boolean {
+/** True when `command` runs: found on PATH, or, given a probe, the probe exits 0 (a command) or returns true (a check). */
+export function hasTool(command: string, probe?: readonly string[] | (() => boolean)): boolean {
+  if (typeof probe === 'function') return probe();
   const argv = probe ?? ['sh', '-c', `command -v '${command.replaceAll("'", "'\\''")}'`];
   const r = spawnSync(argv[0], argv.slice(1), { stdio: 'ignore', timeout: 30_000 });
   return r.status === 0;
