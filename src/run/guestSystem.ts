@@ -8,6 +8,7 @@
 // client messages go through the event heap.
 import type { Simulation } from '../engine/simulation.js';
 import type { CostActor } from '../vmm/actor.js';
+import type { Ledger } from '../vmm/ledger.js';
 import { TapedActor } from '../vmm/tapedActor.js';
 import { ITEM, ITEM_CONTROL, type BlockItem, type Device } from '../workload/control.js';
 import type { ComputeOp, Cr3WriteOp, Op } from '../workload/ops.js';
@@ -29,7 +30,7 @@ export interface CpuPort {
 interface Task {
   name: string;
   asid: number;
-  cursor: ItemSource | null;
+  cursor: OpCursor | null;
   /** The rest of a computation the CPU cut at an event: it runs first when the task runs again. */
   pending: ComputeOp | null;
   ticksLeft: number;
@@ -55,7 +56,7 @@ export class Guest {
   /** Tasks in the order they were dispatched, when tracing is on (for tests). */
   readonly dispatchLog: string[] | null;
 
-  private readonly work: ItemSource[] = [];
+  private readonly work: OpCursor[] = [];
   private readonly ready: Task[] = [];
   private current: Task | null = null;
   private lastTask: Task | null = null;
@@ -117,6 +118,46 @@ export class Guest {
   get name(): string {
     return this.spec.name;
   }
+
+  /**
+   * The accounting slot of the operations next() gives now when they may go
+   * through the static lane ({@link lane}): the kernel's when interrupt or
+   * switch work is queued (it comes first); else the running task's, when
+   * no preemption is due and no rest of a computation waits; else −1.
+   */
+  laneSlot(): number {
+    if (this.done) return -1;
+    if (this.work.length !== 0) {
+      // Interrupt or switch work runs first, whole (its computations are not cut), credited to the kernel.
+      this.laneCursor = this.work[0];
+      this.laneCuts = false;
+      return this.kernelSlot;
+    }
+    const task = this.current;
+    if (this.resched || task === null || task.pending !== null) return -1;
+    this.laneCursor = task.cursor!;
+    this.laneCuts = true;
+    return task.slot;
+  }
+
+  /**
+   * Charge the running task's next operations through the static lane
+   * (OpCursor.chargeStatic) from time `t`, only when {@link laneSlot} is not
+   * −1: returns the new time, with the operations charged in
+   * {@link laneOps}. What it stops at, next() gives.
+   */
+  lane(t: number, stop: number, ledger: Ledger, maxRun: number): number {
+    const cursor = this.laneCursor!;
+    t = cursor.chargeStatic(this.taped!, ledger, t, stop, maxRun, this.laneCuts);
+    this.laneOps = cursor.laneOps;
+    return t;
+  }
+
+  /** Operations the last {@link lane} charged. */
+  laneOps = 0;
+  /** The cursor {@link laneSlot} found for the lane: queued kernel work's, or the running task's; whether its computations may be cut. */
+  private laneCursor: OpCursor | null = null;
+  private laneCuts = false;
 
   /** Put every process on the ready queue, start the timer and let the clients send their first requests. */
   start(): void {

@@ -9,7 +9,7 @@ import { CAT } from '../vmm/categories.js';
 import type { Ledger } from '../vmm/ledger.js';
 import { TransientCompute, type ComputeOp } from '../workload/ops.js';
 import type { Attribution } from './attribution.js';
-import { chargeIterations, chargeRun } from './chargeRun.js';
+import { chargeIterations, chargeRun, MIN_BULK_COPIES } from './chargeRun.js';
 import type { CpuPort, Guest } from './guestSystem.js';
 
 /** Host scheduling parameters. */
@@ -113,6 +113,8 @@ export class PhysicalCpu implements CpuPort {
     const { sim, ledger, iterations } = this;
     const multi = this.guests.length > 1;
     const quantum = this.host.quantumCycles;
+    // In bulk, the lane leaves the bulk paths their cues (loop iterations, long counted runs).
+    const laneRun = iterations !== null ? MIN_BULK_COPIES : Infinity;
     let horizon = sim.peekTime();
     this.dirty = false;
     let t = sim.now;
@@ -130,6 +132,21 @@ export class PhysicalCpu implements CpuPort {
           this.idleSince = t;
           this.ops += n;
           return;
+        }
+      }
+      if (g.taped !== null) {
+        // The running task's operations that replay a recording, one by one without the loop's dispatch (OpCursor.chargeStatic).
+        const slot = g.laneSlot();
+        if (slot >= 0) {
+          this.attribution?.attribution.enter(slot);
+          const stop = multi ? Math.min(horizon, this.sliceStart + quantum) : horizon;
+          t = g.lane(t, stop, ledger, laneRun);
+          n += g.laneOps;
+          if (t >= stop) {
+            if (multi && t >= this.sliceStart + quantum) g = null;
+            if (t >= horizon) break;
+            continue;
+          }
         }
       }
       const op = g.next(t);

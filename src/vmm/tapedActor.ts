@@ -7,7 +7,8 @@
 // Operations whose charge takes one of a few state-dependent forms
 // (CostActor.variantOf) keep a tape per form.
 import { TransientCompute, type Op } from '../workload/ops.js';
-import type { OpNode } from '../workload/stream.js';
+import type { StreamItem } from '../workload/control.js';
+import type { OpNode, StaticCharger } from '../workload/stream.js';
 import { NEVER_STATIC, type CostActor, type RepeatQuote } from './actor.js';
 import { ChargeTape } from './chargeTape.js';
 import { IterationTapes } from './iterationTapes.js';
@@ -39,7 +40,7 @@ const DYNAMIC = new OpSlot(null, null, null);
 const MAX_LEAF_ID = 1 << 20;
 
 /** A cost actor whose static operations are replayed from tapes. */
-export class TapedActor implements CostActor {
+export class TapedActor implements CostActor, StaticCharger<Ledger> {
   private readonly slots = new Map<Op, OpSlot>();
   /** The op charged last and its slot: the copies of a counted run (charged one by one) skip the map. */
   private lastOp: Op | null = null;
@@ -104,6 +105,33 @@ export class TapedActor implements CostActor {
       }
     }
     return this.charge(op, ledger);
+  }
+
+  /**
+   * The static lane's charge (OpCursor.chargeStatic): `op`, from the leaf
+   * with id `leafId`, replayed from its tape when it is a static operation
+   * already recorded under that leaf, or from the tape of the form it takes
+   * now (CostActor.variantOf) when that form was recorded; else NaN,
+   * charging nothing (the runner then charges it through
+   * {@link chargeLeaf}, which records it).
+   */
+  chargeStatic(leafId: number, op: StreamItem, ledger: Ledger): number {
+    if (!(leafId >= 0 && leafId < MAX_LEAF_ID)) return NaN;
+    const known = this.byLeaf[leafId];
+    if (known === undefined || known.op !== op) return NaN;
+    let tape = known.tape;
+    if (tape === null) {
+      // An operation whose charge takes one of a few forms: the tape of the form it takes now, if recorded.
+      const variants = known.variants;
+      if (variants === null) return NaN;
+      const v = this.inner.variantOf!(op as Op);
+      if (v < 0) return NaN;
+      const form = variants[v];
+      if (form === undefined) return NaN;
+      tape = form;
+    }
+    ledger.apply(tape);
+    return tape.cycles;
   }
 
   private chargeSlot(slot: OpSlot, op: Op, ledger: Ledger): number {

@@ -57,3 +57,53 @@ describe('OpCursor runs', () => {
     expect(() => c.take(2)).toThrow(RangeError);
   });
 });
+
+describe('OpCursor static lane (chargeStatic)', () => {
+  const c5: Op = { kind: 'compute', cycles: 5, mode: 'kernel' };
+  /** Charges `a` 10 cycles and the computation its cycles; has no recording of `b`. */
+  const charger = { chargeStatic: (_id: number, op: unknown, log: string[]) => (op === a ? (log.push('a'), 10) : op === c5 ? (log.push('c'), 5) : NaN) };
+
+  it('charges recorded operations in order and stops at the first without one, which next() then gives', () => {
+    const c = new OpCursor([{ op: a, count: 3 }, { body: [{ op: b, count: 1 }, { op: a, count: 1 }], count: 2 }], 1);
+    const log: string[] = [];
+    expect(c.chargeStatic(charger, log, 0, Infinity, Infinity, true)).toBe(30);
+    expect(c.laneOps).toBe(3);
+    expect(c.produced).toBe(3);
+    expect(c.next()).toBe(b);
+    expect(c.produced).toBe(4);
+    expect(c.chargeStatic(charger, log, 30, Infinity, Infinity, true)).toBe(40);
+    expect(drain(c)).toBe('ba');
+    expect(c.produced).toBe(countOps([{ op: a, count: 3 }, { body: [{ op: b, count: 1 }, { op: a, count: 1 }], count: 2 }]));
+  });
+
+  it('stops once the time reaches stop, inside a counted run, which continues from there', () => {
+    const c = new OpCursor([{ op: a, count: 5 }, { op: b, count: 1 }], 1);
+    const log: string[] = [];
+    expect(c.chargeStatic(charger, log, 0, 25, Infinity, true)).toBe(30);
+    expect(c.laneOps).toBe(3);
+    expect(c.next()).toBe(a);
+    expect(c.repeats).toBe(1);
+  });
+
+  it('leaves a computation that would cross stop to the runner, but not a further copy of the run it is charging', () => {
+    const first = new OpCursor([{ op: c5, count: 3 }], 1);
+    expect(first.chargeStatic(charger, [], 0, 3, Infinity, true)).toBe(0);
+    expect(first.next()).toBe(c5);
+    expect(first.repeats).toBe(2);
+    const copies = new OpCursor([{ op: c5, count: 3 }], 1);
+    expect(copies.chargeStatic(charger, [], 0, 7, Infinity, true)).toBe(10); // the runner's loop charges the copies whole
+    const uncut = new OpCursor([{ op: c5, count: 3 }], 1);
+    expect(uncut.chargeStatic(charger, [], 0, 3, Infinity, false)).toBe(5); // interrupt work is never cut
+  });
+
+  it('in bulk, stops before a loop iteration begins and before a long counted run, the bulk paths\' cues', () => {
+    const loop = new OpCursor([{ body: [{ op: a, count: 1 }, { op: a, count: 1 }], count: 3 }], 1);
+    expect(loop.chargeStatic(charger, [], 0, Infinity, 8, true)).toBe(0);
+    expect(loop.next()).toBe(a);
+    expect(loop.iterationStart).not.toBeNull();
+    const run = new OpCursor([{ op: a, count: 20 }], 1);
+    expect(run.chargeStatic(charger, [], 0, Infinity, 8, true)).toBe(0);
+    expect(run.next()).toBe(a);
+    expect(run.repeats).toBe(19);
+  });
+});

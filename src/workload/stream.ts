@@ -1,7 +1,7 @@
 // A workload body as a tree of counted runs, and the lazy cursor that walks
 // it one operation at a time. Memory is proportional to the tree, never to
 // the number of operations produced.
-import { itemCode, type StreamItem } from './control.js';
+import { ITEM, itemCode, type StreamItem } from './control.js';
 
 /**
  * A counted run of one operation, or a counted loop over child nodes. A leaf
@@ -50,6 +50,12 @@ export interface ItemSource {
   skipIterations(iterations: number, rest: number): void;
 }
 
+/** Charges an operation from a recording of its charge, if it has one (TapedActor.chargeStatic). */
+export interface StaticCharger<L> {
+  /** Charge `op`, taken from the leaf with id `leafId`, into `ledger` and return its cycles; NaN, charging nothing, when it has no recording. */
+  chargeStatic(leafId: number, op: StreamItem, ledger: L): number;
+}
+
 /**
  * Yields the operations of a node list in order; `null` when exhausted.
  * The loop stack is kept in parallel arrays whose slots are reused, so
@@ -74,6 +80,10 @@ export class OpCursor implements ItemSource {
   leafId = -1;
   /** Operations produced so far. */
   produced = 0;
+  /** Operations the last {@link chargeStatic} charged. */
+  laneOps = 0;
+  /** The item advance() last took was given back by chargeStatic: next() returns it again. */
+  private held = false;
 
   constructor(root: readonly OpNode[], repeat = 1) {
     if (repeat > 0 && root.length > 0) this.push(root, repeat - 1);
@@ -116,12 +126,78 @@ export class OpCursor implements ItemSource {
 
   /** The next operation, or null when the body is exhausted. */
   next(): StreamItem | null {
+    if (this.held) {
+      this.held = false;
+      this.produced++;
+      return this.leafOp;
+    }
     if (this.leafLeft > 0) {
       this.leafLeft--;
       this.produced++;
       return this.leafOp;
     }
     return this.advance();
+  }
+
+  /**
+   * The static lane, a runner's per-operation path without its per-operation
+   * dispatch: from time `t`, take the next operations one at a time and
+   * charge each through `charger` (its recorded charge), advancing the time
+   * by each one's cycles, until the time reaches `stop`, the stream ends, or
+   * the next operation is one the runner must see: a scheduler instruction,
+   * an address-space switch, with `cuts` a computation that would cross
+   * `stop` (the runner cuts it there, unless it is a further copy of a run
+   * the lane is charging), an operation without a recording, or, with
+   * `maxRun` finite (the runner charges in bulk), the first operation of a
+   * loop iteration or one followed by `maxRun` or more copies (the bulk
+   * paths' cues). That operation is not consumed: next() returns it. Returns
+   * the new time, with the operations charged in {@link laneOps}. Exactly
+   * what the runner's loop would have charged, in the same order.
+   */
+  chargeStatic<L>(charger: StaticCharger<L>, ledger: L, t: number, stop: number, maxRun: number, cuts: boolean): number {
+    let n = 0;
+    while (!this.held) {
+      let op: StreamItem | null;
+      const copy = this.leafLeft > 0;
+      if (copy) {
+        this.leafLeft--;
+        op = this.leafOp!;
+      } else {
+        op = this.advance();
+        if (op === null) break;
+      }
+      const code = this.code;
+      if (
+        // A computation is cut at `stop` only where a runner's loop would cut it (with `cuts`: a task's, not
+        // interrupt work's): when it takes it through next(), not as a further copy of the counted run it
+        // just charged (chargeRun charges those whole).
+        (code !== 0 && (code !== ITEM.compute || (cuts && (n === 0 || !copy) && t + (op as { readonly cycles: number }).cycles > stop))) ||
+        (maxRun !== Infinity && (this.leafLeft >= maxRun || (!copy && this.iterationStart !== null)))
+      ) {
+        this.giveBack(copy);
+        break;
+      }
+      const cycles = charger.chargeStatic(this.leafId, op, ledger);
+      if (cycles !== cycles) {
+        this.giveBack(copy);
+        break;
+      }
+      if (copy) this.produced++;
+      t += cycles;
+      n++;
+      if (t >= stop) break;
+    }
+    this.laneOps = n;
+    return t;
+  }
+
+  /** Undo taking the operation chargeStatic took last (a copy of the current run, or a leaf advance() reached). */
+  private giveBack(copy: boolean): void {
+    if (copy) this.leafLeft++;
+    else {
+      this.held = true;
+      this.produced--;
+    }
   }
 
   private push(nodes: readonly OpNode[], left: number): void {
