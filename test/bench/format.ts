@@ -33,7 +33,7 @@ export function formatReport(r: BenchReport): string {
       ` ${M(r.simpyDrift.first)} ops/s after the first entry and ${M(r.simpyDrift.last)} after the last: the same work, so that difference is the machine's speed moving during this run)`);
   }
   out.push('');
-  out.push('per operation by entry and mode (ops/s, op by op; the SimPy model on the same costs)');
+  out.push('per operation by entry and mode (ops/s, op by op, each entry timed in a process of its own; the SimPy model on the same costs)');
   out.push(`  ${pad('entry', 20)}${pad('mode', 18)}${lpad('ops/run', 9)}${lpad('vmmsim', 10)}${lpad('SimPy', 9)}${lpad('×SimPy', 9)}`);
   for (const w of r.workloads) {
     if (!w.available) {
@@ -53,7 +53,7 @@ export function formatReport(r: BenchReport): string {
   }
   const mem = r.workloads.find((w) => w.group === 'memory' && w.available);
   if (mem) out.push(`memory streams (${mem.id}): ${M(mem.memoryAccesses)} accesses in ${M(mem.operations)} memory ops per repetition, ${M(mem.accessesPerSecond)} accesses/s`);
-  out.push(`this process: peak RSS ${r.peakRssMB.toFixed(0)} MB`);
+  out.push(`peak RSS, the largest of this process and each entry's: ${r.peakRssMB.toFixed(0)} MB`);
   for (const [, s] of Object.entries(r.sections)) {
     out.push('');
     out.push(s.title);

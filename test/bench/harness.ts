@@ -1,16 +1,18 @@
 // `npm run bench` in one function: times vmmsim on every bench entry op by op
 // (the per-operation path: the headline) and in bulk (counted runs and loop iterations at once: a
-// shortcut, reported on its own line), each entry followed at once by the
+// shortcut, reported on its own line), each entry in a process of its own and followed at once by the
 // SimPy model (and, after interleaved, the bare loop) on the costs vmmsim
 // charged it, then the sections that need processes of their own; and
 // judges every target in a verdict line.
+import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { costTable, measureWorkload, type CostRun, type WorkloadResult } from './measure.js';
+import type { EntryOutput } from './entryProcess.js';
+import type { CostRun, WorkloadResult } from './measure.js';
 import { bareLoop, simpyModel, type BareLoopResult, type SimpyResult, type SimpyRun } from './references.js';
 import { SECTIONS, verdict, type BenchSize, type TargetCheck } from './sections.js';
-import { BENCH_WORKLOADS } from './workloads.js';
+import { BENCH_WORKLOADS, type BenchWorkload } from './workloads.js';
 
 /** This directory and the repository root. */
 export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -83,14 +85,16 @@ export function runBench(options: BenchOptions): BenchReport {
     return info.available ? out : null;
   };
   let bare: BareLoopResult | null = null;
+  let entryRss = 0;
   // The headline entry gets every repetition; the others at most 3 (the bench already runs for minutes).
   const workloads = BENCH_WORKLOADS.map((w) => {
-    const result = measureWorkload(REPO_ROOT, w, size, w.group === 'per-op' ? reps : simpyReps);
-    if (w.group === 'memory' || w.group === 'system') return result;
+    const references = w.group !== 'memory' && w.group !== 'system';
+    const { result, runs, peakRssMB } = measureApart(w, size, w.group === 'per-op' ? reps : simpyReps, references ? RECORD_CAP[size] : 0);
+    entryRss = Math.max(entryRss, peakRssMB);
+    if (!references) return result;
     // The references run right after the entry's own timing, on the costs it charged: this machine's speed
     // moves by up to 2× over the minutes a bench takes, and a ratio of two rates measured minutes apart
     // would carry that move (test/bench/README.md, "SimPy beside each entry").
-    const runs = costTable(REPO_ROOT, w, size, RECORD_CAP[size]);
     recorded.push(...runs);
     const sp = simpyOn(runs);
     if (sp !== null) simpyRuns.push(...sp);
@@ -132,12 +136,27 @@ export function runBench(options: BenchOptions): BenchReport {
     simpyDrift,
     simpyChargedTable: simpy.available && simpy.runs.every((r) => r.chargedTable),
     perOp,
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    peakRssMB: Math.max(entryRss, process.resourceUsage().maxRSS / 1024),
     sections,
     targets: [],
   };
   report.targets = [...checkTargets(report), ...sectionTargets];
   return report;
+}
+
+/**
+ * Measure one entry, and record `cap` operations of each of its modes for the
+ * references (0: none), in a process of its own (entryProcess.ts): as
+ * `vmmsim run` runs a scenario, with nothing timed before it in that process.
+ */
+function measureApart(entry: BenchWorkload, size: BenchSize, reps: number, cap: number): EntryOutput {
+  const script = join(BENCH_DIR, 'entryProcess.ts');
+  const p = spawnSync(process.execPath, ['--import', 'tsx', script, entry.id, size, String(reps), String(cap)], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (p.status !== 0) {
+    const why = p.error?.message ?? `exit status ${p.status ?? p.signal}: ${p.stderr.trim().split('\n').slice(-6).join('\n')}`;
+    throw new Error(`bench entry ${entry.id}: its process failed (${why})`);
+  }
+  return JSON.parse(p.stdout) as EntryOutput;
 }
 
 /** Pair every (entry, mode)'s op-by-op rate with the SimPy model's rate on the costs recorded from it. */
