@@ -111,6 +111,19 @@ describe('one bulk-charging routine for both runners', () => {
     );
   }, 120_000);
 
+  it('a slice that starts past its stop (an event already due, a VM\'s quantum used up) still charges the next operation before yielding, as op by op', () => {
+    // Found by the property above (seed -1793299959): the static lane, having charged nothing, ended the slice there.
+    const path = join(tmp, 'past-stop.yaml');
+    writeFileSync(path, stringify({
+      name: 'past-stop', seed: 100, cpu: 'core2', guest: 'linux-2.6', vmms: [...MODE_IDS],
+      workloads: [{"name": "vms", "host": {"quantumMs": 0.5}, "vms": [{"name": "v1", "processes": [{"name": "p", "repeat": 2, "ops": [{"loop": [{"op": "memory", "accesses": 102, "workingSetBytes": 65536, "count": 3}, {"loop": [{"op": "cr8write", "count": 32, "site": 2}, {"op": "compute", "cycles": 1271210, "mode": "kernel", "count": 11}], "count": 2}], "count": 2}, {"loop": [{"op": "syscall", "count": 3, "site": 3}, {"loop": [{"op": "memory", "accesses": 282, "workingSetBytes": 4194304, "count": 3}, {"loop": ["rdtsc", {"loop": [{"loop": [{"op": "cr3write", "asid": 3, "count": 1}], "count": 4}, {"op": "pgfault", "count": 2, "site": 2}], "count": 2}, "rdtsc"], "count": 2}, {"op": "cr3write", "asid": 2, "count": 3}], "count": 4}], "count": 1}]}]}, {"name": "v2", "processes": [{"name": "p", "repeat": 5, "ops": [{"loop": [{"op": "compute", "cycles": 1974865, "mode": "kernel", "count": 23}, {"op": "tlbMiss", "afterFlush": 4, "count": 33}, {"op": "newKernelCode", "units": 4, "instructions": 13, "count": 1}], "count": 2}, {"op": "rdtsc", "count": 7, "site": 3}]}]}]}],
+    }));
+    const loaded = loadScenario(path);
+    const reference = toJson(runScenario(loaded, { components: true, bulk: false, tapes: false }));
+    expect(toJson(runScenario(loaded, { components: true }))).toBe(reference);
+    expect(toJson(runScenario(loaded, { components: true, bulk: false }))).toBe(reference);
+  });
+
   it('a counted run that starts at a fractional time (after a 60 Hz tick) and crosses a power of two advances exactly as op by op', () => {
     // Ticks at 3.8e9/60 = 63,333,333.3… cycles cut the computation; the system-call run then crosses 2^26 cycles in bulk.
     const path = join(tmp, 'fractional.yaml');

@@ -141,8 +141,10 @@ export class PhysicalCpu implements CpuPort {
           this.attribution?.attribution.enter(slot);
           const stop = multi ? Math.min(horizon, this.sliceStart + quantum) : horizon;
           t = g.lane(t, stop, ledger, laneRun);
-          n += g.laneOps;
-          if (t >= stop) {
+          const charged = g.laneOps;
+          n += charged;
+          // Having charged nothing, the lane leaves the next op to the loop, which charges one even past the stop.
+          if (charged > 0 && t >= stop) {
             if (multi && t >= this.sliceStart + quantum) g = null;
             if (t >= horizon) break;
             continue;
