@@ -7,6 +7,7 @@ import { stringify } from 'yaml';
 import { loadScenario } from '../config/load.js';
 import { toJson } from '../report/json.js';
 import { MODE_IDS } from '../vmm/registry.js';
+import { compiledKernelCount } from '../vmm/bodyKernel.js';
 import { advanceRun } from './chargeRun.js';
 import { runScenario } from './runScenario.js';
 
@@ -122,6 +123,26 @@ describe('one bulk-charging routine for both runners', () => {
     const reference = toJson(runScenario(loaded, { components: true, bulk: false, tapes: false }));
     expect(toJson(runScenario(loaded, { components: true }))).toBe(reference);
     expect(toJson(runScenario(loaded, { components: true, bulk: false }))).toBe(reference);
+  });
+
+  it('compiled loop bodies charge exactly as op by op: runs cut by 60 Hz ticks, a preempted computation, several VMs, exits that flush the TLB before a memory stream', () => {
+    const before = compiledKernelCount();
+    const path = join(tmp, 'kernels.yaml');
+    const flat = (k: number) => [{ op: 'syscall', count: 3 }, { op: 'compute', cycles: 1_000_000 + k / 3, mode: 'kernel', count: 2 }, { op: 'callret', count: 5 }, { op: 'io', count: 2 }, { op: 'tlbMiss', afterFlush: 4, count: 2 }];
+    writeFileSync(path, stringify({
+      name: 'kernels', seed: 3, cpu: 'pentium4', guest: 'windows', vmms: [...MODE_IDS],
+      workloads: [
+        { name: 'stream', repeat: 3, ops: [{ loop: flat(1), count: 400 }] },
+        // The memory streams after each loop see the TLB its exits' effects flushed.
+        { name: 'system', processes: [{ name: 'a', asid: 1, repeat: 3, ops: [{ loop: flat(2), count: 300 }, { op: 'memory', accesses: 300, workingSetBytes: 65536 }, { op: 'compute', cycles: 90_000_000.5 }] }, { name: 'b', asid: 2, repeat: 2, ops: [{ loop: flat(3), count: 200 }] }] },
+        { name: 'vms', host: { quantumMs: 0.5 }, vms: [{ name: 'v1', processes: [{ name: 'p', repeat: 2, ops: [{ loop: flat(4), count: 150 }] }] }, { name: 'v2', processes: [{ name: 'p', repeat: 3, ops: [{ loop: flat(5), count: 100 }] }] }] },
+      ],
+    }));
+    const loaded = loadScenario(path);
+    const reference = toJson(runScenario(loaded, { components: true, bulk: false, tapes: false }));
+    expect(toJson(runScenario(loaded, { components: true, bulk: false }))).toBe(reference);
+    expect(toJson(runScenario(loaded, { components: true }))).toBe(reference);
+    expect(compiledKernelCount()).toBeGreaterThan(before);
   });
 
   it('a counted run that starts at a fractional time (after a 60 Hz tick) and crosses a power of two advances exactly as op by op', () => {

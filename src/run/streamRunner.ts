@@ -11,8 +11,8 @@ import type { CostActor } from '../vmm/actor.js';
 import { TapedActor } from '../vmm/tapedActor.js';
 import type { Ledger } from '../vmm/ledger.js';
 import { CAT } from '../vmm/categories.js';
-import { chargeIterations, chargeRun } from './chargeRun.js';
-import type { ItemSource } from '../workload/stream.js';
+import { chargeIterations, chargeRun, MIN_BULK_COPIES } from './chargeRun.js';
+import { OpCursor, type ItemSource } from '../workload/stream.js';
 import { ITEM, type WaitUntilItem } from '../workload/control.js';
 import type { Op } from '../workload/ops.js';
 
@@ -28,6 +28,10 @@ export class StreamRunner {
   private readonly taped: TapedActor | null;
   /** In bulk: {@link chargeIterations}, bound for this runner alone. */
   private readonly iterations: typeof chargeIterations | null;
+  /** The cursor when its recorded operations can go through the static lane (an op tree's, with tapes); null otherwise (a trace's). */
+  private readonly lane: OpCursor | null;
+  /** In bulk, the lane leaves the bulk paths their cues (loop iterations, long counted runs). */
+  private readonly laneRun: number;
 
   constructor(
     private readonly sim: Simulation,
@@ -43,6 +47,8 @@ export class StreamRunner {
     // run and the JIT never inlines the iteration path into the loop, whose per-operation path (the
     // actor's charge, inlined) it would otherwise crowd out: 54 -> 45 M ops/s measured, op by op.
     this.iterations = bulk ? chargeIterations.bind(null) : null;
+    this.lane = this.taped !== null && cursor instanceof OpCursor ? cursor : null;
+    this.laneRun = bulk ? MIN_BULK_COPIES : Infinity;
   }
 
   /** Begin at the current simulated time. */
@@ -52,12 +58,26 @@ export class StreamRunner {
 
   /** Run inline until the next pending event (or the end), then yield through the heap. */
   private readonly slice = (): void => {
-    const { sim, cursor, actor, ledger, clock, taped, iterations } = this;
+    const { sim, cursor, actor, ledger, clock, taped, iterations, lane } = this;
     const horizon = sim.peekTime();
     let t = sim.now;
     let n = 0;
-    let op = cursor.next();
-    while (op !== null) {
+    let exhausted = false;
+    for (;;) {
+      if (lane !== null) {
+        // Operations that replay a recording, one by one without this loop's dispatch (OpCursor.chargeStatic);
+        // a stream's computations are never cut.
+        t = lane.chargeStatic(taped!, ledger, t, horizon, this.laneRun, false);
+        const charged = lane.laneOps;
+        n += charged;
+        // Having charged nothing, the lane leaves the next op to the loop, which charges one even past the horizon.
+        if (charged > 0 && t >= horizon) break;
+      }
+      const op = cursor.next();
+      if (op === null) {
+        exhausted = true;
+        break;
+      }
       const code = cursor.code; // the item's kind bits, not its kind: see control.ts
       if (code === ITEM.waitUntil) {
         const wait = op as WaitUntilItem;
@@ -67,7 +87,6 @@ export class StreamRunner {
           t = wait.cycles;
         }
         if (t >= horizon) break;
-        op = cursor.next();
         continue;
       }
       if (code === ITEM.block) throw new Error('a single stream cannot block on a device; use a guest system (processes:)');
@@ -77,7 +96,6 @@ export class StreamRunner {
         if (end === end) {
           t = end;
           n += taped.iterationOps;
-          op = cursor.next();
           continue;
         }
       }
@@ -95,10 +113,9 @@ export class StreamRunner {
         n += k;
         if (t >= horizon) break;
       }
-      op = cursor.next();
     }
     this.ops += n;
-    if (op === null) {
+    if (exhausted) {
       this.finishedAt = t;
       sim.at(t, this.onDone);
     } else {

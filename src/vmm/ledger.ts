@@ -5,6 +5,7 @@
 // ChargeTape) replays everything a charge did.
 import { CATEGORIES, type Category } from './categories.js';
 import { ACC, COMPILE_AFTER_REPLAYS, ChargeTape, compileTape } from './chargeTape.js';
+import type { KernelFn } from './bodyKernel.js';
 import { binadeLow, binadeStep, MIN_NORMAL, stepsBelow } from './exactSums.js';
 
 /** Per-category totals of one run. */
@@ -115,6 +116,11 @@ export class Ledger {
   stopRecording(cycles: number): void {
     this.tape!.seal(cycles);
     this.tape = null;
+  }
+
+  /** Run a compiled loop body (bodyKernel.ts) on `state` against this ledger's totals. */
+  runKernel(fn: KernelFn, state: Float64Array, effects: ReadonlyArray<() => void>): void {
+    fn(this.counts, this.cycles, this.componentCycles, this.componentCounts, this.counterValues, state, effects);
   }
 
   /** Add what `tape` recorded, in its order, and run its effects: exactly what the recorded charge did. */

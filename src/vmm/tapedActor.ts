@@ -7,9 +7,10 @@
 // Operations whose charge takes one of a few state-dependent forms
 // (CostActor.variantOf) keep a tape per form.
 import { TransientCompute, type Op } from '../workload/ops.js';
-import type { StreamItem } from '../workload/control.js';
-import type { OpNode, StaticCharger } from '../workload/stream.js';
+import { ITEM, itemCode, type StreamItem } from '../workload/control.js';
+import { KERNEL_STATE, type OpNode, type StaticCharger } from '../workload/stream.js';
 import { NEVER_STATIC, type CostActor, type RepeatQuote } from './actor.js';
+import { compileKernel, MAX_KERNEL_LEAVES, type BodyKernel, type KernelLeaf } from './bodyKernel.js';
 import { ChargeTape } from './chargeTape.js';
 import { IterationTapes } from './iterationTapes.js';
 import type { Ledger } from './ledger.js';
@@ -36,6 +37,9 @@ class OpSlot {
 
 const DYNAMIC = new OpSlot(null, null, null);
 
+/** Visits of a loop body while some of its operations are not recorded, before it is left to the lane for good. */
+const KERNEL_TRIES = 32;
+
 /** Leaf ids (stream.ts `leaf`) remembered by index; larger ids are found through the map. */
 const MAX_LEAF_ID = 1 << 20;
 
@@ -51,6 +55,11 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
   /** The answer repeatCost gives (one object, reused), and the tape it priced. */
   private readonly quote: RepeatQuote = { cycles: 0, copies: 0 };
   private quotedTape: ChargeTape | null = null;
+
+  /** Compiled loop bodies by body (kernelFor): the kernel, null for none, or the tries so far while some operation is not recorded. */
+  private readonly kernels = new Map<readonly OpNode[], BodyKernel | null | number>();
+  /** The same, settled ones, by the id of the body's first leaf: found by index on the lane's path. */
+  private readonly kernelByLeaf: Array<{ readonly nodes: readonly OpNode[]; readonly kernel: BodyKernel | null }> = [];
 
   /** Whole loop iterations of static operations, charged from their operations' tapes (iterationTapes.ts). */
   private readonly iterations: IterationTapes;
@@ -132,6 +141,64 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
     }
     ledger.apply(tape);
     return tape.cycles;
+  }
+
+  /**
+   * The compiled form of the loop body `nodes` (bodyKernel.ts) when it is
+   * flat (every node a counted run of one operation, two or more nodes) and
+   * each of its operations is static, recorded under its leaf, and neither a
+   * scheduler instruction nor a CR3 write; else null. Looked up by the body;
+   * a body some of whose operations are not recorded yet is tried again on
+   * later visits, a few times. Found by the id of its first leaf once
+   * settled (a look-up on every entry into a body).
+   */
+  kernelFor(nodes: readonly OpNode[]): BodyKernel | null {
+    const first = nodes[0] as { readonly op?: StreamItem; readonly id?: number } | undefined;
+    if (first === undefined || first.op === undefined) return null; // not flat: its first node is a loop
+    const firstId = first.id ?? -1;
+    const byFirst = firstId >= 0 && firstId < MAX_LEAF_ID ? this.kernelByLeaf[firstId] : undefined;
+    if (byFirst !== undefined && byFirst.nodes === nodes) return byFirst.kernel;
+    const known = this.kernels.get(nodes);
+    if (known !== undefined && typeof known !== 'number') return known;
+    const tries = known ?? 0;
+    const leaves: KernelLeaf[] = [];
+    let kernel: BodyKernel | null | 'later' = null;
+    if (nodes.length >= 2 && nodes.length <= MAX_KERNEL_LEAVES) {
+      kernel = 'later';
+      for (const node of nodes) {
+        const leaf = node as { readonly op?: StreamItem; readonly count: number; readonly code?: number; readonly id?: number };
+        const op = leaf.op;
+        const id = leaf.id ?? -1;
+        const code = op === undefined ? -1 : leaf.code ?? itemCode(op);
+        if (op === undefined || !(id >= 0 && id < MAX_LEAF_ID) || (code !== 0 && code !== ITEM.compute) || !(leaf.count >= 1)) {
+          kernel = null;
+          break;
+        }
+        const byLeaf = this.byLeaf[id];
+        const slot = byLeaf !== undefined && byLeaf.op === op ? byLeaf : this.slots.get(op as Op);
+        if (slot === undefined) break; // not charged yet
+        if (slot.tape === null) {
+          kernel = null; // charged by the actor, or in one of several forms
+          break;
+        }
+        leaves.push({ tape: slot.tape, count: leaf.count, compute: code === ITEM.compute ? (op as { readonly cycles: number }).cycles : NaN });
+      }
+      if (leaves.length === nodes.length) kernel = compileKernel(nodes, leaves);
+    }
+    if (kernel === 'later') {
+      if (tries + 1 < KERNEL_TRIES) {
+        this.kernels.set(nodes, tries + 1);
+        return null;
+      }
+      kernel = null;
+    }
+    this.kernels.set(nodes, kernel);
+    if (firstId >= 0 && firstId < MAX_LEAF_ID) this.kernelByLeaf[firstId] = { nodes, kernel };
+    return kernel;
+  }
+
+  runKernel(kernel: BodyKernel, ledger: Ledger, state: Float64Array): void {
+    ledger.runKernel(kernel.fn(state[KERNEL_STATE.maxRun]), state, kernel.effects);
   }
 
   private chargeSlot(slot: OpSlot, op: Op, ledger: Ledger): number {

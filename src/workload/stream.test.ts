@@ -61,7 +61,11 @@ describe('OpCursor runs', () => {
 describe('OpCursor static lane (chargeStatic)', () => {
   const c5: Op = { kind: 'compute', cycles: 5, mode: 'kernel' };
   /** Charges `a` 10 cycles and the computation its cycles; has no recording of `b`. */
-  const charger = { chargeStatic: (_id: number, op: unknown, log: string[]) => (op === a ? (log.push('a'), 10) : op === c5 ? (log.push('c'), 5) : NaN) };
+  const charger = {
+    chargeStatic: (_id: number, op: unknown, log: string[]) => (op === a ? (log.push('a'), 10) : op === c5 ? (log.push('c'), 5) : NaN),
+    kernelFor: () => null,
+    runKernel: () => {},
+  };
 
   it('charges recorded operations in order and stops at the first without one, which next() then gives', () => {
     const c = new OpCursor([{ op: a, count: 3 }, { body: [{ op: b, count: 1 }, { op: a, count: 1 }], count: 2 }], 1);

@@ -50,11 +50,41 @@ export interface ItemSource {
   skipIterations(iterations: number, rest: number): void;
 }
 
+/**
+ * The state a compiled loop body (TapedActor.kernelFor, bodyKernel.ts) reads
+ * and writes, slots of a Float64Array: the clock and the stop; the node it
+ * is at and the copies of it still to charge (0: it has not begun); the
+ * loop's iterations still to start; operations charged so far by the lane
+ * call; whether computations may be cut; the bulk cue (see chargeStatic).
+ */
+export const KERNEL_STATE = { t: 0, stop: 1, index: 2, rem: 3, left: 4, ops: 5, cuts: 6, maxRun: 7 } as const;
+
+/** The kernels' state, one for the thread: a kernel runs to its end before the next starts. */
+const KERNEL_SCRATCH = new Float64Array(8);
+
 /** Charges an operation from a recording of its charge, if it has one (TapedActor.chargeStatic). */
 export interface StaticCharger<L> {
   /** Charge `op`, taken from the leaf with id `leafId`, into `ledger` and return its cycles; NaN, charging nothing, when it has no recording. */
   chargeStatic(leafId: number, op: StreamItem, ledger: L): number;
+  /** A compiled form of the loop body `nodes` when it is flat and every operation of it replays a recording; else null. */
+  kernelFor(nodes: readonly OpNode[]): LaneKernel | null;
+  /** Run a kernel kernelFor gave on `state` (KERNEL_STATE) into `ledger`. */
+  runKernel(kernel: LaneKernel, ledger: L, state: Float64Array): void;
 }
+
+/** What the lane knows of a compiled body. */
+export interface LaneKernel {
+  /** Operations in one iteration of the body (its counts summed). */
+  readonly opsPerIteration: number;
+}
+
+/**
+ * A compiled body is entered only when it may charge at least this many
+ * operations (op by op: the loop's iterations left; in bulk: one
+ * iteration): entering one (its state written and read back) costs about
+ * what the lane spends on a few operations.
+ */
+export const MIN_KERNEL_OPS = 16;
 
 /**
  * Yields the operations of a node list in order; `null` when exhausted.
@@ -84,6 +114,9 @@ export class OpCursor implements ItemSource {
   laneOps = 0;
   /** The item advance() last took was given back by chargeStatic: next() returns it again. */
   private held = false;
+  /** The compiled form of {@link nodes} (null: none; undefined: not looked up since it was entered), and of each list on the stack. */
+  private kernel: LaneKernel | null | undefined = undefined;
+  private readonly stackKernel: Array<LaneKernel | null | undefined> = [];
 
   constructor(root: readonly OpNode[], repeat = 1) {
     if (repeat > 0 && root.length > 0) this.push(root, repeat - 1);
@@ -152,11 +185,34 @@ export class OpCursor implements ItemSource {
    * loop iteration or one followed by `maxRun` or more copies (the bulk
    * paths' cues). That operation is not consumed: next() returns it. Returns
    * the new time, with the operations charged in {@link laneOps}. Exactly
-   * what the runner's loop would have charged, in the same order.
+   * what the runner's loop would have charged, in the same order. A flat
+   * loop body whose operations all replay recordings, with at least
+   * {@link MIN_KERNEL_OPS} operations to give, is charged by its compiled
+   * form (bodyKernel.ts), which does the same one operation at a time.
    */
   chargeStatic<L>(charger: StaticCharger<L>, ledger: L, t: number, stop: number, maxRun: number, cuts: boolean): number {
     let n = 0;
+    // The compiled form of the current list is looked for where the lane starts and where an iteration of a list begins.
+    let tryKernel = true;
     while (!this.held) {
+      if (tryKernel) {
+        tryKernel = false;
+        let kernel = this.kernel;
+        if (kernel === undefined) kernel = this.kernel = charger.kernelFor(this.nodes);
+        // Op by op it walks the loop's iterations; in bulk it ends at the next iteration start, and does not begin at one.
+        const worth = kernel !== null &&
+          (maxRun === Infinity
+            ? (this.left + 1) * kernel.opsPerIteration >= MIN_KERNEL_OPS
+            : kernel.opsPerIteration >= MIN_KERNEL_OPS && (this.index > 0 || this.leafLeft > 0));
+        if (worth) {
+          // A flat body whose operations all replay recordings: its compiled form charges them (bodyKernel.ts).
+          t = this.runKernel(kernel!, charger, ledger, t, stop, maxRun, cuts, n);
+          n = this.laneOps;
+          if (t >= stop) break;
+          // It stopped at an operation the lane must look at, or at the body's end: the next step the lane's own.
+          continue;
+        }
+      }
       let op: StreamItem | null;
       const copy = this.leafLeft > 0;
       if (copy) {
@@ -186,9 +242,40 @@ export class OpCursor implements ItemSource {
       t += cycles;
       n++;
       if (t >= stop) break;
+      if (!copy && this.index === 1) tryKernel = true;
     }
     this.laneOps = n;
     return t;
+  }
+
+  /** Run `kernel`, the compiled form of {@link nodes}, from where the cursor is, and leave the cursor where it stopped: the new time, the lane's operations in {@link laneOps}. */
+  private runKernel<L>(kernel: LaneKernel, charger: StaticCharger<L>, ledger: L, t: number, stop: number, maxRun: number, cuts: boolean, n: number): number {
+    const st = KERNEL_SCRATCH;
+    const S = KERNEL_STATE;
+    st[S.t] = t;
+    st[S.stop] = stop;
+    st[S.index] = this.leafLeft > 0 ? this.index - 1 : this.index;
+    st[S.rem] = this.leafLeft;
+    st[S.left] = this.left;
+    st[S.ops] = n;
+    st[S.cuts] = cuts ? 1 : 0;
+    st[S.maxRun] = maxRun;
+    charger.runKernel(kernel, ledger, st);
+    const i = st[S.index];
+    const rem = st[S.rem];
+    this.left = st[S.left];
+    this.produced += st[S.ops] - n;
+    this.laneOps = st[S.ops];
+    if (rem > 0) {
+      // Inside the counted run of node i: as if next() had returned one of its copies.
+      const node = this.nodes[i] as { readonly op: StreamItem; readonly code?: number; readonly id?: number };
+      this.index = i + 1;
+      this.leafOp = node.op;
+      this.code = node.code ?? itemCode(node.op);
+      this.leafId = node.id ?? -1;
+    } else this.index = i;
+    this.leafLeft = rem;
+    return st[S.t];
   }
 
   /** Undo taking the operation chargeStatic took last (a copy of the current run, or a leaf advance() reached). */
@@ -206,11 +293,13 @@ export class OpCursor implements ItemSource {
       this.stackNodes[d] = this.nodes;
       this.stackIndex[d] = this.index;
       this.stackLeft[d] = this.left;
+      this.stackKernel[d] = this.kernel;
     }
     this.depth++;
     this.nodes = nodes;
     this.index = 0;
     this.left = left;
+    this.kernel = undefined;
   }
 
   private pop(): void {
@@ -219,7 +308,8 @@ export class OpCursor implements ItemSource {
       this.nodes = this.stackNodes[d];
       this.index = this.stackIndex[d];
       this.left = this.stackLeft[d];
-    }
+      this.kernel = this.stackKernel[d];
+    } else this.kernel = null; // exhausted
   }
 
   private advance(): StreamItem | null {

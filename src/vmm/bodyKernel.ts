@@ -1,0 +1,136 @@
+// Compiled loop bodies for the static lane (OpCursor.chargeStatic): a flat
+// loop body (every node a counted run of one operation) whose operations all
+// replay recordings becomes one function that charges them one at a time, in
+// order — each operation's recorded additions written out as straight-line
+// code, its effects called, the clock advanced by its cycles and checked
+// against the stop after each — and walks the body's counted runs and
+// iterations itself. It stops exactly where the lane would: the clock reached
+// the stop, or the next operation is one the runner must see (a first
+// computation that would cross the stop; in bulk, an iteration start or a
+// long counted run). Operation by operation the same additions in the same
+// order as the lane's replays, so the ledger ends bit-identical.
+import { KERNEL_STATE, type LaneKernel, type OpNode } from '../workload/stream.js';
+import type { ChargeTape } from './chargeTape.js';
+
+/** A body's compiled charge: the ledger's five arrays, the state (KERNEL_STATE), the effects of its operations' tapes. */
+export type KernelFn = (
+  counts: Float64Array, cycles: Float64Array, componentCycles: Float64Array, componentCounts: Float64Array, counters: Float64Array,
+  state: Float64Array, effects: ReadonlyArray<() => void>,
+) => void;
+
+/** One compiled body: its source for each path, compiled on first use. */
+export class BodyKernel implements LaneKernel {
+  private perOp: KernelFn | null = null;
+  /** In bulk, by the runner's cue (OpCursor.chargeStatic's maxRun): one in practice. */
+  private readonly bulk = new Map<number, KernelFn>();
+
+  constructor(
+    readonly nodes: readonly OpNode[],
+    private readonly leaves: readonly KernelLeaf[],
+    readonly effects: ReadonlyArray<() => void>,
+    readonly opsPerIteration: number,
+  ) {}
+
+  /**
+   * The function for one path: op by op (`maxRun` Infinity: it walks the
+   * loop's iterations itself) or in bulk (it leaves iteration starts and
+   * runs followed by `maxRun` or more copies to the runner). A function per
+   * path, not one with a flag: one function called on both paths
+   * alternately was deoptimized again and again (apache-lin native op by op
+   * 13.7 against 42.9 M ops/s with one path per process).
+   */
+  fn(maxRun: number): KernelFn {
+    if (maxRun === Infinity) return (this.perOp ??= compiledFn(this.leaves, Infinity));
+    let fn = this.bulk.get(maxRun);
+    if (fn === undefined) this.bulk.set(maxRun, (fn = compiledFn(this.leaves, maxRun)));
+    return fn;
+  }
+}
+
+/** What a kernel needs of each node: its recording, its count, and for a computation its cycles (what the lane compares with the stop). */
+export interface KernelLeaf {
+  tape: ChargeTape;
+  count: number;
+  /** The computation's cycles; NaN when the operation is not a computation. */
+  compute: number;
+}
+
+/** Bodies longer than this, or with more additions in all, are left to the lane op by op (the function would be large). */
+export const MAX_KERNEL_LEAVES = 128;
+export const MAX_KERNEL_ADDITIONS = 2048;
+
+const ARG = ['a0', 'a1', 'a2', 'a3', 'a4'];
+const S = KERNEL_STATE;
+
+/** Kernels by source text, shared by every run of the process: the same body under the same mode compiles once. */
+const compiled = new Map<string, KernelFn>();
+const MAX_COMPILED = 4096;
+
+/** Kernels compiled so far in this process (distinct sources). */
+export function compiledKernelCount(): number {
+  return compiled.size;
+}
+
+const num = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
+
+/** The kernel of `leaves` (a flat body's nodes, in order), or null when one of them cannot be written out. */
+export function compileKernel(nodes: readonly OpNode[], leaves: readonly KernelLeaf[]): BodyKernel | null {
+  const n = leaves.length;
+  if (n < 2 || n > MAX_KERNEL_LEAVES) return null;
+  let additions = 0;
+  const effects: Array<() => void> = [];
+  for (const { tape } of leaves) {
+    additions += tape.length;
+    if (additions > MAX_KERNEL_ADDITIONS || !Number.isFinite(tape.cycles)) return null;
+    for (let j = 0; j < tape.length; j++) if (!Number.isFinite(tape.amounts[j])) return null;
+    effects.push(...tape.effects);
+  }
+  return new BodyKernel(nodes, leaves, effects, leaves.reduce((a, l) => a + l.count, 0));
+}
+
+/** Write out and compile (or find) the function of `leaves` for one path (see BodyKernel.fn). */
+function compiledFn(leaves: readonly KernelLeaf[], maxRun: number): KernelFn {
+  const bulk = maxRun !== Infinity;
+  const n = leaves.length;
+  const cases: string[] = [];
+  let effect = 0;
+  for (let i = 0; i < n; i++) {
+    const { tape, count, compute } = leaves[i];
+    const body: string[] = [];
+    for (let j = 0; j < tape.length; j++) body.push(`${ARG[tape.arrays[j]]}[${tape.indexes[j]}] += ${num(tape.amounts[j])};`);
+    for (let j = 0; j < tape.effects.length; j++) body.push(`fx[${effect++}]();`);
+    const cut = Number.isNaN(compute) ? '' : `if (cuts && (rem === 0 || n === 0) && t + ${num(compute)} > stop) { i = ${i}; break out; }`;
+    // In bulk, the runner's cues: an iteration start (the first node, fresh), a run followed by maxRun or more copies.
+    const start = bulk
+      ? `if (rem === 0) { if (${i === 0 || count - 1 >= maxRun}) { i = ${i}; break out; } rem = ${count}; } else if (rem - 1 >= ${maxRun}) { i = ${i}; break out; }`
+      : `if (rem === 0) rem = ${count};`;
+    cases.push(`case ${i}: {
+  ${cut}
+  ${start}
+  for (;;) {
+    ${body.join(' ')}
+    t += ${num(tape.cycles)}; n++; rem--;
+    if (t >= stop) { i = rem === 0 ? ${i + 1} : ${i}; break out; }
+    if (rem === 0) break;
+  }
+}`);
+  }
+  const source = `let t = st[${S.t}]; const stop = st[${S.stop}]; let i = st[${S.index}]; let rem = st[${S.rem}]; let left = st[${S.left}]; let n = st[${S.ops}];
+const cuts = st[${S.cuts}] !== 0;
+out: for (;;) {
+  switch (i) {
+${cases.join('\n')}
+  }
+  ${bulk ? '' : 'if (left > 0) { left--; i = 0; rem = 0; continue; }'}
+  i = ${n}; break;
+}
+st[${S.t}] = t; st[${S.index}] = i; st[${S.rem}] = rem; st[${S.left}] = left; st[${S.ops}] = n;`;
+  let fn = compiled.get(source);
+  if (fn === undefined) {
+    // The source holds only numbers written by String(), never input text (as compileTape's).
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    fn = new Function(...ARG, 'st', 'fx', source) as KernelFn;
+    if (compiled.size < MAX_COMPILED) compiled.set(source, fn);
+  }
+  return fn;
+}
