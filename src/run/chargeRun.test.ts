@@ -125,10 +125,15 @@ describe('one bulk-charging routine for both runners', () => {
     expect(toJson(runScenario(loaded, { components: true, bulk: false }))).toBe(reference);
   });
 
-  it('compiled loop bodies charge exactly as op by op: runs cut by 60 Hz ticks, a preempted computation, several VMs, exits that flush the TLB before a memory stream', () => {
+  it('compiled loop bodies (with a loop inside) charge exactly as op by op: runs cut by 60 Hz ticks, a preempted computation, several VMs, exits that flush the TLB before a memory stream', () => {
     const before = compiledKernelCount();
     const path = join(tmp, 'kernels.yaml');
-    const flat = (k: number) => [{ op: 'syscall', count: 3 }, { op: 'compute', cycles: 1_000_000 + k / 3, mode: 'kernel', count: 2 }, { op: 'callret', count: 5 }, { op: 'io', count: 2 }, { op: 'tlbMiss', afterFlush: 4, count: 2 }];
+    // A flat body, and (op by op) one with a loop inside whose computations the ticks and quanta cut.
+    const flat = (k: number) => [
+      { op: 'syscall', count: 3 }, { op: 'compute', cycles: 1_000_000 + k / 3, mode: 'kernel', count: 2 }, { op: 'callret', count: 5 }, { op: 'io', count: 2 },
+      { loop: [{ op: 'cr8write', count: 2 }, { op: 'compute', cycles: 700_000 + k / 7, mode: 'kernel' }, { op: 'io', count: 1 }], count: 3 },
+      { op: 'tlbMiss', afterFlush: 4, count: 2 },
+    ];
     writeFileSync(path, stringify({
       name: 'kernels', seed: 3, cpu: 'pentium4', guest: 'windows', vmms: [...MODE_IDS],
       workloads: [

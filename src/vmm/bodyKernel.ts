@@ -1,6 +1,7 @@
-// Compiled loop bodies for the static lane (OpCursor.chargeStatic): a flat
-// loop body (every node a counted run of one operation) whose operations all
-// replay recordings becomes one function that charges them one at a time, in
+// Compiled loop bodies for the static lane (OpCursor.chargeStatic): a loop
+// body of counted runs of one operation (and, op by op, of loops over such
+// runs, one level down) whose operations all replay recordings becomes one
+// function that charges them one at a time, in
 // order — each operation's recorded additions written out as straight-line
 // code, its effects called, the clock advanced by its cycles and checked
 // against the stop after each — and walks the body's counted runs and
@@ -26,9 +27,11 @@ export class BodyKernel implements LaneKernel {
 
   constructor(
     readonly nodes: readonly OpNode[],
-    private readonly leaves: readonly KernelLeaf[],
+    private readonly items: readonly KernelNode[],
     readonly effects: ReadonlyArray<() => void>,
     readonly opsPerIteration: number,
+    /** True when a node is a loop: op by op only (in bulk each of its iterations is a cue the runner must see). */
+    readonly perOpOnly: boolean,
   ) {}
 
   /**
@@ -40,9 +43,10 @@ export class BodyKernel implements LaneKernel {
    * 13.7 against 42.9 M ops/s with one path per process).
    */
   fn(maxRun: number): KernelFn {
-    if (maxRun === Infinity) return (this.perOp ??= compiledFn(this.leaves, Infinity));
+    if (maxRun === Infinity) return (this.perOp ??= compiledFn(this.items, Infinity));
+    if (this.perOpOnly) throw new Error('a kernel with loops runs op by op only');
     let fn = this.bulk.get(maxRun);
-    if (fn === undefined) this.bulk.set(maxRun, (fn = compiledFn(this.leaves, maxRun)));
+    if (fn === undefined) this.bulk.set(maxRun, (fn = compiledFn(this.items, maxRun)));
     return fn;
   }
 }
@@ -55,7 +59,12 @@ export interface KernelLeaf {
   compute: number;
 }
 
-/** Bodies longer than this, or with more additions in all, are left to the lane op by op (the function would be large). */
+/** A node of a compiled body: a counted run of one operation, or (one level down) a counted loop over such runs. */
+export type KernelNode = KernelLeaf | { readonly body: readonly KernelLeaf[]; readonly count: number };
+
+const isLoop = (x: KernelNode): x is { readonly body: readonly KernelLeaf[]; readonly count: number } => 'body' in x;
+
+/** Bodies with more runs than this (a loop's counted once), or more additions in all, are left to the lane op by op (the function would be large). */
 export const MAX_KERNEL_LEAVES = 128;
 export const MAX_KERNEL_ADDITIONS = 2048;
 
@@ -73,10 +82,10 @@ export function compiledKernelCount(): number {
 
 const num = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
 
-/** The kernel of `leaves` (a flat body's nodes, in order), or null when one of them cannot be written out. */
-export function compileKernel(nodes: readonly OpNode[], leaves: readonly KernelLeaf[]): BodyKernel | null {
-  const n = leaves.length;
-  if (n < 2 || n > MAX_KERNEL_LEAVES) return null;
+/** The kernel of `items` (a body's nodes, in order), or null when one of them cannot be written out. */
+export function compileKernel(nodes: readonly OpNode[], items: readonly KernelNode[]): BodyKernel | null {
+  const leaves = items.flatMap((x) => (isLoop(x) ? x.body : [x]));
+  if (items.length < 2 || leaves.length > MAX_KERNEL_LEAVES) return null;
   let additions = 0;
   const effects: Array<() => void> = [];
   for (const { tape } of leaves) {
@@ -85,20 +94,52 @@ export function compileKernel(nodes: readonly OpNode[], leaves: readonly KernelL
     for (let j = 0; j < tape.length; j++) if (!Number.isFinite(tape.amounts[j])) return null;
     effects.push(...tape.effects);
   }
-  return new BodyKernel(nodes, leaves, effects, leaves.reduce((a, l) => a + l.count, 0));
+  const ops = items.reduce((a, x) => a + (isLoop(x) ? x.count * x.body.reduce((b, l) => b + l.count, 0) : x.count), 0);
+  return new BodyKernel(nodes, items, effects, ops, items.some(isLoop));
 }
 
-/** Write out and compile (or find) the function of `leaves` for one path (see BodyKernel.fn). */
-function compiledFn(leaves: readonly KernelLeaf[], maxRun: number): KernelFn {
+/** One operation's recorded additions and effects, then the clock; `fx` numbers the effects in emission order. */
+function chargeCode(tape: ChargeTape, fx: { next: number }): string {
+  const body: string[] = [];
+  for (let j = 0; j < tape.length; j++) body.push(`${ARG[tape.arrays[j]]}[${tape.indexes[j]}] += ${num(tape.amounts[j])};`);
+  for (let j = 0; j < tape.effects.length; j++) body.push(`fx[${fx.next++}]();`);
+  body.push(`t += ${num(tape.cycles)}; n++;`);
+  return body.join(' ');
+}
+
+/** Write out and compile (or find) the function of `items` for one path (see BodyKernel.fn). */
+function compiledFn(items: readonly KernelNode[], maxRun: number): KernelFn {
   const bulk = maxRun !== Infinity;
-  const n = leaves.length;
+  const n = items.length;
   const cases: string[] = [];
-  let effect = 0;
+  const fx = { next: 0 };
   for (let i = 0; i < n; i++) {
-    const { tape, count, compute } = leaves[i];
-    const body: string[] = [];
-    for (let j = 0; j < tape.length; j++) body.push(`${ARG[tape.arrays[j]]}[${tape.indexes[j]}] += ${num(tape.amounts[j])};`);
-    for (let j = 0; j < tape.effects.length; j++) body.push(`fx[${effect++}]();`);
+    const item = items[i];
+    if (isLoop(item)) {
+      // A loop, entered from its start (the lane never enters a kernel inside one): stopping inside it leaves
+      // the cursor in it (inChild, the node cj, copies crem still to charge, iterations cleft still to start).
+      const runs = item.body.map(({ tape, count, compute }, j) => {
+        const exit = `i = ${i}; inChild = 1; cj = ${j}; break out;`;
+        const cut = Number.isNaN(compute) ? '' : `if (cuts && t + ${num(compute)} > stop) { crem = 0; ${exit} }`;
+        return `${cut}
+    crem = ${count};
+    for (;;) {
+      ${chargeCode(tape, fx)} crem--;
+      if (t >= stop) { i = ${i}; inChild = 1; cj = crem === 0 ? ${j + 1} : ${j}; break out; }
+      if (crem === 0) break;
+    }`;
+      });
+      cases.push(`case ${i}: {
+  cleft = ${item.count - 1};
+  for (;;) {
+    ${runs.join('\n    ')}
+    if (cleft > 0) { cleft--; continue; }
+    break;
+  }
+}`);
+      continue;
+    }
+    const { tape, count, compute } = item;
     const cut = Number.isNaN(compute) ? '' : `if (cuts && (rem === 0 || n === 0) && t + ${num(compute)} > stop) { i = ${i}; break out; }`;
     // In bulk, the runner's cues: an iteration start (the first node, fresh), a run followed by maxRun or more copies.
     const start = bulk
@@ -108,15 +149,14 @@ function compiledFn(leaves: readonly KernelLeaf[], maxRun: number): KernelFn {
   ${cut}
   ${start}
   for (;;) {
-    ${body.join(' ')}
-    t += ${num(tape.cycles)}; n++; rem--;
+    ${chargeCode(tape, fx)} rem--;
     if (t >= stop) { i = rem === 0 ? ${i + 1} : ${i}; break out; }
     if (rem === 0) break;
   }
 }`);
   }
   const source = `let t = st[${S.t}]; const stop = st[${S.stop}]; let i = st[${S.index}]; let rem = st[${S.rem}]; let left = st[${S.left}]; let n = st[${S.ops}];
-const cuts = st[${S.cuts}] !== 0;
+const cuts = st[${S.cuts}] !== 0; let inChild = 0, cj = 0, crem = 0, cleft = 0;
 out: for (;;) {
   switch (i) {
 ${cases.join('\n')}
@@ -124,7 +164,8 @@ ${cases.join('\n')}
   ${bulk ? '' : 'if (left > 0) { left--; i = 0; rem = 0; continue; }'}
   i = ${n}; break;
 }
-st[${S.t}] = t; st[${S.index}] = i; st[${S.rem}] = rem; st[${S.left}] = left; st[${S.ops}] = n;`;
+st[${S.t}] = t; st[${S.index}] = i; st[${S.rem}] = rem; st[${S.left}] = left; st[${S.ops}] = n;
+st[${S.inChild}] = inChild; st[${S.cj}] = cj; st[${S.crem}] = crem; st[${S.cleft}] = cleft;`;
   let fn = compiled.get(source);
   if (fn === undefined) {
     // The source holds only numbers written by String(), never input text (as compileTape's).

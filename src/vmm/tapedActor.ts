@@ -10,7 +10,7 @@ import { TransientCompute, type Op } from '../workload/ops.js';
 import { ITEM, itemCode, type StreamItem } from '../workload/control.js';
 import { KERNEL_STATE, type OpNode, type StaticCharger } from '../workload/stream.js';
 import { NEVER_STATIC, type CostActor, type RepeatQuote } from './actor.js';
-import { compileKernel, MAX_KERNEL_LEAVES, type BodyKernel, type KernelLeaf } from './bodyKernel.js';
+import { compileKernel, MAX_KERNEL_LEAVES, type BodyKernel, type KernelLeaf, type KernelNode } from './bodyKernel.js';
 import { ChargeTape } from './chargeTape.js';
 import { IterationTapes } from './iterationTapes.js';
 import type { Ledger } from './ledger.js';
@@ -144,46 +144,52 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
   }
 
   /**
-   * The compiled form of the loop body `nodes` (bodyKernel.ts) when it is
-   * flat (every node a counted run of one operation, two or more nodes) and
-   * each of its operations is static, recorded under its leaf, and neither a
-   * scheduler instruction nor a CR3 write; else null. Looked up by the body;
+   * The compiled form of the loop body `nodes` (bodyKernel.ts) when it has
+   * two or more nodes, each a counted run of one operation or a loop of two
+   * or more such runs, and each of its operations is static, recorded, and
+   * neither a scheduler instruction nor a CR3 write; else null. Looked up by the body;
    * a body some of whose operations are not recorded yet is tried again on
    * later visits, a few times. Found by the id of its first leaf once
    * settled (a look-up on every entry into a body).
    */
   kernelFor(nodes: readonly OpNode[]): BodyKernel | null {
     const first = nodes[0] as { readonly op?: StreamItem; readonly id?: number } | undefined;
-    if (first === undefined || first.op === undefined) return null; // not flat: its first node is a loop
-    const firstId = first.id ?? -1;
+    if (first === undefined) return null;
+    const firstId = first.op === undefined ? -1 : first.id ?? -1;
     const byFirst = firstId >= 0 && firstId < MAX_LEAF_ID ? this.kernelByLeaf[firstId] : undefined;
     if (byFirst !== undefined && byFirst.nodes === nodes) return byFirst.kernel;
     const known = this.kernels.get(nodes);
     if (known !== undefined && typeof known !== 'number') return known;
     const tries = known ?? 0;
-    const leaves: KernelLeaf[] = [];
     let kernel: BodyKernel | null | 'later' = null;
     if (nodes.length >= 2 && nodes.length <= MAX_KERNEL_LEAVES) {
+      const items: KernelNode[] = [];
       kernel = 'later';
       for (const node of nodes) {
-        const leaf = node as { readonly op?: StreamItem; readonly count: number; readonly code?: number; readonly id?: number };
-        const op = leaf.op;
-        const id = leaf.id ?? -1;
-        const code = op === undefined ? -1 : leaf.code ?? itemCode(op);
-        if (op === undefined || !(id >= 0 && id < MAX_LEAF_ID) || (code !== 0 && code !== ITEM.compute) || !(leaf.count >= 1)) {
-          kernel = null;
+        const body = (node as { readonly body?: readonly OpNode[] }).body;
+        let item: KernelNode | null | 'later';
+        if (body === undefined) item = this.kernelLeaf(node);
+        else if (body.length < 2 || !(node.count >= 1)) item = null; // a one-node loop is one longer run to the cursor
+        else {
+          const leaves: KernelLeaf[] = [];
+          item = null;
+          for (const child of body) {
+            const leaf = 'body' in child ? null : this.kernelLeaf(child);
+            if (leaf === null || leaf === 'later') {
+              item = leaf;
+              break;
+            }
+            leaves.push(leaf);
+          }
+          if (leaves.length === body.length) item = { body: leaves, count: node.count };
+        }
+        if (item === null || item === 'later') {
+          kernel = item;
           break;
         }
-        const byLeaf = this.byLeaf[id];
-        const slot = byLeaf !== undefined && byLeaf.op === op ? byLeaf : this.slots.get(op as Op);
-        if (slot === undefined) break; // not charged yet
-        if (slot.tape === null) {
-          kernel = null; // charged by the actor, or in one of several forms
-          break;
-        }
-        leaves.push({ tape: slot.tape, count: leaf.count, compute: code === ITEM.compute ? (op as { readonly cycles: number }).cycles : NaN });
+        items.push(item);
       }
-      if (leaves.length === nodes.length) kernel = compileKernel(nodes, leaves);
+      if (items.length === nodes.length) kernel = compileKernel(nodes, items);
     }
     if (kernel === 'later') {
       if (tries + 1 < KERNEL_TRIES) {
@@ -196,6 +202,22 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
     if (firstId >= 0 && firstId < MAX_LEAF_ID) this.kernelByLeaf[firstId] = { nodes, kernel };
     return kernel;
   }
+
+  /** What a kernel needs of one counted run: null when it cannot be compiled, 'later' when its operation was not charged yet. */
+  private kernelLeaf(node: OpNode): KernelLeaf | null | 'later' {
+    const leaf = node as { readonly op?: StreamItem; readonly count: number; readonly code?: number; readonly id?: number };
+    const op = leaf.op;
+    if (op === undefined) return null;
+    const id = leaf.id ?? -1;
+    const code = leaf.code ?? itemCode(op);
+    if (!(id >= 0 && id < MAX_LEAF_ID) || (code !== 0 && code !== ITEM.compute) || !(leaf.count >= 1)) return null;
+    const byLeaf = this.byLeaf[id];
+    const slot = byLeaf !== undefined && byLeaf.op === op ? byLeaf : this.slots.get(op as Op);
+    if (slot === undefined) return 'later';
+    if (slot.tape === null) return null; // charged by the actor, or in one of several forms
+    return { tape: slot.tape, count: leaf.count, compute: code === ITEM.compute ? (op as { readonly cycles: number }).cycles : NaN };
+  }
+
 
   runKernel(kernel: BodyKernel, ledger: Ledger, state: Float64Array): void {
     ledger.runKernel(kernel.fn(state[KERNEL_STATE.maxRun]), state, kernel.effects);

@@ -55,12 +55,14 @@ export interface ItemSource {
  * and writes, slots of a Float64Array: the clock and the stop; the node it
  * is at and the copies of it still to charge (0: it has not begun); the
  * loop's iterations still to start; operations charged so far by the lane
- * call; whether computations may be cut; the bulk cue (see chargeStatic).
+ * call; whether computations may be cut; the bulk cue (see chargeStatic);
+ * and, when it stopped inside a loop node (index), that loop's node, copies
+ * still to charge and iterations still to start.
  */
-export const KERNEL_STATE = { t: 0, stop: 1, index: 2, rem: 3, left: 4, ops: 5, cuts: 6, maxRun: 7 } as const;
+export const KERNEL_STATE = { t: 0, stop: 1, index: 2, rem: 3, left: 4, ops: 5, cuts: 6, maxRun: 7, inChild: 8, cj: 9, crem: 10, cleft: 11 } as const;
 
 /** The kernels' state, one for the thread: a kernel runs to its end before the next starts. */
-const KERNEL_SCRATCH = new Float64Array(8);
+const KERNEL_SCRATCH = new Float64Array(12);
 
 /** Charges an operation from a recording of its charge, if it has one (TapedActor.chargeStatic). */
 export interface StaticCharger<L> {
@@ -76,6 +78,8 @@ export interface StaticCharger<L> {
 export interface LaneKernel {
   /** Operations in one iteration of the body (its counts summed). */
   readonly opsPerIteration: number;
+  /** It has loop nodes, and runs op by op only. */
+  readonly perOpOnly: boolean;
 }
 
 /**
@@ -203,7 +207,7 @@ export class OpCursor implements ItemSource {
         const worth = kernel !== null &&
           (maxRun === Infinity
             ? (this.left + 1) * kernel.opsPerIteration >= MIN_KERNEL_OPS
-            : kernel.opsPerIteration >= MIN_KERNEL_OPS && (this.index > 0 || this.leafLeft > 0));
+            : !kernel.perOpOnly && kernel.opsPerIteration >= MIN_KERNEL_OPS && (this.index > 0 || this.leafLeft > 0));
         if (worth) {
           // A flat body whose operations all replay recordings: its compiled form charges them (bodyKernel.ts).
           t = this.runKernel(kernel!, charger, ledger, t, stop, maxRun, cuts, n);
@@ -266,6 +270,21 @@ export class OpCursor implements ItemSource {
     this.left = st[S.left];
     this.produced += st[S.ops] - n;
     this.laneOps = st[S.ops];
+    if (st[S.inChild] !== 0) {
+      // Inside the loop node i: past it in this list, and into it, as advance() would have entered it.
+      this.index = i + 1;
+      this.leafLeft = 0;
+      const body = (this.nodes[i] as { readonly body: readonly OpNode[] }).body;
+      this.push(body, st[S.cleft]);
+      this.setAt(st[S.cj], st[S.crem]);
+      return st[S.t];
+    }
+    this.setAt(i, rem);
+    return st[S.t];
+  }
+
+  /** Leave the cursor at node `i` of the current list with `rem` copies of it still to give (0: the node has not begun). */
+  private setAt(i: number, rem: number): void {
     if (rem > 0) {
       // Inside the counted run of node i: as if next() had returned one of its copies.
       const node = this.nodes[i] as { readonly op: StreamItem; readonly code?: number; readonly id?: number };
@@ -275,7 +294,6 @@ export class OpCursor implements ItemSource {
       this.leafId = node.id ?? -1;
     } else this.index = i;
     this.leafLeft = rem;
-    return st[S.t];
   }
 
   /** Undo taking the operation chargeStatic took last (a copy of the current run, or a leaf advance() reached). */
