@@ -16,7 +16,7 @@ import type { ChargeTape } from './chargeTape.js';
 /** A body's compiled charge: the ledger's five arrays, the state (KERNEL_STATE), the effects of its operations' tapes. */
 export type KernelFn = (
   counts: Float64Array, cycles: Float64Array, componentCycles: Float64Array, componentCounts: Float64Array, counters: Float64Array,
-  state: Float64Array, effects: ReadonlyArray<() => void>,
+  state: Float64Array, effects: ReadonlyArray<() => void>, variants: ReadonlyArray<() => number>,
 ) => void;
 
 /** One compiled body: its source for each path, compiled on first use. */
@@ -29,6 +29,8 @@ export class BodyKernel implements LaneKernel {
     readonly nodes: readonly OpNode[],
     private readonly items: readonly KernelNode[],
     readonly effects: ReadonlyArray<() => void>,
+    /** The form each operation whose charge takes one of several forms takes now (CostActor.variantOf), in emission order. */
+    readonly variants: ReadonlyArray<() => number>,
     readonly opsPerIteration: number,
     /** True when a node is a loop: op by op only (in bulk each of its iterations is a cue the runner must see). */
     readonly perOpOnly: boolean,
@@ -51,9 +53,16 @@ export class BodyKernel implements LaneKernel {
   }
 }
 
-/** What a kernel needs of each node: its recording, its count, and for a computation its cycles (what the lane compares with the stop). */
+/**
+ * What a kernel needs of each node: its recording, or for an operation whose
+ * charge takes one of several forms the forms recorded so far and what
+ * tells the form it takes now; its count; and for a computation its cycles
+ * (what the lane compares with the stop).
+ */
 export interface KernelLeaf {
-  tape: ChargeTape;
+  tape: ChargeTape | null;
+  forms: ReadonlyArray<ChargeTape | undefined> | null;
+  variant: (() => number) | null;
   count: number;
   /** The computation's cycles; NaN when the operation is not a computation. */
   compute: number;
@@ -87,19 +96,44 @@ export function compileKernel(nodes: readonly OpNode[], items: readonly KernelNo
   const leaves = items.flatMap((x) => (isLoop(x) ? x.body : [x]));
   if (items.length < 2 || leaves.length > MAX_KERNEL_LEAVES) return null;
   let additions = 0;
+  // Effects and variant look-ups in the order compiledFn writes them out.
   const effects: Array<() => void> = [];
-  for (const { tape } of leaves) {
-    additions += tape.length;
-    if (additions > MAX_KERNEL_ADDITIONS || !Number.isFinite(tape.cycles)) return null;
-    for (let j = 0; j < tape.length; j++) if (!Number.isFinite(tape.amounts[j])) return null;
-    effects.push(...tape.effects);
+  const variants: Array<() => number> = [];
+  for (const leaf of leaves) {
+    if (leaf.variant !== null) variants.push(leaf.variant);
+    for (const tape of tapesOf(leaf)) {
+      if (tape === undefined) continue;
+      additions += tape.length;
+      if (additions > MAX_KERNEL_ADDITIONS || !Number.isFinite(tape.cycles)) return null;
+      for (let j = 0; j < tape.length; j++) if (!Number.isFinite(tape.amounts[j])) return null;
+      effects.push(...tape.effects);
+    }
   }
   const ops = items.reduce((a, x) => a + (isLoop(x) ? x.count * x.body.reduce((b, l) => b + l.count, 0) : x.count), 0);
-  return new BodyKernel(nodes, items, effects, ops, items.some(isLoop));
+  return new BodyKernel(nodes, items, effects, variants, ops, items.some(isLoop));
+}
+
+/** A leaf's tapes: its one, or its forms by index (undefined: not recorded). */
+function tapesOf(leaf: KernelLeaf): ReadonlyArray<ChargeTape | undefined> {
+  return leaf.tape !== null ? [leaf.tape] : leaf.forms ?? [];
+}
+
+/**
+ * One operation's charge (see chargeCode), or for one of several forms a
+ * choice by the form it takes now, running `bail` (before charging
+ * anything) when that form was not recorded when the kernel was made.
+ */
+function leafCharge(leaf: KernelLeaf, fx: { next: number; variant: number }, bail: string): string {
+  if (leaf.tape !== null) return chargeCode(leaf.tape, fx);
+  const branches: string[] = [];
+  (leaf.forms ?? []).forEach((tape, v) => {
+    if (tape !== undefined) branches.push(`if (v === ${v}) { ${chargeCode(tape, fx)} }`);
+  });
+  return `const v = vf[${fx.variant++}](); ${branches.join(' else ')} else { ${bail} }`;
 }
 
 /** One operation's recorded additions and effects, then the clock; `fx` numbers the effects in emission order. */
-function chargeCode(tape: ChargeTape, fx: { next: number }): string {
+function chargeCode(tape: ChargeTape, fx: { next: number; variant: number }): string {
   const body: string[] = [];
   for (let j = 0; j < tape.length; j++) body.push(`${ARG[tape.arrays[j]]}[${tape.indexes[j]}] += ${num(tape.amounts[j])};`);
   for (let j = 0; j < tape.effects.length; j++) body.push(`fx[${fx.next++}]();`);
@@ -112,19 +146,20 @@ function compiledFn(items: readonly KernelNode[], maxRun: number): KernelFn {
   const bulk = maxRun !== Infinity;
   const n = items.length;
   const cases: string[] = [];
-  const fx = { next: 0 };
+  const fx = { next: 0, variant: 0 };
   for (let i = 0; i < n; i++) {
     const item = items[i];
     if (isLoop(item)) {
       // A loop, entered from its start (the lane never enters a kernel inside one): stopping inside it leaves
       // the cursor in it (inChild, the node cj, copies crem still to charge, iterations cleft still to start).
-      const runs = item.body.map(({ tape, count, compute }, j) => {
+      const runs = item.body.map((leaf, j) => {
+        const { count, compute } = leaf;
         const exit = `i = ${i}; inChild = 1; cj = ${j}; break out;`;
         const cut = Number.isNaN(compute) ? '' : `if (cuts && t + ${num(compute)} > stop) { crem = 0; ${exit} }`;
         return `${cut}
-    crem = ${count};
+    crem = ${count}; fresh = true;
     for (;;) {
-      ${chargeCode(tape, fx)} crem--;
+      ${leafCharge(leaf, fx, `if (fresh) crem = 0; ${exit}`)} crem--; fresh = false;
       if (t >= stop) { i = ${i}; inChild = 1; cj = crem === 0 ? ${j + 1} : ${j}; break out; }
       if (crem === 0) break;
     }`;
@@ -139,7 +174,7 @@ function compiledFn(items: readonly KernelNode[], maxRun: number): KernelFn {
 }`);
       continue;
     }
-    const { tape, count, compute } = item;
+    const { count, compute } = item;
     const cut = Number.isNaN(compute) ? '' : `if (cuts && (rem === 0 || n === 0) && t + ${num(compute)} > stop) { i = ${i}; break out; }`;
     // In bulk, the runner's cues: an iteration start (the first node, fresh), a run followed by maxRun or more copies.
     const start = bulk
@@ -147,16 +182,17 @@ function compiledFn(items: readonly KernelNode[], maxRun: number): KernelFn {
       : `if (rem === 0) rem = ${count};`;
     cases.push(`case ${i}: {
   ${cut}
+  fresh = rem === 0;
   ${start}
   for (;;) {
-    ${chargeCode(tape, fx)} rem--;
+    ${leafCharge(item, fx, `if (fresh) rem = 0; i = ${i}; break out;`)} rem--; fresh = false;
     if (t >= stop) { i = rem === 0 ? ${i + 1} : ${i}; break out; }
     if (rem === 0) break;
   }
 }`);
   }
   const source = `let t = st[${S.t}]; const stop = st[${S.stop}]; let i = st[${S.index}]; let rem = st[${S.rem}]; let left = st[${S.left}]; let n = st[${S.ops}];
-const cuts = st[${S.cuts}] !== 0; let inChild = 0, cj = 0, crem = 0, cleft = 0;
+const cuts = st[${S.cuts}] !== 0; let inChild = 0, cj = 0, crem = 0, cleft = 0, fresh = false;
 out: for (;;) {
   switch (i) {
 ${cases.join('\n')}
@@ -170,7 +206,7 @@ st[${S.inChild}] = inChild; st[${S.cj}] = cj; st[${S.crem}] = crem; st[${S.cleft
   if (fn === undefined) {
     // The source holds only numbers written by String(), never input text (as compileTape's).
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    fn = new Function(...ARG, 'st', 'fx', source) as KernelFn;
+    fn = new Function(...ARG, 'st', 'fx', 'vf', source) as KernelFn;
     if (compiled.size < MAX_COMPILED) compiled.set(source, fn);
   }
   return fn;

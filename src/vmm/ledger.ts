@@ -119,8 +119,8 @@ export class Ledger {
   }
 
   /** Run a compiled loop body (bodyKernel.ts) on `state` against this ledger's totals. */
-  runKernel(fn: KernelFn, state: Float64Array, effects: ReadonlyArray<() => void>): void {
-    fn(this.counts, this.cycles, this.componentCycles, this.componentCounts, this.counterValues, state, effects);
+  runKernel(fn: KernelFn, state: Float64Array, effects: ReadonlyArray<() => void>, variants: ReadonlyArray<() => number>): void {
+    fn(this.counts, this.cycles, this.componentCycles, this.componentCounts, this.counterValues, state, effects, variants);
   }
 
   /** Add what `tape` recorded, in its order, and run its effects: exactly what the recorded charge did. */

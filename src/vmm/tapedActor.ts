@@ -146,7 +146,8 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
   /**
    * The compiled form of the loop body `nodes` (bodyKernel.ts) when it has
    * two or more nodes, each a counted run of one operation or a loop of two
-   * or more such runs, and each of its operations is static, recorded, and
+   * or more such runs, and each of its operations is static and recorded, or
+   * takes one of several forms of which one at least is recorded, and is
    * neither a scheduler instruction nor a CR3 write; else null. Looked up by the body;
    * a body some of whose operations are not recorded yet is tried again on
    * later visits, a few times. Found by the id of its first leaf once
@@ -214,13 +215,19 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
     const byLeaf = this.byLeaf[id];
     const slot = byLeaf !== undefined && byLeaf.op === op ? byLeaf : this.slots.get(op as Op);
     if (slot === undefined) return 'later';
-    if (slot.tape === null) return null; // charged by the actor, or in one of several forms
-    return { tape: slot.tape, count: leaf.count, compute: code === ITEM.compute ? (op as { readonly cycles: number }).cycles : NaN };
+    const compute = code === ITEM.compute ? (op as { readonly cycles: number }).cycles : NaN;
+    if (slot.tape !== null) return { tape: slot.tape, forms: null, variant: null, count: leaf.count, compute };
+    const forms = slot.variants;
+    if (forms === null) return null; // charged by the actor every time
+    if (!forms.some((f) => f !== undefined)) return 'later';
+    // One of several forms: the kernel charges those recorded by now, and leaves any other to the lane.
+    const inner = this.inner;
+    return { tape: null, forms: [...forms], variant: () => inner.variantOf!(op as Op), count: leaf.count, compute };
   }
 
 
   runKernel(kernel: BodyKernel, ledger: Ledger, state: Float64Array): void {
-    ledger.runKernel(kernel.fn(state[KERNEL_STATE.maxRun]), state, kernel.effects);
+    ledger.runKernel(kernel.fn(state[KERNEL_STATE.maxRun]), state, kernel.effects, kernel.variants);
   }
 
   private chargeSlot(slot: OpSlot, op: Op, ledger: Ledger): number {
