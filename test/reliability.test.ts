@@ -265,7 +265,9 @@ describe('a lock on --out: two commands never work on one directory at once', ()
 
   it('two real sweeps started together on one directory: one finishes, the other is refused', async () => {
     const file = join(root, 'slow.yaml');
-    writeFileSync(file, 'name: slow\nvmms: [native]\nworkloads:\n  - name: a\n    repeat: 100000\n    ops: [syscall, callret]\n' +
+    // Memory streams (the MMU model simulates every access; nothing is charged at once): about 2 s of work, so the
+    // two commands overlap even when one starts late on a loaded machine (counted runs, charged at once, took 0.7 s).
+    writeFileSync(file, 'name: slow\nvmms: [native]\nworkloads:\n  - name: a\n    repeat: 8\n    ops: [{ op: memory, accesses: 20000, workingSetBytes: 4194304 }]\n' +
       'sweep:\n  grid:\n    cpu.native.syscallCycles: [' + Array.from({ length: 40 }, (_, i) => 100 + i).join(', ') + ']\n');
     const out = join(root, 'out');
     const [a, b] = await Promise.all([0, 1].map(() => runCli(['sweep', file, '--out', out, '--quiet', '--jobs', '1'])));
