@@ -23,7 +23,7 @@ export interface BenchOptions {
   size: BenchSize;
   /** Timed repetitions of each in-process measurement (medians are reported). */
   reps: number;
-  /** Skip the sections that run in their own processes (long runs, sweep, …). */
+  /** Skip the sections after the entries (long runs, the sweep, trace replay, predict); entries always run in a process each. */
   inProcessOnly?: boolean;
 }
 
@@ -174,7 +174,7 @@ function compare(workloads: readonly WorkloadResult[], recorded: readonly CostRu
 
 const M = (x: number) => `${(x / 1e6).toFixed(1)} M`;
 
-/** The in-process targets, judged on this report (sections judge their own). */
+/** The per-entry targets, judged on this report (sections judge their own). */
 export function checkTargets(r: BenchReport): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const perOp = (entries: readonly WorkloadResult[], target: string): TargetCheck => {
