@@ -10,7 +10,7 @@
 // computation that would cross the stop; in bulk, an iteration start or a
 // long counted run). Operation by operation the same additions in the same
 // order as the lane's replays, so the ledger ends bit-identical.
-import { KERNEL_STATE, type LaneKernel, type OpNode } from '../workload/stream.js';
+import { KERNEL_STATE, type LaneKernel } from '../workload/stream.js';
 import type { ChargeTape } from './chargeTape.js';
 
 /** A body's compiled charge: the ledger's five arrays, the state (KERNEL_STATE), the effects of its operations' tapes. */
@@ -26,7 +26,6 @@ export class BodyKernel implements LaneKernel {
   private readonly bulk = new Map<number, KernelFn>();
 
   constructor(
-    readonly nodes: readonly OpNode[],
     private readonly items: readonly KernelNode[],
     readonly effects: ReadonlyArray<() => void>,
     /** The form each operation whose charge takes one of several forms takes now (CostActor.variantOf), in emission order. */
@@ -92,7 +91,7 @@ export function compiledKernelCount(): number {
 const num = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
 
 /** The kernel of `items` (a body's nodes, in order), or null when one of them cannot be written out. */
-export function compileKernel(nodes: readonly OpNode[], items: readonly KernelNode[]): BodyKernel | null {
+export function compileKernel(items: readonly KernelNode[]): BodyKernel | null {
   const leaves = items.flatMap((x) => (isLoop(x) ? x.body : [x]));
   if (items.length < 2 || leaves.length > MAX_KERNEL_LEAVES) return null;
   let additions = 0;
@@ -110,7 +109,7 @@ export function compileKernel(nodes: readonly OpNode[], items: readonly KernelNo
     }
   }
   const ops = items.reduce((a, x) => a + (isLoop(x) ? x.count * x.body.reduce((b, l) => b + l.count, 0) : x.count), 0);
-  return new BodyKernel(nodes, items, effects, variants, ops, items.some(isLoop));
+  return new BodyKernel(items, effects, variants, ops, items.some(isLoop));
 }
 
 /** A leaf's tapes: its one, or its forms by index (undefined: not recorded). */
@@ -154,12 +153,13 @@ function compiledFn(items: readonly KernelNode[], maxRun: number): KernelFn {
       // the cursor in it (inChild, the node cj, copies crem still to charge, iterations cleft still to start).
       const runs = item.body.map((leaf, j) => {
         const { count, compute } = leaf;
+        const forms = leaf.variant !== null; // only a choice of forms can stop before charging a copy
         const exit = `i = ${i}; inChild = 1; cj = ${j}; break out;`;
         const cut = Number.isNaN(compute) ? '' : `if (cuts && t + ${num(compute)} > stop) { crem = 0; ${exit} }`;
         return `${cut}
-    crem = ${count}; fresh = true;
+    crem = ${count};${forms ? ' fresh = true;' : ''}
     for (;;) {
-      ${leafCharge(leaf, fx, `if (fresh) crem = 0; ${exit}`)} crem--; fresh = false;
+      ${leafCharge(leaf, fx, `if (fresh) crem = 0; ${exit}`)} crem--;${forms ? ' fresh = false;' : ''}
       if (t >= stop) { i = ${i}; inChild = 1; cj = crem === 0 ? ${j + 1} : ${j}; break out; }
       if (crem === 0) break;
     }`;
@@ -175,6 +175,7 @@ function compiledFn(items: readonly KernelNode[], maxRun: number): KernelFn {
       continue;
     }
     const { count, compute } = item;
+    const forms = item.variant !== null; // only a choice of forms can stop before charging a copy
     const cut = Number.isNaN(compute) ? '' : `if (cuts && (rem === 0 || n === 0) && t + ${num(compute)} > stop) { i = ${i}; break out; }`;
     // In bulk, the runner's cues: an iteration start (the first node, fresh), a run followed by maxRun or more copies.
     const start = bulk
@@ -182,10 +183,10 @@ function compiledFn(items: readonly KernelNode[], maxRun: number): KernelFn {
       : `if (rem === 0) rem = ${count};`;
     cases.push(`case ${i}: {
   ${cut}
-  fresh = rem === 0;
+  ${forms ? 'fresh = rem === 0;' : ''}
   ${start}
   for (;;) {
-    ${leafCharge(item, fx, `if (fresh) rem = 0; i = ${i}; break out;`)} rem--; fresh = false;
+    ${leafCharge(item, fx, `if (fresh) rem = 0; i = ${i}; break out;`)} rem--;${forms ? ' fresh = false;' : ''}
     if (t >= stop) { i = rem === 0 ? ${i + 1} : ${i}; break out; }
     if (rem === 0) break;
   }

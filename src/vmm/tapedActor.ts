@@ -128,17 +128,8 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
     if (!(leafId >= 0 && leafId < MAX_LEAF_ID)) return NaN;
     const known = this.byLeaf[leafId];
     if (known === undefined || known.op !== op) return NaN;
-    let tape = known.tape;
-    if (tape === null) {
-      // An operation whose charge takes one of a few forms: the tape of the form it takes now, if recorded.
-      const variants = known.variants;
-      if (variants === null) return NaN;
-      const v = this.inner.variantOf!(op as Op);
-      if (v < 0) return NaN;
-      const form = variants[v];
-      if (form === undefined) return NaN;
-      tape = form;
-    }
+    const tape = this.tapeIn(known, op as Op);
+    if (tape === null) return NaN;
     ledger.apply(tape);
     return tape.cycles;
   }
@@ -190,7 +181,7 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
         }
         items.push(item);
       }
-      if (items.length === nodes.length) kernel = compileKernel(nodes, items);
+      if (items.length === nodes.length) kernel = compileKernel(items);
     }
     if (kernel === 'later') {
       if (tries + 1 < KERNEL_TRIES) {
@@ -308,7 +299,11 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
   /** The tape that would charge `op` now, if any. */
   private tapeNow(op: Op): ChargeTape | null {
     const slot = this.slots.get(op);
-    if (slot === undefined) return null;
+    return slot === undefined ? null : this.tapeIn(slot, op);
+  }
+
+  /** The tape that would charge `op` (whose slot is `slot`) now: its one, or that of the form it takes now, if recorded. */
+  private tapeIn(slot: OpSlot, op: Op): ChargeTape | null {
     if (slot.tape !== null || slot.variants === null) return slot.tape;
     const v = this.inner.variantOf!(op);
     return v < 0 ? null : slot.variants[v] ?? null;
