@@ -135,7 +135,7 @@ export class PhysicalCpu implements CpuPort {
         }
       }
       if (g.taped !== null) {
-        // The running task's operations that replay a recording, one by one without the loop's dispatch (OpCursor.chargeStatic).
+        // The operations next() would give (queued kernel work's, or the running task's) that replay a recording, one by one without this loop's dispatch (OpCursor.chargeStatic).
         const slot = g.laneSlot();
         if (slot >= 0) {
           this.attribution?.attribution.enter(slot);
