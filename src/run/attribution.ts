@@ -58,18 +58,27 @@ export class Attribution {
 
   /** Credit everything charged so far; call once when the run has ended. */
   settle(): void {
-    const { ledger } = this;
+    const { ledger, markCounts, markCycles } = this;
     const exits = this.exitCount();
+    const counts = ledger.counts;
+    const cycles = ledger.cycles;
     if (this.current >= 0) {
       const s = this.slots[this.current];
+      const sCounts = s.counts;
+      const sCycles = s.cycles;
       for (let i = 0; i < CATEGORIES.length; i++) {
-        s.counts[i] += ledger.counts[i] - this.markCounts[i];
-        s.cycles[i] += ledger.cycles[i] - this.markCycles[i];
+        const c = counts[i];
+        const y = cycles[i];
+        sCounts[i] += c - markCounts[i];
+        sCycles[i] += y - markCycles[i];
+        markCounts[i] = c;
+        markCycles[i] = y;
       }
       s.exits += exits - this.markExits;
+    } else {
+      markCounts.set(counts);
+      markCycles.set(cycles);
     }
-    this.markCounts.set(ledger.counts);
-    this.markCycles.set(ledger.cycles);
     this.markExits = exits;
   }
 
@@ -103,11 +112,26 @@ export class Attribution {
     return out;
   }
 
+  /**
+   * VM exits and traps recorded so far. Their component ids are looked up by
+   * name only when the ledger has interned components since the last look
+   * (a settle happens at every change of slot: no map look-up there).
+   */
   private exitCount(): number {
+    const ledger = this.ledger;
+    const ids = this.exitIds;
+    if (ledger.componentsInterned !== this.internedSeen) {
+      this.internedSeen = ledger.componentsInterned;
+      for (let k = 0; k < EXIT_COMPONENTS.length; k++) ids[k] = ledger.internedComponentId(EXIT_COMPONENTS[k]);
+    }
     let n = 0;
-    for (const name of EXIT_COMPONENTS) n += this.ledger.componentCount(name);
+    for (let k = 0; k < ids.length; k++) if (ids[k] >= 0) n += ledger.componentCountOf(ids[k]);
     return n;
   }
+
+  /** Ids of EXIT_COMPONENTS in the ledger (−1 while not interned), as of {@link internedSeen} interned components. */
+  private readonly exitIds = new Int32Array(EXIT_COMPONENTS.length).fill(-1);
+  private internedSeen = -1;
 }
 
 function isEmpty(s: Slot): boolean {

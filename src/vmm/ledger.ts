@@ -246,6 +246,21 @@ export class Ledger {
     return id === undefined ? 0 : this.componentCounts[id];
   }
 
+  /** The id of the component named `name`, or −1 while it is not interned (unlike {@link componentId}, this interns nothing). */
+  internedComponentId(name: string): number {
+    return this.componentIds.get(name) ?? -1;
+  }
+
+  /** How many components are interned: ids below it are taken, and it grows only when one is added. */
+  get componentsInterned(): number {
+    return this.componentIds.size;
+  }
+
+  /** Occurrences recorded so far of the component with id `id` (an id {@link internedComponentId} gave). */
+  componentCountOf(id: number): number {
+    return this.componentCounts[id];
+  }
+
   /** Component totals keyed by name, in interning order, omitting components never charged. */
   components(): Record<string, { count: number; cycles: number }> {
     const out: Record<string, { count: number; cycles: number }> = {};
