@@ -195,7 +195,7 @@ export class Guest {
       if (work.length > 0) {
         const item = work[0].next();
         if (item === null) {
-          work.shift();
+          this.spareCursors.push(work.shift()!);
           continue;
         }
         if ((work[0].code & ITEM_CONTROL) !== 0) throw new Error('interrupt and switch composites cannot block');
@@ -295,8 +295,17 @@ export class Guest {
   }
 
   private inject(nodes: readonly OpNode[]): void {
-    this.work.push(new OpCursor(nodes, 1));
+    this.work.push(this.cursorFor(nodes));
   }
+
+  /** A cursor at the start of `nodes`: a finished one reused (see OpCursor.reset), or a new one. */
+  private cursorFor(nodes: readonly OpNode[]): OpCursor {
+    const spare = this.spareCursors.pop();
+    return spare === undefined ? new OpCursor(nodes, 1) : spare.reset(nodes, 1);
+  }
+
+  /** Cursors whose work or request has finished, for {@link cursorFor}. */
+  private readonly spareCursors: OpCursor[] = [];
 
   /** Take the head of the ready queue and insert the switch the guest kernel performs to reach it. */
   private dispatch(): boolean {
@@ -360,9 +369,10 @@ export class Guest {
       this.respond(t);
       if (this.queuedRequests > 0) {
         this.queuedRequests--;
-        task.cursor = new OpCursor(this.spec.server!.request, 1);
+        task.cursor = task.cursor!.reset(this.spec.server!.request, 1);
         this.current = task;
       } else {
+        this.spareCursors.push(task.cursor!);
         task.cursor = null;
         this.idleWorkers.push(task);
       }
@@ -408,7 +418,7 @@ export class Guest {
     const w = this.idleWorkers.shift();
     if (w === undefined) this.queuedRequests++;
     else {
-      w.cursor = new OpCursor(this.spec.server!.request, 1);
+      w.cursor = this.cursorFor(this.spec.server!.request);
       this.ready.push(w);
     }
     this.cpu.wake();

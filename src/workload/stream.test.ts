@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import type { Op } from './ops.js';
 import { countOps, OpCursor, type OpNode } from './stream.js';
 
@@ -31,6 +32,36 @@ describe('OpCursor', () => {
     const c = new OpCursor(body, 5);
     expect(drain(c).length).toBe(countOps(body, 5));
     expect(c.produced).toBe(countOps(body, 5));
+  });
+});
+
+describe('OpCursor.reset', () => {
+  // Bodies of counted runs and loops nested up to three deep.
+  const node: fc.Memo<OpNode> = fc.memo((depth) =>
+    depth <= 1
+      ? fc.record({ op: fc.constantFrom(a, b), count: fc.integer({ min: 0, max: 3 }) })
+      : fc.oneof(
+          fc.record({ op: fc.constantFrom(a, b), count: fc.integer({ min: 0, max: 3 }) }),
+          fc.record({ body: fc.array(node(depth - 1), { maxLength: 3 }), count: fc.integer({ min: 0, max: 3 }) }),
+        ),
+  );
+  const body = fc.array(node(3), { maxLength: 4 });
+  /** What a cursor gives from where it is: each item, what iterationStart and repeats say of it, and how much it has produced. */
+  const trace = (c: OpCursor) => {
+    const out: unknown[] = [];
+    for (let op = c.next(); op !== null; op = c.next()) out.push([op === a ? 'a' : 'b', c.repeats, c.iterationStart !== null, c.iterationsLeft, c.produced]);
+    return out;
+  };
+
+  it('a cursor reset anywhere gives what a new cursor on the same body gives', () => {
+    fc.assert(
+      fc.property(body, fc.integer({ min: 0, max: 3 }), fc.nat(40), fc.boolean(), body, fc.integer({ min: 0, max: 3 }), (first, r1, steps, taking, second, r2) => {
+        const used = new OpCursor(first, r1);
+        for (let i = 0; i < steps && used.next() !== null; i++) if (taking && used.repeats > 0) used.take(1);
+        expect(trace(used.reset(second, r2))).toEqual(trace(new OpCursor(second, r2)));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -95,6 +95,9 @@ export const MIN_KERNEL_OPS = 16;
  * The loop stack is kept in parallel arrays whose slots are reused, so
  * walking a tree allocates nothing after the deepest loop was first entered.
  */
+/** The node list of a cursor that has not entered one. */
+const NO_NODES: readonly OpNode[] = Object.freeze([]);
+
 export class OpCursor implements ItemSource {
   /** Node list, next index and iterations left of each open loop below the innermost one (outermost first). */
   private readonly stackNodes: Array<readonly OpNode[]> = [];
@@ -103,7 +106,7 @@ export class OpCursor implements ItemSource {
   /** Number of open loops, the innermost included. */
   private depth = 0;
   /** The innermost open loop, kept in fields rather than on the stack: its node list, next index, iterations still to start after the current one. */
-  private nodes: readonly OpNode[] = [];
+  private nodes: readonly OpNode[] = NO_NODES;
   private index = 0;
   private left = 0;
   private leafOp: StreamItem | null = null;
@@ -124,6 +127,29 @@ export class OpCursor implements ItemSource {
 
   constructor(root: readonly OpNode[], repeat = 1) {
     if (repeat > 0 && root.length > 0) this.push(root, repeat - 1);
+  }
+
+  /**
+   * Start over on `root`, in the state `new OpCursor(root, repeat)` starts
+   * in, so a guest system reuses the cursor of finished kernel work or of a
+   * finished request instead of allocating one. (The loop stack's slots
+   * beyond the depth are never read before push() writes them.)
+   */
+  reset(root: readonly OpNode[], repeat = 1): this {
+    this.depth = 0;
+    this.nodes = NO_NODES;
+    this.index = 0;
+    this.left = 0;
+    this.leafOp = null;
+    this.leafLeft = 0;
+    this.code = 0;
+    this.leafId = -1;
+    this.produced = 0;
+    this.laneOps = 0;
+    this.held = false;
+    this.kernel = undefined;
+    if (repeat > 0 && root.length > 0) this.push(root, repeat - 1);
+    return this;
   }
 
   /**
