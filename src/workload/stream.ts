@@ -88,7 +88,7 @@ export interface LaneKernel {
  * iteration): entering one (its state written and read back) costs about
  * what the lane spends on a few operations.
  */
-export const MIN_KERNEL_OPS = 16;
+export const MIN_KERNEL_OPS = 8;
 
 /**
  * Yields the operations of a node list in order; `null` when exhausted.
