@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EntryOutput } from './entryProcess.js';
 import type { CostRun, WorkloadResult } from './measure.js';
+import { MAX_REPS, MIN_TIMED_SECONDS } from './repetitions.js';
 import { bareLoop, simpyModel, type BareLoopResult, type SimpyResult, type SimpyRun } from './references.js';
 import { SECTIONS, verdict, type BenchSize, type TargetCheck } from './sections.js';
 import { BENCH_WORKLOADS, type BenchWorkload } from './workloads.js';
@@ -80,7 +81,7 @@ export function runBench(options: BenchOptions): BenchReport {
   /** The SimPy model on `runs`, now; once it has failed it is not tried again. */
   const simpyOn = (runs: readonly CostRun[]): SimpyRun[] | null => {
     if (runs.length === 0 || simpyInfo?.available === false) return null;
-    const { runs: out, ...info } = simpyModel(BENCH_DIR, runs, simpyReps);
+    const { runs: out, ...info } = simpyModel(BENCH_DIR, runs, simpyReps, MIN_TIMED_SECONDS[size], MAX_REPS);
     simpyInfo = info.available ? (simpyInfo ?? info) : info;
     return info.available ? out : null;
   };

@@ -13,6 +13,7 @@ import type { CostActor } from '../../src/vmm/actor.js';
 import { HOME_CATEGORY } from '../../src/vmm/categories.js';
 import { MODE_IDS } from '../../src/vmm/registry.js';
 import type { BenchSize } from './sections.js';
+import { MAX_REPS, MIN_TIMED_SECONDS } from './repetitions.js';
 import type { BenchWorkload } from './workloads.js';
 
 
@@ -106,7 +107,7 @@ function runMode(loaded: LoadedScenario, mode: string, bulk: boolean, missPrices
 const WARM_UP_RUNS = 3;
 const WARM_UP_SECONDS = 0.2;
 
-/** Measure one entry: per mode a warm-up of both paths, then `reps` timed repetitions of each, alternating; medians. */
+/** Measure one entry: per mode a warm-up of both paths, then timed repetitions of each, alternating (at least `reps`, and MIN_TIMED_SECONDS of op-by-op runs); medians. */
 export function measureWorkload(root: string, entry: BenchWorkload, size: BenchSize, reps: number): WorkloadResult {
   const base = { id: entry.id, description: entry.description, group: entry.group };
   const loaded = loadEntry(root, entry, size);
@@ -131,8 +132,10 @@ export function measureWorkload(root: string, entry: BenchWorkload, size: BenchS
     const first = runMode(loaded, mode, true, missPrices);
     const perOp: number[] = [];
     const bulk: number[] = [];
-    for (let r = 0; r < reps; r++) {
+    let timed = 0;
+    for (let r = 0; r < reps || (timed < MIN_TIMED_SECONDS[size] && r < MAX_REPS); r++) {
       const a = runMode(loaded, mode, false, missPrices);
+      timed += a.seconds;
       const b = runMode(loaded, mode, true, missPrices);
       perOp.push(a.seconds);
       bulk.push(b.seconds);

@@ -96,6 +96,16 @@ export interface SweepResult {
   secondsJobs2: number;
   /** `--jobs 1` wall / `--jobs 2` wall of each repetition (its two runs back to back), median over repetitions. */
   speedup: number;
+  /**
+   * The reference for the speed-up: two `--jobs 1` processes started
+   * together, each on half the tasks (`--shard 1/2`, `--shard 2/2`), wall
+   * until both end (median), and `--jobs 1` wall / that wall of each
+   * repetition (median): what two independent processes reach, each with
+   * its own module load and JIT warm-up, on the same machine at the same
+   * time. NaN when a shard failed.
+   */
+  secondsShards: number;
+  speedupShards: number;
   /** CPU seconds (all threads) of each, NaN without GNU time: how much work the worker threads added. */
   cpuSecondsJobs1: number;
   cpuSecondsJobs2: number;
@@ -146,7 +156,7 @@ function runPlainCli(root: string, args: readonly string[]): { exitCode: number;
 
 /** `vmmsim sweep FILE --jobs 1` and `--jobs 2`, `reps` times each alternately; median walls. */
 export function sweepSpeedup(root: string, scenario: string, points: number, sets: readonly string[], reps: number): SweepResult {
-  const none = { points, secondsJobs1: 0, secondsJobs2: 0, speedup: 0, cpuSecondsJobs1: NaN, cpuSecondsJobs2: NaN, identical: false, otherCores: NaN };
+  const none = { points, secondsJobs1: 0, secondsJobs2: 0, speedup: 0, secondsShards: NaN, speedupShards: NaN, cpuSecondsJobs1: NaN, cpuSecondsJobs2: NaN, identical: false, otherCores: NaN };
   if (runPlainCli(root, ['sweep', '--help']).exitCode !== 0) return { ...none, available: false, missing: '`vmmsim sweep` is not on this checkout' };
   const file = join(root, scenario);
   if (!existsSync(file)) return { ...none, available: false, missing: `${scenario} is not on this checkout` };
@@ -154,7 +164,9 @@ export function sweepSpeedup(root: string, scenario: string, points: number, set
   const cpu: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const csv: Record<1 | 2, string> = { 1: '', 2: '' };
   const others: number[] = [];
+  const shards: number[] = [];
   for (let r = 0; r < reps; r++) {
+    shards.push(twoShards(root, file, sets));
     for (const jobs of [1, 2] as const) {
       const out = mkdtempSync(join(tmpdir(), 'vmmsim-bench-sweep-'));
       try {
@@ -171,7 +183,28 @@ export function sweepSpeedup(root: string, scenario: string, points: number, set
   }
   const s1 = median(walls[1]);
   const s2 = median(walls[2]);
-  return { available: true, points, secondsJobs1: s1, secondsJobs2: s2, speedup: pairedSpeedup(walls[1], walls[2]), cpuSecondsJobs1: median(cpu[1]), cpuSecondsJobs2: median(cpu[2]), identical: csv[1] === csv[2] && csv[1].length > 0, otherCores: median(others) };
+  return {
+    available: true, points, secondsJobs1: s1, secondsJobs2: s2, speedup: pairedSpeedup(walls[1], walls[2]),
+    secondsShards: median(shards), speedupShards: pairedSpeedup(walls[1], shards),
+    cpuSecondsJobs1: median(cpu[1]), cpuSecondsJobs2: median(cpu[2]), identical: csv[1] === csv[2] && csv[1].length > 0, otherCores: median(others),
+  };
+}
+
+/** Wall seconds of `vmmsim sweep FILE --jobs 1 --shard 1/2` and `--shard 2/2` started together, until both end; NaN if either fails. */
+function twoShards(root: string, file: string, sets: readonly string[]): number {
+  const outs = [1, 2].map(() => mkdtempSync(join(tmpdir(), 'vmmsim-bench-shard-')));
+  const cli = (i: 1 | 2) => [process.execPath, join(root, 'dist/cli/main.js'), 'sweep', file, '--out', outs[i - 1], '--jobs', '1', '--shard', `${i}/2`, '--quiet', ...sets.flatMap((x) => ['--set', x])];
+  const quote = (args: string[]) => args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  // Both in the background of one shell, which exits non-zero if either did.
+  const script = `${quote(cli(1))} & a=$!; ${quote(cli(2))}; b=$?; wait $a; exit $(( $? | b ))`;
+  try {
+    const t0 = process.hrtime.bigint();
+    const p = spawnSync('/bin/sh', ['-c', script], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const wall = since(t0);
+    return p.status === 0 ? wall : NaN;
+  } finally {
+    for (const o of outs) rmSync(o, { recursive: true, force: true });
+  }
 }
 
 /**

@@ -60,9 +60,9 @@ export interface SimpyResult {
 /** The Python that has python3-simpy3 (the `python3` on PATH may not). */
 export const SIMPY_PYTHON = '/usr/bin/python3';
 
-/** Run the SimPy model (simpyRef.py) on every recorded run, `reps` times inside Python, median per run. */
-export function simpyModel(benchDir: string, runs: readonly CostRun[], reps: number): SimpyResult {
-  const input = { runs: runs.map((r) => ({ segments: r.segments })), reps };
+/** Run the SimPy model (simpyRef.py) on every recorded run, at least `reps` times inside Python and until `minSeconds` (at most `maxReps` times), median per run. */
+export function simpyModel(benchDir: string, runs: readonly CostRun[], reps: number, minSeconds = 0, maxReps = reps): SimpyResult {
+  const input = { runs: runs.map((r) => ({ segments: r.segments })), reps, minSeconds, maxReps };
   const p = spawnSync(SIMPY_PYTHON, [join(benchDir, 'simpyRef.py')], { input: JSON.stringify(input), encoding: 'utf8', maxBuffer: 1 << 28 });
   if (p.error || p.status !== 0) {
     const why = p.error ? p.error.message : (p.stderr.trim().split('\n').pop() ?? `exit ${p.status}`);

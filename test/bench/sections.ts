@@ -53,6 +53,9 @@ const sweepSection: BenchSection = {
     const s = sweepSpeedup(root, 'test/bench/sweep.yaml', 8, [`workloads.0.processes.0.repeat=${SWEEP[size].repeat}`], SWEEP[size].reps);
     if (!s.available || s.error) return { lines: [`sweep: ${s.error ?? `not measured: ${s.missing}`}`], data: s, targets: sweepSection.judge(s) };
     const lines = [`sweep (${s.points} points): --jobs 1 ${s.secondsJobs1.toFixed(2)} s, --jobs 2 ${s.secondsJobs2.toFixed(2)} s (medians) → ${s.speedup.toFixed(2)}× (median of each repetition's back-to-back ratio); results identical: ${s.identical ? 'yes' : 'NO'}`];
+    lines.push(Number.isNaN(s.speedupShards)
+      ? '  reference: two --jobs 1 processes on half the points each (--shard 1/2, 2/2) side by side: a shard failed'
+      : `  reference: two --jobs 1 processes on half the points each (--shard 1/2, 2/2) side by side ${s.secondsShards.toFixed(2)} s → ${s.speedupShards.toFixed(2)}× (what two independent processes reach, each with its own start-up and JIT warm-up)`);
     if (!Number.isNaN(s.cpuSecondsJobs1)) lines.push(`  CPU seconds (all threads): --jobs 1 ${s.cpuSecondsJobs1.toFixed(2)}, --jobs 2 ${s.cpuSecondsJobs2.toFixed(2)}`);
     if (!Number.isNaN(s.otherCores)) lines.push(`  other processes kept ${s.otherCores.toFixed(2)} cores busy meanwhile (median of the runs; walls of a shared machine above about 0.1)`);
     return { lines, data: s, targets: sweepSection.judge(s) };

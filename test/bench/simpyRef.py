@@ -39,10 +39,12 @@ def run_once(segments):
 def main():
     spec = json.load(sys.stdin)
     runs, reps = spec["runs"], spec["reps"]
+    # At least `reps` repetitions, and more until they took minSeconds (at most maxReps).
+    min_seconds, max_reps = spec.get("minSeconds", 0), spec.get("maxReps", reps)
     out = []
     for r in runs:
         seconds, end = [], 0
-        for _ in range(reps):
+        while len(seconds) < reps or (sum(seconds) < min_seconds and len(seconds) < max_reps):
             t0 = time.perf_counter()
             end = run_once(r["segments"])
             seconds.append(time.perf_counter() - t0)
