@@ -24,12 +24,18 @@ export const MIN_BULK_COPIES = 8;
  * `clock[0]`. With `bulk`, the actor is asked for a per-copy price
  * (repeatCost) and, while it answers null (state still settling, e.g. a
  * site adapting), asked again after 1, 2, 4, … more copies; without it, or
- * for short runs, every copy goes through charge(): the op-by-op reference.
+ * for short runs, every copy is charged on its own: by charge(), or op by op
+ * by the actor's chargeCopies (a static op's tape replayed per copy).
  */
 export function chargeRun(actor: CostActor, op: Op, left: number, ledger: Ledger, clock: Float64Array, stop: number, bulk: boolean): number {
+  let nextAsk = bulk && actor.repeatCost !== undefined ? 0 : Infinity;
+  if (nextAsk === Infinity && actor.chargeCopies !== undefined) {
+    // Copy by copy, in the actor's own loop (a static op's tape, replayed per copy).
+    const n = actor.chargeCopies(op, left, ledger, clock, stop);
+    if (n >= 0) return n;
+  }
   let t = clock[0];
   let k = 0;
-  let nextAsk = bulk && actor.repeatCost !== undefined ? 0 : Infinity;
   let gap = 1;
   while (k < left) {
     if (k === nextAsk) {

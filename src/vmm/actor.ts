@@ -45,6 +45,14 @@ export interface CostActor {
   /** Charge `n` further copies of `op` at once; called only right after repeatCost(op) allowed at least n. */
   chargeRepeats?(op: Op, n: number, ledger: Ledger): void;
   /**
+   * Optional, op by op: charge up to `left` further copies of `op` (asked
+   * right after charge(op)) one at a time, exactly as that many calls of
+   * charge(op) would, from time `clock[0]`, stopping after the first copy
+   * whose end reaches `stop`; leave the new time in `clock[0]` and return
+   * the copies charged, or −1 to leave every copy to charge().
+   */
+  chargeCopies?(op: Op, left: number, ledger: Ledger, clock: Float64Array, stop: number): number;
+  /**
    * Optional: true when charge(op) reads no state that any charge changes and
    * changes nothing but the ledger — its totals, the actor's counters (kept
    * with Ledger.newCounter / count) and idempotent side effects run through

@@ -309,6 +309,28 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
     return v < 0 ? null : slot.variants[v] ?? null;
   }
 
+  /**
+   * Op by op, the copies of a static operation: its tape replayed once per
+   * copy, as charge(op) replays it, without looking the op up again for
+   * each; −1 for an operation without one tape (charge() takes each copy).
+   */
+  chargeCopies(op: Op, left: number, ledger: Ledger, clock: Float64Array, stop: number): number {
+    const slot = op === this.lastOp ? this.lastSlot : this.slots.get(op);
+    const tape = slot === undefined ? null : slot.tape;
+    if (tape === null) return -1;
+    const cycles = tape.cycles;
+    let t = clock[0];
+    let k = 0;
+    while (k < left) {
+      ledger.apply(tape);
+      t += cycles;
+      k++;
+      if (t >= stop) break;
+    }
+    clock[0] = t;
+    return k;
+  }
+
   /** A taped operation's copies all cost its tape, as many as the ledger can add at once exactly; others are the actor's to price. */
   repeatCost(op: Op, copies: number, ledger: Ledger): RepeatQuote | null {
     const tape = this.tapeNow(op);
