@@ -140,11 +140,12 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
    * or more such runs, and each of its operations is static and recorded, or
    * takes one of several forms of which one at least is recorded, and is
    * neither a scheduler instruction nor a CR3 write; else null. Looked up by the body;
-   * a body some of whose operations are not recorded yet is tried again on
-   * later visits, a few times. Found by the id of its first leaf once
-   * settled (a look-up on every entry into a body).
+   * for a body some of whose operations are not recorded yet the answer is
+   * undefined (not known yet), and the cursor asks again where an iteration
+   * of it begins or on a later visit, up to KERNEL_TRIES times. Found by the
+   * id of its first leaf once settled (a look-up on every entry into a body).
    */
-  kernelFor(nodes: readonly OpNode[]): BodyKernel | null {
+  kernelFor(nodes: readonly OpNode[]): BodyKernel | null | undefined {
     const first = nodes[0] as { readonly op?: StreamItem; readonly id?: number } | undefined;
     if (first === undefined) return null;
     const firstId = first.op === undefined ? -1 : first.id ?? -1;
@@ -186,7 +187,7 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
     if (kernel === 'later') {
       if (tries + 1 < KERNEL_TRIES) {
         this.kernels.set(nodes, tries + 1);
-        return null;
+        return undefined;
       }
       kernel = null;
     }

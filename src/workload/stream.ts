@@ -68,8 +68,13 @@ const KERNEL_SCRATCH = new Float64Array(12);
 export interface StaticCharger<L> {
   /** Charge `op`, taken from the leaf with id `leafId`, into `ledger` and return its cycles; NaN, charging nothing, when it has no recording. */
   chargeStatic(leafId: number, op: StreamItem, ledger: L): number;
-  /** A compiled form of the loop body `nodes` when it is flat and every operation of it replays a recording; else null. */
-  kernelFor(nodes: readonly OpNode[]): LaneKernel | null;
+  /**
+   * A compiled form of the loop body `nodes` when it is flat and every
+   * operation of it replays a recording; null when it has none; undefined
+   * when that is not known yet (an operation of it was not charged yet):
+   * ask again where an iteration begins.
+   */
+  kernelFor(nodes: readonly OpNode[]): LaneKernel | null | undefined;
   /** Run a kernel kernelFor gave on `state` (KERNEL_STATE) into `ledger`. */
   runKernel(kernel: LaneKernel, ledger: L, state: Float64Array): void;
 }
@@ -230,7 +235,7 @@ export class OpCursor implements ItemSource {
         let kernel = this.kernel;
         if (kernel === undefined) kernel = this.kernel = charger.kernelFor(this.nodes);
         // Op by op it walks the loop's iterations; in bulk it ends at the next iteration start, and does not begin at one.
-        const worth = kernel !== null &&
+        const worth = kernel !== null && kernel !== undefined &&
           (maxRun === Infinity
             ? (this.left + 1) * kernel.opsPerIteration >= MIN_KERNEL_OPS
             : !kernel.perOpOnly && kernel.opsPerIteration >= MIN_KERNEL_OPS && (this.index > 0 || this.leafLeft > 0));
