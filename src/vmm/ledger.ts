@@ -240,12 +240,6 @@ export class Ledger {
     return out;
   }
 
-  /** Occurrences recorded so far of the component named `name` (0 when never interned); a map look-up, not for the hot path. */
-  componentCount(name: string): number {
-    const id = this.componentIds.get(name);
-    return id === undefined ? 0 : this.componentCounts[id];
-  }
-
   /** The id of the component named `name`, or −1 while it is not interned (unlike {@link componentId}, this interns nothing). */
   internedComponentId(name: string): number {
     return this.componentIds.get(name) ?? -1;

@@ -217,7 +217,7 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
     return { tape: null, forms: [...forms], variant: () => inner.variantOf!(op as Op), count: leaf.count, compute };
   }
 
-
+  /** Run a kernel kernelFor gave, by the path `state` asks for (its maxRun), against `ledger`. */
   runKernel(kernel: BodyKernel, ledger: Ledger, state: Float64Array): void {
     ledger.runKernel(kernel.fn(state[KERNEL_STATE.maxRun]), state, kernel.effects, kernel.variants);
   }

@@ -131,14 +131,14 @@ export class OpCursor implements ItemSource {
   private readonly stackKernel: Array<LaneKernel | null | undefined> = [];
 
   constructor(root: readonly OpNode[], repeat = 1) {
-    if (repeat > 0 && root.length > 0) this.push(root, repeat - 1);
+    this.reset(root, repeat);
   }
 
   /**
-   * Start over on `root`, in the state `new OpCursor(root, repeat)` starts
-   * in, so a guest system reuses the cursor of finished kernel work or of a
-   * finished request instead of allocating one. (The loop stack's slots
-   * beyond the depth are never read before push() writes them.)
+   * Start on `root`, as the constructor does: a guest system reuses the
+   * cursor of finished kernel work or of a finished request this way instead
+   * of allocating one. (The loop stack's slots beyond the depth are never
+   * read before push() writes them.)
    */
   reset(root: readonly OpNode[], repeat = 1): this {
     this.depth = 0;
