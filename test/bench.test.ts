@@ -2,7 +2,7 @@
 // produced and consistent. No timing is asserted (the machine is shared).
 import { describe, expect, it } from 'vitest';
 import { formatReport, formatVerdict } from './bench/format.js';
-import { REPO_ROOT, runBench } from './bench/harness.js';
+import { REPO_ROOT, pairedRun, runBench } from './bench/harness.js';
 import { tableCycles } from './bench/measure.js';
 import { existsSync } from 'node:fs';
 import { longRun, pairedSpeedup, type SweepResult } from './bench/processes.js';
@@ -54,7 +54,7 @@ describe('npm run bench (tiny mode)', () => {
     expect(report.perOp.every((p) => p.simpyOpsPerSecond > 0)).toBe(true);
     expect(report.simpyDrift!.first).toBeGreaterThan(0);
     expect(report.simpyDrift!.last).toBeGreaterThan(0);
-    expect(formatReport(report)).toMatch(/SimPy ran at [\d.]+ (M )?ops\/s after the first entry and [\d.]+ (M )?after the last/);
+    expect(formatReport(report)).toMatch(/SimPy ran at [\d.]+ (M )?ops\/s in the first entry's rounds and [\d.]+ (M )?after the last entry/);
   });
 
   it('a recorded cost run sums to the simulated cycles of a single stream (the recording is what the run charged)', async () => {
@@ -104,6 +104,16 @@ describe('npm run bench (tiny mode)', () => {
       expect(data.otherCores).toBeGreaterThanOrEqual(0);
       expect(r.lines.join('\n')).toMatch(/other processes kept [\d.]+ cores busy/);
     }
+  });
+
+  it("×SimPy is the median of the rounds' own ratios (each round times vmmsim, then SimPy), not a ratio of the two medians", () => {
+    // vmmsim at 100, 50, 25 ops/s in three rounds, SimPy at 5, 2.5, 10 in the same rounds: the rounds' ratios are 20, 20
+    // and 2.5 (median 20); the medians' ratio (50 / 5 = 10) would divide rates of different rounds.
+    const fig = { operations: 100, accesses: 0, perOpSeconds: 2, bulkSeconds: 1, perOpRate: 50, bulkRate: 100, cycles: [1], perOpRuns: [1, 2, 4], partnerRuns: [2, 4, 1] };
+    const run = { entry: 'e', mode: 'native', segments: [{ cost: 1, count: 10, category: 'compute' }], count: 10, whole: true };
+    const sp = pairedRun(run, fig, true);
+    expect(sp.ratio).toBe(20);
+    expect(sp.opsPerSecond).toBe(5);
   });
 
   it('the sweep speed-up is the median of each repetition\'s own ratio, never a run of one repetition over a run of another', () => {

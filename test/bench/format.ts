@@ -29,11 +29,11 @@ export function formatReport(r: BenchReport): string {
   out.push(`  (SimPy and the bare loop charge the costs vmmsim's actors returned for the first ${r.costRuns.cap.toLocaleString('en-US')} operations of each run, in order;` +
     ` SimPy charged them exactly: ${r.simpy.available ? (r.simpyChargedTable ? 'yes' : 'NO') : 'n/a'})`);
   if (r.simpyDrift !== null) {
-    out.push(`  (SimPy runs right after each entry's own timing, and ×SimPy divides those two rates. On the same interleaved recordings SimPy ran at` +
-      ` ${M(r.simpyDrift.first)} ops/s after the first entry and ${M(r.simpyDrift.last)} after the last: the same work, so that difference is the machine's speed moving during this run)`);
+    out.push(`  (SimPy is timed in each entry's own rounds, one run after each of vmmsim's, and ×SimPy is the median of the rounds' own ratios. On the same interleaved recordings SimPy ran at` +
+      ` ${M(r.simpyDrift.first)} ops/s in the first entry's rounds and ${M(r.simpyDrift.last)} after the last entry: the same work, so that difference is the machine's speed moving during this run)`);
   }
   out.push('');
-  out.push('per operation by entry and mode (ops/s, op by op, each entry timed in a process of its own; the SimPy model on the same costs)');
+  out.push('per operation by entry and mode (ops/s, op by op, each entry timed in a process of its own, the SimPy model on the same costs in the same rounds; ×SimPy: median of the rounds\' ratios)');
   out.push(`  ${pad('entry', 20)}${pad('mode', 18)}${lpad('ops/run', 9)}${lpad('vmmsim', 10)}${lpad('SimPy', 9)}${lpad('×SimPy', 9)}`);
   for (const w of r.workloads) {
     if (!w.available) {

@@ -1,8 +1,8 @@
 // `npm run bench` in one function: times vmmsim on every bench entry op by op
 // (the per-operation path: the headline) and in bulk (counted runs and loop iterations at once: a
-// shortcut, reported on its own line), each entry in a process of its own and followed at once by the
-// SimPy model (and, after interleaved, the bare loop) on the costs vmmsim
-// charged it, then the sections that need processes of their own; and
+// shortcut, reported on its own line), each entry in a process of its own with the SimPy model timed
+// in the same rounds on the costs vmmsim charged it (recorded by another process first), and after
+// interleaved the bare loop on them; then the sections that need processes of their own; and
 // judges every target in a verdict line.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
@@ -12,6 +12,7 @@ import type { EntryOutput } from './entryProcess.js';
 import type { CostRun, WorkloadResult } from './measure.js';
 import { MAX_REPS, MIN_TIMED_SECONDS } from './repetitions.js';
 import { bareLoop, simpyModel, type BareLoopResult, type SimpyResult, type SimpyRun } from './references.js';
+import { median, type ModeFigures } from './measure.js';
 import { SECTIONS, verdict, type BenchSize, type TargetCheck } from './sections.js';
 import { BENCH_WORKLOADS, type BenchWorkload } from './workloads.js';
 
@@ -32,9 +33,10 @@ export interface BenchOptions {
 export interface PerOpComparison {
   entry: string;
   mode: string;
+  /** Medians of each side's runs. */
   vmmsimOpsPerSecond: number;
   simpyOpsPerSecond: number;
-  /** vmmsim / SimPy, null without SimPy. */
+  /** vmmsim / SimPy: the median of the rounds' own ratios (both timed in the same round, see pairing.ts); null without SimPy. */
   ratio: number | null;
 }
 
@@ -87,23 +89,32 @@ export function runBench(options: BenchOptions): BenchReport {
   };
   let bare: BareLoopResult | null = null;
   let entryRss = 0;
-  // The headline entry gets every repetition; the others at most 3 (the bench already runs for minutes).
+  // The headline entry gets every repetition; the others at least 3 (the bench already runs for minutes).
+  // SimPy is timed in the entry's own rounds: this machine's speed moves by up to 2× within seconds, and a
+  // ratio of two rates measured apart carries that move (test/bench/README.md, "SimPy in the same rounds").
+  let pairedInfo: Omit<SimpyResult, 'runs'> | null = null;
   const workloads = BENCH_WORKLOADS.map((w) => {
     const references = w.group !== 'memory' && w.group !== 'system';
-    const { result, runs, peakRssMB } = measureApart(w, size, w.group === 'per-op' ? reps : simpyReps, references ? RECORD_CAP[size] : 0);
+    const entryReps = w.group === 'per-op' ? reps : simpyReps;
+    if (!references) {
+      const { result, peakRssMB } = measureApart(w, size, entryReps, 0);
+      entryRss = Math.max(entryRss, peakRssMB);
+      return result!;
+    }
+    const runs = measureApart(w, size, 0, RECORD_CAP[size]).runs;
+    const { result, simpy: paired, peakRssMB } = measureApart(w, size, entryReps, 0, runs);
     entryRss = Math.max(entryRss, peakRssMB);
-    if (!references) return result;
-    // The references run right after the entry's own timing, on the costs it charged: this machine's speed
-    // moves by up to 2× over the minutes a bench takes, and a ratio of two rates measured minutes apart
-    // would carry that move (test/bench/README.md, "SimPy beside each entry").
     recorded.push(...runs);
-    const sp = simpyOn(runs);
-    if (sp !== null) simpyRuns.push(...sp);
+    if (paired !== undefined && runs.length > 0) {
+      const { chargedTable, ...info } = paired;
+      pairedInfo = info.available ? (pairedInfo ?? info) : info;
+      if (info.available) runs.forEach((run, k) => simpyRuns.push(pairedRun(run, result!.byMode[run.mode], chargedTable[k])));
+    }
     if (w.id === 'interleaved') bare = bareLoop(runs, reps);
-    return result;
+    return result!;
   });
   bare ??= bareLoop([], reps);
-  const simpy: SimpyResult = { ...(simpyInfo ?? { available: false, missing: 'no entry was recorded for the SimPy model' }), runs: simpyRuns };
+  const simpy: SimpyResult = { ...(pairedInfo ?? { available: false, missing: 'no entry was recorded for the SimPy model' }), runs: simpyRuns };
   const perOp = compare(workloads, recorded, simpy);
   // SimPy on the interleaved recordings (all modes: operations over summed seconds), measured when asked.
   const interleaved = recorded.filter((r) => r.entry === 'interleaved');
@@ -146,13 +157,16 @@ export function runBench(options: BenchOptions): BenchReport {
 }
 
 /**
- * Measure one entry, and record `cap` operations of each of its modes for the
- * references (0: none), in a process of its own (entryProcess.ts): as
- * `vmmsim run` runs a scenario, with nothing timed before it in that process.
+ * One process of an entry (entryProcess.ts), as `vmmsim run` runs a
+ * scenario, with nothing timed before it in that process: it times the entry
+ * (`reps` > 0), records `cap` operations of each of its modes for the
+ * references (`cap` > 0), and with `recorded` times the SimPy model on those
+ * costs in the same rounds as vmmsim.
  */
-function measureApart(entry: BenchWorkload, size: BenchSize, reps: number, cap: number): EntryOutput {
+function measureApart(entry: BenchWorkload, size: BenchSize, reps: number, cap: number, recorded?: readonly CostRun[]): EntryOutput {
   const script = join(BENCH_DIR, 'entryProcess.ts');
-  const p = spawnSync(process.execPath, ['--import', 'tsx', script, entry.id, size, String(reps), String(cap)], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const args = ['--import', 'tsx', script, entry.id, size, String(reps), String(cap), ...(recorded ? ['--pair'] : [])];
+  const p = spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 1 << 28, input: recorded ? JSON.stringify(recorded) : '' });
   if (p.status !== 0) {
     const why = p.error?.message ?? `exit status ${p.status ?? p.signal}: ${p.stderr.trim().split('\n').slice(-6).join('\n')}`;
     throw new Error(`bench entry ${entry.id}: its process failed (${why})`);
@@ -160,16 +174,22 @@ function measureApart(entry: BenchWorkload, size: BenchSize, reps: number, cap: 
   return JSON.parse(p.stdout) as EntryOutput;
 }
 
+/** SimPy's figures on `run`, timed in the rounds of `fig` (vmmsim's mode): its median rate, and the median of the rounds' ratios. */
+export function pairedRun(run: CostRun, fig: ModeFigures, chargedTable: boolean): SimpyRun {
+  const partner = fig.partnerRuns ?? [];
+  const ratios = partner.map((s, r) => fig.operations / fig.perOpRuns[r] / (run.count / s));
+  return { entry: run.entry, mode: run.mode, operations: run.count, opsPerSecond: run.count / median(partner), chargedTable, ratio: median(ratios) };
+}
+
 /** Pair every (entry, mode)'s op-by-op rate with the SimPy model's rate on the costs recorded from it. */
 function compare(workloads: readonly WorkloadResult[], recorded: readonly CostRun[], simpy: SimpyResult): PerOpComparison[] {
   const out: PerOpComparison[] = [];
-  recorded.forEach((r, i) => {
-    const w = workloads.find((x) => x.id === r.entry);
-    const fig = w?.byMode[r.mode];
-    if (fig === undefined) return;
-    const sp = simpy.available ? simpy.runs[i].opsPerSecond : NaN;
-    out.push({ entry: r.entry, mode: r.mode, vmmsimOpsPerSecond: fig.perOpRate, simpyOpsPerSecond: sp, ratio: simpy.available ? fig.perOpRate / sp : null });
-  });
+  for (const r of recorded) {
+    const fig = workloads.find((x) => x.id === r.entry)?.byMode[r.mode];
+    if (fig === undefined) continue;
+    const sp = simpy.available ? simpy.runs.find((x) => x.entry === r.entry && x.mode === r.mode) : undefined;
+    out.push({ entry: r.entry, mode: r.mode, vmmsimOpsPerSecond: fig.perOpRate, simpyOpsPerSecond: sp?.opsPerSecond ?? NaN, ratio: sp?.ratio ?? null });
+  }
   return out;
 }
 

@@ -31,7 +31,14 @@ export interface ModeFigures {
   bulkRate: number;
   /** Simulated cycles of each workload (op by op and bulk agree; checked). */
   cycles: number[];
+  /** Wall seconds of each timed op-by-op run, in round order. */
+  perOpRuns: number[];
+  /** The partner's seconds in the same rounds (the SimPy model on this mode's recorded costs), when it was timed beside. */
+  partnerRuns?: number[];
 }
+
+/** Times a reference beside vmmsim: seconds of one run of it on `mode`'s recorded costs, or null when it has none for that mode. */
+export type Partner = (mode: string) => Promise<number> | null;
 
 /** What vmmsim did on one bench entry. */
 export interface WorkloadResult {
@@ -107,8 +114,13 @@ function runMode(loaded: LoadedScenario, mode: string, bulk: boolean, missPrices
 const WARM_UP_RUNS = 3;
 const WARM_UP_SECONDS = 0.2;
 
-/** Measure one entry: per mode a warm-up of both paths, then timed repetitions of each, alternating (at least `reps`, and MIN_TIMED_SECONDS of op-by-op runs); medians. */
-export function measureWorkload(root: string, entry: BenchWorkload, size: BenchSize, reps: number): WorkloadResult {
+/**
+ * Measure one entry: per mode a warm-up of both paths, then timed rounds
+ * (at least `reps`, and until the op-by-op runs, and the partner's, have
+ * taken MIN_TIMED_SECONDS; at most MAX_REPS): each an op-by-op run, a bulk
+ * run and, with a `partner`, one run of it, back to back; medians.
+ */
+export async function measureWorkload(root: string, entry: BenchWorkload, size: BenchSize, reps: number, partner?: Partner): Promise<WorkloadResult> {
   const base = { id: entry.id, description: entry.description, group: entry.group };
   const loaded = loadEntry(root, entry, size);
   if (typeof loaded === 'string') {
@@ -129,23 +141,35 @@ export function measureWorkload(root: string, entry: BenchWorkload, size: BenchS
       runMode(loaded, mode, false, missPrices);
       runMode(loaded, mode, true, missPrices);
     }
+    // The partner's first run is untimed too; a mode it has no recording of is timed alone.
+    const partnered = partner?.(mode) ?? null;
+    if (partnered !== null) await partnered;
     const first = runMode(loaded, mode, true, missPrices);
     const perOp: number[] = [];
     const bulk: number[] = [];
+    const partnerRuns: number[] = [];
     let timed = 0;
-    for (let r = 0; r < reps || (timed < MIN_TIMED_SECONDS[size] && r < MAX_REPS); r++) {
+    let partnerTimed = partnered === null ? Infinity : 0;
+    const min = MIN_TIMED_SECONDS[size];
+    for (let r = 0; r < reps || ((timed < min || partnerTimed < min) && r < MAX_REPS); r++) {
       const a = runMode(loaded, mode, false, missPrices);
       timed += a.seconds;
       const b = runMode(loaded, mode, true, missPrices);
       perOp.push(a.seconds);
       bulk.push(b.seconds);
       if (a.cycles.some((c, i) => c !== b.cycles[i]) || a.operations !== b.operations) pathsAgree = false;
+      if (partnered !== null) {
+        const s = await partner!(mode)!;
+        partnerRuns.push(s);
+        partnerTimed += s;
+      }
     }
     const perOpSeconds = median(perOp);
     const bulkSeconds = median(bulk);
     byMode[mode] = {
       operations: first.operations, accesses: first.accesses, perOpSeconds, bulkSeconds,
       perOpRate: first.operations / perOpSeconds, bulkRate: first.operations / bulkSeconds, cycles: first.cycles,
+      perOpRuns: perOp, ...(partnered !== null ? { partnerRuns } : {}),
     };
   }
   const figs = Object.values(byMode);

@@ -47,6 +47,8 @@ export interface SimpyRun {
   opsPerSecond: number;
   /** True when its simulated end time equals the run's costs summed in order. */
   chargedTable: boolean;
+  /** vmmsim's op-by-op rate over this one: the median of the ratios of rounds that timed both (absent when SimPy was timed alone). */
+  ratio?: number;
 }
 
 /** The SimPy model's figures, or why it could not run. */

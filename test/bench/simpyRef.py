@@ -9,6 +9,12 @@ vmmsim's ledger does. Prints JSON: per run the operations, the median wall
 seconds over `reps` repetitions, and the simulated end time (to check that
 both models charged the same cycles). Run with /usr/bin/python3
 (python3-simpy3).
+
+With --serve it times one run at a time, on request, so that the bench can
+alternate it with vmmsim's own runs (test/bench/pairing.ts): the first stdin
+line is {"runs": [...]}; it answers with one line {"simpy", "python"}, then
+each further line, a run's index, is answered with {"seconds", "end"} of one
+simulation of that run. It ends at the end of stdin.
 """
 import json
 import statistics
@@ -36,7 +42,20 @@ def run_once(segments):
     return env.now
 
 
+def serve():
+    runs = json.loads(sys.stdin.readline())["runs"]
+    print(json.dumps({"simpy": simpy.__version__, "python": sys.version.split()[0]}), flush=True)
+    for line in sys.stdin:
+        segments = runs[int(line)]["segments"]
+        t0 = time.perf_counter()
+        end = run_once(segments)
+        print(json.dumps({"seconds": time.perf_counter() - t0, "end": end}), flush=True)
+
+
 def main():
+    if "--serve" in sys.argv:
+        serve()
+        return
     spec = json.load(sys.stdin)
     runs, reps = spec["runs"], spec["reps"]
     # At least `reps` repetitions, and more until they took minSeconds (at most maxReps).
