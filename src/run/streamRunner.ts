@@ -12,8 +12,8 @@ import { TapedActor } from '../vmm/tapedActor.js';
 import type { Ledger } from '../vmm/ledger.js';
 import { CAT } from '../vmm/categories.js';
 import { chargeIterations, chargeRun, MIN_BULK_COPIES } from './chargeRun.js';
-import { OpCursor, type ItemSource } from '../workload/stream.js';
-import { ITEM, type WaitUntilItem } from '../workload/control.js';
+import { OpCursor, type ItemSource, type Unrecorded } from '../workload/stream.js';
+import { ITEM, type StreamItem, type WaitUntilItem } from '../workload/control.js';
 import type { Op } from '../workload/ops.js';
 
 /** Runs a cursor's operations on one virtual CPU until it is exhausted. */
@@ -32,6 +32,8 @@ export class StreamRunner {
   private readonly lane: OpCursor | null;
   /** In bulk, the lane leaves the bulk paths their cues (loop iterations, long counted runs). */
   private readonly laneRun: number;
+  /** How the lane charges an operation without a recording: as this loop would (chargeLeaf). */
+  private readonly unrecorded: Unrecorded | null;
 
   constructor(
     private readonly sim: Simulation,
@@ -49,6 +51,9 @@ export class StreamRunner {
     this.iterations = bulk ? chargeIterations.bind(null) : null;
     this.lane = this.taped !== null && cursor instanceof OpCursor ? cursor : null;
     this.laneRun = bulk ? MIN_BULK_COPIES : Infinity;
+    // Bound for this runner alone, as `iterations` is: the lane's call site sees a new target in every run,
+    // and the JIT does not inline the actor's whole charge path into the lane.
+    this.unrecorded = this.taped !== null ? chargeLeafOf.bind(null, this.taped, ledger) : null;
   }
 
   /** Begin at the current simulated time. */
@@ -65,9 +70,10 @@ export class StreamRunner {
     let exhausted = false;
     for (;;) {
       if (lane !== null) {
-        // Operations that replay a recording, one by one without this loop's dispatch (OpCursor.chargeStatic);
+        // Operations that replay a recording, and those that do not but have no copies following (this loop
+        // would charge one by chargeLeaf alone), one by one without this loop's dispatch (OpCursor.chargeStatic);
         // a stream's computations are never cut.
-        t = lane.chargeStatic(taped!, ledger, t, horizon, this.laneRun, false);
+        t = lane.chargeStatic(taped!, ledger, t, horizon, this.laneRun, false, this.unrecorded);
         const charged = lane.laneOps;
         n += charged;
         // Having charged nothing, the lane leaves the next op to the loop, which charges one even past the horizon.
@@ -122,4 +128,9 @@ export class StreamRunner {
       sim.at(t, this.slice);
     }
   };
+}
+
+/** `op`, from the leaf with id `leafId`, charged as the runner's loop charges it (see StreamRunner.unrecorded). */
+function chargeLeafOf(taped: TapedActor, ledger: Ledger, op: StreamItem, leafId: number): number {
+  return taped.chargeLeaf(op as Op, leafId, ledger);
 }

@@ -91,7 +91,7 @@ describe('OpCursor runs', () => {
 
 describe('OpCursor static lane (chargeStatic)', () => {
   const c5: Op = { kind: 'compute', cycles: 5, mode: 'kernel' };
-  /** Charges `a` 10 cycles and the computation its cycles; has no recording of `b`. */
+  /** Charges `a` 10 cycles and the computation its cycles; has no recording of `b`, which the actor charges 7 (chargeLeaf). */
   const charger = {
     chargeStatic: (_id: number, op: unknown, log: string[]) => (op === a ? (log.push('a'), 10) : op === c5 ? (log.push('c'), 5) : NaN),
     kernelFor: () => null,
@@ -109,6 +109,29 @@ describe('OpCursor static lane (chargeStatic)', () => {
     expect(c.chargeStatic(charger, log, 30, Infinity, Infinity, true)).toBe(40);
     expect(drain(c)).toBe('ba');
     expect(c.produced).toBe(countOps([{ op: a, count: 3 }, { body: [{ op: b, count: 1 }, { op: a, count: 1 }], count: 2 }]));
+  });
+
+  it('with `unrecorded` (a single stream), charges an operation without a recording by it and goes on, but leaves a run of copies to the runner', () => {
+    const body: OpNode[] = [{ op: a, count: 1 }, { op: b, count: 1 }, { op: a, count: 1 }];
+    const c = new OpCursor(body, 2);
+    const log: string[] = [];
+    /** What the runner would charge `b` by: 7 cycles. */
+    const unrecorded = (op: unknown) => (op === b ? (log.push('B'), 7) : NaN);
+    expect(c.chargeStatic(charger, log, 0, Infinity, Infinity, false, unrecorded)).toBe(2 * (10 + 7 + 10));
+    expect(log.join('')).toBe('aBaaBa');
+    expect(c.laneOps).toBe(6);
+    expect(c.produced).toBe(6);
+    expect(c.next()).toBeNull();
+    // The stop is checked after it, as the runner's loop checks it.
+    const cut = new OpCursor(body, 2);
+    expect(cut.chargeStatic(charger, [], 0, 15, Infinity, false, () => 7)).toBe(17);
+    expect(cut.laneOps).toBe(2);
+    expect(cut.next()).toBe(a);
+    // Copies follow: the runner charges the run (chargeRun, in the actor's own loop).
+    const run = new OpCursor([{ op: a, count: 1 }, { op: b, count: 3 }], 1);
+    expect(run.chargeStatic(charger, [], 0, Infinity, Infinity, false, () => 7)).toBe(10);
+    expect(run.next()).toBe(b);
+    expect(run.repeats).toBe(2);
   });
 
   it('stops once the time reaches stop, inside a counted run, which continues from there', () => {

@@ -79,6 +79,12 @@ export interface StaticCharger<L> {
   runKernel(kernel: LaneKernel, ledger: L, state: Float64Array): void;
 }
 
+/**
+ * How a runner charges an operation without a recording, taken from the
+ * leaf with id `leafId`: its cycles (OpCursor.chargeStatic's `unrecorded`).
+ */
+export type Unrecorded = (op: StreamItem, leafId: number) => number;
+
 /** What the lane knows of a compiled body. */
 export interface LaneKernel {
   /** Operations in one iteration of the body (its counts summed). */
@@ -215,7 +221,10 @@ export class OpCursor implements ItemSource {
    * the next operation is one the runner must see: a scheduler instruction,
    * an address-space switch, with `cuts` a computation that would cross
    * `stop` (the runner cuts it there, unless it is a further copy of a run
-   * the lane is charging), an operation without a recording, or, with
+   * the lane is charging), an operation without a recording (unless the
+   * runner passes `unrecorded`, the one call its loop would charge such an
+   * operation by: a single stream's TapedActor.chargeLeaf; the lane then
+   * charges it by that call when no copies of it follow), or, with
    * `maxRun` finite (the runner charges in bulk), the first operation of a
    * loop iteration or one followed by `maxRun` or more copies (the bulk
    * paths' cues). That operation is not consumed: next() returns it. Returns
@@ -225,7 +234,7 @@ export class OpCursor implements ItemSource {
    * {@link MIN_KERNEL_OPS} operations to give, is charged by its compiled
    * form (bodyKernel.ts), which does the same one operation at a time.
    */
-  chargeStatic<L>(charger: StaticCharger<L>, ledger: L, t: number, stop: number, maxRun: number, cuts: boolean): number {
+  chargeStatic<L>(charger: StaticCharger<L>, ledger: L, t: number, stop: number, maxRun: number, cuts: boolean, unrecorded: Unrecorded | null = null): number {
     let n = 0;
     // The compiled form of the current list is looked for where the lane starts and where an iteration of a list begins.
     let tryKernel = true;
@@ -268,10 +277,14 @@ export class OpCursor implements ItemSource {
         this.giveBack(copy);
         break;
       }
-      const cycles = charger.chargeStatic(this.leafId, op, ledger);
+      let cycles = charger.chargeStatic(this.leafId, op, ledger);
       if (cycles !== cycles) {
-        this.giveBack(copy);
-        break;
+        // A run of copies goes to the runner, whose chargeRun charges them in the actor's own loop (chargeCopies).
+        if (unrecorded === null || this.leafLeft > 0) {
+          this.giveBack(copy);
+          break;
+        }
+        cycles = unrecorded(op, this.leafId);
       }
       if (copy) this.produced++;
       t += cycles;
