@@ -130,7 +130,7 @@ export class StreamRunner {
   };
 }
 
-/** `op`, from the leaf with id `leafId`, charged as the runner's loop charges it (see StreamRunner.unrecorded). */
-function chargeLeafOf(taped: TapedActor, ledger: Ledger, op: StreamItem, leafId: number): number {
+/** `op`, from the leaf with id `leafId`, charged as the runners' loops charge it (see StreamRunner.unrecorded). */
+export function chargeLeafOf(taped: TapedActor, ledger: Ledger, op: StreamItem, leafId: number): number {
   return taped.chargeLeaf(op as Op, leafId, ledger);
 }
