@@ -13,8 +13,7 @@ import { TapedActor } from '../vmm/tapedActor.js';
 import { ITEM, ITEM_CONTROL, type BlockItem, type Device } from '../workload/control.js';
 import type { ComputeOp, Cr3WriteOp, Op } from '../workload/ops.js';
 import { retargetCr3 } from '../workload/retarget.js';
-import { leaf, OpCursor, type ItemSource, type OpNode, type Unrecorded } from '../workload/stream.js';
-import { chargeLeafOf } from './streamRunner.js';
+import { leaf, OpCursor, type ItemSource, type OpNode } from '../workload/stream.js';
 import type { CompiledGuest } from '../workload/system.js';
 import { KERNEL_PROCESS, WORKERS_PROCESS } from './attribution.js';
 
@@ -151,18 +150,11 @@ export class Guest {
     const cursor = this.laneCursor!;
     // An operation without a recording: where the lane runs, next() would give the op the cursor gives and
     // the CPU charge it by chargeLeaf alone (unless copies follow, which the lane leaves to the CPU).
-    if (this.unrecordedLedger !== ledger) {
-      this.unrecorded = chargeLeafOf.bind(null, this.taped!, ledger);
-      this.unrecordedLedger = ledger;
-    }
-    t = cursor.chargeStatic(this.taped!, ledger, t, stop, maxRun, this.laneCuts, this.unrecorded);
+    const taped = this.taped!;
+    t = cursor.chargeStatic(taped, ledger, t, stop, maxRun, this.laneCuts, taped.chargeUnrecorded);
     this.laneOps = cursor.laneOps;
     return t;
   }
-
-  /** How the lane charges an operation without a recording (see StreamRunner.unrecorded), bound to the ledger it was made for. */
-  private unrecorded: Unrecorded | null = null;
-  private unrecordedLedger: Ledger | null = null;
 
   /** Operations the last {@link lane} charged. */
   laneOps = 0;

@@ -13,7 +13,7 @@ import type { Ledger } from '../vmm/ledger.js';
 import { CAT } from '../vmm/categories.js';
 import { chargeIterations, chargeRun, MIN_BULK_COPIES } from './chargeRun.js';
 import { OpCursor, type ItemSource, type Unrecorded } from '../workload/stream.js';
-import { ITEM, type StreamItem, type WaitUntilItem } from '../workload/control.js';
+import { ITEM, type WaitUntilItem } from '../workload/control.js';
 import type { Op } from '../workload/ops.js';
 
 /** Runs a cursor's operations on one virtual CPU until it is exhausted. */
@@ -33,7 +33,7 @@ export class StreamRunner {
   /** In bulk, the lane leaves the bulk paths their cues (loop iterations, long counted runs). */
   private readonly laneRun: number;
   /** How the lane charges an operation without a recording: as this loop would (chargeLeaf). */
-  private readonly unrecorded: Unrecorded | null;
+  private readonly unrecorded: Unrecorded<Ledger> | null;
 
   constructor(
     private readonly sim: Simulation,
@@ -51,9 +51,7 @@ export class StreamRunner {
     this.iterations = bulk ? chargeIterations.bind(null) : null;
     this.lane = this.taped !== null && cursor instanceof OpCursor ? cursor : null;
     this.laneRun = bulk ? MIN_BULK_COPIES : Infinity;
-    // Bound for this runner alone, as `iterations` is: the lane's call site sees a new target in every run,
-    // and the JIT does not inline the actor's whole charge path into the lane.
-    this.unrecorded = this.taped !== null ? chargeLeafOf.bind(null, this.taped, ledger) : null;
+    this.unrecorded = this.taped?.chargeUnrecorded ?? null;
   }
 
   /** Begin at the current simulated time. */
@@ -128,9 +126,4 @@ export class StreamRunner {
       sim.at(t, this.slice);
     }
   };
-}
-
-/** `op`, from the leaf with id `leafId`, charged as the runners' loops charge it (see StreamRunner.unrecorded). */
-export function chargeLeafOf(taped: TapedActor, ledger: Ledger, op: StreamItem, leafId: number): number {
-  return taped.chargeLeaf(op as Op, leafId, ledger);
 }

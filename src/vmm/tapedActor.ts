@@ -8,7 +8,7 @@
 // (CostActor.variantOf) keep a tape per form.
 import { TransientCompute, type Op } from '../workload/ops.js';
 import { ITEM, itemCode, type StreamItem } from '../workload/control.js';
-import { KERNEL_STATE, type OpNode, type StaticCharger } from '../workload/stream.js';
+import { KERNEL_STATE, type OpNode, type StaticCharger, type Unrecorded } from '../workload/stream.js';
 import { NEVER_STATIC, type CostActor, type RepeatQuote } from './actor.js';
 import { compileKernel, MAX_KERNEL_LEAVES, type BodyKernel, type KernelLeaf, type KernelNode } from './bodyKernel.js';
 import { ChargeTape } from './chargeTape.js';
@@ -115,6 +115,14 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
     }
     return this.charge(op, ledger);
   }
+
+  /**
+   * {@link chargeLeaf} as the static lane calls it for an operation without
+   * a recording (OpCursor.chargeStatic's `unrecorded`): a function of this
+   * actor's own, so the lane's call site sees a new target in every run and
+   * the JIT does not inline the actor's whole charge path into the lane.
+   */
+  readonly chargeUnrecorded: Unrecorded<Ledger> = (op, leafId, ledger) => this.chargeLeaf(op as Op, leafId, ledger);
 
   /**
    * The static lane's charge (OpCursor.chargeStatic): `op`, from the leaf

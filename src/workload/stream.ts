@@ -81,9 +81,10 @@ export interface StaticCharger<L> {
 
 /**
  * How a runner charges an operation without a recording, taken from the
- * leaf with id `leafId`: its cycles (OpCursor.chargeStatic's `unrecorded`).
+ * leaf with id `leafId`, into `ledger`: its cycles (OpCursor.chargeStatic's
+ * `unrecorded`; TapedActor.chargeUnrecorded).
  */
-export type Unrecorded = (op: StreamItem, leafId: number) => number;
+export type Unrecorded<L> = (op: StreamItem, leafId: number, ledger: L) => number;
 
 /** What the lane knows of a compiled body. */
 export interface LaneKernel {
@@ -234,7 +235,7 @@ export class OpCursor implements ItemSource {
    * {@link MIN_KERNEL_OPS} operations to give, is charged by its compiled
    * form (bodyKernel.ts), which does the same one operation at a time.
    */
-  chargeStatic<L>(charger: StaticCharger<L>, ledger: L, t: number, stop: number, maxRun: number, cuts: boolean, unrecorded: Unrecorded | null = null): number {
+  chargeStatic<L>(charger: StaticCharger<L>, ledger: L, t: number, stop: number, maxRun: number, cuts: boolean, unrecorded: Unrecorded<L> | null = null): number {
     let n = 0;
     // The compiled form of the current list is looked for where the lane starts and where an iteration of a list begins.
     let tryKernel = true;
@@ -284,7 +285,7 @@ export class OpCursor implements ItemSource {
           this.giveBack(copy);
           break;
         }
-        cycles = unrecorded(op, this.leafId);
+        cycles = unrecorded(op, this.leafId, ledger);
       }
       if (copy) this.produced++;
       t += cycles;

@@ -21,7 +21,7 @@ export class SimpyPartner {
   private readonly waiting: Array<{ resolve(line: string): void; reject(e: Error): void }> = [];
   private failure: Error | null = null;
 
-  private constructor(private readonly child: ChildProcessWithoutNullStreams, readonly runs: readonly CostRun[]) {
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {
     const lines = createInterface({ input: child.stdout });
     lines.on('line', (line) => this.waiting.shift()?.resolve(line));
     let stderr = '';
@@ -40,7 +40,7 @@ export class SimpyPartner {
   /** Start the model on `runs`; resolves with it and its versions, or with why it cannot run. */
   static async start(benchDir: string, runs: readonly CostRun[]): Promise<{ partner: SimpyPartner; version: string } | { missing: string }> {
     const child = spawn(SIMPY_PYTHON, [join(benchDir, 'simpyRef.py'), '--serve'], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const partner = new SimpyPartner(child, runs);
+    const partner = new SimpyPartner(child);
     try {
       child.stdin.write(`${JSON.stringify({ runs: runs.map((r) => ({ segments: r.segments })) })}\n`);
       const hello = JSON.parse(await partner.next()) as { simpy: string; python: string };
