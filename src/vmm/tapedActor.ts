@@ -139,7 +139,26 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
     const tape = this.tapeIn(known, op as Op);
     if (tape === null) return NaN;
     ledger.apply(tape);
+    this.staticTape = tape;
     return tape.cycles;
+  }
+
+  /** The tape the last chargeStatic replayed (chargeStaticCopies replays it again). */
+  private staticTape: ChargeTape | null = null;
+  copiesCharged = 0;
+
+  chargeStaticCopies(_leafId: number, _op: StreamItem, ledger: Ledger, t: number, stop: number, left: number): number {
+    const tape = this.staticTape!;
+    const cycles = tape.cycles;
+    let k = 0;
+    while (k < left) {
+      ledger.apply(tape);
+      t += cycles;
+      k++;
+      if (t >= stop) break;
+    }
+    this.copiesCharged = k;
+    return t;
   }
 
   /**
@@ -319,13 +338,17 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
   }
 
   /**
-   * Op by op, the copies of a static operation: its tape replayed once per
-   * copy, as charge(op) replays it, without looking the op up again for
-   * each; −1 for an operation without one tape (charge() takes each copy).
+   * Op by op, the copies of a static operation, or of one that takes a
+   * recorded form now (CostActor.variantOf): its tape replayed once per
+   * copy, as charge(op) replays it, without looking the op up or asking its
+   * form again for each. A charge in a recorded form changes nothing the
+   * form depends on (it is static), and nothing else is charged between the
+   * copies, so every copy takes the first one's form. −1 for an operation
+   * without such a tape now (charge() takes each copy).
    */
   chargeCopies(op: Op, left: number, ledger: Ledger, clock: Float64Array, stop: number): number {
     const slot = op === this.lastOp ? this.lastSlot : this.slots.get(op);
-    const tape = slot === undefined ? null : slot.tape;
+    const tape = slot === undefined ? null : this.tapeIn(slot, op);
     if (tape === null) return -1;
     const cycles = tape.cycles;
     let t = clock[0];

@@ -96,6 +96,18 @@ describe('OpCursor static lane (chargeStatic)', () => {
     chargeStatic: (_id: number, op: unknown, log: string[]) => (op === a ? (log.push('a'), 10) : op === c5 ? (log.push('c'), 5) : NaN),
     kernelFor: () => null,
     runKernel: () => {},
+    copiesCharged: 0,
+    /** Copies charged one chargeStatic each, as the lane would charge them. */
+    chargeStaticCopies(id: number, op: unknown, log: string[], t: number, stop: number, left: number): number {
+      let k = 0;
+      while (k < left) {
+        t += this.chargeStatic(id, op, log);
+        k++;
+        if (t >= stop) break;
+      }
+      this.copiesCharged = k;
+      return t;
+    },
   };
 
   it('charges recorded operations in order and stops at the first without one, which next() then gives', () => {

@@ -69,6 +69,16 @@ export interface StaticCharger<L> {
   /** Charge `op`, taken from the leaf with id `leafId`, into `ledger` and return its cycles; NaN, charging nothing, when it has no recording. */
   chargeStatic(leafId: number, op: StreamItem, ledger: L): number;
   /**
+   * Right after chargeStatic charged `op` (from the leaf `leafId`) from its
+   * recording: charge up to `left` further copies of it as that many
+   * chargeStatic calls would, from time `t`, stopping after the first copy
+   * whose end reaches `stop`. Returns the new time, the copies charged in
+   * {@link copiesCharged}.
+   */
+  chargeStaticCopies(leafId: number, op: StreamItem, ledger: L, t: number, stop: number, left: number): number;
+  /** Copies the last chargeStaticCopies charged. */
+  readonly copiesCharged: number;
+  /**
    * A compiled form of the loop body `nodes` when it is flat and every
    * operation of it replays a recording; null when it has none; undefined
    * when that is not known yet (an operation of it was not charged yet):
@@ -292,6 +302,17 @@ export class OpCursor implements ItemSource {
       n++;
       if (t >= stop) break;
       if (!copy && this.index === 1) tryKernel = true;
+      else if (code === 0 && this.leafLeft > 0) {
+        // Further copies of an operation charged from its recording: each would pass the checks above as this
+        // one did (a copy is never a cue, and a recorded form stays the op's form while only its copies are
+        // charged), so the charger replays them in a loop of its own.
+        t = charger.chargeStaticCopies(this.leafId, op, ledger, t, stop, this.leafLeft);
+        const k = charger.copiesCharged;
+        this.leafLeft -= k;
+        this.produced += k;
+        n += k;
+        if (t >= stop) break;
+      }
     }
     this.laneOps = n;
     return t;
