@@ -47,6 +47,8 @@ export class ChargeTape {
    * JIT compiles like the actor's own charge, without its dispatch.
    */
   replay: TapeReplay | null = null;
+  /** The same additions, its effects and the clock, in a loop over copies (see {@link compileCopies}); compiled after {@link replay}, when the tape's copies are first charged in a loop (Ledger.applyCopies). */
+  copies: TapeCopies | null = null;
   /** Replays so far while not compiled: a tape is compiled once it has been replayed {@link COMPILE_AFTER_REPLAYS} times, so rare operations never pay for compiling. */
   coldReplays = 0;
 
@@ -54,6 +56,7 @@ export class ChargeTape {
   seal(cycles: number): void {
     this.cycles = cycles;
     this.replay = null;
+    this.copies = null;
     this.coldReplays = 0;
     const n = this.length;
     const key = (i: number) => this.arrays[i] * 2 ** 31 + this.indexes[i];
@@ -118,7 +121,28 @@ export const COMPILE_AFTER_REPLAYS = 16;
 /** A tape's additions compiled: counts, cycles, component cycles, component counts, counters. */
 export type TapeReplay = (counts: Float64Array, cycles: Float64Array, componentCycles: Float64Array, componentCounts: Float64Array, counters: Float64Array) => void;
 
+/**
+ * Up to `k` copies of a tape, each its additions and effects and then `t`
+ * advanced by its cycles, stopping after the first copy whose end reaches
+ * `stop`: the copies charged, the new time in `out[0]`.
+ */
+export type TapeCopies = (
+  counts: Float64Array, cycles: Float64Array, componentCycles: Float64Array, componentCounts: Float64Array, counters: Float64Array,
+  effects: ReadonlyArray<() => void>, k: number, t: number, stop: number, out: Float64Array,
+) => number;
+
 const ARG = ['a0', 'a1', 'a2', 'a3', 'a4'];
+
+/** The tape's additions as statements, in its order. */
+function additions(tape: ChargeTape): string[] {
+  const lines: string[] = [];
+  for (let i = 0; i < tape.length; i++) {
+    const a = tape.amounts[i];
+    if (!Number.isFinite(a)) throw new RangeError(`a charge added ${a}`);
+    lines.push(`${ARG[tape.arrays[i]]}[${tape.indexes[i]}] += ${Object.is(a, -0) ? '-0' : String(a)};`);
+  }
+  return lines;
+}
 
 /**
  * Compile `tape`'s additions into a function. Amounts are written with
@@ -127,12 +151,28 @@ const ARG = ['a0', 'a1', 'a2', 'a3', 'a4'];
  * numbers, never input text.
  */
 export function compileTape(tape: ChargeTape): TapeReplay {
-  const lines: string[] = [];
-  for (let i = 0; i < tape.length; i++) {
-    const a = tape.amounts[i];
-    if (!Number.isFinite(a)) throw new RangeError(`a charge added ${a}`);
-    lines.push(`${ARG[tape.arrays[i]]}[${tape.indexes[i]}] += ${Object.is(a, -0) ? '-0' : String(a)};`);
-  }
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function(...ARG, lines.join('\n')) as TapeReplay;
+  return new Function(...ARG, additions(tape).join('\n')) as TapeReplay;
+}
+
+/**
+ * Compile the loop over copies of `tape` (see {@link TapeCopies}): per copy
+ * the additions of {@link compileTape}, the effects in order and the clock,
+ * exactly what Ledger.apply and an addition of the tape's cycles do per
+ * copy, without a call per copy.
+ */
+export function compileCopies(tape: ChargeTape): TapeCopies {
+  if (!Number.isFinite(tape.cycles)) throw new RangeError(`a charge returned ${tape.cycles}`);
+  const effects = tape.effects.map((_, i) => `fx[${i}]();`);
+  const cycles = Object.is(tape.cycles, -0) ? '-0' : String(tape.cycles);
+  const source = `let j = 0;
+while (j < k) {
+${[...additions(tape), ...effects].join('\n')}
+t += ${cycles}; j++;
+if (t >= stop) break;
+}
+out[0] = t;
+return j;`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function(...ARG, 'fx', 'k', 't', 'stop', 'out', source) as TapeCopies;
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../engine/rng.js';
 import { cpuModel, vmmParams } from '../../test/support/models.js';
 import { CURRENT_ASID, type Op } from '../workload/ops.js';
+import { COMPILE_AFTER_REPLAYS } from './chargeTape.js';
 import { Ledger } from './ledger.js';
 import { MODES } from './registry.js';
 import { TapedActor } from './tapedActor.js';
@@ -20,14 +21,20 @@ const OPS: Op[] = [
 const LEAF = 7;
 const COPIES = 40;
 
-/** A taped actor of `mode` that has charged `op` once (recording it) and, with a shadow of the running address space, switched to address space 1 first. */
-function setUp(mode: string, op: Op, set: Record<string, unknown>) {
+/**
+ * A taped actor of `mode` that has switched to address space 1 (building its
+ * shadow) and charged `op` `charges` times (recording it; a PTE write's
+ * form, or a settling site, is recorded by the second charge at the latest;
+ * after COMPILE_AFTER_REPLAYS replays a tape is compiled, and so is its loop
+ * over copies).
+ */
+function setUp(mode: string, op: Op, set: Record<string, unknown>, charges = 2) {
   const ledger = new Ledger();
   const inner = MODES[mode].create(cpuModel('pentium4'), vmmParams(mode, mode === 'nested' || mode === 'interpreter' ? {} : set), { rng: new Rng(1), ledger });
   const actor = new TapedActor(inner);
   actor.charge({ kind: 'cr3write', asid: 1, pages: 4, kernelPages: 0, site: 1 }, ledger);
-  let t = actor.chargeLeaf(op, LEAF, ledger);
-  t += actor.chargeLeaf(op, LEAF, ledger); // a PTE write's form, or a settling site, is recorded by the second charge at the latest
+  let t = 0;
+  for (let k = 0; k < charges; k++) t += actor.chargeLeaf(op, LEAF, ledger);
   return { ledger, actor, t };
 }
 
@@ -35,11 +42,11 @@ const state = (ledger: Ledger, actor: TapedActor) => ({ counts: [...ledger.count
 
 describe('copies charged in the taped actor\'s loops', () => {
   for (const mode of ['native', 'software', 'hardware', 'nested', 'interpreter', 'trap-and-emulate']) {
-    for (const set of [{}, { tracePolicy: 'unsynced' }]) {
-      it(`${mode} ${JSON.stringify(set)}: as one charge per copy, up to the copy that reaches the stop`, () => {
+    for (const [set, charges] of [[{}, 2], [{ tracePolicy: 'unsynced' }, 2], [{}, 2 + COMPILE_AFTER_REPLAYS]] as const) {
+      it(`${mode} ${JSON.stringify(set)}, ${charges} charges before: as one charge per copy, up to the copy that reaches the stop`, () => {
         for (const op of OPS) {
           // The reference: each copy charged on its own, its time and the copy that reaches the stop noted.
-          const ref = setUp(mode, op, set);
+          const ref = setUp(mode, op, set, charges);
           let t = ref.t;
           const times: number[] = [];
           for (let k = 0; k < COPIES; k++) times.push((t += ref.actor.charge(op, ref.ledger)));
@@ -47,7 +54,7 @@ describe('copies charged in the taped actor\'s loops', () => {
           const expected = state(ref.ledger, ref.actor);
 
           // The runner's copies (chargeRun → chargeCopies): −1 leaves them all to charge().
-          const run = setUp(mode, op, set);
+          const run = setUp(mode, op, set, charges);
           const clock = new Float64Array([run.t]);
           let k = run.actor.chargeCopies(op, COPIES, run.ledger, clock, stop);
           if (k >= 0) {
@@ -57,7 +64,7 @@ describe('copies charged in the taped actor\'s loops', () => {
           }
 
           // The lane's copies: after chargeStatic charged one from its recording.
-          const lane = setUp(mode, op, set);
+          const lane = setUp(mode, op, set, charges);
           const first = lane.actor.chargeStatic(LEAF, op, lane.ledger);
           if (first === first) {
             const end = lane.actor.chargeStaticCopies(LEAF, op, lane.ledger, lane.t + first, stop, COPIES - 1);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ChargeTape } from './chargeTape.js';
+import { ChargeTape, compileTape } from './chargeTape.js';
 import { Ledger } from './ledger.js';
 
 /** A tape of one charge made by `charge` on a fresh ledger (with component `exit` interned as id 0). */
@@ -108,5 +108,53 @@ describe('Ledger runs of a recorded charge', () => {
     expect(l.runLimit(half, 10)).toBe(10);
     l.applyRun(half, 10);
     expect(l.components()).toEqual({ exit: { count: 110, cycles: 193105 } });
+  });
+});
+
+describe('Ledger copies of a recorded charge (applyCopies)', () => {
+  it('each copy adds what apply adds, runs the effects and advances the time by the cycles, up to the copy that reaches the stop: compiled or not', () => {
+    const amount = fc.oneof(fc.integer({ min: 0, max: 5000 }), fc.double({ min: -5000, max: 5000, noNaN: true }), fc.constantFrom(0.1, 1 / 3, -0));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(0, 1, 2), amount), { minLength: 1, maxLength: 5 }), amount, fc.double({ min: 0, max: 2 ** 40, noNaN: true }),
+        fc.integer({ min: 0, max: 60 }), fc.oneof(fc.constant(Infinity), fc.double({ min: 0, max: 2 ** 41, noNaN: true })), (adds, cycles, t0, k, stop) => {
+          let effects = 0;
+          const tape = recorded((l) => {
+            for (const [to, a] of adds) {
+              if (to === 0) l.charge(0, a);
+              else if (to === 1) l.component(0, a);
+              else l.effect(() => effects++); // counts its calls (a real effect is idempotent; this one shows how often it runs)
+            }
+            return cycles;
+          });
+          // The reference: apply and an addition per copy.
+          const ref = new Ledger();
+          ref.componentId('exit');
+          effects = 0;
+          let t = t0;
+          let j = 0;
+          while (j < k) {
+            ref.apply(tape);
+            t += cycles;
+            j++;
+            if (t >= stop) break;
+          }
+          const expected = { j, t, effects, counts: [...ref.counts], cycles: [...ref.cycles], components: ref.components() };
+          // The loop of Ledger.applyCopies, then (the replay compiled by enough applies) its compiled form.
+          for (const compiled of [false, true]) {
+            const l = new Ledger();
+            l.componentId('exit');
+            if (compiled) while (tape.replay === null) tape.replay = compileTape(tape);
+            else {
+              tape.replay = null;
+              tape.copies = null;
+            }
+            effects = 0;
+            const n = l.applyCopies(tape, k, t0, stop);
+            expect({ j: n, t: l.copiesEnd, effects, counts: [...l.counts], cycles: [...l.cycles], components: l.components() }).toEqual(expected);
+            expect(tape.copies !== null).toBe(compiled);
+          }
+        }),
+      { numRuns: 2000 },
+    );
   });
 });

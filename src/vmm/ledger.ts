@@ -4,7 +4,7 @@
 // counters (exits, traps, …) here too, so that a recorded charge (a
 // ChargeTape) replays everything a charge did.
 import { CATEGORIES, type Category } from './categories.js';
-import { ACC, COMPILE_AFTER_REPLAYS, ChargeTape, compileTape } from './chargeTape.js';
+import { ACC, COMPILE_AFTER_REPLAYS, ChargeTape, compileCopies, compileTape } from './chargeTape.js';
 import type { KernelFn } from './bodyKernel.js';
 import { binadeLow, binadeStep, MIN_NORMAL, stepsBelow } from './exactSums.js';
 
@@ -136,6 +136,38 @@ export class Ledger {
     const effects = tape.effects;
     for (let i = 0; i < effects.length; i++) effects[i]();
   }
+
+  /**
+   * Up to `k` copies of `tape`, each exactly what {@link apply} does followed
+   * by an addition of the tape's cycles to the time, from `t`, stopping after
+   * the first copy whose end reaches `stop`: the copies applied, the new time
+   * in {@link copiesEnd}. Once the tape's replay is compiled, its loop over
+   * copies is too (ChargeTape.copies), and one call runs them all.
+   */
+  applyCopies(tape: ChargeTape, k: number, t: number, stop: number): number {
+    let copies = tape.copies;
+    // Compiled once the tape's replay is (it has been replayed often enough), for the tapes that are copied.
+    if (copies === null && tape.replay !== null) copies = tape.copies = compileCopies(tape);
+    const out = this.copyClock;
+    if (copies !== null) return copies(this.counts, this.cycles, this.componentCycles, this.componentCounts, this.counterValues, tape.effects, k, t, stop, out);
+    const cycles = tape.cycles;
+    let j = 0;
+    while (j < k) {
+      this.apply(tape);
+      t += cycles;
+      j++;
+      if (t >= stop) break;
+    }
+    out[0] = t;
+    return j;
+  }
+
+  /** The time the last {@link applyCopies} ended at. */
+  get copiesEnd(): number {
+    return this.copyClock[0];
+  }
+
+  private readonly copyClock = new Float64Array(1);
 
   /**
    * How many copies of `tape`, at most `maxCopies`, {@link applyRun} can add

@@ -148,17 +148,8 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
   copiesCharged = 0;
 
   chargeStaticCopies(_leafId: number, _op: StreamItem, ledger: Ledger, t: number, stop: number, left: number): number {
-    const tape = this.staticTape!;
-    const cycles = tape.cycles;
-    let k = 0;
-    while (k < left) {
-      ledger.apply(tape);
-      t += cycles;
-      k++;
-      if (t >= stop) break;
-    }
-    this.copiesCharged = k;
-    return t;
+    this.copiesCharged = ledger.applyCopies(this.staticTape!, left, t, stop);
+    return ledger.copiesEnd;
   }
 
   /**
@@ -350,16 +341,8 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
     const slot = op === this.lastOp ? this.lastSlot : this.slots.get(op);
     const tape = slot === undefined ? null : this.tapeIn(slot, op);
     if (tape === null) return -1;
-    const cycles = tape.cycles;
-    let t = clock[0];
-    let k = 0;
-    while (k < left) {
-      ledger.apply(tape);
-      t += cycles;
-      k++;
-      if (t >= stop) break;
-    }
-    clock[0] = t;
+    const k = ledger.applyCopies(tape, left, clock[0], stop);
+    clock[0] = ledger.copiesEnd;
     return k;
   }
 
