@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ChargeTape, compileTape } from './chargeTape.js';
+import { COMPILE_AFTER_REPLAYS, ChargeTape, compileTape } from './chargeTape.js';
 import { Ledger } from './ledger.js';
 
 /** A tape of one charge made by `charge` on a fresh ledger (with component `exit` interned as id 0). */
@@ -139,19 +139,18 @@ describe('Ledger copies of a recorded charge (applyCopies)', () => {
             if (t >= stop) break;
           }
           const expected = { j, t, effects, counts: [...ref.counts], cycles: [...ref.cycles], components: ref.components() };
-          // The loop of Ledger.applyCopies, then (the replay compiled by enough applies) its compiled form.
+          // A tape never replayed (its first COMPILE_AFTER_REPLAYS copies one by one, then its compiled loop
+          // takes the rest), and one whose replay was compiled before (the compiled loop takes them all).
           for (const compiled of [false, true]) {
             const l = new Ledger();
             l.componentId('exit');
-            if (compiled) while (tape.replay === null) tape.replay = compileTape(tape);
-            else {
-              tape.replay = null;
-              tape.copies = null;
-            }
+            tape.copies = null;
+            tape.replay = compiled ? compileTape(tape) : null;
+            tape.coldReplays = 0;
             effects = 0;
             const n = l.applyCopies(tape, k, t0, stop);
             expect({ j: n, t: l.copiesEnd, effects, counts: [...l.counts], cycles: [...l.cycles], components: l.components() }).toEqual(expected);
-            expect(tape.copies !== null).toBe(compiled);
+            expect(tape.copies !== null).toBe(compiled || n > COMPILE_AFTER_REPLAYS || (n === COMPILE_AFTER_REPLAYS && l.copiesEnd < stop));
           }
         }),
       { numRuns: 2000 },

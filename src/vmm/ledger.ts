@@ -141,25 +141,34 @@ export class Ledger {
    * Up to `k` copies of `tape`, each exactly what {@link apply} does followed
    * by an addition of the tape's cycles to the time, from `t`, stopping after
    * the first copy whose end reaches `stop`: the copies applied, the new time
-   * in {@link copiesEnd}. Once the tape's replay is compiled, its loop over
-   * copies is too (ChargeTape.copies), and one call runs them all.
+   * in {@link copiesEnd}. Once the tape's replay is compiled (by these
+   * copies or before), its loop over copies is too (ChargeTape.copies), and
+   * one call runs the rest.
    */
   applyCopies(tape: ChargeTape, k: number, t: number, stop: number): number {
-    let copies = tape.copies;
-    // Compiled once the tape's replay is (it has been replayed often enough), for the tapes that are copied.
-    if (copies === null && tape.replay !== null) copies = tape.copies = compileCopies(tape);
     const out = this.copyClock;
-    if (copies !== null) return copies(this.counts, this.cycles, this.componentCycles, this.componentCounts, this.counterValues, tape.effects, k, t, stop, out);
     const cycles = tape.cycles;
     let j = 0;
-    while (j < k) {
+    // Copy by copy until the tape's replay is compiled (a long run compiles it after its first few copies);
+    // then the compiled loop over copies, made once per tape, takes the rest.
+    while (tape.copies === null) {
+      if (tape.replay !== null) {
+        tape.copies = compileCopies(tape);
+        break;
+      }
+      if (j >= k) {
+        out[0] = t;
+        return j;
+      }
       this.apply(tape);
       t += cycles;
       j++;
-      if (t >= stop) break;
+      if (t >= stop) {
+        out[0] = t;
+        return j;
+      }
     }
-    out[0] = t;
-    return j;
+    return j + tape.copies(this.counts, this.cycles, this.componentCycles, this.componentCounts, this.counterValues, tape.effects, k - j, t, stop, out);
   }
 
   /** The time the last {@link applyCopies} ended at. */
