@@ -8,7 +8,7 @@ import { loadScenario } from '../config/load.js';
 import { toJson } from '../report/json.js';
 import { MODE_IDS } from '../vmm/registry.js';
 import { compiledKernelCount } from '../vmm/bodyKernel.js';
-import { advanceRun } from './chargeRun.js';
+import { advanceRun, MIN_BULK_COPIES } from './chargeRun.js';
 import { runScenario } from './runScenario.js';
 
 /** The loop advanceRun stands for: one addition per copy. */
@@ -48,7 +48,8 @@ const tmp = mkdtempSync(join(tmpdir(), 'vmmsim-chargerun-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 let files = 0;
 
-const count = fc.integer({ min: 1, max: 40 });
+// Runs long enough to be priced at once in bulk (MIN_BULK_COPIES and more), and shorter ones.
+const count = fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: MIN_BULK_COPIES, max: 4 * MIN_BULK_COPIES }));
 const primitive = fc.oneof(
   fc.constantFrom('syscall', 'cr8write', 'callret', 'pgfault', 'pteWrite', 'rdtsc', 'tlbMiss', 'io', 'exception'),
   fc.record({ op: fc.constant('compute'), cycles: fc.oneof(fc.integer({ min: 0, max: 2e6 }), fc.double({ min: 0, max: 2e6, noNaN: true })), mode: fc.constantFrom('user', 'kernel'), count }),
