@@ -25,27 +25,24 @@ export const MIN_BULK_COPIES = 64;
  * starting at time `clock[0]`, stopping after the first copy whose end
  * reaches `stop`; returns the copies charged and leaves the new time in
  * `clock[0]`. With `bulk`, the actor is asked for a per-copy price
- * (repeatCost) and, while it answers null (state still settling, e.g. a
- * site adapting), asked again after 1, 2, 4, … more copies; without it, or
- * for short runs, every copy is charged on its own: by charge(), or op by op
- * by the actor's chargeCopies (a static op's tape replayed per copy).
+ * (repeatCost) while {@link MIN_BULK_COPIES} or more copies are left and,
+ * while it answers null (state still settling, e.g. a site adapting), asked
+ * again after 1, 2, 4, … more copies. Copies not priced are charged one by
+ * one: in the actor's own loop (chargeCopies: the op's tape replayed per
+ * copy) when it has one for the op, else by charge().
  */
 export function chargeRun(actor: CostActor, op: Op, left: number, ledger: Ledger, clock: Float64Array, stop: number, bulk: boolean): number {
-  let nextAsk = bulk && actor.repeatCost !== undefined && left >= MIN_BULK_COPIES ? 0 : Infinity;
-  if (nextAsk === Infinity && actor.chargeCopies !== undefined) {
-    // Copy by copy, in the actor's own loop (a static op's tape, replayed per copy).
-    const n = actor.chargeCopies(op, left, ledger, clock, stop);
-    if (n >= 0) return n;
-  }
+  const priced = bulk && actor.repeatCost !== undefined;
   let t = clock[0];
   let k = 0;
+  let nextAsk = 0;
   let gap = 1;
   while (k < left) {
     if (k === nextAsk) {
-      if (left - k < MIN_BULK_COPIES) {
+      if (!priced || left - k < MIN_BULK_COPIES) {
+        // No price asked from here on: the rest copy by copy, in the actor's own loop if it has one for the op now.
         nextAsk = Infinity;
         if (actor.chargeCopies !== undefined) {
-          // Too few left to price at once: copy by copy, in the actor's own loop if it has one for the op now.
           clock[0] = t;
           const n = actor.chargeCopies(op, left - k, ledger, clock, stop);
           if (n >= 0) return k + n;
