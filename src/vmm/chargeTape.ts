@@ -122,13 +122,14 @@ export const COMPILE_AFTER_REPLAYS = 16;
 export type TapeReplay = (counts: Float64Array, cycles: Float64Array, componentCycles: Float64Array, componentCounts: Float64Array, counters: Float64Array) => void;
 
 /**
- * Up to `k` copies of a tape, each its additions and effects and then `t`
- * advanced by its cycles, stopping after the first copy whose end reaches
- * `stop`: the copies charged, the new time in `out[0]`.
+ * Up to `k` copies of a tape from time `clock[0]`, each its additions and
+ * effects and then the time advanced by its cycles, stopping after the
+ * first copy whose end reaches `stop`: the copies charged, the new time in
+ * `clock[0]`.
  */
 export type TapeCopies = (
   counts: Float64Array, cycles: Float64Array, componentCycles: Float64Array, componentCounts: Float64Array, counters: Float64Array,
-  effects: ReadonlyArray<() => void>, k: number, t: number, stop: number, out: Float64Array,
+  effects: ReadonlyArray<() => void>, k: number, clock: Float64Array, stop: number,
 ) => number;
 
 const ARG = ['a0', 'a1', 'a2', 'a3', 'a4'];
@@ -165,14 +166,15 @@ export function compileCopies(tape: ChargeTape): TapeCopies {
   if (!Number.isFinite(tape.cycles)) throw new RangeError(`a charge returned ${tape.cycles}`);
   const effects = tape.effects.map((_, i) => `fx[${i}]();`);
   const cycles = Object.is(tape.cycles, -0) ? '-0' : String(tape.cycles);
-  const source = `let j = 0;
+  const source = `let t = clock[0];
+let j = 0;
 while (j < k) {
 ${[...additions(tape), ...effects].join('\n')}
 t += ${cycles}; j++;
 if (t >= stop) break;
 }
-out[0] = t;
+clock[0] = t;
 return j;`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function(...ARG, 'fx', 'k', 't', 'stop', 'out', source) as TapeCopies;
+  return new Function(...ARG, 'fx', 'k', 'clock', 'stop', source) as TapeCopies;
 }

@@ -148,9 +148,10 @@ describe('Ledger copies of a recorded charge (applyCopies)', () => {
             tape.replay = compiled ? compileTape(tape) : null;
             tape.coldReplays = 0;
             effects = 0;
-            const n = l.applyCopies(tape, k, t0, stop);
-            expect({ j: n, t: l.copiesEnd, effects, counts: [...l.counts], cycles: [...l.cycles], components: l.components() }).toEqual(expected);
-            expect(tape.copies !== null).toBe(compiled || n > COMPILE_AFTER_REPLAYS || (n === COMPILE_AFTER_REPLAYS && l.copiesEnd < stop));
+            const clock = new Float64Array([t0]);
+            const n = l.applyCopies(tape, k, clock, stop);
+            expect({ j: n, t: clock[0], effects, counts: [...l.counts], cycles: [...l.cycles], components: l.components() }).toEqual(expected);
+            expect(tape.copies !== null).toBe(compiled || n > COMPILE_AFTER_REPLAYS || (n === COMPILE_AFTER_REPLAYS && clock[0] < stop));
           }
         }),
       { numRuns: 2000 },

@@ -138,16 +138,16 @@ export class Ledger {
   }
 
   /**
-   * Up to `k` copies of `tape`, each exactly what {@link apply} does followed
-   * by an addition of the tape's cycles to the time, from `t`, stopping after
-   * the first copy whose end reaches `stop`: the copies applied, the new time
-   * in {@link copiesEnd}. Once the tape's replay is compiled (by these
-   * copies or before), its loop over copies is too (ChargeTape.copies), and
-   * one call runs the rest.
+   * Up to `k` copies of `tape` from time `clock[0]`, each exactly what
+   * {@link apply} does followed by an addition of the tape's cycles to the
+   * time, stopping after the first copy whose end reaches `stop`: the copies
+   * applied, the new time in `clock[0]`. Once the tape's replay is compiled
+   * (by these copies or before), its loop over copies is too
+   * (ChargeTape.copies), and one call runs the rest.
    */
-  applyCopies(tape: ChargeTape, k: number, t: number, stop: number): number {
-    const out = this.copyClock;
+  applyCopies(tape: ChargeTape, k: number, clock: Float64Array, stop: number): number {
     const cycles = tape.cycles;
+    let t = clock[0];
     let j = 0;
     // Copy by copy until the tape's replay is compiled (a long run compiles it after its first few copies);
     // then the compiled loop over copies, made once per tape, takes the rest.
@@ -157,26 +157,20 @@ export class Ledger {
         break;
       }
       if (j >= k) {
-        out[0] = t;
+        clock[0] = t;
         return j;
       }
       this.apply(tape);
       t += cycles;
       j++;
       if (t >= stop) {
-        out[0] = t;
+        clock[0] = t;
         return j;
       }
     }
-    return j + tape.copies(this.counts, this.cycles, this.componentCycles, this.componentCounts, this.counterValues, tape.effects, k - j, t, stop, out);
+    clock[0] = t;
+    return j + tape.copies(this.counts, this.cycles, this.componentCycles, this.componentCounts, this.counterValues, tape.effects, k - j, clock, stop);
   }
-
-  /** The time the last {@link applyCopies} ended at. */
-  get copiesEnd(): number {
-    return this.copyClock[0];
-  }
-
-  private readonly copyClock = new Float64Array(1);
 
   /**
    * How many copies of `tape`, at most `maxCopies`, {@link applyRun} can add

@@ -139,17 +139,20 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
     const tape = this.tapeIn(known, op as Op);
     if (tape === null) return NaN;
     ledger.apply(tape);
-    this.staticTape = tape;
     return tape.cycles;
   }
 
-  /** The tape the last chargeStatic replayed (chargeStaticCopies replays it again). */
-  private staticTape: ChargeTape | null = null;
   copiesCharged = 0;
+  /** The lane's time while chargeStaticCopies charges (Ledger.applyCopies keeps it in an array). */
+  private readonly laneClock = new Float64Array(1);
 
-  chargeStaticCopies(_leafId: number, _op: StreamItem, ledger: Ledger, t: number, stop: number, left: number): number {
-    this.copiesCharged = ledger.applyCopies(this.staticTape!, left, t, stop);
-    return ledger.copiesEnd;
+  chargeStaticCopies(leafId: number, op: StreamItem, ledger: Ledger, t: number, stop: number, left: number): number {
+    // chargeStatic has just charged op from this leaf's slot, and its form has not moved since.
+    const tape = this.tapeIn(this.byLeaf[leafId], op as Op)!;
+    const clock = this.laneClock;
+    clock[0] = t;
+    this.copiesCharged = ledger.applyCopies(tape, left, clock, stop);
+    return clock[0];
   }
 
   /**
@@ -341,9 +344,7 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
     const slot = op === this.lastOp ? this.lastSlot : this.slots.get(op);
     const tape = slot === undefined ? null : this.tapeIn(slot, op);
     if (tape === null) return -1;
-    const k = ledger.applyCopies(tape, left, clock[0], stop);
-    clock[0] = ledger.copiesEnd;
-    return k;
+    return ledger.applyCopies(tape, left, clock, stop);
   }
 
   /** A taped operation's copies all cost its tape, as many as the ledger can add at once exactly; others are the actor's to price. */
