@@ -10,6 +10,10 @@ import { SECTIONS, verdict } from './bench/sections.js';
 import { BENCH_WORKLOADS } from './bench/workloads.js';
 import { predictSection, traceSection } from './bench/extraSections.js';
 import { TRACE_LINES, type TraceReplayResult } from './bench/traceReplay.js';
+import { mmuRefSection, TRANSLATIONS, type MmuRefResult } from './bench/mmuRef.js';
+import { SIMPY_PYTHON } from './bench/references.js';
+import { requireTool } from './support/tools.js';
+import { spawnSync } from 'node:child_process';
 
 describe('npm run bench (tiny mode)', () => {
   const report = runBench({ size: 'tiny', reps: 1, inProcessOnly: true });
@@ -148,5 +152,65 @@ describe('npm run bench, trace replay and predict sections (tiny)', () => {
     expect(r.lines[0]).toMatch(/^vmmsim predict --no-write --scenarios 2dgraphics: \d+\.\d s wall/);
     expect(r.targets[0].ok).toBeNull();
     expect(formatVerdict(r.targets[0])).toMatch(/NOT MEASURED {2}vmmsim predict < 10 s wall/);
+  });
+});
+
+describe('npm run bench, the MMU model in Python (mmu-ref section)', () => {
+  // The Python side must do vmmsim's work, not a cheaper version of it: fed the uniform draws vmmsim's stream
+  // made, it must give the same walk cycles, TLB misses, walk references and L2 hits, access for access.
+  const noPython = requireTool('python3', "runs test/bench/mmuRef.py, the bench's Python MMU", { apt: 'python3', probe: [SIMPY_PYTHON, '-c', 'import collections'] });
+  it.skipIf(noPython)('mmuRef.py is the same model: the same draws give vmmsim\'s cycles and counts, in every translation mode and walk-cache design', async () => {
+    const { loadScenario } = await import('../src/config/load.js');
+    const { Mmu } = await import('../src/mmu/mmu.js');
+    const { StreamCursor } = await import('../src/mmu/memoryStream.js');
+    const loaded = loadScenario(`${REPO_ROOT}/scenarios/paper/largeram.yaml`);
+    // 1 GB: its leaf page-table lines (2 MB) overflow the 512 KB L2, so walk references hit and miss it;
+    // 48 KB between them: data that mostly hits L1D (64 KB), which keeps it from refreshing its lines in L2.
+    const stream = (workingSetBytes: number, region: number) => ({ workingSetBytes, pattern: 'uniform' as const, strideBytes: 64, hotSetBytes: 0, hotFraction: 0, pageSize: '4K' as const, region });
+    const streams = [0, 1, 2, 3, 4, 5].flatMap(() => [[stream(48 * 1024, 2), 900], [stream(2 ** 30, 1), 1500]] as const);
+    for (const design of ['none', '2D_PWC+NT'] as const) {
+      const model = { ...loaded.cpu.mmu, pwc: { ...loaded.cpu.mmu.pwc, design } };
+      for (const mode of TRANSLATIONS) {
+        let seed = 12345;
+        const uniforms: number[] = [];
+        const rng = { next: () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; const u = seed / 2 ** 32; uniforms.push(u); return u; } };
+        const mmu = new Mmu(model, mode);
+        const cursors = [new StreamCursor(), new StreamCursor()];
+        let cycles = 0;
+        streams.forEach(([spec, n], k) => (cycles += mmu.run(spec, cursors[k % 2], n, 1, rng as never)));
+        const py = spawnSync(SIMPY_PYTHON, [`${REPO_ROOT}/test/bench/mmuRef.py`], { input: JSON.stringify({ model, mode, streams, uniforms }), encoding: 'utf8' });
+        expect(py.stderr).toBe('');
+        const out = JSON.parse(py.stdout) as { cycles: number; misses: number; refs: number; l2Hits: number; walkCycles: number; l1dHits: number; l2Lines: number[]; l1dLines: number[] };
+        const w = mmu.walker;
+        expect({ design, mode, cycles: out.cycles, misses: out.misses, refs: out.refs, l2Hits: out.l2Hits, walkCycles: out.walkCycles })
+          .toEqual({ design, mode, cycles, misses: mmu.tlbMisses, refs: w.walkReferences, l2Hits: w.l2Hits, walkCycles: w.walkCycles });
+        // The caches end holding the same lines: both are full, and vmmsim's holds every line Python's does.
+        for (const [name, lines, cache] of [['L2', out.l2Lines, w.l2], ['L1D', out.l1dLines, (w as unknown as { l1d: typeof w.l2 }).l1d]] as const) {
+          expect({ name, held: lines.length }).toEqual({ name, held: cache.entries });
+          expect({ name, missing: lines.filter((line) => !cache.contains(line)).length }).toEqual({ name, missing: 0 });
+        }
+        // What is compared exercises the model: walks, walk references that hit and miss L2, data that hits L1D.
+        expect(mmu.tlbMisses).toBeGreaterThan(1000);
+        expect(w.l2Hits).toBeGreaterThan(0);
+        expect(w.l2Hits).toBeLessThan(w.walkReferences - w.pwcHits);
+        expect(out.l1dHits).toBeGreaterThan(500);
+      }
+    }
+  });
+
+  it.skipIf(noPython)('reports ns per access on both sides and, given the largeram entry, largeram against a peer that simulates its accesses', () => {
+    const r = mmuRefSection.run({
+      root: REPO_ROOT, size: 'tiny', reps: 1, simpyOpsPerSecond: () => null,
+      entry: (id) => (id === 'largeram' ? [{ mode: 'hardware', vmmsimOpsPerSecond: 2e6, simpyOpsPerSecond: 1e6, accessesPerOp: 0.5 }] : null),
+    });
+    const data = r.data as MmuRefResult;
+    expect(data.available).toBe(true);
+    if (!data.available) return;
+    expect(data.modes.map((m) => m.mode)).toEqual(['native', 'shadow', 'nested']);
+    for (const m of data.modes) expect(m.ratio).toBeCloseTo(m.pythonNs / m.vmmsimNs, 10);
+    const shadow = data.modes.find((m) => m.mode === 'shadow')!;
+    const implied = (1 / 1e6 + (0.5 * shadow.pythonNs) / 1e9) * 2e6;
+    expect(r.lines.join('\n')).toContain(`hardware          ${implied.toFixed(1)}× (the SimPy model alone, from the same medians: 2.0×)`);
+    expect(r.targets).toEqual([]);
   });
 });

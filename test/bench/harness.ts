@@ -14,6 +14,7 @@ import { MAX_REPS, MIN_TIMED_SECONDS } from './repetitions.js';
 import { bareLoop, simpyModel, type BareLoopResult, type SimpyResult, type SimpyRun } from './references.js';
 import { median, type ModeFigures } from './measure.js';
 import { SECTIONS, verdict, type BenchSize, type TargetCheck } from './sections.js';
+import type { EntryModeFigures } from './verdict.js';
 import { BENCH_WORKLOADS, type BenchWorkload } from './workloads.js';
 
 /** This directory and the repository root. */
@@ -126,12 +127,21 @@ export function runBench(options: BenchOptions): BenchReport {
   const firstInterleaved = simpy.runs.filter((r) => r.entry === 'interleaved');
   const lastInterleaved = firstInterleaved.length > 0 ? simpyOpsPerSecond() : null;
   const simpyDrift = lastInterleaved !== null ? { first: overall(firstInterleaved), last: lastInterleaved } : null;
+  const entry = (id: string): EntryModeFigures[] | null => {
+    const w = workloads.find((x) => x.id === id);
+    const rows = perOp.filter((p) => p.entry === id && p.ratio !== null && p.simpyOpsPerSecond > 0);
+    if (w === undefined || rows.length === 0) return null;
+    return rows.map((p) => {
+      const m = w.byMode[p.mode];
+      return { mode: p.mode, vmmsimOpsPerSecond: p.vmmsimOpsPerSecond, simpyOpsPerSecond: p.simpyOpsPerSecond, accessesPerOp: m && m.operations > 0 ? m.accesses / m.operations : 0 };
+    });
+  };
   const sections: BenchReport['sections'] = {};
   const sectionTargets: TargetCheck[] = [];
   if (!options.inProcessOnly) {
     // A section that compares with SimPy measures it when it asks, beside its own timing.
     for (const s of SECTIONS) {
-      const r = s.run({ root: REPO_ROOT, size, reps, simpyOpsPerSecond });
+      const r = s.run({ root: REPO_ROOT, size, reps, simpyOpsPerSecond, entry });
       sections[s.id] = { title: s.title, lines: r.lines, data: r.data };
       sectionTargets.push(...r.targets);
     }

@@ -2,6 +2,7 @@
 // memory, the sweep, trace replay, predict. A new measurement is a
 // BenchSection (verdict.ts) added to SECTIONS.
 import { predictSection, traceSection } from './extraSections.js';
+import { mmuRefSection } from './mmuRef.js';
 import { verdict, type BenchSection, type TargetCheck } from './verdict.js';
 import { longRun, sweepSpeedup, type LongRunResult, type SweepResult } from './processes.js';
 
@@ -68,6 +69,6 @@ const sweepSection: BenchSection = {
 };
 
 /** Every section, in report order: add new measurements here. */
-export const SECTIONS: readonly BenchSection[] = [memorySection, sweepSection, traceSection, predictSection];
+export const SECTIONS: readonly BenchSection[] = [memorySection, sweepSection, traceSection, predictSection, mmuRefSection];
 
 export { verdict, type BenchContext, type BenchSection, type BenchSize, type SectionResult, type TargetCheck } from './verdict.js';

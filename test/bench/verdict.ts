@@ -28,6 +28,17 @@ export interface BenchContext {
    * drifts over a run); null when SimPy is not measured in this run.
    */
   simpyOpsPerSecond(): number | null;
+  /** An entry's per-mode figures from this run's in-process part (op by op, with the SimPy model's rate in the same rounds); null if it was not measured with SimPy. */
+  entry?(id: string): EntryModeFigures[] | null;
+}
+
+/** One (entry, mode) of the per-operation comparison, as a section sees it. */
+export interface EntryModeFigures {
+  mode: string;
+  vmmsimOpsPerSecond: number;
+  simpyOpsPerSecond: number;
+  /** Memory accesses the MMU model simulated per guest operation. */
+  accessesPerOp: number;
 }
 
 /** What a section reports. */
