@@ -79,6 +79,8 @@ class SetLru:
         s[key] = True
 
     def access(self, key):
+        # lookup, then fill on a miss, written out: one set computation, as
+        # vmmsim's accessInSet scans once (calls would slow the reference).
         if self.nsets == 0:
             return False
         s = self.sets[self.set_of(key)]
