@@ -26,7 +26,7 @@ export interface BenchOptions {
   size: BenchSize;
   /** Timed repetitions of each in-process measurement (medians are reported). */
   reps: number;
-  /** Skip the sections after the entries (long runs, the sweep, trace replay, predict); entries always run in a process each. */
+  /** Skip the sections after the entries (long runs, the sweep, trace replay, predict, the MMU against Python); entries always run in a process each. */
   inProcessOnly?: boolean;
 }
 
