@@ -12,6 +12,7 @@
 import type { z } from 'zod';
 import type { Rng } from '../engine/rng.js';
 import type { MissPriceCache } from '../mmu/missPrice.js';
+import type { TranslationMode } from '../mmu/mmu.js';
 import type { Op } from '../workload/ops.js';
 import type { CpuModel } from './cpu.js';
 import type { Ledger } from './ledger.js';
@@ -99,6 +100,8 @@ export interface ModeDefinition<P = unknown> {
    */
   readonly vmmModel: string | null;
   readonly paramsSchema: z.ZodType<P> | null;
+  /** How the mode's MMU translates guest memory accesses: natively (also a software TLB's refills), over shadow page tables, or in two dimensions. */
+  readonly translation: TranslationMode;
   /** Build a fresh actor for one run. */
   create(cpu: CpuModel, params: P, env: ActorEnv): CostActor;
 }

@@ -49,7 +49,7 @@ class HardwareActor implements CostActor {
     this.nHidden = env.ledger.newCounter();
     this.nTrace = env.ledger.newCounter();
     this.shadow = new ShadowTables(p);
-    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk', env.missPrices);
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, hardwareMode.translation), env.rng, env.ledger, 'shadowWalk', env.missPrices);
     this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses, this.streams.flushTlbLater);
     this.cShadowUpdate = env.ledger.componentId('shadowUpdate');
     this.sh = new ShadowCharges(this.shadow, p, env.ledger); // interns shadowSwitch, prevalidate, shadowBuild, shadowTeardown
@@ -152,5 +152,6 @@ export const hardwareMode: ModeDefinition<HardwareParams> = {
   description: 'hardware (VT-x/SVM) VMM with shadow page tables: exits, vmreads/vmwrites, decode and emulation, traces',
   vmmModel: 'hardware',
   paramsSchema: HardwareParamsSchema,
+  translation: 'shadow',
   create: (cpu, params, env) => new HardwareActor(cpu, scaleVmmCycles(params, cpu), env),
 };

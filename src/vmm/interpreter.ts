@@ -56,7 +56,7 @@ class InterpreterActor implements CostActor {
 
   constructor(private readonly cpu: CpuModel, private readonly p: InterpreterParams, env: ActorEnv) {
     // The software TLB is assumed to have the hardware TLB's reach, so the native MMU model counts its misses.
-    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'native'), env.rng, env.ledger, 'softTlbWalk', env.missPrices);
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, interpreterMode.translation), env.rng, env.ledger, 'softTlbWalk', env.missPrices);
     this.monitorPorts = monitorPortMap(p.monitorPorts);
     const l = env.ledger;
     this.ledger = l;
@@ -162,5 +162,6 @@ export const interpreterMode: ModeDefinition<InterpreterParams> = {
   description: 'interpreter: every guest instruction (user and kernel) fetched, decoded and executed in software; software TLB, emulated events and devices',
   vmmModel: 'interpreter',
   paramsSchema: InterpreterParamsSchema,
+  translation: 'native',
   create: (cpu, params, env) => new InterpreterActor(cpu, scaleVmmCycles(params, cpu), env),
 };

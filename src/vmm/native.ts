@@ -67,7 +67,7 @@ class NativeActor implements CostActor {
 
   constructor(private readonly cpu: CpuModel, env: ActorEnv) {
     this.cNative = env.ledger.componentId('native');
-    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'native'), env.rng, env.ledger, 'walk', env.missPrices);
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, nativeMode.translation), env.rng, env.ledger, 'walk', env.missPrices);
   }
 
   charge(op: Op, ledger: Ledger): number {
@@ -95,5 +95,6 @@ export const nativeMode: ModeDefinition<null> = {
   description: 'the bare CPU: native operation costs of the microarchitecture; memory streams walk the guest page table (1D)',
   vmmModel: null,
   paramsSchema: null,
+  translation: 'native',
   create: (cpu, _params, env) => new NativeActor(cpu, env),
 };

@@ -37,7 +37,7 @@ class NestedActor implements CostActor {
 
   constructor(private readonly cpu: CpuModel, p: NestedParams, env: ActorEnv) {
     this.c2dWalk = env.ledger.componentId('2dWalk');
-    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'nested'), env.rng, env.ledger, '2dWalk', env.missPrices);
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, nestedMode.translation), env.rng, env.ledger, '2dWalk', env.missPrices);
     this.x = new ExitPath(cpu, p, env.ledger, this.streams.misses, this.streams.flushTlbLater);
   }
 
@@ -86,5 +86,6 @@ export const nestedMode: ModeDefinition<NestedParams> = {
   description: 'hardware VMM with nested paging (EPT/NPT): no shadow tables; TLB misses walk two dimensions',
   vmmModel: 'nested',
   paramsSchema: NestedParamsSchema,
+  translation: 'nested',
   create: (cpu, params, env) => new NestedActor(cpu, scaleVmmCycles(params, cpu), env),
 };

@@ -85,7 +85,7 @@ class SoftwareActor implements CostActor {
     this.nTraps = env.ledger.newCounter();
     this.shadow = new ShadowTables(p);
     this.bt = new AdaptiveBt(p);
-    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk', env.missPrices);
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, softwareMode.translation), env.rng, env.ledger, 'shadowWalk', env.missPrices);
     const l = env.ledger;
     this.cNative = l.componentId('native');
     this.cTrap = l.componentId('trap');
@@ -286,5 +286,6 @@ export const softwareMode: ModeDefinition<SoftwareParams> = {
   description: 'binary-translating VMM: traps, callouts, in-TC emulation, translation, adaptive BT, shadow page tables',
   vmmModel: 'software',
   paramsSchema: SoftwareParamsSchema,
+  translation: 'shadow',
   create: (cpu, params, env) => new SoftwareActor(cpu, scaleVmmCycles(params, cpu), env),
 };

@@ -108,7 +108,7 @@ class TrapAndEmulateActor implements CostActor {
 
   constructor(private readonly cpu: CpuModel, private readonly p: TrapAndEmulateParams, env: ActorEnv) {
     this.shadow = new ShadowTables(p);
-    this.streams = new MemoryStreams(new Mmu(cpu.mmu, 'shadow'), env.rng, env.ledger, 'shadowWalk', env.missPrices);
+    this.streams = new MemoryStreams(new Mmu(cpu.mmu, trapAndEmulateMode.translation), env.rng, env.ledger, 'shadowWalk', env.missPrices);
     this.monitorPorts = monitorPortMap(p.monitorPorts);
     const l = env.ledger;
     this.ledger = l;
@@ -285,5 +285,6 @@ export const trapAndEmulateMode: ModeDefinition<TrapAndEmulateParams> = {
   description: 'classical trap-and-emulate VMM on a hypothetically virtualizable x86: de-privileged kernel runs directly, every sensitive instruction traps; traced shadow page tables',
   vmmModel: 'trap-and-emulate',
   paramsSchema: TrapAndEmulateParamsSchema,
+  translation: 'shadow',
   create: (cpu, params, env) => new TrapAndEmulateActor(cpu, scaleVmmCycles(params, cpu), env),
 };

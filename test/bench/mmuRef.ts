@@ -15,6 +15,7 @@ import { StreamCursor } from '../../src/mmu/memoryStream.js';
 import { Mmu, type TranslationMode } from '../../src/mmu/mmu.js';
 import type { MmuModel } from '../../src/mmu/mmuSchema.js';
 import type { MemoryOp } from '../../src/workload/ops.js';
+import { MODES } from '../../src/vmm/registry.js';
 import { SIMPY_PYTHON } from './references.js';
 import { median } from './measure.js';
 import type { BenchSection, BenchSize } from './verdict.js';
@@ -104,11 +105,6 @@ export function measureMmuRef(size: BenchSize): MmuRefResult {
   return { available: true, scenario: 'scenarios/paper/largeram.yaml', accesses, modes };
 }
 
-/** The translation a VMM mode's memory accesses take (the MMU's mode). */
-export function translationOf(mode: string): TranslationMode {
-  return mode === 'native' ? 'native' : mode === 'nested' ? 'nested' : 'shadow';
-}
-
 const f2 = (x: number) => x.toFixed(2);
 const f3 = (x: number) => x.toFixed(3);
 
@@ -129,7 +125,7 @@ export const mmuRefSection: BenchSection = {
     if (implied) {
       lines.push('  largeram per op against a peer that also simulates its accesses (the SimPy model\'s seconds an op from the entry, plus its accesses an op at Python\'s ns/access above; vmmsim op by op from the entry):');
       for (const e of implied) {
-        const py = r.modes.find((m) => m.mode === translationOf(e.mode))!;
+        const py = r.modes.find((m) => m.mode === MODES[e.mode].translation)!;
         const peer = 1 / e.simpyOpsPerSecond + (e.accessesPerOp * py.pythonNs) / 1e9;
         lines.push(`    ${e.mode.padEnd(17)} ${(peer * e.vmmsimOpsPerSecond).toFixed(1)}× (the SimPy model alone, from the same medians: ${(e.vmmsimOpsPerSecond / e.simpyOpsPerSecond).toFixed(1)}×)`);
       }
