@@ -217,3 +217,31 @@ describe('npm run bench, the MMU model in Python (mmu-ref section)', () => {
     expect(r.targets).toEqual([]);
   });
 });
+
+describe('npm run bench flags', () => {
+  // The entry runs nothing before its flags are checked, so each case takes the time of loading tsx.
+  const bench = (...args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', `${REPO_ROOT}/test/bench/main.ts`, ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+
+  it('--help prints the usage and runs nothing', () => {
+    const r = bench('--help');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: npm run -s bench -- \[--json\] \[--tiny\] \[--reps N\] \[--in-process\]/);
+    for (const flag of ['--json', '--tiny', '--reps N', '--in-process']) expect(r.stdout).toContain(flag);
+  });
+
+  it.each([
+    [['--jsn'], /Unknown option '--jsn'/],
+    [['--reps'], /--reps/],
+    [['--reps', '0'], /--reps needs a whole number ≥ 1, not '0'/],
+    [['--reps', '2.5'], /not '2\.5'/],
+    [['--reps', '1e3'], /not '1e3'/],
+    [['tiny'], /Unexpected argument 'tiny'/],
+  ])('refuses %j with one line on stderr and status 2, before running anything', (args, message) => {
+    const r = bench(...args);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
