@@ -39,6 +39,13 @@ describe('vmmsim walk-ratio', () => {
     expect(r.stderr).toMatch(/pwc\.design/);
     expect(readdirSync(dir)).toEqual([]);
   });
+  it('without FILE it finds its own scenario from any working directory', () => {
+    // A bad --set fails after the scenario is found and before anything runs, so this stays fast.
+    const r = spawnSync(process.execPath, [join(process.cwd(), 'dist/cli/main.js'), 'walk-ratio', '--no-write', '--set', 'cpu.mmu.pwc.design=3D_PWC'], { encoding: 'utf8', cwd: mkdtempSync(join(tmpdir(), 'vmmsim-')) });
+    expect(r.stderr).not.toMatch(/not found/);
+    expect(r.stderr).toMatch(/pwc\.design/);
+    expect(r.status).toBe(2);
+  });
 });
 
 describe('docs and results', () => {

@@ -5,7 +5,8 @@ import { Command } from 'commander';
 import { loadScenario } from '../../config/load.js';
 import { walkRatioTable } from '../../report/walkRatioTable.js';
 import { walkRatios } from '../../run/walkRatio.js';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { SCENARIOS_DIR } from '../../api/loadScenario.js';
 import { checkSharedDir, writeResultFiles } from '../files.js';
 import { addScenarioOptions, loadOptionsOf, type ScenarioOptions } from './common.js';
 
@@ -19,14 +20,15 @@ interface WalkRatioOptions extends ScenarioOptions {
 export function walkRatioCommand(): Command {
   const cmd = new Command('walk-ratio')
     .description('mean 2D page-walk latency (nested paging) as a multiple of a native walk, per workload of a scenario')
-    .argument('[file]', 'scenario whose workloads are memory streams', 'scenarios/mmu/walk-ratio.yaml')
+    .argument('[file]', "scenario whose workloads are memory streams (default: vmmsim's own scenarios/mmu/walk-ratio.yaml, wherever it runs from)")
     .option('-o, --out <file>', 'where to write the table', 'results/mmu/walk-ratio.txt')
     .option('--no-write', 'print only; write no file')
     .option('--force', "write into the file's directory even if vmmsim did not write it before", false);
   addScenarioOptions(cmd);
-  return cmd.action((file: string, opts: WalkRatioOptions) => {
+  return cmd.action((file: string | undefined, opts: WalkRatioOptions) => {
     if (opts.write) checkSharedDir(dirname(opts.out), { force: opts.force }); // before simulating: a refused directory costs no run time
-    const loaded = loadScenario(file, loadOptionsOf(opts));
+    // The shipped scenario, found beside the installed package as predict finds its own, not under the working directory.
+    const loaded = loadScenario(file ?? join(SCENARIOS_DIR, 'mmu', 'walk-ratio.yaml'), loadOptionsOf(opts));
     const mmu = loaded.cpu.mmu;
     const text = walkRatioTable(walkRatios(loaded), {
       scenario: loaded.scenario.name, cpu: loaded.cpu.name, pwcDesign: mmu.pwc.design, guestLevels: mmu.guestLevels,
