@@ -1,5 +1,5 @@
 // End-to-end: the built CLI (dist/) as a user runs it.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +63,18 @@ describe('vmmsim CLI', () => {
 
   it('a bad option value exits 2', () => {
     expect(cli('run', 'scenarios/default.yaml', '--format', 'xml').status).toBe(2);
+  });
+
+  it('a reader that closes the pipe early (| head) ends the command quietly, status 0, with its files written', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'vmmsim-')), 'r');
+    const child = spawn(process.execPath, ['dist/cli/main.js', 'run', 'scenarios/default.yaml', '--format', 'csv', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy(); // every write the command makes meets EPIPE
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const status = await new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(readdirSync(out).sort()).toContain('results.csv');
   });
 
   it('--version and --help exit 0', () => {
