@@ -76,6 +76,10 @@ const FILE_CASES: Array<[string, string]> = [
   ['sim-seconds', 'test/corpus/sim-seconds.yaml:4:5: workloads[0]: workload "a" is estimated at 263,200,000 simulated seconds natively; the limit is 86,400 (check the units of cycles, latencyUs and thinkUs, or raise the limit with --max-sim-seconds)'],
   ['device-latency', 'test/corpus/device-latency.yaml:5:5: workloads[0]: workload "a" is estimated at about 1.0×10^9 simulated seconds natively; the limit is 86,400 (check the units of cycles, latencyUs and thinkUs, or raise the limit with --max-sim-seconds)'],
   ['think-time', 'test/corpus/think-time.yaml:5:5: workloads[0]: workload "a" is estimated at about 1.0×10^10 simulated seconds natively; the limit is 86,400 (check the units of cycles, latencyUs and thinkUs, or raise the limit with --max-sim-seconds)'],
+  // keys the workload's form does not read are errors, not silent no-ops
+  ['unread-repeat', "test/corpus/unread-repeat.yaml:6:13: workloads[0].repeat: does nothing here: a guest system of one process runs and counts that process's iterations; set processes.0.repeat (in the scenario)"],
+  ['unread-clients-repeat', "test/corpus/unread-clients-repeat.yaml:6:13: workloads[0].repeat: does nothing here: the run ends after the clients' requests (clients.requests) and counts them (in the scenario)"],
+  ['unread-setup', 'test/corpus/unread-setup.yaml:6:5: workloads[0].setup: belongs to a single stream (ops:); in a guest system each process has its own setup: (in the scenario)'],
   ['trace-count', 'test/corpus/trace-count.jsonl:2:1: the trace reaches 1,000,000,000,001 operations and memory accesses by this line; the limit is 1,000,000,000 (lower its counts, or raise the limit with --max-ops)'],
   // class 5: a trace that cannot be read is found before anything runs, at the scenario line
   ['trace-missing', 'test/corpus/trace-missing.yaml:5:12: workloads[0].trace: test/corpus/no-such-trace.jsonl: trace file not found'],

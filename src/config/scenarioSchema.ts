@@ -105,7 +105,9 @@ export const WorkloadSchema = z
   .strictObject({
     name: name.describe('name shown in results'),
     description: z.string().optional().describe('what the workload stands for'),
-    repeat: z.int().positive().max(1e12).default(1).describe('iterations of the body; metrics.cyclesPerIteration divides by it'),
+    // No zod default: the refinement below must tell a repeat the user wrote from none (compileWorkload applies the 1).
+    repeat: z.int().positive().max(1e12).optional()
+      .describe('iterations of the body (default 1); metrics.cyclesPerIteration divides by it. A guest system of one process repeats that process (processes.0.repeat), and one with clients counts their requests, so neither takes it'),
     perSecond: z.boolean().default(false).describe('also report iterations per second (metrics.iterationsPerSecond), for benchmarks scored in operations per second'),
     setup: OpListSchema.optional().describe('single stream: entries run once before the body'),
     ops: OpListSchema.optional().describe('single stream: the body (primitives, composite uses and loops, in order)'),
@@ -127,6 +129,22 @@ export const WorkloadSchema = z
       if (v.clients && !v.server) ctx.addIssue({ code: 'custom', path: [...at, 'clients'], message: 'clients need a server: (workers, ops) to serve them' });
     };
     sys(w, []);
+    // Keys a form does not read are errors, not silent no-ops.
+    if (!w.ops) {
+      for (const key of ['setup', 'calibrate'] as const) {
+        if (w[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `belongs to a single stream (ops:); in a guest system each process has its own ${key}:` });
+      }
+    }
+    // A guest system's iterations, as compileWorkload counts them: the first guest's client requests, else
+    // the one process's repeat when the system is one process, else this repeat (the divisor of several).
+    const g0 = w.vms ? w.vms[0] : w.processes || w.server ? w : undefined;
+    if (w.repeat !== undefined && g0 !== undefined) {
+      const guests = w.vms ? w.vms.reduce((n, v) => n + v.count, 0) : 1;
+      const tasks = (g0.processes ?? []).reduce((n, p) => n + p.count, 0);
+      const whose = w.vms ? "the first VM's" : 'the';
+      if (g0.clients) ctx.addIssue({ code: 'custom', path: ['repeat'], message: `does nothing here: the run ends after ${whose} clients' requests (clients.requests) and counts them` });
+      else if (guests === 1 && tasks === 1) ctx.addIssue({ code: 'custom', path: ['repeat'], message: `does nothing here: a guest system of one process runs and counts that process's iterations; set ${w.vms ? 'vms.0.' : ''}processes.0.repeat` });
+    }
     w.vms?.forEach((v, i) => {
       sys(v, ['vms', i]);
       if (!v.processes && !v.server) ctx.addIssue({ code: 'custom', path: ['vms', i], message: 'a VM needs processes or a server' });

@@ -89,10 +89,10 @@ describe('SweepPlan points of one source', () => {
   it('each point sees its own model overrides, and one point\'s overrides never reach the shared model file data', async () => {
     const { SweepPlan } = await import('./sweepPlan.js');
     const { loadScenario } = await import('./load.js');
-    const plan = SweepPlan.read('test/bench/sweep.yaml', { set: ['workloads.0.repeat=10'] });
+    const plan = SweepPlan.read('test/bench/sweep.yaml', { set: ['workloads.0.processes.0.repeat=10'] });
     const exits = plan.points.map((_, p) => plan.load(p).cpu.vmx.vmExitCycles);
     expect(exits).toEqual([500, 750, 1000, 1250, 1500, 1750, 2000, 2250]);
     // The base, loaded after every point from the same source, has the model file's own value.
-    expect(plan.source.load({ set: ['workloads.0.repeat=10'] }).cpu.vmx.vmExitCycles).toBe(loadScenario('test/bench/sweep.yaml').cpu.vmx.vmExitCycles);
+    expect(plan.source.load({ set: ['workloads.0.processes.0.repeat=10'] }).cpu.vmx.vmExitCycles).toBe(loadScenario('test/bench/sweep.yaml').cpu.vmx.vmExitCycles);
   });
 });
