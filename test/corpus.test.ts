@@ -71,6 +71,7 @@ const FILE_CASES: Array<[string, string]> = [
   ['count-too-big', 'test/corpus/count-too-big.yaml:4:33: workloads[0].ops[0].count: expected ≤ 1000000000000, got number 10000000000000 (in the scenario)'],
   // issue 14, class 1: keys that reach into the object prototype, in set: blocks and sweeps
   ['proto-set', 'test/corpus/proto-set.yaml:4:23: __proto__.polluted: bad key "__proto__.polluted": a key of parameters, not of __proto__, constructor, prototype, length (in the scenario)'],
+  ['proto-op', 'test/corpus/proto-op.yaml:6:37: workloads[0].ops[0].__proto__: unknown key "__proto__" (in the scenario)'],
   ['proto-sweep', 'test/corpus/proto-sweep.yaml:8:5: sweep.grid.workloads.__proto__.x: bad key "workloads.__proto__.x": a key of parameters, not of __proto__, constructor, prototype, length (in the scenario)'],
   // class 3: simulated time and events are limited, and --max-ops holds for traces
   ['sim-seconds', 'test/corpus/sim-seconds.yaml:4:5: workloads[0]: workload "a" is estimated at 263,200,000 simulated seconds natively; the limit is 86,400 (check the units of cycles, latencyUs and thinkUs, or raise the limit with --max-sim-seconds)'],

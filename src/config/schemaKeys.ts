@@ -20,6 +20,11 @@ interface Def {
 
 const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional', 'success']);
 
+/** `shape[key]` when `key` is the shape's own (so `__proto__` and `toString` in a document find nothing), else undefined. */
+function field(shape: Record<string, z.ZodType> | undefined, key: string): z.ZodType | undefined {
+  return shape !== undefined && Object.hasOwn(shape, key) ? shape[key] : undefined;
+}
+
 function def(schema: z.ZodType): Def {
   return (schema as unknown as { _zod: { def: Def } })._zod.def;
 }
@@ -36,8 +41,8 @@ function unwrap(schema: z.ZodType, data: unknown, depth = 0): z.ZodType {
     const scored = d.options.map((o) => {
       const u = unwrap(o, data, depth + 1);
       const shape = def(u).shape;
-      const fit = shape ? keys.filter((k) => k in shape).length : Array.isArray(data) && def(u).type === 'array' ? 1 : 0;
-      const discriminant = shape && keys.some((k) => k in shape && literalMatches(shape[k], (data as Record<string, unknown>)[k])) ? 1000 : 0;
+      const fit = shape ? keys.filter((k) => field(shape, k) !== undefined).length : Array.isArray(data) && def(u).type === 'array' ? 1 : 0;
+      const discriminant = shape && keys.some((k) => { const f = field(shape, k); return f !== undefined && literalMatches(f, (data as Record<string, unknown>)[k]); }) ? 1000 : 0;
       return { u, score: fit + discriminant };
     });
     return scored.reduce((a, b) => (b.score > a.score ? b : a)).u;
@@ -59,10 +64,10 @@ export function keysAt(schema: z.ZodType, data: unknown, path: KeyPath): string[
     const d = def(s);
     node = node !== null && typeof node === 'object' ? (node as Record<string | number, unknown>)[seg] : undefined;
     let next: z.ZodType | undefined;
-    if (d.type === 'object' && d.shape) next = d.shape[String(seg)];
+    if (d.type === 'object' && d.shape) next = field(d.shape, String(seg));
     else if (d.type === 'array') next = d.element;
     else if (d.type === 'record') next = d.valueType;
-    else if (d.type === 'intersection') next = d.left && def(unwrap(d.left, node)).shape?.[String(seg)] ? def(unwrap(d.left, node)).shape![String(seg)] : d.right && def(unwrap(d.right, node)).shape?.[String(seg)];
+    else if (d.type === 'intersection') next = (d.left && field(def(unwrap(d.left, node)).shape, String(seg))) || (d.right && field(def(unwrap(d.right, node)).shape, String(seg)));
     if (!next) return [];
     s = unwrap(next, node);
   }
