@@ -1,7 +1,8 @@
 // End-to-end: what `vmmsim run --out` may and may not write, and how an
 // internal error ends — through the CLI's main(), and the built CLI where the
 // exit code itself is the point.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -71,6 +72,32 @@ describe('output safety through the CLI', () => {
     expect(r.status).toBe(0);
     expect(readFileSync(victim, 'utf8')).toBe('precious');
     expect(readFileSync(join(out, 'results.csv'), 'utf8')).toMatch(/^point,replicate,seed/);
+  });
+});
+
+describe('a single output file (--out FILE)', () => {
+  it.each([[''], ['.'], ['..'], ['sub/']])('walk-ratio --out %j is bad input, refused before anything runs', async (out) => {
+    const t0 = process.cpuUsage();
+    const r = await runMain(['walk-ratio', 'test/fixtures/walk-ratio-small.yaml', '--out', out === 'sub/' ? join(root, out) : out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^vmmsim: --out .*: expected a file name/);
+    expect(process.cpuUsage(t0).user).toBeLessThan(2e6); // no simulation ran
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('a FIFO named by --out is refused (exit 2), not replaced by a regular file, by walk-ratio and report', async () => {
+    const fifo = join(root, 'x.html');
+    execFileSync('mkfifo', [fifo]);
+    const w = await runMain(['walk-ratio', 'test/fixtures/walk-ratio-small.yaml', '--out', fifo]);
+    expect(w.status).toBe(2);
+    expect(w.stderr).toBe(`vmmsim: --out ${fifo}: is a FIFO, not a regular file; expected a file name (nothing is written over it)\n`);
+    const res = join(root, 'res');
+    expect((await runMain(['run', GOOD, '--out', res])).status).toBe(0);
+    const r = await runMain(['report', res, '--out', fifo]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/is a FIFO, not a regular file/);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    expect(readdirSync(root).sort()).toEqual(['res', 'x.html']);
   });
 });
 

@@ -39,6 +39,15 @@ describe('vmmsim walk-ratio', () => {
     expect(r.stderr).toMatch(/pwc\.design/);
     expect(readdirSync(dir)).toEqual([]);
   });
+  it('a workload that makes no page walks is bad input naming it, not a NaN ratio', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmmsim-'));
+    const r = cli('walk-ratio', 'test/corpus/good.yaml', '--out', join(dir, 'x.txt'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^vmmsim: test\/corpus\/good\.yaml:\d+:\d+: workloads\[0\]: workload "a" makes no page walks natively/);
+    expect(r.stdout).not.toMatch(/NaN/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('without FILE it finds its own scenario from any working directory', () => {
     // A bad --set fails after the scenario is found and before anything runs, so this stays fast.
     const r = spawnSync(process.execPath, [join(process.cwd(), 'dist/cli/main.js'), 'walk-ratio', '--no-write', '--set', 'cpu.mmu.pwc.design=3D_PWC'], { encoding: 'utf8', cwd: mkdtempSync(join(tmpdir(), 'vmmsim-')) });

@@ -9,7 +9,7 @@
 // are not overwritten without --force, and a lock keeps a second vmmsim out.
 import { createHash, randomUUID } from 'node:crypto';
 import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { InputError } from '../config/errors.js';
 import { FAULT_ENV } from './faults.js';
 import { LOCK_NAME, OutputLock } from './outputLock.js';
@@ -233,6 +233,40 @@ export function writeInside(dir: string, files: Readonly<Record<string, string |
   return withLock(dir, `--out ${dir}`, () => stageAndRename(dir, files));
 }
 
+/**
+ * Check, before any work, that `path` (a single output file named by the
+ * user with `flag`) can be a results file: a file name, not empty, `.`, `..`
+ * or a directory (`x/`), and, if something is already there, a regular file
+ * or a symbolic link (the link is replaced, not written through), never a
+ * directory, a FIFO or a device (a rename would put a file in its place).
+ */
+export function checkOutFile(path: string, flag = '--out'): void {
+  const where = `${flag} ${path}`;
+  const name = basename(path);
+  if (path.trim() === '' || path.endsWith('/') || name === '' || name === '.' || name === '..') {
+    throw new InputError('expected a file name (such as results/x.txt), got a directory or nothing', { source: where });
+  }
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return; // absent (or unreachable: the write reports why)
+  }
+  if (st.isDirectory()) throw new InputError('is a directory; expected a file name', { source: where });
+  if (!st.isFile() && !st.isSymbolicLink()) throw new InputError(`is a ${kindOf(st)}, not a regular file; expected a file name (nothing is written over it)`, { source: where });
+}
+
+/** Write one file the user named with `flag`: {@link checkOutFile}, then staged, renamed and locked as {@link writeInside} writes. */
+export function writeOutFile(path: string, data: string | Uint8Array, flag = '--out'): string {
+  checkOutFile(path, flag);
+  return writeInside(dirname(path), { [basename(path)]: data })[0];
+}
+
+/** What a non-regular file is, in a word. */
+function kindOf(st: { isFIFO(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isSocket(): boolean }): string {
+  return st.isFIFO() ? 'FIFO' : st.isCharacterDevice() ? 'character device' : st.isBlockDevice() ? 'block device' : st.isSocket() ? 'socket' : 'special file';
+}
+
 /** Run `fn` holding `dir`'s lock; a directory created for the lock is removed again if `fn` fails and left it empty. */
 function withLock(dir: string, where: string, fn: () => string[]): string[] {
   const release = holdSignals(); // the lock, too, is never left behind by a Ctrl-C
@@ -433,8 +467,10 @@ function safePath(dir: string, name: string): string {
   } catch {
     return path;
   }
-  // A file or a symlink at `path` is replaced by the rename (the link, not its target); a directory cannot be.
+  // A file or a symlink at `path` is replaced by the rename (the link, not its target); a directory cannot be,
+  // and a FIFO or a device must not be (the rename would put a regular file in its place).
   if (st.isDirectory()) throw new OutputError(`cannot write ${path}: a directory is in the way; nothing was written`);
+  if (!st.isFile() && !st.isSymbolicLink()) throw new OutputError(`cannot write ${path}: a ${kindOf(st)} is in the way, not a regular file; nothing was written`);
   return path;
 }
 

@@ -4,13 +4,13 @@
 // page needs no network) and the validation table when DIR holds
 // validation.md or --validation names one.
 import { existsSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { parse } from 'yaml';
 import { InputError } from '../../config/errors.js';
 import { DEFAULT_LIMITS } from '../../config/limits.js';
-import { writeInside } from '../files.js';
+import { checkOutFile, writeOutFile } from '../files.js';
 import { VERSION } from '../version.js';
 import { readBounded, readRecords } from './readRecords.js';
 
@@ -65,12 +65,13 @@ export function reportCommand(): Command {
       const validation = validationPath === null ? null : { path: validationPath, text: readBounded(validationPath, limit, 'the validation report') };
       const out = resolve(opts.out ?? join(dir, 'report.html'));
       if (!out.endsWith('.html')) throw new InputError('the report is an HTML file: give --out a name ending in .html', { source: `--out ${opts.out}` });
+      checkOutFile(out); // before the charts are built: a FIFO or a device named by --out is refused, not replaced
       // Loaded on demand, as for plot: vega and vega-lite take a while to import.
       const { buildCharts } = await import('../../report/charts.js');
       const { htmlReport } = await import('../../report/htmlReport.js');
       const scripts = { vega: browserBuild(...BROWSER_BUILDS.vega), vegaLite: browserBuild(...BROWSER_BUILDS.vegaLite), vegaEmbed: browserBuild(...BROWSER_BUILDS.vegaEmbed) };
       const html = htmlReport({ records, charts: buildCharts(records), scenario, validation, scripts, version: VERSION });
-      writeInside(dirname(out), { [basename(out)]: html }); // the file the user named (or DIR/report.html), staged and locked like every write
+      writeOutFile(out, html); // the file the user named (or DIR/report.html), staged and locked like every write
       process.stdout.write(`${opts.out ?? join(dir, 'report.html')}\n`);
     });
 }

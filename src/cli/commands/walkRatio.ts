@@ -7,7 +7,7 @@ import { walkRatioTable } from '../../report/walkRatioTable.js';
 import { walkRatios } from '../../run/walkRatio.js';
 import { basename, dirname, join } from 'node:path';
 import { SCENARIOS_DIR } from '../../api/loadScenario.js';
-import { checkSharedDir, writeResultFiles } from '../files.js';
+import { checkOutFile, checkSharedDir, writeResultFiles } from '../files.js';
 import { addScenarioOptions, loadOptionsOf, type ScenarioOptions } from './common.js';
 
 interface WalkRatioOptions extends ScenarioOptions {
@@ -26,7 +26,11 @@ export function walkRatioCommand(): Command {
     .option('--force', "write into the file's directory even if vmmsim did not write it before", false);
   addScenarioOptions(cmd);
   return cmd.action((file: string | undefined, opts: WalkRatioOptions) => {
-    if (opts.write) checkSharedDir(dirname(opts.out), { force: opts.force }); // before simulating: a refused directory costs no run time
+    if (opts.write) {
+      // Before simulating: a refused file or directory costs no run time.
+      checkOutFile(opts.out);
+      checkSharedDir(dirname(opts.out), { force: opts.force });
+    }
     // The shipped scenario, found beside the installed package as predict finds its own, not under the working directory.
     const loaded = loadScenario(file ?? join(SCENARIOS_DIR, 'mmu', 'walk-ratio.yaml'), loadOptionsOf(opts));
     const mmu = loaded.cpu.mmu;
