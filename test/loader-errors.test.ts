@@ -1,5 +1,8 @@
 // Every kind of bad input is an InputError naming file:line:column and the
 // key path, with what was expected. One test per kind; messages asserted.
+import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/config/errors.js';
 import { loadScenario } from '../src/config/load.js';
@@ -18,6 +21,15 @@ function errorOf(f: () => unknown): InputError {
 }
 
 describe('scenario loader errors', () => {
+  it('a models directory whose cpu/ is a file is bad input naming it, not a crash', () => {
+    const models = mkdtempSync(join(tmpdir(), 'vmmsim-models-'));
+    cpSync('models/guest', join(models, 'guest'), { recursive: true });
+    writeFileSync(join(models, 'cpu'), 'x');
+    expect(errorOf(() => loadScenario('test/corpus/good.yaml', { modelsDir: models })).message).toBe(
+      `test/corpus/good.yaml:2:1: cpu: unknown cpu model "pentium4": no file ${models}/cpu/pentium4.yaml (${models}/cpu is not a directory); expected one of (none)`,
+    );
+  });
+
   it('a YAML syntax error names file:line:column', () => {
     expect(errorOf(() => loadScenario(bad('syntax'))).message).toBe(
       'test/fixtures/bad/syntax.yaml:5:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]',

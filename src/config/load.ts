@@ -274,9 +274,24 @@ export function modelPath(modelsDir: string, kind: string, name: string): string
 
 /** Names of the models of one kind that exist. */
 export function modelNames(modelsDir: string, kind: string): string[] {
+  try {
+    return readdirSync(join(modelsDir, kind)).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
+  } catch {
+    return []; // absent, not a directory or unreadable: no models of this kind (loadModel says which)
+  }
+}
+
+/** Why models/KIND holds no models, when it is not a readable directory: for the unknown-model message. */
+function kindDirProblem(modelsDir: string, kind: string): string {
   const dir = join(modelsDir, kind);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort();
+  try {
+    readdirSync(dir);
+    return '';
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? 'error'})`;
+    return ` (${dir} ${why})`;
+  }
 }
 
 /** Read, override and validate one model file. */
@@ -286,7 +301,7 @@ function loadModel<T>(
   const path = modelPath(modelsDir, kind, name);
   if (!existsSync(path)) {
     const known = modelNames(modelsDir, kind);
-    throw new InputError(`unknown ${kind} model "${name}": no file ${path}; expected one of ${known.join(', ') || '(none)'}${didYouMean(name, known)}`, referencedAt, [kind]);
+    throw new InputError(`unknown ${kind} model "${name}": no file ${path}${kindDirProblem(modelsDir, kind)}; expected one of ${known.join(', ') || '(none)'}${didYouMean(name, known)}`, referencedAt, [kind]);
   }
   const yf = read(path, `${kind} model`, limits.maxInputBytes);
   const data = yf.data;
