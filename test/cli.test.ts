@@ -1,6 +1,6 @@
 // End-to-end: the built CLI (dist/) as a user runs it.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +75,22 @@ describe('vmmsim CLI', () => {
     expect(stderr).toBe('');
     expect(status).toBe(0);
     expect(readdirSync(out).sort()).toContain('results.csv');
+  });
+
+  it('charts of more workloads than they can draw are refused before the run, and by plot', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmmsim-'));
+    const file = join(dir, 'many.yaml');
+    writeFileSync(file, `name: many\nworkloads:\n${Array.from({ length: 101 }, (_, i) => `  - { name: w${i}, repeat: 1, ops: [syscall] }\n`).join('')}`);
+    const refused = 'charts are drawn for up to 100 workloads, and these results have 101; expected fewer workloads (split the scenario), or leave charts out and plot the CSV\n';
+    const r = cli('run', file, '--out', join(dir, 'out'), '--charts');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`vmmsim: --charts: ${refused}`);
+    expect(readdirSync(dir)).toEqual(['many.yaml']);
+    expect(cli('run', file, '--out', join(dir, 'out')).status).toBe(0);
+    const p = cli('plot', join(dir, 'out'));
+    expect(p.status).toBe(2);
+    expect(p.stderr).toBe(`vmmsim: ${join(dir, 'out', 'results.json')}: ${refused}`);
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual(['.vmmsim.json', 'results.csv', 'results.json', 'table.txt']);
   });
 
   it('--version and --help exit 0', () => {

@@ -1,5 +1,6 @@
 // `vmmsim merge DIR… --out DIR`: combine the shard directories of one sweep
 // into one results directory, byte-identical to running the sweep unsharded.
+import { checkChartable, workloadCount } from '../../report/chartLimit.js';
 import { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { InputError } from '../../config/errors.js';
@@ -46,6 +47,7 @@ export function mergeCommand(): Command {
         throw new InputError(`${missing.length} of ${first.m.tasks} tasks have no results in ${dirs.join(', ')} (first: point ` +
           `${Math.floor(t / first.m.replicates)}, replicate ${t % first.m.replicates}); run the missing shards, then merge again`, { source: 'merge' });
       }
+      if (opts.charts) checkChartable(workloadCount(tasks.flatMap((tf) => tf.records)), '--charts'); // before --out is claimed
       // The shards' scenario identity claims --out, as the unsharded sweep would have.
       // (Shards without one are claimed under the sweep's id.)
       const identity = identityOf(first.dir) ?? { scenario: first.m.scenario, hash: `sweep:${first.m.sweep}` };

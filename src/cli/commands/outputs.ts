@@ -2,6 +2,7 @@
 // the charts (SVG and PNG). Shared by run, sweep, merge and plot so they write
 // the same bytes for the same records.
 import { basename, dirname, join, resolve } from 'node:path';
+import { checkChartable, workloadCount } from '../../report/chartLimit.js';
 import { resultFiles } from '../../report/resultFiles.js';
 import type { ResultRecord } from '../../run/record.js';
 import { writeInside, type OutputDir } from '../files.js';
@@ -13,7 +14,8 @@ export async function writeSweepOutputs(out: OutputDir, records: readonly Result
 }
 
 /** Every chart for `records` as `PREFIX/NAME.svg` and `PREFIX/NAME.png`, rendered in memory. */
-export async function renderCharts(records: readonly ResultRecord[], prefix: string): Promise<Record<string, string | Uint8Array>> {
+export async function renderCharts(records: readonly ResultRecord[], prefix: string, source = '--charts'): Promise<Record<string, string | Uint8Array>> {
+  checkChartable(workloadCount(records), source);
   // Loaded on demand: vega, vega-lite and resvg take longer to import than most sweeps take to run.
   const { buildCharts } = await import('../../report/charts.js');
   const { renderChart } = await import('../../report/renderChart.js');
@@ -31,8 +33,8 @@ export async function renderCharts(records: readonly ResultRecord[], prefix: str
  * returns the paths. Written all at once through the safe writer, so `dir`
  * itself is never a symbolic link followed out of its parent.
  */
-export async function writeCharts(dir: string, records: readonly ResultRecord[]): Promise<string[]> {
+export async function writeCharts(dir: string, records: readonly ResultRecord[], source: string): Promise<string[]> {
   const abs = resolve(dir); // `--out .` has no name of its own to write under
-  const written = writeInside(dirname(abs), await renderCharts(records, basename(abs)));
+  const written = writeInside(dirname(abs), await renderCharts(records, basename(abs), source));
   return written.map((p) => join(dir, p.slice(abs.length + 1)));
 }

@@ -22,7 +22,7 @@ export function plotCommand(): Command {
     .action(async (dir: string, opts: PlotOptions) => {
       const records = readRecords(dir, opts.maxResultsBytes);
       if (opts.out !== undefined && opts.out.trim() === '') throw new InputError('expected a directory name, got an empty string', { source: '--out' });
-      const written = await writeCharts(opts.out ?? join(dir, 'charts'), records);
+      const written = await writeCharts(opts.out ?? join(dir, 'charts'), records, join(dir, 'results.json'));
       process.stdout.write(written.map((p) => `${p}\n`).join(''));
     });
 }

@@ -3,6 +3,7 @@
 // (interactive: vega, vega-lite and vega-embed from npm are inlined, so the
 // page needs no network) and the validation table when DIR holds
 // validation.md or --validation names one.
+import { checkChartable, workloadCount } from '../../report/chartLimit.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +71,7 @@ export function reportCommand(): Command {
       const { buildCharts } = await import('../../report/charts.js');
       const { htmlReport } = await import('../../report/htmlReport.js');
       const scripts = { vega: browserBuild(...BROWSER_BUILDS.vega), vegaLite: browserBuild(...BROWSER_BUILDS.vegaLite), vegaEmbed: browserBuild(...BROWSER_BUILDS.vegaEmbed) };
+      checkChartable(workloadCount(records), join(dir, 'results.json'));
       const html = htmlReport({ records, charts: buildCharts(records), scenario, validation, scripts, version: VERSION });
       writeOutFile(out, html); // the file the user named (or DIR/report.html), staged and locked like every write
       process.stdout.write(`${opts.out ?? join(dir, 'report.html')}\n`);

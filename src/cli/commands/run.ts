@@ -11,6 +11,7 @@ import { CommandFailed } from '../commandFailed.js';
 import { injectFault } from '../faults.js';
 import { OutputDir, scenarioIdentity } from '../files.js';
 import { addScenarioOptions, planOf, type ScenarioOptions } from './common.js';
+import { checkChartable } from '../../report/chartLimit.js';
 import { renderCharts } from './outputs.js';
 import { startRunProgress } from '../runProgress.js';
 
@@ -36,6 +37,7 @@ export function runCommand(): Command {
   return cmd.action(async (file: string, opts: RunOptions) => {
     const plan = planOf(file, opts);
     plan.validateAll();
+    if (opts.charts && opts.out !== undefined) checkChartable(plan.base.workloads.length, '--charts'); // before simulating
     // Claim --out before simulating, so a refused directory costs no run time.
     const out = opts.out === undefined ? null : OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force });
     const progress = startRunProgress(plan);

@@ -2,6 +2,7 @@
 // sweep on worker threads, store each finished task in DIR/points (so a rerun
 // resumes), then assemble results and summary files. `--shard i/n` runs
 // every n-th task only, for spreading one sweep over machines (see merge).
+import { checkChartable } from '../../report/chartLimit.js';
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
@@ -73,6 +74,7 @@ export function sweepCommand(): Command {
     const warm = warmWorkersFor(plan, jobs); // the workers boot while the points are validated
     try {
       const perPoint = plan.validateAll();
+      if (opts.charts) checkChartable(plan.base.workloads.length, '--charts'); // before anything runs
       // Claim --out before anything runs; its manifest goes in first, since a
       // sweep directory fills task by task and is resumed only by this scenario.
       const out = OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force });
