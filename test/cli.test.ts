@@ -93,6 +93,30 @@ describe('vmmsim CLI', () => {
     expect(readdirSync(join(dir, 'out')).sort()).toEqual(['.vmmsim.json', 'results.csv', 'results.json', 'table.txt']);
   });
 
+  it('docs/cli.md lists every flag of every command', async () => {
+    const { buildProgram } = await import('../src/cli/program.js');
+    const doc = readFileSync('docs/cli.md', 'utf8');
+    const block = doc.slice(doc.indexOf('```\nvmmsim run '), doc.indexOf('vmmsim --help | --version'));
+    const lines = block.split('\n');
+    const footnote = block.slice(block.indexOf('  Every command'));
+    const missing: string[] = [];
+    for (const cmd of buildProgram().commands) {
+      const name = cmd.name();
+      let entry = '';
+      let inside = false;
+      for (const l of lines) {
+        if (l.startsWith('vmmsim ') || l.startsWith('  Every command')) inside = l.startsWith(`vmmsim ${name} `) || l === `vmmsim ${name}`;
+        if (inside) entry += `${l}\n`;
+      }
+      expect(entry, `vmmsim ${name} has no line in docs/cli.md`).not.toBe('');
+      for (const o of cmd.options) {
+        const flag = o.long!;
+        if (!entry.includes(flag) && !(footnote.includes(flag) && new RegExp(`\\b${name}\\b`).test(footnote))) missing.push(`${name} ${flag}`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('--version and --help exit 0', () => {
     expect(cli('--version').stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const h = cli('--help');

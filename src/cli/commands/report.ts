@@ -3,6 +3,7 @@
 // (interactive: vega, vega-lite and vega-embed from npm are inlined, so the
 // page needs no network) and the validation table when DIR holds
 // validation.md or --validation names one.
+import { resultsBytesOption } from './common.js';
 import { checkChartable, workloadCount } from '../../report/chartLimit.js';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -17,6 +18,7 @@ import { readBounded, readRecords } from './readRecords.js';
 
 interface ReportOptions {
   out?: string;
+  maxResultsBytes?: number;
   scenario?: string;
   validation?: string;
 }
@@ -47,8 +49,9 @@ export function reportCommand(): Command {
     .option('-o, --out <file>', 'the HTML file to write (default: DIR/report.html)')
     .option('--scenario <file>', 'the scenario YAML the results came from, shown on the page with its description')
     .option('--validation <file>', 'a validation report in Markdown (as `vmmsim validate` writes it); default: DIR/validation.md when present')
+    .addOption(resultsBytesOption()) // readRecords' message for an oversized results.json names this flag
     .action(async (dir: string, opts: ReportOptions) => {
-      const records = readRecords(dir);
+      const records = readRecords(dir, opts.maxResultsBytes);
       const limit = DEFAULT_LIMITS.maxInputBytes;
       let scenario = null;
       if (opts.scenario !== undefined) {
