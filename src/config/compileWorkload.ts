@@ -110,14 +110,14 @@ function compileForm(ctx: CompileContext, w: Workload, path: KeyPath): CompiledW
     const file = join(dirname(ctx.scenarioFile), w.trace); // relative stays relative, so errors name it as the user would
     const format = /\.csv$/i.test(file) ? 'csv' : /\.jsonl?$/i.test(file) ? 'jsonl' : null;
     if (format === null) throw new SpecError(`a trace file must end in .jsonl or .csv: ${w.trace}`, { doc: 'scenario', path: [...path, 'trace'] });
-    return { name: w.name, repeat: w.repeat ?? 1, body: [], trace: { path: file, format } };
+    return { name: w.name, repeat: w.repeat, body: [], trace: { path: file, format } };
   }
   if (w.ops !== undefined) {
     const setup = w.setup ? ctx.compiler.compile(w.setup, [...path, 'setup']) : [];
     const body = ctx.compiler.compile(w.ops, [...path, 'ops']);
     if (blocks(setup) || blocks(body)) throw new SpecError('a single stream cannot block on a device; write the workload as processes: with devices:', { doc: 'scenario', path: [...path, 'ops'] });
-    calibrate(ctx, w.calibrate, setup, body, w.repeat ?? 1, [...path, 'calibrate']);
-    return { name: w.name, repeat: w.repeat ?? 1, body, setup };
+    calibrate(ctx, w.calibrate, setup, body, w.repeat, [...path, 'calibrate']);
+    return { name: w.name, repeat: w.repeat, body, setup };
   }
   const parts: Array<{ name: string; part: SystemPart; at: KeyPath }> = w.vms
     ? w.vms.flatMap((v, i) => Array.from({ length: v.count }, (_, k) => ({ name: v.count > 1 ? `${v.name}.${k + 1}` : v.name, part: v, at: [...path, 'vms', i] })))
@@ -127,7 +127,7 @@ function compileForm(ctx: CompileContext, w: Workload, path: KeyPath): CompiledW
   const system: CompiledSystem = { guests, hostQuantumUs: host.quantumMs * 1000, vmSwitchCycles: host.vmSwitchCycles };
   const g0 = guests[0];
   const oneProcess = g0.tasks.length === 1 && guests.length === 1;
-  const iterations = g0.clients ? g0.clients.requests : oneProcess ? w.processes![0].repeat : (w.repeat ?? 1);
+  const iterations = g0.clients ? g0.clients.requests : oneProcess ? w.processes![0].repeat : w.repeat;
   const iterationsOf = g0.clients ? `requests from ${g0.name}'s clients` : oneProcess ? `iterations of process ${g0.tasks[0].name}` : "iterations (the workload's repeat)";
   return { name: w.name, repeat: iterations, iterationsOf, body: [], system };
 }

@@ -105,7 +105,7 @@ export const WorkloadSchema = z
   .strictObject({
     name: name.describe('name shown in results'),
     description: z.string().optional().describe('what the workload stands for'),
-    // No zod default: the refinement below must tell a repeat the user wrote from none (compileWorkload applies the 1).
+    // No zod default here: the refinement below must tell a repeat the user wrote from none (the transform applies the 1).
     repeat: z.int().positive().max(1e12).optional()
       .describe('iterations of the body (default 1); metrics.cyclesPerIteration divides by it. A guest system of one process repeats that process (processes.0.repeat), and one with clients counts their requests, so neither takes it'),
     perSecond: z.boolean().default(false).describe('also report iterations per second (metrics.iterationsPerSecond), for benchmarks scored in operations per second'),
@@ -150,7 +150,10 @@ export const WorkloadSchema = z
       if (!v.processes && !v.server) ctx.addIssue({ code: 'custom', path: ['vms', i], message: 'a VM needs processes or a server' });
     });
   })
-  .describe('a guest workload');
+  // The default repeat, applied after the check above could see whether one was written, so a
+  // validated workload is what it always was (results directories identify a scenario by it).
+  .describe('a guest workload')
+  .transform((w) => ({ ...w, repeat: w.repeat ?? 1 }));
 
 /** Overrides by dotted key: `cpu.vmx.vmExitCycles: 1186`, `seed: 3`, `cpu: core2`. */
 export const SetSchema = z
