@@ -37,6 +37,16 @@ describe('vmmsim sensitivity', () => {
     expect(existsSync(join(out, 's', 'sensitivity.txt'))).toBe(true);
   });
 
+  it('--params takes a prefix ending in .* for every parameter below it', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'vmmsim-sens-'));
+    const r = await runMain(['sensitivity', FILE, '--params', 'vmm.software.*', '--out', join(out, 's'), '--jobs', '1']);
+    expect(r.status, r.stderr).toBe(0);
+    const moved = new Set(readFileSync(join(out, 's', 'sensitivity.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[2]));
+    const expected = sensitivityParams(loadScenario(FILE)).map((p) => p.key).filter((k) => k.startsWith('vmm.software.'));
+    expect([...moved].sort()).toEqual(expected.sort());
+    expect((await runMain(['sensitivity', FILE, '--params', 'vmm.hardware.*'])).status).toBe(2); // no such parameter here
+  });
+
   it('restricting the modes leaves out the parameters no remaining mode reads', () => {
     const params = sensitivityParams(loadScenario(FILE, { set: ['vmms=[native]'] }));
     expect(params.every((p) => p.modes.length > 0)).toBe(true);

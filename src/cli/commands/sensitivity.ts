@@ -38,7 +38,7 @@ export function sensitivityCommand(): Command {
     .description('elasticity of each mode\'s time (or throughput) to each CPU and VMM model parameter, one at a time ±delta, on worker threads; ' +
       'prints the largest per workload and mode; with --out writes sensitivity.txt, sensitivity.csv and a tornado chart')
     .argument('<file>', 'scenario YAML file')
-    .option('--params <keys>', 'comma-separated override keys to move (default: every numeric cpu.native.*, cpu.vmx.* and vmm.MODE.* parameter)')
+    .option('--params <keys>', 'comma-separated override keys to move, or prefixes such as vmm.hardware.* (default: every numeric cpu.native.*, cpu.vmx.* and vmm.MODE.* parameter)')
     .option('--delta <d>', 'relative change of each parameter, e.g. 10% or 0.1', '10%')
     .option('-o, --out <dir>', 'directory for sensitivity.txt, sensitivity.csv and (with --charts) tornado.svg/png')
     .option('--charts', 'render the tornado chart (needs --out)', false)
@@ -52,9 +52,11 @@ export function sensitivityCommand(): Command {
     let params = sensitivityParams(loaded);
     if (opts.params !== undefined) {
       const want = opts.params.split(',').map((k) => k.trim()).filter((k) => k.length > 0);
-      const unknown = want.filter((k) => !params.some((p) => p.key === k));
-      if (unknown.length > 0) throw new InputError(`--params names no numeric parameter of this scenario: ${unknown.join(', ')} (e.g. ${params.slice(0, 3).map((p) => p.key).join(', ')})`, { source: '--params' });
-      params = params.filter((p) => want.includes(p.key));
+      // A key, or a prefix ending in .* for every parameter below it (vmm.hardware.*).
+      const matches = (pattern: string, key: string) => (pattern.endsWith('.*') ? key.startsWith(pattern.slice(0, -1)) : key === pattern);
+      const unknown = want.filter((k) => !params.some((p) => matches(k, p.key)));
+      if (unknown.length > 0) throw new InputError(`--params names no numeric parameter of this scenario: ${unknown.join(', ')} (e.g. ${params.slice(0, 3).map((p) => p.key).join(', ')}, or a prefix such as cpu.vmx.*)`, { source: '--params' });
+      params = params.filter((p) => want.some((k) => matches(k, p.key)));
     }
     // Task 0: the base run; then two per parameter, running only the modes it can move.
     const tasks: string[][] = [[]];
