@@ -27,6 +27,7 @@ const FILE_CASES: Array<[string, string]> = [
   ['syntax-unclosed', 'test/corpus/syntax-unclosed.yaml:6:1: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]'],
   ['bad-indent', 'test/corpus/bad-indent.yaml:4:11: YAML syntax error: Nested mappings are not allowed in compact mappings'],
   ['duplicate-key', 'test/corpus/duplicate-key.yaml:6:5: YAML syntax error: Map keys must be unique (the key "repeat" appears twice)'],
+  ['two-documents', 'test/corpus/two-documents.yaml:7:1: scenario file holds more than one YAML document (a second starts here); expected one document'],
   ['empty', 'test/corpus/empty.yaml:1:1: a scenario must be a YAML mapping (name:, workloads:, …)'],
   ['not-mapping', 'test/corpus/not-mapping.yaml:1:1: a scenario must be a YAML mapping (name:, workloads:, …)'],
   ['alias-bomb', 'test/corpus/alias-bomb.yaml:7:5: g[0]: YAML aliases expand too far (an alias bomb?): *f here stands for 1,111,111 nodes, and it is one of many; expected a document whose aliases expand to a modest size'],

@@ -1,7 +1,7 @@
 // Reads a YAML input safely (size cap, alias-bomb cap, duplicate keys are
 // errors) and keeps its syntax tree so any key path can be located as
 // line:column for error messages.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node } from 'yaml';
 import { InputError, type Origin } from './errors.js';
 import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from './limits.js';
 import { InputFileError, readBoundedFile } from '../workload/inputFile.js';
@@ -43,7 +43,13 @@ export class YamlFile {
     const lines = new LineCounter();
     const nul = text.indexOf('\u0000');
     if (nul >= 0) throw new InputError(`${what} file is binary (a NUL byte), not YAML text`, { source: path, ...lineCol(text, nul) });
-    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, logLevel: 'silent' }) // silent: no Node warning ahead of our message;
+    const options = { lineCounter: lines, uniqueKeys: true, prettyErrors: false, logLevel: 'silent' } as const; // silent: no Node warning ahead of our message
+    // One document a file: a second one (after ---) would otherwise be dropped unread, errors and all.
+    const all = parseAllDocuments(text, { ...options, lineCounter: new LineCounter() });
+    if (Array.isArray(all) && all.length > 1) {
+      throw new InputError(`${what} file holds more than one YAML document (a second starts here); expected one document`, { source: path, ...lineCol(text, all[1].range[0]) });
+    }
+    const doc = parseDocument(text, options)
     const err = doc.errors[0];
     if (err) {
       const pos = lines.linePos(err.pos[0]);
