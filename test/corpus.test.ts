@@ -245,6 +245,34 @@ describe('bad-input corpus: exit status and message of every case, within a seco
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: option '--max-ops <n>' argument '0' is invalid\. expected a positive whole number, such as 2000000000 or 2e9\.\n/);
   });
+
+  it.each([['1_'], ['1__0'], ['_1'], ['1e400'], ['1e17']])('a malformed or unsafe limit %j is refused, not read as another number', async (value) => {
+    const r = await runMain(['check', 'test/corpus/good.yaml', '--no-estimate', '--max-ops', value]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`argument '${value}' is invalid`);
+  });
+
+  it.each([
+    ['', 'got an empty name'],
+    ['forkwait,', 'got an empty name'],
+    ['forkwait,forkwait', 'names "forkwait" twice'],
+  ])('predict --scenarios %j is refused before anything runs', async (value, message) => {
+    const r = await runMain(['predict', '--scenarios', value, '--no-write']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(message);
+  });
+
+  it.each([['run', 'test/corpus/good.yaml'], ['sensitivity', 'test/fixtures/sensitivity-syscall.yaml']])('%s --charts without --out is refused, not ignored', async (cmd, file) => {
+    const r = await runMain([cmd, file, '--charts']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^vmmsim: --charts: needs --out DIR/);
+  });
+
+  it('sensitivity --delta too small to move a parameter is refused', async () => {
+    const r = await runMain(['sensitivity', 'test/fixtures/sensitivity-syscall.yaml', '--delta', '1e-320']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--delta must be a fraction or percentage from 0.0001% (1e-6)');
+  });
 });
 
 /** Cases run again as a user runs them: the built CLI in a subprocess, exit code and all. */

@@ -19,8 +19,9 @@ export interface ScenarioOptions {
 
 /** Parse a limit: a positive whole number, written plainly, with `_` separators or as `1e10`. */
 export function parseLimit(text: string): number {
-  const n = Number(text.replaceAll('_', ''));
-  if (text.trim() === '' || !Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number, such as 2000000000 or 2e9.');
+  // `_` only between digits (1_000_000), as in a numeric literal: '1_' and '1__0' are typos, not 1 and 10.
+  const n = /^\s*\d+(_\d+)*(\.\d+)?([eE][+]?\d+)?\s*$/.test(text) ? Number(text.replaceAll('_', '')) : NaN;
+  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number, such as 2000000000 or 2e9.');
   return n;
 }
 

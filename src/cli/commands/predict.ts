@@ -46,7 +46,11 @@ export function predictCommand(): Command {
   addScenarioOptions(cmd);
   return cmd.action(async (opts: PredictOptions) => {
     if (opts.write) checkSharedDir(opts.out, { force: opts.force }); // before simulating: a refused directory costs no run time
-    const names = opts.scenarios ? opts.scenarios.split(',').map((s) => s.trim()) : [...PAPER_SCENARIOS];
+    const names = opts.scenarios !== undefined ? opts.scenarios.split(',').map((s) => s.trim()) : [...PAPER_SCENARIOS];
+    const where = { source: `--scenarios ${opts.scenarios ?? ''}` };
+    if (names.some((n) => n === '')) throw new InputError(`expected comma-separated scenario names (some of ${PAPER_SCENARIOS.join(', ')}), got an empty name`, where);
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice !== undefined) throw new InputError(`names "${twice}" twice; expected each scenario once`, where);
     const file = (name: string) => {
       const f = join(SCENARIO_DIR, `${name}.yaml`);
       if (!existsSync(f)) {

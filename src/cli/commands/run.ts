@@ -1,6 +1,7 @@
 // `vmmsim run FILE`: simulate a scenario in this process (every sweep point
 // and replicate, if it has them) and print (and optionally save) results,
 // with a progress line on a terminal when it takes more than a second.
+import { InputError } from '../../config/errors.js';
 import { Command, Option } from 'commander';
 import { toCsv } from '../../report/csv.js';
 import { toFigure5 } from '../../report/figure5.js';
@@ -35,6 +36,7 @@ export function runCommand(): Command {
     .option('--charts', 'with --out: also render charts (SVG and PNG) into DIR/charts', false);
   addScenarioOptions(cmd);
   return cmd.action(async (file: string, opts: RunOptions) => {
+    if (opts.charts && opts.out === undefined) throw new InputError('needs --out DIR: the charts are files written into DIR/charts', { source: '--charts' });
     const plan = planOf(file, opts);
     plan.validateAll();
     if (opts.charts && opts.out !== undefined) checkChartable(plan.base.workloads.length, '--charts'); // before simulating

@@ -28,7 +28,8 @@ export function parseDelta(text: string): number {
   const pct = text.trim().endsWith('%');
   const v = Number(pct ? text.trim().slice(0, -1) : text);
   const d = pct ? v / 100 : v;
-  if (!Number.isFinite(d) || d <= 0 || d >= 1) throw new InputError(`--delta must be a fraction or percentage between 0 and 100% (exclusive), got "${text}"`, { source: `--delta ${text}` });
+  // Below 1e-6 a parameter's ±delta is lost in the rounding of cycle sums, and every elasticity comes out 0.
+  if (!Number.isFinite(d) || d < 1e-6 || d >= 1) throw new InputError(`--delta must be a fraction or percentage from 0.0001% (1e-6) to below 100%, got "${text}"`, { source: `--delta ${text}` });
   return d;
 }
 
@@ -46,6 +47,7 @@ export function sensitivityCommand(): Command {
     .addOption(new Option('-j, --jobs <n>', 'worker threads').argParser(parseJobs).default(undefined, 'all cores'));
   addScenarioOptions(cmd);
   return cmd.action(async (file: string, opts: SensitivityOptions) => {
+    if (opts.charts && opts.out === undefined) throw new InputError('needs --out DIR: the tornado chart is a file written into DIR', { source: '--charts' });
     const delta = parseDelta(opts.delta);
     const loadOptions = loadOptionsOf(opts);
     const loaded = loadScenario(file, loadOptions);
