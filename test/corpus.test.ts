@@ -31,6 +31,7 @@ const FILE_CASES: Array<[string, string]> = [
   ['empty', 'test/corpus/empty.yaml:1:1: a scenario must be a YAML mapping (name:, workloads:, …)'],
   ['not-mapping', 'test/corpus/not-mapping.yaml:1:1: a scenario must be a YAML mapping (name:, workloads:, …)'],
   ['alias-bomb', 'test/corpus/alias-bomb.yaml:7:5: g[0]: YAML aliases expand too far (an alias bomb?): *f here stands for 1,111,111 nodes, and it is one of many; expected a document whose aliases expand to a modest size'],
+  ['unknown-alias', 'test/corpus/unknown-alias.yaml:6:11: YAML alias *nope names no anchor: expected &nope on a node before it'],
   ['binary-garbage', 'test/corpus/binary-garbage.yaml:1:2: scenario file is not UTF-8 text (binary data?); expected a YAML file'],
   ['latin1', 'test/corpus/latin1.yaml:1:10: scenario file is not UTF-8 text (binary data?); expected a YAML file'],
   // unknown keys at every level

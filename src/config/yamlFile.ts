@@ -54,6 +54,7 @@ export class YamlFile {
     if (err) {
       const pos = lines.linePos(err.pos[0]);
       let msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+      if (/Maximum call stack/.test(msg)) msg = 'the document nests too deeply for the parser (hundreds of levels); expected a scenario of modest depth';
       if (err.code === 'DUPLICATE_KEY') msg += ` (the key ${JSON.stringify((/^[^:\n]*/.exec(text.slice(err.pos[0])) ?? [''])[0].trim())} appears twice)`;
       throw new InputError(`YAML syntax error: ${msg}`, { source: path, line: pos.line, col: pos.col });
     }
@@ -61,6 +62,10 @@ export class YamlFile {
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (e) {
+      const unresolved = unresolvedAlias(doc);
+      if (unresolved) {
+        throw new InputError(`YAML alias *${unresolved.anchor} names no anchor: expected &${unresolved.anchor} on a node before it`, { source: path, ...lines.linePos(unresolved.offset) });
+      }
       const blame = aliasBlame(doc);
       if (!blame) throw new InputError(`YAML cannot be expanded: ${(e as Error).message}`, { source: path, line: 1, col: 1 });
       throw new InputError(
@@ -127,6 +132,22 @@ function lineCol(text: string, offset: number): { line: number; col: number } {
  * expands to the most nodes until reaching the alias that carries it.
  * Null if no alias is involved.
  */
+/** The first alias (in document order) whose anchor is not set before it, or null. */
+function unresolvedAlias(doc: Document.Parsed): { offset: number; anchor: string } | null {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const n = stack.pop();
+    if (isAlias(n)) {
+      if (n.resolve(doc) === undefined) return { offset: n.range?.[0] ?? 0, anchor: n.source };
+    } else if (isMap(n)) {
+      for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i].value, n.items[i].key);
+    } else if (isSeq(n)) {
+      for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i]);
+    }
+  }
+  return null;
+}
+
 function aliasBlame(doc: Document.Parsed): { path: KeyPath; offset: number; anchor: string; nodes: number } | null {
   const memo = new Map<unknown, number>();
   const inProgress = new Set<unknown>();
