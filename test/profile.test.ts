@@ -2,8 +2,8 @@
 // known, measured with perf, strace or the process tree's resource usage
 // alone; the failure paths (timeout, failed command, bad import); and the
 // written scenario loading and running under all four modes.
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { parse } from 'yaml';
 import { factsOf } from '../src/profile/facts.js';
 import { measure } from '../src/profile/measure.js';
 import { detectTools, tracefsEvents, which } from '../src/profile/tools.js';
-import { runCli } from './support/runCli.js';
+import { type CliResult, runCli, STACK_LINE } from './support/runCli.js';
 import { requireTool } from './support/tools.js';
 
 const needPerf = (why: string) => requireTool('perf', why, { apt: 'linux-perf', probe: ['perf', 'stat', '-e', 'page-faults', 'true'] });
@@ -201,5 +201,68 @@ describe('vmmsim profile --from', () => {
     const none = await runCli(['profile']);
     expect(none.status).toBe(2);
     expect(none.stderr).toMatch(/nothing to profile/);
+  }, 60_000);
+});
+
+describe('vmmsim profile --out', () => {
+  /** runCli from working directory `cwd`. */
+  const runCliIn = (cwd: string, args: string[]) => new Promise<CliResult>((resolve) => {
+    execFile(process.execPath, [join(process.cwd(), 'dist/cli/main.js'), ...args], { cwd, encoding: 'utf8' }, (err, stdout, stderr) =>
+      resolve({ status: err ? Number(err.code) : 0, stdout, stderr, ms: 0 }));
+  });
+  /** One paragraph naming --out, exit 2, no stack trace. */
+  const refused = (r: { status: number; stderr: string }, why: RegExp) => {
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^vmmsim: --out\b/);
+    expect(r.stderr).toMatch(why);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(STACK_LINE);
+  };
+
+  it('refuses a name that is not a file name, or a directory, before importing anything, and writes nothing', async () => {
+    const dir = mkdtempSync(join(work, 'out-'));
+    mkdirSync(join(dir, 'existing'));
+    symlinkSync('existing', join(dir, 'link-to-dir'));
+    const cases: Array<[string, RegExp]> = [
+      ['', /got an empty string/],
+      ['.', /names a directory/],
+      ['..', /names a directory/],
+      ['sub/', /names a directory/],
+      ['existing/.', /names a directory/],
+      ['/', /names a directory/],
+      ['existing', /is a directory/],
+      ['link-to-dir', /is a symbolic link to a directory/],
+      ['a\\b.yaml', /backslash/],
+      ['.vmmsim.lock', /a name vmmsim keeps for its own files/],
+      ['.vmmsim.json', /a name vmmsim keeps for its own files/],
+    ];
+    for (const [out, why] of cases) {
+      // run in `dir`, so a relative name that slipped through would land there
+      const r = await runCliIn(dir, ['profile', '--from', join(process.cwd(), 'test/fixtures/profile/perf-x.txt'), '--out', out]);
+      refused(r, why);
+      expect(r.stderr, out).not.toMatch(/read \d+ counters/); // refused before the import
+    }
+    expect(readdirSync(dir).sort()).toEqual(['existing', 'link-to-dir']);
+    expect(readdirSync(join(dir, 'existing'))).toEqual([]);
+  }, 60_000);
+
+  it('refuses a bad --out before running the command', async () => {
+    const marker = join(work, 'ran-marker');
+    const r = await runCli(['profile', '--no-perf', '--no-strace', '--out', '', '--', '/bin/sh', '-c', `touch ${marker}`]);
+    refused(r, /got an empty string/);
+    expect(existsSync(marker)).toBe(false);
+  }, 60_000);
+
+  it('refuses an existing FIFO, leaving it a FIFO, and overwrites an existing regular file', async () => {
+    const dir = mkdtempSync(join(work, 'fifo-'));
+    const fifo = join(dir, 'fifo.yaml');
+    execFileSync('mkfifo', [fifo]);
+    refused(await runCli(['profile', '--from', 'test/fixtures/profile/perf-x.txt', '--out', fifo]), /exists and is not a regular file \(a FIFO, socket or device\)/);
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    const file = join(dir, 'old.yaml');
+    writeFileSync(file, 'old\n');
+    const ok = await runCli(['profile', '--from', 'test/fixtures/profile/perf-x.txt', '--out', file]);
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/^name: "perf-x"$/m);
   }, 60_000);
 });
