@@ -3,7 +3,7 @@
 // alone; the failure paths (timeout, failed command, bad import); and the
 // written scenario loading and running under all four modes.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -157,6 +157,24 @@ describe('vmmsim profile as a user without the right to trace the kernel', () =>
     expect(r.stdout).toMatch(/^# +fork \(asid 2\) × 40 /m);
   }, 120_000);
 
+  it.skipIf(process.getuid?.() === 0 && !readable)('an unreadable --from file is exit 2 naming the file, not an internal error', () => {
+    // Not in `work`, which nobody cannot enter: the file must be found, and only its reading refused.
+    const dir = mkdtempSync(join(tmpdir(), 'vmmsim-profile-unreadable-'));
+    let r;
+    const file = join(dir, 'perf.txt');
+    try {
+      chmodSync(dir, 0o755);
+      copyFileSync('test/fixtures/profile/perf-x.txt', file);
+      chmodSync(file, 0o000);
+      r = process.getuid?.() === 0 ? nobody(['profile', '--from', file]) : spawnSync(process.execPath, ['dist/cli/main.js', 'profile', '--from', file], { encoding: 'utf8' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(r.stderr).toBe(`vmmsim: ${file}: --from file cannot be read: permission denied\n`);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+  }, 60_000);
+
   it.skipIf(!readable || !(paranoid >= 0) || needPerf('counts user mode only'))('perf limited to user mode still counts faults, and the profile takes them from the resource usage', () => {
     const r = nobody(['profile', '--no-strace', '--', ...loop]);
     expect(r.status, r.stderr).toBe(0);
@@ -193,6 +211,24 @@ describe('vmmsim profile --from', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^vmmsim: test\/fixtures\/profile\/strace-fc-bad\.txt:8:1: cannot read this line/);
     expect(existsSync(out)).toBe(false);
+  }, 60_000);
+
+  it('refuses a directory, a missing file and a FIFO at once, naming the file', async () => {
+    const fifo = join(work, 'from.fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const [file, why] of [[work, 'is a directory'], [join(work, 'no-such.txt'), 'not found'], [fifo, 'is not a regular file \\(a device, FIFO or socket\\)']]) {
+      const r = await runCli(['profile', '--from', file]);
+      expect(r.status, file).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^vmmsim: ${file}: --from file ${why}`));
+      expect(r.stdout).toBe('');
+    }
+  }, 60_000);
+
+  it('reads a file whose size stat does not tell (/proc/self/pagemap: 0 bytes, really the whole address space) within the limit, and fails fast', () => {
+    const r = spawnSync(process.execPath, ['dist/cli/main.js', 'profile', '--from', '/proc/self/pagemap'], { encoding: 'utf8', timeout: 20_000 });
+    expect(r.signal, 'killed by the timeout: the file was read without a bound').toBeNull();
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^vmmsim: \/proc\/self\/pagemap: --from file /);
   }, 60_000);
 
   it('refuses both --from and a command, and neither', async () => {

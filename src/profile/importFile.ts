@@ -1,9 +1,13 @@
 // Reads a saved `perf stat` (-x, or table) or `strace -c` output captured
-// elsewhere, e.g. on a server where vmmsim is not installed. The size is
-// checked before reading; an unknown format is a located error.
-import { readFileSync, statSync } from 'node:fs';
+// elsewhere, e.g. on a server where vmmsim is not installed. It is read
+// through the one bounded reader every input goes through: a regular file
+// (a device, FIFO or socket could be endless or never answer; a directory
+// or an unreadable file is bad input), at most `maxBytes` bytes, checked
+// before reading and again while reading — a file whose size stat does not
+// tell (/proc/self/pagemap says 0 bytes) is cut off one byte past the
+// limit. An unknown format is a located error.
 import { InputError } from '../config/errors.js';
-import { formatCount, LIMIT_FLAGS } from '../config/limits.js';
+import { InputFileError, readBoundedFile } from '../workload/inputFile.js';
 import type { CounterSet } from './counters.js';
 import { isPerfStat, parsePerfStat } from './perfStat.js';
 import { isStraceSummary, parseStraceSummary } from './straceSummary.js';
@@ -14,20 +18,15 @@ export interface Imported {
   format: 'perf stat' | 'strace -c';
 }
 
-/** Read and parse `file` (at most `maxBytes`). */
+/** Read and parse `file` (at most `maxBytes`, a fixed limit: `profile` takes no flag to raise it). */
 export function importCounters(file: string, maxBytes: number): Imported {
-  let size: number;
+  let bytes: Buffer;
   try {
-    const st = statSync(file);
-    if (!st.isFile()) throw new InputError('not a regular file; expected saved perf stat or strace -c output', { source: file });
-    size = st.size;
+    bytes = readBoundedFile(file, { what: '--from', expected: 'saved perf stat or strace -c output (a text file)' }, { maxBytes, flag: '' });
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    throw new InputError(`cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, { source: file });
+    if (e instanceof InputFileError) throw new InputError(e.detail, { source: file });
+    throw e;
   }
-  if (size > maxBytes) throw new InputError(`the file is ${formatCount(size)} bytes; the limit is ${formatCount(maxBytes)} bytes (raise it with ${LIMIT_FLAGS.maxInputBytes})`, { source: file });
-  const bytes = readFileSync(file);
-  if (bytes.length > maxBytes) throw new InputError(`the file grew past ${formatCount(maxBytes)} bytes while it was read`, { source: file });
   const text = bytes.toString('utf8');
   if (isStraceSummary(text)) return { set: parseStraceSummary(text, file), format: 'strace -c' };
   if (isPerfStat(text)) return { set: parsePerfStat(text, file), format: 'perf stat' };

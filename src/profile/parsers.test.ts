@@ -1,6 +1,6 @@
 // The perf stat and strace -c parsers on outputs captured from real runs on
 // this machine (test/fixtures/profile/capture.sh says how).
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../config/errors.js';
 import { counterValue } from './counters.js';
@@ -102,5 +102,11 @@ describe('import', () => {
 
   it('refuses a file larger than the input limit before reading it', () => {
     expect(errorOf(() => importCounters(`${dir}/perf-x.txt`, 100)).message).toMatch(/the limit is 100 bytes/);
+  });
+
+  it('stops reading one byte past the limit a file whose size stat does not tell (/proc says 0 bytes)', () => {
+    expect(statSync('/proc/self/maps').size).toBe(0);
+    const e = errorOf(() => importCounters('/proc/self/maps', 100));
+    expect(e.message).toMatch(/^\/proc\/self\/maps: --from file is 101 bytes; the limit is 100 bytes$/);
   });
 });
