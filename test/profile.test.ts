@@ -231,6 +231,28 @@ describe('vmmsim profile --from', () => {
     expect(r.stderr).toMatch(/^vmmsim: \/proc\/self\/pagemap: --from file /);
   }, 60_000);
 
+  it('a counter no run can have (negative, infinite, 10^29 events) or a summary with no rows is exit 2 at its file:line, and nothing is written', async () => {
+    const perfX = readFileSync('test/fixtures/profile/perf-x.txt', 'utf8');
+    const table = readFileSync('test/fixtures/profile/perf-table-en_US.txt', 'utf8');
+    const cases: Array<[string, string, RegExp]> = [
+      ['negative.txt', perfX.replace(/^3861,,page-faults/m, '-5,,page-faults'), /:3:1: page-faults -5 is negative/],
+      ['task-clock.txt', perfX.replace(/^39\.90,msec,task-clock/m, '-1,msec,task-clock'), /:8:1: task-clock -1 msec is negative/],
+      ['absurd.txt', perfX.replace(/^3861,,page-faults/m, `1${'0'.repeat(29)},,page-faults`), /:3:1: page-faults 1×10\^29 is more than/],
+      ['infinite.txt', table.replace(/^ +14,801 +page-faults/m, `14${',999'.repeat(110)}      page-faults`), /:6:1: page-faults: the value is too large to be a number/],
+      ['header-only.txt', readFileSync('test/fixtures/profile/strace-fc.txt', 'utf8').split('\n').slice(0, 2).join('\n'), /:1:1: the strace -c summary counts no system call/],
+    ];
+    for (const [name, text, why] of cases) {
+      const from = join(work, name);
+      writeFileSync(from, text);
+      const out = join(work, `${name}.yaml`);
+      const r = await runCli(['profile', '--from', from, '--out', out]);
+      expect(r.status, name).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^vmmsim: ${from}${why.source}`));
+      expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+      expect(existsSync(out)).toBe(false);
+    }
+  }, 60_000);
+
   it('refuses both --from and a command, and neither', async () => {
     writeFileSync(join(work, 'x.txt'), '');
     expect((await runCli(['profile', '--from', 'test/fixtures/profile/perf-x.txt', '--', 'true'])).status).toBe(2);

@@ -2,6 +2,7 @@
 // needs (faults, switches, system calls by name, process creations), each
 // with the counter it came from. The best source wins: perf's counters, then
 // strace's per-call counts, then the process tree's resource usage.
+import { counterKind } from './counterBounds.js';
 import { counterValue, type CounterSet } from './counters.js';
 import { normalizeSyscallName } from './syscallClasses.js';
 
@@ -48,7 +49,11 @@ const fact = (value: number | null, from: string): Fact | null => (value === nul
 
 /** Derive the facts from raw counters; `wrapper` (null for an imported file) is subtracted. */
 export function factsOf(set: CounterSet, wrapper: WrapperShape | null): Facts {
-  const v = (name: string) => counterValue(set, name);
+  const v = (name: string) => {
+    // Every counter read here must be bounded where it is parsed (counterBounds.ts), or a huge value reaches the scenario.
+    if (counterKind(name).kind === 'other') throw new Error(`bug: the mapping reads counter ${name}, which counterBounds.ts does not bound`);
+    return counterValue(set, name);
+  };
   const w = wrapper ? 1 : 0;
   const less = wrapper ? ` − 1 (${wrapper.name}, the measuring wrapper)` : '';
 

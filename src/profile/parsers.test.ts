@@ -3,6 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../config/errors.js';
+import { MAX_EVENTS } from './counterBounds.js';
 import { counterValue } from './counters.js';
 import { factsOf } from './facts.js';
 import { importCounters } from './importFile.js';
@@ -108,5 +109,53 @@ describe('import', () => {
     expect(statSync('/proc/self/maps').size).toBe(0);
     const e = errorOf(() => importCounters('/proc/self/maps', 100));
     expect(e.message).toMatch(/^\/proc\/self\/maps: --from file is 101 bytes; the limit is 100 bytes$/);
+  });
+});
+
+describe('counter values', () => {
+  const perfX = read('perf-x.txt');
+  const table = read('perf-table-en_US.txt');
+  const strace = read('strace-fc.txt');
+  const perfError = (text: string) => errorOf(() => parsePerfStat(text, 'f.txt')).message;
+  const straceError = (text: string) => errorOf(() => parseStraceSummary(text, 'f.txt')).message;
+
+  it('refuses a negative count or time at its line, naming the counter', () => {
+    expect(perfError(perfX.replace(/^3861,,page-faults/m, '-5,,page-faults'))).toBe('f.txt:3:1: page-faults -5 is negative; expected a count or a time, 0 or more');
+    expect(perfError(perfX.replace(/^39\.90,msec,task-clock/m, '-1,msec,task-clock'))).toMatch(/^f\.txt:8:1: task-clock -1 msec is negative/);
+  });
+
+  it('refuses a count too long to be a finite number (it would reach the scenario as Infinity)', () => {
+    const huge = `14${',999'.repeat(110)}`;
+    expect(perfError(table.replace(/^ +14,801 +page-faults/m, `${huge}      page-faults`))).toMatch(/^f\.txt:6:1: page-faults: the value is too large to be a number/);
+    expect(perfError(perfX.replace(/^3861,,page-faults/m, `${'9'.repeat(400)},,page-faults`))).toMatch(/^f\.txt:3:1: page-faults: the value is too large/);
+    expect(straceError(strace.replace(/ 301 +vfork/, ` ${'9'.repeat(400)} vfork`))).toMatch(/^f\.txt:4:1: strace:vfork: the value is too large/);
+  });
+
+  it(`refuses a count of events above ${MAX_EVENTS} (more than a scenario replays), and a fraction of an event`, () => {
+    expect(perfError(perfX.replace(/^3861,,page-faults/m, `1${'0'.repeat(29)},,page-faults`))).toMatch(/^f\.txt:3:1: page-faults 1×10\^29 is more than 1×10\^12 events/);
+    expect(perfError(perfX.replace(/^200,,sched:sched_process_fork/m, '2.5,,sched:sched_process_fork'))).toMatch(/^f\.txt:11:1: sched:sched_process_fork 2\.5 is not a whole number/);
+    expect(() => parsePerfStat(perfX.replace(/^3861,,page-faults/m, `${MAX_EVENTS},,page-faults`), 'f.txt')).not.toThrow();
+    // a counter the mapping does not read may be larger (cycles of a long run), up to what 64 bits hold
+    expect(counterValue(parsePerfStat(perfX.replace(/^<not supported>,,cycles/m, '12345678901234567,,cycles'), 'f.txt'), 'cycles')).toBe(12345678901234567);
+    expect(perfError(perfX.replace(/^<not supported>,,cycles/m, `1${'0'.repeat(20)},,cycles`))).toMatch(/^f\.txt:9:1: cycles 1×10\^20 is larger than any 64-bit counter/);
+  });
+
+  it('refuses a time beyond any run, in a counter or in the table\'s footer', () => {
+    expect(perfError(perfX.replace(/^39\.90,msec,task-clock/m, '2000000000000,msec,task-clock'))).toMatch(/^f\.txt:8:1: task-clock 2×10\^12 msec is 2×10\^9 seconds, more than the 1×10\^9/);
+    expect(perfError(table.replace('0.240196000 seconds user', '999999999999.0 seconds user'))).toMatch(/^f\.txt:15:1: seconds user: 1×10\^12 seconds is more than/);
+  });
+
+  it('checks a strace count as summed over the personalities\' tables', () => {
+    const one = strace.replace(/ 301 +vfork/, ' 600000000000 vfork');
+    expect(() => parseStraceSummary(one, 'f.txt')).not.toThrow();
+    const two = `System call usage summary for 64 bit mode:\n${one}\nSystem call usage summary for 32 bit mode:\n${one}`;
+    expect(straceError(two)).toMatch(/^f\.txt:\d+:1: strace:vfork 1\.2×10\^12 is more than 1×10\^12 events.* \(summed over the tables of 2 personalities\)$/);
+  });
+
+  it('refuses a strace summary or a perf table with no counter rows, at its header', () => {
+    const header = strace.split('\n').slice(0, 2).join('\n');
+    expect(straceError(`${header}\n`)).toBe('f.txt:1:1: the strace -c summary counts no system call (no rows under its header); expected a row such as "10.73  0.013325  44  301  vfork"');
+    const noRows = table.split('\n').filter((l) => !/^ +(\d|<)/.test(l) || /seconds/.test(l)).join('\n');
+    expect(perfError(noRows)).toMatch(/^f\.txt:4:1: perf stat's table has no counter rows/);
   });
 });

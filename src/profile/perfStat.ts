@@ -5,6 +5,7 @@
 // `<not counted>` rows become counters without a value. Any other line that
 // is not a known notice is an error at its line.
 import { InputError } from '../config/errors.js';
+import { counterProblem, secondsProblem } from './counterBounds.js';
 import type { CounterSet, CounterStatus, RawCounter } from './counters.js';
 
 const NOT = /^<not (supported|counted)>$/;
@@ -57,7 +58,7 @@ function parseCsv(text: string, file: string): CounterSet {
     const raw = f[0].trim();
     const not = NOT.exec(raw);
     if (!not && !/^-?\d+(\.\d+)?$/.test(raw)) throw unparseable(file, l);
-    counters.push(counter(f[2].trim(), not ? null : Number(raw), not ? (`not ${not[1]}` as CounterStatus) : 'ok', f[1].trim()));
+    counters.push(checked(file, l, counter(f[2].trim(), not ? null : Number(raw), not ? (`not ${not[1]}` as CounterStatus) : 'ok', f[1].trim())));
   }
   return { counters, elapsedSeconds: null, userSeconds: null, sysSeconds: null };
 }
@@ -69,9 +70,11 @@ const FOOTER = /^\s*([\d.,'\u00a0\u202f ]*\d)\s+seconds\s+(time elapsed|user|sys
 function parseHuman(text: string, file: string): CounterSet {
   const set: CounterSet = { counters: [], elapsedSeconds: null, userSeconds: null, sysSeconds: null };
   let seenHeader = false;
+  let header = 1;
   for (const l of dataLines(text)) {
     if (/Performance counter stats for/.test(l.text)) {
       seenHeader = true;
+      header = l.no;
       continue;
     }
     if (!seenHeader) throw unparseable(file, l);
@@ -79,6 +82,8 @@ function parseHuman(text: string, file: string): CounterSet {
     if (foot) {
       const v = decimal(foot[1]);
       if (v === null) throw unparseable(file, l);
+      const problem = secondsProblem(`seconds ${foot[2]}`, v);
+      if (problem !== null) throw new InputError(problem, { source: file, line: l.no });
       if (foot[2] === 'time elapsed') set.elapsedSeconds = v;
       else if (foot[2] === 'user') set.userSeconds = v;
       else set.sysSeconds = v;
@@ -92,9 +97,10 @@ function parseHuman(text: string, file: string): CounterSet {
     // times (msec) end in a decimal part written with the locale's decimal mark.
     const value = not ? null : unit === '' ? Number(m[1].replace(/\D/g, '')) : decimal(m[1]);
     if (!not && value === null) throw unparseable(file, l);
-    set.counters.push(counter(m[3], value, not ? (`not ${not[1]}` as CounterStatus) : 'ok', unit));
+    set.counters.push(checked(file, l, counter(m[3], value, not ? (`not ${not[1]}` as CounterStatus) : 'ok', unit)));
   }
   if (!seenHeader) throw new InputError('no "Performance counter stats for" header found', { source: file, line: 1 });
+  if (set.counters.length === 0) throw new InputError('perf stat\'s table has no counter rows (such as "14,765  page-faults"); expected at least one counter', { source: file, line: header });
   return set;
 }
 
@@ -110,6 +116,13 @@ function decimal(text: string): number | null {
 
 function counter(name: string, value: number | null, status: CounterStatus, unit: string): RawCounter {
   return { name, value, status, source: 'perf', unit };
+}
+
+/** `c`, if its value is one a counter can have; else an error at its line naming it. */
+function checked(file: string, l: Line, c: RawCounter): RawCounter {
+  const problem = c.value === null ? null : counterProblem(c.name, c.value, c.unit);
+  if (problem !== null) throw new InputError(problem, { source: file, line: l.no });
+  return c;
 }
 
 function unparseable(file: string, l: Line): InputError {
