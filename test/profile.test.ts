@@ -253,6 +253,37 @@ describe('vmmsim profile --from', () => {
     }
   }, 60_000);
 
+  it('counts that each pass but add up past what a scenario replays are exit 2 naming the file, not an internal error', async () => {
+    const rows = Array.from({ length: 5 }, (_, i) => `  1.00    0.001000           1  900000000000           call${i}\n`).join('');
+    const from = join(work, 'adds-up.txt');
+    writeFileSync(from, `% time     seconds  usecs/call     calls    errors syscall\n------ ----------- ----------- --------- --------- ----------------\n${rows}`);
+    const r = await runCli(['profile', '--from', from]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^vmmsim: ${from}: the counts add up to 4\\.50×10\\^12 × syscallShort over the run, more than the 10\\^12 a scenario can replay`));
+    expect(r.stdout).toBe('');
+  }, 60_000);
+
+  it('a profile longer than run\'s default limits is written, with the flags that run it', async () => {
+    const big = 999_999_999_999;
+    const from = join(work, 'long-run.txt');
+    writeFileSync(from, readFileSync('test/fixtures/profile/perf-x.txt', 'utf8').replace(/^3861,,(page|minor)-faults/gm, `${big},,$1-faults`));
+    const out = join(work, 'long-run.yaml');
+    const r = await runCli(['profile', '--from', from, '--out', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const flag = /run it with (--max-ops \d+)/.exec(r.stderr);
+    expect(flag, r.stderr).not.toBeNull();
+    const check = await runCli(['check', out, '--no-estimate', ...flag![1].split(' '), ...(/run it with (--max-sim-seconds \d+)/.exec(r.stderr)?.[1].split(' ') ?? [])]);
+    expect(check.status, check.stderr).toBe(0);
+  }, 60_000);
+
+  it('a wall time too short for a finite rate shows no rate rather than Infinity', async () => {
+    const from = join(work, 'short.txt');
+    writeFileSync(from, readFileSync('test/fixtures/profile/perf-table-en_US.txt', 'utf8').replace('0.842433010 seconds time elapsed', `0.${'0'.repeat(320)}1 seconds time elapsed`));
+    const r = await runCli(['profile', '--from', from]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).not.toMatch(/Infinity|NaN/);
+  }, 60_000);
+
   it('refuses both --from and a command, and neither', async () => {
     writeFileSync(join(work, 'x.txt'), '');
     expect((await runCli(['profile', '--from', 'test/fixtures/profile/perf-x.txt', '--', 'true'])).status).toBe(2);

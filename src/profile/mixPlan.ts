@@ -9,6 +9,7 @@ import { compositeTable } from '../config/load.js';
 import { WorkloadCompiler } from '../workload/expand.js';
 import { OpSpecSchema } from '../workload/spec.js';
 import type { OpNode } from '../workload/stream.js';
+import { MAX_EVENTS } from './counterBounds.js';
 import type { Fact, Facts } from './facts.js';
 import { SEND_CALLS, SYSCALL_CLASSES, syscallClass, type SyscallClass } from './syscallClasses.js';
 
@@ -166,6 +167,25 @@ export function planMix(facts: Facts, guest: GuestModel, clockGHz: number): MixP
     if (measured < tally.kernelCycles) notes.push(`the composites charge ${Math.round(tally.kernelCycles)} kernel cycles, more than the measured ${Math.round(measured)}; no plain kernel computation added`);
   }
   return { entries, repeat: Math.max(1, F, V), userCycles, kernelCycles, kernelWhy, tally, notes };
+}
+
+/**
+ * Why `plan` cannot be written as a scenario, or null. Each counter is
+ * bounded where it is read (counterBounds.ts), but the mapping adds counters
+ * up (the calls of every name, a fork's COW faults, two PTE writes per
+ * mprotect), so a total can still pass what one scenario entry repeats.
+ */
+export function replayProblem(plan: MixPlan): string | null {
+  for (const e of plan.entries) {
+    if (!(e.total <= MAX_EVENTS)) {
+      const what = String(e.spec.use ?? e.spec.op);
+      return `the counts add up to ${e.total.toExponential(2).replace('e+', '×10^')} × ${what} over the run, more than the 10^12 a scenario can replay (${e.why.length > 160 ? `${e.why.slice(0, 157)}…` : e.why}); expected the counts of one run`;
+    }
+  }
+  for (const [what, cycles] of [['user', plan.userCycles], ['kernel', plan.kernelCycles]] as const) {
+    if (cycles !== null && !Number.isFinite(cycles)) return `the ${what} time comes to a number of cycles that is not finite; expected the times of one run`;
+  }
+  return null;
 }
 
 /** Residual system calls, by class, after the composites' own. */

@@ -27,7 +27,8 @@ export const PROFILE_TARGET = { guest: 'linux-2.6', cpu: 'pentium4', vmms: ['nat
 
 /** The scenario text for a profile named `name`. */
 export function profileYaml(name: string, prov: Provenance, set: CounterSet, elapsed: number | null, plan: MixPlan): string {
-  const rate = (v: number) => (elapsed && elapsed > 0 ? fmt(v / elapsed) : '-');
+  // A wall time too short for a finite rate (1e-300 s) has no rate either.
+  const rate = (v: number) => (elapsed && elapsed > 0 && Number.isFinite(v / elapsed) ? fmt(v / elapsed) : '-');
   const out: string[] = [];
   const c = (s = '') => out.push(s === '' ? '#' : `# ${s}`);
   c(`Measured profile of \`${prov.command}\`, written by \`vmmsim profile\`.`);
@@ -140,6 +141,7 @@ function flow(spec: Readonly<Record<string, unknown>>): string {
 }
 
 function fmt(v: number): string {
+  if (!Number.isFinite(v)) throw new Error(`bug: a profile would show ${v}; its counters are bounded where they are read (counterBounds.ts)`);
   if (Number.isInteger(v)) return String(v);
   return Math.abs(v) >= 100 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(3) : v.toPrecision(3);
 }

@@ -6,14 +6,15 @@ import { machine, release, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { InputError } from '../../config/errors.js';
-import { DEFAULT_LIMITS } from '../../config/limits.js';
+import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from '../../config/limits.js';
+import type { RunEstimate } from '../../config/runEstimate.js';
 import { DEFAULT_MODELS_DIR, loadGuestModel, loadScenario, modelPath } from '../../config/load.js';
 import { YamlFile } from '../../config/yamlFile.js';
 import { CpuModelSchema } from '../../vmm/cpu.js';
 import { factsOf } from '../../profile/facts.js';
 import { importCounters } from '../../profile/importFile.js';
 import { measure } from '../../profile/measure.js';
-import { planMix } from '../../profile/mixPlan.js';
+import { planMix, replayProblem } from '../../profile/mixPlan.js';
 import { PROFILE_TARGET, profileYaml, type Provenance } from '../../profile/profileYaml.js';
 import { detectTools } from '../../profile/tools.js';
 import { CommandFailed } from '../commandFailed.js';
@@ -66,7 +67,7 @@ export function profileCommand(): Command {
         const facts = factsOf(set, null);
         const prov: Provenance = { ...base, command: `imported ${format} output ${opts.from}`, kernel: 'unknown (imported file)', clockFrom: `${clock.from}, of the machine that imported the file`,
           tools: [`${format}: read from ${opts.from}`], missing: [], exitStatus: null };
-        text = render(name, prov, set, facts, opts);
+        text = render(name, prov, set, facts, opts, opts.from);
         process.stderr.write(`vmmsim profile: read ${set.counters.length} counters (${format}) from ${opts.from}\n`);
       } else {
         const tools = detectTools({ perf: opts.perf, strace: opts.strace });
@@ -79,10 +80,11 @@ export function profileCommand(): Command {
         }
         const facts = factsOf(m.set, m.wrapper);
         const prov: Provenance = { ...base, command: command.join(' '), kernel: `${release()} ${machine()}`, tools: m.tools, missing: tools.missing, exitStatus: status };
-        text = render(name, prov, m.set, facts, opts);
+        text = render(name, prov, m.set, facts, opts, 'vmmsim profile');
         process.stderr.write(`vmmsim profile: measured with ${m.tools.map((t) => t.split(':')[0]).join(', ')}\n`);
       }
-      validateScenario(text, name, opts.models);
+      const estimate = validateScenario(text, name, opts.models);
+      for (const note of limitNotes(estimate)) process.stderr.write(`vmmsim profile: ${note}\n`);
       if (opts.out !== undefined) {
         writeInside(dirname(opts.out), { [basename(opts.out)]: text }); // staged, locked, never through a link
         process.stderr.write(`vmmsim profile: wrote ${opts.out}\n`);
@@ -90,9 +92,12 @@ export function profileCommand(): Command {
     });
 }
 
-function render(name: string, prov: Provenance, set: Parameters<typeof profileYaml>[2], facts: ReturnType<typeof factsOf>, opts: ProfileOptions): string {
+/** The scenario text; `source` (the imported file, or the command) is named if its counts add up past what a scenario replays. */
+function render(name: string, prov: Provenance, set: Parameters<typeof profileYaml>[2], facts: ReturnType<typeof factsOf>, opts: ProfileOptions, source: string): string {
   const guest = loadGuestModel(opts.models ?? DEFAULT_MODELS_DIR, PROFILE_TARGET.guest);
   const plan = planMix(facts, guest, prov.clockGHz);
+  const problem = replayProblem(plan);
+  if (problem !== null) throw new InputError(problem, { source });
   return profileYaml(name, prov, set, facts.elapsedSeconds, plan);
 }
 
@@ -138,6 +143,18 @@ function isDirectory(path: string): boolean {
   }
 }
 
+/** The flags `vmmsim run` needs for this profile, where it passes a default limit. */
+function limitNotes(est: RunEstimate): string[] {
+  const notes: string[] = [];
+  const over = (what: string, value: number | null, limit: number, flag: string) => {
+    if (value !== null && value > limit) notes.push(`replaying it takes ${what} per mode, more than the default limit of ${formatCount(limit)}: run it with ${flag} ${Math.ceil(value)}`);
+  };
+  over(`${formatCount(Math.ceil((est.operations ?? 0) + (est.memoryAccesses ?? 0)))} operations`, (est.operations ?? 0) + (est.memoryAccesses ?? 0), DEFAULT_LIMITS.maxOpsPerRun, LIMIT_FLAGS.maxOpsPerRun);
+  over(`an estimated ${formatCount(Math.ceil(est.simSeconds ?? 0))} simulated seconds`, est.simSeconds, DEFAULT_LIMITS.maxSimSeconds, LIMIT_FLAGS.maxSimSeconds);
+  over(`an estimated ${formatCount(Math.ceil(est.events ?? 0))} events`, est.events, DEFAULT_LIMITS.maxEvents, LIMIT_FLAGS.maxEvents);
+  return notes;
+}
+
 /** A scenario name from a command or file name: letters, digits, '.', '_' and '-'. */
 function sanitize(raw: string): string {
   const s = raw.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
@@ -159,13 +176,20 @@ function hostClock(modelsDir: string): { cpu: string; ghz: number; from: string 
   return { cpu: 'unknown', ghz, from: `ESTIMATE: /proc/cpuinfo unreadable; the ${PROFILE_TARGET.cpu} model's clock` };
 }
 
-/** The written scenario must load (schema, composites, limits): a failure here is a bug in the profiler. */
-function validateScenario(text: string, name: string, modelsDir: string | undefined): void {
+/**
+ * The written scenario must load (schema, composites, finite totals): a
+ * failure here is a bug in the profiler. The run-length limits are not
+ * applied: a long run's profile is as long as the run (a build's millions of
+ * system calls), and `run` takes the flags that raise them — see
+ * {@link limitNotes}. Returns what replaying it takes under one mode.
+ */
+function validateScenario(text: string, name: string, modelsDir: string | undefined): RunEstimate {
   const dir = mkdtempSync(join(tmpdir(), 'vmmsim-profile-check-'));
   try {
     const file = join(dir, `${name}.yaml`);
     writeFileSync(file, text);
-    loadScenario(file, { modelsDir });
+    const unlimited = { maxOpsPerRun: Number.MAX_SAFE_INTEGER, maxSimSeconds: Number.MAX_VALUE, maxEvents: Number.MAX_SAFE_INTEGER };
+    return loadScenario(file, { modelsDir, limits: unlimited }).estimates[0];
   } catch (e) {
     if (e instanceof InputError) throw new Error(`the profile does not load as a scenario: ${e.message}`);
     throw e;
