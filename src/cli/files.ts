@@ -234,31 +234,38 @@ export function writeInside(dir: string, files: Readonly<Record<string, string |
 }
 
 /**
- * Check, before any work, that `path` (a single output file named by the
- * user with `flag`) can be a results file: a file name, not empty, `.`, `..`
- * or a directory (`x/`), and, if something is already there, a regular file
- * or a symbolic link (the link is replaced, not written through), never a
- * directory, a FIFO or a device (a rename would put a file in its place).
+ * Check, before any work, that `out` (a single output file named by the user
+ * with `flag`) can be written: a file name (not empty, `.`, `..`, `dir/`, a
+ * backslash or one of vmmsim's own names) and, if something is already
+ * there, a regular file or a symbolic link to one (a link is replaced, not
+ * written through), never a directory, a FIFO, a socket or a device (the
+ * rename would put a regular file in its place). `expected` ends each message.
  */
-export function checkOutFile(path: string, flag = '--out'): void {
-  const where = `${flag} ${path}`;
-  const name = basename(path);
-  if (path.trim() === '' || path.endsWith('/') || name === '' || name === '.' || name === '..') {
-    throw new InputError('expected a file name (such as results/x.txt), got a directory or nothing', { source: where });
+export function checkOutFile(out: string, expected = 'expected a file name, such as results/x.txt', flag = '--out'): void {
+  const bad = (detail: string) => new InputError(detail, { source: out === '' ? flag : `${flag} ${out}` });
+  if (out.trim() === '') throw bad(`got an empty string; ${expected}`);
+  const name = basename(out);
+  if (out.endsWith('/') || name === '' || name === '.' || name === '..') throw bad(`names a directory; ${expected}`);
+  if (name.includes('\\')) throw bad(`the file name contains a backslash, which vmmsim does not write; ${expected}`);
+  if (name === MANIFEST_NAME || name === LOCK_NAME || name === SHARED_MARKER || name.startsWith(TEMP_PREFIX)) {
+    throw bad(`${name} is a name vmmsim keeps for its own files (${MANIFEST_NAME}, ${LOCK_NAME}, ${SHARED_MARKER}, ${TEMP_PREFIX}*); ${expected}`);
   }
   let st;
   try {
-    st = lstatSync(path);
+    st = lstatSync(out);
   } catch {
-    return; // absent (or unreachable: the write reports why)
+    return; // absent (a new file), or a directory on the way that cannot be used: the writer says so
   }
-  if (st.isDirectory()) throw new InputError('is a directory; expected a file name', { source: where });
-  if (!st.isFile() && !st.isSymbolicLink()) throw new InputError(`is a ${kindOf(st)}, not a regular file; expected a file name (nothing is written over it)`, { source: where });
+  if (st.isDirectory()) throw bad(`is a directory; ${expected}`);
+  if (st.isSymbolicLink() && existsAsDir(out)) throw bad(`is a symbolic link to a directory; ${expected}`);
+  if (!st.isFile() && !st.isSymbolicLink()) {
+    throw bad(`exists and is a ${kindOf(st)}, not a regular file, which writing would replace; ${expected}, or an existing regular file to overwrite`);
+  }
 }
 
 /** Write one file the user named with `flag`: {@link checkOutFile}, then staged, renamed and locked as {@link writeInside} writes. */
 export function writeOutFile(path: string, data: string | Uint8Array, flag = '--out'): string {
-  checkOutFile(path, flag);
+  checkOutFile(path, undefined, flag);
   return writeInside(dirname(path), { [basename(path)]: data })[0];
 }
 

@@ -1,7 +1,7 @@
 // `vmmsim profile -- COMMAND …` and `vmmsim profile --from FILE`: measure a
 // real run's event mix (or import a saved perf stat / strace -c output) and
 // write a scenario that replays it under every mode.
-import { lstatSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { machine, release, tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -18,8 +18,7 @@ import { planMix, replayProblem } from '../../profile/mixPlan.js';
 import { PROFILE_TARGET, profileYaml, type Provenance } from '../../profile/profileYaml.js';
 import { detectTools } from '../../profile/tools.js';
 import { CommandFailed } from '../commandFailed.js';
-import { MANIFEST_NAME, TEMP_PREFIX, writeInside } from '../files.js';
-import { LOCK_NAME } from '../outputLock.js';
+import { checkOutFile, writeInside } from '../files.js';
 
 interface ProfileOptions {
   out?: string;
@@ -57,7 +56,7 @@ export function profileCommand(): Command {
     .action(async (command: string[], opts: ProfileOptions) => {
       if (opts.from !== undefined && command.length > 0) throw new InputError('give either --from FILE or a command after --, not both', { source: '--from' });
       if (opts.from === undefined && command.length === 0) throw new InputError('nothing to profile: give a command after -- (vmmsim profile -- make -j2) or --from FILE', { source: 'vmmsim profile' });
-      if (opts.out !== undefined) checkOutFile(opts.out); // before measuring: a name that cannot be written is bad input, found at once
+      if (opts.out !== undefined) checkOutFile(opts.out, 'expected the name of the scenario file to write, such as my-profile.yaml'); // before measuring: a name that cannot be written is bad input, found at once
       const name = sanitize(opts.name ?? (opts.from !== undefined ? basename(opts.from).replace(/\.[^.]*$/, '') : basename(command[0])));
       const clock = hostClock(opts.models ?? DEFAULT_MODELS_DIR);
       const base = { date: new Date().toISOString(), hostCpu: clock.cpu, clockGHz: clock.ghz, clockFrom: clock.from };
@@ -99,48 +98,6 @@ function render(name: string, prov: Provenance, set: Parameters<typeof profileYa
   const problem = replayProblem(plan);
   if (problem !== null) throw new InputError(problem, { source });
   return profileYaml(name, prov, set, facts.elapsedSeconds, plan);
-}
-
-/**
- * `--out` names one file, written by {@link writeInside} into its directory
- * under a staged name and renamed into place. So it must end in a file name
- * the writer accepts (not '', '.', '..', a trailing '/', a backslash, or a
- * name vmmsim keeps for its own files there), and what exists at it must be
- * something the rename may replace: a regular file, or a symbolic link (the
- * link is replaced, not followed) that does not lead to a directory (to the
- * user that is a directory). A directory cannot be replaced, and a FIFO,
- * socket or device is not an earlier output: replacing it with a regular
- * file would destroy it. Checked before anything runs (exit 2, naming --out).
- */
-function checkOutFile(out: string): void {
-  const bad = (detail: string) => new InputError(detail, { source: out === '' ? '--out' : `--out ${out}` });
-  const expected = 'expected the name of the scenario file to write, such as my-profile.yaml';
-  if (out === '') throw bad(`got an empty string; ${expected}`);
-  const name = basename(out);
-  if (out.endsWith('/') || name === '' || name === '.' || name === '..') throw bad(`names a directory; ${expected}`);
-  if (name.includes('\\')) throw bad(`the file name contains a backslash, which vmmsim does not write; ${expected}`);
-  if (name === MANIFEST_NAME || name === LOCK_NAME || name.startsWith(TEMP_PREFIX)) {
-    throw bad(`${name} is a name vmmsim keeps for its own files (${MANIFEST_NAME}, ${LOCK_NAME}, ${TEMP_PREFIX}*); ${expected}`);
-  }
-  let st: Stats;
-  try {
-    st = lstatSync(out);
-  } catch {
-    return; // absent (a new file), or a directory on the way that cannot be used: the writer says so
-  }
-  if (st.isDirectory()) throw bad(`is a directory; ${expected}`);
-  if (st.isSymbolicLink() && isDirectory(out)) throw bad(`is a symbolic link to a directory; ${expected}`);
-  if (!st.isFile() && !st.isSymbolicLink()) {
-    throw bad(`exists and is not a regular file (a FIFO, socket or device), which writing the scenario would replace; ${expected}, or an existing regular file to overwrite`);
-  }
-}
-
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false; // a dangling link: the rename replaces it
-  }
 }
 
 /** The flags `vmmsim run` needs for this profile, where it passes a default limit. */
