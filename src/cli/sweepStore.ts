@@ -6,11 +6,14 @@
 // Every file is written atomically.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import type { ResultRecord } from '../run/record.js';
 import { InputError } from '../config/errors.js';
 import { DEFAULT_LIMITS, LIMIT_FLAGS } from '../config/limits.js';
+import { validate } from '../config/zodIssues.js';
 import { InputFileError, readBoundedFile } from '../workload/inputFile.js';
 import type { OutputDir } from './files.js';
+import { jsonSyntaxError } from './jsonSyntax.js';
 
 /** The manifest of a sweep directory. */
 export interface SweepManifest {
@@ -54,11 +57,32 @@ export function writeTask(out: OutputDir, t: TaskFile): void {
 
 /**
  * Parse a stored JSON file of a results directory: a regular file within the
- * results-size limit. Throws InputFileError (too big, a FIFO, …) or a
- * SyntaxError.
+ * results-size limit (`maxBytes`, raised with --max-results-bytes). Anything
+ * else is an InputError naming the file: too big, not a regular file, or not
+ * valid JSON (with the line and column where it breaks).
  */
 export function readJsonFile(path: string, what: string, maxBytes: number = DEFAULT_LIMITS.maxResultBytes): unknown {
-  return JSON.parse(readBoundedFile(path, { what, expected: 'a JSON file' }, { maxBytes, flag: LIMIT_FLAGS.maxResultBytes }).toString('utf8'));
+  let text: string;
+  try {
+    text = readBoundedFile(path, { what, expected: 'a JSON file' }, { maxBytes, flag: LIMIT_FLAGS.maxResultBytes }).toString('utf8');
+  } catch (e) {
+    if (e instanceof InputFileError) throw new InputError(e.detail, { source: path });
+    throw e;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const at = jsonSyntaxError(text);
+    if (at) throw new InputError(`${what} file is not valid JSON: ${at.detail}`, { source: path, line: at.line, col: at.col });
+    // JSON.parse refused what the scanner accepts (not expected): its message, which may quote the file, on one line.
+    throw new InputError(`${what} file is not valid JSON: ${oneLine((e as Error).message)}`, { source: path });
+  }
+}
+
+/** `text` on one line of at most 200 characters: control and line-separator characters as \\uXXXX. */
+function oneLine(text: string): string {
+  const flat = text.replace(/[\p{C}\p{Zl}\p{Zp}]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }
 
 /**
@@ -86,14 +110,28 @@ export function writeManifest(out: OutputDir, m: SweepManifest): void {
   out.writeFiles({ 'sweep.json': JSON.stringify(m, null, 2) + '\n' });
 }
 
-/** Read a directory's manifest; a missing or unreadable one is an InputError naming the directory. */
-export function readManifest(dir: string): SweepManifest {
+/** The manifest as {@link writeManifest} writes it. */
+const ManifestSchema = z.strictObject({
+  vmmsim: z.string(),
+  scenario: z.string(),
+  file: z.string(),
+  sweep: z.string(),
+  points: z.int().positive(),
+  replicates: z.int().positive(),
+  tasks: z.int().positive(),
+  fingerprints: z.array(z.string()),
+  shard: z.string().nullable(),
+});
+
+/**
+ * Read a directory's manifest (within `maxBytes`); a missing, unreadable or
+ * malformed one, or one whose counts disagree, is an InputError naming it.
+ */
+export function readManifest(dir: string, maxBytes?: number): SweepManifest {
   const path = manifestPath(dir);
   if (!existsSync(path)) throw new InputError('not a sweep results directory (no sweep.json); run `vmmsim sweep FILE --out DIR` first', { source: dir });
-  try {
-    return readJsonFile(path, 'sweep.json') as SweepManifest;
-  } catch (e) {
-    if (e instanceof InputFileError) throw new InputError(e.detail, { source: path });
-    throw new InputError(`sweep.json is not valid JSON: ${(e as Error).message}`, { source: path });
-  }
+  const m = validate(ManifestSchema, readJsonFile(path, 'sweep.json', maxBytes), () => ({ source: path }), 'sweep manifest');
+  if (m.tasks !== m.points * m.replicates) throw new InputError(`expected points × replicates = ${m.points * m.replicates}, got ${m.tasks}`, { source: path }, ['tasks']);
+  if (m.fingerprints.length !== m.tasks) throw new InputError(`expected one per task (${m.tasks}), got ${m.fingerprints.length}`, { source: path }, ['fingerprints']);
+  return m;
 }

@@ -27,7 +27,8 @@ export function mergeCommand(): Command {
     .option('--force', 'write into --out even if it holds results of a different scenario or files vmmsim did not write', false)
     .addOption(resultsBytesOption())
     .action(async (dirs: string[], opts: MergeOptions) => {
-      const manifests = dirs.map((d) => ({ dir: d, m: readManifest(d) }));
+      const maxBytes = opts.maxResultsBytes ?? DEFAULT_LIMITS.maxResultBytes;
+      const manifests = dirs.map((d) => ({ dir: d, m: readManifest(d, maxBytes) }));
       const first = manifests[0];
       for (const { dir, m } of manifests) {
         if (m.sweep !== first.m.sweep) {
@@ -38,7 +39,7 @@ export function mergeCommand(): Command {
       const tasks: TaskFile[] = [];
       const missing: number[] = [];
       for (let t = 0; t < first.m.tasks; t++) {
-        const found = findTask(manifests.map((x) => x.dir), first.m, t, opts.maxResultsBytes ?? DEFAULT_LIMITS.maxResultBytes);
+        const found = findTask(manifests.map((x) => x.dir), first.m, t, maxBytes);
         if (found) tasks.push(found);
         else missing.push(t);
       }

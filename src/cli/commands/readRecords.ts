@@ -46,13 +46,7 @@ const RecordShape = z.looseObject({
 export function readRecords(dir: string, maxBytes: number = DEFAULT_LIMITS.maxResultBytes): ResultRecord[] {
   const path = join(dir, 'results.json');
   if (!existsSync(path)) throw new InputError('no results.json here; run `vmmsim run FILE --out DIR` or `vmmsim sweep FILE --out DIR` first', { source: dir });
-  let data: unknown;
-  try {
-    data = readJsonFile(path, 'results.json', maxBytes);
-  } catch (e) {
-    if (e instanceof InputFileError) throw new InputError(e.detail, { source: path });
-    throw new InputError(`results.json is not valid JSON: ${(e as Error).message}`, { source: path });
-  }
+  const data = readJsonFile(path, 'results.json', maxBytes);
   if (!Array.isArray(data)) throw new InputError('results.json must hold an array of result records', { source: path });
   data.forEach((r, i) => {
     const ok = RecordShape.safeParse(r);
