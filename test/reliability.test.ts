@@ -138,14 +138,14 @@ describe('class 4: results files are read only when regular and within --max-res
     expect(statSync(task).isFile()).toBe(true);
   });
 
-  it('merge reading a FIFO as a shard task counts it as missing instead of hanging', async () => {
+  it('merge reading a FIFO as a shard task refuses it, naming it, instead of hanging', async () => {
     const s = join(root, 's1');
     expect((await sweep(s, '--shard', '1/1')).status).toBe(0);
     const task = join(s, 'points', '000001-r000.json');
     rmSync(task);
     execFileSync('mkfifo', [task]);
     const r = await runMain(['merge', s, '--out', join(root, 'merged')]);
-    expect(r.stderr).toBe(`vmmsim: merge: 1 of 4 tasks have no results in ${s} (first: point 1, replicate 0); run the missing shards, then merge again\n`);
+    expect(r.stderr).toBe(`vmmsim: ${task}: task file is not a regular file (a device, FIFO or socket); expected a JSON file\n`);
     expect(r.status).toBe(2);
     expect(r.cpuMs).toBeLessThan(CPU_MS);
   });

@@ -4,11 +4,12 @@
 // whose file does not (and says so); merge and plot refuse it with exit 2 in
 // one line naming the file and the key (or line and column), writing nothing.
 // No number read back reaches the results unless it is finite.
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMain } from './support/runMain.js';
+import { tree } from './support/tree.js';
 
 // 6 points × 2 replicates, workloads syscall and mix under native: task t is point ⌊t/2⌋, replicate t mod 2.
 const SMALL = 'test/fixtures/sweep/small.yaml';
@@ -64,5 +65,55 @@ describe('a file read back that is not what vmmsim writes is one line naming whe
     const r = await runMain(['plot', dir, '--out', fresh('charts')]);
     expect(r.stderr).toBe(`vmmsim: ${join(dir, 'results.json')}:5:1: results.json file is not valid JSON: found the end of the file where "," or "}" should be\n`);
     expect(r.status).toBe(2);
+  });
+});
+
+/** Copies of both shards, with `spoil` applied to task file `name` of the shard that holds it (r000 files are in shard 1). */
+function spoiledShards(name: string, spoil: (path: string) => void): { dirs: string[]; path: string } {
+  const dirs = shards.map((s) => {
+    const d = fresh('shard');
+    cpSync(s, d, { recursive: true });
+    return d;
+  });
+  const path = join(dirs[name.endsWith('r000.json') ? 0 : 1], 'points', name);
+  spoil(path);
+  return { dirs, path };
+}
+
+// Task files that cannot be read as JSON: [what, make the file at this path bad, the message after "FILE" (with its line:column)].
+const files: Array<[string, (path: string) => void, RegExp]> = [
+  ['malformed JSON', (p) => writeFileSync(p, '{"task": 3,\n  "records": [1,}\n'), /^:2:17: task file is not valid JSON: found "}" where a value should be$/],
+  ['a link to /dev/urandom', (p) => (rmSync(p), symlinkSync('/dev/urandom', p)), /^: task file is not a regular file \(a device, FIFO or socket\); expected a JSON file$/],
+];
+
+describe('merge names a shard task file it cannot read, instead of calling its shard missing: exit 2, one line, nothing written', () => {
+  it('(the shards merge when nothing is spoilt)', async () => {
+    const out = fresh('merged');
+    const r = await runMain(['merge', ...shards, '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(tree(out)).toEqual(tree(reference));
+  });
+
+  it.each(files)('%s', async (_what, spoil, message) => {
+    const { dirs, path } = spoiledShards('000001-r001.json', spoil);
+    const out = fresh('merged');
+    const r = await runMain(['merge', ...dirs, '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.startsWith(`vmmsim: ${path}`)).toBe(true);
+    expect(r.stderr.slice(`vmmsim: ${path}`.length, -1)).toMatch(message);
+    expect(r.stderr.indexOf('\n')).toBe(r.stderr.length - 1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('a task file over --max-results-bytes names the file and the flag', async () => {
+    const out = fresh('merged');
+    const size = statSync(join(shards[0], 'points', '000000-r000.json')).size;
+    expect(statSync(join(shards[0], 'sweep.json')).size).toBeLessThan(size);
+    const r = await runMain(['merge', ...shards, '--out', out, '--max-results-bytes', String(size - 1)]);
+    expect(r.stderr).toBe(`vmmsim: ${join(shards[0], 'points', '000000-r000.json')}: task file is ${size.toLocaleString('en-US')} bytes; ` +
+      `the limit is ${(size - 1).toLocaleString('en-US')} bytes (raise it with --max-results-bytes)\n`);
+    expect(r.status).toBe(2);
+    expect(existsSync(out)).toBe(false);
   });
 });

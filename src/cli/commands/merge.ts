@@ -65,18 +65,19 @@ export function mergeCommand(): Command {
     });
 }
 
-/** Task `t` from the first directory that holds it with the manifest's fingerprint (failed tasks included). */
+/**
+ * Task `t` from the first directory that holds it with the manifest's
+ * fingerprint (failed tasks included), or null. A task file that cannot be
+ * read or is not valid JSON is an InputError naming it: the task is there,
+ * damaged, and rerunning its shard is not the remedy.
+ */
 function findTask(dirs: readonly string[], m: SweepManifest, t: number, maxBytes: number): TaskFile | null {
   const where = { point: Math.floor(t / m.replicates), replicate: t % m.replicates };
   for (const dir of dirs) {
     const path = taskPath(dir, where);
     if (!existsSync(path)) continue;
-    try {
-      const tf = readJsonFile(path, 'task', maxBytes) as TaskFile;
-      if (tf.fingerprint === m.fingerprints[t] && Array.isArray(tf.records)) return tf;
-    } catch {
-      // a damaged, oversized or non-regular file counts as missing; another shard directory may hold the task
-    }
+    const tf = readJsonFile(path, 'task', maxBytes) as TaskFile;
+    if (tf.fingerprint === m.fingerprints[t] && Array.isArray(tf.records)) return tf;
   }
   return null;
 }
