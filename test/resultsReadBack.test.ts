@@ -117,3 +117,84 @@ describe('merge names a shard task file it cannot read, instead of calling its s
     expect(existsSync(out)).toBe(false);
   });
 });
+
+interface Task {
+  records: Array<Record<string, unknown>>;
+  [key: string]: unknown;
+}
+
+/** Rewrite a stored task file: `change` edits the parsed task, or returns new text for the file. */
+function edit(path: string, change: (task: Task, text: string) => string | void): void {
+  const text = readFileSync(path, 'utf8');
+  const task = JSON.parse(text) as Task;
+  const out = change(task, text);
+  writeFileSync(path, typeof out === 'string' ? out : JSON.stringify(task));
+}
+
+// [what, task file, change, the key the message names after "FILE: ", what merge says of it]. The files are in shard 2
+// (replicate 1) unless named r000, so merge checks them against replicate 0 of their point in shard 1. A resumed sweep
+// checks against the scenario itself, and may say more precisely what is wrong, of the same key.
+const records: Array<[string, string, (t: Task, text: string) => string | void, string, RegExp]> = [
+  ['an infinite number (1e999)', '000001-r001.json', (_, text) => text.replace(/"seconds":[0-9.e+-]+/, '"seconds":1e999'),
+    'records[0].seconds', /^expected a finite number, got Infinity \(in the task file\)$/],
+  ['a string for a number', '000001-r001.json', (t) => void (t.records[1].cycles = 'abc'), 'records[1].cycles', /^expected a number, got the string "abc"/],
+  ['a negative count', '000002-r001.json', (t) => void ((t.records[0].breakdown as Record<string, { count: number }>).syscall.count = -1),
+    'records[0].breakdown.syscall.count', /^expected ≥ 0, got number -1/],
+  ['no records', '000001-r001.json', (t) => void (t.records = []), 'records', /^no records; a task holds one per workload × mode$/],
+  ['records that are not a list', '000001-r001.json', (t) => void ((t as { records: unknown }).records = 'notalist'),
+    'records', /^expected a list, got the string "notalist"/],
+  ['a record repeated 1,000 times', '000000-r000.json', (t) => void (t.records = Array.from({ length: 1000 }, () => t.records[0])),
+    'records[1]', /^one record too many: 1000 records, expected 1 \(one per workload × mode\); it repeats records\[0\], workload "syscall" under "native"$/],
+  ['a record missing', '000001-r001.json', (t) => void t.records.pop(),
+    'records', /^1 records, expected 2 \(one per workload × mode as in \S+000001-r000.json\); the first missing is workload "mix" under "native"$/],
+  ['a workload the scenario does not have', '000001-r001.json', (t) => void (t.records[1].workload = 'zz'),
+    'records[1].workload', /^expected "mix" \(records go one per workload × mode, in order as in \S+000001-r000.json\), got "zz"$/],
+  ['a workload the scenario does not have, in replicate 0 of point 1', '000001-r000.json', (t) => void (t.records[1].workload = 'zz'),
+    'records[1].workload', /^expected "mix" \(records go one per workload × mode, in order as in \S+000000-r000.json\), got "zz"$/],
+  ['a mode vmmsim does not know', '000001-r001.json', (t) => void (t.records[0].vmm = 'warp'), 'records[0].vmm', /^expected one of "native", .*, got the string "warp"/],
+  ['a mode the scenario does not run', '000001-r001.json', (t) => void t.records.forEach((r) => (r.vmm = 'hardware')), 'records[0].vmm', /^expected "native"/],
+  ['the records of another point', '000001-r001.json', (t) => void t.records.forEach((r) => (r.point = 2)), 'records[0].point', /^expected 1 as in /],
+  ['the sweep keys of another sweep, in replicate 0 of point 1', '000001-r000.json', (t) => void t.records.forEach((r) => (r.params = { x: 1 })),
+    'records[0].params', /^expected the swept keys cpu.native.pageFaultCycles, cpu.native.syscallCycles, cpu.vmx.vmExitCycles as in \S+000000-r000.json, got x$/],
+  ['the seed of another replicate', '000001-r001.json', (t) => void t.records.forEach((r) => (r.seed = 7)), 'records[0].seed', /^expected \d+ as in \S+000001-r000.json, got 7$/],
+  ['a key vmmsim does not write', '000001-r001.json', (t) => void (t.records[0].extra = 1), 'records[0].extra', /^unknown key "extra"/],
+  ['another task number', '000001-r001.json', (t) => void (t.task = 9), 'task', /^expected 3 \(the task's place in the sweep, from the file name\), got 9$/],
+];
+
+describe('a resumed sweep reruns a stored task it cannot trust, and says which', () => {
+  it.each(records)('%s', async (_what, name, change, key) => {
+    const out = fresh('resume');
+    cpSync(reference, out, { recursive: true });
+    const path = join(out, 'points', name);
+    edit(path, change);
+    const r = await sweep(out);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`vmmsim: rerunning a stored task whose file cannot be trusted (${path}: ${key}`);
+    expect(r.stderr).toContain('resuming: 11 of 12 tasks already finished');
+    expect(tree(out)).toEqual(tree(reference));
+  });
+
+  it.each(files)('%s', async (_what, spoil, message) => {
+    const out = fresh('resume');
+    cpSync(reference, out, { recursive: true });
+    const path = join(out, 'points', '000001-r001.json');
+    spoil(path);
+    const r = await sweep(out);
+    expect(r.status).toBe(0);
+    const note = `vmmsim: rerunning a stored task whose file cannot be trusted (${path}`;
+    const line = r.stderr.split('\n').find((l) => l.startsWith(note))!;
+    expect(line.slice(note.length, -1)).toMatch(message);
+    expect(statSync(path).isFile()).toBe(true);
+    expect(tree(out)).toEqual(tree(reference));
+  });
+
+  it('--quiet reruns it without a word, as it resumes', async () => {
+    const out = fresh('resume');
+    cpSync(reference, out, { recursive: true });
+    edit(join(out, 'points', '000000-r000.json'), (_, text) => text.replace(/"cycles":[0-9.e+-]+/, '"cycles":1e999'));
+    const r = await sweep(out, '--quiet');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(tree(out)).toEqual(tree(reference));
+  });
+});

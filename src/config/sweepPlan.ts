@@ -87,12 +87,16 @@ export class SweepPlan {
   /**
    * Load every point, so any bad value fails before anything runs, and return
    * each point's fingerprint (a hash of everything that determines its
-   * results: resolved scenario, models, compiled workloads) and scenario seed.
+   * results: resolved scenario, models, compiled workloads), scenario seed,
+   * and what its records are of (scenario and cpu names, workloads × modes).
    */
-  validateAll(): Array<{ fingerprint: string; seed: number }> {
+  validateAll(): Array<{ fingerprint: string; seed: number; scenario: string; cpu: string; workloads: string[]; vmms: string[] }> {
     return this.points.map((_, p) => {
       const loaded = this.load(p);
-      return { fingerprint: fingerprint(loaded), seed: loaded.scenario.seed };
+      return {
+        fingerprint: fingerprint(loaded), seed: loaded.scenario.seed,
+        scenario: loaded.scenario.name, cpu: loaded.cpu.name, workloads: loaded.workloads.map((w) => w.name), vmms: [...loaded.scenario.vmms],
+      };
     });
   }
 }

@@ -1,6 +1,7 @@
 // The result record: one per (scenario point, workload, mode, cpu,
 // replicate). The same records feed the table, JSON, CSV and charts.
-import type { Category } from '../vmm/categories.js';
+import { z } from 'zod';
+import { CATEGORIES, type Category } from '../vmm/categories.js';
 
 /** Cycles and count of one breakdown category, and its overhead versus native. */
 export interface CategoryResult {
@@ -61,3 +62,56 @@ export interface ResultRecord {
   /** Set instead of results when this run failed. */
   error?: string;
 }
+
+// The shape of a stored record (points/*.json read back by a resumed sweep
+// and by merge): exactly the keys above, every number finite, counts and
+// cycles never negative (only an overhead versus native can be).
+const count = z.number().nonnegative();
+const finite = z.number();
+const spent = z.strictObject({ count, cycles: count });
+const categories = z.enum(CATEGORIES);
+const share = {
+  cycles: count,
+  breakdown: z.partialRecord(categories, spent),
+  exits: count,
+  faults: count,
+  hiddenFaults: count,
+};
+
+/** A result record as vmmsim writes it (see {@link ResultRecord}). */
+export const ResultRecordSchema = z.strictObject({
+  scenario: z.string(),
+  point: z.int().nonnegative(),
+  params: z.record(z.string(), z.union([z.string(), finite, z.boolean()])),
+  replicate: z.int().nonnegative(),
+  workload: z.string(),
+  vmm: z.string(),
+  cpu: z.string(),
+  seed: z.int().nonnegative(),
+  seconds: count,
+  cycles: count,
+  breakdown: z.partialRecord(categories, z.strictObject({ count, cycles: count, overheadCycles: finite })),
+  metrics: z.record(z.string(), count),
+  iterationsOf: z.string().optional(),
+  vms: z.array(z.strictObject({ vm: z.string(), ...share, processes: z.array(z.strictObject({ process: z.string(), ...share })) })).optional(),
+  components: z.record(z.string(), spent).optional(),
+  error: z.string().optional(),
+}) satisfies z.ZodType<ResultRecord>;
+
+// Compile-time checks that the schema and the interfaces above stay in step:
+// the same keys at each level, and every record the code writes fits the schema's types.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Holds<T extends true> = T;
+type StoredRecord = z.output<typeof ResultRecordSchema>;
+type StoredVm = NonNullable<StoredRecord['vms']>[number];
+export type RecordSchemaInStep = Holds<
+  Same<keyof ResultRecord, keyof StoredRecord> extends true
+    ? Same<keyof VmResult, keyof StoredVm> extends true
+      ? Same<keyof ProcessResult, keyof StoredVm['processes'][number]> extends true
+        ? Same<keyof CategoryResult, keyof NonNullable<StoredRecord['breakdown']['syscall']>> extends true
+          ? ResultRecord extends z.input<typeof ResultRecordSchema> ? true : false
+          : false
+        : false
+      : false
+    : false
+>;

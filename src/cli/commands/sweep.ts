@@ -13,7 +13,7 @@ import type { SweepPlan } from '../../config/sweepPlan.js';
 import { runTasks, warmWorkersFor } from '../../api/sweep.js';
 import type { WarmWorkers } from '../../run/workerPool.js';
 import { createProgress } from '../progress.js';
-import { readTask, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
+import { expectedRecords, readTask, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
 import { OutputDir, scenarioIdentity } from '../files.js';
 import { addScenarioOptions, loadOptionsOf, planOf, resultsBytesOption, type ScenarioOptions } from './common.js';
 import { writeSweepOutputs } from './outputs.js';
@@ -94,7 +94,7 @@ export function sweepCommand(): Command {
 }
 
 /** Run the plan's tasks (those of this shard not already in `out`), store each, then write the assembled outputs. */
-async function sweepInto(out: OutputDir, file: string, plan: SweepPlan, perPoint: Array<{ fingerprint: string; seed: number }>, opts: SweepOptions & { jobs: number }, warm?: WarmWorkers): Promise<void> {
+async function sweepInto(out: OutputDir, file: string, plan: SweepPlan, perPoint: ReturnType<SweepPlan['validateAll']>, opts: SweepOptions & { jobs: number }, warm?: WarmWorkers): Promise<void> {
   const loadOptions = loadOptionsOf(opts);
   const fingerprints = Array.from({ length: plan.taskCount }, (_, t) => {
     const { point, replicate } = plan.task(t);
@@ -108,13 +108,29 @@ async function sweepInto(out: OutputDir, file: string, plan: SweepPlan, perPoint
     shard: opts.shard ? `${shard.index}/${shard.count}` : null,
   };
 
+  // A stored task is reused only if it holds exactly what it would compute now; one of
+  // other inputs (a stale fingerprint), a failed one and one that is damaged are rerun.
   const done = new Map<number, TaskFile>();
+  const untrusted: string[] = [];
   for (const t of mine) {
-    const stored = readTask(opts.out, plan.task(t), fingerprints[t], loadOptions.limits?.maxResultBytes);
-    if (stored) done.set(t, stored);
+    const task = plan.task(t);
+    const expect = { records: expectedRecords({ ...perPoint[task.point], params: plan.points[task.point].params }, task), components: opts.components };
+    let stored: TaskFile | null;
+    try {
+      stored = readTask(opts.out, task, fingerprints[t], expect, loadOptions.limits?.maxResultBytes);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      untrusted.push(e.message);
+      continue;
+    }
+    if (stored && !stored.records.some((r) => r.error !== undefined)) done.set(t, stored);
   }
   const todo = mine.filter((t) => !done.has(t));
   writeManifest(out, manifest);
+  if (!opts.quiet && untrusted.length > 0) {
+    process.stderr.write(`vmmsim: rerunning ${untrusted.length === 1 ? 'a stored task' : `${untrusted.length} stored tasks`} whose file cannot be trusted` +
+      ` (${untrusted.length === 1 ? '' : 'first: '}${untrusted[0]})\n`);
+  }
   if (!opts.quiet && done.size > 0) process.stderr.write(`vmmsim: resuming: ${done.size} of ${mine.length} tasks already finished in ${opts.out}\n`);
   const progress = createProgress(mine.length, 'tasks', { quiet: opts.quiet, initial: done.size });
   const store = (t: number, records: ResultRecord[]) => {
