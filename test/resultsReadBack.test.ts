@@ -198,3 +198,36 @@ describe('a resumed sweep reruns a stored task it cannot trust, and says which',
     expect(tree(out)).toEqual(tree(reference));
   });
 });
+
+describe('merge refuses a shard task file that is not what the task computes: exit 2, one line naming the file and the key, nothing written', () => {
+  it.each(records)('%s', async (_what, name, change, key, detail) => {
+    const { dirs, path } = spoiledShards(name, (p) => edit(p, change));
+    const out = fresh('merged');
+    const r = await runMain(['merge', ...dirs, '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr.startsWith(`vmmsim: ${path}: ${key}: `)).toBe(true);
+    expect(r.stderr.slice(`vmmsim: ${path}: ${key}: `.length, -1)).toMatch(detail);
+    expect(r.stderr.indexOf('\n')).toBe(r.stderr.length - 1);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('merges shards whose points differ in modes, cpu and seed, with components, as the unsharded sweep', async () => {
+    const file = join(base, 'varied.yaml');
+    writeFileSync(file, 'name: varied\nreplicates: 2\nworkloads:\n  - name: a\n    repeat: 100\n    ops: [syscall, pgfault]\n  - name: b\n    repeat: 50\n    ops: [cr3write]\n' +
+      'sweep:\n  grid:\n    vmm: [native, hardware]\n    cpu: [pentium4, core2]\n  zip:\n    seed: [3, 4]\n');
+    const run = (out: string, ...more: string[]) => runMain(['sweep', file, '--out', out, '--jobs', '1', '--quiet', '--components', ...more]);
+    const whole = fresh('varied');
+    expect((await run(whole)).status).toBe(0);
+    const parts = [fresh('varied-s'), fresh('varied-s'), fresh('varied-s')];
+    for (const [i, d] of parts.entries()) expect((await run(d, '--shard', `${i + 1}/3`)).status).toBe(0);
+    const out = fresh('merged');
+    const r = await runMain(['merge', ...parts, '--out', out]);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(tree(out)).toEqual(tree(whole));
+    const resumed = await runMain(['sweep', file, '--out', whole, '--jobs', '1', '--components']);
+    expect(resumed.stderr).toMatch(/^vmmsim: resuming: 16 of 16 tasks already finished in \S+\n/);
+    expect(resumed.stderr).not.toContain('rerunning');
+    expect(tree(whole)).toEqual(tree(out));
+  });
+});

@@ -2,10 +2,11 @@
 // into one results directory, byte-identical to running the sweep unsharded.
 import { checkChartable, workloadCount } from '../../report/chartLimit.js';
 import { Command } from 'commander';
-import { existsSync } from 'node:fs';
 import { InputError } from '../../config/errors.js';
 import { DEFAULT_LIMITS } from '../../config/limits.js';
-import { readJsonFile, readManifest, taskPath, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
+import type { ResultRecord } from '../../run/record.js';
+import { replicateSeed } from '../../config/sweep.js';
+import { checkTaskRecords, readManifest, readTask, taskPath, writeManifest, writeTask, type RecordIdentity, type SweepManifest, type TaskExpectation, type TaskFile } from '../sweepStore.js';
 import { identityOf, OutputDir } from '../files.js';
 import { resultsBytesOption } from './common.js';
 import { writeSweepOutputs } from './outputs.js';
@@ -36,10 +37,13 @@ export function mergeCommand(): Command {
             `(${first.m.scenario}, ${first.m.tasks} tasks, id ${first.m.sweep}); only shards of the same sweep can be merged`, { source: dir });
         }
       }
+      // Every task file is checked before anything is written: its shape, and that it holds the
+      // records the sweep's other tasks say it should (replicates of a point, points of the sweep).
       const tasks: TaskFile[] = [];
       const missing: number[] = [];
+      const checker = new SweepConsistency();
       for (let t = 0; t < first.m.tasks; t++) {
-        const found = findTask(manifests.map((x) => x.dir), first.m, t, maxBytes);
+        const found = findTask(manifests.map((x) => x.dir), first.m, t, checker, maxBytes);
         if (found) tasks.push(found);
         else missing.push(t);
       }
@@ -67,17 +71,86 @@ export function mergeCommand(): Command {
 
 /**
  * Task `t` from the first directory that holds it with the manifest's
- * fingerprint (failed tasks included), or null. A task file that cannot be
- * read or is not valid JSON is an InputError naming it: the task is there,
- * damaged, and rerunning its shard is not the remedy.
+ * fingerprint (failed tasks included), or null. A file of the task that
+ * cannot be read, is not valid JSON or does not hold the task's records is
+ * an InputError naming it, in whichever directory it is.
  */
-function findTask(dirs: readonly string[], m: SweepManifest, t: number, maxBytes: number): TaskFile | null {
-  const where = { point: Math.floor(t / m.replicates), replicate: t % m.replicates };
+function findTask(dirs: readonly string[], m: SweepManifest, t: number, checker: SweepConsistency, maxBytes: number): TaskFile | null {
+  const where = { index: t, point: Math.floor(t / m.replicates), replicate: t % m.replicates };
+  let found: TaskFile | null = null;
   for (const dir of dirs) {
-    const path = taskPath(dir, where);
-    if (!existsSync(path)) continue;
-    const tf = readJsonFile(path, 'task', maxBytes) as TaskFile;
-    if (tf.fingerprint === m.fingerprints[t] && Array.isArray(tf.records)) return tf;
+    const expect = checker.expect(where);
+    const tf = readTask(dir, where, m.fingerprints[t], expect, maxBytes);
+    if (tf && !found) {
+      found = tf;
+      checker.add(taskPath(dir, where), tf);
+    }
   }
-  return null;
+  return found;
+}
+
+/**
+ * What a task of a sweep must hold, from the tasks read before it (in task
+ * order): a later replicate what replicate 0 of its point holds, with its own
+ * replicate number and seed; replicate 0 of a later point what point 0 holds,
+ * except what its swept keys may change (workloads, modes, scenario name, cpu,
+ * seed); every task the same components or none. Without the scenario, this
+ * is as much as merge can know.
+ */
+class SweepConsistency {
+  /** Replicate 0 of each point read so far. */
+  private readonly zeros = new Map<number, { path: string; records: ResultRecord[] }>();
+  /** Whether the first task that did not fail records components. */
+  private components: boolean | undefined;
+
+  /** The expectation for task `t` (see readTask). */
+  expect(t: { point: number; replicate: number }): TaskExpectation {
+    const zero = this.zeros.get(t.point);
+    if (t.replicate === 0 || !zero) return { records: null, components: this.components };
+    const seed = replicateSeed(zero.records[0].seed, t.replicate);
+    return { records: zero.records.map((r) => ({ ...recordIdentity(r), replicate: t.replicate, seed })), from: ` as in ${zero.path}`, components: this.components };
+  }
+
+  /** Check task `tf` (read from `path`, already checked against {@link expect}) against point 0, and remember it. */
+  add(path: string, tf: TaskFile): void {
+    if (tf.replicate === 0) {
+      const zero = this.zeros.get(0);
+      if (zero && tf.point !== 0) checkTaskRecords(path, tf.records, likePointZero(zero.records, zero.path, tf, path), ` as in ${zero.path}`);
+      this.zeros.set(tf.point, { path, records: tf.records });
+    }
+    const ok = tf.records.find((r) => r.error === undefined);
+    if (ok && this.components === undefined) this.components = ok.components !== undefined;
+  }
+}
+
+/** The identity fields of a record. */
+function recordIdentity(r: ResultRecord): RecordIdentity {
+  const { scenario, point, params, replicate, workload, vmm, cpu, seed } = r;
+  return { scenario, point, params, replicate, workload, vmm, cpu, seed };
+}
+
+/**
+ * The records replicate 0 of `tf`'s point (read from `path`) holds if it is a
+ * point of the same sweep as point 0 (`zero`, read from `zeroPath`): the
+ * same swept keys, and what no swept key can change equal to point 0's.
+ */
+function likePointZero(zero: readonly ResultRecord[], zeroPath: string, tf: TaskFile, path: string): RecordIdentity[] {
+  const own = tf.records[0];
+  const swept = Object.keys(zero[0].params);
+  const keys = (p: ResultRecord['params']) => Object.keys(p).sort().join(', ');
+  if (keys(own.params) !== keys(zero[0].params)) {
+    throw new InputError(`expected the swept keys ${keys(zero[0].params) || '(none)'} as in ${zeroPath}, got ${keys(own.params) || '(none)'}`, { source: path }, ['records', 0, 'params']);
+  }
+  const varies = (k: string) => swept.some((s) => s === k || s.startsWith(`${k}.`));
+  const units = varies('workloads') || varies('vmm') || varies('vmms') ? tf.records : zero;
+  return units.map((r) => ({
+    scenario: (varies('name') ? own : zero[0]).scenario,
+    point: tf.point,
+    params: own.params,
+    replicate: 0,
+    workload: r.workload,
+    vmm: r.vmm,
+    cpu: (varies('cpu') ? own : zero[0]).cpu,
+    seed: (varies('seed') ? own : zero[0]).seed,
+  }));
 }
