@@ -474,10 +474,10 @@ function safePath(dir: string, name: string): string {
   } catch {
     return path;
   }
-  // A file or a symlink at `path` is replaced by the rename (the link, not its target); a directory cannot be,
-  // and a FIFO or a device must not be (the rename would put a regular file in its place).
+  // A file, a symlink or a FIFO at `path` is replaced by the rename (the link, not its target; a FIFO squatting a
+  // task file of a results directory is replaced as a resume reruns the task); a directory cannot be. A file the
+  // user names with --out is checked first (checkOutFile), so a FIFO or a device given there is refused, not replaced.
   if (st.isDirectory()) throw new OutputError(`cannot write ${path}: a directory is in the way; nothing was written`);
-  if (!st.isFile() && !st.isSymbolicLink()) throw new OutputError(`cannot write ${path}: a ${kindOf(st)} is in the way, not a regular file; nothing was written`);
   return path;
 }
 
