@@ -50,4 +50,16 @@ describe('trace replay', () => {
     writeFileSync(join(dir, 's.yaml'), 'name: c\nworkloads:\n  - name: c\n    trace: t.csv\n');
     expect(() => runScenario(loadScenario(join(dir, 's.yaml')))).toThrow('t.csv:4:1: expected 2 cells as in the header, got 3');
   });
+
+  it('an absolute trace path is used as written, not joined onto the scenario\'s directory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmmsim-trace-'));
+    const elsewhere = mkdtempSync(join(tmpdir(), 'vmmsim-trace-'));
+    writeFileSync(join(elsewhere, 'e.jsonl'), '{"op":"syscall","count":3}\n');
+    writeFileSync(join(dir, 's.yaml'), `name: a\nworkloads:\n  - name: a\n    trace: ${join(elsewhere, 'e.jsonl')}\n`);
+    const [r] = runScenario(loadScenario(join(dir, 's.yaml')));
+    expect(r.metrics.traceLines).toBe(1);
+    expect(r.metrics.operations).toBe(3);
+    writeFileSync(join(dir, 'm.yaml'), `name: a\nworkloads:\n  - name: a\n    trace: ${join(elsewhere, 'missing.jsonl')}\n`);
+    expect(() => loadScenario(join(dir, 'm.yaml'))).toThrow(`${join(dir, 'm.yaml')}:4:12: workloads[0].trace: ${join(elsewhere, 'missing.jsonl')}: trace file not found`);
+  });
 });

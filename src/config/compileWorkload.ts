@@ -2,7 +2,7 @@
 // profile and CPU: single streams into an op tree, guest systems and VMs into
 // a CompiledSystem, traces into a lazy source description. Calibration from
 // a measured native time happens here because it needs the CPU's native costs.
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import type { CpuModel } from '../vmm/cpu.js';
 import { nativeCycles } from '../vmm/native.js';
 import { SpecError, type KeyPath, type WorkloadCompiler } from '../workload/expand.js';
@@ -107,7 +107,9 @@ export function compileWorkload(ctx: CompileContext, w: Workload, path: KeyPath)
 
 function compileForm(ctx: CompileContext, w: Workload, path: KeyPath): CompiledWorkload {
   if (w.trace !== undefined) {
-    const file = join(dirname(ctx.scenarioFile), w.trace); // relative stays relative, so errors name it as the user would
+    // An absolute path is used as written; a relative one is relative to the scenario file (and stays
+    // relative, so errors name it as the user would).
+    const file = isAbsolute(w.trace) ? w.trace : join(dirname(ctx.scenarioFile), w.trace);
     const format = /\.csv$/i.test(file) ? 'csv' : /\.jsonl?$/i.test(file) ? 'jsonl' : null;
     if (format === null) throw new SpecError(`a trace file must end in .jsonl or .csv: ${w.trace}`, { doc: 'scenario', path: [...path, 'trace'] });
     return { name: w.name, repeat: w.repeat, body: [], trace: { path: file, format } };
