@@ -94,7 +94,8 @@ const FILE_CASES: Array<[string, string]> = [
   ['duplicate-mode', 'test/corpus/duplicate-mode.yaml:3:16: vmms[1]: mode "native" is listed twice; expected each mode once (in the scenario)'],
   ['duplicate-workload', 'test/corpus/duplicate-workload.yaml:6:11: workloads[1].name: workload name "a" is used twice; expected a unique name per workload (in the scenario)'],
   ['name-newline', 'test/corpus/name-newline.yaml:2:7: name: one line of text without control characters (it becomes a CSV cell and a table heading) (in the scenario)'],
-  ['trace-dup-column', 'test/corpus/trace-dup-column.csv:1:1: CSV column "count" appears twice in the header; expected each column once'],
+  ['trace-dup-column', 'test/corpus/trace-dup-column.csv:1:10: CSV column "count" appears twice in the header; expected each column once'],
+  ['trace-dup-key', 'test/corpus/trace-dup-key.jsonl:2:31: count: the key "count" appears twice; expected each key once'],
   ['memory-accesses', 'test/corpus/memory-accesses.yaml:4:5: workloads[0]: workload "a" is 1,000 operations and about 1.0×10^15 memory accesses per mode; the limit is 1,000,000,000 (lower repeat or count, or raise the limit with --max-ops)'],
 ];
 
@@ -152,9 +153,9 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
   ['a VMM parameter of an unknown mode', ['test/corpus/good.yaml', '--set', 'vmm.quantum.x=1'], 2,
     '--set vmm.quantum.x=1: vmm.quantum.x: unknown mode "quantum": expected one of native, software, hardware, nested, interpreter, trap-and-emulate'],
   ['a trace file with a JSON syntax error 100,000 lines in', [farSyntax], 2,
-    `${join(tmp, 'far-syntax.jsonl')}:100001:1: not valid JSON: Expected ',' or '}' after property value in JSON at position 28`],
+    `${join(tmp, 'far-syntax.jsonl')}:100001:29: not valid JSON: Expected ',' or '}' after property value in JSON at position 28`],
   ['a trace file with a negative cost 100,000 lines in', [farValue], 2,
-    `${join(tmp, 'far-value.jsonl')}:100001:1: cycles: Too small: expected number to be >=0`],
+    `${join(tmp, 'far-value.jsonl')}:100001:29: cycles: Too small: expected number to be >=0`],
   ['a missing scenario file', ['test/corpus/nope.yaml'], 2, 'test/corpus/nope.yaml: scenario file not found'],
   ['a directory as the scenario', ['test/corpus'], 2, 'test/corpus: scenario file is a directory; expected a YAML file'],
   ['a device as the scenario (it would never end)', ['/dev/zero'], 2, '/dev/zero: scenario file is not a regular file (a device, FIFO or socket); expected a YAML file'],

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../src/config/load.js';
 import { runScenario } from '../src/run/runScenario.js';
 import { LINE_READER_CHUNK_BYTES } from '../src/workload/lineReader.js';
+import { countJsonKeys, parseTrace } from '../src/workload/traceProgram.js';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, ['dist/cli/main.js', ...args], { encoding: 'utf8' });
 
@@ -32,7 +33,7 @@ describe('trace replay', () => {
     const r = cli('run', 'test/fixtures/trace-bad.yaml');
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^vmmsim: test\/fixtures\/traces\/bad-op\.jsonl:5:1: unknown operation "sycall"/);
+    expect(r.stderr).toMatch(/^vmmsim: test\/fixtures\/traces\/bad-op\.jsonl:5:8: op: unknown operation "sycall"/);
   });
 
   it('reads a file far larger than its buffer lazily and locates a broken line far into it', () => {
@@ -41,7 +42,7 @@ describe('trace replay', () => {
     const lines = Math.ceil((4 * LINE_READER_CHUNK_BYTES) / good.length) + 7;
     writeFileSync(join(dir, 'big.csv.jsonl'), good.repeat(lines) + '{"op":"compute","cycles":-5}\n' + good);
     writeFileSync(join(dir, 's.yaml'), 'name: big\nworkloads:\n  - name: big\n    trace: big.csv.jsonl\n');
-    expect(() => runScenario(loadScenario(join(dir, 's.yaml')))).toThrow(`big.csv.jsonl:${lines + 1}:1: cycles:`);
+    expect(() => runScenario(loadScenario(join(dir, 's.yaml')))).toThrow(`big.csv.jsonl:${lines + 1}:26: cycles:`);
   });
 
   it('a CSV row with the wrong number of cells names its line', () => {
@@ -61,5 +62,22 @@ describe('trace replay', () => {
     expect(r.metrics.operations).toBe(3);
     writeFileSync(join(dir, 'm.yaml'), `name: a\nworkloads:\n  - name: a\n    trace: ${join(elsewhere, 'missing.jsonl')}\n`);
     expect(() => loadScenario(join(dir, 'm.yaml'))).toThrow(`${join(dir, 'm.yaml')}:4:12: workloads[0].trace: ${join(elsewhere, 'missing.jsonl')}: trace file not found`);
+  });
+
+  it('a key written twice on a JSONL line is an error at its second occurrence; errors point at the key or value they are about', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmmsim-trace-'));
+    const first = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return parseTrace(join(dir, name), name.endsWith('.csv') ? 'csv' : 'jsonl')?.error?.message.slice(dir.length + 1);
+    };
+    expect(first('a.jsonl', '{"op":"syscall"}\n{"op":"syscall","count":1,"count":5}\n')).toBe('a.jsonl:2:27: count: the key "count" appears twice; expected each key once');
+    expect(first('b.jsonl', '{"op":"syscall","op":"syscall"}\n')).toBe('b.jsonl:1:17: op: the key "op" appears twice; expected each key once');
+    // A key-like text inside a string, and a nested object's own keys, are not top-level keys.
+    expect(first('c.jsonl', '{"op":"syscall","count":2}\n{"op":"compute","cycles":1,"mode":"a\\",\\"cycles\\":2"}\n')).toBe('c.jsonl:2:35: mode: Invalid option: expected one of "user"|"kernel"');
+    expect(first('d.jsonl', '{"op":"compute","cycles":{"x":1,"x":2}}\n')).toBe('d.jsonl:1:26: cycles: Invalid input: expected number, received object');
+    expect(first('e.jsonl', '   {"op": "compute", "cycles": -5}\n')).toBe('e.jsonl:1:32: cycles: Too small: expected number to be >=0');
+    expect(first('f.jsonl', '{"op":"syscall","pad":1}\n')).toBe('f.jsonl:1:17: Unrecognized key: "pad"');
+    expect(first('g.csv', 'op, cycles\ncompute, abc\n')).toBe('g.csv:2:10: column cycles: expected a number, got "abc"');
+    expect(countJsonKeys('{"a":"\\"b\\":1,","c":[{"d":1}],"e":{}}')).toBe(3);
   });
 });

@@ -157,6 +157,8 @@ export class TraceParser {
   readonly shapes: TraceShape[] = [];
   /** File line where each shape first appears (for a streamed window: in that window). */
   readonly shapeLine: number[] = [];
+  /** Column of a `use` shape's composite name on that line (1 for primitives): where an unknown composite is reported. */
+  readonly shapeCol: number[] = [];
   /** Operation lines parsed so far. */
   lines = 0;
   /** Stream switches found so far. */
@@ -171,6 +173,9 @@ export class TraceParser {
   private lastT = 0;
   private readonly shapeIds = new Map<string, number>();
   private readonly raw = new Map<string, ParsedLine>();
+  /** The line being parsed (trimmed) and the columns its trimmed leading blanks took: error columns are found in it. */
+  private text = '';
+  private indent = 0;
 
   constructor(
     readonly path: string,
@@ -198,6 +203,8 @@ export class TraceParser {
         }
         const trimmed = line.trim();
         if (trimmed === '' || trimmed.startsWith('#')) continue;
+        this.text = trimmed;
+        this.indent = line.length - line.trimStart().length;
         this.parseLine(trimmed, window);
       }
       return false;
@@ -218,6 +225,7 @@ export class TraceParser {
   private forgetShapes(): void {
     this.shapes.length = 0;
     this.shapeLine.length = 0;
+    this.shapeCol.length = 0;
     this.shapeIds.clear();
     this.raw.clear();
   }
@@ -232,7 +240,7 @@ export class TraceParser {
     }
     this.lines++;
     if (!Number.isNaN(p.tNs)) {
-      if (p.tNs < this.lastT) this.fail(`timestamps must not go backwards (${p.tNs} after ${this.lastT})`);
+      if (p.tNs < this.lastT) this.fail(`t: timestamps must not go backwards (${p.tNs} after ${this.lastT})`, { key: 't' });
       this.lastT = p.tNs;
     }
     let switchTo = NO_SWITCH;
@@ -258,7 +266,7 @@ export class TraceParser {
       if (stream !== undefined) streamId = stream as number;
     } else {
       const meta = Meta.safeParse({ t, stream });
-      if (!meta.success) this.fail(issueText(meta.error));
+      if (!meta.success) this.failIssue(meta.error);
       if (meta.data.t !== undefined) tNs = meta.data.t;
       if (meta.data.stream !== undefined) streamId = meta.data.stream;
     }
@@ -266,13 +274,14 @@ export class TraceParser {
     let shape = this.shapeIds.get(key);
     if (shape === undefined) {
       if (typeof rest.op === 'string' && !(OP_KINDS as readonly string[]).includes(rest.op) && rest.op !== 'block') {
-        this.fail(`unknown operation "${rest.op}": expected one of ${OP_KINDS.join(', ')}, block (or "use" with a composite of the guest profile)`);
+        this.fail(`op: unknown operation "${rest.op}": expected one of ${OP_KINDS.join(', ')}, block (or "use" with a composite of the guest profile)`, { key: 'op' });
       }
       const parsed = LineSchema.safeParse(rest);
-      if (!parsed.success) this.fail(issueText(parsed.error));
+      if (!parsed.success) this.failIssue(parsed.error);
       shape = this.shapes.length;
       this.shapes.push(parsed.data);
       this.shapeLine.push(this.reader.lineNo);
+      this.shapeCol.push('use' in parsed.data ? this.columnOf({ key: 'use' }) : 1);
       this.shapeIds.set(key, shape);
     }
     return { shape, tNs, stream: streamId };
@@ -287,8 +296,30 @@ export class TraceParser {
     }
   }
 
-  private fail(detail: string): never {
-    throw new TraceError(detail, this.path, this.reader.lineNo);
+  /** Throw a TraceError at the current line: at `at`'s key or value when given, else at column `col`. */
+  private fail(detail: string, at?: KeyAt, col = 1): never {
+    throw new TraceError(detail, this.path, this.reader.lineNo, at ? this.columnOf(at) : col);
+  }
+
+  /** A schema's first issue, at the key (or value) it is about. */
+  private failIssue(e: z.ZodError): never {
+    const { text, at } = issueText(e);
+    this.fail(text, at ?? undefined);
+  }
+
+  /** Column (1-based, in the untrimmed line) of a key or its value on the current line; 1 if it is not there. */
+  private columnOf(at: KeyAt): number {
+    if (this.format === 'jsonl') {
+      const k = jsonKeys(this.text).filter((e) => e.key === at.key)[at.nth ?? 0];
+      return k === undefined ? 1 : this.indent + (at.part === 'key' ? k.keyAt : k.valueAt) + 1;
+    }
+    // CSV: the cell of that column (in the header, for a header problem).
+    const cells = this.text.split(',');
+    const index = at.cell ?? this.header?.indexOf(at.key) ?? -1;
+    if (index < 0 || index >= cells.length) return 1;
+    let offset = 0;
+    for (let i = 0; i < index; i++) offset += cells[i].length + 1;
+    return this.indent + offset + (cells[index].length - cells[index].trimStart().length) + 1;
   }
 
   private json(line: string): Record<string, unknown> {
@@ -296,19 +327,28 @@ export class TraceParser {
     try {
       v = JSON.parse(line);
     } catch (e) {
-      this.fail(`not valid JSON: ${(e as Error).message}`);
+      const message = (e as Error).message;
+      const at = /at position (\d+)/.exec(message);
+      this.fail(`not valid JSON: ${message}`, undefined, at ? this.indent + Number(at[1]) + 1 : 1);
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail('expected a JSON object such as {"op": "syscall"}');
-    return v as Record<string, unknown>;
+    const o = v as Record<string, unknown>;
+    // JSON.parse keeps the last of two equal keys; a trace line, like a YAML file, may name each key once.
+    if (countJsonKeys(line) !== Object.keys(o).length) {
+      const keys = jsonKeys(line);
+      const twice = keys.find((k, i) => keys.findIndex((e) => e.key === k.key) < i)!;
+      this.fail(`${twice.key}: the key "${twice.key}" appears twice; expected each key once`, { key: twice.key, part: 'key', nth: 1 });
+    }
+    return o;
   }
 
   private csv(line: string): Record<string, unknown> | null {
     const cells = line.split(',').map((c) => c.trim());
     if (this.header === null) {
-      const unknown = cells.filter((c) => !CSV_COLUMNS.includes(c));
-      if (unknown.length) this.fail(`unknown CSV column "${unknown[0]}"; expected a header of ${CSV_COLUMNS.join(', ')}`);
+      const unknown = cells.findIndex((c) => !CSV_COLUMNS.includes(c));
+      if (unknown >= 0) this.fail(`unknown CSV column "${cells[unknown]}"; expected a header of ${CSV_COLUMNS.join(', ')}`, { key: cells[unknown], cell: unknown });
       const twice = cells.findIndex((c, i) => cells.indexOf(c) !== i);
-      if (twice >= 0) this.fail(`CSV column "${cells[twice]}" appears twice in the header; expected each column once`);
+      if (twice >= 0) this.fail(`CSV column "${cells[twice]}" appears twice in the header; expected each column once`, { key: cells[twice], cell: twice });
       if (!cells.includes('op') && !cells.includes('use')) this.fail('the CSV header needs an op (or use) column');
       this.header = cells;
       return null;
@@ -320,7 +360,7 @@ export class TraceParser {
       if (cell === '') return;
       if (NUMERIC.has(col)) {
         const n = Number(cell);
-        if (!Number.isFinite(n)) this.fail(`column ${col}: expected a number, got "${cell}"`);
+        if (!Number.isFinite(n)) this.fail(`column ${col}: expected a number, got "${cell}"`, { key: col });
         out[col] = n;
       } else out[col] = cell;
     });
@@ -333,6 +373,7 @@ export interface TraceProgram {
   path: string;
   shapes: readonly TraceShape[];
   shapeLine: readonly number[];
+  shapeCol: readonly number[];
   window: TraceWindow;
   lines: number;
   switches: number;
@@ -353,15 +394,83 @@ export function parseTrace(path: string, format: 'jsonl' | 'csv', maxLines = MAX
   } finally {
     parser.close();
   }
-  return { path, shapes: parser.shapes, shapeLine: parser.shapeLine, window, lines: parser.lines, switches: parser.switches, error: parser.error };
+  return { path, shapes: parser.shapes, shapeLine: parser.shapeLine, shapeCol: parser.shapeCol, window, lines: parser.lines, switches: parser.switches, error: parser.error };
 }
 
-function issueText(e: z.ZodError): string {
-  const i = e.issues[0];
-  const path = i.path.length ? `${i.path.join('.')}: ` : '';
-  if (i.code === 'invalid_union') {
-    const inner = (i as { errors?: z.core.$ZodIssue[][] }).errors?.flat()[0];
-    if (inner) return `${inner.path.length ? inner.path.join('.') + ': ' : ''}${inner.message}`;
+/** A schema issue in words, and the key of the line it is about (its value; an unknown key itself). */
+function issueText(e: z.ZodError): { text: string; at: KeyAt | null } {
+  let i: z.core.$ZodIssue = e.issues[0];
+  if (i.code === 'invalid_union') i = (i as { errors?: z.core.$ZodIssue[][] }).errors?.flat()[0] ?? i;
+  const text = `${i.path.length ? `${i.path.join('.')}: ` : ''}${i.message}`;
+  if (i.code === 'unrecognized_keys') return { text, at: { key: String(i.keys[0]), part: 'key' } };
+  return { text, at: typeof i.path[0] === 'string' ? { key: i.path[0] } : null };
+}
+
+/** Where on a line an error points: key `key` (its `nth` occurrence, default the first) or its value (the default); for a CSV header, cell `cell`. */
+interface KeyAt {
+  key: string;
+  part?: 'key' | 'value';
+  nth?: number;
+  cell?: number;
+}
+
+/**
+ * Top-level keys of a valid JSON object's text, counted without decoding
+ * them (the check for a key written twice, run on every distinct line).
+ */
+export function countJsonKeys(text: string): number {
+  let depth = 0;
+  let keys = 0;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      if (expectKey) keys++;
+      expectKey = false;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth === 1) expectKey = true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x2c && depth === 1) expectKey = true;
   }
-  return `${path}${i.message}`;
+  return keys;
+}
+
+/** Top-level keys of a valid JSON object's text, in order, with the offsets of each key and its value. */
+export function jsonKeys(text: string): Array<{ key: string; keyAt: number; valueAt: number }> {
+  const out: Array<{ key: string; keyAt: number; valueAt: number }> = [];
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      const start = i;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+      if (!expectKey) continue;
+      expectKey = false;
+      let v = i + 1;
+      while (v < text.length && /[\s:]/.test(text[v])) v++;
+      let key: string;
+      try {
+        key = JSON.parse(text.slice(start, i + 1)) as string;
+      } catch {
+        continue;
+      }
+      out.push({ key, keyAt: start, valueAt: v });
+    } else if (c === 0x7b || c === 0x5b) {
+      depth++;
+      if (depth === 1) expectKey = true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+    else if (c === 0x2c && depth === 1) expectKey = true;
+  }
+  return out;
 }
