@@ -140,7 +140,7 @@ describe('trace replay from the parsed form', () => {
   it('a composite the guest profile lacks and --max-ops are found at their line on replay, with the same message either way', () => {
     const trace = '{"op": "syscall"}\n# c\n{"op": "pteWrite", "count": 40}\n{"use": "cowFault"}\n';
     const bare = loadScenario(scenarioFor(trace, false));
-    expect(outcome(bare, new TraceCache())).toMatch(/\.jsonl:4:1: unknown composite operation "cowFault"/);
+    expect(outcome(bare, new TraceCache())).toMatch(/\.jsonl:4:9: use: unknown composite operation "cowFault"/);
     expect(outcome(bare, new TraceCache(0, 1))).toBe(outcome(bare, new TraceCache()));
     const capped = loadScenario(scenarioFor(trace), { limits: { maxOpsPerRun: 30 } });
     expect(outcome(capped, new TraceCache())).toMatch(/\.jsonl:3:1: the trace reaches 41 operations/);

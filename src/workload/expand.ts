@@ -76,7 +76,7 @@ export class WorkloadCompiler {
 
   /** The compiled body of composite `name`, or null when the guest does not define it. */
   compositeBody(name: string): OpNode[] | null {
-    if (!(name in this.composites.defs)) return null;
+    if (!Object.hasOwn(this.composites.defs, name)) return null; // not Object.prototype's toString
     return this.composite(name, { doc: 'guest', path: this.composites.pathOf(name) });
   }
 

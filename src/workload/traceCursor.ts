@@ -240,7 +240,7 @@ export class TraceCursor implements ItemSource {
     let node: OpNode;
     if ('use' in spec) {
       const body = this.options.compiler.compositeBody(spec.use) ?? null;
-      if (body === null) this.fail(`unknown composite operation "${spec.use}" (the scenario's guest profile does not define it)`, i);
+      if (body === null) this.fail(`use: unknown composite operation "${spec.use}" (the scenario's guest profile does not define it)`, i, src.shapeCol[shape]);
       node = { body, count: spec.count };
     } else {
       const site = spec.site ?? TRACE_SITE_BASE + OP_KINDS.indexOf(spec.op as never);
@@ -257,8 +257,8 @@ export class TraceCursor implements ItemSource {
     return c;
   }
 
-  private fail(detail: string, i: number): never {
-    throw new TraceError(detail, this.path, this.window.lineOf(i));
+  private fail(detail: string, i: number, col = 1): never {
+    throw new TraceError(detail, this.path, this.window.lineOf(i), col);
   }
 
   private switchTo(asid: number): { nodes: OpNode[]; ops: number; accesses: number } {
