@@ -72,6 +72,7 @@ describe('trace replay', () => {
     };
     expect(first('a.jsonl', '{"op":"syscall"}\n{"op":"syscall","count":1,"count":5}\n')).toBe('a.jsonl:2:27: count: the key "count" appears twice; expected each key once');
     expect(first('b.jsonl', '{"op":"syscall","op":"syscall"}\n')).toBe('b.jsonl:1:17: op: the key "op" appears twice; expected each key once');
+    expect(first('b2.jsonl', '{"op": "syscall", "count" : 1, "count"\t: 5}\n')).toBe('b2.jsonl:1:32: count: the key "count" appears twice; expected each key once');
     // A key-like text inside a string, and a nested object's own keys, are not top-level keys.
     expect(first('c.jsonl', '{"op":"syscall","count":2}\n{"op":"compute","cycles":1,"mode":"a\\",\\"cycles\\":2"}\n')).toBe('c.jsonl:2:35: mode: Invalid option: expected one of "user"|"kernel"');
     expect(first('d.jsonl', '{"op":"compute","cycles":{"x":1,"x":2}}\n')).toBe('d.jsonl:1:26: cycles: Invalid input: expected number, received object');
