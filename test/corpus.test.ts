@@ -89,7 +89,7 @@ const FILE_CASES: Array<[string, string]> = [
   ['trace-directory', 'test/corpus/trace-directory.yaml:5:12: workloads[0].trace: test/corpus/models.jsonl: trace file is a directory; expected a JSONL or CSV file'],
   // class 7: totals that overflow, and results that would be NaN or infinite
   ['overflow', 'test/corpus/overflow.yaml:5:5: workloads[0]: workload "a" adds up to a simulated time that overflows (its cycles, latencies or clock rate are out of range: the total is not a finite number); expected costs and rates that add up to a finite time'],
-  ['trace-far-time', 'test/corpus/trace-far-time.yaml:4:5: workloads[0]: workload "a" passed the limit of 86,400 simulated seconds under native (the estimate before the run was lower; shorten the run, or raise the limit with --max-sim-seconds)'],
+  ['trace-far-time', "test/corpus/trace-far-time.yaml:5:12: workloads[0].trace: the trace's last timestamp is about 1.0×10^291 simulated seconds in; the limit is 86,400 (timestamps t are nanoseconds since the trace began; or raise the limit with --max-sim-seconds)"],
   // class 9: duplicates, a name that would break CSV, memory accesses under --max-ops
   ['duplicate-mode', 'test/corpus/duplicate-mode.yaml:3:16: vmms[1]: mode "native" is listed twice; expected each mode once (in the scenario)'],
   ['duplicate-workload', 'test/corpus/duplicate-workload.yaml:6:11: workloads[1].name: workload name "a" is used twice; expected a unique name per workload (in the scenario)'],
@@ -300,6 +300,28 @@ describe.concurrent('a sample of the corpus through the built CLI', () => {
     viaCli(['test/corpus/good.yaml', '--set', 'workloads.0.ops={[a]: 1}'], 2, '--set workloads.0.ops={[a]: 1}: workloads[0].ops: expected a list, got a mapping (in the scenario)'));
   it('a FIFO as the trace: exits 2 at once instead of hanging', () => viaCli([traceLinked('fifo')], 2, FLAG_CASES().find((c) => c[0] === 'a FIFO as the trace')![3]));
   it('a device as the scenario: exits 2 at once', () => viaCli(['/dev/zero'], 2, FLAG_CASES().find((c) => c[1][0] === '/dev/zero')![3]));
+});
+
+/** Corpus cases whose trace is refused by the check every command makes while loading, before anything runs. */
+const TRACE_CASES = ['trace-count', 'trace-far-time', 'trace-dup-column', 'trace-dup-key', 'trace-proto-composite'];
+
+describe('a trace is checked whole while the scenario loads: sweep and check refuse it as run does, nothing written', () => {
+  for (const name of TRACE_CASES) {
+    const message = FILE_CASES.find(([n]) => n === name)![1];
+    it(`${name}: sweep exits 2 with run's message and leaves no --out`, async () => {
+      const out = join(mkdtempSync(join(tmp, 'case-')), 'out');
+      const r = await runMain(['sweep', `test/corpus/${name}.yaml`, '--models', MODELS, '--out', out, '--jobs', '1', '-q', '--set', 'replicates=2']);
+      expect(r.stderr).toBe(`vmmsim: ${message}\n`);
+      expect(r.status).toBe(2);
+      expect(existsSync(out)).toBe(false);
+    });
+    it(`${name}: check exits 2 with run's message`, async () => {
+      const r = await runMain(['check', `test/corpus/${name}.yaml`, '--models', MODELS, '--no-estimate']);
+      expect(r.stderr).toBe(`vmmsim: ${message}\n`);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe('');
+    });
+  }
 });
 
 describe('limits are probed on both sides and can be raised', () => {

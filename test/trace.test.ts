@@ -81,4 +81,10 @@ describe('trace replay', () => {
     expect(first('g.csv', 'op, cycles\ncompute, abc\n')).toBe('g.csv:2:10: column cycles: expected a number, got "abc"');
     expect(countJsonKeys('{"a":"\\"b\\":1,","c":[{"d":1}],"e":{}}')).toBe(3);
   });
+
+  it('check reads every line of a trace and prints what it counts', () => {
+    const r = cli('check', 'scenarios/examples/trace.yaml', '--no-estimate');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('jsonl (trace scenarios/examples/trace.jsonl, every line checked: 61 ops), csv (trace scenarios/examples/trace.csv, every line checked: 61 ops)');
+  });
 });

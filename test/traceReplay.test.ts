@@ -71,6 +71,28 @@ function outcome(loaded: LoadedScenario, cache: TraceCache): string {
   }
 }
 
+/**
+ * A scenario loaded with a one-line trace that is then replaced by `trace`:
+ * its run meets on replay what the check at load refuses (a file changed
+ * after loading), so replay's own errors can be compared with the check's.
+ */
+function loadedThenReplaced(trace: string, guest = true, maxOpsPerRun?: number): { loaded: LoadedScenario; yaml: string } {
+  const yaml = scenarioFor('{"op": "syscall"}\n', guest);
+  const loaded = loadScenario(yaml, { limits: { maxOpsPerRun } });
+  writeFileSync(yaml.replace(/\.yaml$/, '.jsonl'), trace);
+  return { loaded, yaml };
+}
+
+/** The error loading `yaml` gives, as {@link outcome} writes it; null if it loads. */
+function loadError(yaml: string, maxOpsPerRun?: number): string | null {
+  try {
+    loadScenario(yaml, { limits: { maxOpsPerRun } });
+    return null;
+  } catch (e) {
+    return `error: ${(e as Error).message}`;
+  }
+}
+
 /** The reference: the trace as one op tree built line by line (no parsed form, no windows), run through the plain cursor. */
 function referenceCycles(loaded: LoadedScenario, trace: string, mode: string): number {
   const compiler = loaded.compiler;
@@ -121,30 +143,33 @@ describe('trace replay from the parsed form', () => {
     );
   });
 
-  it('a broken line anywhere gives the same file:line error whether the trace is held whole or streamed', () => {
+  it('a broken line anywhere gives the same file:line error whether the trace is held whole or streamed, and the check at load gives it first', () => {
     const broken = ['{"op": "syscall", "count": 2', '{"op": "compute", "cycles": -5}', '{"op": "sycall"}', '{"t": 1, "op": "syscall"}', '[1, 2]'];
     fc.assert(
       fc.property(fc.array(line, { minLength: 1, maxLength: 30 }), fc.nat(), fc.constantFrom(...broken), fc.integer({ min: 1, max: 5 }), (lines, at, bad, windowLines) => {
         const text = traceText(lines).split('\n');
         const k = at % text.length;
         text.splice(k, 0, bad);
-        const loaded = loadScenario(scenarioFor(text.join('\n')));
+        const { loaded, yaml } = loadedThenReplaced(text.join('\n'));
         const shared = outcome(loaded, new TraceCache());
         expect(outcome(loaded, new TraceCache(0, windowLines))).toBe(shared);
         if (bad !== '{"t": 1, "op": "syscall"}') expect(shared).toMatch(new RegExp(`\\.jsonl:${k + 1}:\\d+: `));
+        if (shared.startsWith('error: ')) expect(loadError(yaml)).toBe(shared);
       }),
       { numRuns: 25 },
     );
   });
 
-  it('a composite the guest profile lacks and --max-ops are found at their line on replay, with the same message either way', () => {
+  it('a composite the guest profile lacks and --max-ops are found at their line on replay, with the same message either way, and by the check at load', () => {
     const trace = '{"op": "syscall"}\n# c\n{"op": "pteWrite", "count": 40}\n{"use": "cowFault"}\n';
-    const bare = loadScenario(scenarioFor(trace, false));
-    expect(outcome(bare, new TraceCache())).toMatch(/\.jsonl:4:9: use: unknown composite operation "cowFault"/);
-    expect(outcome(bare, new TraceCache(0, 1))).toBe(outcome(bare, new TraceCache()));
-    const capped = loadScenario(scenarioFor(trace), { limits: { maxOpsPerRun: 30 } });
-    expect(outcome(capped, new TraceCache())).toMatch(/\.jsonl:3:1: the trace reaches 41 operations/);
-    expect(outcome(capped, new TraceCache(0, 2))).toBe(outcome(capped, new TraceCache()));
+    const bare = loadedThenReplaced(trace, false);
+    expect(outcome(bare.loaded, new TraceCache())).toMatch(/\.jsonl:4:9: use: unknown composite operation "cowFault"/);
+    expect(outcome(bare.loaded, new TraceCache(0, 1))).toBe(outcome(bare.loaded, new TraceCache()));
+    expect(loadError(bare.yaml)).toBe(outcome(bare.loaded, new TraceCache()));
+    const capped = loadedThenReplaced(trace, true, 30);
+    expect(outcome(capped.loaded, new TraceCache())).toMatch(/\.jsonl:3:1: the trace reaches 41 operations/);
+    expect(outcome(capped.loaded, new TraceCache(0, 2))).toBe(outcome(capped.loaded, new TraceCache()));
+    expect(loadError(capped.yaml, 30)).toBe(outcome(capped.loaded, new TraceCache()));
   });
 
   it('a trace is parsed once per cache, into one shape per distinct operation', () => {

@@ -1,14 +1,16 @@
 // Loads a scenario and every model it names into one validated, compiled
 // setup: scenario file → overrides → schema → models by name → workloads
 // compiled against the guest profile. Every failure is a located InputError.
-import { closeSync, existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { CpuModelSchema, type CpuModel } from '../vmm/cpu.js';
 import { MODES } from '../vmm/registry.js';
 import { NO_COMPOSITES, SpecError, WorkloadCompiler, type CompositeTable, type KeyPath } from '../workload/expand.js';
-import { InputFileError, openRegularFile } from '../workload/inputFile.js';
+import { InputFileError } from '../workload/inputFile.js';
+import { checkTrace, TraceError, type TraceSummary } from '../workload/traceCursor.js';
+import type { TraceSource } from './compileWorkload.js';
 import { countOps } from '../workload/stream.js';
 import { estimateRun, type RunEstimate } from './runEstimate.js';
 import { compileWorkload, type CompiledWorkload } from './compileWorkload.js';
@@ -153,30 +155,60 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
   const composites = guest ? compositeTable(guest) : NO_COMPOSITES;
   const compiler = new WorkloadCompiler(composites);
   const guestFile = scenario.guest ? modelPath(modelsDir, 'guest', scenario.guest) : '';
+  const located = (e: SpecError) => {
+    const origin = e.where.doc === 'scenario' ? yf.locate(e.where.path) : YamlFile.read(guestFile, 'guest', limits.maxInputBytes).locate(e.where.path);
+    return new InputError(e.message, origin, e.where.path);
+  };
   const workloads = scenario.workloads.map((w, i) => {
     try {
       return compileWorkload({ compiler, cpu, guest, scenarioFile: file }, w, ['workloads', i]);
     } catch (e) {
       if (!(e instanceof SpecError)) throw e;
-      const origin = e.where.doc === 'scenario' ? yf.locate(e.where.path) : YamlFile.read(guestFile, 'guest', limits.maxInputBytes).locate(e.where.path);
-      throw new InputError(e.message, origin, e.where.path);
+      throw located(e);
     }
   });
   const scenarioLocator = overrideLocator(groups.scenario, (p, k) => yf.locate(p, k));
-  workloads.forEach((w, i) => {
-    if (w.trace) checkTraceReadable(w.trace.path, scenarioLocator(['workloads', i, 'trace']), ['workloads', i, 'trace']);
+  // Every line of every trace is checked now, before anything runs or is written; the scenario's own
+  // compiler is left alone (compiling composites in it would renumber their sites).
+  const traceCheck = { composites, clockHz: cpu.clockGHz * 1e9, maxWork: limits.maxOpsPerRun, scenarioKey: JSON.stringify(guest?.composites ?? null) };
+  const traces = workloads.map((w, i) => {
+    if (!w.trace) return null;
+    try {
+      return checkTraceFile(w.trace, traceCheck, scenarioLocator(['workloads', i, 'trace']), ['workloads', i, 'trace']);
+    } catch (e) {
+      if (!(e instanceof SpecError)) throw e;
+      throw located(e); // a broken composite of the guest profile that the trace uses
+    }
   });
-  const estimates = workloads.map((w, i) => checkRunLength(w, estimateRun(w, cpu), limits, scenarioLocator(['workloads', i, 'repeat'], true), ['workloads', i]));
+  const estimates = workloads.map((w, i) => {
+    const t = traces[i];
+    const at = scenarioLocator(['workloads', i, 'repeat'], true);
+    if (t === null) return checkRunLength(w, estimateRun(w, cpu), limits, at, ['workloads', i]);
+    // A trace's operations are counted; its simulated time is known only as it runs, but not less than its last timestamp.
+    const lastSeconds = t.lastNs / 1e9;
+    if (lastSeconds > limits.maxSimSeconds) {
+      throw new InputError(`the trace's last timestamp is ${formatSeconds(lastSeconds)} simulated seconds in; the limit is ${formatCount(limits.maxSimSeconds)} ` +
+        `(timestamps t are nanoseconds since the trace began; or raise the limit with ${LIMIT_FLAGS.maxSimSeconds})`, scenarioLocator(['workloads', i, 'trace']), ['workloads', i, 'trace']);
+    }
+    return checkRunLength(w, { ...estimateRun(w, cpu), operations: t.operations, memoryAccesses: t.memoryAccesses }, limits, at, ['workloads', i]);
+  });
   const workloadOrigins = workloads.map((_, i) => scenarioLocator(['workloads', i], true));
   return { file, scenario, cpu, guest, vmmParams, workloads, compiler, workloadOrigins, limits, estimates };
 }
 
-/** A trace must exist and be a readable regular file before anything runs (it is read only while simulating). */
-function checkTraceReadable(path: string, origin: Origin, keyPath: KeyPath): void {
+/**
+ * Check a trace before anything runs: a file that cannot be read is an error
+ * at the scenario line that names it; a broken line (or one an unknown
+ * composite or --max-ops refuses) at that line of the trace.
+ */
+function checkTraceFile(
+  trace: TraceSource, check: { composites: CompositeTable; clockHz: number; maxWork: number; scenarioKey: string }, origin: Origin, keyPath: KeyPath,
+): TraceSummary {
   try {
-    closeSync(openRegularFile(path, { what: 'trace', expected: 'a JSONL or CSV file' }).fd);
+    return checkTrace(trace.path, trace.format, { compiler: new WorkloadCompiler(check.composites), clockHz: check.clockHz, maxWork: check.maxWork }, check.scenarioKey);
   } catch (e) {
-    if (e instanceof InputFileError) throw new InputError(`${path}: ${e.detail}`, origin, keyPath);
+    if (e instanceof InputFileError) throw new InputError(`${e.source}: ${e.detail}`, origin, keyPath);
+    if (e instanceof TraceError) throw new InputError(e.detail, { source: e.file, line: e.line, col: e.col });
     throw e;
   }
 }

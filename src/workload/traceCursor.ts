@@ -6,6 +6,9 @@
 // contextSwitch composite to that address space is inserted). The file is
 // parsed once into a compact form (traceProgram.ts) that every mode replays;
 // a broken line is a TraceError naming file:line, however far into the file.
+// checkTrace walks a whole trace as replay would, without running it: the
+// loader's check before anything runs, whose parse the first run reuses.
+import { statSync } from 'node:fs';
 import { itemCode, type StreamItem } from './control.js';
 import type { WorkloadCompiler } from './expand.js';
 import { OP_KINDS } from './ops.js';
@@ -47,9 +50,88 @@ export class TraceCache {
   /** The parsed form of `path`, or null when it is too long to hold and must be streamed. */
   program(path: string, format: 'jsonl' | 'csv'): TraceProgram | null {
     const key = `${format}:${path}`;
-    if (!this.programs.has(key)) this.programs.set(key, parseTrace(path, format, this.maxSharedLines, this.maxSharedShapes));
+    if (!this.programs.has(key)) {
+      const checked = takeChecked(path, format, this.maxSharedLines, this.maxSharedShapes);
+      this.programs.set(key, checked !== undefined ? checked : parseTrace(path, format, this.maxSharedLines, this.maxSharedShapes));
+    }
     return this.programs.get(key)!;
   }
+}
+
+/** What {@link checkTrace} found: operation lines, stream switches, the operations and memory accesses they stand for under one mode, and the last timestamp. */
+export interface TraceSummary {
+  lines: number;
+  switches: number;
+  operations: number;
+  memoryAccesses: number;
+  /** The last line's timestamp `t`, ns (0: none): no run ends before it. */
+  lastNs: number;
+}
+
+/**
+ * Parsed forms {@link checkTrace} made, each handed to the first TraceCache
+ * that asks for the same unchanged file (a command parses a trace once: to
+ * check it while loading, then replay that form), then dropped. A few at
+ * most: one never asked for (`check`) is not held long.
+ */
+const checkedPrograms = new Map<string, { stamp: string; program: TraceProgram | null }>();
+const MAX_CHECKED_PROGRAMS = 4;
+
+/** Summaries of traces checked in this thread, by file, file version and scenario (a sweep's points check one trace once). */
+const checkedSummaries = new Map<string, TraceSummary>();
+const MAX_CHECKED_SUMMARIES = 256;
+
+/** The version of a regular file, as far as stat tells: changed when it is rewritten; null if it cannot be stat'ed. */
+function fileStamp(path: string): string | null {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : null;
+  } catch {
+    return null;
+  }
+}
+
+function takeChecked(path: string, format: 'jsonl' | 'csv', maxLines: number, maxShapes: number): TraceProgram | null | undefined {
+  const key = `${format}:${maxLines}:${maxShapes}:${path}`;
+  const entry = checkedPrograms.get(key);
+  if (entry === undefined) return undefined;
+  checkedPrograms.delete(key);
+  return entry.stamp === fileStamp(path) ? entry.program : undefined;
+}
+
+/**
+ * Check a whole trace before anything runs, as replay would meet it: the
+ * first broken line (syntax, schema, timestamps), then what depends on the
+ * scenario (an unknown composite, `options.maxWork`), each a TraceError at
+ * its line; a file that cannot be read is an InputFileError. Nothing is
+ * simulated, and `options.compiler` should be one of its own (compiling the
+ * composites in it would renumber the sites of the scenario's compiler).
+ * `scenarioKey` stands for what the checks depend on besides the file (the
+ * guest's composites): a trace checked before with the same key and an
+ * unchanged file is not read again.
+ */
+export function checkTrace(path: string, format: 'jsonl' | 'csv', options: TraceOptions, scenarioKey: string): TraceSummary {
+  const stamp = fileStamp(path);
+  const memoKey = stamp === null ? null : `${format}:${path}\u0000${stamp}\u0000${scenarioKey}`;
+  const known = memoKey === null ? undefined : checkedSummaries.get(memoKey);
+  if (known !== undefined && known.operations + known.memoryAccesses <= (options.maxWork ?? Infinity)) return known;
+  const cache = new TraceCache();
+  const cursor = new TraceCursor(path, format, options, cache);
+  let summary: TraceSummary;
+  try {
+    summary = cursor.checkAll();
+  } finally {
+    cursor.close();
+  }
+  if (memoKey !== null && stamp !== null) {
+    if (checkedSummaries.size >= MAX_CHECKED_SUMMARIES) checkedSummaries.clear();
+    checkedSummaries.set(memoKey, summary);
+    const key = `${format}:${cache.maxSharedLines}:${cache.maxSharedShapes}:${path}`;
+    checkedPrograms.delete(key);
+    if (checkedPrograms.size >= MAX_CHECKED_PROGRAMS) checkedPrograms.delete(checkedPrograms.keys().next().value!);
+    checkedPrograms.set(key, { stamp, program: cache.program(path, format) });
+  }
+  return summary;
 }
 
 /** One line's compiled operation: a primitive and its count, or a composite body and its count. */
@@ -79,8 +161,10 @@ export class TraceCursor implements ItemSource {
   /** Parts of the current line still to start: its switch (asid), then its own operation (shape). */
   private pendingSwitch = NO_SWITCH;
   private pendingShape = -1;
-  /** Operations and memory accesses of the lines replayed so far. */
+  /** Operations and memory accesses of the lines replayed so far, and the two apart. */
   private work = 0;
+  private ops = 0;
+  private accesses = 0;
   private readonly maxWork: number;
   private readonly windowLines: number;
 
@@ -192,6 +276,23 @@ export class TraceCursor implements ItemSource {
     this.parser?.close();
   }
 
+  /**
+   * Go through every line as replay does, with the same checks and errors,
+   * but start none of them: a trace checked before it runs.
+   */
+  checkAll(): TraceSummary {
+    let lastNs = 0;
+    while (this.index < this.window.length || this.refill()) {
+      const t = this.window.tNs === null ? NaN : this.window.tNs[this.index];
+      if (!Number.isNaN(t)) lastNs = t;
+      this.startLine(this.index++);
+      this.pendingSwitch = NO_SWITCH;
+      this.pendingShape = -1;
+    }
+    const m = this.metrics();
+    return { lines: m.traceLines, switches: m.streamSwitches, operations: this.ops, memoryAccesses: this.accesses, lastNs };
+  }
+
   /** More lines into the window; false at the end of the trace (its first broken line is thrown there). */
   private refill(): boolean {
     const parser = this.parser;
@@ -224,6 +325,8 @@ export class TraceCursor implements ItemSource {
     }
     ops += c.ops;
     accesses += c.accesses;
+    this.ops += ops;
+    this.accesses += accesses;
     this.work += ops + accesses;
     if (this.work > this.maxWork) {
       this.fail(`the trace reaches ${this.work.toLocaleString('en-US')} operations and memory accesses by this line; the limit is ${this.maxWork.toLocaleString('en-US')} ` +

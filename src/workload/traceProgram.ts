@@ -7,6 +7,9 @@
 // each mode replays, at the same line as before. The first broken line does
 // not stop parsing's result from being used: the lines before it replay, and
 // the error is thrown when replay reaches it, exactly as a streamed read did.
+// (The loader walks every line the same way before anything runs, see
+// checkTrace in traceCursor.ts, so a run meets a broken line only in a file
+// that changed after loading.)
 import { z } from 'zod';
 import { OP_KINDS } from './ops.js';
 import { LineReader, LineTooLongError } from './lineReader.js';

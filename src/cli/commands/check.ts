@@ -31,8 +31,9 @@ export function checkCommand(): Command {
     const l = plan.base;
     const sweep = plan.taskCount > 1 ? `; sweep: ${plan.points.length} point${plan.points.length === 1 ? '' : 's'} × ${plan.replicates} replicate${plan.replicates === 1 ? '' : 's'}` : '';
     const ops = l.workloads.map((w, i) => {
-      if (w.trace) return `${w.name} (trace ${w.trace.path}, readable; counted while it runs)`;
       const est = estimateText(l.estimates[i]);
+      // Every line of a trace was parsed and checked while loading; its time is known only once it runs.
+      if (w.trace) return `${w.name} (trace ${w.trace.path}, every line checked: ${est})`;
       if (w.system) {
         const tasks = w.system.guests.flatMap((g) => g.tasks);
         const servers = w.system.guests.filter((g) => g.server).length;
