@@ -95,6 +95,9 @@ const FILE_CASES: Array<[string, string]> = [
   ['duplicate-workload', 'test/corpus/duplicate-workload.yaml:6:11: workloads[1].name: workload name "a" is used twice; expected a unique name per workload (in the scenario)'],
   ['name-newline', 'test/corpus/name-newline.yaml:2:7: name: one line of text without control characters (it becomes a CSV cell and a table heading) (in the scenario)'],
   ['trace-dup-column', 'test/corpus/trace-dup-column.csv:1:10: CSV column "count" appears twice in the header; expected each column once'],
+  ['trace-empty', 'test/corpus/trace-empty.yaml:5:12: workloads[0].trace: test/corpus/trace-empty.jsonl: the trace has no operations (the file is empty, or holds only comments, blank lines and a CSV header); expected one operation per line'],
+  ['trace-comments-only', 'test/corpus/trace-comments-only.yaml:5:12: workloads[0].trace: test/corpus/trace-comments-only.jsonl: the trace has no operations (the file is empty, or holds only comments, blank lines and a CSV header); expected one operation per line'],
+  ['trace-header-only', 'test/corpus/trace-header-only.yaml:5:12: workloads[0].trace: test/corpus/trace-header-only.csv: the trace has no operations (the file is empty, or holds only comments, blank lines and a CSV header); expected one operation per line'],
   ['trace-proto-composite', 'test/corpus/trace-proto-composite.jsonl:2:9: use: unknown composite operation "toString" (the scenario\'s guest profile does not define it)'],
   ['trace-dup-key', 'test/corpus/trace-dup-key.jsonl:2:31: count: the key "count" appears twice; expected each key once'],
   ['memory-accesses', 'test/corpus/memory-accesses.yaml:4:5: workloads[0]: workload "a" is 1,000 operations and about 1.0×10^15 memory accesses per mode; the limit is 1,000,000,000 (lower repeat or count, or raise the limit with --max-ops)'],
@@ -303,7 +306,7 @@ describe.concurrent('a sample of the corpus through the built CLI', () => {
 });
 
 /** Corpus cases whose trace is refused by the check every command makes while loading, before anything runs. */
-const TRACE_CASES = ['trace-count', 'trace-far-time', 'trace-dup-column', 'trace-dup-key', 'trace-proto-composite'];
+const TRACE_CASES = ['trace-empty', 'trace-header-only', 'trace-count', 'trace-far-time', 'trace-dup-column', 'trace-dup-key', 'trace-proto-composite'];
 
 describe('a trace is checked whole while the scenario loads: sweep and check refuse it as run does, nothing written', () => {
   for (const name of TRACE_CASES) {

@@ -10,6 +10,7 @@
 // loader's check before anything runs, whose parse the first run reuses.
 import { statSync } from 'node:fs';
 import { itemCode, type StreamItem } from './control.js';
+import { InputFileError } from './inputFile.js';
 import type { WorkloadCompiler } from './expand.js';
 import { OP_KINDS } from './ops.js';
 import { retargetCr3 } from './retarget.js';
@@ -103,7 +104,8 @@ function takeChecked(path: string, format: 'jsonl' | 'csv', maxLines: number, ma
  * Check a whole trace before anything runs, as replay would meet it: the
  * first broken line (syntax, schema, timestamps), then what depends on the
  * scenario (an unknown composite, `options.maxWork`), each a TraceError at
- * its line; a file that cannot be read is an InputFileError. Nothing is
+ * its line; a file that cannot be read, or has no operation line, is an
+ * InputFileError. Nothing is
  * simulated, and `options.compiler` should be one of its own (compiling the
  * composites in it would renumber the sites of the scenario's compiler).
  * `scenarioKey` stands for what the checks depend on besides the file (the
@@ -122,6 +124,10 @@ export function checkTrace(path: string, format: 'jsonl' | 'csv', options: Trace
     summary = cursor.checkAll();
   } finally {
     cursor.close();
+  }
+  // Bad input, not a run that takes no time: an empty file is most likely the wrong file, or one not yet written.
+  if (summary.lines === 0) {
+    throw new InputFileError('the trace has no operations (the file is empty, or holds only comments, blank lines and a CSV header); expected one operation per line', path);
   }
   if (memoKey !== null && stamp !== null) {
     if (checkedSummaries.size >= MAX_CHECKED_SUMMARIES) checkedSummaries.clear();
