@@ -98,6 +98,10 @@ const FILE_CASES: Array<[string, string]> = [
   ['trace-empty', 'test/corpus/trace-empty.yaml:5:12: workloads[0].trace: test/corpus/trace-empty.jsonl: the trace has no operations (the file is empty, or holds only comments, blank lines and a CSV header); expected one operation per line'],
   ['trace-comments-only', 'test/corpus/trace-comments-only.yaml:5:12: workloads[0].trace: test/corpus/trace-comments-only.jsonl: the trace has no operations (the file is empty, or holds only comments, blank lines and a CSV header); expected one operation per line'],
   ['trace-header-only', 'test/corpus/trace-header-only.yaml:5:12: workloads[0].trace: test/corpus/trace-header-only.csv: the trace has no operations (the file is empty, or holds only comments, blank lines and a CSV header); expected one operation per line'],
+  ['trace-binary', 'test/corpus/trace-binary.jsonl:1:14: trace file is not UTF-8 text (binary data?); expected a JSONL or CSV file'],
+  ['trace-latin1', 'test/corpus/trace-latin1.jsonl:2:6: trace file is not UTF-8 text (binary data?); expected a JSONL or CSV file'],
+  ['trace-nul', 'test/corpus/trace-nul.jsonl:2:12: trace file is binary (a NUL byte), not text; expected a JSONL or CSV file'],
+  ['trace-control', 'test/corpus/trace-control.jsonl:1:8: op: unknown operation "sys\\u001b[2J\\u000bcall": expected one of compute, syscall, io, cr8write, cr3write, callret, pgfault, pteWrite, exception, rdtsc, newKernelCode, tlbMiss, memory, interrupt, mmCreate, mmDestroy, block (or "use" with a composite of the guest profile)'],
   ['trace-proto-composite', 'test/corpus/trace-proto-composite.jsonl:2:9: use: unknown composite operation "toString" (the scenario\'s guest profile does not define it)'],
   ['trace-dup-key', 'test/corpus/trace-dup-key.jsonl:2:31: count: the key "count" appears twice; expected each key once'],
   ['memory-accesses', 'test/corpus/memory-accesses.yaml:4:5: workloads[0]: workload "a" is 1,000 operations and about 1.0×10^15 memory accesses per mode; the limit is 1,000,000,000 (lower repeat or count, or raise the limit with --max-ops)'],
@@ -133,6 +137,10 @@ beforeAll(() => {
   replay('zero');
   execFileSync('mkfifo', [join(tmp, 'fifo.jsonl')]);
   replay('fifo');
+  symlinkSync('/proc/self/pagemap', join(tmp, 'pagemap.jsonl'));
+  replay('pagemap');
+  symlinkSync('/proc/self/mem', join(tmp, 'mem.jsonl'));
+  replay('mem');
   writeFileSync(join(tmp, 'long.jsonl'), `{"op": "syscall"}\n{"op": "syscall", "pad": "${'x'.repeat(4 << 20)}"}\n`);
   replay('long');
 });
@@ -191,6 +199,10 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
   // class 4: traces that never end or never arrive, and a line without end
   ['a trace linked to /dev/zero', [traceLinked('zero')], 2, `${traceLinked('zero')}:5:12: workloads[0].trace: ${join(tmp, 'zero.jsonl')}: trace file is not a regular file (a device, FIFO or socket); expected a JSONL or CSV file`],
   ['a FIFO as the trace', [traceLinked('fifo')], 2, `${traceLinked('fifo')}:5:12: workloads[0].trace: ${join(tmp, 'fifo.jsonl')}: trace file is not a regular file (a device, FIFO or socket); expected a JSONL or CSV file`],
+  ['/proc/self/pagemap as the trace (binary data in a regular file: the message was 12 lines of it)', [traceLinked('pagemap')], 2,
+    `${join(tmp, 'pagemap.jsonl')}:1:1: trace file is binary (a NUL byte), not text; expected a JSONL or CSV file`],
+  ['/proc/self/mem as the trace (reading it fails)', [traceLinked('mem')], 2,
+    `${traceLinked('mem')}:5:12: workloads[0].trace: ${join(tmp, 'mem.jsonl')}: trace file cannot be read: EIO: i/o error, read`],
   ['a trace line of 4 MB', [traceLinked('long')], 2, `${join(tmp, 'long.jsonl')}:2:1: line is longer than 65,536 characters; expected one operation per line`],
   // class 7: a clock rate that makes every time infinite
   ['a denormal clock rate from --set', ['test/corpus/good.yaml', '--set', 'cpu.clockGHz=1e-320'], 2,
@@ -306,7 +318,7 @@ describe.concurrent('a sample of the corpus through the built CLI', () => {
 });
 
 /** Corpus cases whose trace is refused by the check every command makes while loading, before anything runs. */
-const TRACE_CASES = ['trace-empty', 'trace-header-only', 'trace-count', 'trace-far-time', 'trace-dup-column', 'trace-dup-key', 'trace-proto-composite'];
+const TRACE_CASES = ['trace-binary', 'trace-latin1', 'trace-empty', 'trace-header-only', 'trace-count', 'trace-far-time', 'trace-dup-column', 'trace-dup-key', 'trace-proto-composite'];
 
 describe('a trace is checked whole while the scenario loads: sweep and check refuse it as run does, nothing written', () => {
   for (const name of TRACE_CASES) {

@@ -87,4 +87,27 @@ describe('trace replay', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('jsonl (trace scenarios/examples/trace.jsonl, every line checked: 61 ops), csv (trace scenarios/examples/trace.csv, every line checked: 61 ops)');
   });
+
+  it('a trace must be UTF-8 text: a character split by the read buffer is read whole; a bad byte anywhere is found at its line and column, after the lines before it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmmsim-trace-'));
+    const error = (bytes: Buffer) => {
+      writeFileSync(join(dir, 't.jsonl'), bytes);
+      const p = parseTrace(join(dir, 't.jsonl'), 'jsonl')!;
+      return p.error === null ? `ok: ${p.lines} lines` : p.error.message.slice(dir.length + 1);
+    };
+    // A comment line of "€" (3 bytes) that straddles the first chunk boundary, then an operation.
+    const pad = '{"op":"syscall"}\n'.repeat(Math.floor((LINE_READER_CHUNK_BYTES - 100) / 17));
+    const euros = '#' + '€'.repeat(60) + '\n';
+    expect(Buffer.byteLength(pad) < LINE_READER_CHUNK_BYTES && Buffer.byteLength(pad + euros) > LINE_READER_CHUNK_BYTES).toBe(true);
+    const lines = pad.split('\n').length - 1;
+    expect(error(Buffer.from(pad + euros + '{"op":"syscall"}\n'))).toBe(`ok: ${lines + 1} lines`);
+    // The same with one byte of a "€" lost at the boundary, and a "€" cut off by the end of the file.
+    const cut = Buffer.from(pad + euros);
+    expect(error(Buffer.concat([cut.subarray(0, LINE_READER_CHUNK_BYTES), cut.subarray(LINE_READER_CHUNK_BYTES + 1)]))).toMatch(new RegExp(`^t\\.jsonl:${lines + 1}:\\d+: trace file is not UTF-8 text \\(binary data\\?\\); expected a JSONL or CSV file$`));
+    expect(error(Buffer.from('{"op":"syscall"}\n#€', 'utf8').subarray(0, -1))).toBe('t.jsonl:2:2: trace file is not UTF-8 text (binary data?); expected a JSONL or CSV file');
+    // Overlong forms and surrogates are not UTF-8; a bad line before a bad byte in the same chunk is reported first.
+    expect(error(Buffer.from([...Buffer.from('{"op":"syscall"}\n# '), 0xc0, 0xaf, 0x0a]))).toBe('t.jsonl:2:3: trace file is not UTF-8 text (binary data?); expected a JSONL or CSV file');
+    expect(error(Buffer.from([...Buffer.from('# '), 0xed, 0xa0, 0x80, 0x0a]))).toBe('t.jsonl:1:3: trace file is not UTF-8 text (binary data?); expected a JSONL or CSV file');
+    expect(error(Buffer.from([...Buffer.from('{"op":"sycall"}\n# '), 0xff, 0x0a]))).toBe('t.jsonl:1:7: op: unknown operation "sycall": expected one of compute, syscall, io, cr8write, cr3write, callret, pgfault, pteWrite, exception, rdtsc, newKernelCode, tlbMiss, memory, interrupt, mmCreate, mmDestroy, block (or "use" with a composite of the guest profile)');
+  });
 });

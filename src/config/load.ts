@@ -10,6 +10,7 @@ import { MODES } from '../vmm/registry.js';
 import { NO_COMPOSITES, SpecError, WorkloadCompiler, type CompositeTable, type KeyPath } from '../workload/expand.js';
 import { InputFileError } from '../workload/inputFile.js';
 import { checkTrace, TraceError, type TraceSummary } from '../workload/traceCursor.js';
+import { printable } from '../workload/traceProgram.js';
 import type { TraceSource } from './compileWorkload.js';
 import { countOps } from '../workload/stream.js';
 import { estimateRun, type RunEstimate } from './runEstimate.js';
@@ -207,7 +208,7 @@ function checkTraceFile(
   try {
     return checkTrace(trace.path, trace.format, { compiler: new WorkloadCompiler(check.composites), clockHz: check.clockHz, maxWork: check.maxWork }, check.scenarioKey);
   } catch (e) {
-    if (e instanceof InputFileError) throw new InputError(`${e.source}: ${e.detail}`, origin, keyPath);
+    if (e instanceof InputFileError) throw new InputError(`${printable(e.source)}: ${e.detail}`, origin, keyPath);
     if (e instanceof TraceError) throw new InputError(e.detail, { source: e.file, line: e.line, col: e.col });
     throw e;
   }

@@ -1,9 +1,11 @@
 // Reads a text file one line at a time through a fixed-size buffer, so a
 // file larger than memory can be streamed. Synchronous, because the
-// simulation that consumes it is.
+// simulation that consumes it is. The file must be UTF-8 text: bytes that
+// are not, or a NUL byte, are an error at their line and column (a binary
+// file is refused by its first chunk, not read to its end).
+import { isUtf8 } from 'node:buffer';
 import { closeSync, readSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
-import { openRegularFile, type FileRole } from './inputFile.js';
+import { fsProblem, InputFileError, openRegularFile, type FileRole } from './inputFile.js';
 
 /** Bytes read from the file per refill. */
 export const LINE_READER_CHUNK_BYTES = 64 * 1024;
@@ -23,22 +25,38 @@ export class LineTooLongError extends Error {
   }
 }
 
+/** A file that is not text: bytes that are not UTF-8, or a NUL byte, at `line`:`col`. */
+export class NotTextError extends Error {
+  constructor(
+    readonly detail: string,
+    readonly path: string,
+    readonly line: number,
+    readonly col: number,
+  ) {
+    super(`${path}:${line}:${col}: ${detail}`);
+    this.name = 'NotTextError';
+  }
+}
+
 /** A synchronous line reader with line numbers (1-based). */
 export class LineReader {
   /** Number of the line most recently returned. */
   lineNo = 0;
   private fd: number | null;
   private readonly buf = Buffer.alloc(LINE_READER_CHUNK_BYTES);
-  private readonly decoder = new StringDecoder('utf8');
+  /** The bytes of a character the last chunk ended inside of (at most 3). */
+  private carry: Buffer = Buffer.alloc(0);
   private lines: string[] = [];
   private index = 0;
   private rest = '';
   private eof = false;
+  /** The error met while reading ahead, thrown once the lines before it are returned. */
+  private pending: Error | null = null;
 
   /** Opens `path`, which must be a regular file (a device or FIFO could be endless or block). */
   constructor(
     readonly path: string,
-    role: FileRole = { what: 'trace', expected: 'a JSONL or CSV file' },
+    private readonly role: FileRole = { what: 'trace', expected: 'a JSONL or CSV file' },
     private readonly maxLineChars = MAX_LINE_CHARS,
   ) {
     this.fd = openRegularFile(path, role).fd;
@@ -47,6 +65,10 @@ export class LineReader {
   /** The next line without its line terminator, or null at the end of the file. */
   next(): string | null {
     while (this.index >= this.lines.length) {
+      if (this.pending !== null) {
+        this.close();
+        throw this.pending;
+      }
       if (this.eof) return null;
       this.refill();
     }
@@ -60,28 +82,104 @@ export class LineReader {
     this.fd = null;
   }
 
-  private tooLong(line: number): never {
-    this.close();
-    throw new LineTooLongError(this.path, line, this.maxLineChars);
-  }
-
   private refill(): void {
-    const n = this.fd === null ? 0 : readSync(this.fd, this.buf, 0, this.buf.length, null);
-    let text: string;
+    let n = 0;
+    try {
+      if (this.fd !== null) n = readSync(this.fd, this.buf, 0, this.buf.length, null);
+    } catch (e) {
+      // A file that fails to read (EIO from /proc/self/mem, a failing disk) is bad input, not a crash.
+      this.close();
+      throw new InputFileError(`${this.role.what} file ${fsProblem(e, 'cannot be read')}`, this.path);
+    }
+    let bytes: Buffer;
     if (n === 0) {
       this.eof = true;
       this.close();
-      text = this.rest + this.decoder.end();
-      this.lines = text.length > 0 ? [text.replace(/\r$/, '')] : [];
+      bytes = this.carry; // a character cut off by the end of the file is not UTF-8
+      this.carry = Buffer.alloc(0);
     } else {
-      text = this.rest + this.decoder.write(this.buf.subarray(0, n));
-      const parts = text.split('\n');
+      const chunk = this.buf.subarray(0, n);
+      bytes = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
+      const cut = incompleteTail(bytes);
+      this.carry = Buffer.from(bytes.subarray(bytes.length - cut));
+      bytes = bytes.subarray(0, bytes.length - cut);
+    }
+    let text: string;
+    let bad: { at: number; detail: string } | null = null;
+    if (isUtf8(bytes)) text = bytes.toString('utf8');
+    else {
+      const at = firstInvalidUtf8(bytes);
+      text = bytes.toString('utf8', 0, at);
+      bad = { at: text.length, detail: `${this.role.what} file is not UTF-8 text (binary data?); expected ${this.role.expected}` };
+    }
+    const nul = text.indexOf('\u0000');
+    if (nul >= 0) bad = { at: nul, detail: `${this.role.what} file is binary (a NUL byte), not text; expected ${this.role.expected}` };
+    if (bad !== null) {
+      // Keep the lines before the bad one; the error comes when the reader reaches its line.
+      const before = this.rest + text.slice(0, bad.at);
+      const start = before.lastIndexOf('\n') + 1;
+      this.lines = start > 0 ? before.slice(0, start - 1).split('\n').map(dropCr) : [];
+      this.rest = '';
+      this.pending = new NotTextError(bad.detail, this.path, this.lineNo + this.lines.length + 1, before.length - start + 1);
+      this.eof = true;
+      this.close();
+    } else if (n === 0) {
+      text = this.rest + text;
+      this.rest = '';
+      this.lines = text.length > 0 ? [dropCr(text)] : [];
+    } else {
+      const parts = (this.rest + text).split('\n');
       this.rest = parts.pop() ?? '';
-      this.lines = parts.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+      this.lines = parts.map(dropCr);
     }
     this.index = 0;
     const long = this.lines.findIndex((l) => l.length > this.maxLineChars);
-    if (long >= 0) this.tooLong(this.lineNo + long + 1);
-    if (this.rest.length > this.maxLineChars) this.tooLong(this.lineNo + this.lines.length + 1);
+    if (long >= 0) this.stopAt(long, new LineTooLongError(this.path, this.lineNo + long + 1, this.maxLineChars));
+    else if (this.rest.length > this.maxLineChars) this.stopAt(this.lines.length, new LineTooLongError(this.path, this.lineNo + this.lines.length + 1, this.maxLineChars));
   }
+
+  /** Keep the first `count` lines read; `error` comes after them. */
+  private stopAt(count: number, error: Error): void {
+    this.lines.length = count;
+    this.rest = '';
+    this.pending = error;
+    this.eof = true;
+    this.close();
+  }
+}
+
+function dropCr(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+
+/** Bytes at the end of `b` that begin a UTF-8 character without its last bytes (0 to 3). */
+function incompleteTail(b: Uint8Array): number {
+  for (let k = 1; k <= Math.min(3, b.length); k++) {
+    const c = b[b.length - k];
+    if ((c & 0xc0) === 0x80) continue; // a continuation byte: look further back
+    if (c < 0xc0) return 0;
+    const length = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    return k < length ? k : 0;
+  }
+  return 0;
+}
+
+/** Offset of the first byte of `b` that does not begin a well-formed UTF-8 character; b.length if all do. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const more = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (more < 0 || i + more >= b.length) return i;
+    const c1 = b[i + 1];
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8.
+    if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 > 0x9f) || (c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 > 0x8f)) return i;
+    for (let k = 1; k <= more; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
+    i += more + 1;
+  }
+  return b.length;
 }

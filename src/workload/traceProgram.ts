@@ -12,18 +12,37 @@
 // that changed after loading.)
 import { z } from 'zod';
 import { OP_KINDS } from './ops.js';
-import { LineReader, LineTooLongError } from './lineReader.js';
+import { LineReader, LineTooLongError, NotTextError } from './lineReader.js';
 import { PrimitiveSpecSchema, UseSpecSchema } from './spec.js';
 
-/** A malformed trace line. */
+/**
+ * Text of a file (or a file name) as it may be quoted in a one-line message:
+ * control characters (a terminal would obey ESC sequences; a newline or
+ * vertical tab would break the line) and line separators written as escapes.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** A malformed trace line; the message quotes file text with its control characters escaped (see {@link printable}). */
 export class TraceError extends Error {
+  readonly detail: string;
+  readonly file: string;
+
   constructor(
-    readonly detail: string,
-    readonly file: string,
+    detail: string,
+    file: string,
     readonly line: number,
     readonly col = 1,
   ) {
-    super(`${file}:${line}:${col}: ${detail}`);
+    super(`${printable(file)}:${line}:${col}: ${printable(detail)}`);
+    this.detail = printable(detail);
+    this.file = printable(file);
   }
 }
 
@@ -295,6 +314,7 @@ export class TraceParser {
       return this.reader.next();
     } catch (e) {
       if (e instanceof LineTooLongError) throw new TraceError(`line is longer than ${e.maxChars.toLocaleString('en-US')} characters; expected one operation per line`, this.path, e.line);
+      if (e instanceof NotTextError) throw new TraceError(e.detail, this.path, e.line, e.col);
       throw e;
     }
   }
