@@ -286,6 +286,15 @@ describe('bad-input corpus: exit status and message of every case, within a seco
     expect(r.stderr).toMatch(/^vmmsim: --charts: needs --out DIR/);
   });
 
+  it.each([
+    ['vmm.hardware.nosuch=1', 'nosuch: unknown key "nosuch" (in the vmm model "hardware")'],
+    ['vmm.hardware.shadowCache=-1', 'shadowCache: expected ≥ 1, got number -1 (in the vmm model "hardware")'],
+  ])('--set %s is checked though the scenario does not run that mode', async (set, message) => {
+    const r = await runMain(['check', 'test/corpus/good.yaml', '--no-estimate', '--set', set]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`vmmsim: --set ${set}: ${message}\n`);
+  });
+
   it('sensitivity --delta too small to move a parameter is refused', async () => {
     const r = await runMain(['sensitivity', 'test/fixtures/sensitivity-syscall.yaml', '--delta', '1e-320']);
     expect(r.status).toBe(2);

@@ -146,6 +146,9 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
     const fullPath = ['vmm', mode, ...list[0].path];
     if (!def) throw new InputError(`unknown mode "${mode}": expected one of ${Object.keys(MODES).join(', ')}${didYouMean(mode, Object.keys(MODES))}`, list[0].origin, fullPath);
     if (!def.vmmModel) throw new InputError(`mode "${mode}" has no VMM parameters to override`, list[0].origin, fullPath);
+    // Overrides of a mode the scenario does not run are checked all the same: a misspelt or out-of-range
+    // key there is an error, not a silent no-op (the checked model is not kept).
+    if (!scenario.vmms.includes(mode) && def.paramsSchema) loadModel(modelsDir, 'vmm', def.vmmModel, { source: `mode ${mode}` }, def.paramsSchema, list, limits, read);
   }
   for (const mode of scenario.vmms) {
     const def = MODES[mode];
