@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../src/config/load.js';
 import { runScenario } from '../src/run/runScenario.js';
 import { LINE_READER_CHUNK_BYTES } from '../src/workload/lineReader.js';
-import { countJsonKeys, parseTrace } from '../src/workload/traceProgram.js';
+import { jsonKeys, parseTrace } from '../src/workload/traceProgram.js';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, ['dist/cli/main.js', ...args], { encoding: 'utf8' });
 
@@ -79,7 +79,7 @@ describe('trace replay', () => {
     expect(first('e.jsonl', '   {"op": "compute", "cycles": -5}\n')).toBe('e.jsonl:1:32: cycles: Too small: expected number to be >=0');
     expect(first('f.jsonl', '{"op":"syscall","pad":1}\n')).toBe('f.jsonl:1:17: Unrecognized key: "pad"');
     expect(first('g.csv', 'op, cycles\ncompute, abc\n')).toBe('g.csv:2:10: column cycles: expected a number, got "abc"');
-    expect(countJsonKeys('{"a":"\\"b\\":1,","c":[{"d":1}],"e":{}}')).toBe(3);
+    expect(jsonKeys('{"a":"\\"b\\":1,","c":[{"d":1}],"e":{}}').map((k) => k.key)).toEqual(['a', 'c', 'e']);
   });
 
   it('check reads every line of a trace and prints what it counts', () => {

@@ -13,4 +13,4 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 const status = await main(process.argv.slice(2));
-if (!(process.exitCode !== undefined && process.exitCode !== 0 && status === 0)) process.exitCode = status;
+if (status !== 0 || process.exitCode === undefined) process.exitCode = status; // a failed write of stdout (1) stands over success
