@@ -39,6 +39,9 @@ const FIGURE5_CATEGORIES: Readonly<Record<string, readonly string[]>> = {
   ptemod: ['ptemod'], translate: ['translate'],
 };
 
+/** The bars a reference's figure5 may hold: each category group, and their total. */
+export const FIGURE5_BARS: readonly string[] = [...Object.keys(FIGURE5_CATEGORIES), 'total'];
+
 /** Compare everything in `ref` with the model's results. */
 export function validationCells(ref: Reference, x: ValidationInputs, toleranceOverride?: number): ValidationCell[] {
   const out: ValidationCell[] = [];

@@ -5,10 +5,10 @@
 // when a judged cell is outside its tolerance.
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { DEFAULT_MODELS_DIR, loadScenario } from '../../config/load.js';
-import { loadReference, REFERENCE_FILE } from '../../config/reference.js';
+import { DEFAULT_MODELS_DIR, loadScenario, modelNames } from '../../config/load.js';
+import { ReferenceFile, REFERENCE_FILE } from '../../config/reference.js';
 import { InputError } from '../../config/errors.js';
-import { failures, predictionRows, validationCells, validationMarkdown, validationText } from '../../report/validation.js';
+import { failures, FIGURE5_BARS, predictionRows, validationCells, validationMarkdown, validationText } from '../../report/validation.js';
 import { runScenario } from '../../run/runScenario.js';
 import { walkRatios } from '../../run/walkRatio.js';
 import { CommandFailed } from '../commandFailed.js';
@@ -43,16 +43,28 @@ export function validateCommand(): Command {
         throw new InputError(`--tolerance must be a percentage between 0 and 1000, got "${opts.tolerance}"`, { source: '--tolerance' });
       }
     }
-    const ref = loadReference(opts.reference);
+    const refFile = ReferenceFile.read(opts.reference);
+    const ref = refFile.data;
+    // Every name the reference uses is checked before anything runs: one that
+    // matches nothing would drop its cell without a word (or, as a CPU model,
+    // be blamed on a --set the user never gave).
+    const cpuModels = modelNames(opts.models ?? DEFAULT_MODELS_DIR, 'cpu');
+    for (const at of [['figure4', 'cpu'], ['table1', 'cells'], ['forkwait', 'cpu'], ['figure5', 'cpu']]) refFile.requireNames(at, cpuModels, 'cpu model', `the models in ${join(opts.models ?? DEFAULT_MODELS_DIR, 'cpu')}`);
+    refFile.requireNames(['figure5', 'bars'], FIGURE5_BARS, 'Figure 5 bar');
     const load = (rel: string, set: string[] = []) => loadScenario(join(SCENARIOS, rel), { ...loadOptionsOf(opts), set: [...opts.set, ...set] });
-    const nano = load('paper/nanobench.yaml');
+    const nano = load('paper/nanobench.yaml', [`cpu=${ref.figure4.cpu}`]);
     const fork = load('paper/forkwait.yaml', [`cpu=${ref.forkwait.cpu}`]); // every mode: the others are predictions
     const boot = load('paper/xp-boot.yaml', [`cpu=${ref.figure5.cpu}`, 'vmms=[native,software,hardware]']);
     const walk = load('mmu/walk-ratio.yaml');
     const cpus: Record<string, Record<string, number>> = {};
     for (const cpu of Object.keys(ref.table1.cells)) {
       cpus[cpu] = { ...load('paper/nanobench.yaml', [`cpu=${cpu}`]).cpu.vmx };
+      refFile.requireNames(['table1', 'cells', cpu], Object.keys(cpus[cpu]), 'Table 1 field', `the keys of the vmx section of the cpu model "${cpu}"`);
     }
+    refFile.requireNames(['figure4', 'cells'], nano.workloads.map((w) => w.name), 'Figure 4 benchmark', 'the workloads of scenarios/paper/nanobench.yaml');
+    for (const bench of Object.keys(ref.figure4.cells)) refFile.requireNames(['figure4', 'cells', bench], nano.scenario.vmms, 'mode', 'the modes of scenarios/paper/nanobench.yaml');
+    refFile.requireNames(['forkwait', 'cells'], fork.scenario.vmms, 'mode', 'the modes of scenarios/paper/forkwait.yaml');
+    for (const b of Object.keys(ref.figure5.bars)) refFile.requireNames(['figure5', 'bars', b], boot.scenario.vmms, 'mode', 'the modes Figure 5 compares');
     const inputs = {
       nanobench: runScenario(nano), forkwait: runScenario(fork), xpBoot: runScenario(boot), cpus,
       walkRatios: walkRatios(walk).map((r) => r.ratio),
