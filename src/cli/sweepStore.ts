@@ -13,7 +13,7 @@ import { DEFAULT_LIMITS, LIMIT_FLAGS } from '../config/limits.js';
 import { replicateSeed } from '../config/sweep.js';
 import { validate } from '../config/zodIssues.js';
 import { MODE_IDS } from '../vmm/registry.js';
-import { InputFileError, readBoundedFile } from '../workload/inputFile.js';
+import { InputFileError, readTextFile } from '../workload/inputFile.js';
 import type { OutputDir } from './files.js';
 import { jsonSyntaxError } from './jsonSyntax.js';
 
@@ -66,9 +66,9 @@ export function writeTask(out: OutputDir, t: TaskFile): void {
 export function readJsonFile(path: string, what: string, maxBytes: number = DEFAULT_LIMITS.maxResultBytes): unknown {
   let text: string;
   try {
-    text = readBoundedFile(path, { what, expected: 'a JSON file' }, { maxBytes, flag: LIMIT_FLAGS.maxResultBytes }).toString('utf8');
+    text = readTextFile(path, { what, expected: 'a JSON file' }, { maxBytes, flag: LIMIT_FLAGS.maxResultBytes });
   } catch (e) {
-    if (e instanceof InputFileError) throw new InputError(e.detail, { source: path });
+    if (e instanceof InputFileError) throw new InputError(e.detail, { source: path, ...e.at });
     throw e;
   }
   try {

@@ -7,7 +7,7 @@
 // tell (/proc/self/pagemap says 0 bytes) is cut off one byte past the
 // limit. An unknown format is a located error.
 import { InputError } from '../config/errors.js';
-import { InputFileError, readBoundedFile } from '../workload/inputFile.js';
+import { InputFileError, readTextFile } from '../workload/inputFile.js';
 import type { CounterSet } from './counters.js';
 import { isPerfStat, parsePerfStat } from './perfStat.js';
 import { isStraceSummary, parseStraceSummary } from './straceSummary.js';
@@ -20,14 +20,13 @@ export interface Imported {
 
 /** Read and parse `file` (at most `maxBytes`, a fixed limit: `profile` takes no flag to raise it). */
 export function importCounters(file: string, maxBytes: number): Imported {
-  let bytes: Buffer;
+  let text: string;
   try {
-    bytes = readBoundedFile(file, { what: '--from', expected: 'saved perf stat or strace -c output (a text file)' }, { maxBytes, flag: '' });
+    text = readTextFile(file, { what: '--from', expected: 'saved perf stat or strace -c output (a text file)' }, { maxBytes, flag: '' });
   } catch (e) {
-    if (e instanceof InputFileError) throw new InputError(e.detail, { source: file });
+    if (e instanceof InputFileError) throw new InputError(e.detail, { source: file, ...e.at });
     throw e;
   }
-  const text = bytes.toString('utf8');
   if (isStraceSummary(text)) return { set: parseStraceSummary(text, file), format: 'strace -c' };
   if (isPerfStat(text)) return { set: parsePerfStat(text, file), format: 'perf stat' };
   const first = text.split(/\r?\n/).findIndex((l) => l.trim() !== '');

@@ -2,17 +2,26 @@
 // results.json, points/*.json, manifests): it must be a regular file — a
 // device, FIFO or socket could be endless or block forever — and, when read
 // whole, no larger than a limit checked before a byte is read and again
-// while reading (a file that grows is cut off, not followed).
+// while reading (a file that grows is cut off, not followed). A file read
+// whole as text must be UTF-8 without NUL bytes (readTextFile).
+import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 
-/** A file that cannot be read as input: exit status 2 with `source: detail`. */
+/** A file that cannot be read as input: exit status 2 with `source: detail` (or `source:line:col: detail`). */
 export class InputFileError extends Error {
   constructor(
     readonly detail: string,
     readonly source: string,
+    readonly line?: number,
+    readonly col?: number,
   ) {
-    super(`${source}: ${detail}`);
+    super(`${source}${line !== undefined ? `:${line}:${col ?? 1}` : ''}: ${detail}`);
     this.name = 'InputFileError';
+  }
+
+  /** Where in the file the problem is, when it is at a place (`{}` when it is the whole file): spread into an Origin. */
+  get at(): { line?: number; col?: number } {
+    return this.line === undefined ? {} : { line: this.line, col: this.col ?? 1 };
   }
 }
 
@@ -84,6 +93,73 @@ export function readBoundedFile(path: string, role: FileRole, limit: SizeLimit):
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Read all of `path` as text (see {@link readBoundedFile}): bytes that are
+ * not UTF-8, or a NUL byte, are an InputFileError at their line and column
+ * — a file of another encoding or a binary file is refused, not garbled.
+ */
+export function readTextFile(path: string, role: FileRole, limit: SizeLimit): string {
+  return decodeText(readBoundedFile(path, role, limit), path, role);
+}
+
+/** The bytes of `path` as text, or an InputFileError at the first byte that is not UTF-8 or is NUL. */
+export function decodeText(bytes: Buffer, path: string, role: FileRole): string {
+  let text: string;
+  let bad: { at: number; detail: string } | null = null;
+  if (isUtf8(bytes)) text = bytes.toString('utf8');
+  else {
+    const at = firstInvalidUtf8(bytes);
+    text = bytes.toString('utf8', 0, at);
+    bad = { at: text.length, detail: notUtf8(role) };
+  }
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) bad = { at: nul, detail: binary(role) };
+  if (bad === null) return text;
+  const { line, col } = lineCol(text, bad.at);
+  throw new InputFileError(bad.detail, path, line, col);
+}
+
+/** What is wrong with a file whose bytes are not UTF-8. */
+export function notUtf8(role: FileRole): string {
+  return `${role.what} file is not UTF-8 text (binary data?); expected ${role.expected}`;
+}
+
+/** What is wrong with a file that holds a NUL byte. */
+export function binary(role: FileRole): string {
+  return `${role.what} file is binary (a NUL byte), not text; expected ${role.expected}`;
+}
+
+/** 1-based line and column of character offset `offset` in `text`. */
+export function lineCol(text: string, offset: number): { line: number; col: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, col: offset - start + 1 };
+}
+
+/** Offset of the first byte of `b` that does not begin a well-formed UTF-8 character; b.length if all do. */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    const more = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
+    if (more < 0 || i + more >= b.length) return i;
+    const c1 = b[i + 1];
+    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8.
+    if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 > 0x9f) || (c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 > 0x8f)) return i;
+    for (let k = 1; k <= more; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
+    i += more + 1;
+  }
+  return b.length;
 }
 
 function statRegular(path: string, role: FileRole): Stats {

@@ -5,7 +5,7 @@
 // file is refused by its first chunk, not read to its end).
 import { isUtf8 } from 'node:buffer';
 import { closeSync, readSync } from 'node:fs';
-import { fsProblem, InputFileError, openRegularFile, type FileRole } from './inputFile.js';
+import { binary, firstInvalidUtf8, fsProblem, InputFileError, notUtf8, openRegularFile, type FileRole } from './inputFile.js';
 
 /** Bytes read from the file per refill. */
 export const LINE_READER_CHUNK_BYTES = 64 * 1024;
@@ -110,10 +110,10 @@ export class LineReader {
     else {
       const at = firstInvalidUtf8(bytes);
       text = bytes.toString('utf8', 0, at);
-      bad = { at: text.length, detail: `${this.role.what} file is not UTF-8 text (binary data?); expected ${this.role.expected}` };
+      bad = { at: text.length, detail: notUtf8(this.role) };
     }
     const nul = text.indexOf('\u0000');
-    if (nul >= 0) bad = { at: nul, detail: `${this.role.what} file is binary (a NUL byte), not text; expected ${this.role.expected}` };
+    if (nul >= 0) bad = { at: nul, detail: binary(this.role) };
     if (bad !== null) {
       // Keep the lines before the bad one; the error comes when the reader reaches its line.
       const before = this.rest + text.slice(0, bad.at);
@@ -162,24 +162,4 @@ function incompleteTail(b: Uint8Array): number {
     return k < length ? k : 0;
   }
   return 0;
-}
-
-/** Offset of the first byte of `b` that does not begin a well-formed UTF-8 character; b.length if all do. */
-export function firstInvalidUtf8(b: Uint8Array): number {
-  let i = 0;
-  while (i < b.length) {
-    const c = b[i];
-    if (c < 0x80) {
-      i++;
-      continue;
-    }
-    const more = c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : -1;
-    if (more < 0 || i + more >= b.length) return i;
-    const c1 = b[i + 1];
-    // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8.
-    if ((c === 0xe0 && c1 < 0xa0) || (c === 0xed && c1 > 0x9f) || (c === 0xf0 && c1 < 0x90) || (c === 0xf4 && c1 > 0x8f)) return i;
-    for (let k = 1; k <= more; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
-    i += more + 1;
-  }
-  return b.length;
 }

@@ -8,19 +8,20 @@ import { z } from 'zod';
 import { InputError } from '../../config/errors.js';
 import { DEFAULT_LIMITS } from '../../config/limits.js';
 import type { ResultRecord } from '../../run/record.js';
-import { InputFileError, readBoundedFile } from '../../workload/inputFile.js';
+import { InputFileError, readTextFile } from '../../workload/inputFile.js';
 import { readJsonFile } from '../sweepStore.js';
 
 /**
- * Read a text file of at most `maxBytes` (a regular file), or fail naming the
- * file, its size and the cap (exit 2); `flag` is the option that raises the cap, if any.
+ * Read a text file of at most `maxBytes` (a regular file of UTF-8 text), or
+ * fail naming the file, its size and the cap, or the line and column of a
+ * byte that is not UTF-8 (exit 2); `flag` is the option that raises the cap, if any.
  */
 export function readBounded(path: string, maxBytes: number, what: string, flag = ''): string {
   try {
     const role = { what: what.replace(/^the /, '').replace(/ file$/, ''), expected: 'a text file' };
-    return readBoundedFile(path, role, { maxBytes, flag }).toString('utf8');
+    return readTextFile(path, role, { maxBytes, flag });
   } catch (e) {
-    if (e instanceof InputFileError) throw new InputError(`cannot read ${what}: ${e.detail}`, { source: path });
+    if (e instanceof InputFileError) throw new InputError(`cannot read ${what}: ${e.detail}`, { source: path, ...e.at });
     throw e;
   }
 }
