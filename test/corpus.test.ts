@@ -58,7 +58,7 @@ const FILE_CASES: Array<[string, string]> = [
   ['negative-cost-cpu', 'test/corpus/models/cpu/negative.yaml:7:18: native.syscallCycles: expected ≥ 0, got number -243 (in the cpu model "negative")'],
   ['nan-cost-cpu', 'test/corpus/models/cpu/nan.yaml:8:13: native.inCycles: expected a finite number, got NaN (in the cpu model "nan")'],
   ['infinite-clock', 'test/corpus/models/cpu/infinite-clock.yaml:4:11: clockGHz: expected a finite number, got Infinity (in the cpu model "infinite-clock")'],
-  ['zero-clock', 'test/corpus/models/cpu/zero-clock.yaml:4:11: clockGHz: expected > 0, got number 0 (in the cpu model "zero-clock")'],
+  ['zero-clock', 'test/corpus/models/cpu/zero-clock.yaml:4:11: clockGHz: expected ≥ 0.001, got number 0 (in the cpu model "zero-clock")'],
   // unknown names
   ['unknown-cpu', 'test/corpus/unknown-cpu.yaml:2:6: cpu: unknown cpu model "pentium5": no file test/corpus/models/cpu/pentium5.yaml; expected one of infinite-clock, nan, negative, pentium4, typo-nested, zero-clock; did you mean "pentium4"?'],
   ['unknown-guest', 'test/corpus/unknown-guest.yaml:2:8: guest: unknown guest model "linux-9": no file test/corpus/models/guest/linux-9.yaml; expected one of bomb, cycle, self, tiny, typo-composite, typo-op'],
@@ -88,6 +88,7 @@ const FILE_CASES: Array<[string, string]> = [
   ['trace-missing', 'test/corpus/trace-missing.yaml:5:12: workloads[0].trace: test/corpus/no-such-trace.jsonl: trace file not found'],
   ['trace-directory', 'test/corpus/trace-directory.yaml:5:12: workloads[0].trace: test/corpus/models.jsonl: trace file is a directory; expected a JSONL or CSV file'],
   // class 7: totals that overflow, and results that would be NaN or infinite
+  ['ops-overflow', 'test/corpus/ops-overflow.yaml:5:5: workloads[0]: workload "a" adds up to a number of operations that overflows (a repeat, count or calibrated computation is out of range: the total is not a finite number); expected counts that add up to a finite number'],
   ['overflow', 'test/corpus/overflow.yaml:5:5: workloads[0]: workload "a" adds up to a simulated time that overflows (its cycles, latencies or clock rate are out of range: the total is not a finite number); expected costs and rates that add up to a finite time'],
   ['trace-far-time', "test/corpus/trace-far-time.yaml:5:12: workloads[0].trace: the trace's last timestamp is about 1.0×10^291 simulated seconds in; the limit is 86,400 (timestamps t are nanoseconds since the trace began; or raise the limit with --max-sim-seconds)"],
   // class 9: duplicates, a name that would break CSV, memory accesses under --max-ops
@@ -153,7 +154,7 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
   ['a scenario over --max-input-bytes', ['test/corpus/good.yaml', '--max-input-bytes', '100'], 2,
     'test/corpus/good.yaml: scenario file is 171 bytes; the limit is 100 bytes (raise it with --max-input-bytes)'],
   ['a zero clock rate from --set', ['test/corpus/good.yaml', '--set', 'cpu.clockGHz=0'], 2,
-    '--set cpu.clockGHz=0: clockGHz: expected > 0, got number 0 (in the cpu model "pentium4")'],
+    '--set cpu.clockGHz=0: clockGHz: expected ≥ 0.001, got number 0 (in the cpu model "pentium4")'],
   ['an unknown nested cpu key from --set', ['test/corpus/good.yaml', '--set', 'cpu.native.exceptionCycles.nmi=1'], 2,
     '--set cpu.native.exceptionCycles.nmi=1: native.exceptionCycles.nmi: unknown key "nmi" (in the cpu model "pentium4")'],
   ['a --set repeat over the operations limit', ['test/corpus/good.yaml', '--set', 'workloads.0.repeat=1e12'], 2,
@@ -206,7 +207,9 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
   ['a trace line of 4 MB', [traceLinked('long')], 2, `${join(tmp, 'long.jsonl')}:2:1: line is longer than 65,536 characters; expected one operation per line`],
   // class 7: a clock rate that makes every time infinite
   ['a denormal clock rate from --set', ['test/corpus/good.yaml', '--set', 'cpu.clockGHz=1e-320'], 2,
-    'test/corpus/good.yaml:5:5: workloads[0]: workload "a" adds up to a simulated time that overflows (its cycles, latencies or clock rate are out of range: the total is not a finite number); expected costs and rates that add up to a finite time'],
+    '--set cpu.clockGHz=1e-320: clockGHz: expected ≥ 0.001, got number 1e-320 (in the cpu model "pentium4")'],
+  ['a huge clock rate from --set (its timer ticks were infinite and its results NaN)', ['test/corpus/good.yaml', '--set', 'cpu.clockGHz=1e300'], 2,
+    '--set cpu.clockGHz=1e300: clockGHz: expected ≤ 100, got number 1e+300 (in the cpu model "pentium4")'],
   // class 8: a --set of a swept key would label every point with a value it did not run
   ['a --set of a swept key', ['test/corpus/swept.yaml', '--set', 'cpu.native.syscallCycles=7'], 2,
     '--set cpu.native.syscallCycles=7: cpu.native.syscallCycles is swept by the scenario (test/corpus/swept.yaml:10:5: sweep.grid.cpu.native.syscallCycles); ' +
@@ -293,6 +296,24 @@ describe('bad-input corpus: exit status and message of every case, within a seco
     const r = await runMain(['check', 'test/corpus/good.yaml', '--no-estimate', '--set', set]);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(`vmmsim: --set ${set}: ${message}\n`);
+  });
+
+  // forkwait calibrates its computation to the measured seconds × the clock rate: 1e300 GHz made it
+  // "about Infinity operations"; under xp-boot and apache-lin the results were NaN (exit 1).
+  it.each([
+    ['check', 'scenarios/paper/forkwait.yaml', 'cpu.clockGHz=1e300', '--set cpu.clockGHz=1e300: clockGHz: expected ≤ 100, got number 1e+300 (in the cpu model "pentium4")'],
+    ['run', 'scenarios/paper/forkwait.yaml', 'cpu.clockGHz=1e308', '--set cpu.clockGHz=1e308: clockGHz: expected ≤ 100, got number 1e+308 (in the cpu model "pentium4")'],
+    ['sweep', 'scenarios/paper/forkwait.yaml', 'cpu.clockGHz=1e-300', '--set cpu.clockGHz=1e-300: clockGHz: expected ≥ 0.001, got number 1e-300 (in the cpu model "pentium4")'],
+    ['run', 'scenarios/paper/xp-boot.yaml', 'cpu.clockGHz=1e300', '--set cpu.clockGHz=1e300: clockGHz: expected ≤ 100, got number 1e+300 (in the cpu model "pentium4")'],
+    ['check', 'scenarios/paper/forkwait.yaml', 'workloads.0.processes.0.calibrate.seconds.pentium4=1e300',
+      'scenarios/paper/forkwait.yaml:59:11: workloads[0].processes[0].calibrate.seconds: the measured 1e+300 s at 3.8 GHz is more cycles than a number can hold (the computation to calibrate overflows); expected a measured time in seconds'],
+  ])('%s %s --set %s is refused without an Infinity or NaN in the message', async (cmd, file, set, message) => {
+    const out = join(mkdtempSync(join(tmp, 'case-')), 'out');
+    const r = await runMain([cmd, file, '--set', set, ...(cmd === 'check' ? ['--no-estimate'] : ['--out', out]), ...(cmd === 'sweep' ? ['-q', '--jobs', '1'] : [])]);
+    expect(r.stderr).toBe(`vmmsim: ${message}\n`);
+    expect(r.status).toBe(2);
+    expect(r.stdout).not.toMatch(/Infinity|NaN/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('sensitivity --delta too small to move a parameter is refused', async () => {

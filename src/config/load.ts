@@ -238,12 +238,16 @@ function checkRunLength(w: CompiledWorkload, est: RunEstimate, limits: Limits, o
   const fail = (detail: string) => new InputError(`workload "${w.name}" ${detail}`, origin, path);
   const ops = est.operations ?? 0;
   const accesses = est.memoryAccesses ?? 0;
-  if (!Number.isFinite(ops + accesses) || ops + accesses > limits.maxOpsPerRun) {
+  // A total that overflows is named as such: a message never shows "Infinity operations".
+  if (!Number.isFinite(ops + accesses)) {
+    throw fail('adds up to a number of operations that overflows (a repeat, count or calibrated computation is out of range: the total is not a finite number); expected counts that add up to a finite number');
+  }
+  if (ops + accesses > limits.maxOpsPerRun) {
     const what = accesses > 0 ? `${formatCount(ops)} operations and ${formatCount(accesses)} memory accesses` : `${formatCount(ops)} operations`;
     throw fail(`is ${what} per mode; the limit is ${formatCount(limits.maxOpsPerRun)} (lower repeat or count, or raise the limit with ${LIMIT_FLAGS.maxOpsPerRun})`);
   }
   if (est.simSeconds !== null) {
-    if (!Number.isFinite(est.simSeconds)) {
+    if (!Number.isFinite(est.simSeconds) || (est.events !== null && !Number.isFinite(est.events))) {
       throw fail('adds up to a simulated time that overflows (its cycles, latencies or clock rate are out of range: the total is not a finite number); expected costs and rates that add up to a finite time');
     }
     if (est.simSeconds > limits.maxSimSeconds) {
