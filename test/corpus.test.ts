@@ -306,7 +306,7 @@ describe('bad-input corpus: exit status and message of every case, within a seco
     ['sweep', 'scenarios/paper/forkwait.yaml', 'cpu.clockGHz=1e-300', '--set cpu.clockGHz=1e-300: clockGHz: expected ≥ 0.001, got number 1e-300 (in the cpu model "pentium4")'],
     ['run', 'scenarios/paper/xp-boot.yaml', 'cpu.clockGHz=1e300', '--set cpu.clockGHz=1e300: clockGHz: expected ≤ 100, got number 1e+300 (in the cpu model "pentium4")'],
     ['check', 'scenarios/paper/forkwait.yaml', 'workloads.0.processes.0.calibrate.seconds.pentium4=1e300',
-      'scenarios/paper/forkwait.yaml:59:11: workloads[0].processes[0].calibrate.seconds: the measured 1e+300 s at 3.8 GHz is more cycles than a number can hold (the computation to calibrate overflows); expected a measured time in seconds'],
+      '--set workloads.0.processes.0.calibrate.seconds.pentium4=1e300: workloads[0].processes[0].calibrate.seconds.pentium4: the measured 1e+300 s at 3.8 GHz is more cycles than a number can hold (the computation to calibrate overflows); expected a measured time in seconds'],
   ])('%s %s --set %s is refused without an Infinity or NaN in the message', async (cmd, file, set, message) => {
     const out = join(mkdtempSync(join(tmp, 'case-')), 'out');
     const r = await runMain([cmd, file, '--set', set, ...(cmd === 'check' ? ['--no-estimate'] : ['--out', out]), ...(cmd === 'sweep' ? ['-q', '--jobs', '1'] : [])]);
@@ -314,6 +314,28 @@ describe('bad-input corpus: exit status and message of every case, within a seco
     expect(r.status).toBe(2);
     expect(r.stdout).not.toMatch(/Infinity|NaN/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  // A sweep block (or part of one) written by --set is blamed on the flag, not on the lines of the
+  // file it replaced: the messages named test/corpus/swept.yaml:9:3 (grid:) or the file's own values.
+  const SWEEP_SET = (set: string) => `--set ${set}`;
+  it.each([
+    ['sweep.grid={cpu.native.nosuch: [1, 2]}', 'native.nosuch: unknown key "nosuch" (in the cpu model "pentium4") — in sweep point 0 (cpu.native.nosuch=1)'],
+    ['sweep.grid={cpu.native.syscallCycles: [-1, 2]}', 'native.syscallCycles: expected ≥ 0, got number -1 (in the cpu model "pentium4") — in sweep point 0 (cpu.native.syscallCycles=-1)'],
+    ['sweep.grid={workloads.5.repeat: [1, 2]}', 'workloads[5]: cannot set workloads.5.repeat: workloads has 1 entry (0 to 0); there is no entry 5 to override — in sweep point 0 (workloads.5.repeat=1)'],
+    ['sweep.zip={cpu.native.inCycles: [1, 2, 3], cpu.native.cr8WriteCycles: [1]}',
+      'sweep.zip.cpu.native.cr8WriteCycles: zip lists must have equal lengths: cpu.native.cr8WriteCycles has 1 values, cpu.native.inCycles has 3'],
+    ['sweep.grid.cpu.native.syscallCycles=[1, 2]', "a sweep entry is named by one dotted key (cpu.native.syscallCycles), which a --set cannot reach with dots; expected the whole block, such as --set 'sweep.grid={cpu.native.syscallCycles: [1, 2]}'"],
+    ['sweep={grid: {cpu.native.syscallCycles: [1]}, zip: {cpu.native.syscallCycles: [2]}}', 'sweep.zip.cpu.native.syscallCycles: cpu.native.syscallCycles is swept in both grid and zip; sweep it in one of them'],
+  ])('--set %s on a sweep is blamed on the flag by sweep, check and run', async (set, message) => {
+    for (const cmd of ['sweep', 'check', 'run']) {
+      const out = join(mkdtempSync(join(tmp, 'case-')), 'out');
+      const extra = cmd === 'check' ? ['--no-estimate'] : cmd === 'sweep' ? ['--out', out, '-q', '--jobs', '1'] : ['--out', out];
+      const r = await runMain([cmd, 'test/corpus/swept.yaml', '--models', MODELS, '--set', set, ...extra]);
+      expect(r.stderr, cmd).toBe(`vmmsim: ${SWEEP_SET(set)}: ${message}\n`);
+      expect(r.status, cmd).toBe(2);
+      expect(existsSync(out), cmd).toBe(false);
+    }
   });
 
   it('sensitivity --delta too small to move a parameter is refused', async () => {

@@ -199,10 +199,10 @@ function calibrate(ctx: CompileContext, cal: Calibrate | undefined, setup: OpNod
   const setupCycles = nativeCyclesOf(ctx.cpu, setup, price);
   const rest = (total - setupCycles - repeat * steadyPassCycles(ctx.cpu, body, repeat, price)) / repeat;
   if (!Number.isFinite(rest)) {
-    throw new SpecError(`the measured ${seconds} s at ${ctx.cpu.clockGHz} GHz is more cycles than a number can hold (the computation to calibrate overflows); expected a measured time in seconds`, { doc: 'scenario', path: [...at, 'seconds'] });
+    throw new SpecError(`the measured ${seconds} s at ${ctx.cpu.clockGHz} GHz is more cycles than a number can hold (the computation to calibrate overflows); expected a measured time in seconds`, { doc: 'scenario', path: [...at, 'seconds', ctx.cpu.name] });
   }
   if (rest < 0) {
-    throw new SpecError(`the operations alone take longer natively than the measured ${seconds} s on ${ctx.cpu.name}; no computation is left to calibrate`, { doc: 'scenario', path: [...at, 'seconds'] });
+    throw new SpecError(`the operations alone take longer natively than the measured ${seconds} s on ${ctx.cpu.name}; no computation is left to calibrate`, { doc: 'scenario', path: [...at, 'seconds', ctx.cpu.name] });
   }
   // Kernel code is not free under BT: the time left over is kernel code with
   // the guest's density of indirect control flow (call/ret pairs), which a

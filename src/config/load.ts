@@ -95,6 +95,16 @@ export class ScenarioSource {
   readonly locate = (path: KeyPath, atKey?: boolean): Origin => this.yf.locate(path, atKey);
 
   /**
+   * Where a key path of the scenario resolved with `options` is written: the
+   * --set flag (or `set:` entry) that set it, else the file. A sweep block
+   * written by --set is blamed on the flag, not on the file's lines.
+   */
+  locatorWith(options: LoadOptions = {}): (path: KeyPath, atKey?: boolean) => Origin {
+    const { scenario } = groupOverrides([...this.fileSets, ...(options.set ?? []).map(parseSetFlag)]);
+    return overrideLocator(scenario, this.locate, (p) => this.yf.has(p));
+  }
+
+  /**
    * Resolve the scenario: the file's `set:`, then `point` (a sweep point's
    * overrides), then --set, all through the same schemas as the files.
    */
@@ -122,8 +132,10 @@ type ReadYaml = (path: string, what: string, maxBytes: number) => YamlFile;
 const readYaml: ReadYaml = (path, what, maxBytes) => YamlFile.read(path, what, maxBytes);
 
 function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown>, groups: Grouped, modelsDir: string, limits: Limits, read: ReadYaml): LoadedScenario {
-  const scenario = validate(ScenarioSchema, applyAll(doc, groups.scenario), overrideLocator(groups.scenario, (p, k) => yf.locate(p, k)), 'scenario');
-  const nameOrigin = (key: string) => overrideLocator(groups.scenario, (p, k) => yf.locate(p, k))([key]);
+  // Where a key path of the scenario is written: the override that set it, or the file.
+  const scenarioLocator = overrideLocator(groups.scenario, (p, k) => yf.locate(p, k), (p) => yf.has(p));
+  const scenario = validate(ScenarioSchema, applyAll(doc, groups.scenario), scenarioLocator, 'scenario');
+  const nameOrigin = (key: string) => scenarioLocator([key]);
 
   const cpuModel = loadModel(modelsDir, 'cpu', scenario.cpu, nameOrigin('cpu'), CpuModelSchema, groups.models.get('cpu') ?? [], limits, read);
   const guest = scenario.guest === undefined ? null : loadGuest(modelsDir, scenario.guest, nameOrigin('guest'), groups.models.get('guest') ?? [], limits, read);
@@ -160,7 +172,7 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
   const compiler = new WorkloadCompiler(composites);
   const guestFile = scenario.guest ? modelPath(modelsDir, 'guest', scenario.guest) : '';
   const located = (e: SpecError) => {
-    const origin = e.where.doc === 'scenario' ? yf.locate(e.where.path) : YamlFile.read(guestFile, 'guest', limits.maxInputBytes).locate(e.where.path);
+    const origin = e.where.doc === 'scenario' ? scenarioLocator(e.where.path) : YamlFile.read(guestFile, 'guest', limits.maxInputBytes).locate(e.where.path);
     return new InputError(e.message, origin, e.where.path);
   };
   const workloads = scenario.workloads.map((w, i) => {
@@ -171,7 +183,6 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
       throw located(e);
     }
   });
-  const scenarioLocator = overrideLocator(groups.scenario, (p, k) => yf.locate(p, k));
   // Every line of every trace is checked now, before anything runs or is written; the scenario's own
   // compiler is left alone (compiling composites in it would renumber their sites).
   const traceCheck = { composites, clockHz: cpu.clockGHz * 1e9, maxWork: limits.maxOpsPerRun, scenarioKey: JSON.stringify(guest?.composites ?? null) };
@@ -349,7 +360,7 @@ function loadModel<T>(
     throw new InputError(`a ${kind} model must be a YAML mapping`, { source: path, line: 1, col: 1 });
   }
   const doc = applyAll(structuredClone(data) as Record<string, unknown>, overrides);
-  return validate(schema, doc, overrideLocator(overrides, (p, k) => yf.locate(p, k)), `${kind} model "${name}"`);
+  return validate(schema, doc, overrideLocator(overrides, (p, k) => yf.locate(p, k), (p) => yf.has(p)), `${kind} model "${name}"`);
 }
 
 function loadGuest(modelsDir: string, name: string, referencedAt: Origin, overrides: readonly Applied[], limits: Limits, read: ReadYaml): GuestModel {

@@ -21,7 +21,14 @@ export function parseSetFlag(text: string): Override {
   if (!/^[A-Za-z0-9_$-]+(\.[A-Za-z0-9_$-]+)*$/.test(key)) {
     throw new InputError(`"${key}" is not a dotted key such as cpu.vmx.vmExitCycles`, origin);
   }
-  checkKeyPath(keyPath(key), origin);
+  const path = keyPath(key);
+  checkKeyPath(path, origin);
+  if (path[0] === 'sweep' && (path[1] === 'grid' || path[1] === 'zip') && path.length > 3) {
+    // A sweep entry's key is one dotted key: sweep.grid.cpu.vmx.x would make a mapping cpu → vmx → x.
+    const entry = path.slice(2).join('.');
+    throw new InputError(`a sweep entry is named by one dotted key (${entry}), which a --set cannot reach with dots; ` +
+      `expected the whole block, such as --set 'sweep.${String(path[1])}={${entry}: [1, 2]}'`, origin);
+  }
   let value: unknown;
   try {
     value = parse(text.slice(eq + 1), { maxAliasCount: 10, logLevel: 'silent' });
@@ -86,15 +93,26 @@ export function applyAt(doc: Record<string, unknown>, path: KeyPath, value: unkn
   }
 }
 
-/** A locator that credits paths under an override to the override's origin. */
+/**
+ * A locator that credits paths under an override to the override's origin,
+ * and — when `written` says the file does not write `path` — a path an
+ * override created on its way to its own key (`--set sweep.grid.cpu.x=[1]`
+ * makes a mapping `sweep.grid.cpu` that no line of the file holds).
+ */
 export function overrideLocator(
   applied: ReadonlyArray<{ path: KeyPath; origin: Origin }>,
   fallback: (path: KeyPath, atKey?: boolean) => Origin,
+  written?: (path: KeyPath) => boolean,
 ): (path: KeyPath, atKey?: boolean) => Origin {
+  const within = (outer: KeyPath, inner: KeyPath) => outer.length <= inner.length && outer.every((seg, j) => String(inner[j]) === String(seg));
   return (path, atKey) => {
     for (let i = applied.length - 1; i >= 0; i--) {
-      const a = applied[i];
-      if (a.path.every((seg, j) => path[j] === seg)) return a.origin;
+      if (within(applied[i].path, path)) return applied[i].origin;
+    }
+    if (written !== undefined && !written(path)) {
+      for (let i = applied.length - 1; i >= 0; i--) {
+        if (within(path, applied[i].path)) return applied[i].origin;
+      }
     }
     return fallback(path, atKey);
   };

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { InputError } from './errors.js';
 import { ScenarioSource, type LoadedScenario, type LoadOptions } from './load.js';
 import { withDefaults } from './limits.js';
-import { expandSweep, MODE_SWEEP_KEY, replicateSeed, type SweepPoint } from './sweep.js';
+import { expandSweep, MODE_SWEEP_KEY, replicateSeed, type SweepLocator, type SweepPoint } from './sweep.js';
 import { parseSetFlag } from './overrides.js';
 
 /** One unit of work: a point and a replicate. */
@@ -39,8 +39,9 @@ export class SweepPlan {
    */
   static create(source: ScenarioSource, options: LoadOptions = {}, maxPoints = withDefaults(options.limits).maxSweepPoints): SweepPlan {
     const base = source.load(options);
-    refuseSweptOverrides(base, options.set ?? [], source);
-    const points = expandSweep(base.scenario.sweep, source.locate, maxPoints);
+    const locate = source.locatorWith(options);
+    refuseSweptOverrides(base, options.set ?? [], locate);
+    const points = expandSweep(base.scenario.sweep, locate, maxPoints);
     return new SweepPlan(source, options, base, points, base.scenario.replicates);
   }
 
@@ -106,7 +107,7 @@ export class SweepPlan {
  * would run every point at the --set value while each point is labelled with
  * its swept value: refused, naming both.
  */
-function refuseSweptOverrides(base: LoadedScenario, set: readonly string[], source: ScenarioSource): void {
+function refuseSweptOverrides(base: LoadedScenario, set: readonly string[], locate: SweepLocator): void {
   const sweep = base.scenario.sweep;
   if (!sweep || set.length === 0) return;
   const swept = [...Object.keys(sweep.grid).map((k) => ['grid', k] as const), ...Object.keys(sweep.zip).map((k) => ['zip', k] as const)];
@@ -118,9 +119,10 @@ function refuseSweptOverrides(base: LoadedScenario, set: readonly string[], sour
     const hit = swept.find(([, k]) => k === key || nests(key, k) || nests(k, key));
     if (!hit) continue;
     const [kind, k] = hit;
-    const at = source.locate(['sweep', kind, k], true);
+    const at = locate(['sweep', kind, k], true);
+    const where = at.line === undefined ? at.source : `${at.source}:${at.line}:${at.col ?? 1}`;
     throw new InputError(
-      `${k} is swept by the scenario (${at.source}:${at.line}:${at.col}: sweep.${kind}.${k}); a --set of it would run every point at one value ` +
+      `${k} is swept by the scenario (${where}: sweep.${kind}.${k}); a --set of it would run every point at one value ` +
         'while labelling each with its swept value: drop the --set, or change the sweep',
       o.origin,
     );

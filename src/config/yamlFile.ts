@@ -78,6 +78,21 @@ export class YamlFile {
     return new YamlFile(path, doc, lines, data);
   }
 
+  /** Whether the file itself writes the node at `path` (not only a node enclosing it). */
+  has(path: KeyPath): boolean {
+    let node: unknown = this.doc.contents;
+    for (const seg of path) {
+      if (isMap(node)) {
+        const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(seg));
+        if (!pair) return false;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === 'number' && seg < node.items.length) {
+        node = node.items[seg];
+      } else return false;
+    }
+    return true;
+  }
+
   /**
    * Where `path` is written: the key itself when it exists (so an unknown key
    * points at its name), else the nearest enclosing node that exists.
