@@ -105,6 +105,9 @@ const FILE_CASES: Array<[string, string]> = [
   ['trace-control', 'test/corpus/trace-control.jsonl:1:8: op: unknown operation "sys\\u001b[2J\\u000bcall": expected one of compute, syscall, io, cr8write, cr3write, callret, pgfault, pteWrite, exception, rdtsc, newKernelCode, tlbMiss, memory, interrupt, mmCreate, mmDestroy, block (or "use" with a composite of the guest profile)'],
   ['trace-proto-composite', 'test/corpus/trace-proto-composite.jsonl:2:9: use: unknown composite operation "toString" (the scenario\'s guest profile does not define it)'],
   ['trace-dup-key', 'test/corpus/trace-dup-key.jsonl:2:31: count: the key "count" appears twice; expected each key once'],
+  // two sweep keys of which one lies inside the other: the point would run whichever is applied last, labelled with both
+  ['sweep-overlap', 'test/corpus/sweep-overlap.yaml:11:5: sweep.grid.workloads.0.repeat: overlaps sweep.grid.workloads.0 (test/corpus/sweep-overlap.yaml:10:5): ' +
+    'workloads.0.repeat lies inside workloads.0, so which value a point runs would depend on the order the two are applied in, while each point is labelled with both: sweep only one of them'],
   ['memory-accesses', 'test/corpus/memory-accesses.yaml:4:5: workloads[0]: workload "a" is 1,000 operations and about 1.0×10^15 memory accesses per mode; the limit is 1,000,000,000 (lower repeat or count, or raise the limit with --max-ops)'],
 ];
 

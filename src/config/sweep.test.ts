@@ -60,6 +60,28 @@ describe('expandSweep', () => {
     expect(() => expandSweep(sweep({ grid: { a: [1] }, zip: { a: [2] } }), at)).toThrow(InputError);
   });
 
+  it('two keys of which one lies inside the other are a located error naming both, in grid, zip or across', () => {
+    const locate = (p: ReadonlyArray<string | number>) => ({ source: 'test.yaml', line: p[1] === 'grid' ? 10 : 20, col: String(p[2]).length });
+    expect(() => expandSweep(sweep({ grid: { 'workloads.0': [{}], 'workloads.0.repeat': [1, 2] } }), locate)).toThrow(
+      'test.yaml:10:18: sweep.grid.workloads.0.repeat: overlaps sweep.grid.workloads.0 (test.yaml:10:11): workloads.0.repeat lies inside workloads.0, so which value');
+    // located at the key written second, whichever is the outer one
+    expect(() => expandSweep(sweep({ grid: { 'cpu.vmx.vmExitCycles': [1] }, zip: { 'cpu.vmx': [{}] } }), locate)).toThrow(
+      'test.yaml:20:7: sweep.zip.cpu.vmx: overlaps sweep.grid.cpu.vmx.vmExitCycles (test.yaml:10:20): cpu.vmx.vmExitCycles lies inside cpu.vmx');
+    expect(() => expandSweep(sweep({ zip: { 'workloads.0.ops': [[]], 'workloads.0.ops.1.cycles': [1] } }), locate)).toThrow(/overlaps sweep\.zip\.workloads\.0\.ops /);
+  });
+
+  it('two spellings of one parameter are an error: a list index with leading zeros, vmm and vmms', () => {
+    expect(() => expandSweep(sweep({ grid: { 'workloads.0.repeat': [1] }, zip: { 'workloads.00.repeat': [2] } }), at)).toThrow(
+      /sweep\.zip\.workloads\.00\.repeat: sets the same parameter as sweep\.grid\.workloads\.0\.repeat/);
+    expect(() => expandSweep(sweep({ grid: { vmm: ['native'], vmms: [['native']] } }), at)).toThrow(/sweep\.grid\.vmms: sets the same parameter as sweep\.grid\.vmm /);
+  });
+
+  it('a model picked by name and keys inside that model do not overlap: cpu, guest and vmm', () => {
+    const s = sweep({ grid: { cpu: ['pentium4', 'core2'], 'cpu.vmx.vmExitCycles': [1, 2], guest: ['g'], 'guest.x': [1], vmm: ['native'], 'vmm.software.trapCycles': [1] } });
+    expect(expandSweep(s, at)).toHaveLength(4);
+    expect(expandSweep(sweep({ grid: { 'workloads.1': [{}], 'workloads.10.repeat': [1] } }), at)).toHaveLength(1);
+  });
+
   it('the point cap allows exactly the limit and refuses one more', () => {
     const s = sweep({ grid: { a: [1, 2, 3], b: [1, 2] } });
     expect(expandSweep(s, at, 6)).toHaveLength(6);

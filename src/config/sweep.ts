@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { deriveSeed } from '../engine/rng.js';
 import { InputError, type Origin } from './errors.js';
-import { FORBIDDEN_KEYS, type Override } from './overrides.js';
+import { FORBIDDEN_KEYS, keyPath, type Override } from './overrides.js';
 import type { KeyPath } from '../workload/expand.js';
 import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from './limits.js';
 
@@ -77,7 +77,8 @@ export function countPoints(sweep: Sweep | undefined): number {
  * Expand a sweep into points: grid (cartesian, last key fastest) × zip (paired
  * lists, fastest of all). Without a sweep there is one point with no
  * overrides. Throws a located InputError for zip lists of unequal length, a
- * key swept twice, or more than `maxPoints` points.
+ * key swept twice, two keys of which one lies inside the other, or more than
+ * `maxPoints` points.
  */
 export function expandSweep(sweep: Sweep | undefined, locate: SweepLocator, maxPoints = MAX_SWEEP_POINTS): SweepPoint[] {
   if (!sweep) return [{ index: 0, params: {}, overrides: [] }];
@@ -93,6 +94,7 @@ export function expandSweep(sweep: Sweep | undefined, locate: SweepLocator, maxP
       throw new InputError(`${k} is swept in both grid and zip; sweep it in one of them`, locate(['sweep', 'zip', k], true), ['sweep', 'zip', k]);
     }
   }
+  refuseOverlappingKeys(sweep, locate);
   const total = countPoints(sweep);
   if (total > maxPoints) {
     throw new InputError(
@@ -124,6 +126,65 @@ export function expandSweep(sweep: Sweep | undefined, locate: SweepLocator, maxP
     }
   }
   return points;
+}
+
+/**
+ * The parameter an override key changes, as a normalized dotted path for
+ * comparing keys: `vmm` (one mode per point) changes `vmms`, and list
+ * indexes are numbers (`workloads.00` is `workloads.0`).
+ */
+export function overrideTarget(key: string): string {
+  return key === MODE_SWEEP_KEY ? 'vmms' : keyPath(key).join('.');
+}
+
+/**
+ * Whether `outer` names `inner` or a mapping or list around it (normalized
+ * targets, see {@link overrideTarget}), so overriding both leaves the value of
+ * `inner` to the order they are applied in. `cpu` and `guest` alone pick a
+ * model by name; the keys inside that model (`cpu.vmx.vmExitCycles`) are
+ * separate parameters.
+ */
+export function targetsOverlap(outer: string, inner: string): boolean {
+  return outer === inner || (outer !== 'cpu' && outer !== 'guest' && inner.startsWith(`${outer}.`));
+}
+
+/**
+ * Refuse two sweep keys (grid or zip) of which one is the other or lies
+ * inside it (`workloads.0` and `workloads.0.repeat`, `vmm` and `vmms`): which
+ * value a point runs would depend on the order the keys are written in,
+ * while each point is labelled with both. Linear in the keys: each key's
+ * prefixes are looked up.
+ */
+function refuseOverlappingKeys(sweep: Sweep, locate: SweepLocator): void {
+  type Entry = { index: number; kind: 'grid' | 'zip'; key: string };
+  const all: Entry[] = [
+    ...Object.keys(sweep.grid).map((key) => ({ kind: 'grid' as const, key })),
+    ...Object.keys(sweep.zip).map((key) => ({ kind: 'zip' as const, key })),
+  ].map((e, index) => ({ ...e, index }));
+  // Located at the key written second, naming the first with its place.
+  const refuse = (a: Entry, b: Entry, how: string, why = '') => {
+    const [first, second] = a.index < b.index ? [a, b] : [b, a];
+    const at = locate(['sweep', first.kind, first.key], true);
+    throw new InputError(
+      `${how} sweep.${first.kind}.${first.key} (${at.source}:${at.line}:${at.col})${why}, so which value a point runs ` +
+        'would depend on the order the two are applied in, while each point is labelled with both: sweep only one of them',
+      locate(['sweep', second.kind, second.key], true), ['sweep', second.kind, second.key]);
+  };
+  const seen = new Map<string, Entry>();
+  for (const e of all) {
+    const target = overrideTarget(e.key);
+    const twin = seen.get(target);
+    if (twin) refuse(twin, e, 'sets the same parameter as');
+    seen.set(target, e);
+  }
+  for (const e of all) {
+    const target = overrideTarget(e.key);
+    const segs = target.split('.');
+    for (let n = 1; n < segs.length; n++) {
+      const outer = seen.get(segs.slice(0, n).join('.'));
+      if (outer && targetsOverlap(overrideTarget(outer.key), target)) refuse(outer, e, 'overlaps', `: ${e.key} lies inside ${outer.key}`);
+    }
+  }
 }
 
 /** A swept `vmm: X` becomes `vmms: [X]`; every other key is an override as written. */
