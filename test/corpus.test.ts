@@ -217,6 +217,12 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
   ['a --set of a swept key', ['test/corpus/swept.yaml', '--set', 'cpu.native.syscallCycles=7'], 2,
     '--set cpu.native.syscallCycles=7: cpu.native.syscallCycles is swept by the scenario (test/corpus/swept.yaml:10:5: sweep.grid.cpu.native.syscallCycles); ' +
       'a --set of it would run every point at one value while labelling each with its swept value: drop the --set, or change the sweep'],
+  ['a --set of a swept key written with a leading zero in a list index', ['test/corpus/swept-mode.yaml', '--set', 'workloads.00.repeat=3'], 2,
+    '--set workloads.00.repeat=3: workloads.0.repeat is swept by the scenario (test/corpus/swept-mode.yaml:10:5: sweep.grid.workloads.0.repeat); ' +
+      'a --set of it would run every point at one value while labelling each with its swept value: drop the --set, or change the sweep'],
+  ['a --set of vmms while the mode is swept', ['test/corpus/swept-mode.yaml', '--set', 'vmms=[native]'], 2,
+    '--set vmms=[native]: vmm is swept by the scenario (test/corpus/swept-mode.yaml:9:5: sweep.grid.vmm); ' +
+      'a --set of it would run every point at one value while labelling each with its swept value: drop the --set, or change the sweep'],
   // class 9: an empty --out
   ['an empty --out', ['test/corpus/good.yaml', '--out', ''], 2, '--out: expected a directory name, got an empty string'],
 ];

@@ -117,4 +117,11 @@ describe('SweepPlan points of one source', () => {
     // The base, loaded after every point from the same source, has the model file's own value.
     expect(plan.source.load({ set: ['workloads.0.processes.0.repeat=10'] }).cpu.vmx.vmExitCycles).toBe(loadScenario('test/bench/sweep.yaml').cpu.vmx.vmExitCycles);
   });
+
+  it('a --set of a mode\'s parameter is allowed while the mode is swept (vmm is vmms, not the vmm.MODE models)', async () => {
+    const { SweepPlan } = await import('./sweepPlan.js');
+    const plan = SweepPlan.read('test/corpus/swept-mode.yaml', { set: ['vmm.software.trapCycles=5'] });
+    expect(plan.points.map((_, p) => plan.load(p).scenario.vmms)).toEqual([['native'], ['native'], ['software'], ['software']]);
+    expect(() => SweepPlan.read('test/corpus/swept-mode.yaml', { set: ['vmms=[software]'] })).toThrow(/vmm is swept by the scenario/);
+  });
 });

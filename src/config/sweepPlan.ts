@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { InputError } from './errors.js';
 import { ScenarioSource, type LoadedScenario, type LoadOptions } from './load.js';
 import { withDefaults } from './limits.js';
-import { expandSweep, MODE_SWEEP_KEY, replicateSeed, type SweepLocator, type SweepPoint } from './sweep.js';
+import { expandSweep, overrideTarget, replicateSeed, targetsOverlap, type SweepLocator, type SweepPoint } from './sweep.js';
 import { parseSetFlag } from './overrides.js';
 
 /** One unit of work: a point and a replicate. */
@@ -105,7 +105,9 @@ export class SweepPlan {
 /**
  * A --set on a key the scenario sweeps (or on a key inside or around one)
  * would run every point at the --set value while each point is labelled with
- * its swept value: refused, naming both.
+ * its swept value: refused, naming both. Keys are compared as the
+ * parameters they set ({@link overrideTarget}, {@link targetsOverlap}), as
+ * sweep keys are compared with each other.
  */
 function refuseSweptOverrides(base: LoadedScenario, set: readonly string[], locate: SweepLocator): void {
   const sweep = base.scenario.sweep;
@@ -113,10 +115,8 @@ function refuseSweptOverrides(base: LoadedScenario, set: readonly string[], loca
   const swept = [...Object.keys(sweep.grid).map((k) => ['grid', k] as const), ...Object.keys(sweep.zip).map((k) => ['zip', k] as const)];
   for (const flag of set) {
     const o = parseSetFlag(flag);
-    const key = o.key === 'vmms' ? MODE_SWEEP_KEY : o.key;
-    // `cpu` and `guest` alone pick a model by name; keys inside that model are separate parameters.
-    const nests = (outer: string, inner: string) => outer !== 'cpu' && outer !== 'guest' && inner.startsWith(`${outer}.`);
-    const hit = swept.find(([, k]) => k === key || nests(key, k) || nests(k, key));
+    const key = overrideTarget(o.key);
+    const hit = swept.find(([, k]) => targetsOverlap(key, overrideTarget(k)) || targetsOverlap(overrideTarget(k), key));
     if (!hit) continue;
     const [kind, k] = hit;
     const at = locate(['sweep', kind, k], true);
