@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, STACK_LINE } from './support/runCli.js';
 import { runMain } from './support/runMain.js';
 
@@ -24,12 +24,12 @@ describe('output safety through the CLI', () => {
     expect(readdirSync(out).sort()).toEqual(['.vmmsim.json', 'results.csv', 'results.json', 'table.txt']);
   });
 
-  it('a results directory that cannot be created is an I/O failure: exit 1, one clear line, nothing written', async () => {
+  it('a results directory that cannot be created (under a regular file) is bad input: exit 2, the flag named, nothing written', async () => {
     const file = join(root, 'plain-file');
     writeFileSync(file, '');
     const r = await runCli(['run', GOOD, '--out', join(file, 'out')]);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toBe(`vmmsim: cannot create --out ${join(file, 'out')}: ${file} is not a directory\n`);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`vmmsim: --out ${join(file, 'out')}: ${file} is a regular file, not a directory; expected a directory that exists or can be created, and that vmmsim may write into\n`);
     expect(r.stdout).toBe('');
     expect(readdirSync(root)).toEqual(['plain-file']);
   });
@@ -99,6 +99,69 @@ describe('a single output file (--out FILE)', () => {
     expect(lstatSync(fifo).isFIFO()).toBe(true);
     expect(readdirSync(root).sort()).toEqual(['res', 'x.html']);
   });
+});
+
+/** Every command that takes --out, with inputs that make it quick; `dir`: whether --out names a directory (else a file). */
+const OUT_COMMANDS: Array<{ cmd: string; args: (res: string) => string[]; dir: boolean }> = [
+  { cmd: 'run', args: () => ['run', GOOD], dir: true },
+  { cmd: 'sweep', args: () => ['sweep', GOOD, '-q', '-j', '1'], dir: true },
+  { cmd: 'merge', args: (res) => ['merge', res], dir: true },
+  { cmd: 'plot', args: (res) => ['plot', res], dir: true },
+  { cmd: 'report', args: (res) => ['report', res], dir: false },
+  { cmd: 'walk-ratio', args: () => ['walk-ratio', 'test/fixtures/walk-ratio-small.yaml'], dir: false },
+  { cmd: 'profile', args: () => ['profile', '--from', 'test/fixtures/profile/perf-x.txt'], dir: false },
+  { cmd: 'validate', args: () => ['validate'], dir: true },
+  { cmd: 'sensitivity', args: () => ['sensitivity', 'test/fixtures/sensitivity-syscall.yaml', '-j', '1'], dir: true },
+  { cmd: 'predict', args: () => ['predict', '--scenarios', 'forkwait', '-j', '1'], dir: true },
+  { cmd: 'reproduce', args: () => ['reproduce', 'nanobench'], dir: true },
+];
+
+describe('an --out that cannot be written is bad input for every command: exit 2 naming the flag, before anything runs, nothing written', () => {
+  /** A sweep directory (results.json, points/, sweep.json) for merge, plot and report to read. */
+  let res = '';
+  beforeAll(async () => {
+    res = mkdtempSync(join(tmpdir(), 'vmmsim-out-res-'));
+    expect((await runMain(['sweep', GOOD, '-q', '-j', '1', '--out', res])).status).toBe(0);
+  });
+  afterAll(() => rmSync(res, { recursive: true, force: true }));
+  const named = (c: (typeof OUT_COMMANDS)[number], out: string) => (c.cmd === 'report' ? join(out, 'r.html') : c.dir ? out : join(out, 'x.txt'));
+
+  it.each(OUT_COMMANDS.map((c) => [c.cmd, c] as const))('%s --out under a regular file', async (_name, c) => {
+    const file = join(root, 'plain-file');
+    writeFileSync(file, 'keep');
+    const out = named(c, join(file, 'sub'));
+    const r = await runMain([...c.args(res), '--out', out]);
+    expect(r.stderr).toBe(`vmmsim: --out ${out}: ${file} is a regular file, not a directory${c.dir ? '' : ' (the directory of the file)'}; ` +
+      'expected a directory that exists or can be created, and that vmmsim may write into\n');
+    expect(r.status).toBe(2);
+    expect(readdirSync(root)).toEqual(['plain-file']);
+    expect(readFileSync(file, 'utf8')).toBe('keep');
+  }, 120_000);
+
+  it.each(OUT_COMMANDS.filter((c) => c.dir).map((c) => [c.cmd, c] as const))('%s --out naming a regular file', async (_name, c) => {
+    const file = join(root, 'plain-file');
+    writeFileSync(file, 'keep');
+    const r = await runMain([...c.args(res), '--out', file]);
+    expect(r.stderr).toMatch(new RegExp(`^vmmsim: --out ${file}: exists and is (not a directory; expected a results directory|a regular file, not a directory; expected a directory)`));
+    expect(r.status).toBe(2);
+    expect(readFileSync(file, 'utf8')).toBe('keep');
+  }, 120_000);
+
+  // /proc refuses a mkdir its mode bits allow (root passes every permission check): a read-only place even for root.
+  // Node's recursive mkdir looped there forever, holding SIGTERM, so these run as subprocesses with a kill timer.
+  it.runIf(existsSync('/proc/self'))('every command refuses --out in /proc, which cannot be written', async () => {
+    const bad = `/proc/vmmsim-test-${process.pid}`;
+    for (const c of OUT_COMMANDS) {
+      const out = named(c, bad);
+      const r = await runCli([...c.args(res), '--out', out], {}, 30_000);
+      expect(r.stderr, c.cmd).toMatch(new RegExp(`^vmmsim: --out ${out}: (${bad} )?cannot be created.*; expected a directory that exists or can be created, and that vmmsim may write into\n$`));
+      expect(r.status, c.cmd).toBe(2);
+      expect(existsSync(bad)).toBe(false);
+    }
+    const r = await runCli(['run', GOOD, '--out', '/proc'], {}, 30_000);
+    expect(r.stderr).toMatch(/^vmmsim: --out \/proc: cannot be written: .*\n$/);
+    expect(r.status).toBe(2);
+  }, 300_000);
 });
 
 describe('internal errors', () => {

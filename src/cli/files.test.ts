@@ -123,10 +123,11 @@ describe('OutputDir', () => {
     expect(readdirSync(dir).sort()).toEqual([MANIFEST_NAME, 'a.txt', 'b.txt', 'c.txt']);
   });
 
-  it('a path through a regular file is an I/O failure found at claim time', () => {
+  it('a path through a regular file is bad input found at claim time', () => {
     const file = join(root, 'plain');
     writeFileSync(file, '');
-    expect(() => OutputDir.claim(join(file, 'out'), idA)).toThrow(new OutputError(`cannot create --out ${join(file, 'out')}: ${file} is not a directory`));
+    expect(() => OutputDir.claim(join(file, 'out'), idA)).toThrow(
+      new InputError(`${file} is a regular file, not a directory; expected a directory that exists or can be created, and that vmmsim may write into`, { source: `--out ${join(file, 'out')}` }));
     expect(() => OutputDir.claim(file, idA)).toThrow(InputError);
   });
 });

@@ -8,16 +8,19 @@
 // followed, the results of a different scenario or files vmmsim did not write
 // are not overwritten without --force, and a lock keeps a second vmmsim out.
 import { createHash, randomUUID } from 'node:crypto';
-import { accessSync, closeSync, constants, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../config/errors.js';
 import { FAULT_ENV } from './faults.js';
+import { firstMissing, makeDirs } from './makeDirs.js';
 import { LOCK_NAME, OutputLock } from './outputLock.js';
 
 /**
- * A file could not be written (permissions, a full disk, a path through a
- * regular file). Exit status 1 with a one-line message; nothing partial is
- * left behind.
+ * A file could not be written while writing results (a full disk, a path
+ * changed since it was checked). Exit status 1 with a one-line message;
+ * nothing partial is left behind. An --out that cannot be written at all (a
+ * path through a regular file, a read-only directory) is bad input, found
+ * before anything runs: see {@link checkOutDir}.
  */
 export class OutputError extends Error {
   constructor(message: string) {
@@ -98,11 +101,12 @@ export class OutputDir {
       st = statSync(dir); // the directory named by the user may itself be a link to a directory
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new OutputError(`cannot use --out ${dir}: ${fsReason(e)}`);
-      checkCreatable(dir);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new InputError(`cannot be used: ${fsReason(e)}; expected a results directory`, where);
+      checkOutDir(dir);
       return new OutputDir(dir, identity, null, force);
     }
     if (!st.isDirectory()) throw new InputError('exists and is not a directory; expected a results directory', where);
+    checkOutDir(dir);
     // Nobody else may be writing here; then what a killed run staged is garbage.
     OutputLock.assertFree(dir, where.source);
     removeLeftovers(dir);
@@ -250,11 +254,12 @@ export function checkOutFile(out: string, expected = 'expected a file name, such
   if (name === MANIFEST_NAME || name === LOCK_NAME || name === SHARED_MARKER || name.startsWith(TEMP_PREFIX)) {
     throw bad(`${name} is a name vmmsim keeps for its own files (${MANIFEST_NAME}, ${LOCK_NAME}, ${SHARED_MARKER}, ${TEMP_PREFIX}*); ${expected}`);
   }
+  checkOutDir(dirname(out), flag, `${flag} ${out}`, 'of the file'); // a directory on the way that is a file, or read-only
   let st;
   try {
     st = lstatSync(out);
   } catch {
-    return; // absent (a new file), or a directory on the way that cannot be used: the writer says so
+    return; // absent: a new file
   }
   if (st.isDirectory()) throw bad(`is a directory; ${expected}`);
   if (st.isSymbolicLink() && existsAsDir(out)) throw bad(`is a symbolic link to a directory; ${expected}`);
@@ -285,12 +290,13 @@ function withLock(dir: string, where: string, fn: () => string[]): string[] {
 }
 
 function withLockHeld(dir: string, where: string, fn: () => string[]): string[] {
-  const existed = existsAsDir(dir);
-  if (!existed) checkCreatable(dir);
+  const created = firstMissing(dir);
+  if (created !== null) checkOutDir(dir);
   let lock: OutputLock;
   try {
     lock = OutputLock.take(dir, where);
   } catch (e) {
+    if (created !== null) removeEmptyDirs(created);
     if (e instanceof InputError) throw e;
     throw new OutputError(`cannot write results to ${dir}: ${fsReason(e)}; nothing was written`);
   }
@@ -298,7 +304,7 @@ function withLockHeld(dir: string, where: string, fn: () => string[]): string[] 
     return fn();
   } catch (e) {
     lock.release();
-    if (!existed) removeEmptyDirs(dir);
+    if (created !== null) removeEmptyDirs(created);
     throw e;
   } finally {
     lock.release();
@@ -313,10 +319,8 @@ function withLockHeld(dir: string, where: string, fn: () => string[]): string[] 
 export function checkSharedDir(dir: string, options: SharedWriteOptions = {}): void {
   checkOutName(dir);
   const where = `--out ${dir}`;
-  if (!existsAsDir(dir)) {
-    checkCreatable(dir);
-    return;
-  }
+  checkOutDir(dir);
+  if (!existsAsDir(dir)) return;
   OutputLock.assertFree(dir, where);
   removeLeftovers(dir);
   const entries = ownEntries(dir);
@@ -412,10 +416,10 @@ function holdSignals(): () => void {
  * between writes; a kill leaves temporary files for the next claim to remove).
  */
 function stageAndRename(dir: string, files: Readonly<Record<string, string | Uint8Array>>): string[] {
-  const createdDir = !existsAsDir(dir);
+  const created = firstMissing(dir);
   const temps: Array<[tmp: string, path: string]> = [];
   try {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     for (const [name, text] of Object.entries(files)) {
       const path = safePath(dir, name);
       const tmp = tempBeside(path);
@@ -424,7 +428,7 @@ function stageAndRename(dir: string, files: Readonly<Record<string, string | Uin
     }
   } catch (e) {
     for (const [tmp] of temps) rmSync(tmp, { force: true });
-    if (createdDir) removeEmptyDirs(dir);
+    if (created !== null) removeEmptyDirs(created);
     if (e instanceof OutputError) throw e;
     throw new OutputError(`cannot write results to ${dir}: ${fsReason(e)}; nothing was written`);
   }
@@ -515,25 +519,56 @@ function readManifest(dir: string): OutputManifest | 'absent' | 'invalid' {
   }
 }
 
-/** Fail early (before a long run) if `dir` could not be created. */
-function checkCreatable(dir: string): void {
-  let parent = dirname(dir);
-  for (;;) {
+/**
+ * Check, before any work, that results can be written into `dir` (a
+ * directory named by the user with `flag`): an existing directory, or one
+ * that can be created. A path through a regular file, a regular file where
+ * the directory should be, or a directory that cannot be written or created
+ * (read-only, /proc, /sys) is bad input (InputError, exit 2) located at the
+ * flag, with nothing written. Whether a directory can be written is tried,
+ * not guessed (root passes every permission check, and /proc refuses a mkdir
+ * its mode bits allow): a temporary file is created and removed in an
+ * existing directory, the first missing directory is created and removed.
+ * `source` overrides the location (`--out FILE` for a file's directory);
+ * `of` says whose directory it is in messages.
+ */
+export function checkOutDir(dir: string, flag = '--out', source = `${flag} ${dir}`, of = ''): void {
+  checkOutName(dir);
+  const bad = (detail: string) => new InputError(detail, { source });
+  const expected = `expected a directory that exists or can be created, and that vmmsim may write into`;
+  const dirOf = of === '' ? '' : ` (the directory ${of})`;
+  let missing: string | null = null;
+  for (let at = dir; ; at = dirname(at)) {
+    let st;
     try {
-      const st = statSync(parent);
-      if (!st.isDirectory()) throw new OutputError(`cannot create --out ${dir}: ${parent} is not a directory`);
-      accessSync(parent, constants.W_OK);
-      return;
+      st = statSync(at);
     } catch (e) {
-      if (e instanceof OutputError) throw e;
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && dirname(parent) !== parent) {
-        parent = dirname(parent);
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(at) !== at) {
+        if (code === 'ENOENT') missing = at;
         continue;
       }
-      if (code === 'ENOTDIR') throw new OutputError(`cannot create --out ${dir}: a component of ${parent} is not a directory`);
-      throw new OutputError(`cannot create --out ${dir}: ${fsReason(e)}`);
+      throw bad(`${at} cannot be used${dirOf}: ${fsReason(e)}; ${expected}`);
     }
+    if (!st.isDirectory()) {
+      const what = st.isFile() ? 'a regular file' : `a ${kindOf(st)}`;
+      throw bad(at === dir && of === '' ? `exists and is ${what}, not a directory; ${expected}` : `${at} is ${what}, not a directory${dirOf}; ${expected}`);
+    }
+    break;
+  }
+  try {
+    if (missing === null) {
+      const probe = join(dir, `${TEMP_PREFIX}${process.pid}-${randomUUID()}`);
+      closeSync(openSync(probe, 'wx'));
+      rmSync(probe, { force: true });
+    } else {
+      mkdirSync(missing);
+      rmdirSync(missing);
+    }
+  } catch (e) {
+    const which = missing === null ? (of === '' ? 'cannot be written' : `${dir} cannot be written`) : (missing === dir && of === '' ? 'cannot be created' : `${missing} cannot be created`);
+    const err = e as NodeJS.ErrnoException;
+    throw bad(`${which}${dirOf}: ${(err.code && FS_WORDS[err.code]) ?? err.message}; ${expected}`);
   }
 }
 
@@ -562,18 +597,21 @@ function tempBeside(path: string): string {
 /** A file-system error in a few words. */
 function fsReason(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
-  const words: Record<string, string> = {
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    ENOSPC: 'no space left on the device',
-    EROFS: 'read-only file system',
-    ENOTDIR: 'a component of the path is not a directory',
-    EEXIST: 'a file is in the way',
-    EISDIR: 'a directory is in the way',
-    EDQUOT: 'disk quota exceeded',
-  };
-  return err.code && words[err.code] ? `${words[err.code]} (${err.path ?? ''})`.replace(' ()', '') : err.message;
+  return err.code && FS_WORDS[err.code] ? `${FS_WORDS[err.code]} (${err.path ?? ''})`.replace(' ()', '') : err.message;
 }
+
+/** File-system error codes in a few words. */
+const FS_WORDS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a component of the path is not a directory',
+  EEXIST: 'a file is in the way',
+  ENOENT: 'no such file or directory',
+  EISDIR: 'a directory is in the way',
+  EDQUOT: 'disk quota exceeded',
+};
 
 /** JSON with object keys sorted at every level, so equal content hashes equally. */
 function canonicalJson(v: unknown): string {

@@ -4,7 +4,8 @@
 // lock whose process is gone (killed, crashed) is stale and taken over.
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { lstatSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { makeDirs } from './makeDirs.js';
 import { InputError } from '../config/errors.js';
 
 /** Name of the lock file inside a results directory. */
@@ -36,7 +37,7 @@ export class OutputLock {
    * exit status 2, a directory another live vmmsim process holds.
    */
   static take(dir: string, where: string): OutputLock {
-    mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     const path = join(dir, LOCK_NAME);
     const me: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
     const token = JSON.stringify(me) + '\n';

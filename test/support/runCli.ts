@@ -11,11 +11,15 @@ export interface CliResult {
   ms: number;
 }
 
-/** Run `vmmsim ARGS…` with optional extra environment variables. */
-export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+/**
+ * Run `vmmsim ARGS…` with optional extra environment variables. With
+ * `timeoutMs` a command still running then is killed (SIGKILL: vmmsim holds
+ * SIGTERM while it writes) and its status is -1.
+ */
+export function runCli(args: readonly string[], env: Record<string, string> = {}, timeoutMs = 0): Promise<CliResult> {
   const start = performance.now();
   return new Promise((resolve) => {
-    execFile(process.execPath, ['dist/cli/main.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['dist/cli/main.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, maxBuffer: 64 << 20, timeout: timeoutMs, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
       const status = err ? (typeof err.code === 'number' ? err.code : -1) : 0;
       resolve({ status, stdout, stderr, ms: performance.now() - start });
     });

@@ -6,6 +6,7 @@ import { writeCharts } from './outputs.js';
 import { readRecords } from './readRecords.js';
 import { resultsBytesOption } from './common.js';
 import { InputError } from '../../config/errors.js';
+import { checkOutDir } from '../files.js';
 
 interface PlotOptions {
   out?: string;
@@ -22,7 +23,9 @@ export function plotCommand(): Command {
     .action(async (dir: string, opts: PlotOptions) => {
       const records = readRecords(dir, opts.maxResultsBytes);
       if (opts.out !== undefined && opts.out.trim() === '') throw new InputError('expected a directory name, got an empty string', { source: '--out' });
-      const written = await writeCharts(opts.out ?? join(dir, 'charts'), records, join(dir, 'results.json'));
+      const out = opts.out ?? join(dir, 'charts');
+      checkOutDir(out); // before rendering: a file in the way or a read-only directory is bad input, found at once
+      const written = await writeCharts(out, records, join(dir, 'results.json'));
       process.stdout.write(written.map((p) => `${p}\n`).join(''));
     });
 }

@@ -10,7 +10,7 @@ import type { ResultRecord } from '../../run/record.js';
 import { elasticities, perturbed, sensitivityParams, type SensitivityRow } from '../../run/sensitivity.js';
 import { runSensitivityTask, type SensitivityWorkerData } from '../../run/sensitivityWorker.js';
 import { runOnWorkers } from '../../run/workerPool.js';
-import { writeResultFiles } from '../files.js';
+import { checkSharedDir, writeResultFiles } from '../files.js';
 import { addScenarioOptions, loadOptionsOf, type ScenarioOptions } from './common.js';
 import { parseJobs } from './sweep.js';
 
@@ -48,6 +48,7 @@ export function sensitivityCommand(): Command {
   addScenarioOptions(cmd);
   return cmd.action(async (file: string, opts: SensitivityOptions) => {
     if (opts.charts && opts.out === undefined) throw new InputError('needs --out DIR: the tornado chart is a file written into DIR', { source: '--charts' });
+    if (opts.out !== undefined) checkSharedDir(opts.out, { force: opts.force }); // before simulating: a refused directory costs no run time
     const delta = parseDelta(opts.delta);
     const loadOptions = loadOptionsOf(opts);
     const loaded = loadScenario(file, loadOptions);

@@ -12,7 +12,7 @@ import { failures, FIGURE5_BARS, predictionRows, validationCells, validationMark
 import { runScenario } from '../../run/runScenario.js';
 import { walkRatios } from '../../run/walkRatio.js';
 import { CommandFailed } from '../commandFailed.js';
-import { writeResultFiles } from '../files.js';
+import { checkSharedDir, writeResultFiles } from '../files.js';
 import { addScenarioOptions, loadOptionsOf, type ScenarioOptions } from './common.js';
 
 const SCENARIOS = resolve(DEFAULT_MODELS_DIR, '../scenarios');
@@ -43,6 +43,7 @@ export function validateCommand(): Command {
         throw new InputError(`--tolerance must be a percentage between 0 and 1000, got "${opts.tolerance}"`, { source: '--tolerance' });
       }
     }
+    if (opts.write) checkSharedDir(opts.out, { force: opts.force }); // before simulating: a refused directory costs no run time
     const refFile = ReferenceFile.read(opts.reference);
     const ref = refFile.data;
     // Every name the reference uses is checked before anything runs: one that
