@@ -9,7 +9,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { workerCount } from '../src/cli/commands/sweep.js';
+import { sweepPlanned, workerCount, type SweepOptions } from '../src/cli/commands/sweep.js';
+import { planOf } from '../src/cli/commands/common.js';
+import { InputError } from '../src/config/errors.js';
 import { runCli, STACK_LINE } from './support/runCli.js';
 import { runMain } from './support/runMain.js';
 
@@ -345,5 +347,65 @@ describe('class 9: directories vmmsim did not write, --jobs, --out', () => {
       expect(r.stderr).toBe('vmmsim: --out: expected a directory name, got an empty string\n');
       expect(r.status).toBe(2);
     }
+  });
+});
+
+describe('a sweep that fails while it runs (bad input found only then)', () => {
+  const MIDRUN = 'test/fixtures/sweep/events-midrun.yaml';
+  /** One task (native, then software, which passes --max-events 30 while it runs). */
+  const ONE_TASK = 'test/corpus/events-runtime.yaml';
+  const models = ['--models', 'test/corpus/models'];
+
+  it('with no task finished: nothing is left, not even the manifests, in a directory it created', async () => {
+    const out = join(root, 'new', 'out');
+    const before = snapshot(root);
+    const r = await runMain(['sweep', ONE_TASK, ...models, '--max-events', '30', '--out', out, '--quiet', '--jobs', '1']);
+    expect(r.stderr).toMatch(/^vmmsim: test\/corpus\/events-runtime\.yaml:6:5: workloads\[0\]: workload "a" passed the limit of 30 simulation events under software .*--max-events\)\n$/);
+    expect(r.status).toBe(2);
+    expect(existsSync(join(root, 'new'))).toBe(false);
+    expect(snapshot(root)).toEqual(before);
+  });
+
+  it('in an empty directory the user made: the directory stays, empty', async () => {
+    const out = join(root, 'out');
+    mkdirSync(out);
+    const r = await runMain(['sweep', ONE_TASK, ...models, '--max-events', '30', '--out', out, '--quiet', '--jobs', '1']);
+    expect(r.status).toBe(2);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it('run --out: the directory is written only after the run, so nothing is left', async () => {
+    const out = join(root, 'out');
+    const r = await runMain(['run', ONE_TASK, ...models, '--max-events', '30', '--out', out]);
+    expect(r.status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('with tasks finished: they are kept for the resume, and the error says so', async () => {
+    const out = join(root, 'out');
+    const r = await runMain(['sweep', MIDRUN, ...models, '--max-events', '30', '--out', out, '--quiet', '--jobs', '1']);
+    expect(r.stderr).toMatch(new RegExp(`passed the limit of 30 simulation events under software .* — 1 task that finished is kept in ${out}/points \\(1 in this run\\); a rerun on this directory resumes from them\n$`));
+    expect(r.status).toBe(2);
+    expect(readdirSync(join(out, 'points'))).toEqual(['000000-r000.json']);
+    expect(leftovers(out)).toEqual([]);
+    const again = await runMain(['sweep', MIDRUN, ...models, '--max-events', '1000000000', '--out', out, '--jobs', '1']);
+    expect(again.stderr).toMatch(/resuming: 1 of 2 tasks already finished/);
+    expect(again.status).toBe(0);
+  });
+
+  it('a trace rewritten after it was checked: the error at its line, and nothing left in the new --out', async () => {
+    const trace = join(root, 'replay.jsonl');
+    const scenario = join(root, 'replay.yaml');
+    writeFileSync(trace, '{"op": "syscall"}\n'.repeat(100));
+    writeFileSync(scenario, 'name: replay\nvmms: [native]\nworkloads:\n  - name: r\n    trace: replay.jsonl\n');
+    const out = join(root, 'out');
+    const opts: SweepOptions = { out, set: [], quiet: true, charts: false, components: false, force: false, jobs: 1 };
+    const plan = planOf(scenario, opts);
+    plan.validateAll(); // checked as the command checks it; the points stay loaded
+    writeFileSync(trace, '{"op": "syscall"}\n{"op": "nope"}\n'); // changed after the check, before the run
+    const error = await sweepPlanned(scenario, plan, opts).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as Error).message).toMatch(new RegExp(`^${trace}:2:\\d+: op: unknown operation "nope"`));
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -83,13 +83,21 @@ export const TEMP_PREFIX = '.vmmsim-tmp-';
  */
 export class OutputDir {
   private held: OutputLock | null = null;
+  /** The top-most directory on the way to (or at) `dir` that did not exist when claimed, or null. */
+  private readonly createdDir: string | null;
+  /** Files this claim wrote where nothing was (relative names), for {@link discard}. */
+  private readonly fresh = new Set<string>();
+  /** Subdirectories (such as points/) this claim created, for {@link discard}. */
+  private readonly freshDirs = new Set<string>();
 
   private constructor(
     readonly dir: string,
     readonly identity: ScenarioIdentity,
     private readonly previous: OutputManifest | null,
     private readonly force: boolean,
-  ) {}
+  ) {
+    this.createdDir = firstMissing(dir);
+  }
 
   /** Check that results of `identity` may be written into `dir`; writes nothing but removes temporary files a killed run left. */
   static claim(dir: string, identity: ScenarioIdentity, options: ClaimOptions = {}): OutputDir {
@@ -171,6 +179,7 @@ export class OutputDir {
     // The manifest is last: a crash between renames leaves new results under
     // the old manifest, which makes the next run ask for --force rather than
     // silently mixing two scenarios.
+    this.noteFresh(Object.keys(all));
     const written = this.locked(() => stageAndRename(this.dir, all));
     if (this.force && this.previous && !sameScenario) this.removeStale(this.previous.files, names);
     return written.slice(0, -1);
@@ -179,7 +188,48 @@ export class OutputDir {
   /** Write more files (a sweep's points/, its sweep.json) without touching the manifest; same rules as {@link write}. */
   writeFiles(files: Readonly<Record<string, string | Uint8Array>>): string[] {
     for (const n of Object.keys(files)) checkName(n);
+    this.noteFresh(Object.keys(files));
     return this.locked(() => stageAndRename(this.dir, files));
+  }
+
+  /** Remember which of `names` do not exist yet: what {@link discard} may remove. */
+  private noteFresh(names: readonly string[]): void {
+    const absent = (name: string) => {
+      try {
+        lstatSync(join(this.dir, name));
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    for (const n of names) {
+      if (this.fresh.has(n)) continue;
+      if (absent(n)) this.fresh.add(n);
+      const sub = n.split('/')[0];
+      if (sub !== n && !this.freshDirs.has(sub) && absent(sub)) this.freshDirs.add(sub);
+    }
+  }
+
+  /**
+   * Undo this claim's writes after a failure that left nothing worth keeping
+   * (a sweep whose first task failed): remove the files it wrote where
+   * nothing was before (never through a link; a file it replaced stays), then
+   * the directories it created that are left empty — `--out` itself if this
+   * claim created it. Call with the lock released.
+   */
+  discard(): void {
+    for (const f of this.fresh) {
+      const p = join(this.dir, f);
+      try {
+        if (linkOnTheWay(this.dir, f) === null && lstatSync(p).isFile()) rmSync(p);
+      } catch {
+        // already gone
+      }
+    }
+    this.fresh.clear();
+    if (this.createdDir !== null) removeEmptyDirs(this.createdDir);
+    else for (const sub of this.freshDirs) if (linkOnTheWay(this.dir, `${sub}/x`) === null) removeEmptyDirs(join(this.dir, sub));
+    this.freshDirs.clear();
   }
 
   private locked(fn: () => string[]): string[] {

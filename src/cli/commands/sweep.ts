@@ -14,14 +14,16 @@ import { runTasks, warmWorkersFor } from '../../api/sweep.js';
 import type { WarmWorkers } from '../../run/workerPool.js';
 import { createProgress } from '../progress.js';
 import { expectedRecords, readTask, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
-import { OutputDir, scenarioIdentity } from '../files.js';
+import { OutputDir, OutputError, scenarioIdentity } from '../files.js';
+import { InputFileError } from '../../workload/inputFile.js';
 import { addScenarioOptions, loadOptionsOf, planOf, resultsBytesOption, type ScenarioOptions } from './common.js';
 import { writeSweepOutputs } from './outputs.js';
 import { CommandFailed } from '../commandFailed.js';
 import { FAULT_ENV } from '../faults.js';
 import { VERSION } from '../version.js';
 
-interface SweepOptions extends ScenarioOptions {
+/** The options of the `sweep` command. */
+export interface SweepOptions extends ScenarioOptions {
   out: string;
   jobs?: number;
   shard?: { index: number; count: number };
@@ -68,33 +70,49 @@ export function sweepCommand(): Command {
     .option('-c, --components', 'record cycles by cost component too', false)
     .option('--force', 'write into --out even if it holds results of a different scenario or files vmmsim did not write', false);
   addScenarioOptions(cmd).addOption(resultsBytesOption());
-  return cmd.action(async (file: string, opts: SweepOptions) => {
-    const plan = planOf(file, opts);
-    const jobs = workerCount(opts.jobs, availableParallelism());
-    const warm = warmWorkersFor(plan, jobs); // the workers boot while the points are validated
+  return cmd.action((file: string, opts: SweepOptions) => sweepPlanned(file, planOf(file, opts), opts));
+}
+
+/**
+ * The `sweep` command on a plan already read from `file`: validate every
+ * point, claim --out, run the tasks not already in it, assemble the outputs.
+ * (A test may load and validate the plan first, then change an input before
+ * the run, as a user could while it waits: points of a small sweep stay
+ * loaded, so they are not checked again.)
+ */
+export async function sweepPlanned(file: string, plan: SweepPlan, opts: SweepOptions): Promise<void> {
+  const jobs = workerCount(opts.jobs, availableParallelism());
+  const warm = warmWorkersFor(plan, jobs); // the workers boot while the points are validated
+  try {
+    const perPoint = plan.validateAll();
+    if (opts.charts) checkChartable(plan.base.workloads.length, '--charts'); // before anything runs
+    // Claim --out before anything runs; its manifest goes in first, since a
+    // sweep directory fills task by task and is resumed only by this scenario.
+    const out = OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force });
+    out.lock(); // held to the end: a second sweep on this directory is refused meanwhile
+    const stopOnSignal = releaseOnSignal(out);
+    const tally = { stored: 0, kept: 0 };
+    let failure: { error: unknown } | null = null;
     try {
-      const perPoint = plan.validateAll();
-      if (opts.charts) checkChartable(plan.base.workloads.length, '--charts'); // before anything runs
-      // Claim --out before anything runs; its manifest goes in first, since a
-      // sweep directory fills task by task and is resumed only by this scenario.
-      const out = OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force });
-      out.lock(); // held to the end: a second sweep on this directory is refused meanwhile
-      const stopOnSignal = releaseOnSignal(out);
-      try {
-        out.write({});
-        await sweepInto(out, file, plan, perPoint, { ...opts, jobs }, warm);
-      } finally {
-        stopOnSignal();
-        out.release();
-      }
+      out.write({});
+      await sweepInto(out, file, plan, perPoint, { ...opts, jobs }, warm, tally);
+    } catch (e) {
+      failure = { error: e };
     } finally {
-      warm?.close();
+      stopOnSignal();
+      out.release();
     }
-  });
+    if (failure !== null) throw afterFailure(failure.error, out, tally);
+  } finally {
+    warm?.close();
+  }
 }
 
 /** Run the plan's tasks (those of this shard not already in `out`), store each, then write the assembled outputs. */
-async function sweepInto(out: OutputDir, file: string, plan: SweepPlan, perPoint: ReturnType<SweepPlan['validateAll']>, opts: SweepOptions & { jobs: number }, warm?: WarmWorkers): Promise<void> {
+async function sweepInto(
+  out: OutputDir, file: string, plan: SweepPlan, perPoint: ReturnType<SweepPlan['validateAll']>, opts: SweepOptions & { jobs: number }, warm: WarmWorkers | undefined,
+  tally: { stored: number; kept: number },
+): Promise<void> {
   const loadOptions = loadOptionsOf(opts);
   const fingerprints = Array.from({ length: plan.taskCount }, (_, t) => {
     const { point, replicate } = plan.task(t);
@@ -126,6 +144,7 @@ async function sweepInto(out: OutputDir, file: string, plan: SweepPlan, perPoint
     if (stored && !stored.records.some((r) => r.error !== undefined)) done.set(t, stored);
   }
   const todo = mine.filter((t) => !done.has(t));
+  tally.kept = done.size;
   writeManifest(out, manifest);
   if (!opts.quiet && untrusted.length > 0) {
     process.stderr.write(`vmmsim: rerunning ${untrusted.length === 1 ? 'a stored task' : `${untrusted.length} stored tasks`} whose file cannot be trusted` +
@@ -137,6 +156,7 @@ async function sweepInto(out: OutputDir, file: string, plan: SweepPlan, perPoint
     const { point, replicate } = plan.task(t);
     const tf: TaskFile = { task: t, point, replicate, fingerprint: fingerprints[t], records };
     writeTask(out, tf);
+    tally.stored++;
     done.set(t, tf);
     progress.update(done.size);
   };
@@ -153,6 +173,29 @@ async function sweepInto(out: OutputDir, file: string, plan: SweepPlan, perPoint
     throw new CommandFailed(`${failed.length} of ${mine.length} tasks failed; their errors are in the results (first: point ${first.point}, ` +
       `replicate ${first.replicate}: ${first.error}). The other tasks finished; rerun to retry the failed ones`, 1);
   }
+}
+
+/**
+ * What a sweep that failed part-way (bad input found only while running: a
+ * trace changed since it was checked, --max-events passed; a write that
+ * failed; a bug) leaves behind. When no task finished in this invocation,
+ * what it wrote is removed (the manifests, and --out itself if it created
+ * it): nothing is left, as for bad input found before running. Otherwise
+ * the finished tasks stay in points/ for the resume, and the error says so.
+ * Returns the error to throw.
+ */
+function afterFailure(error: unknown, out: OutputDir, tally: { stored: number; kept: number }): unknown {
+  if (tally.stored === 0) out.discard();
+  const total = tally.stored + tally.kept;
+  if (total === 0) return error;
+  const note = `${total === 1 ? '1 task that finished is' : `${total} tasks that finished are`} kept in ${out.dir}/points ` +
+    `(${tally.stored} in this run); a rerun on this directory resumes from them`;
+  if (error instanceof InputError) return new InputError(`${error.detail} — ${note}`, error.origin, error.path);
+  if (error instanceof InputFileError) return new InputFileError(`${error.detail} — ${note}`, error.source);
+  if (error instanceof OutputError) return new OutputError(`${error.message} — ${note}`);
+  if (error instanceof CommandFailed) return error; // it says what was kept itself
+  process.stderr.write(`vmmsim: ${note}\n`);
+  return error;
 }
 
 /**
