@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../config/errors.js';
-import { MANIFEST_NAME, OutputDir, OutputError, scenarioIdentity, writeInside } from './files.js';
+import { MANIFEST_NAME, OutputDir, OutputError, scenarioIdentity, writeInside, writeResultFiles } from './files.js';
 
 let root = '';
 beforeEach(() => {
@@ -138,5 +138,17 @@ describe('writeInside', () => {
     writeInside(root, { 'f.txt': 'two' });
     expect(readFileSync(join(root, 'f.txt'), 'utf8')).toBe('two');
     expect(readdirSync(root)).toEqual(['f.txt']);
+  });
+});
+
+describe('signals held while writing', () => {
+  it('writes in a row within one turn share one pair of listeners, and none is left once the loop has turned', async () => {
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r)); // the holds of earlier tests' writes end
+    const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+    for (let i = 0; i < 20; i++) writeResultFiles(join(root, `d${i}`), { 'a.txt': `${i}\n` });
+    expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before.map((n) => n + 1));
+    for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+    expect([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]).toEqual(before);
+    expect(readFileSync(join(root, 'd19', 'a.txt'), 'utf8')).toBe('19\n');
   });
 });

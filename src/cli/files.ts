@@ -443,19 +443,30 @@ function writeStaged(tmp: string, data: string | Uint8Array, first: boolean): vo
  * it finishes or cleans up, and no temporary file is left. A signal that
  * came meanwhile is raised again, with its default effect, as soon as the
  * event loop turns (the listener stays one turn for that). Returns the
- * function that ends the hold.
+ * function that ends the hold. Holds nest: one pair of listeners serves every
+ * hold open at once (writes in a row within one turn would otherwise pile up
+ * a pair each until the loop turns).
  */
+const HELD_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+let holds = 0;
+/** Bumped when the listeners go: a hold taken before then has nothing left to release. */
+let holdEpoch = 0;
+function releaseSignals(): void {
+  holds = 0;
+  holdEpoch++;
+  for (const sig of HELD_SIGNALS) process.removeListener(sig, raiseHeld);
+}
+function raiseHeld(sig: NodeJS.Signals): void {
+  releaseSignals();
+  process.kill(process.pid, sig);
+}
 function holdSignals(): () => void {
-  const signals = ['SIGINT', 'SIGTERM'] as const;
-  const stop = () => {
-    for (const sig of signals) process.removeListener(sig, hold);
-  };
-  const hold = (sig: NodeJS.Signals) => {
-    stop();
-    process.kill(process.pid, sig);
-  };
-  for (const sig of signals) process.on(sig, hold);
-  return () => setImmediate(() => setImmediate(stop)); // two hops: a poll phase, where a queued signal is dispatched, lies between
+  if (holds++ === 0) for (const sig of HELD_SIGNALS) process.on(sig, raiseHeld);
+  const epoch = holdEpoch;
+  // Two hops: a poll phase, where a queued signal is dispatched, lies between.
+  return () => setImmediate(() => setImmediate(() => {
+    if (epoch === holdEpoch && --holds === 0) releaseSignals();
+  }));
 }
 
 /**
