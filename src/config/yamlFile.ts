@@ -4,7 +4,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node } from 'yaml';
 import { InputError, type Origin } from './errors.js';
 import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from './limits.js';
-import { InputFileError, readBoundedFile } from '../workload/inputFile.js';
+import { InputFileError, lineCol, readBoundedFile } from '../workload/inputFile.js';
 import type { KeyPath } from '../workload/expand.js';
 
 /** Largest YAML input accepted by default, in bytes (scenarios and models are small). */
@@ -129,17 +129,6 @@ function decodeText(path: string, bytes: Buffer, what: string): string {
     throw new InputError(`${what} file is not UTF-8 text (binary data?); expected a YAML file`, { source: path, ...lineCol(text, Math.max(at, 0)) });
   }
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark is not content
-}
-
-/** 1-based line and column of character offset `offset` in `text`. */
-function lineCol(text: string, offset: number): { line: number; col: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return { line, col: offset - start + 1 };
 }
 
 /**

@@ -104,8 +104,12 @@ export function readTextFile(path: string, role: FileRole, limit: SizeLimit): st
   return decodeText(readBoundedFile(path, role, limit), path, role);
 }
 
-/** The bytes of `path` as text, or an InputFileError at the first byte that is not UTF-8 or is NUL. */
-export function decodeText(bytes: Buffer, path: string, role: FileRole): string {
+/**
+ * `bytes` decoded as far as they are text: all of them, or those before the
+ * first byte that is not UTF-8; `bad` is where the text stops being text (that
+ * byte, or a NUL before it) and why, or null.
+ */
+export function checkedText(bytes: Buffer, role: FileRole): { text: string; bad: { at: number; detail: string } | null } {
   let text: string;
   let bad: { at: number; detail: string } | null = null;
   if (isUtf8(bytes)) text = bytes.toString('utf8');
@@ -116,6 +120,12 @@ export function decodeText(bytes: Buffer, path: string, role: FileRole): string 
   }
   const nul = text.indexOf('\u0000');
   if (nul >= 0) bad = { at: nul, detail: binary(role) };
+  return { text, bad };
+}
+
+/** The bytes of `path` as text, or an InputFileError at the first byte that is not UTF-8 or is NUL. */
+export function decodeText(bytes: Buffer, path: string, role: FileRole): string {
+  const { text, bad } = checkedText(bytes, role);
   if (bad === null) return text;
   const { line, col } = lineCol(text, bad.at);
   throw new InputFileError(bad.detail, path, line, col);

@@ -3,9 +3,8 @@
 // simulation that consumes it is. The file must be UTF-8 text: bytes that
 // are not, or a NUL byte, are an error at their line and column (a binary
 // file is refused by its first chunk, not read to its end).
-import { isUtf8 } from 'node:buffer';
 import { closeSync, readSync } from 'node:fs';
-import { binary, firstInvalidUtf8, fsProblem, InputFileError, notUtf8, openRegularFile, type FileRole } from './inputFile.js';
+import { checkedText, fsProblem, InputFileError, openRegularFile, type FileRole } from './inputFile.js';
 
 /** Bytes read from the file per refill. */
 export const LINE_READER_CHUNK_BYTES = 64 * 1024;
@@ -104,16 +103,7 @@ export class LineReader {
       this.carry = Buffer.from(bytes.subarray(bytes.length - cut));
       bytes = bytes.subarray(0, bytes.length - cut);
     }
-    let text: string;
-    let bad: { at: number; detail: string } | null = null;
-    if (isUtf8(bytes)) text = bytes.toString('utf8');
-    else {
-      const at = firstInvalidUtf8(bytes);
-      text = bytes.toString('utf8', 0, at);
-      bad = { at: text.length, detail: notUtf8(this.role) };
-    }
-    const nul = text.indexOf('\u0000');
-    if (nul >= 0) bad = { at: nul, detail: binary(this.role) };
+    const { text, bad } = checkedText(bytes, this.role);
     if (bad !== null) {
       // Keep the lines before the bad one; the error comes when the reader reaches its line.
       const before = this.rest + text.slice(0, bad.at);
@@ -124,9 +114,9 @@ export class LineReader {
       this.eof = true;
       this.close();
     } else if (n === 0) {
-      text = this.rest + text;
+      const last = this.rest + text;
       this.rest = '';
-      this.lines = text.length > 0 ? [dropCr(text)] : [];
+      this.lines = last.length > 0 ? [dropCr(last)] : [];
     } else {
       const parts = (this.rest + text).split('\n');
       this.rest = parts.pop() ?? '';
