@@ -39,6 +39,13 @@ export class ChargeTape {
   totalAmounts: Float64Array = new Float64Array(0);
   /** What one copy adds to each total, exactly, as last found by Ledger.runLimit. */
   runSteps: Float64Array = new Float64Array(0);
+  /**
+   * Of each total whose amounts are not all whole: the lower bound of the
+   * binade its step was last found for (0: none; a binade's is at least the
+   * smallest normal double) and that step (Ledger.runLimit).
+   */
+  binadeLows: Float64Array = new Float64Array(0);
+  binadeSteps: Float64Array = new Float64Array(0);
   /** Every amount finite and ≥ 0: only then can copies be added at once. */
   runnable = false;
   /**
@@ -71,6 +78,8 @@ export class ChargeTape {
     this.totalSums = new Float64Array(totals);
     this.totalAmounts = new Float64Array(n);
     this.runSteps = new Float64Array(totals);
+    this.binadeLows = new Float64Array(totals);
+    this.binadeSteps = new Float64Array(totals);
     let runnable = Number.isFinite(cycles) && cycles >= 0;
     let t = -1;
     for (let j = 0; j < n; j++) {

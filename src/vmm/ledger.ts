@@ -195,14 +195,23 @@ export class Ledger {
       }
       if (totalWhole[s] === 1 && Number.isInteger(total) && total >= 0) {
         // Whole sums: exact up to 2^53 (one copy of slack for the rounded division).
-        m = Math.min(m, Math.max(0, Math.floor((Number.MAX_SAFE_INTEGER - total) / sum) - 1));
+        // Most runs are far below it: m + 1 copies fit, compared exactly (a product
+        // above 2^53 rounds to 2^53 or more, above the bound), and the division
+        // would leave m as it is.
+        if ((m + 1) * sum > Number.MAX_SAFE_INTEGER - total) m = Math.min(m, Math.max(0, Math.floor((Number.MAX_SAFE_INTEGER - total) / sum) - 1));
         runSteps[s] = sum;
         continue;
       }
       if (!(total >= MIN_NORMAL && total < Infinity)) return 0;
       const lo = binadeLow(total);
-      const step = binadeStep(totalAmounts, totalStart[s], totalEnd[s], lo);
-      if (!(step >= 0 && 2 * lo < Infinity)) return 0;
+      // The step depends only on the binade and the tape's amounts: found again only when the total has left the binade it was found for.
+      let step = tape.binadeSteps[s];
+      if (tape.binadeLows[s] !== lo) {
+        step = binadeStep(totalAmounts, totalStart[s], totalEnd[s], lo);
+        if (!(step >= 0 && 2 * lo < Infinity)) return 0;
+        tape.binadeLows[s] = lo;
+        tape.binadeSteps[s] = step;
+      }
       runSteps[s] = step;
       if (step > 0) m = stepsBelow(total, step, m, 2 * lo);
     }
