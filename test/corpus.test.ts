@@ -73,7 +73,7 @@ const FILE_CASES: Array<[string, string]> = [
   ['count-too-big', 'test/corpus/count-too-big.yaml:4:33: workloads[0].ops[0].count: expected ≤ 1000000000000, got number 10000000000000 (in the scenario)'],
   // issue 14, class 1: keys that reach into the object prototype, in set: blocks and sweeps
   ['proto-set', 'test/corpus/proto-set.yaml:4:23: __proto__.polluted: bad key "__proto__.polluted": a key of parameters, not of __proto__, constructor, prototype, length (in the scenario)'],
-  ['proto-op', 'test/corpus/proto-op.yaml:6:37: workloads[0].ops[0].__proto__: unknown key "__proto__" (in the scenario)'],
+  ['proto-op', 'test/corpus/proto-op.yaml:6:37: workloads[0].ops[0].__proto__: "__proto__" is not a parameter (no key has that name, and a mapping of names would drop it unread); expected a key of the scenario, model or sweep'],
   ['proto-sweep', 'test/corpus/proto-sweep.yaml:8:5: sweep.grid.workloads.__proto__.x: bad key "workloads.__proto__.x": a key of parameters, not of __proto__, constructor, prototype, length (in the scenario)'],
   // class 3: simulated time and events are limited, and --max-ops holds for traces
   ['sim-seconds', 'test/corpus/sim-seconds.yaml:4:5: workloads[0]: workload "a" is estimated at 263,200,000 simulated seconds natively; the limit is 86,400 (check the units of cycles, latencyUs and thinkUs, or raise the limit with --max-sim-seconds)'],
@@ -108,6 +108,8 @@ const FILE_CASES: Array<[string, string]> = [
   // two sweep keys of which one lies inside the other: the point would run whichever is applied last, labelled with both
   ['sweep-overlap', 'test/corpus/sweep-overlap.yaml:11:5: sweep.grid.workloads.0.repeat: overlaps sweep.grid.workloads.0 (test/corpus/sweep-overlap.yaml:10:5): ' +
     'workloads.0.repeat lies inside workloads.0, so which value a point runs would depend on the order the two are applied in, while each point is labelled with both: sweep only one of them'],
+  // a mapping key __proto__: YAML keeps it, a schema's key → value mapping dropped it unread
+  ['proto-key', 'test/corpus/proto-key.yaml:10:5: sweep.grid.__proto__: "__proto__" is not a parameter (no key has that name, and a mapping of names would drop it unread); expected a key of the scenario, model or sweep'],
   ['memory-accesses', 'test/corpus/memory-accesses.yaml:4:5: workloads[0]: workload "a" is 1,000 operations and about 1.0×10^15 memory accesses per mode; the limit is 1,000,000,000 (lower repeat or count, or raise the limit with --max-ops)'],
 ];
 
@@ -156,6 +158,8 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
   ['binary text with NUL bytes', [nul], 2, `${nul}:3:12: scenario file is binary (a NUL byte), not YAML text`],
   ['a scenario over --max-input-bytes', ['test/corpus/good.yaml', '--max-input-bytes', '100'], 2,
     'test/corpus/good.yaml: scenario file is 171 bytes; the limit is 100 bytes (raise it with --max-input-bytes)'],
+  ['a __proto__ key in a --set value', ['test/corpus/good.yaml', '--set', 'sweep.grid={__proto__: [1, 2]}'], 2,
+    '--set sweep.grid={__proto__: [1, 2]}: sweep.grid.__proto__: "__proto__" is not a parameter (no key has that name, and a mapping of names would drop it unread); expected a key of the scenario, model or sweep'],
   ['a zero clock rate from --set', ['test/corpus/good.yaml', '--set', 'cpu.clockGHz=0'], 2,
     '--set cpu.clockGHz=0: clockGHz: expected ≥ 0.001, got number 0 (in the cpu model "pentium4")'],
   ['an unknown nested cpu key from --set', ['test/corpus/good.yaml', '--set', 'cpu.native.exceptionCycles.nmi=1'], 2,

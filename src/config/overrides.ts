@@ -35,8 +35,41 @@ export function parseSetFlag(text: string): Override {
   } catch (e) {
     throw new InputError(`the value is not valid YAML: ${(e as Error).message.split('\n')[0]}`, origin);
   }
+  const proto = protoKeyPath(value);
+  if (proto) throw new InputError(PROTO_KEY_MESSAGE, origin, [...path, ...proto]);
   return { key, value: value === null ? null : value, origin };
 }
+
+/**
+ * The path of the first mapping key `__proto__` in a parsed YAML value, or
+ * null. YAML makes it an own key, but the schemas' key → value mappings (a
+ * sweep's grid, a calibrate time per CPU) drop it without a word, so what it
+ * holds would be ignored: refused wherever YAML is read (files and --set).
+ */
+export function protoKeyPath(value: unknown): KeyPath | null {
+  const seen = new Set<object>();
+  const walk = (v: unknown, at: KeyPath): KeyPath | null => {
+    if (v === null || typeof v !== 'object' || seen.has(v)) return null;
+    seen.add(v); // aliases share nodes: each is walked once
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        const found = walk(v[i], [...at, i]);
+        if (found) return found;
+      }
+      return null;
+    }
+    if (Object.prototype.hasOwnProperty.call(v, '__proto__')) return [...at, '__proto__'];
+    for (const k of Object.keys(v)) {
+      const found = walk((v as Record<string, unknown>)[k], [...at, k]);
+      if (found) return found;
+    }
+    return null;
+  };
+  return walk(value, []);
+}
+
+/** What a `__proto__` key found by {@link protoKeyPath} is told. */
+export const PROTO_KEY_MESSAGE = '"__proto__" is not a parameter (no key has that name, and a mapping of names would drop it unread); expected a key of the scenario, model or sweep';
 
 /** Split a dotted key into path segments; all-digit segments index lists. */
 export function keyPath(key: string): KeyPath {

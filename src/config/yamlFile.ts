@@ -6,6 +6,7 @@ import { InputError, type Origin } from './errors.js';
 import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from './limits.js';
 import { InputFileError, lineCol, readBoundedFile } from '../workload/inputFile.js';
 import type { KeyPath } from '../workload/expand.js';
+import { PROTO_KEY_MESSAGE, protoKeyPath } from './overrides.js';
 
 /** Largest YAML input accepted by default, in bytes (scenarios and models are small). */
 export const MAX_YAML_BYTES = DEFAULT_LIMITS.maxInputBytes;
@@ -75,7 +76,10 @@ export class YamlFile {
         blame.path,
       );
     }
-    return new YamlFile(path, doc, lines, data);
+    const file = new YamlFile(path, doc, lines, data);
+    const proto = protoKeyPath(data);
+    if (proto) throw new InputError(PROTO_KEY_MESSAGE, file.locate(proto, true), proto);
+    return file;
   }
 
   /** Whether the file itself writes the node at `path` (not only a node enclosing it). */
