@@ -598,24 +598,18 @@ export function checkOutDir(dir: string, flag = '--out', source = `${flag} ${dir
   const bad = (detail: string) => new InputError(detail, { source });
   const expected = `expected a directory that exists or can be created, and that vmmsim may write into`;
   const dirOf = of === '' ? '' : ` (the directory ${of})`;
-  let missing: string | null = null;
-  for (let at = dir; ; at = dirname(at)) {
-    let st;
-    try {
-      st = statSync(at);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(at) !== at) {
-        if (code === 'ENOENT') missing = at;
-        continue;
-      }
-      throw bad(`${at} cannot be used${dirOf}: ${fsReason(e)}; ${expected}`);
-    }
-    if (!st.isDirectory()) {
-      const what = st.isFile() ? 'a regular file' : `a ${kindOf(st)}`;
-      throw bad(at === dir && of === '' ? `exists and is ${what}, not a directory; ${expected}` : `${at} is ${what}, not a directory${dirOf}; ${expected}`);
-    }
-    break;
+  // The nearest existing directory on the way: a file there (`afile/sub`) is in the way.
+  const missing = firstMissing(dir);
+  const at = missing === null ? dir : dirname(missing);
+  let st;
+  try {
+    st = statSync(at);
+  } catch (e) {
+    throw bad(`${at} cannot be used${dirOf}: ${fsReason(e)}; ${expected}`);
+  }
+  if (!st.isDirectory()) {
+    const what = st.isFile() ? 'a regular file' : `a ${kindOf(st)}`;
+    throw bad(at === dir && of === '' ? `exists and is ${what}, not a directory; ${expected}` : `${at} is ${what}, not a directory${dirOf}; ${expected}`);
   }
   try {
     if (missing === null) {

@@ -22,22 +22,17 @@ export function firstMissing(dir: string): string | null {
 
 /** Create `dir` and its missing parents (a bounded loop: one mkdir per missing level); an existing `dir` is left alone. */
 export function makeDirs(dir: string): void {
+  const top = firstMissing(dir);
   const missing: string[] = [];
-  for (let at = dir; dirname(at) !== at; at = dirname(at)) {
-    try {
-      statSync(at);
-      break;
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') break; // ENOTDIR and the like: the mkdir below says so
-      missing.unshift(at);
-    }
+  if (top !== null) {
+    for (let at = dir; at !== top; at = dirname(at)) missing.unshift(at);
+    missing.unshift(top);
   }
   for (const d of missing) {
     try {
-      mkdirSync(d);
+      mkdirSync(d); // under a regular file: ENOTDIR, thrown
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; // created meanwhile by someone else: fine if a directory (the next step checks)
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e; // created meanwhile by someone else: fine if a directory (checked below)
     }
   }
   if (!statSync(dir).isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR', path: dir });
