@@ -155,7 +155,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 /** [case name, CLI arguments after `run` (before --out), expected status, expected stderr after "vmmsim: " (or the whole, for commander)]. */
 const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
   ['a 100 MB file', [huge], 2, `${huge}: scenario file is 104,857,611 bytes; the limit is 4,194,304 bytes (raise it with --max-input-bytes)`],
-  ['binary text with NUL bytes', [nul], 2, `${nul}:3:12: scenario file is binary (a NUL byte), not YAML text`],
+  ['binary text with NUL bytes', [nul], 2, `${nul}:3:12: scenario file is binary (a NUL byte), not text; expected a YAML file`],
   ['a scenario over --max-input-bytes', ['test/corpus/good.yaml', '--max-input-bytes', '100'], 2,
     'test/corpus/good.yaml: scenario file is 171 bytes; the limit is 100 bytes (raise it with --max-input-bytes)'],
   ['a __proto__ key in a --set value', ['test/corpus/good.yaml', '--set', 'sweep.grid={__proto__: [1, 2]}'], 2,

@@ -2,19 +2,14 @@
 // line and column with what was found and what was expected there. V8's own
 // message gives no position for most mistakes and quotes the file's text
 // (newlines and all), so error messages use this instead.
+import { lineCol } from '../workload/inputFile.js';
 
 /** The first syntax error of `text`: 1-based line and column, and what is wrong, in words. Null if it is valid JSON. */
 export function jsonSyntaxError(text: string): { line: number; col: number; detail: string } | null {
   const at = firstError(text);
   if (at === null) return null;
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < at.pos; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
   const found = at.pos >= text.length ? 'the end of the file' : shown(text, at.pos);
-  return { line, col: at.pos - start + 1, detail: `found ${found} where ${at.expected} should be` };
+  return { ...lineCol(text, at.pos), detail: `found ${found} where ${at.expected} should be` };
 }
 
 /** The character at `pos` quoted on one line, an invisible one (control, format, line separator, BOM, …) as \\uXXXX. */

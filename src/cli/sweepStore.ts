@@ -13,7 +13,7 @@ import { DEFAULT_LIMITS, LIMIT_FLAGS } from '../config/limits.js';
 import { replicateSeed } from '../config/sweep.js';
 import { validate } from '../config/zodIssues.js';
 import { MODE_IDS } from '../vmm/registry.js';
-import { InputFileError, readTextFile } from '../workload/inputFile.js';
+import { InputFileError, printable, readTextFile } from '../workload/inputFile.js';
 import type { OutputDir } from './files.js';
 import { jsonSyntaxError } from './jsonSyntax.js';
 
@@ -81,9 +81,9 @@ export function readJsonFile(path: string, what: string, maxBytes: number = DEFA
   }
 }
 
-/** `text` on one line of at most 200 characters: control and line-separator characters as \\uXXXX. */
+/** `text` on one line of at most 200 characters (see {@link printable}). */
 function oneLine(text: string): string {
-  const flat = text.replace(/[\p{C}\p{Zl}\p{Zp}]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
+  const flat = printable(text);
   return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
 }
 

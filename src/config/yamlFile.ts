@@ -4,7 +4,7 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node } from 'yaml';
 import { InputError, type Origin } from './errors.js';
 import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from './limits.js';
-import { InputFileError, lineCol, readBoundedFile } from '../workload/inputFile.js';
+import { binary, InputFileError, lineCol, readTextFile } from '../workload/inputFile.js';
 import type { KeyPath } from '../workload/expand.js';
 import { PROTO_KEY_MESSAGE, protoKeyPath } from './overrides.js';
 
@@ -29,21 +29,21 @@ export class YamlFile {
    * refused at once; devices and FIFOs are refused (they could be endless).
    */
   static read(path: string, what: string, maxBytes: number = MAX_YAML_BYTES): YamlFile {
-    let bytes: Buffer;
+    let text: string;
     try {
-      bytes = readBoundedFile(path, { what, expected: 'a YAML file' }, { maxBytes, flag: LIMIT_FLAGS.maxInputBytes });
+      text = readTextFile(path, yamlRole(what), { maxBytes, flag: LIMIT_FLAGS.maxInputBytes });
     } catch (e) {
-      if (e instanceof InputFileError) throw new InputError(e.detail, { source: path });
+      if (e instanceof InputFileError) throw new InputError(e.detail, { source: path, ...e.at });
       throw e;
     }
-    return YamlFile.parse(path, decodeText(path, bytes, what), what);
+    return YamlFile.parse(path, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, what); // a byte-order mark is not content
   }
 
   /** Parse YAML text that came from `path`. */
   static parse(path: string, text: string, what: string): YamlFile {
     const lines = new LineCounter();
     const nul = text.indexOf('\u0000');
-    if (nul >= 0) throw new InputError(`${what} file is binary (a NUL byte), not YAML text`, { source: path, ...lineCol(text, nul) });
+    if (nul >= 0) throw new InputError(binary(yamlRole(what)), { source: path, ...lineCol(text, nul) });
     const options = { lineCounter: lines, uniqueKeys: true, prettyErrors: false, logLevel: 'silent' } as const; // silent: no Node warning ahead of our message
     // One document a file: a second one (after ---) would otherwise be dropped unread, errors and all.
     const all = parseAllDocuments(text, { ...options, lineCounter: new LineCounter() });
@@ -123,23 +123,11 @@ export class YamlFile {
   }
 }
 
-/** Bytes → text; bytes that are not UTF-8 are an error at their line and column. */
-function decodeText(path: string, bytes: Buffer, what: string): string {
-  const text = bytes.toString('utf8');
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    const at = text.indexOf('\uFFFD');
-    throw new InputError(`${what} file is not UTF-8 text (binary data?); expected a YAML file`, { source: path, ...lineCol(text, Math.max(at, 0)) });
-  }
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text; // a byte-order mark is not content
+/** How a YAML input is named in messages about its bytes. */
+function yamlRole(what: string): { what: string; expected: string } {
+  return { what, expected: 'a YAML file' };
 }
 
-/**
- * Where an alias bomb sits: from the root, descend into the child that
- * expands to the most nodes until reaching the alias that carries it.
- * Null if no alias is involved.
- */
 /** The first alias (in document order) whose anchor is not set before it, or null. */
 function unresolvedAlias(doc: Document.Parsed): { offset: number; anchor: string } | null {
   const stack: unknown[] = [doc.contents];
@@ -156,6 +144,11 @@ function unresolvedAlias(doc: Document.Parsed): { offset: number; anchor: string
   return null;
 }
 
+/**
+ * Where an alias bomb sits: from the root, descend into the child that
+ * expands to the most nodes until reaching the alias that carries it.
+ * Null if no alias is involved.
+ */
 function aliasBlame(doc: Document.Parsed): { path: KeyPath; offset: number; anchor: string; nodes: number } | null {
   const memo = new Map<unknown, number>();
   const inProgress = new Set<unknown>();

@@ -141,6 +141,20 @@ export function binary(role: FileRole): string {
   return `${role.what} file is binary (a NUL byte), not text; expected ${role.expected}`;
 }
 
+/**
+ * Text of a file (or a file name) as it may be quoted in a one-line message:
+ * control characters (a terminal would obey ESC sequences; a newline or
+ * vertical tab would break the line) and line separators written as escapes.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => {
+    if (c === '\n') return '\\n';
+    if (c === '\r') return '\\r';
+    if (c === '\t') return '\\t';
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
 /** 1-based line and column of character offset `offset` in `text`. */
 export function lineCol(text: string, offset: number): { line: number; col: number } {
   let line = 1;

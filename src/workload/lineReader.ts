@@ -24,19 +24,6 @@ export class LineTooLongError extends Error {
   }
 }
 
-/** A file that is not text: bytes that are not UTF-8, or a NUL byte, at `line`:`col`. */
-export class NotTextError extends Error {
-  constructor(
-    readonly detail: string,
-    readonly path: string,
-    readonly line: number,
-    readonly col: number,
-  ) {
-    super(`${path}:${line}:${col}: ${detail}`);
-    this.name = 'NotTextError';
-  }
-}
-
 /** A synchronous line reader with line numbers (1-based). */
 export class LineReader {
   /** Number of the line most recently returned. */
@@ -110,7 +97,7 @@ export class LineReader {
       const start = before.lastIndexOf('\n') + 1;
       this.lines = start > 0 ? before.slice(0, start - 1).split('\n').map(dropCr) : [];
       this.rest = '';
-      this.pending = new NotTextError(bad.detail, this.path, this.lineNo + this.lines.length + 1, before.length - start + 1);
+      this.pending = new InputFileError(bad.detail, this.path, this.lineNo + this.lines.length + 1, before.length - start + 1);
       this.eof = true;
       this.close();
     } else if (n === 0) {

@@ -12,22 +12,9 @@
 // that changed after loading.)
 import { z } from 'zod';
 import { OP_KINDS } from './ops.js';
-import { LineReader, LineTooLongError, NotTextError } from './lineReader.js';
+import { InputFileError, printable } from './inputFile.js';
+import { LineReader, LineTooLongError } from './lineReader.js';
 import { PrimitiveSpecSchema, UseSpecSchema } from './spec.js';
-
-/**
- * Text of a file (or a file name) as it may be quoted in a one-line message:
- * control characters (a terminal would obey ESC sequences; a newline or
- * vertical tab would break the line) and line separators written as escapes.
- */
-export function printable(text: string): string {
-  return text.replace(/[\p{Cc}\u2028\u2029]/gu, (c) => {
-    if (c === '\n') return '\\n';
-    if (c === '\r') return '\\r';
-    if (c === '\t') return '\\t';
-    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-  });
-}
 
 /** A malformed trace line; the message quotes file text with its control characters escaped (see {@link printable}). */
 export class TraceError extends Error {
@@ -195,9 +182,8 @@ export class TraceParser {
   private lastT = 0;
   private readonly shapeIds = new Map<string, number>();
   private readonly raw = new Map<string, ParsedLine>();
-  /** The line being parsed (trimmed) and the columns its trimmed leading blanks took: error columns are found in it. */
-  private text = '';
-  private indent = 0;
+  /** The line being parsed, as read: error columns are found in it (only when there is an error). */
+  private line = '';
 
   constructor(
     readonly path: string,
@@ -225,8 +211,7 @@ export class TraceParser {
         }
         const trimmed = line.trim();
         if (trimmed === '' || trimmed.startsWith('#')) continue;
-        this.text = trimmed;
-        this.indent = line.length - line.trimStart().length;
+        this.line = line;
         this.parseLine(trimmed, window);
       }
       return false;
@@ -314,7 +299,8 @@ export class TraceParser {
       return this.reader.next();
     } catch (e) {
       if (e instanceof LineTooLongError) throw new TraceError(`line is longer than ${e.maxChars.toLocaleString('en-US')} characters; expected one operation per line`, this.path, e.line);
-      if (e instanceof NotTextError) throw new TraceError(e.detail, this.path, e.line, e.col);
+      // Bytes that are not text, at their place (a file that cannot be read at all stays an InputFileError).
+      if (e instanceof InputFileError && e.line !== undefined) throw new TraceError(e.detail, this.path, e.line, e.col);
       throw e;
     }
   }
@@ -332,17 +318,24 @@ export class TraceParser {
 
   /** Column (1-based, in the untrimmed line) of a key or its value on the current line; 1 if it is not there. */
   private columnOf(at: KeyAt): number {
+    const text = this.line.trim();
+    const indent = this.indent();
     if (this.format === 'jsonl') {
-      const k = jsonKeys(this.text).filter((e) => e.key === at.key)[at.nth ?? 0];
-      return k === undefined ? 1 : this.indent + (at.part === 'key' ? k.keyAt : k.valueAt) + 1;
+      const k = jsonKeys(text).filter((e) => e.key === at.key)[at.nth ?? 0];
+      return k === undefined ? 1 : indent + (at.part === 'key' ? k.keyAt : k.valueAt) + 1;
     }
     // CSV: the cell of that column (in the header, for a header problem).
-    const cells = this.text.split(',');
+    const cells = text.split(',');
     const index = at.cell ?? this.header?.indexOf(at.key) ?? -1;
     if (index < 0 || index >= cells.length) return 1;
     let offset = 0;
     for (let i = 0; i < index; i++) offset += cells[i].length + 1;
-    return this.indent + offset + (cells[index].length - cells[index].trimStart().length) + 1;
+    return indent + offset + (cells[index].length - cells[index].trimStart().length) + 1;
+  }
+
+  /** Columns the current line's leading blanks take (the line is parsed trimmed). */
+  private indent(): number {
+    return this.line.length - this.line.trimStart().length;
   }
 
   private json(line: string): Record<string, unknown> {
@@ -352,7 +345,7 @@ export class TraceParser {
     } catch (e) {
       const message = (e as Error).message;
       const at = /at position (\d+)/.exec(message);
-      this.fail(`not valid JSON: ${message}`, undefined, at ? this.indent + Number(at[1]) + 1 : 1);
+      this.fail(`not valid JSON: ${message}`, undefined, at ? this.indent() + Number(at[1]) + 1 : 1);
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail('expected a JSON object such as {"op": "syscall"}');
     const o = v as Record<string, unknown>;

@@ -191,7 +191,7 @@ function afterFailure(error: unknown, out: OutputDir, tally: { stored: number; k
   const note = `${total === 1 ? '1 task that finished is' : `${total} tasks that finished are`} kept in ${out.dir}/points ` +
     `(${tally.stored} in this run); a rerun on this directory resumes from them`;
   if (error instanceof InputError) return new InputError(`${error.detail} — ${note}`, error.origin, error.path);
-  if (error instanceof InputFileError) return new InputFileError(`${error.detail} — ${note}`, error.source);
+  if (error instanceof InputFileError) return new InputFileError(`${error.detail} — ${note}`, error.source, error.line, error.col);
   if (error instanceof OutputError) return new OutputError(`${error.message} — ${note}`);
   if (error instanceof CommandFailed) return error; // it says what was kept itself
   process.stderr.write(`vmmsim: ${note}\n`);
