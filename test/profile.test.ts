@@ -259,7 +259,7 @@ describe('vmmsim profile --from', () => {
     writeFileSync(from, `% time     seconds  usecs/call     calls    errors syscall\n------ ----------- ----------- --------- --------- ----------------\n${rows}`);
     const r = await runCli(['profile', '--from', from]);
     expect(r.status, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^vmmsim: ${from}: the counts add up to 4\\.50×10\\^12 × syscallShort over the run, more than the 10\\^12 a scenario can replay`));
+    expect(r.stderr).toMatch(new RegExp(`^vmmsim: ${from}: the counts add up to 4\\.5×10\\^12 × syscallShort over the run, more than the 10\\^12 a scenario can replay`));
     expect(r.stdout).toBe('');
   }, 60_000);
 

@@ -76,8 +76,8 @@ export function secondsProblem(what: string, seconds: number): string | null {
   return null;
 }
 
-/** 14801, 1e+29 written as 1×10^29. */
-function formatValue(v: number): string {
+/** A counter's value for a message: 14801 as it is, 1e+29 as 1×10^29. */
+export function formatValue(v: number): string {
   if (Math.abs(v) < 1e9 || !Number.isFinite(v)) return String(v);
   return v.toExponential(2).replace(/\.?0+e/, 'e').replace('e+', '×10^');
 }

@@ -9,7 +9,7 @@ import { compositeTable } from '../config/load.js';
 import { WorkloadCompiler } from '../workload/expand.js';
 import { OpSpecSchema } from '../workload/spec.js';
 import type { OpNode } from '../workload/stream.js';
-import { MAX_EVENTS } from './counterBounds.js';
+import { formatValue, MAX_EVENTS } from './counterBounds.js';
 import type { Fact, Facts } from './facts.js';
 import { SEND_CALLS, SYSCALL_CLASSES, syscallClass, type SyscallClass } from './syscallClasses.js';
 
@@ -179,7 +179,7 @@ export function replayProblem(plan: MixPlan): string | null {
   for (const e of plan.entries) {
     if (!(e.total <= MAX_EVENTS)) {
       const what = String(e.spec.use ?? e.spec.op);
-      return `the counts add up to ${e.total.toExponential(2).replace('e+', '×10^')} × ${what} over the run, more than the 10^12 a scenario can replay (${e.why.length > 160 ? `${e.why.slice(0, 157)}…` : e.why}); expected the counts of one run`;
+      return `the counts add up to ${formatValue(e.total)} × ${what} over the run, more than the 10^12 a scenario can replay (${e.why.length > 160 ? `${e.why.slice(0, 157)}…` : e.why}); expected the counts of one run`;
     }
   }
   for (const [what, cycles] of [['user', plan.userCycles], ['kernel', plan.kernelCycles]] as const) {

@@ -57,9 +57,6 @@ export const CpiSchema = z
   })
   .describe('cycles per instruction of plain guest code, by privilege level');
 
-/** Clock rates a CPU model may have, GHz (1 MHz to 100 GHz). */
-export const CLOCK_GHZ_RANGE = { min: 0.001, max: 100 } as const;
-
 /** A microarchitecture model (models/cpu/NAME.yaml). */
 export const CpuModelSchema = z
   .strictObject({
@@ -69,7 +66,7 @@ export const CpuModelSchema = z
     // outside 1 MHz–100 GHz is a unit mistake (MHz or Hz written as GHz), and
     // far outside it cycles × rate overflows: 1e300 made every timer tick and
     // calibrated computation infinite, and the results NaN.
-    clockGHz: z.number().finite().min(CLOCK_GHZ_RANGE.min).max(CLOCK_GHZ_RANGE.max).describe('core clock rate, GHz (0.001 to 100)'),
+    clockGHz: z.number().finite().min(0.001).max(100).describe('core clock rate, GHz (0.001 to 100)'),
     vmmCodeCyclesScale: z
       .number()
       .finite()
