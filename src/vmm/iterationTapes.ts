@@ -20,6 +20,13 @@ import type { Ledger } from './ledger.js';
 export const MAX_LEAF_COPIES = 8;
 /** Operations an iteration may hold (its tape stays short). */
 export const MAX_ITERATION_OPS = 64;
+/**
+ * Runs of fewer iterations than this are applied one copy at a time: pricing
+ * a run at once (Ledger.runLimit, a pass over every total the tape adds to
+ * and its binade) costs about what a dozen replays of the tape do. The result
+ * is bit-identical either way.
+ */
+export const MIN_RUN_ITERATIONS = 16;
 /** Variant forms an operation may take for an iteration's tape to be found by number (PTE outcomes are 0–2). */
 const VARIANT_BASE = 4;
 /** Operations with variant forms an iteration may hold: their forms make one key below 2^53. */
@@ -180,11 +187,16 @@ export class IterationTapes {
     // No charge of a static iteration moves state: the loop's next iterations take the same forms and
     // tape. As many as stay inside the clock's binade, end before stop and the ledger adds at once exactly.
     let m = more > 0 ? it.iterationsFrom(t, 1 + more, stop) : 1;
-    if (m > 1) m = ledger.runLimit(it.tape, m);
-    if (m > 1) ledger.applyRun(it.tape, m);
-    else {
-      m = 1;
-      ledger.apply(it.tape);
+    if (m < MIN_RUN_ITERATIONS) {
+      // A few copies: applied one by one, which is what a run at once must equal, at less cost than pricing it.
+      for (let i = 0; i < m; i++) ledger.apply(it.tape);
+    } else {
+      m = ledger.runLimit(it.tape, m);
+      if (m > 1) ledger.applyRun(it.tape, m);
+      else {
+        m = 1;
+        ledger.apply(it.tape);
+      }
     }
     this.lastIterations = m;
     this.lastOps = m * plan.ops.length;
