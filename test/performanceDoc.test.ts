@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KEPT_POINTS } from '../src/config/sweepPlan.js';
+import { MIN_RUN_ITERATIONS } from '../src/vmm/iterationTapes.js';
 import { MAX_SHARED_SHAPES, MAX_SHARED_TRACE_LINES, STREAM_WINDOW_LINES, TraceWindow } from '../src/workload/traceProgram.js';
 
 /** Text with every run of white space (line breaks included) as one space. */
@@ -38,6 +39,10 @@ describe('docs on trace replay and threads', () => {
     const help = spawnSync(process.execPath, ['dist/cli/main.js', 'predict', '--help'], { encoding: 'utf8' }).stdout;
     expect(help).toMatch(/-j, --jobs <n>/);
     expect(section).toContain('`--jobs`, default every core');
+  });
+
+  it('states below how many loop iterations a run is added copy by copy, as the code has it', () => {
+    expect(perf).toContain(`A run of fewer than ${MIN_RUN_ITERATIONS} such iterations (\`MIN_RUN_ITERATIONS\`)`);
   });
 
   it('the bench files the bench README names exist', () => {
