@@ -34,7 +34,15 @@ describe('calibrate', () => {
 
   it('is an input error when the operations alone exceed the measured time', () => {
     expect(() => loadScenario('test/fixtures/calibrate.yaml', { set: ['workloads.0.calibrate.seconds.pentium4=0.00001'] })).toThrow(
-      /no computation is left to calibrate/,
+      /no computation is left to calibrate$/,
+    );
+  });
+
+  it('names the --set of the clock when a slowed clock leaves no computation, the last one given', () => {
+    // At 2 MHz forkwait's operations take longer than its measured 6.02 s: the line is right, the flag is what changed.
+    const set = ['cpu.clockGHz=0.001', 'cpu.clockGHz=0.002'];
+    expect(() => loadScenario('scenarios/paper/forkwait.yaml', { set })).toThrow(
+      /^scenarios\/paper\/forkwait\.yaml:\d+:\d+: workloads\[0\]\.processes\[0\]\.calibrate\.seconds\.pentium4: the operations alone take longer natively than the measured 6\.02 s on pentium4 at 0\.002 GHz; no computation is left to calibrate \(cpu\.clockGHz is set by --set cpu\.clockGHz=0\.002\)$/,
     );
   });
 });

@@ -5,7 +5,7 @@
 import { dirname, isAbsolute, join } from 'node:path';
 import type { CpuModel } from '../vmm/cpu.js';
 import { nativeCycles } from '../vmm/native.js';
-import { SpecError, type KeyPath, type WorkloadCompiler } from '../workload/expand.js';
+import { SpecError, type KeyPath, type ModelKey, type WorkloadCompiler } from '../workload/expand.js';
 import { leaf, type OpNode } from '../workload/stream.js';
 import type { Op } from '../workload/ops.js';
 import { NativeMmuPrices } from './nativeMmuPrices.js';
@@ -182,6 +182,9 @@ function compileGuest(ctx: CompileContext, name: string, p: SystemPart, at: KeyP
   };
 }
 
+/** The model key calibration reads besides the measured time: the CPU's clock turns seconds into cycles. */
+const CLOCK: readonly ModelKey[] = [{ model: 'cpu', path: ['clockGHz'] }];
+
 /**
  * Append to `body` the plain computation that makes the native run take the
  * measured time: (seconds × clock − native cycles of setup and body) / repeat.
@@ -199,10 +202,10 @@ function calibrate(ctx: CompileContext, cal: Calibrate | undefined, setup: OpNod
   const setupCycles = nativeCyclesOf(ctx.cpu, setup, price);
   const rest = (total - setupCycles - repeat * steadyPassCycles(ctx.cpu, body, repeat, price)) / repeat;
   if (!Number.isFinite(rest)) {
-    throw new SpecError(`the measured ${seconds} s at ${ctx.cpu.clockGHz} GHz is more cycles than a number can hold (the computation to calibrate overflows); expected a measured time in seconds`, { doc: 'scenario', path: [...at, 'seconds', ctx.cpu.name] });
+    throw new SpecError(`the measured ${seconds} s at ${ctx.cpu.clockGHz} GHz is more cycles than a number can hold (the computation to calibrate overflows); expected a measured time in seconds`, { doc: 'scenario', path: [...at, 'seconds', ctx.cpu.name] }, CLOCK);
   }
   if (rest < 0) {
-    throw new SpecError(`the operations alone take longer natively than the measured ${seconds} s on ${ctx.cpu.name}; no computation is left to calibrate`, { doc: 'scenario', path: [...at, 'seconds', ctx.cpu.name] });
+    throw new SpecError(`the operations alone take longer natively than the measured ${seconds} s on ${ctx.cpu.name} at ${ctx.cpu.clockGHz} GHz; no computation is left to calibrate`, { doc: 'scenario', path: [...at, 'seconds', ctx.cpu.name] }, CLOCK);
   }
   // Kernel code is not free under BT: the time left over is kernel code with
   // the guest's density of indirect control flow (call/ret pairs), which a

@@ -15,7 +15,7 @@ import { countOps } from '../workload/stream.js';
 import { estimateRun, type RunEstimate } from './runEstimate.js';
 import { compileWorkload, type CompiledWorkload } from './compileWorkload.js';
 import { didYouMean } from '../workload/didYouMean.js';
-import { InputError, type Origin } from './errors.js';
+import { formatPath, InputError, type Origin } from './errors.js';
 import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS, withDefaults, type Limits } from './limits.js';
 import { GuestModelSchema, type GuestModel } from './guestSchema.js';
 import { applyAt, keyPath, overrideLocator, parseSetFlag, type Override } from './overrides.js';
@@ -172,7 +172,12 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
   const guestFile = scenario.guest ? modelPath(modelsDir, 'guest', scenario.guest) : '';
   const located = (e: SpecError) => {
     const origin = e.where.doc === 'scenario' ? scenarioLocator(e.where.path) : YamlFile.read(guestFile, 'guest', limits.maxInputBytes).locate(e.where.path);
-    return new InputError(e.message, origin, e.where.path);
+    // A model key the check read that an override set: the flag may be what is wrong, so the message names it.
+    const flags = e.uses.flatMap((u) => {
+      const o = [...(groups.models.get(u.model) ?? [])].reverse().find((x) => formatPath(x.path) === formatPath(u.path)); // the last one wins
+      return o === undefined ? [] : [`${u.model}.${formatPath(u.path)} is set by ${o.origin.source}`];
+    });
+    return new InputError(flags.length === 0 ? e.message : `${e.message} (${flags.join('; ')})`, origin, e.where.path);
   };
   const workloads = scenario.workloads.map((w, i) => {
     try {

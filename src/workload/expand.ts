@@ -11,11 +11,23 @@ import { leaf, type OpNode } from './stream.js';
 /** Path of a key inside a document, as zod reports it. */
 export type KeyPath = ReadonlyArray<string | number>;
 
-/** A workload entry that cannot be compiled; `where` says which document and key. */
+/** A key of a model (`model` as `--set` names it: `cpu`, `guest`, `vmm.MODE`) that a failed check read. */
+export interface ModelKey {
+  readonly model: string;
+  readonly path: KeyPath;
+}
+
+/**
+ * A workload entry that cannot be compiled; `where` says which document and
+ * key. `uses` names model keys the check also read: where an override set
+ * one, the message says so (the entry's line may be right and the flag
+ * wrong).
+ */
 export class SpecError extends Error {
   constructor(
     message: string,
     readonly where: { doc: 'scenario' | 'guest'; path: KeyPath },
+    readonly uses: readonly ModelKey[] = [],
   ) {
     super(message);
   }
