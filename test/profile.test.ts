@@ -22,6 +22,8 @@ const needTracefs = (why: string) => requireTool('tracefs', why, {
 });
 const needStrace = (why: string) => requireTool('strace', why);
 const needGcc = (why: string) => requireTool('gcc', why);
+/** GNU time, by path: `command -v time` finds the shell keyword. */
+const needTime = (why: string) => requireTool('time', why, { probe: () => existsSync('/usr/bin/time') });
 const work = mkdtempSync(join(tmpdir(), 'vmmsim-profile-test-'));
 const bin = (name: string) => join(work, name);
 const hasGcc = which('gcc') !== null;
@@ -135,6 +137,18 @@ describe('vmmsim profile on real runs', () => {
     const kept = await runCli(['profile', '--no-perf', '--no-strace', '--keep-failed', '--out', out, '--', '/bin/sh', '-c', 'exit 3']);
     expect(kept.status, kept.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^# +exit status: 3$/m);
+  }, 60_000);
+
+  it.skipIf(needTime('reports the signal that ended the command'))('a command a signal killed is reported as killed, not as exit status 0, and writes nothing, unless --keep-failed', async () => {
+    // GNU time's %x is 0 for a signalled command: its "Command terminated by signal N" line says what happened.
+    const out = join(work, 'killed.yaml');
+    const r = await runCli(['profile', '--no-perf', '--no-strace', '--out', out, '--', '/bin/sh', '-c', 'kill -TERM $$']);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/the command was killed by SIGTERM; no profile written/);
+    expect(existsSync(out)).toBe(false);
+    const kept = await runCli(['profile', '--no-perf', '--no-strace', '--keep-failed', '--out', out, '--', '/bin/sh', '-c', 'kill -KILL $$']);
+    expect(kept.status, kept.stderr).toBe(0);
+    expect(readFileSync(out, 'utf8')).toMatch(/^# +exit status: killed by SIGKILL$/m);
   }, 60_000);
 });
 
@@ -282,6 +296,20 @@ describe('vmmsim profile --from', () => {
     const r = await runCli(['profile', '--from', from]);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).not.toMatch(/Infinity|NaN/);
+  }, 60_000);
+
+  it('refuses a --timeout longer than a timer holds and a --name too long for a file name, as bad flags', async () => {
+    // Node fires a timer of more than 2^31 − 1 ms at once: the command would be killed at its start.
+    const long = await runCli(['profile', '--timeout', '2147484', '--no-perf', '--no-strace', '--', 'true']);
+    expect(long.status).toBe(2);
+    expect(long.stderr).toMatch(/--timeout <seconds>' argument '2147484' is invalid\. expected at most 2,147,483 seconds/);
+    const name = await runCli(['profile', '--from', 'test/fixtures/profile/perf-x.txt', '--name', 'x'.repeat(300)]);
+    expect(name.status).toBe(2);
+    expect(name.stderr).toMatch(/--name <name>' argument 'x+' is invalid\. expected a name of at most 100 characters, got 300/);
+    expect(name.stderr).not.toMatch(STACK_LINE);
+    const fits = await runCli(['profile', '--from', 'test/fixtures/profile/perf-x.txt', '--name', 'y'.repeat(100)]);
+    expect(fits.status, fits.stderr).toBe(0);
+    expect(fits.stdout).toContain(`name: "${'y'.repeat(100)}"`);
   }, 60_000);
 
   it('refuses both --from and a command, and neither', async () => {

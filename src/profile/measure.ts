@@ -4,7 +4,7 @@
 // group of its own; on --timeout the whole group is killed.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../config/errors.js';
 import type { CounterSet, RawCounter } from './counters.js';
@@ -59,14 +59,21 @@ export async function measure(command: readonly string[], tools: ToolSet, opts: 
     const end = await runGroup(argv, opts.timeoutSeconds, opts.stdoutFd);
     const after = procSelfStat();
     const sets: CounterSet[] = [];
+    let killedBy: string | null = null;
     if (end.kind !== 'timeout') {
       if (used === 'perf') sets.push(parsePerfStat(readBounded(files.perf), files.perf));
       if (used === 'strace') sets.push(parseStraceSummary(readBounded(files.strace), files.strace));
-      sets.push(tools.time ? readTime(files.time) : procDelta(before, after));
+      if (tools.time) {
+        const t = readTime(files.time);
+        sets.push(t.set);
+        killedBy = t.killedBy;
+      } else sets.push(procDelta(before, after));
     }
     const set = mergeCounterSets(sets);
     const status = set.counters.find((c) => c.name === 'rusage:exitStatus')?.value;
-    const realEnd: RunEnd = end.kind === 'exited' && typeof status === 'number' ? { kind: 'exited', status } : end;
+    // GNU time's %x is 0 for a command a signal ended; the line before its format line says which signal.
+    const realEnd: RunEnd = killedBy !== null && end.kind === 'exited' ? { kind: 'signaled', signal: killedBy }
+      : end.kind === 'exited' && typeof status === 'number' ? { kind: 'exited', status } : end;
     return { set, end: realEnd, wrapper, tools: toolLines };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -115,9 +122,12 @@ function runGroup(argv: readonly string[], timeoutSeconds: number | null, stdout
   });
 }
 
-function readTime(file: string): CounterSet {
-  // GNU time writes "Command exited with non-zero status N" (or "…terminated by signal N") before the format line.
+/** GNU time's output: the resource counters, and the signal that ended the command (null: it exited). */
+function readTime(file: string): { set: CounterSet; killedBy: string | null } {
+  // GNU time writes "Command exited with non-zero status N" (or "Command terminated by signal N") before the format line.
   const lines = readBounded(file).split('\n').filter((l) => l.trim() !== '');
+  const signal = lines.map((l) => /^Command terminated by signal (\d+)/.exec(l.trim())).find((m) => m !== null);
+  const killedBy = signal ? signalName(Number(signal[1])) : null;
   const fields = (lines.at(-1) ?? '').trim().split(/\s+/).map(Number);
   const counters: RawCounter[] = RUSAGE_FIELDS.map((name, i) => ({
     name: `rusage:${name}`,
@@ -126,7 +136,13 @@ function readTime(file: string): CounterSet {
     source: 'rusage',
     unit: name.endsWith('Seconds') ? 'seconds' : '',
   }));
-  return { counters, elapsedSeconds: null, userSeconds: null, sysSeconds: null };
+  return { set: { counters, elapsedSeconds: null, userSeconds: null, sysSeconds: null }, killedBy };
+}
+
+/** SIGKILL for 9, and so on; `signal N` for a number this platform does not name. */
+function signalName(n: number): string {
+  const name = Object.entries(osConstants.signals).find(([, v]) => v === n)?.[0];
+  return name ?? `signal ${n}`;
 }
 
 interface ProcStat {

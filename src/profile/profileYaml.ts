@@ -19,7 +19,8 @@ export interface Provenance {
   tools: string[];
   /** Fallbacks, and what could not be counted. */
   missing: string[];
-  exitStatus: number | null;
+  /** The command's exit status, or the signal that ended it (`killed by SIGKILL`); null when not known (an imported file). */
+  exitStatus: number | string | null;
 }
 
 /** Guest, CPU model and modes every profile is written for. */

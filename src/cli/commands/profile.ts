@@ -31,10 +31,22 @@ interface ProfileOptions {
   models?: string;
 }
 
+/** The longest --timeout: Node's timers hold at most 2^31 − 1 ms (a longer one fires at once). */
+const MAX_TIMEOUT_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
 const parseSeconds = (text: string): number => {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds, such as 60 or 0.5.');
+  if (n > MAX_TIMEOUT_SECONDS) throw new InvalidArgumentError(`expected at most ${formatCount(MAX_TIMEOUT_SECONDS)} seconds (about 24.8 days, the longest timer this runtime keeps).`);
   return n;
+};
+
+/** Longest scenario name: it names the file the profile is checked in, and a file name has at most 255 bytes. */
+const MAX_NAME_LENGTH = 100;
+
+const parseName = (text: string): string => {
+  if (text.length > MAX_NAME_LENGTH) throw new InvalidArgumentError(`expected a name of at most ${MAX_NAME_LENGTH} characters, got ${formatCount(text.length)}.`);
+  return text;
 };
 
 /** The `profile` command. */
@@ -45,7 +57,7 @@ export function profileCommand(): Command {
     .usage('[options] -- COMMAND [ARGS...]   |   profile --from FILE [options]')
     .argument('[command...]', 'the command to run and measure (after --)')
     .option('-o, --out <file>', 'write the scenario here (default: print it; the command\'s own output then goes to stderr)')
-    .option('--name <name>', 'scenario and workload name (default: the command\'s or file\'s base name)')
+    .addOption(new Option('--name <name>', `scenario and workload name, at most ${MAX_NAME_LENGTH} characters (default: the command's or file's base name)`).argParser(parseName))
     .addOption(new Option('--timeout <seconds>', 'kill the command\'s process group after this long and write nothing').argParser(parseSeconds))
     .option('--keep-failed', 'write a profile even when the command exits with a non-zero status', false)
     .option('--from <file>', 'import saved `perf stat -x,` (or table) or `strace -c` output instead of running a command')
@@ -78,7 +90,7 @@ export function profileCommand(): Command {
           throw new CommandFailed(`the command ${m.end.kind === 'signaled' ? `was killed by ${m.end.signal}` : `exited with status ${status}`}; no profile written (--keep-failed writes one anyway)`, 1);
         }
         const facts = factsOf(m.set, m.wrapper);
-        const prov: Provenance = { ...base, command: command.join(' '), kernel: `${release()} ${machine()}`, tools: m.tools, missing: tools.missing, exitStatus: status };
+        const prov: Provenance = { ...base, command: command.join(' '), kernel: `${release()} ${machine()}`, tools: m.tools, missing: tools.missing, exitStatus: m.end.kind === 'signaled' ? `killed by ${m.end.signal}` : status };
         text = render(name, prov, m.set, facts, opts, 'vmmsim profile');
         process.stderr.write(`vmmsim profile: measured with ${m.tools.map((t) => t.split(':')[0]).join(', ')}\n`);
       }
@@ -112,9 +124,9 @@ function limitNotes(est: RunEstimate): string[] {
   return notes;
 }
 
-/** A scenario name from a command or file name: letters, digits, '.', '_' and '-'. */
+/** A scenario name from a command or file name: letters, digits, '.', '_' and '-', at most MAX_NAME_LENGTH of them. */
 function sanitize(raw: string): string {
-  const s = raw.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+  const s = raw.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, MAX_NAME_LENGTH);
   return s === '' ? 'profile' : s;
 }
 
