@@ -1,8 +1,9 @@
 // `vmmsim validate --reference FILE`: a reference file is bad input like any
 // other. A name in it that matches nothing validate runs would drop its cell
 // from the comparison without a word, and a reversed range would compare the
-// wrong ends: both are refused at their line before anything runs, with
-// exit 2 and nothing written.
+// wrong ends, and a published number that is negative or too small to be a
+// measurement would give an infinite error: all are refused at their line
+// before anything runs, with exit 2 and nothing written.
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +44,12 @@ const CASES: Array<[string, RegExp, string, string]> = [
     '52:51: figure5.bars.syscall.nested: unknown mode "nested": expected one of the modes Figure 5 compares: native, software, hardware (in the reference data)'],
   ['a walk-ratio range with low above high', /^ {2}low: 3\.9$/m, '  low: 5.9',
     '36:8: walkRatio.low: the range is reversed (low is above high); expected low ≤ high (in the reference data)'],
+  ['a Figure 4 cell too small to be a measurement (its error was +Infinity%)', /\[247, predicted\]/, '[1e-310, predicted]',
+    '22:75: figure4.cells.syscall.hardware[0]: expected ≥ 0.000001, got number 1e-310 (in the reference data)'],
+  ['a negative forkwait time', /^ {4}native: \[6\.02, input\]/m, '    native: [-6, input]',
+    '44:14: forkwait.cells.native[0]: expected ≥ 0.000001, got number -6 (in the reference data)'],
+  ['a Figure 5 overhead too small to be a measurement', /cr8wr: {5}\{ software: \[-0\.11/, 'cr8wr:     { software: [-1e-9',
+    '54:29: figure5.bars.cr8wr.software[0]: expected 0 or a magnitude of at least 0.000001: a smaller one is not a measurement, and the error against it overflows (in the reference data)'],
   ['an unknown key', /^ {2}tolerance: 5$/m, '  tolerance: 5\n  tolerence: 6',
     '20:3: figure4.tolerence: unknown key "tolerence"; did you mean "tolerance"? (in the reference data)'],
 ];

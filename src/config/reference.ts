@@ -11,8 +11,18 @@ import { YamlFile } from './yamlFile.js';
 import { validate } from './zodIssues.js';
 
 const use = z.enum(['input', 'fitted', 'predicted']).describe('what the model does with the number');
-const cell = z.tuple([z.number().finite(), use]);
-const bar = z.tuple([z.number().finite(), use, z.number().finite().positive().nullable()]);
+/**
+ * Smallest magnitude of a published number: cycles, seconds and ratios are
+ * measured far above it, and the model's relative error to a smaller one
+ * overflows (243 cycles against 10^-310 is an infinite percentage).
+ */
+export const MIN_PUBLISHED = 1e-6;
+/** A published count, time or ratio: positive, at least MIN_PUBLISHED. */
+const amount = z.number().finite().min(MIN_PUBLISHED);
+/** A published overhead (Figure 5: negative where a mode beats native): 0, or at least MIN_PUBLISHED either way. */
+const overhead = z.number().finite().refine((v) => v === 0 || Math.abs(v) >= MIN_PUBLISHED, { message: `expected 0 or a magnitude of at least ${MIN_PUBLISHED}: a smaller one is not a measurement, and the error against it overflows` });
+const cell = z.tuple([amount, use]);
+const bar = z.tuple([overhead, use, z.number().finite().positive().nullable()]);
 
 /** The schema of models/reference/published.yaml. */
 export const ReferenceSchema = z.strictObject({
@@ -20,9 +30,9 @@ export const ReferenceSchema = z.strictObject({
     source: z.string(), cpu: z.string(), tolerance: z.number().positive(),
     cells: z.record(z.string(), z.record(z.string(), cell)),
   }),
-  table1: z.strictObject({ source: z.string(), cells: z.record(z.string(), z.record(z.string(), z.number().finite())) }),
+  table1: z.strictObject({ source: z.string(), cells: z.record(z.string(), z.record(z.string(), amount)) }),
   walkRatio: z
-    .strictObject({ source: z.string(), low: z.number().positive(), high: z.number().positive(), use })
+    .strictObject({ source: z.string(), low: amount, high: amount, use })
     // A range whose ends are swapped would compare the model's lowest suite with the published highest.
     .refine((w) => !(w.low > w.high), { path: ['low'], message: 'the range is reversed (low is above high); expected low ≤ high' }),
   forkwait: z.strictObject({ source: z.string(), cpu: z.string(), tolerance: z.number().positive(), cells: z.record(z.string(), cell) }),
