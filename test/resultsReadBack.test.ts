@@ -137,6 +137,8 @@ function edit(path: string, change: (task: Task, text: string) => string | void)
 const records: Array<[string, string, (t: Task, text: string) => string | void, string, RegExp]> = [
   ['an infinite number (1e999)', '000001-r001.json', (_, text) => text.replace(/"seconds":[0-9.e+-]+/, '"seconds":1e999'),
     'records[0].seconds', /^expected a finite number, got Infinity \(in the task file\)$/],
+  ['a finite number too large for statistics (1e300: the summary\'s deviation was Infinity)', '000001-r001.json', (_, text) => text.replace(/"seconds":[0-9.e+-]+/, '"seconds":1e300'),
+    'records[0].seconds', /^expected ≤ 1e\+100, got number 1e\+300 \(in the task file\)$/],
   ['a string for a number', '000001-r001.json', (t) => void (t.records[1].cycles = 'abc'), 'records[1].cycles', /^expected a number, got the string "abc"/],
   ['a negative count', '000002-r001.json', (t) => void ((t.records[0].breakdown as Record<string, { count: number }>).syscall.count = -1),
     'records[0].breakdown.syscall.count', /^expected ≥ 0, got number -1/],

@@ -63,11 +63,21 @@ export interface ResultRecord {
   error?: string;
 }
 
+/**
+ * Largest magnitude of a number in a stored record. No run gives more (the
+ * limits keep a run under 2^53 simulated seconds and operations, so under
+ * 10^30 cycles), and statistics over records square and add their numbers:
+ * a finite 10^300 read back would make an infinite standard deviation.
+ */
+export const RECORD_MAX = 1e100;
+const TOO_LARGE = { message: 'expected at most 10^100 in magnitude: no run gives more, and statistics over it would overflow' };
+
 // The shape of a stored record (points/*.json read back by a resumed sweep
-// and by merge): exactly the keys above, every number finite, counts and
-// cycles never negative (only an overhead versus native can be).
-const count = z.number().nonnegative();
-const finite = z.number();
+// and by merge): exactly the keys above, every number finite and at most
+// RECORD_MAX in magnitude, counts and cycles never negative (only an
+// overhead versus native can be).
+const count = z.number().nonnegative().max(RECORD_MAX, TOO_LARGE);
+const finite = z.number().min(-RECORD_MAX, TOO_LARGE).max(RECORD_MAX, TOO_LARGE);
 const spent = z.strictObject({ count, cycles: count });
 const categories = z.enum(CATEGORIES);
 const share = {

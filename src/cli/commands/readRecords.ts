@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../config/errors.js';
 import { DEFAULT_LIMITS } from '../../config/limits.js';
-import type { ResultRecord } from '../../run/record.js';
+import { RECORD_MAX, type ResultRecord } from '../../run/record.js';
 import { InputFileError, readTextFile } from '../../workload/inputFile.js';
 import { readJsonFile } from '../sweepStore.js';
 
@@ -26,8 +26,11 @@ export function readBounded(path: string, maxBytes: number, what: string, flag =
   }
 }
 
-const num = z.number();
-/** The fields of a result record the charts and the report read. */
+const TOO_LARGE = { message: 'expected at most 10^100 in magnitude: no run gives more, and the charts would overflow' };
+const num = z.number().min(-RECORD_MAX, TOO_LARGE).max(RECORD_MAX, TOO_LARGE);
+/** Counts, cycles and seconds: never negative. */
+const amount = z.number().nonnegative().max(RECORD_MAX, TOO_LARGE);
+/** The fields of a result record the charts and the report read (numbers bounded as ResultRecordSchema bounds them). */
 const RecordShape = z.looseObject({
   scenario: z.string(),
   point: z.int().nonnegative(),
@@ -36,10 +39,10 @@ const RecordShape = z.looseObject({
   workload: z.string(),
   vmm: z.string(),
   cpu: z.string(),
-  seconds: num,
-  cycles: num,
-  breakdown: z.record(z.string(), z.looseObject({ count: num, cycles: num, overheadCycles: num })),
-  metrics: z.record(z.string(), num),
+  seconds: amount,
+  cycles: amount,
+  breakdown: z.record(z.string(), z.looseObject({ count: amount, cycles: amount, overheadCycles: num })),
+  metrics: z.record(z.string(), amount),
   error: z.string().optional(),
 });
 
