@@ -351,6 +351,25 @@ describe('bad-input corpus: exit status and message of every case, within a seco
     }
   });
 
+  it('commands that run the base point once refuse a sweep or replicates, from the file or a flag, instead of ignoring them', async () => {
+    const file = join(tmp, 'swept.yaml');
+    writeFileSync(file, readFileSync('test/fixtures/sensitivity-syscall.yaml', 'utf8') + '\nsweep:\n  grid:\n    cpu.native.syscallCycles: [-5, 2]\n');
+    const line = readFileSync(file, 'utf8').split('\n').indexOf('sweep:') + 1;
+    const out = join(tmp, 'base-point-out');
+    const cases: Array<[string[], string]> = [
+      [['sensitivity', file, '--jobs', '1', '--out', out], `${file}:${line}:1: sweep: vmmsim sensitivity runs the scenario once, at its base point, so its sweep would be ignored; expected a scenario without a sweep (vmmsim run and vmmsim sweep run sweeps)`],
+      [['reproduce', 'nanobench', '--out', out, '--set', 'sweep.grid={cpu.native.syscallCycles: [1, 2]}'], '--set sweep.grid={cpu.native.syscallCycles: [1, 2]}: sweep: vmmsim reproduce runs the scenario once, at its base point, so its sweep would be ignored; expected a scenario without a sweep (vmmsim run and vmmsim sweep run sweeps)'],
+      [['validate', '--out', out, '--set', 'replicates=3'], '--set replicates=3: replicates: vmmsim validate runs the scenario once, at its base point, so its 3 replicates would be ignored; expected a scenario without replicates (vmmsim run and vmmsim sweep run replicates)'],
+      [['walk-ratio', 'test/fixtures/walk-ratio-small.yaml', '--out', join(out, 'w.txt'), '--set', 'replicates=2'], '--set replicates=2: replicates: vmmsim walk-ratio runs the scenario once, at its base point, so its 2 replicates would be ignored; expected a scenario without replicates (vmmsim run and vmmsim sweep run replicates)'],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runMain(args);
+      expect(r.stderr, args.join(' ')).toBe(`vmmsim: ${message}\n`);
+      expect(r.status).toBe(2);
+      expect(existsSync(out), args.join(' ')).toBe(false);
+    }
+  });
+
   it('sensitivity --delta too small to move a parameter is refused', async () => {
     const r = await runMain(['sensitivity', 'test/fixtures/sensitivity-syscall.yaml', '--delta', '1e-320']);
     expect(r.status).toBe(2);

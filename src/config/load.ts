@@ -62,6 +62,25 @@ export function loadScenario(file: string, options: LoadOptions = {}): LoadedSce
 }
 
 /**
+ * {@link loadScenario} for a command that runs a scenario once, at its base
+ * point (`command`: sensitivity, walk-ratio, validate, reproduce): a sweep
+ * or replicates — in the file or set by a flag — would be ignored without a
+ * word, so they are bad input, located where they are written.
+ */
+export function loadBasePoint(file: string, options: LoadOptions, command: string): LoadedScenario {
+  const source = ScenarioSource.read(file, withDefaults(options.limits).maxInputBytes);
+  const loaded = source.load(options);
+  const { sweep, replicates } = loaded.scenario;
+  if (sweep !== undefined || replicates > 1) {
+    const key = sweep !== undefined ? 'sweep' : 'replicates';
+    const what = sweep !== undefined ? 'sweep' : `${replicates} replicates`;
+    throw new InputError(`vmmsim ${command} runs the scenario once, at its base point, so its ${what} would be ignored; ` +
+      `expected a scenario without ${key === 'sweep' ? 'a sweep' : 'replicates'} (vmmsim run and vmmsim sweep run ${key === 'sweep' ? 'sweeps' : 'replicates'})`, source.locatorWith(options)([key], true), [key]);
+  }
+  return loaded;
+}
+
+/**
  * A scenario file read and parsed once. {@link ScenarioSource.load} resolves
  * it with a sweep point's overrides as often as needed, so a sweep worker
  * reads the file once and loads each point from memory.

@@ -3,7 +3,7 @@
 // table to results/nanobench.md and results/nanobench.csv.
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { DEFAULT_MODELS_DIR, loadScenario } from '../../config/load.js';
+import { DEFAULT_MODELS_DIR, loadBasePoint } from '../../config/load.js';
 import { figure4Cells, figure4Csv, figure4Markdown, figure4Text } from '../../report/figure4.js';
 import { runScenario } from '../../run/runScenario.js';
 import { checkSharedDir, writeResultFiles } from '../files.js';
@@ -29,7 +29,7 @@ export function reproduceCommand(): Command {
   addScenarioOptions(cmd);
   return cmd.action((experiment: string, opts: ReproduceOptions) => {
     if (opts.write) checkSharedDir(opts.out, { force: opts.force }); // before simulating: a refused directory costs no run time
-    const loaded = loadScenario(join(PAPER_DIR, `${experiment}.yaml`), loadOptionsOf(opts));
+    const loaded = loadBasePoint(join(PAPER_DIR, `${experiment}.yaml`), loadOptionsOf(opts), 'reproduce');
     const cells = figure4Cells(runScenario(loaded));
     const cpu = loaded.cpu.name;
     if (opts.write) {

@@ -4,7 +4,7 @@
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { InputError } from '../../config/errors.js';
-import { loadScenario } from '../../config/load.js';
+import { loadBasePoint, loadScenario } from '../../config/load.js';
 import { sensitivityCsv, sensitivityText, tornadoSpec } from '../../report/sensitivity.js';
 import type { ResultRecord } from '../../run/record.js';
 import { elasticities, perturbed, sensitivityParams, type SensitivityRow } from '../../run/sensitivity.js';
@@ -51,7 +51,7 @@ export function sensitivityCommand(): Command {
     if (opts.out !== undefined) checkSharedDir(opts.out, { force: opts.force }); // before simulating: a refused directory costs no run time
     const delta = parseDelta(opts.delta);
     const loadOptions = loadOptionsOf(opts);
-    const loaded = loadScenario(file, loadOptions);
+    const loaded = loadBasePoint(file, loadOptions, 'sensitivity');
     let params = sensitivityParams(loaded);
     if (opts.params !== undefined) {
       const want = opts.params.split(',').map((k) => k.trim()).filter((k) => k.length > 0);

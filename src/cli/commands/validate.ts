@@ -5,7 +5,7 @@
 // when a judged cell is outside its tolerance.
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { DEFAULT_MODELS_DIR, loadScenario, modelNames } from '../../config/load.js';
+import { DEFAULT_MODELS_DIR, loadBasePoint, modelNames } from '../../config/load.js';
 import { ReferenceFile, REFERENCE_FILE } from '../../config/reference.js';
 import { InputError } from '../../config/errors.js';
 import { failures, FIGURE5_BARS, predictionRows, validationCells, validationMarkdown, validationText } from '../../report/validation.js';
@@ -52,7 +52,7 @@ export function validateCommand(): Command {
     const cpuModels = modelNames(opts.models ?? DEFAULT_MODELS_DIR, 'cpu');
     for (const at of [['figure4', 'cpu'], ['table1', 'cells'], ['forkwait', 'cpu'], ['figure5', 'cpu']]) refFile.requireNames(at, cpuModels, 'cpu model', `the models in ${join(opts.models ?? DEFAULT_MODELS_DIR, 'cpu')}`);
     refFile.requireNames(['figure5', 'bars'], FIGURE5_BARS, 'Figure 5 bar');
-    const load = (rel: string, set: string[] = []) => loadScenario(join(SCENARIOS, rel), { ...loadOptionsOf(opts), set: [...opts.set, ...set] });
+    const load = (rel: string, set: string[] = []) => loadBasePoint(join(SCENARIOS, rel), { ...loadOptionsOf(opts), set: [...opts.set, ...set] }, 'validate');
     const nano = load('paper/nanobench.yaml', [`cpu=${ref.figure4.cpu}`]);
     const fork = load('paper/forkwait.yaml', [`cpu=${ref.forkwait.cpu}`]); // every mode: the others are predictions
     const boot = load('paper/xp-boot.yaml', [`cpu=${ref.figure5.cpu}`, 'vmms=[native,software,hardware]']);

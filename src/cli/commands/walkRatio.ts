@@ -2,7 +2,7 @@
 // native walk for memory streams matching the 2D-walk paper's suites; prints
 // the table and writes it to results/ atomically.
 import { Command } from 'commander';
-import { loadScenario } from '../../config/load.js';
+import { loadBasePoint } from '../../config/load.js';
 import { walkRatioTable } from '../../report/walkRatioTable.js';
 import { walkRatios } from '../../run/walkRatio.js';
 import { basename, dirname, join } from 'node:path';
@@ -32,7 +32,7 @@ export function walkRatioCommand(): Command {
       checkSharedDir(dirname(opts.out), { force: opts.force });
     }
     // The shipped scenario, found beside the installed package as predict finds its own, not under the working directory.
-    const loaded = loadScenario(file ?? join(SCENARIOS_DIR, 'mmu', 'walk-ratio.yaml'), loadOptionsOf(opts));
+    const loaded = loadBasePoint(file ?? join(SCENARIOS_DIR, 'mmu', 'walk-ratio.yaml'), loadOptionsOf(opts), 'walk-ratio');
     const mmu = loaded.cpu.mmu;
     const text = walkRatioTable(walkRatios(loaded), {
       scenario: loaded.scenario.name, cpu: loaded.cpu.name, pwcDesign: mmu.pwc.design, guestLevels: mmu.guestLevels,
