@@ -23,6 +23,14 @@ const chart = (records: ResultRecord[], name: string): Json => {
 const line = (spec: Json) => (spec.spec ?? spec).layer[0].encoding;
 
 describe('charts', () => {
+  it('runs that took no cycle draw no cycles chart (its scale ran from NaN to NaN), and no spec holds NaN', () => {
+    const zero = [record(0, {}, 'native', { compute: 0 })];
+    const specs = buildCharts(zero);
+    expect(specs.map((c) => c.name)).not.toContain('cycles');
+    for (const c of specs) expect(JSON.stringify(c.spec)).not.toMatch(/NaN|Infinity|null,null/);
+    expect(buildCharts([record(0, {}, 'native', { compute: 5 })]).map((c) => c.name)).toContain('cycles');
+  });
+
   // A grid over size (bytes) × zipped (a, b), native and hardware.
   const grid: ResultRecord[] = [];
   let point = 0;

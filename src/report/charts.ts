@@ -39,7 +39,9 @@ export function buildCharts(records: readonly ResultRecord[]): ChartSpec[] {
   if (ok.length === 0) return [];
   const summary = summarize(ok);
   const modes = modeScale(ok.map((r) => r.vmm));
-  const charts: ChartSpec[] = [cyclesChart(summary, modes)];
+  const charts: ChartSpec[] = [];
+  const cycles = cyclesChart(summary, modes);
+  if (cycles) charts.push(cycles);
   const overhead = overheadChart(summary, modes);
   if (overhead) charts.push(overhead);
   const figure5 = figure5ChartSpec(summary, modes);
@@ -105,9 +107,10 @@ function errorLayer(x: Record<string, unknown>, xOffset: Record<string, unknown>
   };
 }
 
-/** Figure 4 style: cycles per iteration, bars grouped by workload, one per mode, log scale. */
-function cyclesChart(summary: readonly SummaryRow[], modes: ModeScale): ChartSpec {
+/** Figure 4 style: cycles per iteration, bars grouped by workload, one per mode, log scale; null when no run took a cycle (nothing to draw: its scale would run from NaN to NaN). */
+function cyclesChart(summary: readonly SummaryRow[], modes: ModeScale): ChartSpec | null {
   const rows = rowsOf(summary, 'total', 'cyclesPerIteration').filter((r) => r.value > 0);
+  if (rows.length === 0) return null;
   const workloads = [...new Set(rows.map((r) => r.workload))];
   const ps = panels(rows).slice(0, MAX_PANELS);
   const data = rows.filter((r) => ps.includes(r.panel));

@@ -25,6 +25,7 @@ export async function renderCharts(records: readonly ResultRecord[], prefix: str
     files[`${prefix}/${chart.name}.svg`] = svg;
     files[`${prefix}/${chart.name}.png`] = png;
   }
+  if (Object.keys(files).length === 0) process.stderr.write(`vmmsim: ${source}: no chart drawn: every run failed, or none took a cycle\n`);
   return files;
 }
 
