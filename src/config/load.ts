@@ -228,6 +228,15 @@ function resolveScenario(file: string, yf: YamlFile, doc: Record<string, unknown
       throw new InputError(`the trace's last timestamp is ${formatSeconds(lastSeconds)} simulated seconds in; the limit is ${formatCount(limits.maxSimSeconds)} ` +
         `(timestamps t are nanoseconds since the trace began; or raise the limit with ${LIMIT_FLAGS.maxSimSeconds})`, scenarioLocator(['workloads', i, 'trace']), ['workloads', i, 'trace']);
     }
+    // Nor less than its computations take natively, under every mode that runs a computation at least at native
+    // speed (all but the interpreter, whose speed is its parameter): a run that must pass the limit is refused now.
+    const computeSeconds = t.computeCycles / (cpu.clockGHz * 1e9);
+    const boundMode = scenario.vmms.find((m) => m !== 'interpreter');
+    if (boundMode !== undefined && !(computeSeconds <= limits.maxSimSeconds)) {
+      const how = Number.isFinite(computeSeconds) ? `take ${formatSeconds(computeSeconds)} simulated seconds` : 'add up to more simulated seconds than a number holds (the total overflows)';
+      throw new InputError(`the trace's computations alone (its compute lines, and those of the composites it uses) ${how} at ${cpu.clockGHz} GHz under ${boundMode}, which runs them at native speed or slower; ` +
+        `the limit is ${formatCount(limits.maxSimSeconds)} (lower their cycles, or raise the limit with ${LIMIT_FLAGS.maxSimSeconds})`, scenarioLocator(['workloads', i, 'trace']), ['workloads', i, 'trace']);
+    }
     return checkRunLength(w, { ...estimateRun(w, cpu), operations: t.operations, memoryAccesses: t.memoryAccesses }, limits, at, ['workloads', i]);
   });
   const workloadOrigins = workloads.map((_, i) => scenarioLocator(['workloads', i], true));

@@ -465,6 +465,28 @@ export function countAccesses(nodes: readonly OpNode[], repeat = 1): number {
   return accessBody(nodes, new Map()) * repeat;
 }
 
+/**
+ * Cycles of the computations (`compute` operations) a node list holds when
+ * repeated `repeat` times: no mode runs a computation in fewer cycles than
+ * it names, so this bounds a run's time from below. Linear in the
+ * definitions, as {@link countOps}.
+ */
+export function countComputeCycles(nodes: readonly OpNode[], repeat = 1): number {
+  return computeBody(nodes, new Map()) * repeat;
+}
+
+function computeBody(nodes: readonly OpNode[], memo: Map<readonly OpNode[], number>): number {
+  const known = memo.get(nodes);
+  if (known !== undefined) return known;
+  let n = 0;
+  for (const node of nodes) {
+    if ('op' in node) n += node.op.kind === 'compute' ? node.op.cycles * node.count : 0;
+    else n += computeBody(node.body, memo) * node.count;
+  }
+  memo.set(nodes, n);
+  return n;
+}
+
 function accessBody(nodes: readonly OpNode[], memo: Map<readonly OpNode[], number>): number {
   const known = memo.get(nodes);
   if (known !== undefined) return known;

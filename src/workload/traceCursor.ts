@@ -14,7 +14,7 @@ import { InputFileError } from './inputFile.js';
 import type { WorkloadCompiler } from './expand.js';
 import { OP_KINDS } from './ops.js';
 import { retargetCr3 } from './retarget.js';
-import { countAccesses, countOps, leaf, OpCursor, type ItemSource, type OpNode } from './stream.js';
+import { countAccesses, countComputeCycles, countOps, leaf, OpCursor, type ItemSource, type OpNode } from './stream.js';
 import { MAX_SHARED_SHAPES, MAX_SHARED_TRACE_LINES, NO_SWITCH, parseTrace, STREAM_WINDOW_LINES, TraceError, TraceParser, TraceWindow, type TraceProgram, type TraceShape } from './traceProgram.js';
 
 export { CSV_COLUMNS, TraceError } from './traceProgram.js';
@@ -67,6 +67,8 @@ export interface TraceSummary {
   memoryAccesses: number;
   /** The last line's timestamp `t`, ns (0: none): no run ends before it. */
   lastNs: number;
+  /** Cycles of its computations (compute lines, and those inside the composites it uses): no mode runs them faster. */
+  computeCycles: number;
 }
 
 /**
@@ -145,9 +147,10 @@ interface CompiledShape {
   op: StreamItem | null;
   body: readonly OpNode[] | null;
   count: number;
-  /** Operations and memory accesses one line of this shape stands for. */
+  /** Operations and memory accesses one line of this shape stands for, and the cycles of its computations. */
   ops: number;
   accesses: number;
+  compute: number;
 }
 
 /** Replays a parsed trace (or streams one too long to hold) as stream items; allocates nothing per primitive line. */
@@ -156,7 +159,7 @@ export class TraceCursor implements ItemSource {
   private readonly parser: TraceParser | null;
   private readonly program: TraceProgram | null;
   private readonly compiled: Array<CompiledShape | undefined> = [];
-  private readonly switchCache = new Map<number, { nodes: OpNode[]; ops: number; accesses: number }>();
+  private readonly switchCache = new Map<number, { nodes: OpNode[]; ops: number; accesses: number; compute: number }>();
   /** Next line of the window. */
   private index = 0;
   /** The current primitive line's op and the copies of it still to come. */
@@ -171,6 +174,7 @@ export class TraceCursor implements ItemSource {
   private work = 0;
   private ops = 0;
   private accesses = 0;
+  private computeCycles = 0;
   private readonly maxWork: number;
   private readonly windowLines: number;
 
@@ -296,7 +300,7 @@ export class TraceCursor implements ItemSource {
       this.pendingShape = -1;
     }
     const m = this.metrics();
-    return { lines: m.traceLines, switches: m.streamSwitches, operations: this.ops, memoryAccesses: this.accesses, lastNs };
+    return { lines: m.traceLines, switches: m.streamSwitches, operations: this.ops, memoryAccesses: this.accesses, lastNs, computeCycles: this.computeCycles };
   }
 
   /** More lines into the window; false at the end of the trace (its first broken line is thrown there). */
@@ -328,9 +332,11 @@ export class TraceCursor implements ItemSource {
       const s = this.switchTo(asid);
       ops += s.ops;
       accesses += s.accesses;
+      this.computeCycles += s.compute;
     }
     ops += c.ops;
     accesses += c.accesses;
+    this.computeCycles += c.compute;
     this.ops += ops;
     this.accesses += accesses;
     this.work += ops + accesses;
@@ -361,6 +367,7 @@ export class TraceCursor implements ItemSource {
       count: node.count,
       ops: countOps([node]),
       accesses: countAccesses([node]),
+      compute: countComputeCycles([node]),
     };
     this.compiled[shape] = c;
     return c;
@@ -370,13 +377,13 @@ export class TraceCursor implements ItemSource {
     throw new TraceError(detail, this.path, this.window.lineOf(i), col);
   }
 
-  private switchTo(asid: number): { nodes: OpNode[]; ops: number; accesses: number } {
+  private switchTo(asid: number): { nodes: OpNode[]; ops: number; accesses: number; compute: number } {
     let s = this.switchCache.get(asid);
     if (s === undefined) {
       const body = this.options.compiler.compositeBody('contextSwitch') ?? null;
       const nodes: OpNode[] = body ? retargetCr3(body, asid) : [leaf({ kind: 'cr3write', asid, pages: 0, kernelPages: 0, site: TRACE_SITE_BASE + OP_KINDS.indexOf('cr3write') }, 1)];
       const wrapped = [{ body: nodes, count: 1 }];
-      s = { nodes, ops: countOps(wrapped), accesses: countAccesses(wrapped) };
+      s = { nodes, ops: countOps(wrapped), accesses: countAccesses(wrapped), compute: countComputeCycles(wrapped) };
       this.switchCache.set(asid, s);
     }
     return s;
