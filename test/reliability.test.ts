@@ -122,7 +122,7 @@ describe('class 4: results files are read only when regular and within --max-res
     const dir = join(root, 'res');
     expect((await runMain(['run', GOOD, '--out', dir])).status).toBe(0);
     const good = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Array<Record<string, unknown>>;
-    for (const [key, value, message] of [['seconds', 1e308, 'expected at most 10^100 in magnitude: no run gives more, and the charts would overflow'], ['cycles', -5, 'Too small: expected number to be >=0']] as const) {
+    for (const [key, value, message] of [['seconds', 1e308, 'expected at most 10^100 in magnitude: no run gives more, and statistics and charts over it would overflow'], ['cycles', -5, 'Too small: expected number to be >=0']] as const) {
       writeFileSync(join(dir, 'results.json'), JSON.stringify(good.map((r, i) => (i === 0 ? { ...r, [key]: value } : r))));
       for (const r of [await plot(dir), await runMain(['report', dir, '--out', join(root, 'page.html')])]) {
         expect(r.stderr).toBe(`vmmsim: ${join(dir, 'results.json')}: [0].${key}: ${message}; expected result records as vmmsim run --out or sweep writes them\n`);

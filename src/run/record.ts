@@ -70,14 +70,18 @@ export interface ResultRecord {
  * a finite 10^300 read back would make an infinite standard deviation.
  */
 export const RECORD_MAX = 1e100;
-const TOO_LARGE = { message: 'expected at most 10^100 in magnitude: no run gives more, and statistics over it would overflow' };
+const TOO_LARGE = { message: 'expected at most 10^100 in magnitude: no run gives more, and statistics and charts over it would overflow' };
 
 // The shape of a stored record (points/*.json read back by a resumed sweep
 // and by merge): exactly the keys above, every number finite and at most
 // RECORD_MAX in magnitude, counts and cycles never negative (only an
 // overhead versus native can be).
-const count = z.number().nonnegative().max(RECORD_MAX, TOO_LARGE);
-const finite = z.number().min(-RECORD_MAX, TOO_LARGE).max(RECORD_MAX, TOO_LARGE);
+/** A count, cycles or seconds of a stored record: not negative, at most RECORD_MAX. */
+export const RecordAmount = z.number().nonnegative().max(RECORD_MAX, TOO_LARGE);
+/** Any other number of a stored record (an overhead, a swept value): at most RECORD_MAX in magnitude. */
+export const RecordNumber = z.number().min(-RECORD_MAX, TOO_LARGE).max(RECORD_MAX, TOO_LARGE);
+const count = RecordAmount;
+const finite = RecordNumber;
 const spent = z.strictObject({ count, cycles: count });
 const categories = z.enum(CATEGORIES);
 const share = {

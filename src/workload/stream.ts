@@ -443,16 +443,7 @@ export class OpCursor implements ItemSource {
  * definitions even when the expansion is astronomically long.
  */
 export function countOps(nodes: readonly OpNode[], repeat = 1): number {
-  return countBody(nodes, new Map()) * repeat;
-}
-
-function countBody(nodes: readonly OpNode[], memo: Map<readonly OpNode[], number>): number {
-  const known = memo.get(nodes);
-  if (known !== undefined) return known;
-  let n = 0;
-  for (const node of nodes) n += 'op' in node ? node.count : countBody(node.body, memo) * node.count;
-  memo.set(nodes, n);
-  return n;
+  return leafSum(nodes, () => 1, new Map()) * repeat;
 }
 
 /**
@@ -462,39 +453,25 @@ function countBody(nodes: readonly OpNode[], memo: Map<readonly OpNode[], number
  * {@link countOps}.
  */
 export function countAccesses(nodes: readonly OpNode[], repeat = 1): number {
-  return accessBody(nodes, new Map()) * repeat;
+  return leafSum(nodes, (op) => (op.kind === 'memory' ? op.accesses : 0), new Map()) * repeat;
 }
 
 /**
  * Cycles of the computations (`compute` operations) a node list holds when
- * repeated `repeat` times: no mode runs a computation in fewer cycles than
- * it names, so this bounds a run's time from below. Linear in the
- * definitions, as {@link countOps}.
+ * repeated `repeat` times: their native time, which every mode but the
+ * interpreter (whose speed is its parameter) matches or exceeds. Linear in
+ * the definitions, as {@link countOps}.
  */
 export function countComputeCycles(nodes: readonly OpNode[], repeat = 1): number {
-  return computeBody(nodes, new Map()) * repeat;
+  return leafSum(nodes, (op) => (op.kind === 'compute' ? op.cycles : 0), new Map()) * repeat;
 }
 
-function computeBody(nodes: readonly OpNode[], memo: Map<readonly OpNode[], number>): number {
+/** Σ over the leaves of `nodes` of count × perCopy(op), each distinct body summed once (`memo`). */
+function leafSum(nodes: readonly OpNode[], perCopy: (op: StreamItem) => number, memo: Map<readonly OpNode[], number>): number {
   const known = memo.get(nodes);
   if (known !== undefined) return known;
   let n = 0;
-  for (const node of nodes) {
-    if ('op' in node) n += node.op.kind === 'compute' ? node.op.cycles * node.count : 0;
-    else n += computeBody(node.body, memo) * node.count;
-  }
-  memo.set(nodes, n);
-  return n;
-}
-
-function accessBody(nodes: readonly OpNode[], memo: Map<readonly OpNode[], number>): number {
-  const known = memo.get(nodes);
-  if (known !== undefined) return known;
-  let n = 0;
-  for (const node of nodes) {
-    if ('op' in node) n += node.op.kind === 'memory' ? node.op.accesses * node.count : 0;
-    else n += accessBody(node.body, memo) * node.count;
-  }
+  for (const node of nodes) n += 'op' in node ? perCopy(node.op) * node.count : leafSum(node.body, perCopy, memo) * node.count;
   memo.set(nodes, n);
   return n;
 }

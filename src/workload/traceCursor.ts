@@ -67,7 +67,7 @@ export interface TraceSummary {
   memoryAccesses: number;
   /** The last line's timestamp `t`, ns (0: none): no run ends before it. */
   lastNs: number;
-  /** Cycles of its computations (compute lines, and those inside the composites it uses): no mode runs them faster. */
+  /** Cycles of its computations (compute lines, and those inside the composites it uses): their native time (countComputeCycles). */
   computeCycles: number;
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../config/errors.js';
 import { DEFAULT_LIMITS } from '../../config/limits.js';
-import { RECORD_MAX, type ResultRecord } from '../../run/record.js';
+import { RecordAmount, RecordNumber, type ResultRecord } from '../../run/record.js';
 import { InputFileError, readTextFile } from '../../workload/inputFile.js';
 import { readJsonFile } from '../sweepStore.js';
 
@@ -26,23 +26,19 @@ export function readBounded(path: string, maxBytes: number, what: string, flag =
   }
 }
 
-const TOO_LARGE = { message: 'expected at most 10^100 in magnitude: no run gives more, and the charts would overflow' };
-const num = z.number().min(-RECORD_MAX, TOO_LARGE).max(RECORD_MAX, TOO_LARGE);
-/** Counts, cycles and seconds: never negative. */
-const amount = z.number().nonnegative().max(RECORD_MAX, TOO_LARGE);
-/** The fields of a result record the charts and the report read (numbers bounded as ResultRecordSchema bounds them). */
+/** The fields of a result record the charts and the report read, their numbers bounded as a stored record's. */
 const RecordShape = z.looseObject({
   scenario: z.string(),
   point: z.int().nonnegative(),
-  params: z.record(z.string(), z.union([z.string(), num, z.boolean()])),
+  params: z.record(z.string(), z.union([z.string(), RecordNumber, z.boolean()])),
   replicate: z.int().nonnegative(),
   workload: z.string(),
   vmm: z.string(),
   cpu: z.string(),
-  seconds: amount,
-  cycles: amount,
-  breakdown: z.record(z.string(), z.looseObject({ count: amount, cycles: amount, overheadCycles: num })),
-  metrics: z.record(z.string(), amount),
+  seconds: RecordAmount,
+  cycles: RecordAmount,
+  breakdown: z.record(z.string(), z.looseObject({ count: RecordAmount, cycles: RecordAmount, overheadCycles: RecordNumber })),
+  metrics: z.record(z.string(), RecordAmount),
   error: z.string().optional(),
 });
 
