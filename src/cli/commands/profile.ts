@@ -58,7 +58,7 @@ export function profileCommand(): Command {
     .argument('[command...]', 'the command to run and measure (after --)')
     .option('-o, --out <file>', 'write the scenario here (default: print it; the command\'s own output then goes to stderr)')
     .addOption(new Option('--name <name>', `scenario and workload name, at most ${MAX_NAME_LENGTH} characters (default: the command's or file's base name)`).argParser(parseName))
-    .addOption(new Option('--timeout <seconds>', 'kill the command\'s process group after this long and write nothing').argParser(parseSeconds))
+    .addOption(new Option('--timeout <seconds>', `kill the command's process group after this long (at most ${formatCount(MAX_TIMEOUT_SECONDS)}) and write nothing`).argParser(parseSeconds))
     .option('--keep-failed', 'write a profile even when the command exits with a non-zero status', false)
     .option('--from <file>', 'import saved `perf stat -x,` (or table) or `strace -c` output instead of running a command')
     .option('--no-perf', 'do not use perf (fall back to strace and resource usage)')
