@@ -83,7 +83,7 @@ function spoiledShards(name: string, spoil: (path: string) => void): { dirs: str
 // Task files that cannot be read as JSON: [what, make the file at this path bad, the message after "FILE" (with its line:column)].
 const files: Array<[string, (path: string) => void, RegExp]> = [
   ['malformed JSON', (p) => writeFileSync(p, '{"task": 3,\n  "records": [1,}\n'), /^:2:17: task file is not valid JSON: found "}" where a value should be$/],
-  ['a link to /dev/urandom', (p) => (rmSync(p), symlinkSync('/dev/urandom', p)), /^: task file is not a regular file \(a device, FIFO or socket\); expected a JSON file$/],
+  ['a link to /dev/urandom', (p) => (rmSync(p), symlinkSync('/dev/urandom', p)), /^: task file is a symbolic link, which vmmsim never reads through; expected the JSON file a sweep wrote$/],
 ];
 
 describe('merge names a shard task file it cannot read, instead of calling its shard missing: exit 2, one line, nothing written', () => {

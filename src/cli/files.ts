@@ -61,6 +61,12 @@ export function scenarioIdentity(name: string, content: unknown, overrides: read
 export interface ClaimOptions {
   /** Overwrite a directory holding another scenario's results (or unknown files). */
   force?: boolean;
+  /**
+   * Subdirectories the command will write into (points/, charts/): one that
+   * is a symbolic link or not a directory is refused by the claim, before
+   * anything runs, rather than at the write (see {@link checkSubdirs}).
+   */
+  subdirs?: readonly string[];
 }
 
 /** Prefix of the temporary names files are staged under. */
@@ -115,6 +121,7 @@ export class OutputDir {
     }
     if (!st.isDirectory()) throw new InputError('exists and is not a directory; expected a results directory', where);
     checkOutDir(dir);
+    checkSubdirs(dir, options.subdirs ?? [], where.source);
     // Nobody else may be writing here; then what a killed run staged is garbage.
     OutputLock.assertFree(dir, where.source);
     removeLeftovers(dir);
@@ -381,6 +388,30 @@ export function checkSharedDir(dir: string, options: SharedWriteOptions = {}): v
         'expected an empty or new directory, or one vmmsim wrote before (pass --force to write into it anyway)',
       { source: where },
     );
+  }
+}
+
+/**
+ * Refuse (InputError, exit 2, located at `source`), before anything runs,
+ * each of `subdirs` of `dir` that is there but is a symbolic link or not a
+ * directory: the write would refuse it anyway (results never go through a
+ * link), but only after the whole run. Absent is fine: the write creates it.
+ */
+export function checkSubdirs(dir: string, subdirs: readonly string[], source: string): void {
+  for (const sub of subdirs) {
+    const at = join(dir, sub);
+    let st;
+    try {
+      st = lstatSync(at);
+    } catch {
+      continue;
+    }
+    if (st.isSymbolicLink()) {
+      throw new InputError(`${at} is a symbolic link, and vmmsim writes its ${sub}/ only inside the results directory, never through a link; remove the link (or choose another --out)`, { source });
+    }
+    if (!st.isDirectory()) {
+      throw new InputError(`${at} is ${st.isFile() ? 'a regular file' : `a ${kindOf(st)}`} where vmmsim writes its ${sub}/ directory; remove it (or choose another --out)`, { source });
+    }
   }
 }
 

@@ -4,7 +4,7 @@
 //   points/NNNNNN-rRRR.json  one finished task (a point × replicate) with its records
 //   results.*, summary.*  assembled from the task files at the end
 // Every file is written atomically.
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ResultRecordSchema, type ResultRecord } from '../run/record.js';
@@ -147,7 +147,14 @@ export interface TaskExpectation {
  */
 export function readTask(dir: string, t: { index: number; point: number; replicate: number }, fingerprint: string, expect: TaskExpectation, maxBytes?: number): TaskFile | null {
   const path = taskPath(dir, t);
-  if (!existsSync(path)) return null;
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return null;
+  }
+  // vmmsim writes task files itself, as regular files: one that is a link is not read through (it may point out of DIR).
+  if (st.isSymbolicLink()) throw new InputError('task file is a symbolic link, which vmmsim never reads through; expected the JSON file a sweep wrote', { source: path });
   const data = readJsonFile(path, 'task', maxBytes);
   const claimed = data !== null && typeof data === 'object' ? (data as { fingerprint?: unknown }).fingerprint : undefined;
   if (typeof claimed === 'string' && claimed !== fingerprint) return null;

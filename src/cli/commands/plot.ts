@@ -1,12 +1,12 @@
 // `vmmsim plot DIR`: render the charts of a results directory (results.json
 // from run --out, sweep or merge) as SVG and PNG into DIR/charts.
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { writeCharts } from './outputs.js';
 import { readRecords } from './readRecords.js';
 import { resultsBytesOption } from './common.js';
 import { InputError } from '../../config/errors.js';
-import { checkOutDir } from '../files.js';
+import { checkOutDir, checkSubdirs } from '../files.js';
 
 interface PlotOptions {
   out?: string;
@@ -25,6 +25,8 @@ export function plotCommand(): Command {
       if (opts.out !== undefined && opts.out.trim() === '') throw new InputError('expected a directory name, got an empty string', { source: '--out' });
       const out = opts.out ?? join(dir, 'charts');
       checkOutDir(out); // before rendering: a file in the way or a read-only directory is bad input, found at once
+      // The charts are written below out's parent, never through a link (writeCharts): a link there is refused now, not after rendering.
+      checkSubdirs(dirname(resolve(out)), [basename(resolve(out))], opts.out === undefined ? dir : `--out ${opts.out}`);
       const written = await writeCharts(out, records, join(dir, 'results.json'));
       process.stdout.write(written.map((p) => `${p}\n`).join(''));
     });

@@ -41,7 +41,7 @@ export function runCommand(): Command {
     plan.validateAll();
     if (opts.charts && opts.out !== undefined) checkChartable(plan.base.workloads.length, '--charts'); // before simulating
     // Claim --out before simulating, so a refused directory costs no run time.
-    const out = opts.out === undefined ? null : OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force });
+    const out = opts.out === undefined ? null : OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force, subdirs: opts.charts ? ['charts'] : [] });
     const progress = startRunProgress(plan);
     let records;
     try {
