@@ -2,7 +2,8 @@
 // file larger than memory can be streamed. Synchronous, because the
 // simulation that consumes it is. The file must be UTF-8 text: bytes that
 // are not, or a NUL byte, are an error at their line and column (a binary
-// file is refused by its first chunk, not read to its end).
+// file is refused by its first chunk, not read to its end). A file is read as
+// far as its size when opened: one that grows meanwhile is not followed.
 import { closeSync, readSync } from 'node:fs';
 import { checkedText, fsProblem, InputFileError, openRegularFile, type FileRole } from './inputFile.js';
 
@@ -39,13 +40,23 @@ export class LineReader {
   /** The error met while reading ahead, thrown once the lines before it are returned. */
   private pending: Error | null = null;
 
+  /**
+   * Bytes left to read: the file's size when opened, so a file that grows
+   * while it is read (a log being appended to) is read as it was then, not
+   * followed without end. A pseudo-file reports size 0 (/proc) and is read to
+   * its end: its content is generated, and finite.
+   */
+  private left: number;
+
   /** Opens `path`, which must be a regular file (a device or FIFO could be endless or block). */
   constructor(
     readonly path: string,
     private readonly role: FileRole = { what: 'trace', expected: 'a JSONL or CSV file' },
     private readonly maxLineChars = MAX_LINE_CHARS,
   ) {
-    this.fd = openRegularFile(path, role).fd;
+    const { fd, size } = openRegularFile(path, role);
+    this.fd = fd;
+    this.left = size > 0 ? size : Infinity;
   }
 
   /** The next line without its line terminator, or null at the end of the file. */
@@ -71,7 +82,8 @@ export class LineReader {
   private refill(): void {
     let n = 0;
     try {
-      if (this.fd !== null) n = readSync(this.fd, this.buf, 0, this.buf.length, null);
+      if (this.fd !== null && this.left > 0) n = readSync(this.fd, this.buf, 0, Math.min(this.buf.length, this.left), null);
+      this.left -= n;
     } catch (e) {
       // A file that fails to read (EIO from /proc/self/mem, a failing disk) is bad input, not a crash.
       this.close();
