@@ -67,3 +67,13 @@ describe('validate --reference: a reference naming what validate does not run is
     expect(existsSync(out), 'nothing written').toBe(false);
   });
 });
+
+describe('validate --tolerance: a plain decimal percentage from 0.000001 to 1000', () => {
+  it.each([['0x10'], ['1e-320'], ['1e2'], ['Infinity'], ['0'], ['0.0000001'], ['1001'], ['-5'], ['five'], ['']])('--tolerance %j is refused: exit 2, nothing written', async (value) => {
+    const out = join(tmp, `tol-${value.replace(/\W/g, '_')}`);
+    const r = await runMain(['validate', '--tolerance', value, '--out', out]);
+    expect(r.stderr).toBe(`vmmsim: --tolerance: --tolerance must be a percentage from 0.000001 to 1000, written as a decimal number such as 5 or 2.5%, got "${value}"\n`);
+    expect(r.status).toBe(2);
+    expect(existsSync(out), 'nothing written').toBe(false);
+  });
+});

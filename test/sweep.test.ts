@@ -81,6 +81,14 @@ describe('vmmsim sweep', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('a --shard count past 2^53 is refused (sweep.json would record another shard): exit 2, nothing written', () => {
+    const out = join(tmp(), 'huge');
+    const r = cli('sweep', SMALL, '--out', out, '--shard', '1/99999999999999999999');
+    expect(r.stderr).toBe('vmmsim: --shard 1/99999999999999999999: expected i/n with n at most 9,007,199,254,740,991, got "1/99999999999999999999"\n');
+    expect(r.status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a rerun after a killed sweep skips the finished tasks and ends with the same files', async () => {
     // Slow enough (about 0.1 s a task) that the poll below sees some tasks finished and not all. The syscall workload is one
     // counted run and a loop of static operations goes at once in bulk: a CR3 load in the loop makes each iteration count.

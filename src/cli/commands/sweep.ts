@@ -53,6 +53,8 @@ export function parseShard(text: string): { index: number; count: number } {
   if (!m || count < 1 || index < 1 || index > count) {
     throw new InputError(`expected i/n with 1 ≤ i ≤ n, such as 2/8, got "${text}"`, { source: `--shard ${text}` });
   }
+  // Past 2^53 a number is no longer exact: the shard recorded in sweep.json would not be the one asked for.
+  if (!Number.isSafeInteger(count)) throw new InputError(`expected i/n with n at most ${Number.MAX_SAFE_INTEGER.toLocaleString('en-US')}, got "${text}"`, { source: `--shard ${text}` });
   return { index, count };
 }
 

@@ -31,16 +31,18 @@ export function validateCommand(): Command {
     .description('the model beside every published number it carries (Figure 4, Table 1, 2D-walk ratio, forkwait, Figure 5): error per cell, fitted or predicted; writes validation.md; exit 1 if a judged cell is outside its tolerance')
     .option('-o, --out <dir>', 'directory to write validation.md into', 'results')
     .addOption(new Option('--no-write', 'print only; write no file'))
-    .option('--tolerance <percent>', 'judge every judged cell by this bound instead of its own (models/reference/published.yaml)')
+    .option('--tolerance <percent>', 'judge every judged cell by this bound (a decimal percentage from 0.000001 to 1000) instead of its own (models/reference/published.yaml)')
     .option('--reference <file>', 'the published data', REFERENCE_FILE);
   cmd.option('--force', 'write into --out even if vmmsim did not write that directory before', false);
   addScenarioOptions(cmd);
   return cmd.action((opts: ValidateOptions) => {
     let tolerance: number | undefined;
     if (opts.tolerance !== undefined) {
-      tolerance = Number(opts.tolerance.replace(/%$/, ''));
-      if (!Number.isFinite(tolerance) || tolerance <= 0 || tolerance > 1000) {
-        throw new InputError(`--tolerance must be a percentage between 0 and 1000, got "${opts.tolerance}"`, { source: '--tolerance' });
+      // A plain decimal (no hex, no exponent) from 10^-6 %: validation.md prints the bound as given (±0.000001%), and a smaller one would print in exponent form.
+      const text = opts.tolerance.trim().replace(/%$/, '');
+      tolerance = /^(\d+(\.\d*)?|\.\d+)$/.test(text) ? Number(text) : NaN;
+      if (!Number.isFinite(tolerance) || tolerance < 1e-6 || tolerance > 1000) {
+        throw new InputError(`--tolerance must be a percentage from 0.000001 to 1000, written as a decimal number such as 5 or 2.5%, got "${opts.tolerance}"`, { source: '--tolerance' });
       }
     }
     if (opts.write) checkSharedDir(opts.out, { force: opts.force }); // before simulating: a refused directory costs no run time
