@@ -119,6 +119,7 @@ let huge = '';
 let nul = '';
 let farSyntax = '';
 let farValue = '';
+let deepValue = '';
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'vmmsim-corpus-'));
   // A 100 MB file of valid YAML (comment lines): refused by its size before a byte is read.
@@ -138,6 +139,8 @@ beforeAll(() => {
   };
   farSyntax = trace('far-syntax', '{"op": "syscall", "count": 2');
   farValue = trace('far-value', '{"op": "compute", "cycles": -5}');
+  // Nested 30,000 deep in 60 KB, under the line limit: was a stack overflow, reported as an internal error (exit 1).
+  deepValue = trace('deep-value', `{"op": "syscall", "x": ${'['.repeat(30_000)}${']'.repeat(30_000)}}`);
   // Traces that never end (a device), never arrive (a FIFO) or hold one endless line.
   const replay = (name: string) => writeFileSync(join(tmp, `${name}.yaml`), `# issue 14, class 4\nname: ${name}\nworkloads:\n  - name: replay\n    trace: ${name}.jsonl\n`);
   symlinkSync('/dev/zero', join(tmp, 'zero.jsonl'));
@@ -177,6 +180,8 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
     `${join(tmp, 'far-syntax.jsonl')}:100001:29: not valid JSON: Expected ',' or '}' after property value in JSON at position 28`],
   ['a trace file with a negative cost 100,000 lines in', [farValue], 2,
     `${join(tmp, 'far-value.jsonl')}:100001:29: cycles: Too small: expected number to be >=0`],
+  ['a trace line nested 30,000 deep 100,000 lines in', [deepValue], 2,
+    `${join(tmp, 'deep-value.jsonl')}:100001:1: values are nested more than 64 deep; expected an object of numbers and strings such as {"op": "syscall", "count": 2}`],
   ['a missing scenario file', ['test/corpus/nope.yaml'], 2, 'test/corpus/nope.yaml: scenario file not found'],
   ['a directory as the scenario', ['test/corpus'], 2, 'test/corpus: scenario file is a directory; expected a YAML file'],
   ['a device as the scenario (it would never end)', ['/dev/zero'], 2, '/dev/zero: scenario file is not a regular file (a device, FIFO or socket); expected a YAML file'],

@@ -44,6 +44,20 @@ const Meta = z.strictObject({
   stream: z.int().nonnegative().optional(),
 });
 
+/** Deepest nesting of arrays and objects a JSONL line may have (a valid line has 1: an object of scalars). */
+const MAX_JSON_NESTING = 64;
+
+/** Whether `value` nests arrays and objects more than `limit` deep (iterative: any depth). */
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    for (const child of Object.values(v as object)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** A validated line without its `t` and `stream`: a primitive or a composite use. */
 export type TraceShape = z.infer<typeof LineSchema>;
 
@@ -348,6 +362,8 @@ export class TraceParser {
       this.fail(`not valid JSON: ${message}`, undefined, at ? this.indent() + Number(at[1]) + 1 : 1);
     }
     if (v === null || typeof v !== 'object' || Array.isArray(v)) this.fail('expected a JSON object such as {"op": "syscall"}');
+    // A value nested thousands deep (within the line limit) would overflow the stack of every recursive step after this one.
+    if (nestedDeeperThan(v, MAX_JSON_NESTING)) this.fail(`values are nested more than ${MAX_JSON_NESTING} deep; expected an object of numbers and strings such as {"op": "syscall", "count": 2}`);
     const o = v as Record<string, unknown>;
     // JSON.parse keeps the last of two equal keys; a trace line, like a YAML file, may name each key once.
     const distinct = Object.keys(o).length;
