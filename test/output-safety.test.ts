@@ -99,6 +99,26 @@ describe('a single output file (--out FILE)', () => {
     expect(lstatSync(fifo).isFIFO()).toBe(true);
     expect(readdirSync(root).sort()).toEqual(['res', 'x.html']);
   });
+
+  // `profile --out /dev/stdout` as root replaced the system's /dev/stdout link with a regular file (exit 0).
+  it.each([
+    ['/dev/null', () => '/dev/null'],
+    ['a FIFO', () => (execFileSync('mkfifo', [join(root, 'fifo')]), join(root, 'fifo'))],
+    ['a regular file', () => (writeFileSync(join(root, 'target.txt'), 'keep'), join(root, 'target.txt'))],
+  ])('a symbolic link (to %s) named by --out is refused (exit 2), not replaced, by profile, report and walk-ratio', async (_name, target) => {
+    const link = join(root, 'link.html');
+    symlinkSync(target(), link);
+    const res = join(root, 'res');
+    expect((await runMain(['run', GOOD, '--out', res])).status).toBe(0);
+    const message = `vmmsim: --out ${link}: is a symbolic link, which writing would replace with a regular file (not write through); `;
+    for (const args of [['profile', '--from', 'test/fixtures/profile/perf-x.txt'], ['report', res], ['walk-ratio', 'test/fixtures/walk-ratio-small.yaml', '--force']]) {
+      const r = await runMain([...args, '--out', link]);
+      expect(r.stderr.startsWith(message), `${args[0]}: ${r.stderr}`).toBe(true);
+      expect(r.status).toBe(2);
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    }
+    expect(readdirSync(root).filter((f) => !['res', 'link.html', 'fifo', 'target.txt'].includes(f))).toEqual([]);
+  });
 });
 
 /** Every command that takes --out, with inputs that make it quick; `dir`: whether --out names a directory (else a file). */

@@ -298,9 +298,9 @@ export function writeInside(dir: string, files: Readonly<Record<string, string |
  * Check, before any work, that `out` (a single output file named by the user
  * with `flag`) can be written: a file name (not empty, `.`, `..`, `dir/`, a
  * backslash or one of vmmsim's own names) and, if something is already
- * there, a regular file or a symbolic link to one (a link is replaced, not
- * written through), never a directory, a FIFO, a socket or a device (the
- * rename would put a regular file in its place). `expected` ends each message.
+ * there, a regular file — never a symbolic link (`/dev/stdout`), a
+ * directory, a FIFO, a socket or a device, since the rename would put a
+ * regular file in its place. `expected` ends each message.
  */
 export function checkOutFile(out: string, expected = 'expected a file name, such as results/x.txt', flag = '--out'): void {
   const bad = (detail: string) => new InputError(detail, { source: out === '' ? flag : `${flag} ${out}` });
@@ -320,7 +320,10 @@ export function checkOutFile(out: string, expected = 'expected a file name, such
   }
   if (st.isDirectory()) throw bad(`is a directory; ${expected}`);
   if (st.isSymbolicLink() && existsAsDir(out)) throw bad(`is a symbolic link to a directory; ${expected}`);
-  if (!st.isFile() && !st.isSymbolicLink()) {
+  // The write puts a new file in place of what is at the name: a link would be removed, not written through —
+  // /dev/stdout, a link to a device or FIFO, or to a file elsewhere, would be replaced by a regular file.
+  if (st.isSymbolicLink()) throw bad(`is a symbolic link, which writing would replace with a regular file (not write through); ${expected}: the link's target itself, or another name`);
+  if (!st.isFile()) {
     throw bad(`exists and is a ${kindOf(st)}, not a regular file, which writing would replace; ${expected}, or an existing regular file to overwrite`);
   }
 }
