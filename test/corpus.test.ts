@@ -277,7 +277,13 @@ describe('bad-input corpus: exit status and message of every case, within a seco
   it('predict with an unknown paper scenario: exits 2 naming the flag and the scenarios that exist', async () => {
     const r = await runMain(['predict', '--scenarios', 'forkwait,nope', '--no-write']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^vmmsim: --scenarios forkwait,nope: unknown paper scenario "nope": no file \S+nope\.yaml; expected some of forkwait, /);
+    expect(r.stderr).toMatch(/^vmmsim: --scenarios forkwait,nope: unknown paper scenario "nope"; expected some of forkwait, /);
+  });
+
+  it('predict --scenarios takes names of the list only: a path out of scenarios/paper/ is refused', async () => {
+    const r = await runMain(['predict', '--scenarios', '../default', '--no-write']);
+    expect(r.stderr).toBe('vmmsim: --scenarios ../default: unknown paper scenario "../default"; expected some of forkwait, xp-boot, compile-lin, compile-win, apache-lin, apache-win, largeram, 2dgraphics, specint, specjbb\n');
+    expect(r.status).toBe(2);
   });
 
   it('a bad limit value is refused by the option parser with exit 2', async () => {
@@ -366,6 +372,7 @@ describe('bad-input corpus: exit status and message of every case, within a seco
       [['sensitivity', file, '--jobs', '1', '--out', out], `${file}:${line}:1: sweep: vmmsim sensitivity runs the scenario once, at its base point, so its sweep would be ignored; expected a scenario without a sweep (vmmsim run and vmmsim sweep run sweeps)`],
       [['reproduce', 'nanobench', '--out', out, '--set', 'sweep.grid={cpu.native.syscallCycles: [1, 2]}'], '--set sweep.grid={cpu.native.syscallCycles: [1, 2]}: sweep: vmmsim reproduce runs the scenario once, at its base point, so its sweep would be ignored; expected a scenario without a sweep (vmmsim run and vmmsim sweep run sweeps)'],
       [['validate', '--out', out, '--set', 'replicates=3'], '--set replicates=3: replicates: vmmsim validate runs the scenario once, at its base point, so its 3 replicates would be ignored; expected a scenario without replicates (vmmsim run and vmmsim sweep run replicates)'],
+      [['predict', '--scenarios', 'forkwait', '--out', out, '--set', 'replicates=3'], '--set replicates=3: replicates: vmmsim predict runs the scenario once, at its base point, so its 3 replicates would be ignored; expected a scenario without replicates (vmmsim run and vmmsim sweep run replicates)'],
       [['walk-ratio', 'test/fixtures/walk-ratio-small.yaml', '--out', join(out, 'w.txt'), '--set', 'replicates=2'], '--set replicates=2: replicates: vmmsim walk-ratio runs the scenario once, at its base point, so its 2 replicates would be ignored; expected a scenario without replicates (vmmsim run and vmmsim sweep run replicates)'],
     ];
     for (const [args, message] of cases) {

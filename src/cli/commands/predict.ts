@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
 import { InputError } from '../../config/errors.js';
-import { loadScenario } from '../../config/load.js';
+import { loadBasePoint } from '../../config/load.js';
 import { toJson } from '../../report/json.js';
 import { toPrediction } from '../../report/prediction.js';
 import type { ResultRecord } from '../../run/record.js';
@@ -51,16 +51,18 @@ export function predictCommand(): Command {
     if (names.some((n) => n === '')) throw new InputError(`expected comma-separated scenario names (some of ${PAPER_SCENARIOS.join(', ')}), got an empty name`, where);
     const twice = names.find((n, i) => names.indexOf(n) !== i);
     if (twice !== undefined) throw new InputError(`names "${twice}" twice; expected each scenario once`, where);
+    // A name of the list, not any file name: `../x` would reach a scenario outside scenarios/paper/.
+    const unknown = names.find((n) => !(PAPER_SCENARIOS as readonly string[]).includes(n));
+    if (unknown !== undefined) throw new InputError(`unknown paper scenario "${unknown}"; expected some of ${PAPER_SCENARIOS.join(', ')}`, where);
     const file = (name: string) => {
       const f = join(SCENARIO_DIR, `${name}.yaml`);
-      if (!existsSync(f)) {
-        throw new InputError(`unknown paper scenario "${name}": no file ${f}; expected some of ${PAPER_SCENARIOS.join(', ')}`, { source: `--scenarios ${opts.scenarios ?? ''}` });
-      }
+      if (!existsSync(f)) throw new InputError(`paper scenario "${name}" has no file ${f} (an incomplete installation?)`, where);
       return f;
     };
     const load = (name: string, set: string[]) => {
       const options = { ...loadOptionsOf(opts), set };
-      return { loaded: loadScenario(file(name), options), source: { file: file(name), set, modelsDir: options.modelsDir, limits: options.limits } };
+      // The table has one row per scenario: a sweep or replicates given by --set would be dropped without a word.
+      return { loaded: loadBasePoint(file(name), options, 'predict'), source: { file: file(name), set, modelsDir: options.modelsDir, limits: options.limits } };
     };
     const loaded = names.map((name) => load(name, opts.set)); // every scenario checked before any runs
     // forkwait on each CPU it is not already run on by the main table.
