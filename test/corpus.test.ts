@@ -383,6 +383,14 @@ describe('bad-input corpus: exit status and message of every case, within a seco
     }
   });
 
+  it.each([[''], [','], [' , ']])('sensitivity --params %j names no parameter: refused (it wrote an empty table and chart)', async (value) => {
+    const out = join(tmp, 'sens-empty');
+    const r = await runMain(['sensitivity', 'test/fixtures/sensitivity-syscall.yaml', '--params', value, '--jobs', '1', '--out', out, '--charts']);
+    expect(r.stderr).toBe(`vmmsim: --params: names no parameter (got "${value}"); expected comma-separated keys such as cpu.vmx.vmExitCycles, or a prefix such as vmm.hardware.*\n`);
+    expect(r.status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('sensitivity --delta too small to move a parameter is refused', async () => {
     const r = await runMain(['sensitivity', 'test/fixtures/sensitivity-syscall.yaml', '--delta', '1e-320']);
     expect(r.status).toBe(2);

@@ -55,6 +55,7 @@ export function sensitivityCommand(): Command {
     let params = sensitivityParams(loaded);
     if (opts.params !== undefined) {
       const want = opts.params.split(',').map((k) => k.trim()).filter((k) => k.length > 0);
+      if (want.length === 0) throw new InputError(`names no parameter (got "${opts.params}"); expected comma-separated keys such as cpu.vmx.vmExitCycles, or a prefix such as vmm.hardware.*`, { source: '--params' });
       // A key, or a prefix ending in .* for every parameter below it (vmm.hardware.*).
       const matches = (pattern: string, key: string) => (pattern.endsWith('.*') ? key.startsWith(pattern.slice(0, -1)) : key === pattern);
       const unknown = want.filter((k) => !params.some((p) => matches(k, p.key)));
