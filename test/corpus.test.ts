@@ -120,6 +120,8 @@ let nul = '';
 let farSyntax = '';
 let farValue = '';
 let deepValue = '';
+let manyAliases = '';
+let manyKeys = '';
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'vmmsim-corpus-'));
   // A 100 MB file of valid YAML (comment lines): refused by its size before a byte is read.
@@ -141,6 +143,12 @@ beforeAll(() => {
   farValue = trace('far-value', '{"op": "compute", "cycles": -5}');
   // Nested 30,000 deep in 60 KB, under the line limit: was a stack overflow, reported as an internal error (exit 1).
   deepValue = trace('deep-value', `{"op": "syscall", "x": ${'['.repeat(30_000)}${']'.repeat(30_000)}}`);
+  // Quadratic in yaml's own checks (each alias resolved by a walk of the document, each key compared with all before
+  // it): 4,000 aliases took 8 s of CPU and 6,000 keys 2 s, in files of 16 and 50 KB.
+  manyAliases = join(tmp, 'many-aliases.yaml');
+  writeFileSync(manyAliases, `name: t\nworkloads:\n  - name: a\n    ops: [&o syscall${', *o'.repeat(4000)}]\n`);
+  manyKeys = join(tmp, 'many-keys.yaml');
+  writeFileSync(manyKeys, `name: t\nworkloads:\n  - name: a\n    ops: [syscall]\nx:\n${Array.from({ length: 6_000 }, (_, i) => `  k${i}: 1\n`).join('')}  k5: 2\n`);
   // Traces that never end (a device), never arrive (a FIFO) or hold one endless line.
   const replay = (name: string) => writeFileSync(join(tmp, `${name}.yaml`), `# issue 14, class 4\nname: ${name}\nworkloads:\n  - name: replay\n    trace: ${name}.jsonl\n`);
   symlinkSync('/dev/zero', join(tmp, 'zero.jsonl'));
@@ -182,6 +190,10 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
     `${join(tmp, 'far-value.jsonl')}:100001:29: cycles: Too small: expected number to be >=0`],
   ['a trace line nested 30,000 deep 100,000 lines in', [deepValue], 2,
     `${join(tmp, 'deep-value.jsonl')}:100001:1: values are nested more than 64 deep; expected an object of numbers and strings such as {"op": "syscall", "count": 2}`],
+  ['4,000 aliases of one anchor (refused in time, at the alias past the cap)', [manyAliases], 2,
+    `${manyAliases}:4:4023: more than 1,000 YAML aliases (*o here is alias number 1,001); expected a document with a handful`],
+  ['a mapping of 6,000 keys whose last repeats one (found in time)', [manyKeys], 2,
+    `${manyKeys}:6006:3: YAML syntax error: Map keys must be unique (the key "k5" appears twice)`],
   ['a missing scenario file', ['test/corpus/nope.yaml'], 2, 'test/corpus/nope.yaml: scenario file not found'],
   ['a directory as the scenario', ['test/corpus'], 2, 'test/corpus: scenario file is a directory; expected a YAML file'],
   ['a device as the scenario (it would never end)', ['/dev/zero'], 2, '/dev/zero: scenario file is not a regular file (a device, FIFO or socket); expected a YAML file'],

@@ -1,7 +1,7 @@
 // Reads a YAML input safely (size cap, alias-bomb cap, duplicate keys are
 // errors) and keeps its syntax tree so any key path can be located as
 // line:column for error messages.
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Document, type Node } from 'yaml';
+import { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Alias, type Document, type Node } from 'yaml';
 import { InputError, type Origin } from './errors.js';
 import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from './limits.js';
 import { binary, InputFileError, lineCol, readTextFile } from '../workload/inputFile.js';
@@ -41,33 +41,48 @@ export class YamlFile {
 
   /** Parse YAML text that came from `path`. */
   static parse(path: string, text: string, what: string): YamlFile {
-    const lines = new LineCounter();
+    let lines = new LineCounter();
     const nul = text.indexOf('\u0000');
     if (nul >= 0) throw new InputError(binary(yamlRole(what)), { source: path, ...lineCol(text, nul) });
-    const options = { lineCounter: lines, uniqueKeys: true, prettyErrors: false, logLevel: 'silent' } as const; // silent: no Node warning ahead of our message
+    // uniqueKeys off: yaml's check compares each key with every key before it in its mapping (40,000 keys took
+    // 53 s); duplicateKey below finds the same first duplicate in one pass. silent: no Node warning ahead of our message.
+    const options = { lineCounter: lines, uniqueKeys: false, prettyErrors: false, logLevel: 'silent' } as const;
     // One document a file: a second one (after ---) would otherwise be dropped unread, errors and all.
-    const all = parseAllDocuments(text, { ...options, lineCounter: new LineCounter() });
+    const all = parseAllDocuments(text, options);
     if (Array.isArray(all) && all.length > 1) {
       throw new InputError(`${what} file holds more than one YAML document (a second starts here); expected one document`, { source: path, ...lineCol(text, all[1].range[0]) });
     }
-    const doc = parseDocument(text, options)
+    // The one document as parsed already (parsing is most of the time of a large file); none (an empty file): an empty one.
+    if (!(Array.isArray(all) && all.length === 1)) lines = new LineCounter();
+    const doc = Array.isArray(all) && all.length === 1 ? all[0] : parseDocument(text, { ...options, lineCounter: lines });
     const err = doc.errors[0];
     if (err) {
       const pos = lines.linePos(err.pos[0]);
       let msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       if (/Maximum call stack/.test(msg)) msg = 'the document nests too deeply for the parser (hundreds of levels); expected a scenario of modest depth';
-      if (err.code === 'DUPLICATE_KEY') msg += ` (the key ${JSON.stringify((/^[^:\n]*/.exec(text.slice(err.pos[0])) ?? [''])[0].trim())} appears twice)`;
       throw new InputError(`YAML syntax error: ${msg}`, { source: path, line: pos.line, col: pos.col });
+    }
+    const twice = duplicateKey(doc);
+    if (twice !== null) {
+      const key = (/^[^:\n]*/.exec(text.slice(twice)) ?? [''])[0].trim();
+      throw new InputError(`YAML syntax error: Map keys must be unique (the key ${JSON.stringify(key)} appears twice)`, { source: path, ...lines.linePos(twice) });
+    }
+    // Each alias's anchor, found in one pass: yaml's Alias.resolve(doc) walks the whole document per alias.
+    const { targets, aliases } = aliasTargets(doc);
+    if (aliases.length > MAX_ALIASES) {
+      const a = aliases[MAX_ALIASES];
+      throw new InputError(`more than ${formatCount(MAX_ALIASES)} YAML aliases (*${a.source} here is alias number ${formatCount(MAX_ALIASES + 1)}); expected a document with a handful`,
+        { source: path, ...lines.linePos(a.range?.[0] ?? 0) });
     }
     let data: unknown;
     try {
       data = doc.toJS({ maxAliasCount: MAX_ALIASES });
     } catch (e) {
-      const unresolved = unresolvedAlias(doc);
+      const unresolved = unresolvedAlias(aliases, targets);
       if (unresolved) {
         throw new InputError(`YAML alias *${unresolved.anchor} names no anchor: expected &${unresolved.anchor} on a node before it`, { source: path, ...lines.linePos(unresolved.offset) });
       }
-      const blame = aliasBlame(doc);
+      const blame = aliasBlame(doc, targets);
       if (!blame) throw new InputError(`YAML cannot be expanded: ${(e as Error).message}`, { source: path, line: 1, col: 1 });
       throw new InputError(
         `YAML aliases expand too far (an alias bomb?): *${blame.anchor} here stands for ${formatCount(blame.nodes)} nodes, and it is one of many; ` +
@@ -128,20 +143,70 @@ function yamlRole(what: string): { what: string; expected: string } {
   return { what, expected: 'a YAML file' };
 }
 
-/** The first alias (in document order) whose anchor is not set before it, or null. */
-function unresolvedAlias(doc: Document.Parsed): { offset: number; anchor: string } | null {
+/**
+ * Every node of the document in document order (pre-order: a mapping
+ * before its keys and values, a key before its value), as yaml's visit
+ * walks it; iterative, so any depth.
+ */
+function* nodesInOrder(doc: Document.Parsed): Generator<unknown> {
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
     const n = stack.pop();
-    if (isAlias(n)) {
-      if (n.resolve(doc) === undefined) return { offset: n.range?.[0] ?? 0, anchor: n.source };
-    } else if (isMap(n)) {
+    yield n;
+    if (isMap(n)) {
       for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i].value, n.items[i].key);
     } else if (isSeq(n)) {
       for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i]);
     }
   }
-  return null;
+}
+
+/**
+ * The aliases of the document in order and the node each stands for: the
+ * last node before it with its anchor (yaml's rule), or undefined.
+ */
+function aliasTargets(doc: Document.Parsed): { targets: Map<Alias, Node | undefined>; aliases: Alias[] } {
+  const anchors = new Map<string, Node>();
+  const targets = new Map<Alias, Node | undefined>();
+  const aliases: Alias[] = [];
+  for (const n of nodesInOrder(doc)) {
+    if (isAlias(n)) {
+      aliases.push(n);
+      targets.set(n, anchors.get(n.source));
+    } else if (isNode(n) && n.anchor) anchors.set(n.anchor, n);
+  }
+  return { targets, aliases };
+}
+
+/**
+ * Offset of the first key that repeats a key before it in its mapping (the
+ * same scalar value), or null: the duplicate yaml's uniqueKeys reports
+ * first, found with a set per mapping instead of a scan of the keys before.
+ */
+function duplicateKey(doc: Document.Parsed): number | null {
+  let first: number | null = null;
+  for (const n of nodesInOrder(doc)) {
+    if (!isMap(n)) continue;
+    const seen = new Set<unknown>();
+    for (const p of n.items) {
+      const k = p.key;
+      // yaml compares scalar values with ===: NaN never equals itself, other values as a set compares them.
+      if (!isScalar(k) || Number.isNaN(k.value)) continue;
+      if (seen.has(k.value)) {
+        const at = k.range?.[0] ?? 0;
+        if (first === null || at < first) first = at;
+        break;
+      }
+      seen.add(k.value);
+    }
+  }
+  return first;
+}
+
+/** The first alias (in document order) whose anchor is not set before it, or null. */
+function unresolvedAlias(aliases: readonly Alias[], targets: ReadonlyMap<Alias, Node | undefined>): { offset: number; anchor: string } | null {
+  const a = aliases.find((x) => targets.get(x) === undefined);
+  return a === undefined ? null : { offset: a.range?.[0] ?? 0, anchor: a.source };
 }
 
 /**
@@ -149,11 +214,11 @@ function unresolvedAlias(doc: Document.Parsed): { offset: number; anchor: string
  * expands to the most nodes until reaching the alias that carries it.
  * Null if no alias is involved.
  */
-function aliasBlame(doc: Document.Parsed): { path: KeyPath; offset: number; anchor: string; nodes: number } | null {
+function aliasBlame(doc: Document.Parsed, targets: ReadonlyMap<Alias, Node | undefined>): { path: KeyPath; offset: number; anchor: string; nodes: number } | null {
   const memo = new Map<unknown, number>();
   const inProgress = new Set<unknown>();
   const size = (n: unknown): number => {
-    const target = isAlias(n) ? n.resolve(doc) : n;
+    const target = isAlias(n) ? targets.get(n) : n;
     if (target === undefined || target === null || inProgress.has(target)) return 1;
     const known = memo.get(target);
     if (known !== undefined) return known;
