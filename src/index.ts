@@ -2,7 +2,8 @@
 // Only re-exports; docs/library.md shows a study written with it.
 export { loadScenario, planScenario, MODELS_DIR, SCENARIOS_DIR, type Overrides, type ScenarioOptions } from './api/loadScenario.js';
 export { simulate, type SimulateOptions, type SimulationResult } from './api/simulate.js';
-export { runScenario, type RunScenarioOptions } from './run/runScenario.js';
+export { runScenario } from './api/runScenario.js';
+export type { RunScenarioOptions } from './run/runScenario.js';
 export { sweep, runTasks, type SweepOptions, type RunTasksOptions } from './api/sweep.js';
 export { MODES, MODE_IDS } from './vmm/registry.js';
 export type { ModeDefinition } from './vmm/actor.js';

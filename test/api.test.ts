@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { InputError, loadScenario, MODES, runScenario, simulate, sweep } from '../src/index.js';
+import { InputError, loadScenario, MODES, planScenario, runScenario, runTasks, simulate, sweep } from '../src/index.js';
 
 const SMALL = 'test/fixtures/sweep/small.yaml';
 
@@ -83,5 +83,58 @@ describe('sweep', () => {
     const records = await sweep(SMALL, { set: ['workloads.0.repeat=50', 'workloads.1.repeat=50'], jobs: 1 });
     const cli = spawnSync(process.execPath, ['dist/cli/main.js', 'run', SMALL, '--set', 'workloads.0.repeat=50', '--set', 'workloads.1.repeat=50', '--format', 'json'], { encoding: 'utf8' });
     expect(JSON.parse(cli.stdout)).toEqual(JSON.parse(JSON.stringify(records)));
+  });
+});
+
+describe('the library checks its arguments as input: an InputError naming the function and the option, never a NaN in a record', () => {
+  const loaded = () => loadScenario(SMALL, { set: ['workloads.0.repeat=10', 'workloads.1.repeat=10'] });
+  /** [call, the message it must throw]. */
+  const cases: Array<[string, () => unknown, string]> = [
+    ['loadScenario(42)', () => loadScenario(42 as never), 'loadScenario() file: expected a non-empty string, got number 42'],
+    ['loadScenario(f, null)', () => loadScenario(SMALL, null as never), 'loadScenario() options: expected an object of options or nothing, got null'],
+    ['a NaN limit (it turned the limit off)', () => loadScenario(SMALL, { limits: { maxOpsPerRun: NaN } }),
+      'loadScenario() options: limits.maxOpsPerRun: expected a finite number, got NaN (in the options of loadScenario())'],
+    ['a negative limit', () => loadScenario(SMALL, { limits: { maxEvents: -1 } }), 'loadScenario() options: limits.maxEvents: expected > 0, got number -1 (in the options of loadScenario())'],
+    ['a NaN override (written as null)', () => loadScenario(SMALL, { set: { 'workloads.0.repeat': NaN } }),
+      'loadScenario() options: set.workloads.0.repeat: expected a string or a number or true or false or null or a list or record, got NaN (in the options of loadScenario())'],
+    ['an override key holding "=" (its value was dropped)', () => loadScenario(SMALL, { set: { 'workloads.0.repeat=7 #': 123 } }),
+      'loadScenario() options: set.workloads.0.repeat=7 #: bad key "workloads.0.repeat=7 #": an override key has no "=" (the value goes in the value) (in the options of loadScenario())'],
+    ['simulate with a NaN seed', () => simulate(loaded(), 'syscalls', 'native', { seed: NaN }), 'simulate() options: seed: expected a finite number, got NaN (in the options of simulate())'],
+    ['simulate(null, …)', () => simulate(null as never, 'syscalls', 'native'), 'simulate() loaded: expected a loaded scenario (what loadScenario() returns), got null'],
+    ['runScenario with an infinite seed', () => runScenario(loaded(), { seed: Infinity }), 'runScenario() options: seed: expected a finite number, got Infinity (in the options of runScenario())'],
+    ['runScenario with a NaN point', () => runScenario(loaded(), { point: NaN }), 'runScenario() options: point: expected a finite number, got NaN (in the options of runScenario())'],
+    ['runScenario with a NaN parameter value', () => runScenario(loaded(), { params: { x: NaN } }), 'runScenario() options: params.x: expected a string or a number or true or false, got NaN (in the options of runScenario())'],
+  ];
+  it.each(cases.map((c, i) => [c[0], i] as const))('%s', (_name, i) => {
+    const [, call, message] = cases[i];
+    let thrown: unknown;
+    try {
+      call();
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(InputError);
+    expect((thrown as Error).message).toBe(message);
+  });
+
+  it.each([
+    ['jobs 0', { jobs: 0 }, 'sweep() options: jobs: expected > 0, got number 0 (in the options of sweep())'],
+    ['jobs NaN', { jobs: NaN }, 'sweep() options: jobs: expected a finite number, got NaN (in the options of sweep())'],
+    ['shard 5 of 2 (it ran nothing)', { shard: { index: 5, count: 2 } }, 'sweep() options: shard.index: expected 1 ≤ index ≤ count (in the options of sweep())'],
+    ['shard 0 of 1', { shard: { index: 0, count: 1 } }, 'sweep() options: shard.index: expected > 0, got number 0 (in the options of sweep())'],
+  ] as const)('sweep with %s is refused', async (_name, options, message) => {
+    await expect(sweep(SMALL, options as never)).rejects.toThrow(message);
+  });
+
+  it('runTasks refuses task numbers the plan does not have (a TypeError before; 0.5 ran a half replicate)', async () => {
+    const plan = planScenario(SMALL);
+    for (const bad of [-1, 0.5, plan.taskCount]) {
+      await expect(runTasks(plan, [bad])).rejects.toThrow(`runTasks() tasks: [0]: expected whole numbers from 0 to ${plan.taskCount - 1} (the plan has ${plan.taskCount} tasks), got number ${bad}`);
+    }
+  });
+
+  it('jobs above the number of cores is capped, as --jobs is (100 workers took 700 MB for two tasks)', async () => {
+    const set = ['workloads.0.repeat=10', 'workloads.1.repeat=10'];
+    expect(await sweep(SMALL, { set, jobs: 100 })).toEqual(await sweep(SMALL, { set, jobs: 1 }));
   });
 });

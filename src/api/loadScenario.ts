@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_MODELS_DIR, loadScenario as loadFile, type LoadedScenario, type LoadOptions } from '../config/load.js';
 import type { Limits } from '../config/limits.js';
 import { SweepPlan } from '../config/sweepPlan.js';
+import { checkOptions, checkString } from './checkArguments.js';
 
 /** The model files shipped with vmmsim (cpu/, vmm/, guest/): the default `modelsDir`. */
 export const MODELS_DIR: string = DEFAULT_MODELS_DIR;
@@ -51,6 +52,8 @@ export function loadOptions(options: ScenarioOptions = {}): LoadOptions {
  * const loaded = loadScenario('scenarios/default.yaml', { set: { cpu: 'core2', vmms: ['native', 'hardware'] } });
  */
 export function loadScenario(file: string, options: ScenarioOptions = {}): LoadedScenario {
+  checkString('loadScenario', 'file', file);
+  checkOptions('loadScenario', options);
   return loadFile(file, loadOptions(options));
 }
 
@@ -59,5 +62,7 @@ export function loadScenario(file: string, options: ScenarioOptions = {}): Loade
  * only the base point (call `validateAll()` on the plan to load every point).
  */
 export function planScenario(file: string, options: ScenarioOptions = {}): SweepPlan {
+  checkString('planScenario', 'file', file);
+  checkOptions('planScenario', options);
   return SweepPlan.read(file, loadOptions(options));
 }

@@ -1,6 +1,7 @@
 // One workload of a loaded scenario under one execution mode: the smallest
 // unit a study can run, with its totals, breakdown and counters.
 import { InputError } from '../config/errors.js';
+import { checkLoaded, checkOptions, checkString } from './checkArguments.js';
 import type { LoadedScenario } from '../config/load.js';
 import { simulate as simulateWorkload } from '../run/simulate.js';
 import { CATEGORIES, type Category } from '../vmm/categories.js';
@@ -42,6 +43,10 @@ export interface SimulationResult {
  * `runScenario`.
  */
 export function simulate(loaded: LoadedScenario, workload: string, mode: string, options: SimulateOptions = {}): SimulationResult {
+  checkLoaded('simulate', 'loaded', loaded);
+  checkString('simulate', 'workload', workload);
+  checkString('simulate', 'mode', mode);
+  checkOptions('simulate', options);
   const w = loaded.workloads.find((x) => x.name === workload);
   const names = loaded.workloads.map((x) => x.name);
   if (!w) throw new InputError(`no workload "${workload}" in the scenario${didYouMean(workload, names)} (it has ${names.join(', ')})`, { source: loaded.file });

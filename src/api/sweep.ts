@@ -7,7 +7,9 @@ import type { RunObserver } from '../run/simulate.js';
 import { runPrepared, TaskRunner, type PreparedTask } from '../run/taskRunner.js';
 import { errorRecords } from '../run/runTask.js';
 import { failureError, runScenarioUnits, warmUnitWorkers } from '../run/runScenarios.js';
-import { KEPT_POINTS, type SweepPlan } from '../config/sweepPlan.js';
+import { KEPT_POINTS, SweepPlan } from '../config/sweepPlan.js';
+import { InputError } from '../config/errors.js';
+import { checkOptions, checkTasks } from './checkArguments.js';
 import { runOnWorkers, type WarmWorkers } from '../run/workerPool.js';
 import { postable } from '../run/runScenario.js';
 import type { SweepWorkerMessage } from '../run/sweepWorker.js';
@@ -46,13 +48,21 @@ export function warmWorkersFor(plan: SweepPlan, jobs: number): WarmWorkers | und
  * input throws an InputError.
  */
 export async function runTasks(plan: SweepPlan, tasks: readonly number[], options: RunTasksOptions = {}): Promise<ResultRecord[]> {
+  checkPlan('runTasks', plan);
+  checkTasks(tasks, plan.taskCount);
+  checkOptions('runTasks', options);
+  return runTaskList(plan, tasks, options);
+}
+
+/** {@link runTasks} on arguments already checked (the CLI's, and {@link sweep}'s). */
+export async function runTaskList(plan: SweepPlan, tasks: readonly number[], options: RunTasksOptions = {}): Promise<ResultRecord[]> {
   const byTask = new Map<number, ResultRecord[]>();
   const done = (t: number, records: ResultRecord[]) => {
     byTask.set(t, records);
     options.onTask?.(t, records);
   };
   const runner = new TaskRunner(plan, options.components ?? false, options.faultPoint ?? null, options.observer);
-  const jobs = options.jobs ?? availableParallelism();
+  const jobs = threads(options.jobs);
   if (jobs === 1 || tasks.length <= 1) {
     options.warm?.close();
     for (const t of tasks) {
@@ -132,14 +142,28 @@ export interface SweepOptions extends ScenarioOptions, Omit<RunTasksOptions, 'fa
  * const records = await sweep('scenarios/paper/microarch-sweep.yaml', { jobs: 2, set: { 'workloads.0.repeat': 1000 } });
  */
 export async function sweep(file: string | SweepPlan, options: SweepOptions = {}): Promise<ResultRecord[]> {
-  const plan = typeof file === 'string' ? planScenario(file, options) : file;
-  const warm = warmWorkersFor(plan, options.jobs ?? availableParallelism());
+  if (typeof file !== 'string') checkPlan('sweep', file);
+  checkOptions('sweep', options);
+  const plan = typeof file === 'string' ? planScenario(file, { set: options.set, modelsDir: options.modelsDir, limits: options.limits }) : file;
+  const warm = warmWorkersFor(plan, threads(options.jobs));
   try {
     plan.validateAll();
     const shard = options.shard ?? { index: 1, count: 1 };
     const tasks = Array.from({ length: plan.taskCount }, (_, t) => t).filter((t) => t % shard.count === shard.index - 1);
-    return await runTasks(plan, tasks, { ...options, warm });
+    const { jobs, components, onTask } = options;
+    return await runTaskList(plan, tasks, { jobs, components, onTask, warm });
   } finally {
     warm?.close();
   }
+}
+
+/** Threads for `jobs` (default: every core): at most one per core, as `--jobs` is capped (more only cost memory). */
+function threads(jobs: number | undefined): number {
+  const cores = availableParallelism();
+  return Math.max(1, Math.min(jobs ?? cores, cores));
+}
+
+/** Check that `plan` is a SweepPlan (what planScenario() returns). */
+function checkPlan(fn: string, plan: unknown): void {
+  if (!(plan instanceof SweepPlan)) throw new InputError(`expected a sweep plan (what planScenario() returns)${fn === 'sweep' ? ' or a scenario file name' : ''}`, { source: `${fn}() ${fn === 'sweep' ? 'file' : 'plan'}` });
 }

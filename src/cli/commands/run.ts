@@ -7,7 +7,7 @@ import { toCsv } from '../../report/csv.js';
 import { toFigure5 } from '../../report/figure5.js';
 import { toJson } from '../../report/json.js';
 import { toTable } from '../../report/table.js';
-import { runTasks } from '../../api/sweep.js';
+import { runTaskList as runTasks } from '../../api/sweep.js';
 import { CommandFailed } from '../commandFailed.js';
 import { injectFault } from '../faults.js';
 import { OutputDir, scenarioIdentity } from '../files.js';

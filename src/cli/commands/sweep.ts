@@ -10,7 +10,7 @@ import { InputError } from '../../config/errors.js';
 import { replicateSeed } from '../../config/sweep.js';
 import type { ResultRecord } from '../../run/record.js';
 import type { SweepPlan } from '../../config/sweepPlan.js';
-import { runTasks, warmWorkersFor } from '../../api/sweep.js';
+import { runTaskList as runTasks, warmWorkersFor } from '../../api/sweep.js';
 import type { WarmWorkers } from '../../run/workerPool.js';
 import { createProgress } from '../progress.js';
 import { expectedRecords, readTask, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';

@@ -1,0 +1,119 @@
+// The library's arguments are input like a scenario file: a study passing
+// NaN as a seed, a negative limit or a string where a scenario goes gets an
+// InputError naming the function and the option, as a typo in a file does —
+// not a TypeError deep inside, a limit that turns itself off (every
+// comparison with NaN is false) or a record stamped with a NaN seed.
+import { z } from 'zod';
+import { InputError } from '../config/errors.js';
+import { validate } from '../config/zodIssues.js';
+import type { KeyPath } from '../workload/expand.js';
+
+/** A seed, as a scenario's `seed:` takes it. */
+const Seed = z.int().nonnegative().max(2 ** 32 - 1);
+/** A count or index that stays exact. */
+const Whole = z.int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** A limit: a positive whole number (see Limits). */
+const Limit = z.int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/** A value an override may take: what a `--set` value written as YAML can be. */
+const OverrideValue: z.ZodType<unknown> = z.lazy(() =>
+  z.union([z.string(), z.number().finite(), z.boolean(), z.null(), z.array(OverrideValue), z.record(z.string(), OverrideValue)]));
+
+const ScenarioOptions = z.strictObject({
+  set: z.union([
+    z.array(z.string()),
+    z.record(z.string().regex(/^[^=]+$/, 'an override key has no "=" (the value goes in the value)'), OverrideValue),
+  ]).optional(),
+  modelsDir: z.string().optional(),
+  limits: z.strictObject({
+    maxInputBytes: Limit.optional(),
+    maxOpsPerRun: Limit.optional(),
+    maxSweepPoints: Limit.optional(),
+    maxSimSeconds: Limit.optional(),
+    maxEvents: Limit.optional(),
+    maxResultBytes: Limit.optional(),
+  }).optional(),
+});
+
+/** Anything but undefined (functions and class instances the options carry). */
+const any = z.custom<unknown>((v) => v !== undefined);
+
+const RunOptions = {
+  jobs: z.int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+  components: z.boolean().optional(),
+  onTask: z.custom<unknown>((v) => typeof v === 'function', 'expected a function').optional(),
+  warm: any.optional(),
+};
+
+const SweepOptions = ScenarioOptions.extend({
+  ...RunOptions,
+  shard: z.strictObject({ index: z.int().positive().max(Number.MAX_SAFE_INTEGER), count: z.int().positive().max(Number.MAX_SAFE_INTEGER) })
+    .refine((s) => s.index <= s.count, { message: 'expected 1 ≤ index ≤ count', path: ['index'] })
+    .optional(),
+});
+
+const RunTasksOptions = z.strictObject({ ...RunOptions, faultPoint: Whole.nullable().optional(), observer: any.optional() });
+
+const SimulateOptions = z.strictObject({ seed: Seed.optional() });
+
+const RunScenarioOptions = z.strictObject({
+  components: z.boolean().optional(),
+  point: Whole.optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number().finite(), z.boolean()])).optional(),
+  replicate: Whole.optional(),
+  seed: Seed.optional(),
+  observer: any.optional(),
+  bulk: z.boolean().optional(),
+  tapes: z.boolean().optional(),
+  traces: any.optional(),
+  missPrices: any.optional(),
+});
+
+const SCHEMAS = {
+  loadScenario: ScenarioOptions,
+  planScenario: ScenarioOptions,
+  sweep: SweepOptions,
+  runTasks: RunTasksOptions,
+  simulate: SimulateOptions,
+  runScenario: RunScenarioOptions,
+} as const;
+
+/** Check the options object of library function `fn` (undefined is no options); InputError naming the option. */
+export function checkOptions(fn: keyof typeof SCHEMAS, options: unknown): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw argumentError(fn, 'options', `expected an object of options or nothing, got ${kind(options)}`);
+  validate(SCHEMAS[fn] as z.ZodType, options, () => ({ source: `${fn}() options` }), `options of ${fn}()`);
+}
+
+/** Check that argument `name` of `fn` is a non-empty string (a file, a workload or a mode name). */
+export function checkString(fn: string, name: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || value === '') throw argumentError(fn, name, `expected a non-empty string, got ${kind(value)}`);
+}
+
+/** Check that argument `name` of `fn` looks like what loadScenario() returns (a plain-data scenario with workloads). */
+export function checkLoaded(fn: string, name: string, value: unknown): void {
+  const v = value as { scenario?: unknown; cpu?: unknown; workloads?: unknown } | null;
+  if (v === null || typeof v !== 'object' || typeof v.scenario !== 'object' || v.scenario === null || typeof v.cpu !== 'object' || !Array.isArray(v.workloads)) {
+    throw argumentError(fn, name, `expected a loaded scenario (what loadScenario() returns), got ${kind(value)}`);
+  }
+}
+
+/** Check task numbers for runTasks: whole numbers below the plan's task count. */
+export function checkTasks(tasks: unknown, taskCount: number): void {
+  if (!Array.isArray(tasks)) throw argumentError('runTasks', 'tasks', `expected an array of task numbers, got ${kind(tasks)}`);
+  const i = tasks.findIndex((t) => !Number.isInteger(t) || t < 0 || t >= taskCount);
+  if (i >= 0) throw argumentError('runTasks', 'tasks', `expected whole numbers from 0 to ${taskCount - 1} (the plan has ${taskCount} tasks), got ${kind(tasks[i])}`, [i]);
+}
+
+function argumentError(fn: string, name: string, detail: string, path: KeyPath = []): InputError {
+  return new InputError(detail, { source: `${fn}() ${name}` }, path);
+}
+
+/** A value named for a message: its type, and a short rendering of a scalar. */
+function kind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v} ${String(v)}`;
+  if (typeof v === 'string') return v === '' ? 'an empty string' : `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
+  return typeof v === 'object' ? 'an object' : typeof v;
+}
