@@ -81,6 +81,14 @@ describe('vmmsim sweep', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it.each([['0x2'], ['0b10'], ['2e0'], ['1.0']])('--jobs %s is refused like any other non-digit count: exit 2', (jobs) => {
+    const out = join(tmp(), 'jobs');
+    const r = cli('sweep', SMALL, '--out', out, '--jobs', jobs);
+    expect(r.stderr).toBe(`vmmsim: --jobs ${jobs}: expected a positive whole number of worker threads, got "${jobs}"\n`);
+    expect(r.status).toBe(2);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('a --shard count past 2^53 is refused (sweep.json would record another shard): exit 2, nothing written', () => {
     const out = join(tmp(), 'huge');
     const r = cli('sweep', SMALL, '--out', out, '--shard', '1/99999999999999999999');

@@ -44,6 +44,9 @@ const Meta = z.strictObject({
   stream: z.int().nonnegative().optional(),
 });
 
+/** A decimal number as a CSV cell may write it: sign, digits, point, exponent. */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
 /** Deepest nesting of arrays and objects a JSONL line may have (a valid line has 1: an object of scalars). */
 const MAX_JSON_NESTING = 64;
 
@@ -392,8 +395,9 @@ export class TraceParser {
       const cell = cells[i];
       if (cell === '') return;
       if (NUMERIC.has(col)) {
-        const n = Number(cell);
-        if (!Number.isFinite(n)) this.fail(`column ${col}: expected a number, got "${cell}"`, { key: col });
+        // Decimal only, as in JSONL: Number() also reads 0x10, 0o7 and 0b1 (count 0x10 ran 16 operations).
+        const n = DECIMAL.test(cell) ? Number(cell) : NaN;
+        if (!Number.isFinite(n)) this.fail(`column ${col}: expected a decimal number, got "${cell}"`, { key: col });
         out[col] = n;
       } else out[col] = cell;
     });

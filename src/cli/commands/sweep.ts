@@ -35,8 +35,8 @@ export interface SweepOptions extends ScenarioOptions {
 
 /** Parse `--jobs N` (a positive integer). */
 export function parseJobs(text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new InputError(`expected a positive whole number of worker threads, got "${text}"`, { source: `--jobs ${text}` });
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN; // digits only: Number() also reads 0x2 and 0b10
+  if (!Number.isSafeInteger(n) || n < 1) throw new InputError(`expected a positive whole number of worker threads, got "${text}"`, { source: `--jobs ${text}` });
   return n;
 }
 
