@@ -45,6 +45,12 @@ const TIMES: Readonly<Record<string, number>> = {
   'rusage:sysSeconds': 1,
 };
 
+/** Units a time counter may be printed in (the one its TIMES factor assumes, or none). */
+const TIME_UNITS: Readonly<Record<string, readonly string[]>> = {
+  'task-clock': ['', 'msec', 'ms'],
+  duration_time: ['', 'ns'],
+};
+
 /** How the mapping reads counter `name`: as a count of events, as a time, or not at all. */
 export function counterKind(name: string): { kind: 'events' } | { kind: 'time'; toSeconds: number } | { kind: 'other' } {
   if (EVENTS.has(name) || /^syscalls:sys_enter_\w+$/.test(name) || /^strace:\w+$/.test(name)) return { kind: 'events' };
@@ -58,6 +64,8 @@ export function counterProblem(name: string, value: number, unit: string): strin
   if (!Number.isFinite(value)) return `${name}: the value is too large to be a number; expected a count a tool printed`;
   if (value < 0) return `${shown} is negative; expected a count or a time, 0 or more`;
   const kind = counterKind(name);
+  const units = TIME_UNITS[name];
+  if (units !== undefined && !units.includes(unit)) return `${shown}: the mapping reads ${name} in ${units.filter((u) => u !== '').join(' or ')}; expected that unit (or none), as perf stat prints it`;
   if (kind.kind === 'events' && !Number.isInteger(value)) return `${shown} is not a whole number; expected a count of events`;
   if (kind.kind === 'events' && value > MAX_EVENTS) {
     return `${shown} is more than ${formatValue(MAX_EVENTS)} events, more than a scenario can replay (count and repeat are at most 10^12) or any run makes; expected the counts of one run`;

@@ -119,6 +119,15 @@ describe('counter values', () => {
   const perfError = (text: string) => errorOf(() => parsePerfStat(text, 'f.txt')).message;
   const straceError = (text: string) => errorOf(() => parseStraceSummary(text, 'f.txt')).message;
 
+  it('refuses a counter printed twice (the second value was dropped), a time in a unit the mapping does not read, and a control character in a name', () => {
+    expect(perfError(perfX.replace(/^(3861,,page-faults.*)$/m, '$1\n20,,page-faults,1,100,,'))).toBe('f.txt:4:1: the counter page-faults appears twice (first on line 3); expected each counter once');
+    expect(perfError(perfX.replace(/^39\.90,msec,task-clock/m, '39.90,parsecs,task-clock'))).toBe('f.txt:8:1: task-clock 39.9 parsecs: the mapping reads task-clock in msec or ms; expected that unit (or none), as perf stat prints it');
+    expect(perfError(perfX.replace(/^3861,,page-faults/m, '3861,,\u001b[2Jpage-faults'))).toBe('f.txt:3:1: the counter name "\\u001b[2Jpage-faults" holds a control character; expected an event name such as page-faults');
+    const human = table.replace(/^(\s*[\d,]+\s+page-faults.*)$/m, '$1\n$1');
+    expect(human).not.toBe(table);
+    expect(perfError(human)).toMatch(/^f\.txt:\d+:1: the counter page-faults appears twice \(first on line \d+\); expected each counter once$/);
+  });
+
   it('refuses a negative count or time at its line, naming the counter', () => {
     expect(perfError(perfX.replace(/^3861,,page-faults/m, '-5,,page-faults'))).toBe('f.txt:3:1: page-faults -5 is negative; expected a count or a time, 0 or more');
     expect(perfError(perfX.replace(/^39\.90,msec,task-clock/m, '-1,msec,task-clock'))).toMatch(/^f\.txt:8:1: task-clock -1 msec is negative/);

@@ -7,6 +7,7 @@
 import { InputError } from '../config/errors.js';
 import { counterProblem, secondsProblem } from './counterBounds.js';
 import type { CounterSet, CounterStatus, RawCounter } from './counters.js';
+import { printable } from '../workload/inputFile.js';
 
 const NOT = /^<not (supported|counted)>$/;
 /** Separators `perf stat -x` is used with; ':' cannot be one (tracepoint names contain it). */
@@ -52,13 +53,14 @@ function parseCsv(text: string, file: string): CounterSet {
   const sep = csvSeparator(lines[0].text);
   if (sep === null) throw unparseable(file, lines[0]);
   const counters: RawCounter[] = [];
+  const seen = new Map<string, number>();
   for (const l of lines) {
     const f = l.text.split(sep);
     if (f.length < 3 || f[2].trim() === '') throw unparseable(file, l);
     const raw = f[0].trim();
     const not = NOT.exec(raw);
     if (!not && !/^-?\d+(\.\d+)?$/.test(raw)) throw unparseable(file, l);
-    counters.push(checked(file, l, counter(f[2].trim(), not ? null : Number(raw), not ? (`not ${not[1]}` as CounterStatus) : 'ok', f[1].trim())));
+    counters.push(checked(file, l, counter(f[2].trim(), not ? null : Number(raw), not ? (`not ${not[1]}` as CounterStatus) : 'ok', f[1].trim()), seen));
   }
   return { counters, elapsedSeconds: null, userSeconds: null, sysSeconds: null };
 }
@@ -71,6 +73,7 @@ function parseHuman(text: string, file: string): CounterSet {
   const set: CounterSet = { counters: [], elapsedSeconds: null, userSeconds: null, sysSeconds: null };
   let seenHeader = false;
   let header = 1;
+  const seen = new Map<string, number>();
   for (const l of dataLines(text)) {
     if (/Performance counter stats for/.test(l.text)) {
       seenHeader = true;
@@ -97,7 +100,7 @@ function parseHuman(text: string, file: string): CounterSet {
     // times (msec) end in a decimal part written with the locale's decimal mark.
     const value = not ? null : unit === '' ? Number(m[1].replace(/\D/g, '')) : decimal(m[1]);
     if (!not && value === null) throw unparseable(file, l);
-    set.counters.push(checked(file, l, counter(m[3], value, not ? (`not ${not[1]}` as CounterStatus) : 'ok', unit)));
+    set.counters.push(checked(file, l, counter(m[3], value, not ? (`not ${not[1]}` as CounterStatus) : 'ok', unit), seen));
   }
   if (!seenHeader) throw new InputError('no "Performance counter stats for" header found', { source: file, line: 1 });
   if (set.counters.length === 0) throw new InputError('perf stat\'s table has no counter rows (such as "14,765  page-faults"); expected at least one counter', { source: file, line: header });
@@ -118,10 +121,20 @@ function counter(name: string, value: number | null, status: CounterStatus, unit
   return { name, value, status, source: 'perf', unit };
 }
 
-/** `c`, if its value is one a counter can have; else an error at its line naming it. */
-function checked(file: string, l: Line, c: RawCounter): RawCounter {
+/**
+ * `c`, if it is a counter perf could have printed here — a name without
+ * control characters (it is copied into the scenario's comments), not one
+ * printed before (`seen`: name → line; a second value would be dropped), a
+ * value a counter can have; else an error at its line naming it.
+ */
+function checked(file: string, l: Line, c: RawCounter, seen: Map<string, number>): RawCounter {
+  const at = { source: file, line: l.no };
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(c.name)) throw new InputError(`the counter name "${printable(c.name)}" holds a control character; expected an event name such as page-faults`, at);
+  const first = seen.get(c.name);
+  if (first !== undefined) throw new InputError(`the counter ${c.name} appears twice (first on line ${first}); expected each counter once`, at);
+  seen.set(c.name, l.no);
   const problem = c.value === null ? null : counterProblem(c.name, c.value, c.unit);
-  if (problem !== null) throw new InputError(problem, { source: file, line: l.no });
+  if (problem !== null) throw new InputError(problem, at);
   return c;
 }
 
