@@ -194,6 +194,8 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
     `${manyAliases}:4:4023: more than 1,000 YAML aliases (*o here is alias number 1,001); expected a document with a handful`],
   ['a mapping of 6,000 keys whose last repeats one (found in time)', [manyKeys], 2,
     `${manyKeys}:6006:3: YAML syntax error: Map keys must be unique (the key "k5" appears twice)`],
+  ['a --set value with a newline and an ESC: escaped, the message stays one line', ['test/corpus/good.yaml', '--set', 'workloads.0.repeat=10\n\u001b[2Jseed: 5'], 2,
+    '--set workloads.0.repeat=10\\n\\u001b[2Jseed: 5: workloads[0].repeat: expected a number, got a mapping (in the scenario)'],
   ['a missing scenario file', ['test/corpus/nope.yaml'], 2, 'test/corpus/nope.yaml: scenario file not found'],
   ['a directory as the scenario', ['test/corpus'], 2, 'test/corpus: scenario file is a directory; expected a YAML file'],
   ['a device as the scenario (it would never end)', ['/dev/zero'], 2, '/dev/zero: scenario file is not a regular file (a device, FIFO or socket); expected a YAML file'],
@@ -295,6 +297,12 @@ describe('bad-input corpus: exit status and message of every case, within a seco
   it('predict --scenarios takes names of the list only: a path out of scenarios/paper/ is refused', async () => {
     const r = await runMain(['predict', '--scenarios', '../default', '--no-write']);
     expect(r.stderr).toBe('vmmsim: --scenarios ../default: unknown paper scenario "../default"; expected some of forkwait, xp-boot, compile-lin, compile-win, apache-lin, apache-win, largeram, 2dgraphics, specint, specjbb\n');
+    expect(r.status).toBe(2);
+  });
+
+  it('a message quoting a 100,000-character flag is cut to 2,000 characters, saying how much was left out', async () => {
+    const r = await runMain(['run', 'test/corpus/good.yaml', '--set', `name=${'x'.repeat(100_000)}`]);
+    expect(r.stderr).toMatch(/^vmmsim: --set name=x{1989}… \(\d{2},\d{3} more characters left out\)\n$/);
     expect(r.status).toBe(2);
   });
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { InputError } from '../config/errors.js';
-import { InputFileError } from '../workload/inputFile.js';
+import { InputFileError, printable } from '../workload/inputFile.js';
 import { CommandFailed } from './commandFailed.js';
 import { checkCommand } from './commands/check.js';
 import { mergeCommand } from './commands/merge.js';
@@ -60,26 +60,40 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** Longest message printed, in characters: a message quoting a megabyte flag or listing 20,000 files is cut. */
+export const MAX_MESSAGE_CHARS = 2000;
+
+/**
+ * `message` as one paragraph on the terminal: control characters a flag or
+ * file name carried (a newline, an ESC sequence) escaped, and cut to
+ * {@link MAX_MESSAGE_CHARS} characters saying how much was left out.
+ */
+export function paragraph(message: string): string {
+  const text = printable(message);
+  if (text.length <= MAX_MESSAGE_CHARS) return text;
+  return `${text.slice(0, MAX_MESSAGE_CHARS)}… (${(text.length - MAX_MESSAGE_CHARS).toLocaleString('en-US')} more characters left out)`;
+}
+
 function report(e: unknown): number {
   if (e instanceof CommanderError) {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return EXIT.ok;
     return EXIT.input; // commander has already printed its message
   }
   if (e instanceof CommandFailed) {
-    process.stderr.write(`vmmsim: ${e.message}\n`);
+    process.stderr.write(`vmmsim: ${paragraph(e.message)}\n`);
     return e.status;
   }
   if (e instanceof InputError || e instanceof InputFileError) {
-    process.stderr.write(`vmmsim: ${e.message}\n`);
+    process.stderr.write(`vmmsim: ${paragraph(e.message)}\n`);
     return EXIT.input;
   }
   if (e instanceof OutputError) {
-    process.stderr.write(`vmmsim: ${e.message}\n`);
+    process.stderr.write(`vmmsim: ${paragraph(e.message)}\n`);
     return EXIT.internal; // an I/O failure, not a bug: no stack file
   }
   const err = e instanceof Error ? e : new Error(String(e));
   const where = writeCrashLog(err);
-  const firstLine = err.message.split('\n')[0];
+  const firstLine = paragraph(err.message.split('\n')[0]);
   process.stderr.write(`vmmsim: internal error: ${firstLine}.${where ? ` The full stack trace is in ${where}.` : ''} Please report it.\n`);
   return EXIT.internal;
 }
