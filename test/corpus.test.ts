@@ -122,6 +122,8 @@ let farValue = '';
 let deepValue = '';
 let manyAliases = '';
 let manyKeys = '';
+let unknownTag = '';
+let binaryTag = '';
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'vmmsim-corpus-'));
   // A 100 MB file of valid YAML (comment lines): refused by its size before a byte is read.
@@ -147,6 +149,11 @@ beforeAll(() => {
   // it): 4,000 aliases took 8 s of CPU and 6,000 keys 2 s, in files of 16 and 50 KB.
   manyAliases = join(tmp, 'many-aliases.yaml');
   writeFileSync(manyAliases, `name: t\nworkloads:\n  - name: a\n    ops: [&o syscall${', *o'.repeat(4000)}]\n`);
+  // A tag yaml cannot resolve made its value a string without a word; !!binary built a Buffer blamed on its shape.
+  unknownTag = join(tmp, 'unknown-tag.yaml');
+  writeFileSync(unknownTag, 'name: t\nworkloads:\n  - name: a\n    repeat: !foo 10\n    ops: [syscall]\n');
+  binaryTag = join(tmp, 'binary-tag.yaml');
+  writeFileSync(binaryTag, 'name: !!binary aGVsbG8=\nworkloads:\n  - name: a\n    ops: [syscall]\n');
   manyKeys = join(tmp, 'many-keys.yaml');
   writeFileSync(manyKeys, `name: t\nworkloads:\n  - name: a\n    ops: [syscall]\nx:\n${Array.from({ length: 6_000 }, (_, i) => `  k${i}: 1\n`).join('')}  k5: 2\n`);
   // Traces that never end (a device), never arrive (a FIFO) or hold one endless line.
@@ -196,6 +203,10 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
     `${manyKeys}:6006:3: YAML syntax error: Map keys must be unique (the key "k5" appears twice)`],
   ['a --set value with a newline and an ESC: escaped, the message stays one line', ['test/corpus/good.yaml', '--set', 'workloads.0.repeat=10\n\u001b[2Jseed: 5'], 2,
     '--set workloads.0.repeat=10\\n\\u001b[2Jseed: 5: workloads[0].repeat: expected a number, got a mapping (in the scenario)'],
+  ['an unknown YAML tag (the value became a string silently)', [unknownTag], 2,
+    `${unknownTag}:4:18: the YAML tag !foo is not one vmmsim reads; expected the value written plainly (tags such as !!str, !!int and !!bool may stay)`],
+  ['a !!binary value', [binaryTag], 2,
+    `${binaryTag}:1:16: the YAML tag !!binary is not one vmmsim reads; expected the value written plainly (tags such as !!str, !!int and !!bool may stay)`],
   ['a missing scenario file', ['test/corpus/nope.yaml'], 2, 'test/corpus/nope.yaml: scenario file not found'],
   ['a directory as the scenario', ['test/corpus'], 2, 'test/corpus: scenario file is a directory; expected a YAML file'],
   ['a device as the scenario (it would never end)', ['/dev/zero'], 2, '/dev/zero: scenario file is not a regular file (a device, FIFO or socket); expected a YAML file'],

@@ -4,7 +4,7 @@
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Alias, type Document, type Node } from 'yaml';
 import { InputError, type Origin } from './errors.js';
 import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from './limits.js';
-import { binary, InputFileError, lineCol, readTextFile } from '../workload/inputFile.js';
+import { binary, InputFileError, lineCol, printable, readTextFile } from '../workload/inputFile.js';
 import type { KeyPath } from '../workload/expand.js';
 import { PROTO_KEY_MESSAGE, protoKeyPath } from './overrides.js';
 
@@ -61,6 +61,14 @@ export class YamlFile {
       let msg = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
       if (/Maximum call stack/.test(msg)) msg = 'the document nests too deeply for the parser (hundreds of levels); expected a scenario of modest depth';
       throw new InputError(`YAML syntax error: ${msg}`, { source: path, line: pos.line, col: pos.col });
+    }
+    // A tag yaml cannot resolve (!foo) made its value a string without a word; !!binary, !!omap and the like
+    // build values no schema expects, which were then blamed on their shape. vmmsim's files need no tags.
+    const tagged = unsupportedTag(doc);
+    if (tagged !== null) {
+      const why = tagged.unresolved ? 'cannot be resolved for this value' : 'is not one vmmsim reads';
+      throw new InputError(`the YAML tag ${printable(tagged.tag)} ${why}; expected the value written plainly (tags such as !!str, !!int and !!bool may stay)`,
+        { source: path, ...lines.linePos(tagged.offset) });
     }
     const twice = duplicateKey(doc);
     if (twice !== null) {
@@ -176,6 +184,22 @@ function aliasTargets(doc: Document.Parsed): { targets: Map<Alias, Node | undefi
     } else if (isNode(n) && n.anchor) anchors.set(n.anchor, n);
   }
   return { targets, aliases };
+}
+
+/** Tags of the YAML core schema a value may carry (what a plain value resolves to anyway). */
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/** The first explicit tag (in document order) outside the core schema, or one yaml could not resolve, with its offset; or null. */
+function unsupportedTag(doc: Document.Parsed): { tag: string; offset: number; unresolved: boolean } | null {
+  const unresolved = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  for (const n of nodesInOrder(doc)) {
+    if (!isNode(n) || n.tag === undefined) continue;
+    const offset = n.range?.[0] ?? 0;
+    const failed = unresolved !== undefined && unresolved.pos[0] <= offset && offset <= unresolved.pos[1];
+    if (!CORE_TAGS.has(n.tag) || failed) return { tag: n.tag.replace(/^tag:yaml\.org,2002:/, '!!'), offset, unresolved: failed };
+  }
+  if (unresolved === undefined) return null;
+  return { tag: (/Unresolved tag: (\S+)/.exec(unresolved.message) ?? ['', '?'])[1].replace(/^tag:yaml\.org,2002:/, '!!'), offset: unresolved.pos[0], unresolved: true };
 }
 
 /**
