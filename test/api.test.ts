@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { InputError, loadScenario, MODES, planScenario, runScenario, runTasks, simulate, sweep } from '../src/index.js';
+import { InputError, loadScenario, MODES, planScenario, runScenario, runTasks, simulate, summarize, sweep, toCsv, toJson, toTable } from '../src/index.js';
 
 const SMALL = 'test/fixtures/sweep/small.yaml';
 
@@ -136,5 +136,21 @@ describe('the library checks its arguments as input: an InputError naming the fu
   it('jobs above the number of cores is capped, as --jobs is (100 workers took 700 MB for two tasks)', async () => {
     const set = ['workloads.0.repeat=10', 'workloads.1.repeat=10'];
     expect(await sweep(SMALL, { set, jobs: 100 })).toEqual(await sweep(SMALL, { set, jobs: 1 }));
+  });
+});
+
+describe('the report functions check the records they are given', () => {
+  it('a hand-built record with a NaN, a missing field or a negative count is an InputError, not NaN in the CSV', () => {
+    const [record] = runScenario(loadScenario(SMALL, { set: ['workloads.0.repeat=10', 'workloads.1.repeat=10', 'vmms=[native]'] }));
+    expect(() => toCsv([record])).not.toThrow();
+    const bad: Array<[unknown, string]> = [
+      [[{ ...record, cycles: NaN }], 'toCsv() records: [0].cycles: expected a finite number, got NaN (in the records)'],
+      [[{ ...record, seed: -1 }], 'toCsv() records: [0].seed: expected ≥ 0, got number -1 (in the records)'],
+      [[{}], 'toCsv() records: [0].scenario: missing required key (expected a string) (in the records)'],
+    ];
+    for (const [records, message] of bad) expect(() => toCsv(records as never)).toThrow(message);
+    expect(() => toTable([{ ...record, seconds: Infinity }])).toThrow(/^toTable\(\) records: \[0\]\.seconds: /);
+    expect(() => summarize(null as never)).toThrow(/^summarize\(\) records: /);
+    expect(() => toJson([{ ...record, params: { x: NaN } }])).toThrow(/^toJson\(\) records: \[0\]\.params\.x: /);
   });
 });
