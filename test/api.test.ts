@@ -99,6 +99,11 @@ describe('the library checks its arguments as input: an InputError naming the fu
       'loadScenario() options: set.workloads.0.repeat: expected a string or a number or true or false or null or a list or record, got NaN (in the options of loadScenario())'],
     ['an override key holding "=" (its value was dropped)', () => loadScenario(SMALL, { set: { 'workloads.0.repeat=7 #': 123 } }),
       'loadScenario() options: set.workloads.0.repeat=7 #: bad key "workloads.0.repeat=7 #": an override key has no "=" (the value goes in the value) (in the options of loadScenario())'],
+    ['a circular override value (a TypeError from JSON)', () => {
+      const self: Record<string, unknown> = {};
+      self.self = self;
+      return loadScenario(SMALL, { set: { 'workloads.0.repeat': self } });
+    }, 'loadScenario() options: set: a value refers to itself (a circular object); expected values that can be written as JSON'],
     ['simulate with a NaN seed', () => simulate(loaded(), 'syscalls', 'native', { seed: NaN }), 'simulate() options: seed: expected a finite number, got NaN (in the options of simulate())'],
     ['simulate(null, …)', () => simulate(null as never, 'syscalls', 'native'), 'simulate() loaded: expected a loaded scenario (what loadScenario() returns), got null'],
     ['runScenario with an infinite seed', () => runScenario(loaded(), { seed: Infinity }), 'runScenario() options: seed: expected a finite number, got Infinity (in the options of runScenario())'],

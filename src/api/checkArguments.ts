@@ -83,6 +83,12 @@ export function checkOptions(fn: keyof typeof SCHEMAS, options: unknown): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw argumentError(fn, 'options', `expected an object of options or nothing, got ${kind(options)}`);
   validate(SCHEMAS[fn] as z.ZodType, options, () => ({ source: `${fn}() options` }), `options of ${fn}()`);
+  // Override values are written as JSON: what the schema passes but JSON cannot write is a circular object.
+  try {
+    JSON.stringify((options as { set?: unknown }).set);
+  } catch {
+    throw argumentError(fn, 'options', 'set: a value refers to itself (a circular object); expected values that can be written as JSON');
+  }
 }
 
 /** Check that argument `name` of `fn` is a non-empty string (a file, a workload or a mode name). */
