@@ -4,7 +4,7 @@
 // CPU, with no stack trace and nothing written into --out. A sample runs
 // again through the built CLI in a subprocess, as a user runs it.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -314,6 +314,16 @@ describe('bad-input corpus: exit status and message of every case, within a seco
   it('a message quoting a 100,000-character flag is cut to 2,000 characters, saying how much was left out', async () => {
     const r = await runMain(['run', 'test/corpus/good.yaml', '--set', `name=${'x'.repeat(100_000)}`]);
     expect(r.stderr).toMatch(/^vmmsim: --set name=x{1989}… \(\d{2},\d{3} more characters left out\)\n$/);
+    expect(r.status).toBe(2);
+  });
+
+  it('a model file that is a link leading nowhere is named as such (it was "unknown cpu model", listing the same name as known)', async () => {
+    const models = join(tmp, 'models-looped');
+    cpSync('models', models, { recursive: true });
+    rmSync(join(models, 'cpu', 'pentium4.yaml'));
+    symlinkSync('pentium4.yaml', join(models, 'cpu', 'pentium4.yaml'));
+    const r = await runMain(['check', 'test/corpus/good.yaml', '--models', models, '--no-estimate']);
+    expect(r.stderr).toBe(`vmmsim: test/corpus/good.yaml:2:1: cpu: cpu model "pentium4": ${join(models, 'cpu', 'pentium4.yaml')} is a symbolic link that leads to no file (a loop, or a missing target); expected a model file\n`);
     expect(r.status).toBe(2);
   });
 

@@ -1,7 +1,7 @@
 // Loads a scenario and every model it names into one validated, compiled
 // setup: scenario file → overrides → schema → models by name → workloads
 // compiled against the guest profile. Every failure is a located InputError.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
@@ -377,12 +377,24 @@ function kindDirProblem(modelsDir: string, kind: string): string {
   }
 }
 
+/** Whether `path` is a symbolic link (whatever it leads to). */
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 /** Read, override and validate one model file. */
 function loadModel<T>(
   modelsDir: string, kind: string, name: string, referencedAt: Origin, schema: z.ZodType<T>, overrides: readonly Applied[], limits: Limits, read: ReadYaml,
 ): T {
   const path = modelPath(modelsDir, kind, name);
   if (!existsSync(path)) {
+    if (isLink(path)) {
+      throw new InputError(`${kind} model "${name}": ${path} is a symbolic link that leads to no file (a loop, or a missing target); expected a model file`, referencedAt, [kind]);
+    }
     const known = modelNames(modelsDir, kind);
     throw new InputError(`unknown ${kind} model "${name}": no file ${path}${kindDirProblem(modelsDir, kind)}; expected one of ${known.join(', ') || '(none)'}${didYouMean(name, known)}`, referencedAt, [kind]);
   }
