@@ -45,7 +45,7 @@ export class YamlFile {
     const nul = text.indexOf('\u0000');
     if (nul >= 0) throw new InputError(binary(yamlRole(what)), { source: path, ...lineCol(text, nul) });
     // uniqueKeys off: yaml's check compares each key with every key before it in its mapping (40,000 keys took
-    // 53 s); duplicateKey below finds the same first duplicate in one pass. silent: no Node warning ahead of our message.
+    // 53 s); examine() below finds the same first duplicate in one pass. silent: no Node warning ahead of our message.
     const options = { lineCounter: lines, uniqueKeys: false, prettyErrors: false, logLevel: 'silent' } as const;
     // One document a file: a second one (after ---) would otherwise be dropped unread, errors and all.
     const all = parseAllDocuments(text, options);
@@ -53,8 +53,12 @@ export class YamlFile {
       throw new InputError(`${what} file holds more than one YAML document (a second starts here); expected one document`, { source: path, ...lineCol(text, all[1].range[0]) });
     }
     // The one document as parsed already (parsing is most of the time of a large file); none (an empty file): an empty one.
-    if (!(Array.isArray(all) && all.length === 1)) lines = new LineCounter();
-    const doc = Array.isArray(all) && all.length === 1 ? all[0] : parseDocument(text, { ...options, lineCounter: lines });
+    let doc: Document.Parsed;
+    if (Array.isArray(all) && all.length === 1) doc = all[0];
+    else {
+      lines = new LineCounter();
+      doc = parseDocument(text, { ...options, lineCounter: lines });
+    }
     const err = doc.errors[0];
     if (err) {
       const pos = lines.linePos(err.pos[0]);
@@ -64,19 +68,16 @@ export class YamlFile {
     }
     // A tag yaml cannot resolve (!foo) made its value a string without a word; !!binary, !!omap and the like
     // build values no schema expects, which were then blamed on their shape. vmmsim's files need no tags.
-    const tagged = unsupportedTag(doc);
+    const { tagged, twice, aliases, targets } = examine(doc);
     if (tagged !== null) {
       const why = tagged.unresolved ? 'cannot be resolved for this value' : 'is not one vmmsim reads';
       throw new InputError(`the YAML tag ${printable(tagged.tag)} ${why}; expected the value written plainly (tags such as !!str, !!int and !!bool may stay)`,
         { source: path, ...lines.linePos(tagged.offset) });
     }
-    const twice = duplicateKey(doc);
     if (twice !== null) {
       const key = (/^[^:\n]*/.exec(text.slice(twice)) ?? [''])[0].trim();
       throw new InputError(`YAML syntax error: Map keys must be unique (the key ${JSON.stringify(key)} appears twice)`, { source: path, ...lines.linePos(twice) });
     }
-    // Each alias's anchor, found in one pass: yaml's Alias.resolve(doc) walks the whole document per alias.
-    const { targets, aliases } = aliasTargets(doc);
     if (aliases.length > MAX_ALIASES) {
       const a = aliases[MAX_ALIASES];
       throw new InputError(`more than ${formatCount(MAX_ALIASES)} YAML aliases (*${a.source} here is alias number ${formatCount(MAX_ALIASES + 1)}); expected a document with a handful`,
@@ -151,80 +152,71 @@ function yamlRole(what: string): { what: string; expected: string } {
   return { what, expected: 'a YAML file' };
 }
 
+/** Tags of the YAML core schema a value may carry (what a plain value resolves to anyway). */
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/** What {@link examine} finds in a document. */
+interface Examined {
+  /** The first explicit tag outside the core schema, or one yaml could not resolve for its value; or null. */
+  tagged: { tag: string; offset: number; unresolved: boolean } | null;
+  /** Offset of the first key that repeats a key before it in its mapping, or null. */
+  twice: number | null;
+  /** The aliases in document order, and the node each stands for (undefined: no anchor before it). */
+  aliases: Alias[];
+  targets: Map<Alias, Node | undefined>;
+}
+
 /**
- * Every node of the document in document order (pre-order: a mapping
- * before its keys and values, a key before its value), as yaml's visit
- * walks it; iterative, so any depth.
+ * One walk of the document in document order (pre-order: a mapping before
+ * its keys and values, a key before its value, as yaml's visit walks it;
+ * iterative, so any depth) that finds what yaml would find only in
+ * quadratic time, or only by a warning: duplicate keys (yaml's uniqueKeys
+ * scans every key before each one; here a set per mapping, the same scalar
+ * equality), each alias's anchor (yaml's Alias.resolve walks the whole
+ * document per alias; here the last anchor seen, yaml's rule) and tags.
  */
-function* nodesInOrder(doc: Document.Parsed): Generator<unknown> {
+function examine(doc: Document.Parsed): Examined {
+  const unresolved = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  const found: Examined = { tagged: null, twice: null, aliases: [], targets: new Map() };
+  const anchors = new Map<string, Node>();
   const stack: unknown[] = [doc.contents];
   while (stack.length > 0) {
     const n = stack.pop();
-    yield n;
+    if (isAlias(n)) {
+      found.aliases.push(n);
+      found.targets.set(n, anchors.get(n.source));
+      continue;
+    }
+    if (!isNode(n)) continue;
+    if (n.anchor) anchors.set(n.anchor, n);
+    if (n.tag !== undefined && found.tagged === null) {
+      const offset = n.range?.[0] ?? 0;
+      const failed = unresolved !== undefined && unresolved.pos[0] <= offset && offset <= unresolved.pos[1];
+      if (!CORE_TAGS.has(n.tag) || failed) found.tagged = { tag: n.tag.replace(/^tag:yaml\.org,2002:/, '!!'), offset, unresolved: failed };
+    }
     if (isMap(n)) {
+      const seen = new Set<unknown>();
+      for (const p of n.items) {
+        const k = p.key;
+        // yaml compares scalar values with ===: NaN never equals itself, other values as a set compares them.
+        if (!isScalar(k) || Number.isNaN(k.value)) continue;
+        if (seen.has(k.value)) {
+          const at = k.range?.[0] ?? 0;
+          if (found.twice === null || at < found.twice) found.twice = at;
+          break;
+        }
+        seen.add(k.value);
+      }
       for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i].value, n.items[i].key);
     } else if (isSeq(n)) {
       for (let i = n.items.length - 1; i >= 0; i--) stack.push(n.items[i]);
     }
   }
-}
-
-/**
- * The aliases of the document in order and the node each stands for: the
- * last node before it with its anchor (yaml's rule), or undefined.
- */
-function aliasTargets(doc: Document.Parsed): { targets: Map<Alias, Node | undefined>; aliases: Alias[] } {
-  const anchors = new Map<string, Node>();
-  const targets = new Map<Alias, Node | undefined>();
-  const aliases: Alias[] = [];
-  for (const n of nodesInOrder(doc)) {
-    if (isAlias(n)) {
-      aliases.push(n);
-      targets.set(n, anchors.get(n.source));
-    } else if (isNode(n) && n.anchor) anchors.set(n.anchor, n);
+  if (found.tagged === null && unresolved !== undefined) {
+    const tag = (/Unresolved tag: (\S+)/.exec(unresolved.message) ?? ['', '?'])[1].replace(/^tag:yaml\.org,2002:/, '!!');
+    found.tagged = { tag, offset: unresolved.pos[0], unresolved: true };
   }
-  return { targets, aliases };
-}
-
-/** Tags of the YAML core schema a value may carry (what a plain value resolves to anyway). */
-const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`));
-
-/** The first explicit tag (in document order) outside the core schema, or one yaml could not resolve, with its offset; or null. */
-function unsupportedTag(doc: Document.Parsed): { tag: string; offset: number; unresolved: boolean } | null {
-  const unresolved = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
-  for (const n of nodesInOrder(doc)) {
-    if (!isNode(n) || n.tag === undefined) continue;
-    const offset = n.range?.[0] ?? 0;
-    const failed = unresolved !== undefined && unresolved.pos[0] <= offset && offset <= unresolved.pos[1];
-    if (!CORE_TAGS.has(n.tag) || failed) return { tag: n.tag.replace(/^tag:yaml\.org,2002:/, '!!'), offset, unresolved: failed };
-  }
-  if (unresolved === undefined) return null;
-  return { tag: (/Unresolved tag: (\S+)/.exec(unresolved.message) ?? ['', '?'])[1].replace(/^tag:yaml\.org,2002:/, '!!'), offset: unresolved.pos[0], unresolved: true };
-}
-
-/**
- * Offset of the first key that repeats a key before it in its mapping (the
- * same scalar value), or null: the duplicate yaml's uniqueKeys reports
- * first, found with a set per mapping instead of a scan of the keys before.
- */
-function duplicateKey(doc: Document.Parsed): number | null {
-  let first: number | null = null;
-  for (const n of nodesInOrder(doc)) {
-    if (!isMap(n)) continue;
-    const seen = new Set<unknown>();
-    for (const p of n.items) {
-      const k = p.key;
-      // yaml compares scalar values with ===: NaN never equals itself, other values as a set compares them.
-      if (!isScalar(k) || Number.isNaN(k.value)) continue;
-      if (seen.has(k.value)) {
-        const at = k.range?.[0] ?? 0;
-        if (first === null || at < first) first = at;
-        break;
-      }
-      seen.add(k.value);
-    }
-  }
-  return first;
+  return found;
 }
 
 /** The first alias (in document order) whose anchor is not set before it, or null. */
