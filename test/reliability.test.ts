@@ -9,7 +9,8 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sweepPlanned, workerCount, type SweepOptions } from '../src/cli/commands/sweep.js';
+import { sweepPlanned, type SweepOptions } from '../src/cli/commands/sweep.js';
+import { workerCount } from '../src/run/workerPool.js';
 import { planOf } from '../src/cli/commands/common.js';
 import { InputError } from '../src/config/errors.js';
 import { runCli, STACK_LINE } from './support/runCli.js';

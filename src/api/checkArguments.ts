@@ -5,6 +5,7 @@
 // comparison with NaN is false) or a record stamped with a NaN seed.
 import { z } from 'zod';
 import { InputError } from '../config/errors.js';
+import { SweepPlan } from '../config/sweepPlan.js';
 import { validate } from '../config/zodIssues.js';
 import type { KeyPath } from '../workload/expand.js';
 
@@ -101,6 +102,13 @@ export function checkLoaded(fn: string, name: string, value: unknown): void {
   const v = value as { scenario?: unknown; cpu?: unknown; workloads?: unknown } | null;
   if (v === null || typeof v !== 'object' || typeof v.scenario !== 'object' || v.scenario === null || typeof v.cpu !== 'object' || !Array.isArray(v.workloads)) {
     throw argumentError(fn, name, `expected a loaded scenario (what loadScenario() returns), got ${kind(value)}`);
+  }
+}
+
+/** Check that argument `plan` of `fn` is a SweepPlan (what planScenario() returns); sweep() also takes a file name there. */
+export function checkPlan(fn: 'sweep' | 'runTasks', plan: unknown): void {
+  if (!(plan instanceof SweepPlan)) {
+    throw argumentError(fn, fn === 'sweep' ? 'file' : 'plan', `expected a sweep plan (what planScenario() returns)${fn === 'sweep' ? ' or a scenario file name' : ''}, got ${kind(plan)}`);
   }
 }
 

@@ -7,10 +7,9 @@ import type { RunObserver } from '../run/simulate.js';
 import { runPrepared, TaskRunner, type PreparedTask } from '../run/taskRunner.js';
 import { errorRecords } from '../run/runTask.js';
 import { failureError, runScenarioUnits, warmUnitWorkers } from '../run/runScenarios.js';
-import { KEPT_POINTS, SweepPlan } from '../config/sweepPlan.js';
-import { InputError } from '../config/errors.js';
-import { checkOptions, checkTasks } from './checkArguments.js';
-import { runOnWorkers, type WarmWorkers } from '../run/workerPool.js';
+import { KEPT_POINTS, type SweepPlan } from '../config/sweepPlan.js';
+import { checkOptions, checkPlan, checkTasks } from './checkArguments.js';
+import { runOnWorkers, workerCount, type WarmWorkers } from '../run/workerPool.js';
 import { postable } from '../run/runScenario.js';
 import type { SweepWorkerMessage } from '../run/sweepWorker.js';
 import { planScenario, type ScenarioOptions } from './loadScenario.js';
@@ -157,13 +156,7 @@ export async function sweep(file: string | SweepPlan, options: SweepOptions = {}
   }
 }
 
-/** Threads for `jobs` (default: every core): at most one per core, as `--jobs` is capped (more only cost memory). */
+/** Threads for `jobs` (default: every core), capped at the cores as `--jobs` is. */
 function threads(jobs: number | undefined): number {
-  const cores = availableParallelism();
-  return Math.max(1, Math.min(jobs ?? cores, cores));
-}
-
-/** Check that `plan` is a SweepPlan (what planScenario() returns). */
-function checkPlan(fn: string, plan: unknown): void {
-  if (!(plan instanceof SweepPlan)) throw new InputError(`expected a sweep plan (what planScenario() returns)${fn === 'sweep' ? ' or a scenario file name' : ''}`, { source: `${fn}() ${fn === 'sweep' ? 'file' : 'plan'}` });
+  return workerCount(jobs, availableParallelism());
 }

@@ -63,7 +63,7 @@ export function loadScenario(file: string, options: LoadOptions = {}): LoadedSce
 
 /**
  * {@link loadScenario} for a command that runs a scenario once, at its base
- * point (`command`: sensitivity, walk-ratio, validate, reproduce): a sweep
+ * point (`command`: sensitivity, walk-ratio, validate, reproduce, predict): a sweep
  * or replicates — in the file or set by a flag — would be ignored without a
  * word, so they are bad input, located where they are written.
  */

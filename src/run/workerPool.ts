@@ -76,6 +76,11 @@ export class WarmWorkers {
   }
 }
 
+/** Worker threads for `jobs` requested on a machine with `cores` cores (default: all): at most one per core (more only cost memory: each loads the scenario and models). */
+export function workerCount(requested: number | undefined, cores: number): number {
+  return Math.max(1, Math.min(requested ?? cores, cores));
+}
+
 /** Run `tasks` on `jobs` threads; resolves when all are done, rejects if a worker dies or `onResult` throws. */
 export function runOnWorkers<R = ResultRecord[]>(tasks: readonly number[], options: PoolOptions<R>): Promise<void> {
   const queue = [...tasks];

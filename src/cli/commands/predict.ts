@@ -14,7 +14,8 @@ import type { ResultRecord } from '../../run/record.js';
 import { runScenarios } from '../../run/runScenarios.js';
 import { checkSharedDir, writeResultFiles } from '../files.js';
 import { addScenarioOptions, loadOptionsOf, type ScenarioOptions } from './common.js';
-import { parseJobs, workerCount } from './sweep.js';
+import { parseJobs } from './sweep.js';
+import { workerCount } from '../../run/workerPool.js';
 
 /** The paper scenarios, in the order of the table. */
 export const PAPER_SCENARIOS = [

@@ -7,7 +7,7 @@ import { toCsv } from '../../report/csv.js';
 import { toFigure5 } from '../../report/figure5.js';
 import { toJson } from '../../report/json.js';
 import { toTable } from '../../report/table.js';
-import { runTaskList as runTasks } from '../../api/sweep.js';
+import { runTaskList } from '../../api/sweep.js';
 import { CommandFailed } from '../commandFailed.js';
 import { injectFault } from '../faults.js';
 import { OutputDir, scenarioIdentity } from '../files.js';
@@ -45,7 +45,7 @@ export function runCommand(): Command {
     const progress = startRunProgress(plan);
     let records;
     try {
-      records = await runTasks(plan, Array.from({ length: plan.taskCount }, (_, t) => t), { jobs: 1, components: opts.components, observer: progress?.observer });
+      records = await runTaskList(plan, Array.from({ length: plan.taskCount }, (_, t) => t), { jobs: 1, components: opts.components, observer: progress?.observer });
     } finally {
       await progress?.stop();
     }

@@ -10,8 +10,8 @@ import { InputError } from '../../config/errors.js';
 import { replicateSeed } from '../../config/sweep.js';
 import type { ResultRecord } from '../../run/record.js';
 import type { SweepPlan } from '../../config/sweepPlan.js';
-import { runTaskList as runTasks, warmWorkersFor } from '../../api/sweep.js';
-import type { WarmWorkers } from '../../run/workerPool.js';
+import { runTaskList, warmWorkersFor } from '../../api/sweep.js';
+import { workerCount, type WarmWorkers } from '../../run/workerPool.js';
 import { createProgress } from '../progress.js';
 import { expectedRecords, readTask, writeManifest, writeTask, type SweepManifest, type TaskFile } from '../sweepStore.js';
 import { OutputDir, OutputError, scenarioIdentity } from '../files.js';
@@ -38,11 +38,6 @@ export function parseJobs(text: string): number {
   const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN; // digits only: Number() also reads 0x2 and 0b10
   if (!Number.isSafeInteger(n) || n < 1) throw new InputError(`expected a positive whole number of worker threads, got "${text}"`, { source: `--jobs ${text}` });
   return n;
-}
-
-/** Worker threads for `--jobs N` on a machine with `cores` cores: at most one per core (more only cost memory: each loads the scenario and models). */
-export function workerCount(requested: number | undefined, cores: number): number {
-  return Math.max(1, Math.min(requested ?? cores, cores));
 }
 
 /** Parse `--shard i/n` (1 ≤ i ≤ n). */
@@ -163,7 +158,7 @@ async function sweepInto(
     progress.update(done.size);
   };
   try {
-    await runTasks(plan, todo, { jobs: opts.jobs, components: opts.components, faultPoint: sweepFaultPoint(), onTask: store, warm });
+    await runTaskList(plan, todo, { jobs: opts.jobs, components: opts.components, faultPoint: sweepFaultPoint(), onTask: store, warm });
   } finally {
     progress.stop();
   }
