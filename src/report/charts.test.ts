@@ -108,4 +108,23 @@ describe('charts', () => {
     expect(chart(narrow, 'cycles').layer[0].encoding.y.scale).toEqual({ zero: true });
     expect(chart(narrow, 'cycles').layer[0].encoding.y.title).toBe('CPU cycles per iteration');
   });
+
+  it('a log axis spans at most nine decades: a value far below the rest (5e-324 cycles) is drawn at the floor and the subtitle says so', () => {
+    // Before: ticks at every power of ten from 1e-324 (which is 0, so the scale drew nothing) to 1e4.
+    const tiny = [record(0, {}, 'native', { compute: 5e-323 }), record(0, {}, 'hardware', { compute: 50000 })]; // 5,000 cycles an iteration
+    const y = chart(tiny, 'cycles').layer[0].encoding.y;
+    expect(y.scale).toEqual({ type: 'log', domain: [1e-5, 1e4], clamp: true });
+    expect(y.axis.values).toEqual([1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 10, 100, 1000, 1e4]);
+    expect(chart(tiny, 'cycles').title.subtitle).toMatch(/values under 1e-5 drawn at 1e-5$/);
+    // Within nine decades nothing is clipped and nothing is said.
+    const wide = [record(0, {}, 'native', { compute: 100 }), record(0, {}, 'hardware', { compute: 5000 })];
+    expect(chart(wide, 'cycles').layer[0].encoding.y.scale).toEqual({ type: 'log', domainMin: 1 }); // 10 and 500 an iteration
+    expect(chart(wide, 'cycles').title.subtitle).not.toMatch(/drawn at/);
+    // The lines over a swept parameter share the rule.
+    const swept = [1, 2].flatMap((a, i) => [record(i, { 'cpu.x.a': a }, 'native', { compute: a === 1 ? 1e-300 : 1e6 })]);
+    const spec = chart(swept, 'lines-cpu.x.a');
+    expect(line(spec).y.scale).toEqual({ type: 'log', domain: [1e-4, 1e5], clamp: true }); // 1e5 an iteration at most
+    expect(line(spec).y.axis.values).toHaveLength(10);
+    expect(spec.title.subtitle).toMatch(/values under 1e-4 drawn at 1e-4$/);
+  });
 });

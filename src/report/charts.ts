@@ -54,19 +54,50 @@ export function buildCharts(records: readonly ResultRecord[]): ChartSpec[] {
   return charts;
 }
 
-/** A log-scale domain minimum a decade-step below the smallest value, so the shortest bar still shows. */
-function logFloor(values: readonly number[]): number {
-  const min = Math.min(...values.filter((v) => v > 0));
-  return Number.isFinite(min) ? 10 ** Math.floor(Math.log10(min * 0.999)) : 1;
+/**
+ * Most decades a log axis spans. Costs are any finite non-negative number,
+ * so one value may sit hundreds of decades below the rest (5e-324 cycles):
+ * an axis over all of them would have hundreds of ticks, and a floor below
+ * the smallest double (10^-324 is 0) would leave the scale empty.
+ */
+export const MAX_LOG_DECADES = 9;
+
+/** A log axis over `values`: its floor, the powers of ten between, and whether some positive value lies below the floor (drawn at it). */
+export interface LogAxis {
+  floor: number;
+  ticks: number[];
+  clipped: boolean;
 }
 
-/** Log axis ticks at the powers of ten that span the values (denser ticks crowd the labels). */
-function decades(values: readonly number[]): number[] {
-  const positive = values.filter((v) => v > 0);
-  if (positive.length === 0) return [1];
-  const lo = Math.floor(Math.log10(Math.min(...positive) * 0.999));
+/**
+ * The log axis over `values`' positive members: from the power of ten below
+ * the smallest (so the shortest bar still shows) to the one above the
+ * largest, at most {@link MAX_LOG_DECADES} decades; a value under the floor
+ * is drawn at it (the scale clamps) and the chart says so.
+ */
+export function logAxis(values: readonly number[]): LogAxis {
+  const positive = values.filter((v) => v > 0 && Number.isFinite(v));
+  if (positive.length === 0) return { floor: 1, ticks: [1], clipped: false };
+  const min = Math.min(...positive);
   const hi = Math.ceil(Math.log10(Math.max(...positive)));
-  return Array.from({ length: hi - lo + 1 }, (_, i) => 10 ** (lo + i));
+  const lo = Math.max(Math.floor(Math.log10(min * 0.999)), hi - MAX_LOG_DECADES);
+  const ticks = Array.from({ length: hi - lo + 1 }, (_, i) => Number(`1e${lo + i}`)); // the double nearest 10^k (10 ** -5 is not)
+  return { floor: ticks[0], ticks, clipped: min < ticks[0] };
+}
+
+/**
+ * The y scale of a log axis: `unclipped` as the chart had it; a clipped one
+ * runs over exactly its ticks and clamps what lies below (a clamped scale
+ * also draws a tick outside its domain, at the edge, so the domain holds
+ * them all).
+ */
+function logScale(axis: LogAxis, unclipped: Record<string, unknown>): Record<string, unknown> {
+  return axis.clipped ? { type: 'log', domain: [axis.floor, axis.ticks[axis.ticks.length - 1]], clamp: true } : { type: 'log', ...unclipped };
+}
+
+/** The subtitle's note for a clipped axis. */
+function clipNote(axis: LogAxis): string {
+  return axis.clipped ? `; values under ${axis.floor.toExponential(0)} drawn at ${axis.floor.toExponential(0)}` : '';
 }
 
 function rowsOf(summary: readonly SummaryRow[], category: string, metric: string, scale: (s: SummaryRow) => number = () => 1): Row[] {
@@ -118,6 +149,7 @@ function cyclesChart(summary: readonly SummaryRow[], modes: ModeScale): ChartSpe
   // decade (one macro workload under four modes) a linear scale from zero shows the differences.
   const values = data.map((r) => r.value);
   const log = Math.max(...values) >= 10 * Math.min(...values);
+  const yAxis = logAxis(values);
   const yTitle = `CPU cycles per iteration${log ? ' (log scale)' : ''}`;
   const x = { field: 'workload', type: 'nominal', sort: workloads, title: 'workload', axis: { labelAngle: -30 } };
   const xOffset = { field: 'vmm', type: 'nominal', sort: modes.domain };
@@ -132,7 +164,7 @@ function cyclesChart(summary: readonly SummaryRow[], modes: ModeScale): ChartSpe
           y: {
             field: 'value', type: 'quantitative', title: yTitle, stack: null,
             ...(log
-              ? { scale: { type: 'log', domainMin: logFloor(values) }, axis: { ...AXIS_NUMBERS, values: decades(values) } }
+              ? { scale: logScale(yAxis, { domainMin: yAxis.floor }), axis: { ...AXIS_NUMBERS, values: yAxis.ticks } }
               : { scale: { zero: true }, axis: AXIS_NUMBERS }),
           },
           color: { field: 'vmm', type: 'nominal', title: 'mode', scale: modes },
@@ -146,7 +178,7 @@ function cyclesChart(summary: readonly SummaryRow[], modes: ModeScale): ChartSpe
     name: 'cycles',
     spec: facetOver('panel', ps, 2, inner, data, {
       text: 'Cycles per iteration by workload and mode',
-      subtitle: `mean over replicates${ps.length > 1 ? '; one panel per CPU and swept values' : ''}; lower is better${ps.length < panels(rows).length ? `; first ${ps.length} points shown` : ''}`,
+      subtitle: `mean over replicates${ps.length > 1 ? '; one panel per CPU and swept values' : ''}; lower is better${ps.length < panels(rows).length ? `; first ${ps.length} points shown` : ''}${log ? clipNote(yAxis) : ''}`,
     }),
   };
 }
@@ -317,6 +349,7 @@ function lineCharts(summary: readonly SummaryRow[], modes: ModeScale): ChartSpec
     const allPanels = [...new Set(data.map((r) => r.panel))];
     const ps = allPanels.slice(0, MAX_PANELS);
     const yTitle = 'CPU cycles per iteration (log scale)';
+    const yAxis = logAxis(data.map((r) => r.value));
     const zipped = axis.keys.length > 1 ? ' (zipped)' : '';
     const x = axis.bytes
       ? { field: 'x', type: 'quantitative', title: `${axis.title} (log scale)`, scale: { type: 'log', base: 2 }, axis: { ...AXIS_BYTES, values: axis.values } }
@@ -338,7 +371,7 @@ function lineCharts(summary: readonly SummaryRow[], modes: ModeScale): ChartSpec
           mark: { type: 'line', point: true, strokeWidth: 2 },
           encoding: {
             x,
-            y: { field: 'value', type: 'quantitative', title: yTitle, scale: { type: 'log' }, axis: { ...AXIS_NUMBERS, values: decades(data.map((r) => r.value)) } },
+            y: { field: 'value', type: 'quantitative', title: yTitle, scale: logScale(yAxis, {}), axis: { ...AXIS_NUMBERS, values: yAxis.ticks } },
             // Modes that cost the same draw on top of each other; dashes keep each one visible.
             ...colour,
             detail: { field: 'series' },
@@ -354,7 +387,7 @@ function lineCharts(summary: readonly SummaryRow[], modes: ModeScale): ChartSpec
       name: `lines-${axis.keys.join('+').replace(/[^A-Za-z0-9_.+-]/g, '_')}`,
       spec: facetOver('panel', ps, 3, inner, data.filter((r) => ps.includes(r.panel)), {
         text: `Cycles per iteration over ${axis.title}${zipped}`,
-        subtitle: `${by.join('; ')}; mean over replicates${ps.length < allPanels.length ? `; first ${ps.length} of ${allPanels.length} panels shown` : ''}`,
+        subtitle: `${by.join('; ')}; mean over replicates${ps.length < allPanels.length ? `; first ${ps.length} of ${allPanels.length} panels shown` : ''}${clipNote(yAxis)}`,
       }),
     });
   }
