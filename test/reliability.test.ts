@@ -138,6 +138,19 @@ describe('class 2: no write or delete follows a link below --out', () => {
     expect(snapshot(outside)).toEqual(before);
   });
 
+  it('merge into one of its own shards is refused before anything is read or written, however the directory is spelled', async () => {
+    const shards = [join(root, 's1'), join(root, 's2')];
+    for (const [i, s] of shards.entries()) expect((await sweep(s, '--shard', `${i + 1}/2`)).status).toBe(0);
+    symlinkSync(shards[1], join(root, 'alias'));
+    const before = snapshot(root);
+    for (const out of [shards[0], `${shards[1]}/`, join(root, 'alias'), join(root, 's1', '..', 's1')]) {
+      const r = await runMain(['merge', ...shards, '--out', out]);
+      expect(r.stderr).toMatch(new RegExp(`^vmmsim: --out ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: names the shard directory ${root}/s[12]; merge into a new directory, so the shards stay as they are\n$`));
+      expect(r.status).toBe(2);
+    }
+    expect(snapshot(root)).toEqual(before);
+  });
+
   it('--force over another scenario never deletes through a linked directory its manifest lists', async () => {
     const out = join(root, 'out');
     mkdirSync(out);

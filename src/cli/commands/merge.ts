@@ -2,6 +2,8 @@
 // into one results directory, byte-identical to running the sweep unsharded.
 import { checkChartable, workloadCount } from '../../report/chartLimit.js';
 import { Command } from 'commander';
+import { realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { InputError } from '../../config/errors.js';
 import { DEFAULT_LIMITS } from '../../config/limits.js';
 import type { ResultRecord } from '../../run/record.js';
@@ -29,6 +31,11 @@ export function mergeCommand(): Command {
     .addOption(resultsBytesOption())
     .action(async (dirs: string[], opts: MergeOptions) => {
       const maxBytes = opts.maxResultsBytes ?? DEFAULT_LIMITS.maxResultBytes;
+      // Merging into a shard would turn it into the merged sweep (its sweep.json rewritten, the other shards'
+      // points added): a failure half-way leaves neither, and the shard can no longer be merged again.
+      const outPath = canonical(opts.out);
+      const shard = dirs.find((d) => canonical(d) === outPath);
+      if (shard !== undefined) throw new InputError(`names the shard directory ${shard}; merge into a new directory, so the shards stay as they are`, { source: `--out ${opts.out}` });
       const manifests = dirs.map((d) => ({ dir: d, m: readManifest(d, maxBytes) }));
       const first = manifests[0];
       for (const { dir, m } of manifests) {
@@ -67,6 +74,15 @@ export function mergeCommand(): Command {
         out.release();
       }
     });
+}
+
+/** `dir` with links resolved when it exists (so two spellings of one directory compare equal), else its absolute path. */
+function canonical(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return resolve(dir);
+  }
 }
 
 /**
