@@ -8,6 +8,7 @@ import type { ChartSpec } from './charts.js';
 import { toFigure5 } from './figure5.js';
 import { escapeHtml, markdownToHtml } from './markdown.js';
 import { toTable } from './table.js';
+import { vegaSafeStrings } from './vegaStrings.js';
 
 /** What the page is made of. */
 export interface HtmlReportInput {
@@ -104,7 +105,7 @@ export function htmlReport(input: HtmlReportInput): string {
   if (input.scenario) {
     sections.push({ id: 'scenario', title: 'Scenario', body: `<p>From <code>${escapeHtml(input.scenario.path)}</code>.</p>\n<pre>${escapeHtml(input.scenario.text)}</pre>` });
   }
-  const specs = Object.fromEntries(charts.map((c) => [chartId(c), c.spec]));
+  const specs = Object.fromEntries(charts.map((c) => [chartId(c), vegaSafeStrings(c.spec)])); // the page's Vega misreads the same names
   return `<!doctype html>
 <html lang="en">
 <head>

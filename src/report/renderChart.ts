@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import { parse, View, type LoggerInterface } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { vegaSafeStrings } from './vegaStrings.js';
 
 /** Font files for PNG text (Debian's fonts-dejavu-core); only when they are missing are all system fonts scanned (slow). */
 export const FONT_FILES = [
@@ -43,7 +44,7 @@ function quietLogger(): LoggerInterface {
 
 /** Render one spec to SVG text. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compile(spec, { logger: quietLogger() }).spec), { renderer: 'none' });
+  const view = new View(parse(compile(vegaSafeStrings(spec), { logger: quietLogger() }).spec), { renderer: 'none' });
   try {
     return await view.toSVG();
   } finally {
