@@ -38,6 +38,16 @@ describe('OutputDir', () => {
     expect(readdirSync(dir).sort()).toEqual([MANIFEST_NAME, 'sub', 'x.txt']); // no temporary files left
   });
 
+  it('a name the file system refuses (too long) fails before any file is renamed: the earlier results stay, nothing new appears', () => {
+    const dir = join(root, 'out');
+    OutputDir.claim(dir, idA).write({ 'results.json': 'old' });
+    const long = `charts/${'x'.repeat(300)}.svg`;
+    expect(() => OutputDir.claim(dir, idA).write({ 'results.json': 'new', 'table.txt': 't', [long]: 'svg' })).toThrow(OutputError);
+    expect(() => OutputDir.claim(dir, idA).write({ 'results.json': 'new', [long]: 'svg' })).toThrow(/the name is too long.*nothing was written/);
+    expect(readFileSync(join(dir, 'results.json'), 'utf8')).toBe('old');
+    expect(readdirSync(dir).sort()).toEqual([MANIFEST_NAME, 'results.json']);
+  });
+
   it('the same scenario may write again, and its manifest keeps the union of files', () => {
     const dir = join(root, 'out');
     OutputDir.claim(dir, idA).write({ 'x.txt': '1' });

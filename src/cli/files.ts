@@ -513,16 +513,18 @@ function holdSignals(): () => void {
 function stageAndRename(dir: string, files: Readonly<Record<string, string | Uint8Array>>): string[] {
   const created = firstMissing(dir);
   const temps: Array<[tmp: string, path: string]> = [];
+  const made: string[] = []; // subdirectories made on the way, removed again (when empty) if the write fails
   try {
     makeDirs(dir);
     for (const [name, text] of Object.entries(files)) {
-      const path = safePath(dir, name);
+      const path = safePath(dir, name, made);
       const tmp = tempBeside(path);
       temps.push([tmp, path]); // before writing: a write that fails part-way leaves a temp to remove
       writeStaged(tmp, text, temps.length === 1);
     }
   } catch (e) {
     for (const [tmp] of temps) rmSync(tmp, { force: true });
+    for (const d of made.reverse()) removeEmptyDirs(d);
     if (created !== null) removeEmptyDirs(created);
     if (e instanceof OutputError) throw e;
     throw new OutputError(`cannot write results to ${dir}: ${fsReason(e)}; nothing was written`);
@@ -551,7 +553,7 @@ function linkOnTheWay(dir: string, name: string): string | null {
 }
 
 /** Path of `name` inside the directory, creating subdirectories, refusing symbolic links on the way. */
-function safePath(dir: string, name: string): string {
+function safePath(dir: string, name: string, made: string[]): string {
   const segs = name.split('/');
   let at = dir;
   for (const seg of segs.slice(0, -1)) {
@@ -561,6 +563,7 @@ function safePath(dir: string, name: string): string {
       st = lstatSync(at);
     } catch {
       mkdirSync(at);
+      made.push(at);
       continue;
     }
     if (st.isSymbolicLink()) throw new OutputError(`refusing to write through the symbolic link ${at}: results stay inside ${dir}; nothing was written`);
@@ -570,8 +573,11 @@ function safePath(dir: string, name: string): string {
   let st;
   try {
     st = lstatSync(path);
-  } catch {
-    return path;
+  } catch (e) {
+    // Absent: the rename creates it. Any other failure (a name too long, no permission) would fail the rename
+    // after earlier files were renamed: fail now, while nothing is.
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return path;
+    throw new OutputError(`cannot write ${path}: ${fsReason(e)}; nothing was written`);
   }
   // A file, a symlink or a FIFO at `path` is replaced by the rename (the link, not its target; a FIFO squatting a
   // task file of a results directory is replaced as a resume reruns the task); a directory cannot be. A file the
@@ -700,6 +706,7 @@ const FS_WORDS: Readonly<Record<string, string>> = {
   ENOENT: 'no such file or directory',
   EISDIR: 'a directory is in the way',
   EDQUOT: 'disk quota exceeded',
+  ENAMETOOLONG: 'the name is too long',
 };
 
 /** JSON with object keys sorted at every level, so equal content hashes equally. */

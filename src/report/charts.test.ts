@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ResultRecord } from '../run/record.js';
-import { buildCharts } from './charts.js';
+import { buildCharts, fileStem, MAX_STEM } from './charts.js';
 
 /** A record with the given total cycles, split into categories (cycles; overhead against `native`). */
 function record(point: number, params: ResultRecord['params'], vmm: string, cats: Record<string, number>, native: Record<string, number> = cats): ResultRecord {
@@ -126,5 +126,15 @@ describe('charts', () => {
     expect(line(spec).y.scale).toEqual({ type: 'log', domain: [1e-4, 1e5], clamp: true }); // 1e5 an iteration at most
     expect(line(spec).y.axis.values).toHaveLength(10);
     expect(spec.title.subtitle).toMatch(/values under 1e-4 drawn at 1e-4$/);
+  });
+
+  it('a chart named after a swept key longer than a file name allows gets its start and a hash of the whole', () => {
+    const key = `workloads.${'0'.repeat(260)}.repeat`;
+    const stem = fileStem(key);
+    expect(stem.length).toBe(MAX_STEM);
+    expect(stem).toMatch(/^workloads\.0+~[0-9a-f]{8}$/);
+    expect(fileStem(`workloads.${'0'.repeat(261)}.repeat`)).not.toBe(stem);
+    expect(fileStem('vmm.software.shadowCache+vmm.hardware.shadowCache')).toBe('vmm.software.shadowCache+vmm.hardware.shadowCache');
+    expect(fileStem('a b/c')).toBe('a_b_c');
   });
 });

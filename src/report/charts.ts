@@ -33,6 +33,18 @@ interface Row {
   [param: string]: unknown;
 }
 
+/** Longest chart-name stem taken from swept keys: a file name has at most 255 bytes, and a key may be longer (`workloads.000…0.repeat`). */
+export const MAX_STEM = 100;
+
+/** `text` as a file-name stem: characters outside [A-Za-z0-9_.+-] become `_`; past {@link MAX_STEM}, its start and a hash of the whole (distinct keys keep distinct names). */
+export function fileStem(text: string): string {
+  const stem = text.replace(/[^A-Za-z0-9_.+-]/g, '_');
+  if (stem.length <= MAX_STEM) return stem;
+  let h = 0x811c9dc5; // FNV-1a over the UTF-16 code units
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return `${stem.slice(0, MAX_STEM - 9)}~${h.toString(16).padStart(8, '0')}`;
+}
+
 /** All charts that make sense for these records. */
 export function buildCharts(records: readonly ResultRecord[]): ChartSpec[] {
   const ok = records.filter((r) => r.error === undefined);
@@ -384,7 +396,7 @@ function lineCharts(summary: readonly SummaryRow[], modes: ModeScale): ChartSpec
     const by = [`one panel per workload${panelAxes.length ? ' × ' + panelAxes.map((a) => a.title).join(' × ') : ''}`,
       colourAxis === null ? 'one line per mode' : `colour: ${colourAxis.title}${modeCount > 1 ? '; dash: mode' : ''}`];
     out.push({
-      name: `lines-${axis.keys.join('+').replace(/[^A-Za-z0-9_.+-]/g, '_')}`,
+      name: `lines-${fileStem(axis.keys.join('+'))}`,
       spec: facetOver('panel', ps, 3, inner, data.filter((r) => ps.includes(r.panel)), {
         text: `Cycles per iteration over ${axis.title}${zipped}`,
         subtitle: `${by.join('; ')}; mean over replicates${ps.length < allPanels.length ? `; first ${ps.length} of ${allPanels.length} panels shown` : ''}${clipNote(yAxis)}`,
