@@ -187,6 +187,8 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
     '--set workloads.0.repeat=1e12: workloads[0]: workload "a" is 2,000,000,000,000 operations per mode; the limit is 1,000,000,000 (lower repeat or count, or raise the limit with --max-ops)'],
   ['a negative VMM cost from --set', ['test/corpus/vmm-for-set.yaml', '--set', 'vmm.software.trapCycles=-5'], 2,
     '--set vmm.software.trapCycles=-5: trapCycles: expected ≥ 0, got number -5 (in the vmm model "software")'],
+  ["a --set into the scenario's set: block (read before any override, so dropped unread)", ['test/corpus/good.yaml', '--set', 'set.cpu=nosuchcpu'], 2,
+    '--set set.cpu=nosuchcpu: set.cpu: "set.cpu" cannot be overridden: set: entries are overrides themselves; give the key directly (cpu=…)'],
   ['a VMM parameter of a mode that has none', ['test/corpus/good.yaml', '--set', 'vmm.native.exitCycles=5'], 2,
     '--set vmm.native.exitCycles=5: vmm.native.exitCycles: mode "native" has no VMM parameters to override'],
   ['a VMM parameter of an unknown mode', ['test/corpus/good.yaml', '--set', 'vmm.quantum.x=1'], 2,

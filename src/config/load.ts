@@ -329,6 +329,8 @@ function groupOverrides(overrides: readonly Override[]): Grouped {
   for (const o of overrides) {
     const path = keyPath(o.key);
     const head = path[0];
+    // The scenario's `set:` was read before any override applies: one written into it would be dropped unread.
+    if (head === 'set') throw new InputError(`"${o.key}" cannot be overridden: set: entries are overrides themselves; give the key directly${path.length > 1 ? ` (${path.slice(1).join('.')}=…)` : ''}`, o.origin, path);
     let target: string | null = null;
     let rest: KeyPath = [];
     if ((head === 'cpu' || head === 'guest') && path.length > 1) {
