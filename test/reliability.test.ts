@@ -205,6 +205,26 @@ describe('class 4: results files are read only when regular and within --max-res
     expect(existsSync(join(root, 'page.html'))).toBe(false);
   });
 
+  it('plot --out into a directory of files vmmsim did not write is refused unless --force, and marks a directory it writes', async () => {
+    const dir = join(root, 'res');
+    expect((await runMain(['run', GOOD, '--out', dir])).status).toBe(0);
+    const mine = join(root, 'mine');
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'cycles.svg'), 'precious');
+    const r = await plot(dir, '--out', mine);
+    expect(r.stderr).toBe(`vmmsim: --out ${mine}: is not empty and was not written by vmmsim (no .vmmsim-shared; it holds cycles.svg); expected an empty or new directory, or one vmmsim wrote before (pass --force to write into it anyway)\n`);
+    expect(r.status).toBe(2);
+    expect(readdirSync(mine)).toEqual(['cycles.svg']);
+    expect(readFileSync(join(mine, 'cycles.svg'), 'utf8')).toBe('precious');
+    expect((await plot(dir, '--out', mine, '--force')).status).toBe(0);
+    expect(readFileSync(join(mine, 'cycles.svg'), 'utf8')).toMatch(/^<svg/);
+    // Written once, the directory is vmmsim's: plotting into it again needs no --force, and the marker is not printed.
+    const again = await plot(dir, '--out', mine);
+    expect(again.status).toBe(0);
+    expect(again.stdout).not.toContain('.vmmsim-shared');
+    expect(existsSync(join(mine, '.vmmsim-shared'))).toBe(true);
+  });
+
   it('plot on records of the wrong shape is bad input (exit 2), not an internal error', async () => {
     const dir = join(root, 'res');
     mkdirSync(dir);

@@ -277,10 +277,18 @@ export interface SharedWriteOptions {
 export function writeResultFiles(dir: string, files: Readonly<Record<string, string | Uint8Array>>, options: SharedWriteOptions = {}): string[] {
   for (const n of Object.keys(files)) checkName(n);
   checkSharedDir(dir, options);
-  const exists = existsAsDir(dir);
-  const marked = exists && ownEntries(dir).some((e) => e === SHARED_MARKER || e === MANIFEST_NAME);
-  const all = marked ? files : { ...files, [SHARED_MARKER]: 'vmmsim writes its results here (reproduce, predict, walk-ratio, validate, sensitivity); this file marks the directory as one it may overwrite.\n' };
-  return writeInside(dir, all).filter((p) => !p.endsWith(`/${SHARED_MARKER}`) && p !== SHARED_MARKER);
+  return writeInside(dir, { ...files, ...sharedMarker(dir) }).filter((p) => !isSharedMarker(p));
+}
+
+/** The marker file a shared directory `dir` still needs (by name, relative to `dir`): none when it has one or a manifest. */
+export function sharedMarker(dir: string): Record<string, string> {
+  const marked = existsAsDir(dir) && ownEntries(dir).some((e) => e === SHARED_MARKER || e === MANIFEST_NAME);
+  return marked ? {} : { [SHARED_MARKER]: 'vmmsim writes its results here (reproduce, predict, walk-ratio, validate, sensitivity, plot --out); this file marks the directory as one it may overwrite.\n' };
+}
+
+/** Whether `path` is a shared directory's marker file (left out of the paths a command prints). */
+export function isSharedMarker(path: string): boolean {
+  return path === SHARED_MARKER || path.endsWith(`/${SHARED_MARKER}`);
 }
 
 /**

@@ -5,7 +5,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { checkChartable, workloadCount } from '../../report/chartLimit.js';
 import { resultFiles } from '../../report/resultFiles.js';
 import type { ResultRecord } from '../../run/record.js';
-import { writeInside, type OutputDir } from '../files.js';
+import { isSharedMarker, writeInside, type OutputDir } from '../files.js';
 
 /** Write results.csv/json and summary.csv/json into `out` (plus `extra` files), and charts into charts/ if asked. */
 export async function writeSweepOutputs(out: OutputDir, records: readonly ResultRecord[], options: { charts: boolean; extra?: Record<string, string> }): Promise<string[]> {
@@ -30,12 +30,15 @@ export async function renderCharts(records: readonly ResultRecord[], prefix: str
 }
 
 /**
- * Render every chart for `records` into `dir` as NAME.svg and NAME.png;
- * returns the paths. Written all at once through the safe writer, so `dir`
+ * Render every chart for `records` into `dir` as NAME.svg and NAME.png
+ * (and `extra` files, such as a shared directory's marker); returns the
+ * chart paths. Written all at once through the safe writer, so `dir`
  * itself is never a symbolic link followed out of its parent.
  */
-export async function writeCharts(dir: string, records: readonly ResultRecord[], source: string): Promise<string[]> {
+export async function writeCharts(dir: string, records: readonly ResultRecord[], source: string, extra: Readonly<Record<string, string>> = {}): Promise<string[]> {
   const abs = resolve(dir); // `--out .` has no name of its own to write under
-  const written = writeInside(dirname(abs), await renderCharts(records, basename(abs), source));
-  return written.map((p) => join(dir, p.slice(abs.length + 1)));
+  const files = await renderCharts(records, basename(abs), source);
+  for (const [name, text] of Object.entries(extra)) files[`${basename(abs)}/${name}`] = text;
+  const written = writeInside(dirname(abs), files);
+  return written.filter((p) => !isSharedMarker(p)).map((p) => join(dir, p.slice(abs.length + 1)));
 }
