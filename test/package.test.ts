@@ -3,7 +3,7 @@
 // node_modules and anything else comes from npm's cache), imported by name
 // from ESM, type-checked from TypeScript, and its command run.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -81,6 +81,11 @@ describe('the packed package', () => {
     expect(good.status).toBe(0);
     const bad = spawnSync(process.execPath, [tsc, ...options, 'bad.ts'], { cwd: project, encoding: 'utf8' });
     expect(bad.stdout).toMatch(/error TS2345/);
+  });
+
+  it('builds the command executable, so `npx vmmsim` works from the checkout after `npm run build`', () => {
+    // tsc writes dist/cli/main.js without the execute bit; the build script sets it.
+    if (process.platform !== 'win32') expect(statSync('dist/cli/main.js').mode & 0o111).toBe(0o111);
   });
 
   it('installs the vmmsim command, which runs the shipped default scenario', () => {
