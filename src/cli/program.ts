@@ -40,7 +40,8 @@ export function buildProgram(): Command {
     .exitOverride();
   for (const cmd of [runCommand(), sweepCommand(), mergeCommand(), plotCommand(), reportCommand(), checkCommand(), reproduceCommand(), predictCommand(), profileCommand(), schemaCommand(), walkRatioCommand(), validateCommand(), sensitivityCommand()]) program.addCommand(cmd.exitOverride());
   program.addHelpText('after', `\nExecution modes (a scenario's vmms; docs/modes.md for the interpreter and trap-and-emulate):\n${modeHelp()}`);
-  program.addHelpText('after', '\nExit status: 0 success, 2 bad input (file:line:column and key named), 1 internal error or a file that cannot be written.');
+  program.addHelpText('after', '\nExit status: 0 success, 2 bad input (file:line:column and key named), 1 internal error, a file that cannot be written, ' +
+    'failed runs or sweep tasks (their errors are in the results), validate with a cell outside its tolerance, or a profiled command that failed.');
   return program;
 }
 
