@@ -39,6 +39,14 @@ describe('vmmsim CLI', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('check counts a guest system\'s VMs and processes in the singular and the plural', () => {
+    const one = cli('check', 'scenarios/measured/make-j2.yaml', '--no-estimate');
+    expect(one.status).toBe(0);
+    expect(one.stdout).toContain('make-j2 (1 VM, 1 process; ');
+    const four = cli('check', 'scenarios/examples/four-vms.yaml', '--no-estimate');
+    expect(four.stdout).toContain('mixed (4 VMs, 2 processes, 2 servers with clients; ');
+  });
+
   it('run on a broken file writes nothing into --out', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'vmmsim-')), 'results');
     const r = cli('run', 'test/fixtures/bad/out-of-range.yaml', '--out', out);

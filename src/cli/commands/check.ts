@@ -37,7 +37,7 @@ export function checkCommand(): Command {
       if (w.system) {
         const tasks = w.system.guests.flatMap((g) => g.tasks);
         const servers = w.system.guests.filter((g) => g.server).length;
-        return `${w.name} (${w.system.guests.length} VM${w.system.guests.length > 1 ? 's' : ''}, ${tasks.length} processes` +
+        return `${w.name} (${w.system.guests.length} VM${w.system.guests.length > 1 ? 's' : ''}, ${tasks.length} process${tasks.length === 1 ? '' : 'es'}` +
           `${servers ? `, ${servers} server${servers > 1 ? 's' : ''} with clients` : ''}; ${est})`;
       }
       return `${w.name} (${est})`;
