@@ -72,6 +72,31 @@ describe('OutputDir', () => {
     expect(JSON.parse(readFileSync(join(dir, MANIFEST_NAME), 'utf8')).scenario).toBe('b');
   });
 
+  it('--force over a sweep removes the files the sweep declared (sweep.json, points/ file by file), not the user\'s', () => {
+    const dir = join(root, 'out');
+    const sweep = OutputDir.claim(dir, idA);
+    sweep.write({}, ['sweep.json', 'points/', 'summary.csv']);
+    sweep.writeFiles({ 'sweep.json': '{}', 'points/000000-r000.json': '{}', 'points/000001-r000.json': '{}', 'summary.csv': 'x' });
+    writeFileSync(join(dir, 'notes.txt'), 'mine');
+    OutputDir.claim(dir, idB, { force: true }).write({ 'results.json': 'b' });
+    expect(readdirSync(dir).sort()).toEqual([MANIFEST_NAME, 'notes.txt', 'results.json']);
+    // A resumed sweep of the same scenario keeps its points.
+    const again = join(root, 'again');
+    OutputDir.claim(again, idA).write({}, ['points/']);
+    OutputDir.claim(again, idA).writeFiles({ 'points/000000-r000.json': '{}' });
+    OutputDir.claim(again, idA).write({}, ['points/']);
+    expect(readdirSync(join(again, 'points'))).toEqual(['000000-r000.json']);
+    // A points/ that became a link is not followed.
+    const linked = join(root, 'linked');
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(elsewhere);
+    writeFileSync(join(elsewhere, 'keep.json'), 'keep');
+    OutputDir.claim(linked, idA).write({}, ['points/']);
+    symlinkSync(elsewhere, join(linked, 'points'));
+    OutputDir.claim(linked, idB, { force: true }).write({ 'results.json': 'b' });
+    expect(readdirSync(elsewhere)).toEqual(['keep.json']);
+  });
+
   it('refuses a non-empty directory without a manifest unless forced, and accepts an empty one', () => {
     const dir = join(root, 'home');
     mkdirSync(dir);

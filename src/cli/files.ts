@@ -171,16 +171,19 @@ export class OutputDir {
    * Write `files` (name → text; names relative, `/`-separated, no `..`)
    * into the directory, then the manifest. Every file goes to a temporary
    * name first and is renamed into place only when all were written.
-   * Returns the paths written.
+   * `declared` names files (and `DIR/` directories) the command writes
+   * later through {@link writeFiles}: the manifest lists them too, so that
+   * `--force` by another scenario removes them. Returns the paths written.
    */
-  write(files: Readonly<Record<string, string | Uint8Array>>): string[] {
+  write(files: Readonly<Record<string, string | Uint8Array>>, declared: readonly string[] = []): string[] {
     const names = Object.keys(files);
     for (const n of names) checkName(n);
+    for (const n of declared) if (!isSafeName(n.endsWith('/') ? n.slice(0, -1) : n)) checkName(n);
     const sameScenario = this.previous !== null && this.previous.scenario === this.identity.scenario && this.previous.hash === this.identity.hash;
     const manifest: OutputManifest = {
       tool: 'vmmsim',
       ...this.identity,
-      files: [...new Set([...(sameScenario ? this.previous!.files : []), ...names])].sort(),
+      files: [...new Set([...(sameScenario ? this.previous!.files : []), ...names, ...declared])].sort(),
     };
     const all: Record<string, string | Uint8Array> = { ...files, [MANIFEST_NAME]: JSON.stringify(manifest, null, 2) + '\n' };
     // The manifest is last: a crash between renames leaves new results under
@@ -188,7 +191,7 @@ export class OutputDir {
     // silently mixing two scenarios.
     this.noteFresh(Object.keys(all));
     const written = this.locked(() => stageAndRename(this.dir, all));
-    if (this.force && this.previous && !sameScenario) this.removeStale(this.previous.files, names);
+    if (this.force && this.previous && !sameScenario) this.removeStale(this.previous.files, [...names, ...declared]);
     return written.slice(0, -1);
   }
 
@@ -245,14 +248,32 @@ export class OutputDir {
 
   /** With --force over another scenario's results: remove its files this write did not replace (never through a link). */
   private removeStale(oldFiles: readonly string[], kept: readonly string[]): void {
-    for (const f of oldFiles) {
-      if (kept.includes(f) || !isSafeName(f) || f === MANIFEST_NAME) continue;
+    const remove = (f: string) => {
       const p = join(this.dir, f);
       try {
         if (linkOnTheWay(this.dir, f) === null && lstatSync(p).isFile()) rmSync(p);
       } catch {
         // already gone
       }
+    };
+    for (const f of oldFiles) {
+      // `DIR/`: a directory the scenario filled file by file (a sweep's points/): its regular files, then it if
+      // empty — even when the new scenario fills one of that name too (it has written none of them yet).
+      const dir = f.endsWith('/') ? f.slice(0, -1) : null;
+      if ((dir === null && kept.includes(f)) || f === MANIFEST_NAME || !isSafeName(dir ?? f)) continue;
+      if (dir === null) {
+        remove(f);
+        continue;
+      }
+      let entries;
+      try {
+        if (linkOnTheWay(this.dir, `${dir}/x`) !== null || !lstatSync(join(this.dir, dir)).isDirectory()) continue;
+        entries = readdirSync(join(this.dir, dir));
+      } catch {
+        continue;
+      }
+      for (const e of entries) if (!kept.includes(`${dir}/${e}`)) remove(`${dir}/${e}`);
+      removeEmptyDirs(join(this.dir, dir));
     }
   }
 }

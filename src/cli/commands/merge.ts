@@ -11,7 +11,7 @@ import { replicateSeed } from '../../config/sweep.js';
 import { checkTaskRecords, readManifest, readTask, taskPath, writeManifest, writeTask, type RecordIdentity, type SweepManifest, type TaskExpectation, type TaskFile } from '../sweepStore.js';
 import { identityOf, OutputDir } from '../files.js';
 import { resultsBytesOption } from './common.js';
-import { writeSweepOutputs } from './outputs.js';
+import { SWEEP_FILES, writeSweepOutputs } from './outputs.js';
 
 interface MergeOptions {
   out: string;
@@ -66,7 +66,7 @@ export function mergeCommand(): Command {
       const out = OutputDir.claim(opts.out, identity, { force: opts.force, subdirs: opts.charts ? ['points', 'charts'] : ['points'] });
       out.lock();
       try {
-        out.write({});
+        out.write({}, SWEEP_FILES);
         for (const tf of tasks) writeTask(out, tf);
         writeManifest(out, { ...first.m, shard: null });
         await writeSweepOutputs(out, tasks.flatMap((tf) => tf.records), { charts: opts.charts });

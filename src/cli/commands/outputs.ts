@@ -7,6 +7,9 @@ import { resultFiles } from '../../report/resultFiles.js';
 import type { ResultRecord } from '../../run/record.js';
 import { isSharedMarker, writeInside, type OutputDir } from '../files.js';
 
+/** What a sweep or merge writes into its directory besides the manifest, declared when it claims the directory (OutputDir.write). */
+export const SWEEP_FILES: readonly string[] = ['sweep.json', 'points/', 'results.csv', 'results.json', 'summary.csv', 'summary.json', 'charts/'];
+
 /** Write results.csv/json and summary.csv/json into `out` (plus `extra` files), and charts into charts/ if asked. */
 export async function writeSweepOutputs(out: OutputDir, records: readonly ResultRecord[], options: { charts: boolean; extra?: Record<string, string> }): Promise<string[]> {
   const charts = options.charts ? await renderCharts(records, 'charts') : {};

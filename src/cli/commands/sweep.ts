@@ -17,7 +17,7 @@ import { expectedRecords, readTask, writeManifest, writeTask, type SweepManifest
 import { OutputDir, OutputError, scenarioIdentity } from '../files.js';
 import { InputFileError } from '../../workload/inputFile.js';
 import { addScenarioOptions, loadOptionsOf, planOf, resultsBytesOption, type ScenarioOptions } from './common.js';
-import { writeSweepOutputs } from './outputs.js';
+import { SWEEP_FILES, writeSweepOutputs } from './outputs.js';
 import { CommandFailed } from '../commandFailed.js';
 import { FAULT_ENV } from '../faults.js';
 import { VERSION } from '../version.js';
@@ -91,7 +91,7 @@ export async function sweepPlanned(file: string, plan: SweepPlan, opts: SweepOpt
     const tally = { stored: 0, kept: 0 };
     let failure: { error: unknown } | null = null;
     try {
-      out.write({});
+      out.write({}, SWEEP_FILES);
       await sweepInto(out, file, plan, perPoint, { ...opts, jobs }, warm, tally);
     } catch (e) {
       failure = { error: e };
