@@ -1,7 +1,8 @@
 // Overrides by dotted key (`--set cpu.vmx.vmExitCycles=1186`, a scenario's
 // `set:` block). Values are parsed as YAML scalars/flow collections and go
 // through the same schemas as the files they override.
-import { parse } from 'yaml';
+import { parseDocument } from 'yaml';
+import { refusedTag } from './yamlTags.js';
 import { InputError, type Origin } from './errors.js';
 import type { KeyPath } from '../workload/expand.js';
 
@@ -31,9 +32,14 @@ export function parseSetFlag(text: string): Override {
   }
   let value: unknown;
   try {
-    value = parse(text.slice(eq + 1), { maxAliasCount: 10, logLevel: 'silent' });
+    const doc = parseDocument(text.slice(eq + 1), { logLevel: 'silent' });
+    if (doc.errors.length > 0) throw doc.errors[0];
+    const tag = refusedTag(doc);
+    if (tag !== null) throw new InputError(tag, origin);
+    value = doc.toJS({ maxAliasCount: 10 });
   } catch (e) {
-    throw new InputError(`the value is not valid YAML: ${(e as Error).message.split('\n')[0]}`, origin);
+    if (e instanceof InputError) throw e;
+    throw new InputError(`the value is not valid YAML: ${(e as Error).message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`, origin);
   }
   const proto = protoKeyPath(value);
   if (proto) throw new InputError(PROTO_KEY_MESSAGE, origin, [...path, ...proto]);

@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from './limits.js';
 import { binary, InputFileError, lineCol, printable, readTextFile } from '../workload/inputFile.js';
 import type { KeyPath } from '../workload/expand.js';
 import { PROTO_KEY_MESSAGE, protoKeyPath } from './overrides.js';
+import { CORE_TAGS, tagMessage } from './yamlTags.js';
 
 /** Largest YAML input accepted by default, in bytes (scenarios and models are small). */
 export const MAX_YAML_BYTES = DEFAULT_LIMITS.maxInputBytes;
@@ -69,11 +70,7 @@ export class YamlFile {
     // A tag yaml cannot resolve (!foo) made its value a string without a word; !!binary, !!omap and the like
     // build values no schema expects, which were then blamed on their shape. vmmsim's files need no tags.
     const { tagged, twice, aliases, targets } = examine(doc);
-    if (tagged !== null) {
-      const why = tagged.unresolved ? 'cannot be resolved for this value' : 'is not one vmmsim reads';
-      throw new InputError(`the YAML tag ${printable(tagged.tag)} ${why}; expected the value written plainly (tags such as !!str, !!int and !!bool may stay)`,
-        { source: path, ...lines.linePos(tagged.offset) });
-    }
+    if (tagged !== null) throw new InputError(tagMessage(tagged.tag, tagged.unresolved), { source: path, ...lines.linePos(tagged.offset) });
     if (twice !== null) {
       const key = (/^[^:\n]*/.exec(text.slice(twice)) ?? [''])[0].trim();
       throw new InputError(`YAML syntax error: Map keys must be unique (the key ${JSON.stringify(key)} appears twice)`, { source: path, ...lines.linePos(twice) });
@@ -151,9 +148,6 @@ export class YamlFile {
 function yamlRole(what: string): { what: string; expected: string } {
   return { what, expected: 'a YAML file' };
 }
-
-/** Tags of the YAML core schema a value may carry (what a plain value resolves to anyway). */
-const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`));
 
 /** What {@link examine} finds in a document. */
 interface Examined {
