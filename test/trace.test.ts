@@ -78,9 +78,12 @@ describe('trace replay', () => {
     expect(first('d.jsonl', '{"op":"compute","cycles":{"x":1,"x":2}}\n')).toBe('d.jsonl:1:26: cycles: Invalid input: expected number, received object');
     expect(first('e.jsonl', '   {"op": "compute", "cycles": -5}\n')).toBe('e.jsonl:1:32: cycles: Too small: expected number to be >=0');
     expect(first('f.jsonl', '{"op":"syscall","pad":1}\n')).toBe('f.jsonl:1:17: Unrecognized key: "pad"');
-    expect(first('g.csv', 'op, cycles\ncompute, abc\n')).toBe('g.csv:2:10: column cycles: expected a decimal number, got "abc"');
-    expect(first('h.csv', 'op, count\nsyscall, 0x10\n')).toBe('h.csv:2:10: column count: expected a decimal number, got "0x10"');
-    expect(first('i.csv', 'op, cycles\ncompute, 1.5e3\ncompute, .5\ncompute, Infinity\n')).toBe('i.csv:4:10: column cycles: expected a decimal number, got "Infinity"');
+    const decimal = 'expected a decimal number as JSON writes it (such as 12, 1.5 or 2e3)';
+    expect(first('g.csv', 'op, cycles\ncompute, abc\n')).toBe(`g.csv:2:10: column cycles: ${decimal}, got "abc"`);
+    expect(first('h.csv', 'op, count\nsyscall, 0x10\n')).toBe(`h.csv:2:10: column count: ${decimal}, got "0x10"`);
+    expect(first('i.csv', 'op, cycles\ncompute, 1.5e3\ncompute, 0.5\ncompute, Infinity\n')).toBe(`i.csv:4:10: column cycles: ${decimal}, got "Infinity"`);
+    // JSON's syntax, as a JSONL trace has it: no leading +, bare point or leading zero.
+    for (const cell of ['.5', '5.', '+5', '007']) expect(first('j.csv', `op, cycles\ncompute, ${cell}\n`)).toBe(`j.csv:2:10: column cycles: ${decimal}, got "${cell}"`);
     expect(jsonKeys('{"a":"\\"b\\":1,","c":[{"d":1}],"e":{}}').map((k) => k.key)).toEqual(['a', 'c', 'e']);
   });
 

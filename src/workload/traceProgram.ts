@@ -44,8 +44,8 @@ const Meta = z.strictObject({
   stream: z.int().nonnegative().optional(),
 });
 
-/** A decimal number as a CSV cell may write it: sign, digits, point, exponent. */
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+/** A number as a CSV cell may write it: JSON's number syntax, as in a JSONL trace (no `+`, `.5`, `5.` or `007`). */
+const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
 /** Deepest nesting of arrays and objects a JSONL line may have (a valid line has 1: an object of scalars). */
 const MAX_JSON_NESTING = 64;
@@ -397,7 +397,7 @@ export class TraceParser {
       if (NUMERIC.has(col)) {
         // Decimal only, as in JSONL: Number() also reads 0x10, 0o7 and 0b1 (count 0x10 ran 16 operations).
         const n = DECIMAL.test(cell) ? Number(cell) : NaN;
-        if (!Number.isFinite(n)) this.fail(`column ${col}: expected a decimal number, got "${cell}"`, { key: col });
+        if (!Number.isFinite(n)) this.fail(`column ${col}: expected a decimal number as JSON writes it (such as 12, 1.5 or 2e3), got "${cell}"`, { key: col });
         out[col] = n;
       } else out[col] = cell;
     });
