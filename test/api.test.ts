@@ -104,6 +104,11 @@ describe('the library checks its arguments as input: an InputError naming the fu
       self.self = self;
       return loadScenario(SMALL, { set: { 'workloads.0.repeat': self } });
     }, 'loadScenario() options: set: a value refers to itself (a circular object); expected values that can be written as JSON'],
+    ['an override value nested 100,000 deep (the schema\'s recursion overflowed the stack: a RangeError)', () => {
+      let deep: unknown = 1;
+      for (let i = 0; i < 100_000; i++) deep = { a: deep };
+      return loadScenario(SMALL, { set: { 'workloads.0': deep } });
+    }, 'loadScenario() options: set: a value nests more than 64 levels deep; expected values of a parameter\'s modest depth'],
     ['simulate with a NaN seed', () => simulate(loaded(), 'syscalls', 'native', { seed: NaN }), 'simulate() options: seed: expected a finite number, got NaN (in the options of simulate())'],
     ['simulate(null, …)', () => simulate(null as never, 'syscalls', 'native'), 'simulate() loaded: expected a loaded scenario (what loadScenario() returns), got null'],
     ['runScenario with an infinite seed', () => runScenario(loaded(), { seed: Infinity }), 'runScenario() options: seed: expected a finite number, got Infinity (in the options of runScenario())'],

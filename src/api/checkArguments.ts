@@ -3,6 +3,7 @@
 // InputError naming the function and the option, as a typo in a file does —
 // not a TypeError deep inside, a limit that turns itself off (every
 // comparison with NaN is false) or a record stamped with a NaN seed.
+import { MAX_JSON_NESTING, nestedDeeperThan } from '../workload/traceProgram.js';
 import { z } from 'zod';
 import { InputError } from '../config/errors.js';
 import { SweepPlan } from '../config/sweepPlan.js';
@@ -83,13 +84,21 @@ const SCHEMAS = {
 export function checkOptions(fn: keyof typeof SCHEMAS, options: unknown): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) throw argumentError(fn, 'options', `expected an object of options or nothing, got ${kind(options)}`);
-  validate(SCHEMAS[fn] as z.ZodType, options, () => ({ source: `${fn}() options` }), `options of ${fn}()`);
-  // Override values are written as JSON: what the schema passes but JSON cannot write is a circular object.
-  try {
-    JSON.stringify((options as { set?: unknown }).set);
-  } catch {
-    throw argumentError(fn, 'options', 'set: a value refers to itself (a circular object); expected values that can be written as JSON');
+  // Override values are written as JSON, and checked recursively: a value nested past what any parameter
+  // needs (or one that refers to itself, which nests without end) is refused before the schema's recursion.
+  const set = (options as { set?: unknown }).set;
+  if (set !== null && typeof set === 'object' && nestedDeeperThan(set, MAX_JSON_NESTING + 1)) { // the set: object itself is one level
+    let circular = false;
+    try {
+      JSON.stringify(set);
+    } catch (e) {
+      circular = e instanceof TypeError;
+    }
+    throw argumentError(fn, 'options', circular
+      ? 'set: a value refers to itself (a circular object); expected values that can be written as JSON'
+      : `set: a value nests more than ${MAX_JSON_NESTING} levels deep; expected values of a parameter's modest depth`);
   }
+  validate(SCHEMAS[fn] as z.ZodType, options, () => ({ source: `${fn}() options` }), `options of ${fn}()`);
 }
 
 /** Check that argument `name` of `fn` is a non-empty string (a file, a workload or a mode name). */

@@ -48,10 +48,10 @@ const Meta = z.strictObject({
 const DECIMAL = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
 /** Deepest nesting of arrays and objects a JSONL line may have (a valid line has 1: an object of scalars). */
-const MAX_JSON_NESTING = 64;
+export const MAX_JSON_NESTING = 64;
 
 /** Whether `value` nests arrays and objects more than `limit` deep (iterative: any depth). */
-function nestedDeeperThan(value: unknown, limit: number): boolean {
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 1]];
   while (stack.length > 0) {
     const [v, depth] = stack.pop()!;
