@@ -13,18 +13,24 @@ export function formatOps(n: number): string {
   return `${v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0)} ${unit}`;
 }
 
-/** The progress line for the run under way, `elapsedMs` after the command began. */
+/**
+ * The progress line for the run under way, `elapsedMs` after the command
+ * began: the whole command first (its share and ETA stay visible when a
+ * narrow terminal cuts the line), then the workload and mode under way. The
+ * planned count is the operations counted before the run (a mode that runs
+ * longer in simulated time, such as the interpreter, adds timer-tick
+ * operations): past it, the line says so instead of an ETA.
+ */
 export function progressLine(run: RunStarted, plannedOps: number, elapsedMs: number): string {
   const ops = run.counts.reduce((a, b) => a + b, 0);
   const simSeconds = run.cycles.reduce((a, b) => a + b, 0) / (run.clockGHz * 1e9);
   const done = run.opsBefore + ops;
-  let total = '';
-  if (plannedOps > 0) {
-    const rate = done / (elapsedMs / 1000);
-    const left = rate > 0 && plannedOps > done ? Math.ceil((plannedOps - done) / rate) : 0;
-    total = `; ${formatOps(done)} of about ${formatOps(plannedOps)} ops in all (${Math.min(100, Math.floor((100 * done) / plannedOps))}%), ETA ${left} s`;
-  }
-  return `vmmsim: ${run.workload} under ${run.mode}: ${formatOps(ops)} ops, ${simSeconds.toPrecision(3)} simulated s${total}`;
+  const here = `${run.workload} under ${run.mode}: ${formatOps(ops)} ops, ${simSeconds.toPrecision(3)} simulated s`;
+  if (!(plannedOps > 0)) return `vmmsim: ${here}`;
+  if (done >= plannedOps) return `vmmsim: ${formatOps(done)} ops, past the ${formatOps(plannedOps)} counted ahead, ETA unknown; ${here}`;
+  const rate = done / (elapsedMs / 1000);
+  const left = rate > 0 ? Math.ceil((plannedOps - done) / rate) : 0;
+  return `vmmsim: ${Math.floor((100 * done) / plannedOps)}% of about ${formatOps(plannedOps)} ops, ETA ${left} s; ${here}`;
 }
 
 function serve(data: RunProgressData): void {
