@@ -138,6 +138,25 @@ describe('class 2: no write or delete follows a link below --out', () => {
     expect(snapshot(outside)).toEqual(before);
   });
 
+  it('a directory where a sweep or run writes a file (sweep.json, results.json) is refused before the run: exit 2, nothing written', async () => {
+    const out = join(root, 'out');
+    expect((await sweep(out)).status).toBe(0);
+    rmSync(join(out, 'sweep.json'));
+    mkdirSync(join(out, 'sweep.json'));
+    const before = snapshot(out);
+    const r = await sweep(out);
+    expect(r.stderr).toBe(`vmmsim: --out ${out}: ${join(out, 'sweep.json')} is a directory where vmmsim writes its file sweep.json; remove it (or choose another --out)\n`);
+    expect(r.status).toBe(2);
+    expect(snapshot(out)).toEqual(before);
+    const ran = join(root, 'ran');
+    expect((await runMain(['run', GOOD, '--out', ran])).status).toBe(0);
+    rmSync(join(ran, 'table.txt'));
+    mkdirSync(join(ran, 'table.txt'));
+    const r2 = await runMain(['run', GOOD, '--out', ran]);
+    expect(r2.stderr).toBe(`vmmsim: --out ${ran}: ${join(ran, 'table.txt')} is a directory where vmmsim writes its file table.txt; remove it (or choose another --out)\n`);
+    expect(r2.status).toBe(2);
+  });
+
   it('merge into one of its own shards is refused before anything is read or written, however the directory is spelled', async () => {
     const shards = [join(root, 's1'), join(root, 's2')];
     for (const [i, s] of shards.entries()) expect((await sweep(s, '--shard', `${i + 1}/2`)).status).toBe(0);

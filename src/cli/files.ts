@@ -67,6 +67,12 @@ export interface ClaimOptions {
    * anything runs, rather than at the write (see {@link checkSubdirs}).
    */
   subdirs?: readonly string[];
+  /**
+   * Files the command will write at the top of the directory (sweep.json,
+   * results.json, …): a directory at one of those names is refused by the
+   * claim, before anything runs, since the rename could not replace it.
+   */
+  files?: readonly string[];
 }
 
 /** Prefix of the temporary names files are staged under. */
@@ -122,6 +128,16 @@ export class OutputDir {
     if (!st.isDirectory()) throw new InputError('exists and is not a directory; expected a results directory', where);
     checkOutDir(dir);
     checkSubdirs(dir, options.subdirs ?? [], where.source);
+    for (const f of options.files ?? []) {
+      const at = join(dir, f);
+      let isDir = false;
+      try {
+        isDir = lstatSync(at).isDirectory();
+      } catch {
+        // absent: the write creates it
+      }
+      if (isDir) throw new InputError(`${at} is a directory where vmmsim writes its file ${f}; remove it (or choose another --out)`, where);
+    }
     // Nobody else may be writing here; then what a killed run staged is garbage.
     OutputLock.assertFree(dir, where.source);
     removeLeftovers(dir);

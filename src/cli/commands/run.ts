@@ -24,6 +24,9 @@ interface RunOptions extends ScenarioOptions {
   charts: boolean;
 }
 
+/** What `run --out` writes at the top of its directory (besides charts/ and the manifest). */
+const RUN_FILES: readonly string[] = ['results.json', 'results.csv', 'table.txt'];
+
 /** The `run` command. */
 export function runCommand(): Command {
   const cmd = new Command('run')
@@ -41,7 +44,7 @@ export function runCommand(): Command {
     plan.validateAll();
     if (opts.charts && opts.out !== undefined) checkChartable(plan.base.workloads.length, '--charts'); // before simulating
     // Claim --out before simulating, so a refused directory costs no run time.
-    const out = opts.out === undefined ? null : OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force, subdirs: opts.charts ? ['charts'] : [] });
+    const out = opts.out === undefined ? null : OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force, subdirs: opts.charts ? ['charts'] : [], files: RUN_FILES });
     const progress = startRunProgress(plan);
     let records;
     try {
