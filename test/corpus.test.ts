@@ -191,7 +191,7 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
   ["a --set into the scenario's set: block (read before any override, so dropped unread)", ['test/corpus/good.yaml', '--set', 'set.cpu=nosuchcpu'], 2,
     '--set set.cpu=nosuchcpu: set.cpu: "set.cpu" cannot be overridden: set: entries are overrides themselves; give the key directly (cpu=…)'],
   ['a YAML tag in a --set value, refused as in a file', ['test/corpus/good.yaml', '--set', 'cpu=!foo core2'], 2,
-    '--set cpu=!foo core2: the YAML tag !foo cannot be resolved for this value; expected the value written plainly (tags such as !!str, !!int and !!bool may stay)'],
+    '--set cpu=!foo core2: the YAML tag !foo is not one vmmsim reads; expected the value written plainly (tags such as !!str, !!int and !!bool may stay)'],
   ['a VMM parameter of a mode that has none', ['test/corpus/good.yaml', '--set', 'vmm.native.exitCycles=5'], 2,
     '--set vmm.native.exitCycles=5: vmm.native.exitCycles: mode "native" has no VMM parameters to override'],
   ['a VMM parameter of an unknown mode', ['test/corpus/good.yaml', '--set', 'vmm.quantum.x=1'], 2,

@@ -194,7 +194,7 @@ export class OutputDir {
   write(files: Readonly<Record<string, string | Uint8Array>>, declared: readonly string[] = []): string[] {
     const names = Object.keys(files);
     for (const n of names) checkName(n);
-    for (const n of declared) if (!isSafeName(n.endsWith('/') ? n.slice(0, -1) : n)) checkName(n);
+    for (const n of declared) checkName(n.endsWith('/') ? n.slice(0, -1) : n); // `DIR/` names a directory
     const sameScenario = this.previous !== null && this.previous.scenario === this.identity.scenario && this.previous.hash === this.identity.hash;
     const manifest: OutputManifest = {
       tool: 'vmmsim',

@@ -4,10 +4,10 @@
 import { isAlias, isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, type Alias, type Document, type Node } from 'yaml';
 import { InputError, type Origin } from './errors.js';
 import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from './limits.js';
-import { binary, InputFileError, lineCol, printable, readTextFile } from '../workload/inputFile.js';
+import { binary, InputFileError, lineCol, readTextFile } from '../workload/inputFile.js';
 import type { KeyPath } from '../workload/expand.js';
 import { PROTO_KEY_MESSAGE, protoKeyPath } from './overrides.js';
-import { CORE_TAGS, tagMessage } from './yamlTags.js';
+import { refusedTagOf, tagMessage } from './yamlTags.js';
 
 /** Largest YAML input accepted by default, in bytes (scenarios and models are small). */
 export const MAX_YAML_BYTES = DEFAULT_LIMITS.maxInputBytes;
@@ -183,11 +183,7 @@ function examine(doc: Document.Parsed): Examined {
     }
     if (!isNode(n)) continue;
     if (n.anchor) anchors.set(n.anchor, n);
-    if (n.tag !== undefined && found.tagged === null) {
-      const offset = n.range?.[0] ?? 0;
-      const failed = unresolved !== undefined && unresolved.pos[0] <= offset && offset <= unresolved.pos[1];
-      if (!CORE_TAGS.has(n.tag) || failed) found.tagged = { tag: n.tag.replace(/^tag:yaml\.org,2002:/, '!!'), offset, unresolved: failed };
-    }
+    if (found.tagged === null) found.tagged = refusedTagOf(n, unresolved);
     if (isMap(n)) {
       const seen = new Set<unknown>();
       for (const p of n.items) {
@@ -207,7 +203,7 @@ function examine(doc: Document.Parsed): Examined {
     }
   }
   if (found.tagged === null && unresolved !== undefined) {
-    const tag = (/Unresolved tag: (\S+)/.exec(unresolved.message) ?? ['', '?'])[1].replace(/^tag:yaml\.org,2002:/, '!!');
+    const tag = (/Unresolved tag: (\S+)/.exec(unresolved.message) ?? ['', '?'])[1];
     found.tagged = { tag, offset: unresolved.pos[0], unresolved: true };
   }
   return found;
