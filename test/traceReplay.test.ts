@@ -63,9 +63,9 @@ function scenarioFor(trace: string, guest = true): string {
 }
 
 /** Records, or the error message, of a run with `cache`. */
-function outcome(loaded: LoadedScenario, cache: TraceCache): string {
+function outcome(loaded: LoadedScenario, cache: TraceCache, options: { tapes?: boolean; tapedOps?: number } = {}): string {
   try {
-    return toJson(runScenario(loaded, { traces: cache }));
+    return toJson(runScenario(loaded, { traces: cache, ...options }));
   } catch (e) {
     return `error: ${(e as Error).message}`;
   }
@@ -140,6 +140,9 @@ describe('trace replay from the parsed form', () => {
         const shared = outcome(loaded, new TraceCache());
         expect(outcome(loaded, new TraceCache(0, windowLines))).toBe(shared);
         expect(outcome(loaded, new TraceCache(undefined, windowLines, 2))).toBe(shared); // more distinct operations than held: streamed
+        // Streamed, its operations new objects window by window, through actors that remember two operations at most; and op by op.
+        expect(outcome(loaded, new TraceCache(0, windowLines), { tapedOps: 2 })).toBe(shared);
+        expect(outcome(loaded, new TraceCache(), { tapes: false })).toBe(shared);
         const records = JSON.parse(shared) as Array<{ vmm: string; cycles: number }>;
         for (const r of records) expect(r.cycles).toBe(referenceCycles(loaded, trace, r.vmm));
       }),

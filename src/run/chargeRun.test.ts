@@ -107,6 +107,8 @@ describe('one bulk-charging routine for both runners', () => {
         const reference = toJson(runScenario(loaded, { components: true, bulk: false, tapes: false }));
         expect(toJson(runScenario(loaded, { components: true }))).toBe(reference);
         expect(toJson(runScenario(loaded, { components: true, bulk: false }))).toBe(reference); // the bench's per-operation path: tapes, no bulk
+        // Actors that remember three operations at most: their slots and the operations seen once are dropped again and again.
+        expect(toJson(runScenario(loaded, { components: true, tapedOps: 3 }))).toBe(reference);
       }),
       // Each run simulates 3 workloads × 6 modes twice: few runs, and no shrinking (a failing seed is printed and replayable).
       { numRuns: 15, endOnFailure: true },

@@ -29,7 +29,8 @@ export const MIN_BULK_COPIES = 64;
  * while it answers null (state still settling, e.g. a site adapting), asked
  * again after 1, 2, 4, … more copies. Copies not priced are charged one by
  * one: in the actor's own loop (chargeCopies: the op's tape replayed per
- * copy) when it has one for the op, else by charge().
+ * copy) when it has one for the op (asked again after one copy if not),
+ * else by charge().
  */
 export function chargeRun(actor: CostActor, op: Op, left: number, ledger: Ledger, clock: Float64Array, stop: number, bulk: boolean): number {
   const priced = bulk && actor.repeatCost !== undefined;
@@ -37,15 +38,19 @@ export function chargeRun(actor: CostActor, op: Op, left: number, ledger: Ledger
   let k = 0;
   let nextAsk = 0;
   let gap = 1;
+  let loopAsked = false;
   while (k < left) {
     if (k === nextAsk) {
       if (!priced || left - k < MIN_BULK_COPIES) {
-        // No price asked from here on: the rest copy by copy, in the actor's own loop if it has one for the op now.
+        // No price asked from here on: the rest copy by copy, in the actor's own loop if it has one for the op now,
+        // else asked once more after one copy (a TapedActor records an operation the second time it is charged).
         nextAsk = Infinity;
         if (actor.chargeCopies !== undefined) {
           clock[0] = t;
           const n = actor.chargeCopies(op, left - k, ledger, clock, stop);
           if (n >= 0) return k + n;
+          if (!loopAsked) nextAsk = k + 1;
+          loopAsked = true;
         }
       } else {
         const quote = actor.repeatCost!(op, left - k, ledger);

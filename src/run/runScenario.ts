@@ -27,6 +27,8 @@ export interface RunScenarioOptions {
   bulk?: boolean;
   /** False: every operation through its actor's charge(), no replayed tapes (see SimulateOptions.tapes). */
   tapes?: boolean;
+  /** Most operations each taped actor remembers (see SimulateOptions.tapedOps). */
+  tapedOps?: number;
   /** Traces parsed by earlier runs of the same command (sweep points); by default each call parses its traces once for all its modes. */
   traces?: TraceCache;
   /** TLB-miss prices measured by earlier runs of the same command; by default each call measures them once for all its modes. */
@@ -78,7 +80,7 @@ export function runUnit(loaded: UnitInputs, unit: RunUnit, options: RunScenarioO
   const limits = loaded.limits;
   const seed = options.seed ?? loaded.scenario.seed;
   const out = located(at, mode, limits, () =>
-    simulate(loaded.cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, limits, observer: options.observer, traces: options.traces, bulk: options.bulk, tapes: options.tapes, missPrices: options.missPrices }));
+    simulate(loaded.cpu, mode, mode === 'native' ? null : loaded.vmmParams[mode], w, seed, { compiler: loaded.compiler, limits, observer: options.observer, traces: options.traces, bulk: options.bulk, tapes: options.tapes, tapedOps: options.tapedOps, missPrices: options.missPrices }));
   return {
     cycles: out.cycles,
     operations: out.operations,

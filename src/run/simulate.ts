@@ -60,6 +60,8 @@ export interface SimulateOptions {
    * reference every fast path must equal bit for bit.
    */
   tapes?: boolean;
+  /** Most operations each taped actor remembers (MAX_TAPED_OPS); tests give a few, to run past it. */
+  tapedOps?: number;
   /** Wraps every cost actor the run creates (the bench records the costs charged; tests hide the bulk hooks). */
   instrument?: (actor: CostActor) => CostActor;
   /** Traces already parsed by other runs (modes, points) of the same command; a trace is parsed once per cache. */
@@ -82,7 +84,7 @@ export function simulate(cpu: CpuModel, modeId: string, params: unknown, workloa
   if (!mode) throw new Error(`no such mode: ${modeId}`);
   const instrument = options.instrument;
   const made = instrument === undefined ? mode : { create: (...args: Parameters<typeof mode.create>) => instrument(mode.create(...args)) };
-  const def = options.tapes === false ? made : { create: (...args: Parameters<typeof mode.create>): CostActor => new TapedActor(made.create(...args)) };
+  const def = options.tapes === false ? made : { create: (...args: Parameters<typeof mode.create>): CostActor => new TapedActor(made.create(...args), options.tapedOps) };
   const clockHz = cpu.clockGHz * 1e9;
   const limits = options.limits;
   const sim = new Simulation(seed, limits ? { maxCycles: limits.maxSimSeconds * clockHz, maxEvents: limits.maxEvents } : undefined);

@@ -24,28 +24,11 @@ export class ChargeTape {
   /** Cycles the charge returned. */
   cycles = 0;
   /**
-   * The totals the tape adds to, each once (filled by {@link seal}), for
-   * adding n copies at once (Ledger.runLimit / applyRun): array and index of
-   * each, where its amounts start and end in {@link totalAmounts}, whether
-   * they are all whole numbers, and their sum.
+   * The additions grouped by the total they add to (Ledger.runLimit /
+   * applyRun), made on first use: most tapes never charge a counted run,
+   * and a tape's memory is mostly these arrays.
    */
-  totalArrays: Uint8Array = new Uint8Array(0);
-  totalIndexes: Int32Array = new Int32Array(0);
-  totalStart: Int32Array = new Int32Array(0);
-  totalEnd: Int32Array = new Int32Array(0);
-  totalWhole: Uint8Array = new Uint8Array(0);
-  totalSums: Float64Array = new Float64Array(0);
-  /** The amounts grouped by total, in tape order within each. */
-  totalAmounts: Float64Array = new Float64Array(0);
-  /** What one copy adds to each total, exactly, as last found by Ledger.runLimit. */
-  runSteps: Float64Array = new Float64Array(0);
-  /**
-   * Of each total whose amounts are not all whole: the lower bound of the
-   * binade its step was last found for (0: none; a binade's is at least the
-   * smallest normal double) and that step (Ledger.runLimit).
-   */
-  binadeLows: Float64Array = new Float64Array(0);
-  binadeSteps: Float64Array = new Float64Array(0);
+  totals: TapeTotals | null = null;
   /** Every amount finite and ≥ 0: only then can copies be added at once. */
   runnable = false;
   /**
@@ -59,46 +42,24 @@ export class ChargeTape {
   /** Replays so far while not compiled: a tape is compiled once it has been replayed {@link COMPILE_AFTER_REPLAYS} times, so rare operations never pay for compiling. */
   coldReplays = 0;
 
-  /** Finish a recording: the charge returned `cycles`; group the additions by total. */
+  /** Finish a recording: the charge returned `cycles`. */
   seal(cycles: number): void {
     this.cycles = cycles;
     this.replay = null;
     this.copies = null;
     this.coldReplays = 0;
-    const n = this.length;
-    const key = (i: number) => this.arrays[i] * 2 ** 31 + this.indexes[i];
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => key(a) - key(b) || a - b);
-    let totals = 0;
-    for (let j = 0; j < n; j++) if (j === 0 || key(order[j]) !== key(order[j - 1])) totals++;
-    this.totalArrays = new Uint8Array(totals);
-    this.totalIndexes = new Int32Array(totals);
-    this.totalStart = new Int32Array(totals);
-    this.totalEnd = new Int32Array(totals);
-    this.totalWhole = new Uint8Array(totals);
-    this.totalSums = new Float64Array(totals);
-    this.totalAmounts = new Float64Array(n);
-    this.runSteps = new Float64Array(totals);
-    this.binadeLows = new Float64Array(totals);
-    this.binadeSteps = new Float64Array(totals);
+    this.totals = null;
     let runnable = Number.isFinite(cycles) && cycles >= 0;
-    let t = -1;
-    for (let j = 0; j < n; j++) {
-      const i = order[j];
-      if (j === 0 || key(i) !== key(order[j - 1])) {
-        t++;
-        this.totalArrays[t] = this.arrays[i];
-        this.totalIndexes[t] = this.indexes[i];
-        this.totalStart[t] = j;
-        this.totalWhole[t] = 1;
-      }
+    for (let i = 0; i < this.length && runnable; i++) {
       const a = this.amounts[i];
-      this.totalAmounts[j] = a;
-      this.totalEnd[t] = j + 1;
-      this.totalSums[t] += a;
-      if (!Number.isInteger(a)) this.totalWhole[t] = 0;
       if (!(Number.isFinite(a) && a >= 0)) runnable = false;
     }
     this.runnable = runnable;
+  }
+
+  /** {@link totals}, made now if not yet. */
+  grouped(): TapeTotals {
+    return (this.totals ??= new TapeTotals(this));
   }
 
   /** Append one addition. */
@@ -121,6 +82,66 @@ export class ChargeTape {
     const m = new Float64Array(n);
     m.set(this.amounts);
     this.amounts = m;
+  }
+}
+
+/**
+ * A tape's additions grouped by total, for adding n copies at once
+ * (Ledger.runLimit / applyRun): array and index of each total, where its
+ * amounts start and end in {@link amounts}, whether they are all whole
+ * numbers, and their sum.
+ */
+export class TapeTotals {
+  readonly arrays: Uint8Array;
+  readonly indexes: Int32Array;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+  readonly whole: Uint8Array;
+  readonly sums: Float64Array;
+  /** The amounts grouped by total, in tape order within each. */
+  readonly amounts: Float64Array;
+  /** What one copy adds to each total, exactly, as last found by Ledger.runLimit. */
+  readonly runSteps: Float64Array;
+  /**
+   * Of each total whose amounts are not all whole: the lower bound of the
+   * binade its step was last found for (0: none; a binade's is at least the
+   * smallest normal double) and that step (Ledger.runLimit).
+   */
+  readonly binadeLows: Float64Array;
+  readonly binadeSteps: Float64Array;
+
+  constructor(tape: ChargeTape) {
+    const n = tape.length;
+    const key = (i: number) => tape.arrays[i] * 2 ** 31 + tape.indexes[i];
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => key(a) - key(b) || a - b);
+    let totals = 0;
+    for (let j = 0; j < n; j++) if (j === 0 || key(order[j]) !== key(order[j - 1])) totals++;
+    this.arrays = new Uint8Array(totals);
+    this.indexes = new Int32Array(totals);
+    this.start = new Int32Array(totals);
+    this.end = new Int32Array(totals);
+    this.whole = new Uint8Array(totals);
+    this.sums = new Float64Array(totals);
+    this.amounts = new Float64Array(n);
+    this.runSteps = new Float64Array(totals);
+    this.binadeLows = new Float64Array(totals);
+    this.binadeSteps = new Float64Array(totals);
+    let t = -1;
+    for (let j = 0; j < n; j++) {
+      const i = order[j];
+      if (j === 0 || key(i) !== key(order[j - 1])) {
+        t++;
+        this.arrays[t] = tape.arrays[i];
+        this.indexes[t] = tape.indexes[i];
+        this.start[t] = j;
+        this.whole[t] = 1;
+      }
+      const a = tape.amounts[i];
+      this.amounts[j] = a;
+      this.end[t] = j + 1;
+      this.sums[t] += a;
+      if (!Number.isInteger(a)) this.whole[t] = 0;
+    }
   }
 }
 

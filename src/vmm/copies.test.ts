@@ -84,6 +84,8 @@ describe('copies charged in the taped actor\'s loops', () => {
     expect(actor.chargeCopies({ kind: 'pteWrite', asid: CURRENT_ASID, site: 8 }, 3, ledger, clock, Infinity)).toBe(-1); // another op object: no slot
     const op: Op = { kind: 'pteWrite', asid: CURRENT_ASID, site: 9 };
     actor.chargeLeaf(op, 8, ledger);
+    expect(actor.chargeCopies(op, 3, ledger, clock, Infinity)).toBe(-1); // charged once: not recorded yet
+    actor.chargeLeaf(op, 8, ledger); // recorded the second time it is charged
     expect(actor.chargeCopies(op, 3, ledger, clock, Infinity)).toBe(3);
     expect(actor.metrics().traceFaults).toBeGreaterThanOrEqual(4);
   });

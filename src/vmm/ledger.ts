@@ -184,16 +184,17 @@ export class Ledger {
   runLimit(tape: ChargeTape, maxCopies: number): number {
     if (!tape.runnable) return 0;
     const acc = this.accumulators;
-    const { totalArrays, totalIndexes, totalStart, totalEnd, totalWhole, totalSums, totalAmounts, runSteps } = tape;
+    const g = tape.totals ?? tape.grouped();
+    const { runSteps } = g;
     let m = maxCopies;
-    for (let s = 0; s < totalArrays.length && m > 0; s++) {
-      const total = acc[totalArrays[s]][totalIndexes[s]];
-      const sum = totalSums[s];
+    for (let s = 0; s < g.arrays.length && m > 0; s++) {
+      const total = acc[g.arrays[s]][g.indexes[s]];
+      const sum = g.sums[s];
       if (sum === 0) {
         runSteps[s] = 0; // amounts all zero: the total never moves
         continue;
       }
-      if (totalWhole[s] === 1 && Number.isInteger(total) && total >= 0) {
+      if (g.whole[s] === 1 && Number.isInteger(total) && total >= 0) {
         // Whole sums: exact up to 2^53 (one copy of slack for the rounded division).
         // Most runs are far below it: m + 1 copies fit, compared exactly (a product
         // above 2^53 rounds to 2^53 or more, above the bound), and the division
@@ -205,12 +206,12 @@ export class Ledger {
       if (!(total >= MIN_NORMAL && total < Infinity)) return 0;
       const lo = binadeLow(total);
       // The step depends only on the binade and the tape's amounts: found again only when the total has left the binade it was found for.
-      let step = tape.binadeSteps[s];
-      if (tape.binadeLows[s] !== lo) {
-        step = binadeStep(totalAmounts, totalStart[s], totalEnd[s], lo);
+      let step = g.binadeSteps[s];
+      if (g.binadeLows[s] !== lo) {
+        step = binadeStep(g.amounts, g.start[s], g.end[s], lo);
         if (!(step >= 0 && 2 * lo < Infinity)) return 0;
-        tape.binadeLows[s] = lo;
-        tape.binadeSteps[s] = step;
+        g.binadeLows[s] = lo;
+        g.binadeSteps[s] = step;
       }
       runSteps[s] = step;
       if (step > 0) m = stepsBelow(total, step, m, 2 * lo);
@@ -222,8 +223,8 @@ export class Ledger {
   applyRun(tape: ChargeTape, n: number): void {
     if (n <= 0) return;
     const acc = this.accumulators;
-    const { totalArrays, totalIndexes, runSteps } = tape;
-    for (let s = 0; s < totalArrays.length; s++) acc[totalArrays[s]][totalIndexes[s]] += n * runSteps[s];
+    const { arrays, indexes, runSteps } = tape.totals!;
+    for (let s = 0; s < arrays.length; s++) acc[arrays[s]][indexes[s]] += n * runSteps[s];
     const effects = tape.effects;
     for (let i = 0; i < effects.length; i++) effects[i]();
   }

@@ -16,10 +16,13 @@ import { IterationTapes } from './iterationTapes.js';
 import type { Ledger } from './ledger.js';
 
 /**
- * Operations remembered per actor, taped or not. Workloads reuse a bounded
- * set of operation objects (a trace keeps at most 65,536 distinct ones);
- * operations made on the fly (the rest of a preempted computation) beyond
- * this are charged through the actor, so memory stays bounded.
+ * Operations remembered per actor, taped or not, and operations seen once
+ * (not yet recorded). An operation is recorded when it is charged a second
+ * time: a trace too large to hold is streamed, and its operations are new
+ * objects window by window, most never charged twice. When either set is
+ * full it is dropped whole and starts again (a generation): memory stays
+ * bounded, and operations that keep recurring are recorded again. Tapes
+ * are exact, so what is remembered changes only the speed, never a result.
  */
 export const MAX_TAPED_OPS = 65_536;
 
@@ -46,6 +49,8 @@ const MAX_LEAF_ID = 1 << 20;
 /** A cost actor whose static operations are replayed from tapes. */
 export class TapedActor implements CostActor, StaticCharger<Ledger> {
   private readonly slots = new Map<Op, OpSlot>();
+  /** Operations charged once, through the actor, not recorded yet. */
+  private readonly seenOnce = new Set<Op>();
   /** The op charged last and its slot: the copies of a counted run (charged one by one) skip the map. */
   private lastOp: Op | null = null;
   private lastSlot: OpSlot = DYNAMIC;
@@ -64,7 +69,11 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
   /** Whole loop iterations of static operations, charged from their operations' tapes (iterationTapes.ts). */
   private readonly iterations: IterationTapes;
 
-  constructor(readonly inner: CostActor) {
+  constructor(
+    readonly inner: CostActor,
+    /** Most operations remembered in each of {@link slots} and {@link seenOnce} (MAX_TAPED_OPS; tests give a few, to run past it). */
+    private readonly maxOps = MAX_TAPED_OPS,
+  ) {
     this.iterations = new IterationTapes(inner, (op, variant) => {
       const slot = this.slots.get(op);
       if (slot === undefined) return null;
@@ -278,10 +287,21 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
     }
   }
 
-  /** First sight of `op`: record its charge if it is static, else remember how it is charged. */
+  /**
+   * `op` has no slot: on its first sight, charge it through the actor and
+   * remember it was seen; on its second, record its charge if it is static,
+   * else remember how it is charged.
+   */
   private first(op: Op, ledger: Ledger): number {
     const inner = this.inner;
-    if (op instanceof TransientCompute || this.slots.size >= MAX_TAPED_OPS) return inner.charge(op, ledger); // made on the fly, charged once
+    if (op instanceof TransientCompute) return inner.charge(op, ledger); // made on the fly, charged once
+    const seen = this.seenOnce;
+    if (!seen.delete(op)) {
+      if (seen.size >= this.maxOps) seen.clear();
+      seen.add(op);
+      return inner.charge(op, ledger);
+    }
+    if (this.slots.size >= this.maxOps) this.forgetSlots();
     if (inner.isStatic !== undefined && inner.isStatic(op)) {
       const tape = new ChargeTape();
       const cycles = this.record(op, tape, ledger);
@@ -295,6 +315,14 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
     }
     this.slots.set(op, new OpSlot(op, null, null));
     return inner.charge(op, ledger);
+  }
+
+  /** Drop every slot (a new generation); the tapes kernels and iterations hold stay theirs, as exact as before. */
+  private forgetSlots(): void {
+    this.slots.clear();
+    this.byLeaf.length = 0;
+    this.lastOp = null;
+    this.lastSlot = DYNAMIC;
   }
 
   private chargeVariant(op: Op, variants: Array<ChargeTape | undefined>, ledger: Ledger): number {
@@ -366,6 +394,11 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
     const tape = this.quotedTape;
     if (tape !== null) ledger.applyRun(tape, n);
     else this.inner.chargeRepeats!(op, n, ledger);
+  }
+
+  /** Operations remembered now: with a slot, and seen once (each at most the cap). */
+  get remembered(): number {
+    return this.slots.size + this.seenOnce.size;
   }
 
   metrics(): Record<string, number> {
