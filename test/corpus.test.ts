@@ -95,8 +95,9 @@ const FILE_CASES: Array<[string, string]> = [
   // class 9: duplicates, a name that would break CSV, memory accesses under --max-ops
   ['duplicate-mode', 'test/corpus/duplicate-mode.yaml:3:16: vmms[1]: mode "native" is listed twice; expected each mode once (in the scenario)'],
   ['duplicate-workload', 'test/corpus/duplicate-workload.yaml:6:11: workloads[1].name: workload name "a" is used twice; expected a unique name per workload (in the scenario)'],
-  ['name-newline', 'test/corpus/name-newline.yaml:2:7: name: one line of text without control characters, line separators or text-direction controls (it becomes a CSV cell and a table heading) (in the scenario)'],
-  ['name-bidi', 'test/corpus/name-bidi.yaml:1:7: name: one line of text without control characters, line separators or text-direction controls (it becomes a CSV cell and a table heading) (in the scenario)'],
+  ['name-newline', 'test/corpus/name-newline.yaml:2:7: name: one line of text without control characters, unpaired surrogates, line separators or text-direction controls (it becomes a CSV cell and a table heading) (in the scenario)'],
+  ['name-bidi', 'test/corpus/name-bidi.yaml:1:7: name: one line of text without control characters, unpaired surrogates, line separators or text-direction controls (it becomes a CSV cell and a table heading) (in the scenario)'],
+  ['name-surrogate', 'test/corpus/name-surrogate.yaml:2:7: name: one line of text without control characters, unpaired surrogates, line separators or text-direction controls (it becomes a CSV cell and a table heading) (in the scenario)'],
   ['trace-dup-column', 'test/corpus/trace-dup-column.csv:1:10: CSV column "count" appears twice in the header; expected each column once'],
   ['trace-empty', 'test/corpus/trace-empty.yaml:5:12: workloads[0].trace: test/corpus/trace-empty.jsonl: the trace has no operations (the file is empty, or holds only comments, blank lines and a CSV header); expected one operation per line'],
   ['trace-comments-only', 'test/corpus/trace-comments-only.yaml:5:12: workloads[0].trace: test/corpus/trace-comments-only.jsonl: the trace has no operations (the file is empty, or holds only comments, blank lines and a CSV header); expected one operation per line'],

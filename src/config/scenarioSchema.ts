@@ -168,7 +168,7 @@ export const SetSchema = z
 /** A scenario file. */
 export const ScenarioSchema = z
   .strictObject({
-    name: z.string().min(1).max(200).regex(/^[^\p{Cc}\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/u, 'one line of text without control characters, line separators or text-direction controls (it becomes a CSV cell and a table heading)')
+    name: z.string().min(1).max(200).regex(/^[^\p{Cc}\p{Cs}\u2028\u2029\u202a-\u202e\u2066-\u2069]*$/u, 'one line of text without control characters, unpaired surrogates, line separators or text-direction controls (it becomes a CSV cell and a table heading)')
       .describe('scenario name, the first column of results'),
     description: z.string().optional().describe('what question the scenario answers'),
     seed: z.int().nonnegative().max(2 ** 32 - 1).default(1).describe('seed of the simulation RNG'),
