@@ -404,6 +404,21 @@ describe('a lock on --out: two commands never work on one directory at once', ()
     expect(readdirSync(join(out, 'points')).filter((f) => f.endsWith('.json'))).toHaveLength(40);
     expect(leftovers(out)).toEqual([]);
   }, 60_000);
+
+  it('runs started at once on one new directory each write their results or are refused as busy, never for another reason', async () => {
+    // Races this found: a run's check of a directory another had just created ("a file is in the way"), and a
+    // run's check removing the files another had staged under its lock (exit 1 after the whole run). Timing
+    // decides whether a round meets them, so several rounds of several runs.
+    for (let round = 0; round < 4; round++) {
+      const out = join(root, `race${round}`);
+      const results = await Promise.all([0, 1, 2, 3, 4].map(() => runCli(['run', GOOD, '--out', out])));
+      for (const r of results) {
+        if (r.status !== 0) expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(/^vmmsim: --out \S+: is being written by another vmmsim \(pid \d+ on /)]);
+      }
+      expect(results.some((r) => r.status === 0)).toBe(true);
+      expect(leftovers(out)).toEqual([]);
+    }
+  }, 60_000);
 });
 
 describe('class 3: limits passed while a sweep runs on worker threads', () => {

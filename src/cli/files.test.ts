@@ -29,6 +29,17 @@ describe('OutputDir', () => {
     expect(existsSync(join(root, 'new'))).toBe(false);
   });
 
+  it('a claim leaves temporary files alone (another vmmsim may stage them once the check is made); the write, holding the lock, removes a killed run\'s', () => {
+    const dir = join(root, 'out');
+    OutputDir.claim(dir, idA).write({ 'sub/y.txt': 'y' });
+    const staged = ['.vmmsim-tmp-999999-a', 'sub/.vmmsim-tmp-999999-b'];
+    for (const f of staged) writeFileSync(join(dir, f), 'staged');
+    const out = OutputDir.claim(dir, idA);
+    for (const f of staged) expect(existsSync(join(dir, f))).toBe(true);
+    out.write({ 'x.txt': 'x' });
+    for (const f of staged) expect(existsSync(join(dir, f))).toBe(false);
+  });
+
   it('writes every file and a manifest naming the scenario and its files', () => {
     const dir = join(root, 'out');
     const paths = OutputDir.claim(dir, idA).write({ 'x.txt': 'x', 'sub/y.txt': 'y' });

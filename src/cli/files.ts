@@ -111,7 +111,7 @@ export class OutputDir {
     this.createdDir = firstMissing(dir);
   }
 
-  /** Check that results of `identity` may be written into `dir`; writes nothing but removes temporary files a killed run left. */
+  /** Check that results of `identity` may be written into `dir`; writes and removes nothing (temporary files a killed run left go when the write takes the lock). */
   static claim(dir: string, identity: ScenarioIdentity, options: ClaimOptions = {}): OutputDir {
     const force = options.force ?? false;
     const where = { source: `--out ${dir}` };
@@ -138,9 +138,9 @@ export class OutputDir {
       }
       if (isDir) throw new InputError(`${at} is a directory where vmmsim writes its file ${f}; remove it (or choose another --out)`, where);
     }
-    // Nobody else may be writing here; then what a killed run staged is garbage.
+    // Nobody else may be writing here now. (What a killed run staged is removed under the lock, by the write:
+    // another vmmsim may take the lock and stage its files between this check and that write.)
     OutputLock.assertFree(dir, where.source);
-    removeLeftovers(dir);
     const manifest = readManifest(dir);
     if (manifest === 'absent') {
       const entries = ownEntries(dir);
@@ -171,6 +171,7 @@ export class OutputDir {
     if (this.held !== null) return;
     try {
       this.held = OutputLock.take(this.dir, `--out ${this.dir}`);
+      removeLeftovers(this.dir);
     } catch (e) {
       if (e instanceof InputError) throw e;
       throw new OutputError(`cannot write results to ${this.dir}: ${fsReason(e)}; nothing was written`);
@@ -406,6 +407,7 @@ function withLockHeld(dir: string, where: string, fn: () => string[]): string[] 
     throw new OutputError(`cannot write results to ${dir}: ${fsReason(e)}; nothing was written`);
   }
   try {
+    removeLeftovers(dir); // held by this process alone: what is staged here is a killed run's
     return fn();
   } catch (e) {
     lock.release();
@@ -427,7 +429,6 @@ export function checkSharedDir(dir: string, options: SharedWriteOptions = {}): v
   checkOutDir(dir);
   if (!existsAsDir(dir)) return;
   OutputLock.assertFree(dir, where);
-  removeLeftovers(dir);
   const entries = ownEntries(dir);
   const ours = entries.includes(SHARED_MARKER) || entries.includes(MANIFEST_NAME);
   if (entries.length > 0 && !ours && !options.force) {
@@ -475,8 +476,9 @@ function ownEntries(dir: string): string[] {
 
 /**
  * Remove temporary files a killed or failed run left in `dir` and its
- * subdirectories (never following a link). Called with the directory's lock
- * free, so nobody is writing them.
+ * subdirectories (never following a link). Called by this process holding
+ * the directory's lock, so nobody else is staging files there (a check made
+ * without the lock could delete the files of a vmmsim that takes it next).
  */
 function removeLeftovers(dir: string, depth = 0): void {
   let entries;
@@ -674,11 +676,13 @@ function readManifest(dir: string): OutputManifest | 'absent' | 'invalid' {
  * flag, with nothing written. Whether a directory can be written is tried,
  * not guessed (root passes every permission check, and /proc refuses a mkdir
  * its mode bits allow): a temporary file is created and removed in an
- * existing directory, the first missing directory is created and removed.
+ * existing directory, and a directory with a name as long as the first
+ * missing one's beside where it goes.
  * `source` overrides the location (`--out FILE` for a file's directory);
- * `of` says whose directory it is in messages.
+ * `of` says whose directory it is in messages. A probe that finds the
+ * directory removed meanwhile looks once more (`retried`).
  */
-export function checkOutDir(dir: string, flag = '--out', source = `${flag} ${dir}`, of = ''): void {
+export function checkOutDir(dir: string, flag = '--out', source = `${flag} ${dir}`, of = '', retried = false): void {
   checkOutName(dir);
   const bad = (detail: string) => new InputError(detail, { source });
   const expected = `expected a directory that exists or can be created, and that vmmsim may write into`;
@@ -702,14 +706,24 @@ export function checkOutDir(dir: string, flag = '--out', source = `${flag} ${dir
       closeSync(openSync(probe, 'wx'));
       rmSync(probe, { force: true });
     } else {
-      mkdirSync(missing);
-      rmdirSync(missing);
+      // A directory beside it, with a name as long: the missing one itself never appears, not even for a moment
+      // (another vmmsim started on the same --out would find it, and lose it when the probe is removed).
+      const probe = join(dirname(missing), probeName(Buffer.byteLength(basename(missing))));
+      mkdirSync(probe);
+      rmdirSync(probe);
     }
   } catch (e) {
-    const which = missing === null ? (of === '' ? 'cannot be written' : `${dir} cannot be written`) : (missing === dir && of === '' ? 'cannot be created' : `${missing} cannot be created`);
     const err = e as NodeJS.ErrnoException;
+    // The directory (or the one it goes in) was removed meanwhile, e.g. by a vmmsim that created it and then failed: look again.
+    if (!retried && err.code === 'ENOENT') return checkOutDir(dir, flag, source, of, true);
+    const which = missing === null ? (of === '' ? 'cannot be written' : `${dir} cannot be written`) : (missing === dir && of === '' ? 'cannot be created' : `${missing} cannot be created`);
     throw bad(`${which}${dirOf}: ${(err.code && FS_WORDS[err.code]) ?? err.message}; ${expected}`);
   }
+}
+
+/** A name for a probe directory, unique, starting with TEMP_PREFIX (ignored as content, like staged files) and at least `bytes` bytes long. */
+function probeName(bytes: number): string {
+  return `${TEMP_PREFIX}${process.pid}-${randomUUID()}`.padEnd(bytes, '-');
 }
 
 function existsAsDir(dir: string): boolean {
