@@ -13,7 +13,7 @@ import { basename, dirname, join } from 'node:path';
 import { InputError } from '../config/errors.js';
 import { FAULT_ENV } from './faults.js';
 import { firstMissing, makeDirs } from './makeDirs.js';
-import { LOCK_NAME, OutputLock } from './outputLock.js';
+import { LOCK_NAME, OutputLock, TEMP_PREFIX } from './outputLock.js';
 
 /**
  * A file could not be written while writing results (a full disk, a path
@@ -75,8 +75,8 @@ export interface ClaimOptions {
   files?: readonly string[];
 }
 
-/** Prefix of the temporary names files are staged under. */
-export const TEMP_PREFIX = '.vmmsim-tmp-';
+/** Prefix of the temporary names files are staged under (the lock's too). */
+export { TEMP_PREFIX };
 
 /**
  * A results directory claimed for one scenario. Usage:

@@ -2,14 +2,18 @@
 // never work on one --out at once: a sweep holds it from start to finish,
 // other commands while they write. The file names its holder (pid, host); a
 // lock whose process is gone (killed, crashed) is stale and taken over.
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { linkSync, lstatSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { makeDirs } from './makeDirs.js';
 import { InputError } from '../config/errors.js';
 
 /** Name of the lock file inside a results directory. */
 export const LOCK_NAME = '.vmmsim.lock';
+
+/** Prefix of the temporary files vmmsim stages in a results directory (files.ts removes those a killed run left). */
+export const TEMP_PREFIX = '.vmmsim-tmp-';
 
 /** Largest lock file read (it holds a line of JSON). */
 const MAX_LOCK_BYTES = 4096;
@@ -42,12 +46,7 @@ export class OutputLock {
     const me: Holder = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
     const token = JSON.stringify(me) + '\n';
     for (let attempt = 0; attempt < 2; attempt++) {
-      try {
-        writeFileSync(path, token, { flag: 'wx' }); // wx: atomic create, never follows a planted link
-        return new OutputLock(dir, token);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      }
+      if (create(path, token)) return new OutputLock(dir, token);
       const holder = readHolder(path);
       if (holder && holder.host === me.host && holder.pid === process.pid) {
         throw new Error(`bug: ${path} is already held by this process`);
@@ -77,6 +76,41 @@ export class OutputLock {
     } catch {
       // already gone
     }
+  }
+}
+
+/**
+ * Create the lock file `path` holding `token`, atomically with its content:
+ * written to a temporary file, then linked under the lock's name (a link
+ * fails if the name exists, even as a planted symbolic link, and is never
+ * followed). Another process never reads it half-written, which it would take
+ * for a stale lock and remove. False if the lock file exists. Where hard links
+ * are not supported, created with O_EXCL, content written after.
+ */
+function create(path: string, token: string): boolean {
+  for (let attempt = 0; ; attempt++) {
+    const staged = join(path, '..', `${TEMP_PREFIX}${process.pid}-${randomUUID()}`);
+    writeFileSync(staged, token, { flag: 'wx' });
+    try {
+      linkSync(staged, path);
+      return true;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      // The staged file removed meanwhile, as a killed run's, by a vmmsim that has just taken the lock: try again (and find it taken).
+      if (code === 'ENOENT' && attempt < 2) continue;
+      if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+    } finally {
+      rmSync(staged, { force: true });
+    }
+    break;
+  }
+  try {
+    writeFileSync(path, token, { flag: 'wx' }); // wx: atomic create, never follows a planted link
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw e;
   }
 }
 
