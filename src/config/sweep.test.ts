@@ -3,7 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { deriveSeed } from '../engine/rng.js';
 import { InputError } from './errors.js';
-import { countPoints, expandSweep, replicateSeed, SweepSchema } from './sweep.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { countPoints, expandSweep, probePoints, replicateSeed, SweepSchema } from './sweep.js';
+import { ScenarioSource } from './load.js';
+import { SweepPlan } from './sweepPlan.js';
 
 const at = (path: ReadonlyArray<string | number>) => ({ source: 'test.yaml', line: path.length, col: 1 });
 const sweep = (s: unknown) => SweepSchema.parse(s);
@@ -123,5 +128,46 @@ describe('SweepPlan points of one source', () => {
     const plan = SweepPlan.read('test/corpus/swept-mode.yaml', { set: ['vmm.software.trapCycles=5'] });
     expect(plan.points.map((_, p) => plan.load(p).scenario.vmms)).toEqual([['native'], ['native'], ['software'], ['software']]);
     expect(() => SweepPlan.read('test/corpus/swept-mode.yaml', { set: ['vmms=[software]'] })).toThrow(/vmm is swept by the scenario/);
+  });
+});
+
+describe('probePoints: one point per swept value, checked before the rest', () => {
+  it('are exactly the points that differ from the first in one key at most (zip lists as one), ascending', () => {
+    for (const s of [
+      { grid: { a: [1, 2, 3], b: ['x', 'y'], c: [true, false] } },
+      { grid: { a: [1, 2] }, zip: { p: [1, 2, 3], q: [4, 5, 6] } },
+      { zip: { p: [1, 2] } },
+      { grid: { a: [7] } },
+    ]) {
+      const points = expandSweep(sweep(s), at);
+      const keys = (p: (typeof points)[number]) => Object.keys(p.params).filter((k) => !(k in (s.zip ?? {})));
+      const differs = (p: (typeof points)[number]) => {
+        const changed = keys(p).filter((k) => p.params[k] !== points[0].params[k]).length;
+        const zipChanged = Object.keys(s.zip ?? {}).some((k) => p.params[k] !== points[0].params[k]) ? 1 : 0;
+        return changed + zipChanged;
+      };
+      expect(probePoints(sweep(s))).toEqual(points.filter((p) => differs(p) <= 1).map((p) => p.index));
+    }
+    expect(probePoints(undefined)).toEqual([0]);
+  });
+
+  it('a value refused in every combination is found after the sum of the list lengths, naming the point the full pass names first', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmmsim-probe-'));
+    try {
+      const file = join(dir, 's.yaml');
+      const list = (n: number, f: (i: number) => number) => `[${Array.from({ length: n }, (_, i) => f(i)).join(', ')}]`;
+      writeFileSync(file, `name: s\nvmms: [native]\nworkloads:\n  - name: a\n    ops: [syscall]\nsweep:\n  grid:\n` +
+        `    workloads.0.repeat: ${list(40, (i) => (i === 39 ? 1e12 : i + 1))}\n    cpu.native.syscallCycles: ${list(40, (i) => 100 + i)}\n`);
+      const source = ScenarioSource.read(file);
+      let loads = 0;
+      const load = source.load.bind(source);
+      source.load = (o) => (loads++, load(o));
+      const plan = SweepPlan.create(source);
+      loads = 0;
+      expect(() => plan.validateAll()).toThrow(/— in sweep point 1560 \(workloads\.0\.repeat=1000000000000, cpu\.native\.syscallCycles=100\)$/);
+      expect(loads).toBeLessThanOrEqual(80); // the full pass would load 1,561 points first
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -129,6 +129,29 @@ export function expandSweep(sweep: Sweep | undefined, locate: SweepLocator, maxP
 }
 
 /**
+ * Indexes of the points that each take one value of one swept key, every
+ * other key at its first value (zip lists count as one key), in ascending
+ * order: Σ list lengths points, where the sweep has their product. A value
+ * refused whatever it is combined with is met among them, and for such
+ * values the smallest failing index here is the first failing point of the
+ * whole sweep (see expandSweep's order).
+ */
+export function probePoints(sweep: Sweep | undefined): number[] {
+  if (!sweep) return [0];
+  const zipLen = Object.values(sweep.zip)[0]?.length ?? 1;
+  const picked = new Set<number>();
+  for (let z = 0; z < zipLen; z++) picked.add(z);
+  let stride = zipLen;
+  const gridKeys = Object.keys(sweep.grid);
+  for (let k = gridKeys.length - 1; k >= 0; k--) {
+    const len = sweep.grid[gridKeys[k]].length;
+    for (let i = 0; i < len; i++) picked.add(i * stride);
+    stride *= len;
+  }
+  return [...picked].sort((a, b) => a - b);
+}
+
+/**
  * The parameter an override key changes, as a normalized dotted path for
  * comparing keys: `vmm` (one mode per point) changes `vmms`, and list
  * indexes are numbers (`workloads.00` is `workloads.0`).
