@@ -1,5 +1,6 @@
 // Wraps a cost actor so that each static operation (CostActor.isStatic) is
-// charged through the actor once, recorded, and replayed from then on: the
+// charged through the actor twice, recorded the second time (an operation
+// charged once is never worth a tape), and replayed from then on: the
 // runner's per-operation path becomes a map look-up and a compiled run of
 // additions instead of a dispatch through the mode's actor. The ledger ends
 // bit-identical to calling the actor every time (ChargeTape), and the same
