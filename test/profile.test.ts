@@ -290,6 +290,21 @@ describe('vmmsim profile --from', () => {
     expect(check.status, check.stderr).toBe(0);
   }, 60_000);
 
+  it('a counter named like an Object property (constructor, __proto__, toString) is an ordinary counter, not an internal error', async () => {
+    const perfX = readFileSync('test/fixtures/profile/perf-x.txt', 'utf8');
+    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', 'syscalls:sys_enter_constructor', 'syscalls:sys_enter___proto__'];
+    for (const name of names) {
+      const from = join(work, `object-name-${name.replace(/\W/g, '_')}.txt`);
+      writeFileSync(from, `${perfX}5,,${name},39899510,100.00,,\n`);
+      const out = join(work, `object-name-${name.replace(/\W/g, '_')}.yaml`);
+      const r = await runCli(['profile', '--from', from, '--out', out]);
+      expect(r.status, `${name}: ${r.stderr}`).toBe(0);
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect(readFileSync(out, 'utf8')).toContain(name);
+      expect((await runCli(['check', out, '--no-estimate'])).status, name).toBe(0);
+    }
+  }, 60_000);
+
   it('a wall time too short for a finite rate shows no rate rather than Infinity', async () => {
     const from = join(work, 'short.txt');
     writeFileSync(from, readFileSync('test/fixtures/profile/perf-table-en_US.txt', 'utf8').replace('0.842433010 seconds time elapsed', `0.${'0'.repeat(320)}1 seconds time elapsed`));

@@ -54,7 +54,8 @@ const TIME_UNITS: Readonly<Record<string, readonly string[]>> = {
 /** How the mapping reads counter `name`: as a count of events, as a time, or not at all. */
 export function counterKind(name: string): { kind: 'events' } | { kind: 'time'; toSeconds: number } | { kind: 'other' } {
   if (EVENTS.has(name) || /^syscalls:sys_enter_\w+$/.test(name) || /^strace:\w+$/.test(name)) return { kind: 'events' };
-  const toSeconds = TIMES[name];
+  // Own keys only: a counter named `constructor` or `__proto__` (any name a file prints) is not a time.
+  const toSeconds = Object.hasOwn(TIMES, name) ? TIMES[name] : undefined;
   return toSeconds === undefined ? { kind: 'other' } : { kind: 'time', toSeconds };
 }
 
@@ -64,7 +65,7 @@ export function counterProblem(name: string, value: number, unit: string): strin
   if (!Number.isFinite(value)) return `${name}: the value is too large to be a number; expected a count a tool printed`;
   if (value < 0) return `${shown} is negative; expected a count or a time, 0 or more`;
   const kind = counterKind(name);
-  const units = TIME_UNITS[name];
+  const units = Object.hasOwn(TIME_UNITS, name) ? TIME_UNITS[name] : undefined;
   if (units !== undefined && !units.includes(unit)) return `${shown}: the mapping reads ${name} in ${units.filter((u) => u !== '').join(' or ')}; expected that unit (or none), as perf stat prints it`;
   if (kind.kind === 'events' && !Number.isInteger(value)) return `${shown} is not a whole number; expected a count of events`;
   if (kind.kind === 'events' && value > MAX_EVENTS) {

@@ -46,7 +46,7 @@ const PERF_ALIASES: Readonly<Record<string, string>> = { newstat: 'stat', newlst
 
 /** strace's name for the system call of tracepoint `syscalls:sys_enter_NAME`. */
 export function normalizeSyscallName(tracepointName: string): string {
-  return PERF_ALIASES[tracepointName] ?? tracepointName;
+  return Object.hasOwn(PERF_ALIASES, tracepointName) ? PERF_ALIASES[tracepointName] : tracepointName; // own keys: a file's `constructor` is a name
 }
 
 /**
