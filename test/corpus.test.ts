@@ -32,6 +32,8 @@ const FILE_CASES: Array<[string, string]> = [
   ['not-mapping', 'test/corpus/not-mapping.yaml:1:1: a scenario must be a YAML mapping (name:, workloads:, …)'],
   ['alias-bomb', 'test/corpus/alias-bomb.yaml:7:5: g[0]: YAML aliases expand too far (an alias bomb?): *f here stands for 1,111,111 nodes, and it is one of many; expected a document whose aliases expand to a modest size'],
   ['unknown-alias', 'test/corpus/unknown-alias.yaml:6:11: YAML alias *nope names no anchor: expected &nope on a node before it'],
+  ['yaml11-sexagesimal', 'test/corpus/yaml11-sexagesimal.yaml:8:13: workloads[0].repeat: expected a number, got the string "1:30" (in the scenario)'],
+  ['yaml11-merge', 'test/corpus/yaml11-merge.yaml:7:5: workloads[1].<<: unknown key "<<" (in the scenario)'],
   ['binary-garbage', 'test/corpus/binary-garbage.yaml:1:2: scenario file is not UTF-8 text (binary data?); expected a YAML file'],
   ['latin1', 'test/corpus/latin1.yaml:1:10: scenario file is not UTF-8 text (binary data?); expected a YAML file'],
   // unknown keys at every level
@@ -193,6 +195,8 @@ const FLAG_CASES: () => Array<[string, string[], number, string]> = () => [
     '--set set.cpu=nosuchcpu: set.cpu: "set.cpu" cannot be overridden: set: entries are overrides themselves; give the key directly (cpu=…)'],
   ['a YAML tag in a --set value, refused as in a file', ['test/corpus/good.yaml', '--set', 'cpu=!foo core2'], 2,
     '--set cpu=!foo core2: the YAML tag !foo is not one vmmsim reads; expected the value written plainly (tags such as !!str, !!int and !!bool may stay)'],
+  ['a --set value under a YAML 1.1 directive, read by the core schema as a file is', ['test/corpus/good.yaml', '--set', 'workloads.0.repeat=%YAML 1.1\n---\n1:30'], 2,
+    '--set workloads.0.repeat=%YAML 1.1\\n---\\n1:30: workloads[0].repeat: expected a number, got the string "1:30" (in the scenario)'],
   ['a VMM parameter of a mode that has none', ['test/corpus/good.yaml', '--set', 'vmm.native.exitCycles=5'], 2,
     '--set vmm.native.exitCycles=5: vmm.native.exitCycles: mode "native" has no VMM parameters to override'],
   ['a VMM parameter of an unknown mode', ['test/corpus/good.yaml', '--set', 'vmm.quantum.x=1'], 2,

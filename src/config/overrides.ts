@@ -32,7 +32,7 @@ export function parseSetFlag(text: string): Override {
   }
   let value: unknown;
   try {
-    const doc = parseDocument(text.slice(eq + 1), { logLevel: 'silent' });
+    const doc = parseDocument(text.slice(eq + 1), { logLevel: 'silent', schema: 'core' }); // core whatever a %YAML directive says, as files
     if (doc.errors.length > 0) throw doc.errors[0];
     const tag = refusedTag(doc);
     if (tag !== null) throw new InputError(tag, origin);

@@ -47,7 +47,9 @@ export class YamlFile {
     if (nul >= 0) throw new InputError(binary(yamlRole(what)), { source: path, ...lineCol(text, nul) });
     // uniqueKeys off: yaml's check compares each key with every key before it in its mapping (40,000 keys took
     // 53 s); examine() below finds the same first duplicate in one pass. silent: no Node warning ahead of our message.
-    const options = { lineCounter: lines, uniqueKeys: false, prettyErrors: false, logLevel: 'silent' } as const;
+    // schema 'core' whatever the file's %YAML directive: `%YAML 1.1` would otherwise switch to YAML 1.1's types,
+    // where 1:30 is 90, 2001-12-14 a date, `y` and `off` booleans and `<<` a merge — values no other file means.
+    const options = { lineCounter: lines, uniqueKeys: false, prettyErrors: false, logLevel: 'silent', schema: 'core' } as const;
     // One document a file: a second one (after ---) would otherwise be dropped unread, errors and all.
     const all = parseAllDocuments(text, options);
     if (Array.isArray(all) && all.length > 1) {

@@ -58,7 +58,7 @@ export function reportCommand(): Command {
         const text = readBounded(opts.scenario, limit, 'the scenario file');
         let description: string | null = null;
         try {
-          const doc = parse(text) as { description?: unknown } | null;
+          const doc = parse(text, { schema: 'core' }) as { description?: unknown } | null; // core whatever a %YAML directive says
           if (typeof doc?.description === 'string') description = doc.description;
         } catch (e) {
           throw new InputError(`not valid YAML: ${(e as Error).message.split('\n')[0]}`, { source: opts.scenario });
