@@ -111,6 +111,14 @@ describe('the library checks its arguments as input: an InputError naming the fu
     }, 'loadScenario() options: set: a value nests more than 64 levels deep; expected values of a parameter\'s modest depth'],
     ['simulate with a NaN seed', () => simulate(loaded(), 'syscalls', 'native', { seed: NaN }), 'simulate() options: seed: expected a finite number, got NaN (in the options of simulate())'],
     ['simulate(null, …)', () => simulate(null as never, 'syscalls', 'native'), 'simulate() loaded: expected a loaded scenario (what loadScenario() returns), got null'],
+    ['runScenario of an object built by hand (a TypeError inside)', () => runScenario({ scenario: { vmms: ['native'] }, cpu: {}, workloads: [{}] } as never),
+      "runScenario() loaded: expected a loaded scenario (what loadScenario() returns), got an object loadScenario() did not return (a copy, or one built by hand); change parameters with loadScenario()'s set option, which checks them"],
+    ['runScenario of a copy with a workload changed (repeat: Infinity ran without end)', () => {
+      const l = loaded();
+      return runScenario({ ...l, workloads: [{ ...l.workloads[0], repeat: Infinity }] });
+    }, "runScenario() loaded: expected a loaded scenario (what loadScenario() returns), got an object loadScenario() did not return (a copy, or one built by hand); change parameters with loadScenario()'s set option, which checks them"],
+    ['simulate of a copy', () => simulate({ ...loaded() }, 'syscalls', 'native'),
+      "simulate() loaded: expected a loaded scenario (what loadScenario() returns), got an object loadScenario() did not return (a copy, or one built by hand); change parameters with loadScenario()'s set option, which checks them"],
     ['runScenario with an infinite seed', () => runScenario(loaded(), { seed: Infinity }), 'runScenario() options: seed: expected a finite number, got Infinity (in the options of runScenario())'],
     ['runScenario with a NaN point', () => runScenario(loaded(), { point: NaN }), 'runScenario() options: point: expected a finite number, got NaN (in the options of runScenario())'],
     ['runScenario with a NaN parameter value', () => runScenario(loaded(), { params: { x: NaN } }), 'runScenario() options: params.x: expected a string or a number or true or false, got NaN (in the options of runScenario())'],
@@ -125,6 +133,17 @@ describe('the library checks its arguments as input: an InputError naming the fu
     }
     expect(thrown).toBeInstanceOf(InputError);
     expect((thrown as Error).message).toBe(message);
+  });
+
+  it('a loaded scenario is frozen: a change after loadScenario() (a NaN clock rate, an infinite repeat, a NaN seed) fails where it is written, not inside a run', () => {
+    const l = loaded();
+    expect(() => { (l.cpu as { clockGHz: number }).clockGHz = NaN; }).toThrow(TypeError);
+    expect(() => { (l.workloads[0] as { repeat: number }).repeat = Infinity; }).toThrow(TypeError);
+    expect(() => { (l.scenario as { seed: number }).seed = NaN; }).toThrow(TypeError);
+    expect(() => { (l.scenario.vmms as string[]).push('bogus'); }).toThrow(TypeError);
+    expect(() => { (l as { workloads: unknown }).workloads = []; }).toThrow(TypeError);
+    expect(runScenario(l).every((r) => Number.isFinite(r.seed) && Number.isFinite(r.cycles))).toBe(true);
+    expect(runScenario(l)).toEqual(runScenario(loaded())); // running it changes nothing either
   });
 
   it.each([

@@ -106,12 +106,36 @@ export function checkString(fn: string, name: string, value: unknown): asserts v
   if (typeof value !== 'string' || value === '') throw argumentError(fn, name, `expected a non-empty string, got ${kind(value)}`);
 }
 
-/** Check that argument `name` of `fn` looks like what loadScenario() returns (a plain-data scenario with workloads). */
+/**
+ * The scenarios loadScenario() returned, each frozen (its compiler, a class
+ * instance with caches, aside): what runScenario() and simulate() run is what
+ * loadScenario() checked. An object built or copied by hand, or a loaded
+ * scenario with a workload's repeat set to Infinity afterwards, would reach
+ * the simulation unchecked — a TypeError deep inside, a run that never ends,
+ * a NaN in a record; a parameter is changed with loadScenario's `set`.
+ */
+const LOADED = new WeakSet<object>();
+
+/** Freeze `loaded` (all but its compiler) and remember it as checked; returns it. */
+export function sealLoaded<T extends object>(loaded: T): T {
+  const freeze = (v: unknown): void => {
+    if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
+    Object.freeze(v);
+    for (const k of Reflect.ownKeys(v)) freeze((v as Record<PropertyKey, unknown>)[k]);
+  };
+  for (const [k, v] of Object.entries(loaded)) if (k !== 'compiler') freeze(v);
+  Object.freeze(loaded);
+  LOADED.add(loaded);
+  return loaded;
+}
+
+/** Check that argument `name` of `fn` is a scenario loadScenario() returned. */
 export function checkLoaded(fn: string, name: string, value: unknown): void {
-  const v = value as { scenario?: unknown; cpu?: unknown; workloads?: unknown } | null;
-  if (v === null || typeof v !== 'object' || typeof v.scenario !== 'object' || v.scenario === null || typeof v.cpu !== 'object' || !Array.isArray(v.workloads)) {
-    throw argumentError(fn, name, `expected a loaded scenario (what loadScenario() returns), got ${kind(value)}`);
-  }
+  if (value !== null && typeof value === 'object' && LOADED.has(value)) return;
+  const got = value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? 'an object loadScenario() did not return (a copy, or one built by hand); change parameters with loadScenario()\'s set option, which checks them'
+    : kind(value);
+  throw argumentError(fn, name, `expected a loaded scenario (what loadScenario() returns), got ${got}`);
 }
 
 /** Check that argument `plan` of `fn` is a SweepPlan (what planScenario() returns); sweep() also takes a file name there. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DEFAULT_MODELS_DIR, loadScenario as loadFile, type LoadedScenario, type LoadOptions } from '../config/load.js';
 import type { Limits } from '../config/limits.js';
 import { SweepPlan } from '../config/sweepPlan.js';
-import { checkOptions, checkString } from './checkArguments.js';
+import { checkOptions, checkString, sealLoaded } from './checkArguments.js';
 
 /** The model files shipped with vmmsim (cpu/, vmm/, guest/): the default `modelsDir`. */
 export const MODELS_DIR: string = DEFAULT_MODELS_DIR;
@@ -47,6 +47,7 @@ export function loadOptions(options: ScenarioOptions = {}): LoadOptions {
  * validate it and every model it names, and compile its workloads. The result
  * is the scenario's base point (a `sweep:` block is expanded by {@link planScenario}
  * and run by `sweep`). Bad input throws an InputError naming file, line and key.
+ * The result is frozen: change a parameter with `options.set`, which checks it.
  *
  * @example
  * const loaded = loadScenario('scenarios/default.yaml', { set: { cpu: 'core2', vmms: ['native', 'hardware'] } });
@@ -54,7 +55,7 @@ export function loadOptions(options: ScenarioOptions = {}): LoadOptions {
 export function loadScenario(file: string, options: ScenarioOptions = {}): LoadedScenario {
   checkString('loadScenario', 'file', file);
   checkOptions('loadScenario', options);
-  return loadFile(file, loadOptions(options));
+  return sealLoaded(loadFile(file, loadOptions(options))); // frozen: runScenario() runs what was checked
 }
 
 /**
