@@ -119,6 +119,10 @@ describe('the library checks its arguments as input: an InputError naming the fu
     }, "runScenario() loaded: expected a loaded scenario (what loadScenario() returns), got an object loadScenario() did not return (a copy, or one built by hand); change parameters with loadScenario()'s set option, which checks them"],
     ['simulate of a copy', () => simulate({ ...loaded() }, 'syscalls', 'native'),
       "simulate() loaded: expected a loaded scenario (what loadScenario() returns), got an object loadScenario() did not return (a copy, or one built by hand); change parameters with loadScenario()'s set option, which checks them"],
+    ['runScenario with an observer that is not one (a TypeError inside the run)', () => runScenario(loaded(), { observer: 5 as never }),
+      "runScenario() options: observer: expected an observer with a started() method (for the command line's own use: leave it unset) (in the options of runScenario())"],
+    ['runScenario with a traces cache that is not one', () => runScenario(loaded(), { traces: {} as never }),
+      "runScenario() options: traces: expected a TraceCache (for the command line's own use: leave it unset) (in the options of runScenario())"],
     ['runScenario with an infinite seed', () => runScenario(loaded(), { seed: Infinity }), 'runScenario() options: seed: expected a finite number, got Infinity (in the options of runScenario())'],
     ['runScenario with a NaN point', () => runScenario(loaded(), { point: NaN }), 'runScenario() options: point: expected a finite number, got NaN (in the options of runScenario())'],
     ['runScenario with a NaN parameter value', () => runScenario(loaded(), { params: { x: NaN } }), 'runScenario() options: params.x: expected a string or a number or true or false, got NaN (in the options of runScenario())'],
@@ -153,6 +157,14 @@ describe('the library checks its arguments as input: an InputError naming the fu
     ['shard 0 of 1', { shard: { index: 0, count: 1 } }, 'sweep() options: shard.index: expected > 0, got number 0 (in the options of sweep())'],
   ] as const)('sweep with %s is refused', async (_name, options, message) => {
     await expect(sweep(SMALL, options as never)).rejects.toThrow(message);
+  });
+
+  it('runTasks refuses a warm or observer option that is not the command line\'s own (a TypeError, or an error record, before)', async () => {
+    const plan = planScenario(SMALL, { set: ['workloads.0.repeat=10', 'workloads.1.repeat=10'] });
+    await expect(runTasks(plan, [0], { warm: 5 as never })).rejects.toThrow(
+      "runTasks() options: warm: expected the workers warmWorkersFor() started (for the command line's own use: leave it unset) (in the options of runTasks())");
+    await expect(runTasks(plan, [0], { observer: {} as never })).rejects.toThrow(
+      "runTasks() options: observer: expected an observer with a started() method (for the command line's own use: leave it unset) (in the options of runTasks())");
   });
 
   it('runTasks refuses task numbers the plan does not have (a TypeError before; 0.5 ran a half replicate)', async () => {

@@ -9,6 +9,9 @@ import { InputError } from '../config/errors.js';
 import { SweepPlan } from '../config/sweepPlan.js';
 import { validate } from '../config/zodIssues.js';
 import type { KeyPath } from '../workload/expand.js';
+import { MissPriceCache } from '../mmu/missPrice.js';
+import { TraceCache } from '../workload/traceCursor.js';
+import { WarmWorkers } from '../run/workerPool.js';
 
 /** A seed, as a scenario's `seed:` takes it. */
 const Seed = z.int().nonnegative().max(2 ** 32 - 1);
@@ -37,14 +40,21 @@ const ScenarioOptions = z.strictObject({
   }).optional(),
 });
 
-/** Anything but undefined (functions and class instances the options carry). */
-const any = z.custom<unknown>((v) => v !== undefined);
+/**
+ * The command line's own options (a progress observer, caches shared across
+ * points, workers started ahead): what it passes, or unset — anything else
+ * was a TypeError deep inside a run (`options.observer?.started is not a function`).
+ */
+const observer = z.custom<unknown>((v) => v !== null && typeof v === 'object' && typeof (v as { started?: unknown }).started === 'function',
+  'expected an observer with a started() method (for the command line\'s own use: leave it unset)');
+const instance = (cls: abstract new (...args: never[]) => unknown, what: string) =>
+  z.custom<unknown>((v) => v instanceof cls, `expected ${what} (for the command line's own use: leave it unset)`);
 
 const RunOptions = {
   jobs: z.int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
   components: z.boolean().optional(),
   onTask: z.custom<unknown>((v) => typeof v === 'function', 'expected a function').optional(),
-  warm: any.optional(),
+  warm: instance(WarmWorkers, 'the workers warmWorkersFor() started').optional(),
 };
 
 const SweepOptions = ScenarioOptions.extend({
@@ -54,7 +64,7 @@ const SweepOptions = ScenarioOptions.extend({
     .optional(),
 });
 
-const RunTasksOptions = z.strictObject({ ...RunOptions, faultPoint: Whole.nullable().optional(), observer: any.optional() });
+const RunTasksOptions = z.strictObject({ ...RunOptions, faultPoint: Whole.nullable().optional(), observer: observer.optional() });
 
 const SimulateOptions = z.strictObject({ seed: Seed.optional() });
 
@@ -64,11 +74,11 @@ const RunScenarioOptions = z.strictObject({
   params: z.record(z.string(), z.union([z.string(), z.number().finite(), z.boolean()])).optional(),
   replicate: Whole.optional(),
   seed: Seed.optional(),
-  observer: any.optional(),
+  observer: observer.optional(),
   bulk: z.boolean().optional(),
   tapes: z.boolean().optional(),
-  traces: any.optional(),
-  missPrices: any.optional(),
+  traces: instance(TraceCache, 'a TraceCache').optional(),
+  missPrices: instance(MissPriceCache, 'a MissPriceCache').optional(),
 });
 
 const SCHEMAS = {
