@@ -167,6 +167,12 @@ describe('the library checks its arguments as input: an InputError naming the fu
       "runTasks() options: observer: expected an observer with a started() method (for the command line's own use: leave it unset) (in the options of runTasks())");
   });
 
+  it('runTasks refuses a task listed twice (it ran again each time: 10^7 zeros ran out of memory)', async () => {
+    const plan = planScenario(SMALL, { set: ['workloads.0.repeat=10', 'workloads.1.repeat=10'] });
+    await expect(runTasks(plan, [0, 0])).rejects.toThrow('runTasks() tasks: [1]: task 0 is listed twice (first at [0]); expected each task once');
+    await expect(runTasks(plan, new Array(10_000_000).fill(0))).rejects.toThrow(InputError);
+  });
+
   it('runTasks refuses task numbers the plan does not have (a TypeError before; 0.5 ran a half replicate)', async () => {
     const plan = planScenario(SMALL);
     for (const bad of [-1, 0.5, plan.taskCount]) {

@@ -160,6 +160,10 @@ export function checkTasks(tasks: unknown, taskCount: number): void {
   if (!Array.isArray(tasks)) throw argumentError('runTasks', 'tasks', `expected an array of task numbers, got ${kind(tasks)}`);
   const i = tasks.findIndex((t) => !Number.isInteger(t) || t < 0 || t >= taskCount);
   if (i >= 0) throw argumentError('runTasks', 'tasks', `expected whole numbers from 0 to ${taskCount - 1} (the plan has ${taskCount} tasks), got ${kind(tasks[i])}`, [i]);
+  // Each task once: a repeated one ran (and was recorded) again, so a list of 10^7 zeros ran out of memory.
+  const seen = new Set<number>();
+  const twice = tasks.findIndex((t: number) => seen.size === seen.add(t).size);
+  if (twice >= 0) throw argumentError('runTasks', 'tasks', `task ${String(tasks[twice])} is listed twice (first at [${tasks.indexOf(tasks[twice])}]); expected each task once`, [twice]);
 }
 
 function argumentError(fn: string, name: string, detail: string, path: KeyPath = []): InputError {
