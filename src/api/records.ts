@@ -11,6 +11,7 @@ import { toTable as tableOf } from '../report/table.js';
 import { ResultRecordSchema, type ResultRecord } from '../run/record.js';
 
 const Records = z.array(ResultRecordSchema);
+const TableOptions = z.strictObject({ components: z.boolean().optional() });
 
 /** Check `records` (an InputError naming the function, the record and the key); returns them. */
 function checked(fn: string, records: unknown): readonly ResultRecord[] {
@@ -24,7 +25,9 @@ export function summarize(records: readonly ResultRecord[]): SummaryRow[] {
 
 /** The records as the text table `vmmsim run` prints (`components`: cycles by cost component too). */
 export function toTable(records: readonly ResultRecord[], options: { components?: boolean } = {}): string {
-  return tableOf(checked('toTable', records), options);
+  // Options too: null was a TypeError, and { components: 'yes' } or a misspelt key were silently ignored.
+  const opts = validate(TableOptions, options, () => ({ source: 'toTable() options' }), 'options of toTable()');
+  return tableOf(checked('toTable', records), opts);
 }
 
 /** The records as results.csv: one row per record, a column per category, formula-like cells guarded. */
