@@ -129,7 +129,8 @@ const LOADED = new WeakSet<object>();
 /** Freeze `loaded` (all but its compiler) and remember it as checked; returns it. */
 export function sealLoaded<T extends object>(loaded: T): T {
   const freeze = (v: unknown): void => {
-    if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
+    // A typed array with elements cannot be frozen (it would throw); none is reachable from a loaded scenario today.
+    if (v === null || typeof v !== 'object' || Object.isFrozen(v) || ArrayBuffer.isView(v)) return;
     Object.freeze(v);
     for (const k of Reflect.ownKeys(v)) freeze((v as Record<PropertyKey, unknown>)[k]);
   };

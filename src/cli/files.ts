@@ -7,13 +7,13 @@
 // lands outside it, no symbolic link in any path component below it is
 // followed, the results of a different scenario or files vmmsim did not write
 // are not overwritten without --force, and a lock keeps a second vmmsim out.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../config/errors.js';
 import { FAULT_ENV } from './faults.js';
 import { firstMissing, makeDirs } from './makeDirs.js';
-import { LOCK_NAME, OutputLock, TEMP_PREFIX } from './outputLock.js';
+import { LOCK_NAME, OutputLock, TEMP_PREFIX, tempName } from './outputLock.js';
 
 /**
  * A file could not be written while writing results (a full disk, a path
@@ -71,6 +71,8 @@ export interface ClaimOptions {
    * Files the command will write at the top of the directory (sweep.json,
    * results.json, …): a directory at one of those names is refused by the
    * claim, before anything runs, since the rename could not replace it.
+   * `DIR/` entries (directories, as OutputDir.write declares them) are
+   * skipped: `subdirs` checks those.
    */
   files?: readonly string[];
 }
@@ -129,6 +131,7 @@ export class OutputDir {
     checkOutDir(dir);
     checkSubdirs(dir, options.subdirs ?? [], where.source);
     for (const f of options.files ?? []) {
+      if (f.endsWith('/')) continue;
       const at = join(dir, f);
       let isDir = false;
       try {
@@ -702,7 +705,7 @@ export function checkOutDir(dir: string, flag = '--out', source = `${flag} ${dir
   }
   try {
     if (missing === null) {
-      const probe = join(dir, `${TEMP_PREFIX}${process.pid}-${randomUUID()}`);
+      const probe = join(dir, tempName());
       closeSync(openSync(probe, 'wx'));
       rmSync(probe, { force: true });
     } else {
@@ -723,7 +726,7 @@ export function checkOutDir(dir: string, flag = '--out', source = `${flag} ${dir
 
 /** A name for a probe directory, unique, starting with TEMP_PREFIX (ignored as content, like staged files) and at least `bytes` bytes long. */
 function probeName(bytes: number): string {
-  return `${TEMP_PREFIX}${process.pid}-${randomUUID()}`.padEnd(bytes, '-');
+  return tempName().padEnd(bytes, '-');
 }
 
 function existsAsDir(dir: string): boolean {
@@ -745,7 +748,7 @@ function removeEmptyDirs(dir: string): void {
 }
 
 function tempBeside(path: string): string {
-  return join(dirname(path), `${TEMP_PREFIX}${process.pid}-${randomUUID()}`);
+  return join(dirname(path), tempName());
 }
 
 /** A file-system error in a few words. */

@@ -15,6 +15,11 @@ export const LOCK_NAME = '.vmmsim.lock';
 /** Prefix of the temporary files vmmsim stages in a results directory (files.ts removes those a killed run left). */
 export const TEMP_PREFIX = '.vmmsim-tmp-';
 
+/** A temporary name, unique to this process and call: TEMP_PREFIX, the pid, a random UUID. */
+export function tempName(): string {
+  return `${TEMP_PREFIX}${process.pid}-${randomUUID()}`;
+}
+
 /** Largest lock file read (it holds a line of JSON). */
 const MAX_LOCK_BYTES = 4096;
 
@@ -89,7 +94,7 @@ export class OutputLock {
  */
 function create(path: string, token: string): boolean {
   for (let attempt = 0; ; attempt++) {
-    const staged = join(path, '..', `${TEMP_PREFIX}${process.pid}-${randomUUID()}`);
+    const staged = join(path, '..', tempName());
     writeFileSync(staged, token, { flag: 'wx' });
     try {
       linkSync(staged, path);

@@ -2,7 +2,7 @@
 // `set:` block). Values are parsed as YAML scalars/flow collections and go
 // through the same schemas as the files they override.
 import { parseDocument } from 'yaml';
-import { refusedTag } from './yamlTags.js';
+import { READ_SCHEMA, refusedTag } from './yamlTags.js';
 import { InputError, type Origin } from './errors.js';
 import type { KeyPath } from '../workload/expand.js';
 
@@ -32,7 +32,7 @@ export function parseSetFlag(text: string): Override {
   }
   let value: unknown;
   try {
-    const doc = parseDocument(text.slice(eq + 1), { logLevel: 'silent', schema: 'core' }); // core whatever a %YAML directive says, as files
+    const doc = parseDocument(text.slice(eq + 1), { logLevel: 'silent', ...READ_SCHEMA }); // as files are read
     if (doc.errors.length > 0) throw doc.errors[0];
     const tag = refusedTag(doc);
     if (tag !== null) throw new InputError(tag, origin);

@@ -7,7 +7,7 @@ import { DEFAULT_LIMITS, formatCount, LIMIT_FLAGS } from './limits.js';
 import { binary, InputFileError, lineCol, readTextFile } from '../workload/inputFile.js';
 import type { KeyPath } from '../workload/expand.js';
 import { PROTO_KEY_MESSAGE, protoKeyPath } from './overrides.js';
-import { refusedTagOf, tagMessage } from './yamlTags.js';
+import { READ_SCHEMA, refusedTagOf, tagMessage } from './yamlTags.js';
 
 /** Largest YAML input accepted by default, in bytes (scenarios and models are small). */
 export const MAX_YAML_BYTES = DEFAULT_LIMITS.maxInputBytes;
@@ -47,9 +47,7 @@ export class YamlFile {
     if (nul >= 0) throw new InputError(binary(yamlRole(what)), { source: path, ...lineCol(text, nul) });
     // uniqueKeys off: yaml's check compares each key with every key before it in its mapping (40,000 keys took
     // 53 s); examine() below finds the same first duplicate in one pass. silent: no Node warning ahead of our message.
-    // schema 'core' whatever the file's %YAML directive: `%YAML 1.1` would otherwise switch to YAML 1.1's types,
-    // where 1:30 is 90, 2001-12-14 a date, `y` and `off` booleans and `<<` a merge — values no other file means.
-    const options = { lineCounter: lines, uniqueKeys: false, prettyErrors: false, logLevel: 'silent', schema: 'core' } as const;
+    const options = { lineCounter: lines, uniqueKeys: false, prettyErrors: false, logLevel: 'silent', ...READ_SCHEMA } as const;
     // One document a file: a second one (after ---) would otherwise be dropped unread, errors and all.
     const all = parseAllDocuments(text, options);
     if (Array.isArray(all) && all.length > 1) {

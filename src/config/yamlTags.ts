@@ -5,6 +5,14 @@
 import { isNode, visit, type Document, type Node, type YAMLWarning } from 'yaml';
 import { printable } from '../workload/inputFile.js';
 
+/**
+ * The schema every YAML vmmsim reads is parsed with (files, --set values,
+ * report --scenario): the 1.2 core schema whatever a `%YAML 1.1` directive
+ * says, which would switch to YAML 1.1's types — 1:30 is 90, 2001-12-14 a
+ * date, `y` and `off` booleans, `<<` a merge — values no other file means.
+ */
+export const READ_SCHEMA = { schema: 'core' } as const;
+
 /** Tags of the YAML core schema a value may carry. */
 export const CORE_TAGS: ReadonlySet<string> = new Set(['str', 'int', 'float', 'bool', 'null', 'seq', 'map'].map((t) => `tag:yaml.org,2002:${t}`));
 

@@ -63,7 +63,7 @@ export function mergeCommand(): Command {
       // The shards' scenario identity claims --out, as the unsharded sweep would have.
       // (Shards without one are claimed under the sweep's id.)
       const identity = identityOf(first.dir) ?? { scenario: first.m.scenario, hash: `sweep:${first.m.sweep}` };
-      const out = OutputDir.claim(opts.out, identity, { force: opts.force, subdirs: opts.charts ? ['points', 'charts'] : ['points'], files: SWEEP_FILES.filter((f) => !f.endsWith('/')) });
+      const out = OutputDir.claim(opts.out, identity, { force: opts.force, subdirs: opts.charts ? ['points', 'charts'] : ['points'], files: SWEEP_FILES });
       out.lock();
       try {
         out.write({}, SWEEP_FILES);

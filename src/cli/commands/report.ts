@@ -12,6 +12,7 @@ import { Command } from 'commander';
 import { parse } from 'yaml';
 import { InputError } from '../../config/errors.js';
 import { DEFAULT_LIMITS } from '../../config/limits.js';
+import { READ_SCHEMA } from '../../config/yamlTags.js';
 import { checkOutFile, writeOutFile } from '../files.js';
 import { VERSION } from '../version.js';
 import { readBounded, readRecords } from './readRecords.js';
@@ -58,7 +59,7 @@ export function reportCommand(): Command {
         const text = readBounded(opts.scenario, limit, 'the scenario file');
         let description: string | null = null;
         try {
-          const doc = parse(text, { schema: 'core' }) as { description?: unknown } | null; // core whatever a %YAML directive says
+          const doc = parse(text, READ_SCHEMA) as { description?: unknown } | null; // as scenario files are read
           if (typeof doc?.description === 'string') description = doc.description;
         } catch (e) {
           throw new InputError(`not valid YAML: ${(e as Error).message.split('\n')[0]}`, { source: opts.scenario });

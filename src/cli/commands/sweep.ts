@@ -85,7 +85,7 @@ export async function sweepPlanned(file: string, plan: SweepPlan, opts: SweepOpt
     if (opts.charts) checkChartable(plan.base.workloads.length, '--charts'); // before anything runs
     // Claim --out before anything runs; its manifest goes in first, since a
     // sweep directory fills task by task and is resumed only by this scenario.
-    const out = OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force, subdirs: opts.charts ? ['points', 'charts'] : ['points'], files: SWEEP_FILES.filter((f) => !f.endsWith('/')) });
+    const out = OutputDir.claim(opts.out, scenarioIdentity(plan.base.scenario.name, plan.base.scenario, opts.set), { force: opts.force, subdirs: opts.charts ? ['points', 'charts'] : ['points'], files: SWEEP_FILES });
     out.lock(); // held to the end: a second sweep on this directory is refused meanwhile
     const stopOnSignal = releaseOnSignal(out);
     const tally = { stored: 0, kept: 0 };
