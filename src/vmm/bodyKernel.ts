@@ -12,6 +12,7 @@
 // order as the lane's replays, so the ledger ends bit-identical.
 import { KERNEL_STATE, type LaneKernel } from '../workload/stream.js';
 import type { ChargeTape } from './chargeTape.js';
+import { compileShared } from './compiledCode.js';
 
 /** A body's compiled charge: the ledger's five arrays, the state (KERNEL_STATE), the effects of its operations' tapes. */
 export type KernelFn = (
@@ -76,16 +77,15 @@ const isLoop = (x: KernelNode): x is { readonly body: readonly KernelLeaf[]; rea
 export const MAX_KERNEL_LEAVES = 128;
 export const MAX_KERNEL_ADDITIONS = 2048;
 
-const ARG = ['a0', 'a1', 'a2', 'a3', 'a4'];
+const KERNEL_PARAMS = ['a0', 'a1', 'a2', 'a3', 'a4', 'st', 'fx', 'vf'];
 const S = KERNEL_STATE;
 
-/** Kernels by source text, shared by every run of the process: the same body under the same mode compiles once. */
-const compiled = new Map<string, KernelFn>();
-const MAX_COMPILED = 4096;
+/** Kernels made so far in this process (each compiled once per distinct source: see compiledCode.ts). */
+let kernelsMade = 0;
 
-/** Kernels compiled so far in this process (distinct sources). */
+/** Kernels made so far in this process. */
 export function compiledKernelCount(): number {
-  return compiled.size;
+  return kernelsMade;
 }
 
 const num = (x: number): string => (Object.is(x, -0) ? '-0' : String(x));
@@ -134,7 +134,7 @@ function leafCharge(leaf: KernelLeaf, fx: { next: number; variant: number }, bai
 /** One operation's recorded additions and effects, then the clock; `fx` numbers the effects in emission order. */
 function chargeCode(tape: ChargeTape, fx: { next: number; variant: number }): string {
   const body: string[] = [];
-  for (let j = 0; j < tape.length; j++) body.push(`${ARG[tape.arrays[j]]}[${tape.indexes[j]}] += ${num(tape.amounts[j])};`);
+  for (let j = 0; j < tape.length; j++) body.push(`${KERNEL_PARAMS[tape.arrays[j]]}[${tape.indexes[j]}] += ${num(tape.amounts[j])};`);
   for (let j = 0; j < tape.effects.length; j++) body.push(`fx[${fx.next++}]();`);
   body.push(`t += ${num(tape.cycles)}; n++;`);
   return body.join(' ');
@@ -203,12 +203,7 @@ ${cases.join('\n')}
 }
 st[${S.t}] = t; st[${S.index}] = i; st[${S.rem}] = rem; st[${S.left}] = left; st[${S.ops}] = n;
 st[${S.inChild}] = inChild; st[${S.cj}] = cj; st[${S.crem}] = crem; st[${S.cleft}] = cleft;`;
-  let fn = compiled.get(source);
-  if (fn === undefined) {
-    // The source holds only numbers written by String(), never input text (as compileTape's).
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    fn = new Function(...ARG, 'st', 'fx', 'vf', source) as KernelFn;
-    if (compiled.size < MAX_COMPILED) compiled.set(source, fn);
-  }
-  return fn;
+  kernelsMade++;
+  // The same body under the same mode compiles once per process.
+  return compileShared<KernelFn>(KERNEL_PARAMS, source);
 }

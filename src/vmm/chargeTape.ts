@@ -5,6 +5,7 @@
 // the tape for every later copy, which adds exactly the same numbers to the
 // same totals in the same order, so the ledger is bit-identical to calling
 // the actor again — without its dispatch on the operation's kind.
+import { compileShared } from './compiledCode.js';
 
 /** Which of a ledger's arrays an entry adds to (see Ledger.accumulators). */
 export const ACC = { counts: 0, cycles: 1, componentCycles: 2, componentCounts: 3, counters: 4 } as const;
@@ -163,6 +164,7 @@ export type TapeCopies = (
 ) => number;
 
 const ARG = ['a0', 'a1', 'a2', 'a3', 'a4'];
+const COPIES_PARAMS = [...ARG, 'fx', 'k', 'clock', 'stop'];
 
 /** The tape's additions as statements, in its order. */
 function additions(tape: ChargeTape): string[] {
@@ -182,8 +184,7 @@ function additions(tape: ChargeTape): string[] {
  * numbers, never input text.
  */
 export function compileTape(tape: ChargeTape): TapeReplay {
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function(...ARG, additions(tape).join('\n')) as TapeReplay;
+  return compileShared<TapeReplay>(ARG, additions(tape).join('\n'));
 }
 
 /**
@@ -205,6 +206,5 @@ if (t >= stop) break;
 }
 clock[0] = t;
 return j;`;
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function(...ARG, 'fx', 'k', 'clock', 'stop', source) as TapeCopies;
+  return compileShared<TapeCopies>(COPIES_PARAMS, source);
 }
