@@ -193,6 +193,29 @@ describe('trace replay from the parsed form', () => {
     expect(new TraceCache(4999).program(file, 'jsonl')).toBeNull(); // longer than the cache holds: streamed
     expect(new TraceCache(undefined, undefined, 6).program(file, 'jsonl')).toBeNull(); // more distinct operations than it holds: streamed
   });
+
+  it('lines that all differ, past what the raw-line cache holds, then lines seen before: the same shapes, lines and errors as a parse of each line alone', () => {
+    // 24,000 distinct computations fill the cache (16K lines) and make it give up for 64K lines; the
+    // repeats after them, and a broken line among them, are parsed without it, then with it again.
+    const distinct = Array.from({ length: 24_000 }, (_, i) => JSON.stringify({ op: 'compute', cycles: 1000 + i }));
+    const repeats = Array.from({ length: 90_000 }, (_, i) => (i % 3 === 0 ? JSON.stringify(OPS[i % 7]) : distinct[i % 24_000]));
+    const file = scenarioFor([...distinct, ...repeats].join('\n')).replace(/\.yaml$/, '.jsonl');
+    const program = parseTrace(file, 'jsonl')!;
+    expect(program.error).toBeNull();
+    expect(program.shapes).toHaveLength(24_000 + 7);
+    expect(program.window.length).toBe(114_000);
+    // Each repeated line has the shape its first occurrence got.
+    const shapeOf = new Map<string, number>();
+    [...distinct, ...repeats].forEach((text, i) => {
+      const s = program.window.shape[i];
+      if (!shapeOf.has(text)) shapeOf.set(text, s);
+      expect(s).toBe(shapeOf.get(text));
+    });
+    const broken = [...distinct, ...repeats];
+    broken[30_000] = '{"op": "compute", "cycles": -1}';
+    const brokenFile = scenarioFor(broken.join('\n')).replace(/\.yaml$/, '.jsonl');
+    expect(parseTrace(brokenFile, 'jsonl')!.error?.message).toMatch(/\.jsonl:30001:\d+: cycles/);
+  });
 });
 
 describe('a trace on worker threads', () => {

@@ -111,9 +111,8 @@ export class WorkloadCompiler {
     return body;
   }
 
-  /** Compile one primitive entry (also used by trace readers, one line at a time). */
-  primitive(s: Exclude<OpSpec, string | { use: string } | { loop: OpSpec[] }>): StreamItem {
-    const site = s.site ?? this.nextSite++;
+  /** Compile one primitive entry (also used by trace readers, one line at a time), at static instruction `site` (its own, else the next free one). */
+  primitive(s: Exclude<OpSpec, string | { use: string } | { loop: OpSpec[] }>, site: number = s.site ?? this.nextSite++): StreamItem {
     switch (s.op) {
       case 'compute': return { kind: 'compute', cycles: s.cycles, mode: s.mode };
       case 'io': return { kind: 'io', dir: s.dir, port: s.port, site };

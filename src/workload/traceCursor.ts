@@ -359,7 +359,7 @@ export class TraceCursor implements ItemSource {
       node = { body, count: spec.count };
     } else {
       const site = spec.site ?? TRACE_SITE_BASE + OP_KINDS.indexOf(spec.op as never);
-      node = leaf(this.options.compiler.primitive({ ...spec, site }), spec.count);
+      node = leaf(this.options.compiler.primitive(spec, site), spec.count);
     }
     const c: CompiledShape = {
       op: 'op' in node ? node.op : null,

@@ -86,6 +86,15 @@ export const MAX_SHARED_SHAPES = 64 * 1024;
 /** Distinct raw lines remembered (each maps to its parsed form, skipping JSON.parse and the schemas), and the longest remembered. */
 const RAW_CACHE_ENTRIES = 16 * 1024;
 const RAW_CACHE_LINE_CHARS = 256;
+/**
+ * A trace whose lines all differ (computations of measured, different
+ * lengths) misses the raw-line cache on every line, and each look-up hashes
+ * the line: after this many misses in a row with the cache full, it is not
+ * consulted for {@link RAW_CACHE_REST} lines. Only speed depends on it: a
+ * line parsed again gives what the cache held.
+ */
+const RAW_CACHE_GIVE_UP = 4096;
+const RAW_CACHE_REST = 64 * 1024;
 
 /** In {@link TraceWindow.switchTo}: the line does not change address space. */
 export const NO_SWITCH = -1;
@@ -199,6 +208,9 @@ export class TraceParser {
   private lastT = 0;
   private readonly shapeIds = new Map<string, number>();
   private readonly raw = new Map<string, ParsedLine>();
+  /** Raw-cache misses in a row while it was full, and lines left before it is consulted again (see RAW_CACHE_GIVE_UP). */
+  private rawMisses = 0;
+  private rawRest = 0;
   /** The line being parsed, as read: error columns are found in it (only when there is an error). */
   private line = '';
 
@@ -255,13 +267,22 @@ export class TraceParser {
   }
 
   private parseLine(text: string, window: TraceWindow): void {
-    let p = this.raw.get(text);
+    const consult = this.rawRest === 0;
+    if (!consult) this.rawRest--;
+    let p = consult ? this.raw.get(text) : undefined;
     if (p === undefined) {
       const fields = this.format === 'jsonl' ? this.json(text) : this.csv(text);
       if (fields === null) return; // the CSV header
       p = this.parseFields(fields);
-      if (this.raw.size < RAW_CACHE_ENTRIES && text.length <= RAW_CACHE_LINE_CHARS) this.raw.set(text, p);
-    }
+      if (consult) {
+        if (this.raw.size < RAW_CACHE_ENTRIES) {
+          if (text.length <= RAW_CACHE_LINE_CHARS) this.raw.set(text, p);
+        } else if (++this.rawMisses >= RAW_CACHE_GIVE_UP) {
+          this.rawMisses = 0;
+          this.rawRest = RAW_CACHE_REST;
+        }
+      }
+    } else this.rawMisses = 0;
     this.lines++;
     if (!Number.isNaN(p.tNs)) {
       if (p.tNs < this.lastT) this.fail(`t: timestamps must not go backwards (${p.tNs} after ${this.lastT})`, { key: 't' });
@@ -279,7 +300,10 @@ export class TraceParser {
   }
 
   private parseFields(fields: Record<string, unknown>): ParsedLine {
-    const { t, stream, ...rest } = fields;
+    // Most lines have neither key: the line is then its own shape, without a copy made by a rest pattern.
+    const plain = !('t' in fields) && !('stream' in fields);
+    const { t, stream } = fields;
+    const rest: Record<string, unknown> = plain ? fields : withoutMeta(fields);
     let tNs = NaN;
     let streamId = -1;
     // The common case checked by hand; anything else goes through the schema for its message.
@@ -403,6 +427,12 @@ export class TraceParser {
     });
     return out;
   }
+}
+
+/** `fields` without its `t` and `stream` keys (a copy, keys in their order). */
+function withoutMeta(fields: Record<string, unknown>): Record<string, unknown> {
+  const { t: _t, stream: _stream, ...rest } = fields;
+  return rest;
 }
 
 /** A trace parsed whole: the shapes and lines every run of it replays. */
