@@ -47,6 +47,8 @@ export class LineReader {
    * its end: its content is generated, and finite.
    */
   private left: number;
+  /** The file's size when opened (Infinity for a pseudo-file). */
+  private readonly size: number;
 
   /** Opens `path`, which must be a regular file (a device or FIFO could be endless or block). */
   constructor(
@@ -57,6 +59,12 @@ export class LineReader {
     const { fd, size } = openRegularFile(path, role);
     this.fd = fd;
     this.left = size > 0 ? size : Infinity;
+    this.size = this.left;
+  }
+
+  /** The part of the file read so far (lines are read ahead a chunk at a time), or NaN when its size is not known. */
+  get readFraction(): number {
+    return Number.isFinite(this.size) ? (this.size - this.left) / this.size : NaN;
   }
 
   /** The next line without its line terminator, or null at the end of the file. */

@@ -19,6 +19,13 @@ import { MAX_SHARED_SHAPES, MAX_SHARED_TRACE_LINES, NO_SWITCH, parseTrace, STREA
 
 export { CSV_COLUMNS, TraceError } from './traceProgram.js';
 
+/**
+ * Most operations of a trace one run keeps compiled at once; past it they
+ * are forgotten and compiled again when met (a window's worth, as a
+ * streamed trace keeps).
+ */
+const MAX_COMPILED_SHAPES = STREAM_WINDOW_LINES;
+
 /** Static instruction ids given to trace operations without a `site`: one per operation kind. */
 export const TRACE_SITE_BASE = 1_000_000;
 
@@ -159,6 +166,8 @@ export class TraceCursor implements ItemSource {
   private readonly parser: TraceParser | null;
   private readonly program: TraceProgram | null;
   private readonly compiled: Array<CompiledShape | undefined> = [];
+  /** Shapes compiled into {@link compiled} since it was last emptied (see MAX_COMPILED_SHAPES). */
+  private compiledCount = 0;
   private readonly switchCache = new Map<number, { nodes: OpNode[]; ops: number; accesses: number; compute: number }>();
   /** Next line of the window. */
   private index = 0;
@@ -309,6 +318,7 @@ export class TraceCursor implements ItemSource {
     if (parser !== null && !parser.done) {
       parser.fill(this.window, this.windowLines, { fresh: true });
       this.compiled.length = 0; // shape ids start again in each window
+      this.compiledCount = 0;
       this.index = 0;
       if (this.window.length > 0) return true;
     }
@@ -350,6 +360,12 @@ export class TraceCursor implements ItemSource {
   }
 
   private compile(shape: number, i: number): CompiledShape {
+    // A trace held whole may have a million distinct operations: what a run compiles of them is forgotten
+    // every so many (to be compiled again if met again), so its memory stays bounded.
+    if (++this.compiledCount > MAX_COMPILED_SHAPES) {
+      this.compiled.length = 0;
+      this.compiledCount = 1;
+    }
     const src = this.program ?? this.parser!;
     const spec: TraceShape = src.shapes[shape];
     let node: OpNode;

@@ -72,16 +72,32 @@ export type TraceShape = z.infer<typeof LineSchema>;
  */
 export const MAX_SHARED_TRACE_LINES = 4 * 1024 * 1024;
 
+/**
+ * Every this many lines (a power of two), a parse that may hold at most
+ * `maxShapes` distinct operations projects how many the whole file has
+ * (those so far, over the part of the file read), and gives up when that is
+ * more than {@link SHAPE_PROJECTION_MARGIN} times the most it may hold.
+ */
+const SHAPE_PROJECTION_LINES = 64 * 1024;
+const SHAPE_PROJECTION_MARGIN = 1.5;
+
 /** Lines per window when a trace is too long to hold whole. */
 export const STREAM_WINDOW_LINES = 64 * 1024;
 
 /**
- * Most distinct operations (shapes) a trace held whole may have: each costs a
- * few hundred bytes (its validated form, its key, its compiled operation per
- * run). A trace with more (e.g. compute lines of many different lengths) is
- * streamed in windows, whose shapes are forgotten window by window.
+ * Most distinct operations (shapes) a trace held whole may have. A real
+ * trace's computations each have their own measured length, so most of its
+ * lines are distinct: held, such a trace is parsed once for every mode.
+ * Each shape costs about 80 bytes held (its validated form, where it first
+ * appears), and about as much again while the file is parsed (its key); a
+ * run keeps at most a window's worth compiled (traceCursor.ts). Measured,
+ * 500,004 shapes in a million lines: 40 MB of heap once parsed; `vmmsim
+ * run` of it in four modes completes under a 120 MB old-space limit (204 MB
+ * RSS), and peaks at about 365–485 MB RSS with V8's default heap sizing. A
+ * trace with more is streamed in windows, whose shapes are forgotten window
+ * by window, and parsed again by each run.
  */
-export const MAX_SHARED_SHAPES = 64 * 1024;
+export const MAX_SHARED_SHAPES = 512 * 1024;
 
 /** Distinct raw lines remembered (each maps to its parsed form, skipping JSON.parse and the schemas), and the longest remembered. */
 const RAW_CACHE_ENTRIES = 16 * 1024;
@@ -242,6 +258,9 @@ export class TraceParser {
         if (trimmed === '' || trimmed.startsWith('#')) continue;
         this.line = line;
         this.parseLine(trimmed, window);
+        // A file on course for far more distinct operations than may be held is given up early, before
+        // parsing most of what may be held only to drop it (it is then streamed: only speed differs).
+        if ((window.length & (SHAPE_PROJECTION_LINES - 1)) === 0 && this.shapes.length / this.reader.readFraction > SHAPE_PROJECTION_MARGIN * maxShapes) return false;
       }
       return false;
     } catch (e) {
