@@ -15,19 +15,24 @@
 const MAX_FUNCTIONS = 4096;
 const MAX_CHARACTERS = 8 * 2 ** 20;
 
-const cache = new Map<string, unknown>();
+/** Functions by parameter list, then by source (no key joins a source, which may be tens of kilobytes). */
+const cache = new Map<string, Map<string, unknown>>();
+let kept = 0;
 let characters = 0;
 
 /** `new Function(...params, source)`, or the function already compiled from the same parameters and source. */
 export function compileShared<F>(params: readonly string[], source: string): F {
-  const key = `${params.join(',')}\n${source}`;
-  let fn = cache.get(key) as F | undefined;
+  const list = params.join(',');
+  let bySource = cache.get(list);
+  if (bySource === undefined) cache.set(list, (bySource = new Map()));
+  let fn = bySource.get(source) as F | undefined;
   if (fn === undefined) {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     fn = new Function(...params, source) as F;
-    if (cache.size < MAX_FUNCTIONS && characters + key.length <= MAX_CHARACTERS) {
-      cache.set(key, fn);
-      characters += key.length;
+    if (kept < MAX_FUNCTIONS && characters + source.length <= MAX_CHARACTERS) {
+      bySource.set(source, fn);
+      kept++;
+      characters += source.length;
     }
   }
   return fn;
@@ -35,5 +40,5 @@ export function compileShared<F>(params: readonly string[], source: string): F {
 
 /** Distinct sources kept so far in this process. */
 export function sharedFunctionCount(): number {
-  return cache.size;
+  return kept;
 }
