@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KEPT_POINTS } from '../src/config/sweepPlan.js';
 import { MIN_RUN_ITERATIONS } from '../src/vmm/iterationTapes.js';
-import { MAX_SHARED_SHAPES, MAX_SHARED_TRACE_LINES, STREAM_WINDOW_LINES, TraceWindow } from '../src/workload/traceProgram.js';
+import { MAX_SHARED_SHAPE_BYTES, MAX_SHARED_TRACE_LINES, STREAM_WINDOW_LINES, TraceWindow } from '../src/workload/traceProgram.js';
+import { ShapeTable } from '../src/workload/traceShapes.js';
 
 /** Text with every run of white space (line breaks included) as one space. */
 const flat = (t: string) => t.replace(/\s+/g, ' ');
@@ -20,9 +21,18 @@ describe('docs on trace replay and threads', () => {
     for (const doc of [section, workloads]) {
       expect(doc).toContain(`${n(MAX_SHARED_TRACE_LINES)} operation lines`);
       expect(doc).toContain(`windows of ${n(STREAM_WINDOW_LINES)} lines`);
-      expect(doc).toContain(`more than ${n(MAX_SHARED_SHAPES)} distinct operations`);
+      expect(doc).toContain(`distinct operations take more than ${n(MAX_SHARED_SHAPE_BYTES)} bytes held`);
+      expect(doc).toContain('a computation takes 40 bytes');
       expect(doc).toContain('16 bytes a line');
     }
+  });
+
+  it('a computation takes 40 bytes held, and the bound holds 3.3 million of them', () => {
+    const t = new ShapeTable();
+    t.intern({ op: 'compute', count: 1, cycles: 5, mode: 'user' });
+    expect(t.bytes).toBe(40);
+    expect(Math.floor(MAX_SHARED_SHAPE_BYTES / 40 / 1e5) / 10).toBe(3.3); // 3,355,443: "3.3 million" in the docs
+    for (const doc of [section, workloads]) expect(doc).toContain('3.3 million');
   });
 
   it('16 bytes a line is what a window holds per line with timestamps and switches', () => {

@@ -218,18 +218,20 @@ describe('trace replay from the parsed form', () => {
   });
 
   it('a parse on course for more distinct operations than it may hold gives up after 64K lines, and the trace streamed gives the same records', () => {
-    // 70,000 distinct computations, then one line repeated: 70,001 shapes in all, under a cap of 100,000; but
-    // after the first 65,536 lines every one was new, which projects to far more than the cap.
+    // 70,000 distinct computations, then one line repeated: 70,001 shapes in all (40 bytes each held, 2.8 MB), under a
+    // cap of 4 MB; but after the first 65,536 lines every one was new, which projects to far more than the cap.
     const lines = [...Array.from({ length: 70_000 }, (_, i) => JSON.stringify({ op: 'compute', cycles: 500 + i })), ...Array(330_000).fill('{"op":"syscall"}')];
     const yaml = scenarioFor(lines.join('\n'));
     const file = yaml.replace(/\.yaml$/, '.jsonl');
-    expect(parseTrace(file, 'jsonl', undefined, 100_000)).toBeNull();
-    expect(parseTrace(file, 'jsonl', undefined, 2_000_000)!.shapes).toHaveLength(70_001);
+    expect(parseTrace(file, 'jsonl', undefined, 4_000_000)).toBeNull();
+    const held = parseTrace(file, 'jsonl', undefined, 100_000_000)!;
+    expect(held.shapes).toHaveLength(70_001);
+    expect(held.shapes.bytes).toBe(70_000 * 40 + 32); // a computation (op, count, cycles, mode) 40 bytes, a syscall (op, count) 32
     // Mostly repeated lines project under the cap, and are held.
     const few = scenarioFor(Array.from({ length: 200_000 }, (_, i) => JSON.stringify(OPS[i % 7])).join('\n')).replace(/\.yaml$/, '.jsonl');
-    expect(parseTrace(few, 'jsonl', undefined, 100_000)).not.toBeNull();
+    expect(parseTrace(few, 'jsonl', undefined, 4_000_000)).not.toBeNull();
     const loaded = loadScenario(yaml, { set: ['vmms=[hardware]'] });
-    expect(outcome(loaded, new TraceCache(undefined, undefined, 100_000))).toBe(outcome(loaded, new TraceCache(undefined, undefined, 2_000_000)));
+    expect(outcome(loaded, new TraceCache(undefined, undefined, 4_000_000))).toBe(outcome(loaded, new TraceCache(undefined, undefined, 100_000_000)));
   });
 });
 

@@ -15,16 +15,16 @@ import type { WorkloadCompiler } from './expand.js';
 import { OP_KINDS } from './ops.js';
 import { retargetCr3 } from './retarget.js';
 import { countAccesses, countComputeCycles, countOps, leaf, OpCursor, type ItemSource, type OpNode } from './stream.js';
-import { MAX_SHARED_SHAPES, MAX_SHARED_TRACE_LINES, NO_SWITCH, parseTrace, STREAM_WINDOW_LINES, TraceError, TraceParser, TraceWindow, type TraceProgram, type TraceShape } from './traceProgram.js';
+import { MAX_SHARED_SHAPE_BYTES, MAX_SHARED_TRACE_LINES, NO_SWITCH, parseTrace, STREAM_WINDOW_LINES, TraceError, TraceParser, TraceWindow, type TraceProgram, type TraceShape } from './traceProgram.js';
 
 export { CSV_COLUMNS, TraceError } from './traceProgram.js';
 
 /**
- * Most operations of a trace one run keeps compiled at once; past it they
- * are forgotten and compiled again when met (a window's worth, as a
- * streamed trace keeps).
+ * Most operations of a trace one run keeps compiled at once (a power of
+ * two): operation `s` is kept in slot `s` mod this many, where the next one
+ * compiled into that slot replaces it (to be compiled again if met again).
  */
-const MAX_COMPILED_SHAPES = STREAM_WINDOW_LINES;
+const COMPILED_SLOTS = STREAM_WINDOW_LINES;
 
 /** Static instruction ids given to trace operations without a `site`: one per operation kind. */
 export const TRACE_SITE_BASE = 1_000_000;
@@ -51,16 +51,16 @@ export class TraceCache {
     readonly maxSharedLines = MAX_SHARED_TRACE_LINES,
     /** Lines per window when streaming. */
     readonly windowLines = STREAM_WINDOW_LINES,
-    /** Most distinct operations of a trace held whole; one with more is streamed. */
-    readonly maxSharedShapes = MAX_SHARED_SHAPES,
+    /** Most bytes the distinct operations of a trace held whole may take; one whose take more is streamed. */
+    readonly maxSharedShapeBytes = MAX_SHARED_SHAPE_BYTES,
   ) {}
 
   /** The parsed form of `path`, or null when it is too long to hold and must be streamed. */
   program(path: string, format: 'jsonl' | 'csv'): TraceProgram | null {
     const key = `${format}:${path}`;
     if (!this.programs.has(key)) {
-      const checked = takeChecked(path, format, this.maxSharedLines, this.maxSharedShapes);
-      this.programs.set(key, checked !== undefined ? checked : parseTrace(path, format, this.maxSharedLines, this.maxSharedShapes));
+      const checked = takeChecked(path, format, this.maxSharedLines, this.maxSharedShapeBytes);
+      this.programs.set(key, checked !== undefined ? checked : parseTrace(path, format, this.maxSharedLines, this.maxSharedShapeBytes));
     }
     return this.programs.get(key)!;
   }
@@ -101,8 +101,8 @@ function fileStamp(path: string): string | null {
   }
 }
 
-function takeChecked(path: string, format: 'jsonl' | 'csv', maxLines: number, maxShapes: number): TraceProgram | null | undefined {
-  const key = `${format}:${maxLines}:${maxShapes}:${path}`;
+function takeChecked(path: string, format: 'jsonl' | 'csv', maxLines: number, maxShapeBytes: number): TraceProgram | null | undefined {
+  const key = `${format}:${maxLines}:${maxShapeBytes}:${path}`;
   const entry = checkedPrograms.get(key);
   if (entry === undefined) return undefined;
   checkedPrograms.delete(key);
@@ -141,7 +141,7 @@ export function checkTrace(path: string, format: 'jsonl' | 'csv', options: Trace
   if (memoKey !== null && stamp !== null) {
     if (checkedSummaries.size >= MAX_CHECKED_SUMMARIES) checkedSummaries.clear();
     checkedSummaries.set(memoKey, summary);
-    const key = `${format}:${cache.maxSharedLines}:${cache.maxSharedShapes}:${path}`;
+    const key = `${format}:${cache.maxSharedLines}:${cache.maxSharedShapeBytes}:${path}`;
     checkedPrograms.delete(key);
     if (checkedPrograms.size >= MAX_CHECKED_PROGRAMS) checkedPrograms.delete(checkedPrograms.keys().next().value!);
     checkedPrograms.set(key, { stamp, program: cache.program(path, format) });
@@ -165,9 +165,11 @@ export class TraceCursor implements ItemSource {
   private window: TraceWindow;
   private readonly parser: TraceParser | null;
   private readonly program: TraceProgram | null;
-  private readonly compiled: Array<CompiledShape | undefined> = [];
-  /** Shapes compiled into {@link compiled} since it was last emptied (see MAX_COMPILED_SHAPES). */
-  private compiledCount = 0;
+  /** Compiled operations by slot (see COMPILED_SLOTS), and the shape each slot holds (−1: none). */
+  private readonly compiled: Array<CompiledShape | undefined> = new Array<CompiledShape | undefined>(COMPILED_SLOTS).fill(undefined);
+  private readonly compiledShape = new Int32Array(COMPILED_SLOTS).fill(-1);
+  /** What one copy of each composite body the trace uses stands for (countOps, countAccesses, countComputeCycles of it). */
+  private readonly bodySums = new Map<readonly OpNode[], { ops: number; accesses: number; compute: number }>();
   private readonly switchCache = new Map<number, { nodes: OpNode[]; ops: number; accesses: number; compute: number }>();
   /** Next line of the window. */
   private index = 0;
@@ -178,7 +180,7 @@ export class TraceCursor implements ItemSource {
   private sub: OpCursor | null = null;
   /** Parts of the current line still to start: its switch (asid), then its own operation (shape). */
   private pendingSwitch = NO_SWITCH;
-  private pendingShape = -1;
+  private pendingShape: CompiledShape | null = null;
   /** Operations and memory accesses of the lines replayed so far, and the two apart. */
   private work = 0;
   private ops = 0;
@@ -252,9 +254,9 @@ export class TraceCursor implements ItemSource {
         this.pendingSwitch = NO_SWITCH;
         continue;
       }
-      if (this.pendingShape >= 0) {
-        const c = this.compiled[this.pendingShape]!;
-        this.pendingShape = -1;
+      if (this.pendingShape !== null) {
+        const c = this.pendingShape;
+        this.pendingShape = null;
         if (c.op !== null) {
           this.leafOp = c.op;
           this.leafLeft = c.count - 1;
@@ -306,7 +308,7 @@ export class TraceCursor implements ItemSource {
       if (!Number.isNaN(t)) lastNs = t;
       this.startLine(this.index++);
       this.pendingSwitch = NO_SWITCH;
-      this.pendingShape = -1;
+      this.pendingShape = null;
     }
     const m = this.metrics();
     return { lines: m.traceLines, switches: m.streamSwitches, operations: this.ops, memoryAccesses: this.accesses, lastNs, computeCycles: this.computeCycles };
@@ -317,8 +319,7 @@ export class TraceCursor implements ItemSource {
     const parser = this.parser;
     if (parser !== null && !parser.done) {
       parser.fill(this.window, this.windowLines, { fresh: true });
-      this.compiled.length = 0; // shape ids start again in each window
-      this.compiledCount = 0;
+      this.compiledShape.fill(-1); // shape ids start again in each window
       this.index = 0;
       if (this.window.length > 0) return true;
     }
@@ -331,7 +332,8 @@ export class TraceCursor implements ItemSource {
   private startLine(i: number): StreamItem | null {
     const w = this.window;
     const shape = w.shape[i];
-    const c = this.compiled[shape] ?? this.compile(shape, i);
+    const slot = shape & (COMPILED_SLOTS - 1);
+    const c = this.compiledShape[slot] === shape ? this.compiled[slot]! : this.compile(shape, slot, i);
     const asid = w.switchTo === null ? NO_SWITCH : w.switchTo[i];
     const tNs = w.tNs === null ? NaN : w.tNs[i];
     // As many operations as the line's nodes [waitUntil?, switch?, operation] stand for, summed in that order.
@@ -355,37 +357,34 @@ export class TraceCursor implements ItemSource {
         '(lower its counts, or raise the limit with --max-ops)', i);
     }
     this.pendingSwitch = asid;
-    this.pendingShape = shape;
+    this.pendingShape = c;
     return Number.isNaN(tNs) ? null : { kind: 'waitUntil', cycles: (tNs * this.options.clockHz) / 1e9 };
   }
 
-  private compile(shape: number, i: number): CompiledShape {
-    // A trace held whole may have a million distinct operations: what a run compiles of them is forgotten
-    // every so many (to be compiled again if met again), so its memory stays bounded.
-    if (++this.compiledCount > MAX_COMPILED_SHAPES) {
-      this.compiled.length = 0;
-      this.compiledCount = 1;
-    }
+  /** Compile `shape` into `slot` (a trace held whole may have millions of distinct operations: a run keeps a bounded number compiled). */
+  private compile(shape: number, slot: number, i: number): CompiledShape {
     const src = this.program ?? this.parser!;
-    const spec: TraceShape = src.shapes[shape];
-    let node: OpNode;
+    const spec = src.shapes.get(shape) as TraceShape;
+    let c: CompiledShape;
+    // What countOps, countAccesses and countComputeCycles give for the line's node, summed as they sum it (0 + per copy × count).
     if ('use' in spec) {
       const body = this.options.compiler.compositeBody(spec.use) ?? null;
-      if (body === null) this.fail(`use: unknown composite operation "${spec.use}" (the scenario's guest profile does not define it)`, i, src.shapeCol[shape]);
-      node = { body, count: spec.count };
+      if (body === null) this.fail(`use: unknown composite operation "${spec.use}" (the scenario's guest profile does not define it)`, i, src.shapes.col(shape));
+      let sums = this.bodySums.get(body);
+      if (sums === undefined) {
+        sums = { ops: countOps(body), accesses: countAccesses(body), compute: countComputeCycles(body) };
+        this.bodySums.set(body, sums);
+      }
+      const n = spec.count;
+      c = { op: null, body, count: n, ops: 0 + sums.ops * n, accesses: 0 + sums.accesses * n, compute: 0 + sums.compute * n };
     } else {
       const site = spec.site ?? TRACE_SITE_BASE + OP_KINDS.indexOf(spec.op as never);
-      node = leaf(this.options.compiler.primitive(spec, site), spec.count);
+      const op = this.options.compiler.primitive(spec, site);
+      const n = spec.count;
+      c = { op, body: null, count: n, ops: 0 + n, accesses: 0 + (op.kind === 'memory' ? op.accesses : 0) * n, compute: 0 + (op.kind === 'compute' ? op.cycles : 0) * n };
     }
-    const c: CompiledShape = {
-      op: 'op' in node ? node.op : null,
-      body: 'body' in node ? node.body : null,
-      count: node.count,
-      ops: countOps([node]),
-      accesses: countAccesses([node]),
-      compute: countComputeCycles([node]),
-    };
-    this.compiled[shape] = c;
+    this.compiled[slot] = c;
+    this.compiledShape[slot] = shape;
     return c;
   }
 

@@ -15,6 +15,7 @@ import { OP_KINDS } from './ops.js';
 import { InputFileError, printable } from './inputFile.js';
 import { LineReader, LineTooLongError } from './lineReader.js';
 import { PrimitiveSpecSchema, UseSpecSchema } from './spec.js';
+import { ShapeTable } from './traceShapes.js';
 
 /** A malformed trace line; the message quotes file text with its control characters escaped (see {@link printable}). */
 export class TraceError extends Error {
@@ -74,9 +75,9 @@ export const MAX_SHARED_TRACE_LINES = 4 * 1024 * 1024;
 
 /**
  * Every this many lines (a power of two), a parse that may hold at most
- * `maxShapes` distinct operations projects how many the whole file has
- * (those so far, over the part of the file read), and gives up when that is
- * more than {@link SHAPE_PROJECTION_MARGIN} times the most it may hold.
+ * `maxShapeBytes` of distinct operations projects how much the whole file's
+ * take (those so far, over the part of the file read), and gives up when
+ * that is more than {@link SHAPE_PROJECTION_MARGIN} times the most it may hold.
  */
 const SHAPE_PROJECTION_LINES = 64 * 1024;
 const SHAPE_PROJECTION_MARGIN = 1.5;
@@ -85,19 +86,15 @@ const SHAPE_PROJECTION_MARGIN = 1.5;
 export const STREAM_WINDOW_LINES = 64 * 1024;
 
 /**
- * Most distinct operations (shapes) a trace held whole may have. A real
+ * Most bytes the distinct operations (shapes) of a trace held whole may take
+ * (traceShapes.ts: a computation 40 bytes, a memory stream 88). A real
  * trace's computations each have their own measured length, so most of its
- * lines are distinct: held, such a trace is parsed once for every mode.
- * Each shape costs about 80 bytes held (its validated form, where it first
- * appears), and about as much again while the file is parsed (its key); a
- * run keeps at most a window's worth compiled (traceCursor.ts). Measured,
- * 500,004 shapes in a million lines: 40 MB of heap once parsed; `vmmsim
- * run` of it in four modes completes under a 120 MB old-space limit (204 MB
- * RSS), and peaks at about 365–485 MB RSS with V8's default heap sizing. A
- * trace with more is streamed in windows, whose shapes are forgotten window
- * by window, and parsed again by each run.
+ * lines are distinct: held, such a trace is parsed once for every mode; a
+ * run keeps at most a window's worth compiled (traceCursor.ts). A trace
+ * whose shapes take more is streamed in windows, whose shapes are forgotten
+ * window by window, and parsed again by each run.
  */
-export const MAX_SHARED_SHAPES = 512 * 1024;
+export const MAX_SHARED_SHAPE_BYTES = 128 * 1024 * 1024;
 
 /** Distinct raw lines remembered (each maps to its parsed form, skipping JSON.parse and the schemas), and the longest remembered. */
 const RAW_CACHE_ENTRIES = 16 * 1024;
@@ -204,12 +201,12 @@ interface ParsedLine {
  * interned for the whole file, so a shape id means the same in every window.
  */
 export class TraceParser {
-  /** Distinct shapes, by id. */
-  readonly shapes: TraceShape[] = [];
-  /** File line where each shape first appears (for a streamed window: in that window). */
-  readonly shapeLine: number[] = [];
-  /** Column of a `use` shape's composite name on that line (1 for primitives): where an unknown composite is reported. */
-  readonly shapeCol: number[] = [];
+  /**
+   * Distinct shapes, by id, each with, as its column, that of a `use`
+   * shape's composite name where it first appears (1 for primitives): where
+   * an unknown composite is reported.
+   */
+  readonly shapes = new ShapeTable();
   /** Operation lines parsed so far. */
   lines = 0;
   /** Stream switches found so far. */
@@ -222,7 +219,6 @@ export class TraceParser {
   private header: string[] | null = null;
   private stream: number | null = null;
   private lastT = 0;
-  private readonly shapeIds = new Map<string, number>();
   private readonly raw = new Map<string, ParsedLine>();
   /** Raw-cache misses in a row while it was full, and lines left before it is consulted again (see RAW_CACHE_GIVE_UP). */
   private rawMisses = 0;
@@ -239,16 +235,16 @@ export class TraceParser {
 
   /**
    * Refill `window` with up to `maxLines` further lines; false when it could
-   * not hold the rest of the file, or the file has more than `maxShapes`
-   * distinct operations. With `fresh`, shape ids start again from 0 (a
+   * not hold the rest of the file, or the file's distinct operations take
+   * more than `maxShapeBytes`. With `fresh`, shape ids start again from 0 (a
    * streamed window: memory does not grow with the file).
    */
-  fill(window: TraceWindow, maxLines: number, options: { maxShapes?: number; fresh?: boolean } = {}): boolean {
+  fill(window: TraceWindow, maxLines: number, options: { maxShapeBytes?: number; fresh?: boolean } = {}): boolean {
     window.clear();
     if (options.fresh) this.forgetShapes();
-    const maxShapes = options.maxShapes ?? Infinity;
+    const maxBytes = options.maxShapeBytes ?? Infinity;
     try {
-      while (window.length < maxLines && this.shapes.length <= maxShapes) {
+      while (window.length < maxLines && this.shapes.bytes <= maxBytes) {
         const line = this.readLine();
         if (line === null) {
           this.done = true;
@@ -260,7 +256,7 @@ export class TraceParser {
         this.parseLine(trimmed, window);
         // A file on course for far more distinct operations than may be held is given up early, before
         // parsing most of what may be held only to drop it (it is then streamed: only speed differs).
-        if ((window.length & (SHAPE_PROJECTION_LINES - 1)) === 0 && this.shapes.length / this.reader.readFraction > SHAPE_PROJECTION_MARGIN * maxShapes) return false;
+        if ((window.length & (SHAPE_PROJECTION_LINES - 1)) === 0 && this.shapes.bytes / this.reader.readFraction > SHAPE_PROJECTION_MARGIN * maxBytes) return false;
       }
       return false;
     } catch (e) {
@@ -278,10 +274,7 @@ export class TraceParser {
   }
 
   private forgetShapes(): void {
-    this.shapes.length = 0;
-    this.shapeLine.length = 0;
-    this.shapeCol.length = 0;
-    this.shapeIds.clear();
+    this.shapes.clear();
     this.raw.clear();
   }
 
@@ -337,20 +330,12 @@ export class TraceParser {
       if (meta.data.t !== undefined) tNs = meta.data.t;
       if (meta.data.stream !== undefined) streamId = meta.data.stream;
     }
-    const key = JSON.stringify(rest);
-    let shape = this.shapeIds.get(key);
-    if (shape === undefined) {
-      if (typeof rest.op === 'string' && !(OP_KINDS as readonly string[]).includes(rest.op) && rest.op !== 'block') {
-        this.fail(`op: unknown operation "${rest.op}": expected one of ${OP_KINDS.join(', ')}, block (or "use" with a composite of the guest profile)`, { key: 'op' });
-      }
-      const parsed = LineSchema.safeParse(rest);
-      if (!parsed.success) this.failIssue(parsed.error);
-      shape = this.shapes.length;
-      this.shapes.push(parsed.data);
-      this.shapeLine.push(this.reader.lineNo);
-      this.shapeCol.push('use' in parsed.data ? this.columnOf({ key: 'use' }) : 1);
-      this.shapeIds.set(key, shape);
+    if (typeof rest.op === 'string' && !(OP_KINDS as readonly string[]).includes(rest.op) && rest.op !== 'block') {
+      this.fail(`op: unknown operation "${rest.op}": expected one of ${OP_KINDS.join(', ')}, block (or "use" with a composite of the guest profile)`, { key: 'op' });
     }
+    const parsed = LineSchema.safeParse(rest);
+    if (!parsed.success) this.failIssue(parsed.error);
+    const shape = this.shapes.intern(parsed.data, 'use' in parsed.data ? this.columnOf({ key: 'use' }) : 1);
     return { shape, tNs, stream: streamId };
   }
 
@@ -457,9 +442,7 @@ function withoutMeta(fields: Record<string, unknown>): Record<string, unknown> {
 /** A trace parsed whole: the shapes and lines every run of it replays. */
 export interface TraceProgram {
   path: string;
-  shapes: readonly TraceShape[];
-  shapeLine: readonly number[];
-  shapeCol: readonly number[];
+  shapes: ShapeTable;
   window: TraceWindow;
   lines: number;
   switches: number;
@@ -468,19 +451,20 @@ export interface TraceProgram {
 }
 
 /**
- * Parse `path` whole if it has at most `maxLines` operation lines and
- * `maxShapes` distinct operations; null if not (it is then replayed in
- * windows, parsed by each run).
+ * Parse `path` whole if it has at most `maxLines` operation lines whose
+ * distinct operations take at most `maxShapeBytes`; null if not (it is then
+ * replayed in windows, parsed by each run).
  */
-export function parseTrace(path: string, format: 'jsonl' | 'csv', maxLines = MAX_SHARED_TRACE_LINES, maxShapes = MAX_SHARED_SHAPES): TraceProgram | null {
+export function parseTrace(path: string, format: 'jsonl' | 'csv', maxLines = MAX_SHARED_TRACE_LINES, maxShapeBytes = MAX_SHARED_SHAPE_BYTES): TraceProgram | null {
   const parser = new TraceParser(path, format);
   const window = new TraceWindow(Math.min(maxLines, STREAM_WINDOW_LINES));
   try {
-    if (!parser.fill(window, maxLines, { maxShapes })) return null;
+    if (!parser.fill(window, maxLines, { maxShapeBytes })) return null;
   } finally {
     parser.close();
   }
-  return { path, shapes: parser.shapes, shapeLine: parser.shapeLine, shapeCol: parser.shapeCol, window, lines: parser.lines, switches: parser.switches, error: parser.error };
+  parser.shapes.seal();
+  return { path, shapes: parser.shapes, window, lines: parser.lines, switches: parser.switches, error: parser.error };
 }
 
 /** A schema issue in words, and the key of the line it is about (its value; an unknown key itself). */

@@ -1,0 +1,231 @@
+// The distinct operations ("shapes") of a parsed trace, held compactly. A
+// real trace's computations each have their own measured length, so most of
+// its lines are distinct operations: held as objects (about 80 bytes each,
+// and as much again for a string key while parsing) a million of them took
+// too much memory to keep, and such a trace was parsed again by every mode.
+// Here a validated operation is split into a *template* (its keys, in order,
+// and every value that is not a number: `op`, `mode`, `dir`, …; a trace has a
+// handful) and its numbers, kept in one Float64Array. Equal operations are
+// found by a hash of the template and the numbers (no string is built for
+// a line whose template is known), so
+// each distinct operation is held once: a computation (op, count, cycles,
+// mode) takes 40 bytes (its two numbers, and SHAPE_OVERHEAD_BYTES).
+
+/** One template: keys in order, and the value of each key that is not a number (NUMBER where it is). */
+interface Template {
+  keys: string[];
+  constants: unknown[];
+  numbers: number;
+}
+
+/** In {@link Template.constants}: the key's value is the shape's next number. */
+const NUMBER = Symbol('number');
+
+/** Bytes a shape takes besides its numbers: template id and first number (32-bit each), and two index slots of two 32-bit words. */
+export const SHAPE_OVERHEAD_BYTES = 2 * 4 + 2 * 8;
+
+/** Templates tried one by one before a key is built for a value (a trace has a handful). */
+const QUICK_TEMPLATES = 8;
+
+const scratch = new Float64Array(1);
+const scratchBits = new Int32Array(scratch.buffer);
+
+/** Distinct operations, by id: template and numbers, and the column recorded with each. */
+export class ShapeTable {
+  private readonly templates: Template[] = [];
+  private readonly templateIds = new Map<string, number>();
+  private template = new Int32Array(16);
+  private first = new Int32Array(17);
+  private numbers = new Float64Array(64);
+  /** Columns other than 1 recorded with shapes (a `use` line's composite name), by shape. */
+  private readonly cols = new Map<number, number>();
+  /**
+   * Open-addressing index of shapes by content, at most half full: slot i is
+   * words 2i (shape id, or −1) and 2i + 1 (its hash), so a probe past another
+   * shape mostly reads no further than the slot's own cache line.
+   */
+  private index = new Int32Array(64).fill(-1);
+  /** Shapes held. */
+  length = 0;
+  /** Numbers held, and the numbers of the operation being interned (reused line to line). */
+  private numberCount = 0;
+  private readonly pending: number[] = [];
+  private sealed = false;
+  /** The template the last operation interned had. */
+  private lastTemplate = 0;
+
+  /** Bytes held (for the bound on what a trace held whole may take). */
+  get bytes(): number {
+    return this.length * SHAPE_OVERHEAD_BYTES + this.numberCount * 8;
+  }
+
+  /**
+   * Done adding: the index (needed only to find equal operations) is
+   * dropped and the arrays cut to what they hold. A sealed table serves
+   * get and col; intern throws.
+   */
+  seal(): void {
+    const n = this.length;
+    this.template = this.template.slice(0, n);
+    this.first = this.first.slice(0, n + 1);
+    this.numbers = this.numbers.slice(0, this.numberCount);
+    this.index = new Int32Array(0);
+    this.sealed = true;
+  }
+
+  /** Forget every shape (a streamed window starts again). */
+  clear(): void {
+    this.length = 0;
+    this.numberCount = 0;
+    this.cols.clear();
+    this.index.fill(-1);
+  }
+
+  /**
+   * The id of `value` (a validated operation: an object of scalars), added
+   * with column `col` if no equal operation is held. Numbers are equal when
+   * `===` says so (0 and −0 are one shape: the first met is kept).
+   */
+  intern(value: Record<string, unknown>, col = 1): number {
+    if (this.sealed) throw new Error('ShapeTable.intern: the table is sealed');
+    const pending = this.pending;
+    // Most lines have the template the line before had, or one of a few others: tried before a key is built.
+    let t = this.matches(this.lastTemplate, value) ? this.lastTemplate : -1;
+    for (let c = 0; t < 0 && c < this.templates.length && c < QUICK_TEMPLATES; c++) if (this.matches(c, value)) t = c;
+    if (t < 0) t = this.templateOf(value);
+    this.lastTemplate = t;
+    const h = this.hash(t, pending);
+    const index = this.index;
+    const mask = (index.length >> 1) - 1;
+    let i = h & mask;
+    for (let s = index[2 * i]; s >= 0; i = (i + 1) & mask, s = index[2 * i]) {
+      if (index[2 * i + 1] === h && this.template[s] === t && this.sameNumbers(s, pending)) return s;
+    }
+    const id = this.length;
+    if (id === this.template.length) this.grow();
+    if (this.numberCount + pending.length > this.numbers.length) {
+      const n = new Float64Array(Math.max(2 * this.numbers.length, this.numberCount + pending.length));
+      n.set(this.numbers);
+      this.numbers = n;
+    }
+    this.template[id] = t;
+    this.first[id] = this.numberCount;
+    for (const v of pending) this.numbers[this.numberCount++] = v;
+    this.first[id + 1] = this.numberCount;
+    if (col !== 1) this.cols.set(id, col);
+    this.length = id + 1;
+    index[2 * i] = id;
+    index[2 * i + 1] = h;
+    if (4 * this.length > index.length) this.rehash();
+    return id;
+  }
+
+  /**
+   * Whether `value` has template `t`'s keys in its order, a number at each of
+   * its number keys and its constants elsewhere; if so its numbers are left
+   * in `pending`. (A for-in walk: V8 reads each value through the object's
+   * enumeration cache, where a load by a key variable is a slow generic one.)
+   */
+  private matches(t: number, value: Record<string, unknown>): boolean {
+    const tpl = this.templates[t];
+    if (tpl === undefined) return false;
+    const pending = this.pending;
+    pending.length = 0;
+    let j = 0;
+    for (const key in value) {
+      if (j === tpl.keys.length || key !== tpl.keys[j]) return false;
+      const v = value[key];
+      const c = tpl.constants[j++];
+      if (c === NUMBER) {
+        if (typeof v !== 'number') return false;
+        pending.push(v);
+      } else if (v !== c) return false;
+    }
+    return j === tpl.keys.length;
+  }
+
+  /**
+   * The template of `value` (its keys in any order), added if new, with
+   * `value`'s numbers left in `pending` in the template's key order.
+   */
+  private templateOf(value: Record<string, unknown>): number {
+    const keys = Object.keys(value);
+    let key = '';
+    for (const k of [...keys].sort()) {
+      const v = value[k];
+      key += typeof v === 'number' ? `${k}\u0000` : `${k}\u0001${typeof v === 'string' ? v : JSON.stringify(v) ?? 'undefined'}\u0002${typeof v}\u0000`;
+    }
+    let t = this.templateIds.get(key);
+    if (t === undefined) {
+      t = this.templates.length;
+      this.templates.push({ keys, constants: keys.map((k) => (typeof value[k] === 'number' ? NUMBER : value[k])), numbers: keys.filter((k) => typeof value[k] === 'number').length });
+      this.templateIds.set(key, t);
+    }
+    const tpl = this.templates[t];
+    this.pending.length = 0;
+    for (let k = 0; k < tpl.keys.length; k++) if (tpl.constants[k] === NUMBER) this.pending.push(value[tpl.keys[k]] as number);
+    return t;
+  }
+
+  /** Operation `id` as validated (a new object: the caller may keep it). */
+  get(id: number): Record<string, unknown> {
+    const tpl = this.templates[this.template[id]];
+    const out: Record<string, unknown> = {};
+    let n = this.first[id];
+    for (let k = 0; k < tpl.keys.length; k++) {
+      const c = tpl.constants[k];
+      out[tpl.keys[k]] = c === NUMBER ? this.numbers[n++] : c;
+    }
+    return out;
+  }
+
+  /** Column recorded with operation `id`. */
+  col(id: number): number {
+    return this.cols.get(id) ?? 1;
+  }
+
+  private sameNumbers(s: number, pending: readonly number[]): boolean {
+    const start = this.first[s];
+    if (this.first[s + 1] - start !== pending.length) return false;
+    for (let j = 0; j < pending.length; j++) if (this.numbers[start + j] !== pending[j]) return false;
+    return true;
+  }
+
+  /** Hash of template `t` and numbers `nums` (0 and −0 hash alike, as they compare equal). */
+  private hash(t: number, nums: readonly number[]): number {
+    let h = Math.imul(t + 1, 0x9e3779b1);
+    for (let j = 0; j < nums.length; j++) {
+      scratch[0] = nums[j] + 0; // −0 + 0 is 0
+      h = Math.imul(h ^ scratchBits[0], 0x85ebca6b);
+      h = Math.imul(h ^ scratchBits[1], 0xc2b2ae35);
+      h ^= h >>> 15;
+    }
+    return h ^ (h >>> 16);
+  }
+
+  private grow(): void {
+    const n = 2 * this.template.length;
+    const widen = (a: Int32Array, size: number) => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    this.template = widen(this.template, n);
+    this.first = widen(this.first, n + 1);
+  }
+
+  private rehash(): void {
+    const old = this.index;
+    const index = new Int32Array(2 * old.length).fill(-1);
+    const mask = (index.length >> 1) - 1;
+    for (let j = 0; j < old.length; j += 2) {
+      if (old[j] < 0) continue;
+      const h = old[j + 1];
+      let i = h & mask;
+      while (index[2 * i] >= 0) i = (i + 1) & mask;
+      index[2 * i] = old[j];
+      index[2 * i + 1] = h;
+    }
+    this.index = index;
+  }
+}
