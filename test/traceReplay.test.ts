@@ -1,9 +1,9 @@
 // Trace replay from the parsed form: random traces replayed from the form
-// parsed once (shared by every mode), streamed in small windows (the path of
-// traces too long to hold), and as a plain op tree built line by line must
-// give byte-identical records; a broken line gives the same file:line error
-// on every path, after the same replayed prefix.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// parsed once (shared by every mode), from a spill file or parsed again in
+// small windows (the paths of traces too long to hold), and as a plain op
+// tree built line by line must give byte-identical records; a broken line
+// gives the same file:line error on every path, after the same replayed prefix.
+import { mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -17,7 +17,8 @@ import { OP_KINDS } from '../src/workload/ops.js';
 import { retargetCr3 } from '../src/workload/retarget.js';
 import type { OpNode } from '../src/workload/stream.js';
 import { TRACE_SITE_BASE, TraceCache } from '../src/workload/traceCursor.js';
-import { parseTrace } from '../src/workload/traceProgram.js';
+import { parseTrace, TraceParser, TraceWindow } from '../src/workload/traceProgram.js';
+import { SpilledTrace, spillTrace } from '../src/workload/traceSpill.js';
 
 let tmp = '';
 let n = 0;
@@ -138,10 +139,13 @@ describe('trace replay from the parsed form', () => {
         }
         const loaded = loadScenario(scenarioFor(trace));
         const shared = outcome(loaded, new TraceCache());
-        expect(outcome(loaded, new TraceCache(0, windowLines))).toBe(shared);
-        expect(outcome(loaded, new TraceCache(undefined, windowLines, 2))).toBe(shared); // more distinct operations than held: streamed
+        expect(outcome(loaded, new TraceCache(0, windowLines))).toBe(shared); // longer than held: spilled, read back window by window
+        expect(outcome(loaded, new TraceCache(0, windowLines, undefined, false))).toBe(shared); // or parsed again by each run
+        expect(outcome(loaded, new TraceCache(undefined, windowLines, 2))).toBe(shared); // more distinct operations than held: spilled
+        expect(outcome(loaded, new TraceCache(undefined, windowLines, 2, false))).toBe(shared);
         // Streamed, its operations new objects window by window, through actors that remember two operations at most; and op by op.
         expect(outcome(loaded, new TraceCache(0, windowLines), { tapedOps: 2 })).toBe(shared);
+        expect(outcome(loaded, new TraceCache(0, windowLines, undefined, false), { tapedOps: 2 })).toBe(shared);
         expect(outcome(loaded, new TraceCache(), { tapes: false })).toBe(shared);
         const records = JSON.parse(shared) as Array<{ vmm: string; cycles: number }>;
         for (const r of records) expect(r.cycles).toBe(referenceCycles(loaded, trace, r.vmm));
@@ -160,6 +164,7 @@ describe('trace replay from the parsed form', () => {
         const { loaded, yaml } = loadedThenReplaced(text.join('\n'));
         const shared = outcome(loaded, new TraceCache());
         expect(outcome(loaded, new TraceCache(0, windowLines))).toBe(shared);
+        expect(outcome(loaded, new TraceCache(0, windowLines, undefined, false))).toBe(shared);
         if (bad !== '{"t": 1, "op": "syscall"}') expect(shared).toMatch(new RegExp(`\\.jsonl:${k + 1}:\\d+: `));
         if (shared.startsWith('error: ')) expect(loadError(yaml)).toBe(shared);
       }),
@@ -172,10 +177,12 @@ describe('trace replay from the parsed form', () => {
     const bare = loadedThenReplaced(trace, false);
     expect(outcome(bare.loaded, new TraceCache())).toMatch(/\.jsonl:4:9: use: unknown composite operation "cowFault"/);
     expect(outcome(bare.loaded, new TraceCache(0, 1))).toBe(outcome(bare.loaded, new TraceCache()));
+    expect(outcome(bare.loaded, new TraceCache(0, 1, undefined, false))).toBe(outcome(bare.loaded, new TraceCache()));
     expect(loadError(bare.yaml)).toBe(outcome(bare.loaded, new TraceCache()));
     const capped = loadedThenReplaced(trace, true, 30);
     expect(outcome(capped.loaded, new TraceCache())).toMatch(/\.jsonl:3:1: the trace reaches 41 operations/);
     expect(outcome(capped.loaded, new TraceCache(0, 2))).toBe(outcome(capped.loaded, new TraceCache()));
+    expect(outcome(capped.loaded, new TraceCache(0, 2, undefined, false))).toBe(outcome(capped.loaded, new TraceCache()));
     expect(loadError(capped.yaml, 30)).toBe(outcome(capped.loaded, new TraceCache()));
   });
 
@@ -190,8 +197,9 @@ describe('trace replay from the parsed form', () => {
     const cache = new TraceCache();
     const first = cache.program(file, 'jsonl');
     expect(cache.program(file, 'jsonl')).toBe(first);
-    expect(new TraceCache(4999).program(file, 'jsonl')).toBeNull(); // longer than the cache holds: streamed
-    expect(new TraceCache(undefined, undefined, 6).program(file, 'jsonl')).toBeNull(); // more distinct operations than it holds: streamed
+    expect(new TraceCache(4999).program(file, 'jsonl')).toBeInstanceOf(SpilledTrace); // longer than the cache holds: spilled
+    expect(new TraceCache(undefined, undefined, 6).program(file, 'jsonl')).toBeInstanceOf(SpilledTrace); // more distinct operations than it holds
+    expect(new TraceCache(4999, undefined, undefined, false).program(file, 'jsonl')).toBeNull(); // not spilled: each run parses again
   });
 
   it('lines that all differ, past what the raw-line cache holds, then lines seen before: the same shapes, lines and errors as a parse of each line alone', () => {
@@ -232,6 +240,49 @@ describe('trace replay from the parsed form', () => {
     expect(parseTrace(few, 'jsonl', undefined, 4_000_000)).not.toBeNull();
     const loaded = loadScenario(yaml, { set: ['vmms=[hardware]'] });
     expect(outcome(loaded, new TraceCache(undefined, undefined, 4_000_000))).toBe(outcome(loaded, new TraceCache(undefined, undefined, 100_000_000)));
+  });
+});
+
+describe('a trace spilled to a file', () => {
+  it('reads back, window by window, the lines, operations, counts and error a parse of each window gives', () => {
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 9 }), fc.option(fc.nat(), { nil: undefined }), (lines, windowLines, brokenAt) => {
+        const text = traceText(lines).split('\n');
+        if (brokenAt !== undefined) text.splice(brokenAt % text.length, 0, '{"op": "compute", "cycles": -5}');
+        const file = scenarioFor(text.join('\n')).replace(/\.yaml$/, '.jsonl');
+        const spill = spillTrace(file, 'jsonl', windowLines)!;
+        const reader = spill.reader();
+        const parser = new TraceParser(file, 'jsonl');
+        const [a, b] = [new TraceWindow(windowLines), new TraceWindow(windowLines)];
+        for (;;) {
+          const more = parser.nextWindow(a, windowLines);
+          expect(reader.nextWindow(b)).toBe(more);
+          if (!more) break;
+          expect(b.length).toBe(a.length);
+          for (let i = 0; i < a.length; i++) {
+            expect(b.lineOf(i)).toBe(a.lineOf(i));
+            expect(reader.shapes.get(b.shape[i])).toEqual(parser.shapes.get(a.shape[i]));
+            expect(reader.shapes.col(b.shape[i])).toBe(parser.shapes.col(a.shape[i]));
+            expect(b.tNs?.[i] ?? NaN).toBe(a.tNs?.[i] ?? NaN);
+            expect(b.switchTo?.[i] ?? -1).toBe(a.switchTo?.[i] ?? -1);
+          }
+          expect([reader.lines, reader.switches]).toEqual([parser.lines, parser.switches]);
+        }
+        expect(reader.error?.message).toBe(parser.error?.message);
+        parser.close();
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('has no name while it is used, and a spill over its size limit is given up (each run then parses again)', () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ op: 'compute', cycles: i }));
+    const file = scenarioFor(lines.join('\n')).replace(/\.yaml$/, '.jsonl');
+    const spill = spillTrace(file, 'jsonl', 1000)!;
+    expect(spill.chunks).toHaveLength(3);
+    expect(readlinkSync(`/proc/self/fd/${spill.fd}`)).toMatch(/vmmsim-spill-.*\(deleted\)$/);
+    expect(spillTrace(file, 'jsonl', 1000, spill.bytes - 1)).toBeNull();
+    expect(spillTrace(file, 'jsonl', 1000, spill.bytes)).not.toBeNull();
   });
 });
 

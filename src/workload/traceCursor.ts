@@ -15,7 +15,8 @@ import type { WorkloadCompiler } from './expand.js';
 import { OP_KINDS } from './ops.js';
 import { retargetCr3 } from './retarget.js';
 import { countAccesses, countComputeCycles, countOps, leaf, OpCursor, type ItemSource, type OpNode } from './stream.js';
-import { MAX_SHARED_SHAPE_BYTES, MAX_SHARED_TRACE_LINES, NO_SWITCH, parseTrace, STREAM_WINDOW_LINES, TraceError, TraceParser, TraceWindow, type TraceProgram, type TraceShape } from './traceProgram.js';
+import { MAX_SHARED_SHAPE_BYTES, MAX_SHARED_TRACE_LINES, NO_SWITCH, parseTrace, STREAM_WINDOW_LINES, TraceError, TraceParser, TraceWindow, type TraceProgram, type TraceShape, type WindowSource } from './traceProgram.js';
+import { SpilledTrace, spillTrace } from './traceSpill.js';
 
 export { CSV_COLUMNS, TraceError } from './traceProgram.js';
 
@@ -38,29 +39,46 @@ export interface TraceOptions {
   maxWork?: number;
 }
 
+/** A trace parsed once: held whole in memory, or spilled to a file read back window by window. */
+export type ParsedTrace = TraceProgram | SpilledTrace;
+
 /**
  * Parsed traces of one run, shared by its modes and sweep points: each file
  * is parsed once (per thread). A trace too long to hold (more than
- * MAX_SHARED_TRACE_LINES lines) is remembered as such and streamed by each run.
+ * MAX_SHARED_TRACE_LINES lines, or distinct operations taking more than
+ * MAX_SHARED_SHAPE_BYTES) is parsed once into a spill file (traceSpill.ts)
+ * that each run reads back; if that cannot be written it is remembered as
+ * such and parsed again by each run, window by window.
  */
 export class TraceCache {
-  private readonly programs = new Map<string, TraceProgram | null>();
+  private readonly programs = new Map<string, ParsedTrace | null>();
 
   constructor(
-    /** Longest trace (operation lines) held whole; longer ones are streamed. */
+    /** Longest trace (operation lines) held whole; longer ones are spilled or streamed. */
     readonly maxSharedLines = MAX_SHARED_TRACE_LINES,
-    /** Lines per window when streaming. */
+    /** Lines per window when spilled or streamed. */
     readonly windowLines = STREAM_WINDOW_LINES,
-    /** Most bytes the distinct operations of a trace held whole may take; one whose take more is streamed. */
+    /** Most bytes the distinct operations of a trace held whole may take; one whose take more is spilled or streamed. */
     readonly maxSharedShapeBytes = MAX_SHARED_SHAPE_BYTES,
+    /** Whether a trace not held whole is spilled (else each run parses it again). */
+    readonly spill = true,
   ) {}
 
-  /** The parsed form of `path`, or null when it is too long to hold and must be streamed. */
-  program(path: string, format: 'jsonl' | 'csv'): TraceProgram | null {
+  /** Key of what the parsed form of a file depends on besides the file. */
+  get key(): string {
+    return `${this.maxSharedLines}:${this.maxSharedShapeBytes}:${this.windowLines}:${this.spill}`;
+  }
+
+  /** The parsed form of `path`, or null when it is not held and not spilled: each run parses it again. */
+  program(path: string, format: 'jsonl' | 'csv'): ParsedTrace | null {
     const key = `${format}:${path}`;
     if (!this.programs.has(key)) {
-      const checked = takeChecked(path, format, this.maxSharedLines, this.maxSharedShapeBytes);
-      this.programs.set(key, checked !== undefined ? checked : parseTrace(path, format, this.maxSharedLines, this.maxSharedShapeBytes));
+      let parsed = takeChecked(path, format, this.key);
+      if (parsed === undefined) {
+        parsed = parseTrace(path, format, this.maxSharedLines, this.maxSharedShapeBytes);
+        if (parsed === null && this.spill) parsed = spillTrace(path, format, this.windowLines);
+      }
+      this.programs.set(key, parsed);
     }
     return this.programs.get(key)!;
   }
@@ -84,7 +102,7 @@ export interface TraceSummary {
  * check it while loading, then replay that form), then dropped. A few at
  * most: one never asked for (`check`) is not held long.
  */
-const checkedPrograms = new Map<string, { stamp: string; program: TraceProgram | null }>();
+const checkedPrograms = new Map<string, { stamp: string; program: ParsedTrace | null }>();
 const MAX_CHECKED_PROGRAMS = 4;
 
 /** Summaries of traces checked in this thread, by file, file version and scenario (a sweep's points check one trace once). */
@@ -101,8 +119,8 @@ function fileStamp(path: string): string | null {
   }
 }
 
-function takeChecked(path: string, format: 'jsonl' | 'csv', maxLines: number, maxShapeBytes: number): TraceProgram | null | undefined {
-  const key = `${format}:${maxLines}:${maxShapeBytes}:${path}`;
+function takeChecked(path: string, format: 'jsonl' | 'csv', cacheKey: string): ParsedTrace | null | undefined {
+  const key = `${format}:${cacheKey}:${path}`;
   const entry = checkedPrograms.get(key);
   if (entry === undefined) return undefined;
   checkedPrograms.delete(key);
@@ -141,7 +159,7 @@ export function checkTrace(path: string, format: 'jsonl' | 'csv', options: Trace
   if (memoKey !== null && stamp !== null) {
     if (checkedSummaries.size >= MAX_CHECKED_SUMMARIES) checkedSummaries.clear();
     checkedSummaries.set(memoKey, summary);
-    const key = `${format}:${cache.maxSharedLines}:${cache.maxSharedShapeBytes}:${path}`;
+    const key = `${format}:${cache.key}:${path}`;
     checkedPrograms.delete(key);
     if (checkedPrograms.size >= MAX_CHECKED_PROGRAMS) checkedPrograms.delete(checkedPrograms.keys().next().value!);
     checkedPrograms.set(key, { stamp, program: cache.program(path, format) });
@@ -163,7 +181,8 @@ interface CompiledShape {
 /** Replays a parsed trace (or streams one too long to hold) as stream items; allocates nothing per primitive line. */
 export class TraceCursor implements ItemSource {
   private window: TraceWindow;
-  private readonly parser: TraceParser | null;
+  /** Where the windows come from when the trace is not held whole: its spill file, or the file parsed again. */
+  private readonly source: WindowSource | null;
   private readonly program: TraceProgram | null;
   /** Compiled operations by slot (see COMPILED_SLOTS), and the shape each slot holds (−1: none). */
   private readonly compiled: Array<CompiledShape | undefined> = new Array<CompiledShape | undefined>(COMPILED_SLOTS).fill(undefined);
@@ -210,14 +229,16 @@ export class TraceCursor implements ItemSource {
     private readonly options: TraceOptions,
     cache: TraceCache = new TraceCache(),
   ) {
-    this.program = cache.program(path, format);
+    const parsed = cache.program(path, format);
     this.maxWork = options.maxWork ?? Infinity;
     this.windowLines = cache.windowLines;
-    if (this.program !== null) {
-      this.window = this.program.window;
-      this.parser = null;
+    if (parsed !== null && !(parsed instanceof SpilledTrace)) {
+      this.program = parsed;
+      this.window = parsed.window;
+      this.source = null;
     } else {
-      this.parser = new TraceParser(path, format);
+      this.program = null;
+      this.source = parsed !== null ? parsed.reader() : new TraceParser(path, format);
       this.window = new TraceWindow(this.windowLines);
       this.index = this.window.length; // empty: the first next() fills it
     }
@@ -288,13 +309,13 @@ export class TraceCursor implements ItemSource {
 
   /** Lines replayed and stream switches inserted. */
   metrics(): Record<string, number> {
-    const src = this.program ?? this.parser!;
+    const src = this.program ?? this.source!;
     return { traceLines: src.lines, streamSwitches: src.switches };
   }
 
   /** Close the file early (a run that stopped before the end). */
   close(): void {
-    this.parser?.close();
+    this.source?.close();
   }
 
   /**
@@ -316,14 +337,13 @@ export class TraceCursor implements ItemSource {
 
   /** More lines into the window; false at the end of the trace (its first broken line is thrown there). */
   private refill(): boolean {
-    const parser = this.parser;
-    if (parser !== null && !parser.done) {
-      parser.fill(this.window, this.windowLines, { fresh: true });
+    const source = this.source;
+    if (source !== null && source.nextWindow(this.window, this.windowLines)) {
       this.compiledShape.fill(-1); // shape ids start again in each window
       this.index = 0;
-      if (this.window.length > 0) return true;
+      return true;
     }
-    const error = this.program?.error ?? parser?.error ?? null;
+    const error = this.program?.error ?? source?.error ?? null;
     if (error !== null) throw error;
     return false;
   }
@@ -363,7 +383,7 @@ export class TraceCursor implements ItemSource {
 
   /** Compile `shape` into `slot` (a trace held whole may have millions of distinct operations: a run keeps a bounded number compiled). */
   private compile(shape: number, slot: number, i: number): CompiledShape {
-    const src = this.program ?? this.parser!;
+    const src = this.program ?? this.source!;
     const spec = src.shapes.get(shape) as TraceShape;
     let c: CompiledShape;
     // What countOps, countAccesses and countComputeCycles give for the line's node, summed as they sum it (0 + per copy × count).

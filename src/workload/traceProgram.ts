@@ -67,17 +67,20 @@ export type TraceShape = z.infer<typeof LineSchema>;
 
 /**
  * Most lines held in memory at once. A trace of at most this many lines is
- * parsed once and shared by every run; a longer one is replayed in windows
- * of {@link STREAM_WINDOW_LINES}, parsed again by each run (memory stays
- * bounded whatever the file's length). Worst case 16 bytes a line: 64 MB.
+ * parsed once and shared by every run; a longer one is parsed once into a
+ * spill file (traceSpill.ts) that each run reads back in windows of
+ * {@link STREAM_WINDOW_LINES} (memory stays bounded whatever the file's
+ * length). Worst case 16 bytes a line: 64 MB.
  */
 export const MAX_SHARED_TRACE_LINES = 4 * 1024 * 1024;
 
 /**
- * Every this many lines (a power of two), a parse that may hold at most
- * `maxShapeBytes` of distinct operations projects how much the whole file's
- * take (those so far, over the part of the file read), and gives up when
- * that is more than {@link SHAPE_PROJECTION_MARGIN} times the most it may hold.
+ * Every this many lines (a power of two), a parse that tries to hold the
+ * whole file projects how many lines it has and how much its distinct
+ * operations take (those so far, over the part of the file read), and gives
+ * up when either is more than {@link SHAPE_PROJECTION_MARGIN} times the
+ * most it may hold: a file that will not fit is found out early, not after
+ * parsing up to the limit only to drop it.
  */
 const SHAPE_PROJECTION_LINES = 64 * 1024;
 const SHAPE_PROJECTION_MARGIN = 1.5;
@@ -112,14 +115,24 @@ const RAW_CACHE_REST = 64 * 1024;
 /** In {@link TraceWindow.switchTo}: the line does not change address space. */
 export const NO_SWITCH = -1;
 
+/** A window's lines as arrays: see {@link TraceWindow.parts}. */
+export interface WindowParts {
+  shape: Int32Array<ArrayBuffer>;
+  tNs: Float64Array<ArrayBuffer> | null;
+  switchTo: Int32Array<ArrayBuffer> | null;
+  /** Where file line numbering jumps (see TraceWindow.lineOf): entry index, and its file line. */
+  entryBase: Int32Array;
+  lineBase: Float64Array;
+}
+
 /** Operation lines of a trace (or a window of one) in compact form. */
 export class TraceWindow {
   /** Shape id of each line. */
-  shape: Int32Array;
+  shape: Int32Array<ArrayBuffer>;
   /** Timestamp of each line, ns (NaN: none); null while no line had one. */
-  tNs: Float64Array | null = null;
+  tNs: Float64Array<ArrayBuffer> | null = null;
   /** Address space each line switches to before it runs ({@link NO_SWITCH}: none); null while no line switched. */
-  switchTo: Int32Array | null = null;
+  switchTo: Int32Array<ArrayBuffer> | null = null;
   /** Lines held. */
   length = 0;
   /** File line number of entry i is lineBase[k] + (i − entryBase[k]) for the last k with entryBase[k] ≤ i (gaps: comments, blanks, header). */
@@ -149,6 +162,32 @@ export class TraceWindow {
       else hi = mid - 1;
     }
     return this.lineBase[lo] + (i - this.entryBase[lo]);
+  }
+
+  /** The lines as arrays (views, not copies: valid until the window changes), for a spill file (traceSpill.ts). */
+  parts(): WindowParts {
+    const n = this.length;
+    return {
+      shape: this.shape.subarray(0, n),
+      tNs: this.tNs?.subarray(0, n) ?? null,
+      switchTo: this.switchTo?.subarray(0, n) ?? null,
+      entryBase: Int32Array.from(this.entryBase),
+      lineBase: Float64Array.from(this.lineBase),
+    };
+  }
+
+  /** Hold `parts` instead of what it held (its arrays taken as they are). */
+  load(parts: WindowParts): void {
+    this.shape = parts.shape;
+    this.tNs = parts.tNs;
+    this.switchTo = parts.switchTo;
+    this.length = parts.shape.length;
+    this.entryBase.length = 0;
+    this.lineBase.length = 0;
+    for (let k = 0; k < parts.entryBase.length; k++) {
+      this.entryBase.push(parts.entryBase[k]);
+      this.lineBase.push(parts.lineBase[k]);
+    }
   }
 
   push(lineNo: number, shape: number, tNs: number, switchTo: number): void {
@@ -189,6 +228,22 @@ export class TraceWindow {
   }
 }
 
+/**
+ * Where a trace not held whole comes from, window by window: parsed again
+ * ({@link TraceParser}) or read back from a spill file (traceSpill.ts).
+ * `shapes` holds the current window's operations; `lines` and `switches`
+ * count those of the windows given so far; `error` is the first broken
+ * line, thrown after the last window.
+ */
+export interface WindowSource {
+  readonly shapes: ShapeTable;
+  readonly lines: number;
+  readonly switches: number;
+  readonly error: TraceError | null;
+  nextWindow(window: TraceWindow, lines: number): boolean;
+  close(): void;
+}
+
 /** What a raw line parsed to, without the state of the lines before it. */
 interface ParsedLine {
   shape: number;
@@ -200,7 +255,7 @@ interface ParsedLine {
  * Reads a trace file line by line into windows of compact lines. Shapes are
  * interned for the whole file, so a shape id means the same in every window.
  */
-export class TraceParser {
+export class TraceParser implements WindowSource {
   /**
    * Distinct shapes, by id, each with, as its column, that of a `use`
    * shape's composite name where it first appears (1 for primitives): where
@@ -236,10 +291,11 @@ export class TraceParser {
   /**
    * Refill `window` with up to `maxLines` further lines; false when it could
    * not hold the rest of the file, or the file's distinct operations take
-   * more than `maxShapeBytes`. With `fresh`, shape ids start again from 0 (a
-   * streamed window: memory does not grow with the file).
+   * more than `maxShapeBytes` (with `project`, also when it is on course
+   * for either, see SHAPE_PROJECTION_LINES). With `fresh`, shape ids start
+   * again from 0 (a streamed window: memory does not grow with the file).
    */
-  fill(window: TraceWindow, maxLines: number, options: { maxShapeBytes?: number; fresh?: boolean } = {}): boolean {
+  fill(window: TraceWindow, maxLines: number, options: { maxShapeBytes?: number; fresh?: boolean; project?: boolean } = {}): boolean {
     window.clear();
     if (options.fresh) this.forgetShapes();
     const maxBytes = options.maxShapeBytes ?? Infinity;
@@ -254,9 +310,12 @@ export class TraceParser {
         if (trimmed === '' || trimmed.startsWith('#')) continue;
         this.line = line;
         this.parseLine(trimmed, window);
-        // A file on course for far more distinct operations than may be held is given up early, before
-        // parsing most of what may be held only to drop it (it is then streamed: only speed differs).
-        if ((window.length & (SHAPE_PROJECTION_LINES - 1)) === 0 && this.shapes.bytes / this.reader.readFraction > SHAPE_PROJECTION_MARGIN * maxBytes) return false;
+        // A file on course for far more lines, or distinct operations, than may be held is given up early (see
+        // SHAPE_PROJECTION_LINES); it is then spilled or streamed, and only speed differs.
+        if (options.project && (window.length & (SHAPE_PROJECTION_LINES - 1)) === 0) {
+          const read = this.reader.readFraction;
+          if (this.shapes.bytes / read > SHAPE_PROJECTION_MARGIN * maxBytes || window.length / read > SHAPE_PROJECTION_MARGIN * maxLines) return false;
+        }
       }
       return false;
     } catch (e) {
@@ -266,6 +325,13 @@ export class TraceParser {
       this.close();
       return true;
     }
+  }
+
+  /** The next up to `lines` lines into `window`, with shape ids from 0 (a streamed window); false when none are left. */
+  nextWindow(window: TraceWindow, lines: number): boolean {
+    if (this.done) return false;
+    this.fill(window, lines, { fresh: true });
+    return window.length > 0;
   }
 
   /** Release the file. */
@@ -459,7 +525,7 @@ export function parseTrace(path: string, format: 'jsonl' | 'csv', maxLines = MAX
   const parser = new TraceParser(path, format);
   const window = new TraceWindow(Math.min(maxLines, STREAM_WINDOW_LINES));
   try {
-    if (!parser.fill(window, maxLines, { maxShapeBytes })) return null;
+    if (!parser.fill(window, maxLines, { maxShapeBytes, project: true })) return null;
   } finally {
     parser.close();
   }

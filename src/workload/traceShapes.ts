@@ -12,10 +12,20 @@
 // mode) takes 40 bytes (its two numbers, and SHAPE_OVERHEAD_BYTES).
 
 /** One template: keys in order, and the value of each key that is not a number (NUMBER where it is). */
-interface Template {
+export interface Template {
   keys: string[];
   constants: unknown[];
   numbers: number;
+}
+
+/** A table's shapes as arrays: see {@link ShapeTable.parts}. */
+export interface ShapeParts {
+  templates: Template[];
+  template: Int32Array<ArrayBuffer>;
+  first: Int32Array<ArrayBuffer>;
+  numbers: Float64Array<ArrayBuffer>;
+  /** [shape, column] for each shape whose column is not 1. */
+  cols: Array<[number, number]>;
 }
 
 /** In {@link Template.constants}: the key's value is the shape's next number. */
@@ -32,7 +42,7 @@ const scratchBits = new Int32Array(scratch.buffer);
 
 /** Distinct operations, by id: template and numbers, and the column recorded with each. */
 export class ShapeTable {
-  private readonly templates: Template[] = [];
+  private templates: Template[] = [];
   private readonly templateIds = new Map<string, number>();
   private template = new Int32Array(16);
   private first = new Int32Array(17);
@@ -71,6 +81,36 @@ export class ShapeTable {
     this.numbers = this.numbers.slice(0, this.numberCount);
     this.index = new Int32Array(0);
     this.sealed = true;
+  }
+
+  /**
+   * The shapes as arrays (views, not copies: valid until the next intern or
+   * clear), for a spill file (traceSpill.ts). `templates` is the table's own
+   * list, which only grows.
+   */
+  parts(): ShapeParts {
+    return {
+      templates: this.templates,
+      template: this.template.subarray(0, this.length),
+      first: this.first.subarray(0, this.length + 1),
+      numbers: this.numbers.subarray(0, this.numberCount),
+      cols: [...this.cols],
+    };
+  }
+
+  /** A sealed table holding `parts` (its arrays taken as they are). */
+  static load(parts: ShapeParts): ShapeTable {
+    const t = new ShapeTable();
+    t.templates = parts.templates;
+    t.template = parts.template;
+    t.first = parts.first;
+    t.numbers = parts.numbers;
+    for (const [id, col] of parts.cols) t.cols.set(id, col);
+    t.length = parts.template.length;
+    t.numberCount = parts.numbers.length;
+    t.index = new Int32Array(0);
+    t.sealed = true;
+    return t;
   }
 
   /** Forget every shape (a streamed window starts again). */

@@ -1,0 +1,187 @@
+// A trace too long to hold in memory, parsed once into a spill file that
+// every mode and sweep point of the command reads back window by window:
+// the compact form of each window (its lines' shape ids, timestamps and
+// stream switches, and its distinct operations as a ShapeTable's arrays),
+// written as raw typed arrays. Reading a window back is a few reads into
+// typed arrays, with no JSON, schema or hashing, so the runs after the first
+// cost what a held trace's do, and memory stays one window.
+//
+// The file is created in the system's temporary directory, readable by its
+// owner only, and unlinked at once: it has no name while it is used, and
+// nothing is left behind however the process ends. Its descriptor is closed
+// when the spilled trace is garbage-collected (or the process exits). A
+// spill that cannot be written (no temporary directory, the disk full, more
+// than MAX_SPILL_BYTES) is given up, and each run parses the file again,
+// as before: only speed depends on it.
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TraceParser, TraceWindow, type TraceError, type WindowSource } from './traceProgram.js';
+import { ShapeTable, type Template } from './traceShapes.js';
+
+/** Largest spill file written; a trace whose compact form is larger is parsed again by each run. */
+export const MAX_SPILL_BYTES = 2 * 1024 ** 3;
+
+/** Where one window lies in the spill file, and what it holds. */
+interface Chunk {
+  /** Byte offset of its first array. */
+  pos: number;
+  lines: number;
+  hasT: boolean;
+  hasSwitch: boolean;
+  entries: number;
+  shapes: number;
+  numbers: number;
+  cols: Array<[number, number]>;
+  /** Operation lines and stream switches of the trace up to the end of this window. */
+  linesSoFar: number;
+  switchesSoFar: number;
+}
+
+const closeOnCollect = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
+});
+
+/** A trace parsed once into a spill file. */
+export class SpilledTrace {
+  constructor(
+    readonly path: string,
+    /** Descriptor of the (unlinked) spill file. */
+    readonly fd: number,
+    readonly chunks: readonly Chunk[],
+    /** Templates of every window's operations (a list that only grew while parsing). */
+    readonly templates: Template[],
+    /** The first broken line: replay throws it after the lines before it. */
+    readonly error: TraceError | null,
+    /** Bytes written. */
+    readonly bytes: number,
+  ) {
+    closeOnCollect.register(this, fd);
+  }
+
+  /** A reader of its windows, from the first. */
+  reader(): SpillReader {
+    return new SpillReader(this);
+  }
+}
+
+/** Reads a spilled trace back window by window (a {@link WindowSource}, as a parser streaming the file is). */
+export class SpillReader implements WindowSource {
+  shapes = ShapeTable.load({ templates: [], template: new Int32Array(0), first: new Int32Array(1), numbers: new Float64Array(0), cols: [] });
+  lines = 0;
+  switches = 0;
+  private next = 0;
+
+  constructor(private readonly spill: SpilledTrace) {}
+
+  get error(): TraceError | null {
+    return this.spill.error;
+  }
+
+  nextWindow(window: TraceWindow): boolean {
+    const c = this.spill.chunks[this.next];
+    if (c === undefined) return false;
+    this.next++;
+    const fd = this.spill.fd;
+    let pos = c.pos;
+    const read = <T extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(a: T): T => {
+      readExactly(fd, a, pos);
+      pos += a.byteLength;
+      return a;
+    };
+    const tNs = c.hasT ? read(new Float64Array(c.lines)) : null;
+    const numbers = read(new Float64Array(c.numbers));
+    const lineBase = read(new Float64Array(c.entries));
+    const shape = read(new Int32Array(c.lines));
+    const switchTo = c.hasSwitch ? read(new Int32Array(c.lines)) : null;
+    const entryBase = read(new Int32Array(c.entries));
+    const template = read(new Int32Array(c.shapes));
+    const first = read(new Int32Array(c.shapes + 1));
+    window.load({ shape, tNs, switchTo, entryBase, lineBase });
+    this.shapes = ShapeTable.load({ templates: this.spill.templates, template, first, numbers, cols: c.cols });
+    this.lines = c.linesSoFar;
+    this.switches = c.switchesSoFar;
+    return true;
+  }
+
+  close(): void {
+    // The spill file stays open for the other readers.
+  }
+}
+
+/**
+ * Parse `path` once into a spill file, in windows of `windowLines` lines;
+ * null when it cannot be written (the trace is then parsed by each run). A
+ * file that cannot be read throws, as a parse of it does.
+ */
+export function spillTrace(path: string, format: 'jsonl' | 'csv', windowLines: number, maxBytes = MAX_SPILL_BYTES): SpilledTrace | null {
+  const fd = openUnlinked();
+  if (fd === null) return null;
+  const parser = new TraceParser(path, format);
+  const window = new TraceWindow(windowLines);
+  const chunks: Chunk[] = [];
+  let pos = 0;
+  let kept = false;
+  try {
+    while (parser.nextWindow(window, windowLines)) {
+      const w = window.parts();
+      const s = parser.shapes.parts();
+      const arrays = [w.tNs, s.numbers, w.lineBase, w.shape, w.switchTo, w.entryBase, s.template, s.first];
+      const bytes = arrays.reduce((n, a) => n + (a?.byteLength ?? 0), 0);
+      if (pos + bytes > maxBytes) return null;
+      chunks.push({
+        pos, lines: w.shape.length, hasT: w.tNs !== null, hasSwitch: w.switchTo !== null, entries: w.entryBase.length,
+        shapes: s.template.length, numbers: s.numbers.length, cols: s.cols, linesSoFar: parser.lines, switchesSoFar: parser.switches,
+      });
+      for (const a of arrays) if (a !== null) pos = writeExactly(fd, a, pos);
+    }
+    kept = true;
+    return new SpilledTrace(path, fd, chunks, parser.shapes.parts().templates, parser.error, pos);
+  } catch (e) {
+    if (isFileSystemError(e)) return null; // the spill file could not be written: each run parses again
+    throw e;
+  } finally {
+    parser.close();
+    if (!kept) closeSync(fd);
+  }
+}
+
+/** A new file in the temporary directory, open for reading and writing, already unlinked; null if none can be made. */
+function openUnlinked(): number | null {
+  let dir: string | null = null;
+  try {
+    dir = mkdtempSync(join(tmpdir(), 'vmmsim-spill-'));
+    const file = join(dir, 'spill');
+    const fd = openSync(file, 'wx+', 0o600);
+    unlinkSync(file);
+    return fd;
+  } catch {
+    return null;
+  } finally {
+    if (dir !== null) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function writeExactly(fd: number, a: Int32Array | Float64Array, pos: number): number {
+  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, pos + done);
+  return pos + bytes.length;
+}
+
+function readExactly(fd: number, a: Int32Array | Float64Array, pos: number): void {
+  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  for (let done = 0; done < bytes.length; ) {
+    const n = readSync(fd, bytes, done, bytes.length - done, pos + done);
+    if (n === 0) throw new Error(`trace spill file: ${bytes.length - done} bytes missing at offset ${pos + done}`);
+    done += n;
+  }
+}
+
+/** An error of the file system (a Node system error with a code such as ENOSPC or EIO). */
+function isFileSystemError(e: unknown): boolean {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && (e as NodeJS.ErrnoException).syscall !== undefined;
+}
