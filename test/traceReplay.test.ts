@@ -250,7 +250,7 @@ describe('a trace spilled to a file', () => {
         const text = traceText(lines).split('\n');
         if (brokenAt !== undefined) text.splice(brokenAt % text.length, 0, '{"op": "compute", "cycles": -5}');
         const file = scenarioFor(text.join('\n')).replace(/\.yaml$/, '.jsonl');
-        const spill = spillTrace(file, 'jsonl', windowLines)!;
+        const spill = spillTrace(file, 'jsonl', windowLines, `test:${n}`)!;
         const reader = spill.reader();
         const parser = new TraceParser(file, 'jsonl');
         const [a, b] = [new TraceWindow(windowLines), new TraceWindow(windowLines)];
@@ -278,11 +278,49 @@ describe('a trace spilled to a file', () => {
   it('has no name while it is used, and a spill over its size limit is given up (each run then parses again)', () => {
     const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ op: 'compute', cycles: i }));
     const file = scenarioFor(lines.join('\n')).replace(/\.yaml$/, '.jsonl');
-    const spill = spillTrace(file, 'jsonl', 1000)!;
+    const spill = spillTrace(file, 'jsonl', 1000, 'test:limit')!;
     expect(spill.chunks).toHaveLength(3);
     expect(readlinkSync(`/proc/self/fd/${spill.fd}`)).toMatch(/vmmsim-spill-.*\(deleted\)$/);
-    expect(spillTrace(file, 'jsonl', 1000, spill.bytes - 1)).toBeNull();
-    expect(spillTrace(file, 'jsonl', 1000, spill.bytes)).not.toBeNull();
+    expect(spillTrace(file, 'jsonl', 1000, 'test:limit', spill.bytes - 1)).toBeNull();
+    expect(spillTrace(file, 'jsonl', 1000, 'test:limit', spill.bytes)).not.toBeNull();
+  });
+
+  it('is handed to worker threads, which read it back through their own descriptor instead of parsing; a changed file is parsed again', async () => {
+    const { spillTrace: spillBuilt, spillHandoffs, registeredSpill } = await import('../dist/workload/traceSpill.js'); // worker threads run dist/
+    const lines = Array.from({ length: 2500 }, (_, i) => JSON.stringify(i % 3 ? { op: 'compute', cycles: i } : OPS[i % 7]));
+    const file = scenarioFor(lines.join('\n')).replace(/\.yaml$/, '.jsonl');
+    const key = `handoff:${file}`;
+    const spill = spillBuilt(file, 'jsonl', 1000, key)!;
+    const handoff = spillHandoffs().find((h) => h.key === key)!;
+    expect(handoff.fd).toBe(spill.fd);
+    // In a worker: adopt, then read every window back (operations as JSON, per line), and say whether the file was parsed.
+    const script = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      Promise.all([import(workerData.module), import(workerData.program)]).then(([{ adoptSpills, registeredSpill }, { TraceWindow }]) => {
+        adoptSpills(workerData.spills);
+        const spill = registeredSpill(workerData.key, workerData.file);
+        const reader = spill.reader();
+        const w = new TraceWindow(1);
+        const out = [];
+        while (reader.nextWindow(w)) for (let i = 0; i < w.length; i++) out.push(JSON.stringify(reader.shapes.get(w.shape[i])));
+        parentPort.postMessage({ fd: spill.fd, lines: out });
+      });`;
+    const { Worker } = await import('node:worker_threads');
+    const dist = join(process.cwd(), 'dist/workload');
+    const reply = await new Promise<{ fd: number; lines: string[] }>((resolve, reject) => {
+      const w = new Worker(script, { eval: true, workerData: { module: `file://${dist}/traceSpill.js`, program: `file://${dist}/traceProgram.js`, key, file, spills: spillHandoffs() } });
+      w.once('message', (m) => resolve(m as { fd: number; lines: string[] }));
+      w.once('error', reject);
+    });
+    expect(reply.fd).not.toBe(spill.fd); // its own descriptor on the same nameless file
+    const parser = new TraceParser(file, 'jsonl');
+    const a = new TraceWindow(1000);
+    const expected: string[] = [];
+    while (parser.nextWindow(a, 1000)) for (let i = 0; i < a.length; i++) expected.push(JSON.stringify(parser.shapes.get(a.shape[i])));
+    expect(reply.lines).toEqual(expected);
+    expect(registeredSpill(key, file)).toBe(spill);
+    writeFileSync(file, `${lines.slice(1).join('\n')}\n`);
+    expect(registeredSpill(key, file)).toBeUndefined(); // rewritten: not read back, parsed again
   });
 });
 

@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Limits } from '../config/limits.js';
 import { loadScenario } from '../config/load.js';
 import { runScenario } from './runScenario.js';
+import { adoptSpills, type SpillHandoff } from '../workload/traceSpill.js';
 import type { SweepWorkerReply } from './sweepWorker.js';
 
 /** What the main thread tells a sensitivity worker when it starts it. */
@@ -15,6 +16,8 @@ export interface SensitivityWorkerData {
   limits?: Partial<Limits>;
   /** The overrides of each task. */
   tasks: string[][];
+  /** Traces the main thread spilled, read back here instead of parsed (traceSpill.ts). */
+  spills?: SpillHandoff[];
 }
 
 /** Run task `i` of `data` in this thread. */
@@ -24,6 +27,7 @@ export function runSensitivityTask(data: SensitivityWorkerData, i: number) {
 
 if (parentPort) {
   const data = workerData as SensitivityWorkerData;
+  adoptSpills(data.spills ?? []);
   const port = parentPort;
   port.on('message', (task: number) => {
     try {

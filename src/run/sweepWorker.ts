@@ -9,6 +9,7 @@ import type { KeyPath } from '../workload/expand.js';
 import { runPrepared, TaskRunner, type PreparedTask } from './taskRunner.js';
 import { MissPriceCache } from '../mmu/missPrice.js';
 import { TraceCache } from '../workload/traceCursor.js';
+import { adoptSpills, type SpillHandoff } from '../workload/traceSpill.js';
 import type { ResultRecord } from './record.js';
 
 /** What the main thread tells a worker when it starts it. */
@@ -21,6 +22,8 @@ export interface SweepWorkerData {
   components: boolean;
   /** Point whose simulation fails on purpose (see TaskRunner), or null. */
   faultPoint: number | null;
+  /** Traces the main thread spilled, read back here instead of parsed (traceSpill.ts). */
+  spills?: SpillHandoff[];
 }
 
 /** A worker's answer: a task's records, or why it could not run it at all. */
@@ -38,6 +41,7 @@ export type SweepWorkerMessage = number | { task: number; prepared: PreparedTask
 
 function serve(data: SweepWorkerData): void {
   const port = parentPort!;
+  adoptSpills(data.spills ?? []);
   let runner: Promise<TaskRunner> | null = null;
   const traces = new TraceCache();
   const missPrices = new MissPriceCache();

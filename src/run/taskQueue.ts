@@ -5,6 +5,7 @@
 // task while the main thread ran one of its own, and at the end of a run that
 // held task could keep the worker busy while the main thread had nothing.)
 import type { MessagePort } from 'node:worker_threads';
+import type { SpillHandoff } from '../workload/traceSpill.js';
 
 /** The tasks and the index of the next one not yet taken (an Int32Array on a SharedArrayBuffer, so every thread sees the same counter). */
 export interface SharedQueue {
@@ -16,6 +17,8 @@ export interface SharedQueue {
 export interface QueuedWorkerData<D> {
   data: D;
   queue: SharedQueue;
+  /** Traces the starting thread spilled, which the worker reads back instead of parsing (traceSpill.ts). */
+  spills?: SpillHandoff[];
 }
 
 /** A worker's answer to a task: what it yields, or why it could not run it. */

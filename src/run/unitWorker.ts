@@ -12,6 +12,7 @@ import { TraceCache } from '../workload/traceCursor.js';
 import { runUnit, type RunUnit, type UnitInputs, type UnitOutcome } from './runScenario.js';
 import type { RunObserver } from './simulate.js';
 import { serveQueue, type QueuedWorkerData } from './taskQueue.js';
+import { adoptSpills } from '../workload/traceSpill.js';
 
 /** A loaded scenario as posted to a worker, and where to load it again (a trace replays through its scenario's own compiler). */
 export interface PostedScenario {
@@ -87,7 +88,8 @@ export class UnitRunner {
 
 if (parentPort) {
   const port = parentPort;
-  const serve = ({ data, queue }: QueuedWorkerData<UnitWorkerData>) => {
+  const serve = ({ data, queue, spills }: QueuedWorkerData<UnitWorkerData>) => {
+    adoptSpills(spills ?? []);
     const runner = new UnitRunner(data);
     void serveQueue(port, queue, (task) => runner.run(task));
   };

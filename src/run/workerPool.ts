@@ -12,6 +12,7 @@ import { Worker } from 'node:worker_threads';
 import type { ResultRecord } from './record.js';
 import type { SweepWorkerData, SweepWorkerReply } from './sweepWorker.js';
 import { closeQueue, sharedQueue, takeTask, type QueuedWorkerData } from './taskQueue.js';
+import { spillHandoffs } from '../workload/traceSpill.js';
 
 /** Tasks each worker holds at once when the main thread hands them out: one queued behind the running one, so a worker never waits for a main thread busy with an inline task. */
 const IN_FLIGHT_PER_WORKER = 2;
@@ -93,6 +94,8 @@ export function runOnWorkers<R = ResultRecord[]>(tasks: readonly number[], optio
     return Promise.resolve();
   }
   const shared = options.shared ? sharedQueue(tasks) : null;
+  // Traces this thread spilled: each worker reads them back instead of parsing them again.
+  const spills = spillHandoffs();
   const take = shared ? () => takeTask(shared) : () => queue.shift();
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
@@ -139,7 +142,7 @@ export function runOnWorkers<R = ResultRecord[]>(tasks: readonly number[], optio
       setImmediate(step);
     }
     for (let i = 0; i < n; i++) {
-      const workerData = shared ? ({ data: options.data, queue: shared } satisfies QueuedWorkerData<unknown>) : options.data;
+      const workerData = shared ? ({ data: options.data, queue: shared, spills } satisfies QueuedWorkerData<unknown>) : { ...options.data, spills };
       const warm = shared ? options.warm?.adopt(url) : undefined;
       const w = warm?.worker ?? new Worker(url, { workerData });
       workers.push(w);

@@ -8,7 +8,6 @@
 // a broken line is a TraceError naming file:line, however far into the file.
 // checkTrace walks a whole trace as replay would, without running it: the
 // loader's check before anything runs, whose parse the first run reuses.
-import { statSync } from 'node:fs';
 import { itemCode, type StreamItem } from './control.js';
 import { InputFileError } from './inputFile.js';
 import type { WorkloadCompiler } from './expand.js';
@@ -16,7 +15,7 @@ import { OP_KINDS } from './ops.js';
 import { retargetCr3 } from './retarget.js';
 import { countAccesses, countComputeCycles, countOps, leaf, OpCursor, type ItemSource, type OpNode } from './stream.js';
 import { MAX_SHARED_SHAPE_BYTES, MAX_SHARED_TRACE_LINES, NO_SWITCH, parseTrace, STREAM_WINDOW_LINES, TraceError, TraceParser, TraceWindow, type TraceProgram, type TraceShape, type WindowSource } from './traceProgram.js';
-import { SpilledTrace, spillTrace } from './traceSpill.js';
+import { fileStamp, registeredSpill, SpilledTrace, spillTrace } from './traceSpill.js';
 
 export { CSV_COLUMNS, TraceError } from './traceProgram.js';
 
@@ -73,10 +72,13 @@ export class TraceCache {
   program(path: string, format: 'jsonl' | 'csv'): ParsedTrace | null {
     const key = `${format}:${path}`;
     if (!this.programs.has(key)) {
-      let parsed = takeChecked(path, format, this.key);
+      // Spilled before (by this thread, or by the thread that started it) and unchanged: read back, not parsed.
+      const spillKey = `${format}:${this.key}:${path}`;
+      let parsed: ParsedTrace | null | undefined = takeChecked(path, format, this.key);
+      if (parsed === undefined && this.spill) parsed = registeredSpill(spillKey, path);
       if (parsed === undefined) {
         parsed = parseTrace(path, format, this.maxSharedLines, this.maxSharedShapeBytes);
-        if (parsed === null && this.spill) parsed = spillTrace(path, format, this.windowLines);
+        if (parsed === null && this.spill) parsed = spillTrace(path, format, this.windowLines, spillKey);
       }
       this.programs.set(key, parsed);
     }
@@ -108,16 +110,6 @@ const MAX_CHECKED_PROGRAMS = 4;
 /** Summaries of traces checked in this thread, by file, file version and scenario (a sweep's points check one trace once). */
 const checkedSummaries = new Map<string, TraceSummary>();
 const MAX_CHECKED_SUMMARIES = 256;
-
-/** The version of a regular file, as far as stat tells: changed when it is rewritten; null if it cannot be stat'ed. */
-function fileStamp(path: string): string | null {
-  try {
-    const st = statSync(path);
-    return st.isFile() ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : null;
-  } catch {
-    return null;
-  }
-}
 
 function takeChecked(path: string, format: 'jsonl' | 'csv', cacheKey: string): ParsedTrace | null | undefined {
   const key = `${format}:${cacheKey}:${path}`;
@@ -178,7 +170,7 @@ interface CompiledShape {
   compute: number;
 }
 
-/** Replays a parsed trace (or streams one too long to hold) as stream items; allocates nothing per primitive line. */
+/** Replays a parsed trace (held whole, spilled, or parsed again window by window) as stream items; allocates nothing per primitive line. */
 export class TraceCursor implements ItemSource {
   private window: TraceWindow;
   /** Where the windows come from when the trace is not held whole: its spill file, or the file parsed again. */
@@ -208,10 +200,6 @@ export class TraceCursor implements ItemSource {
   private readonly maxWork: number;
   private readonly windowLines: number;
 
-  /**
-   * Replay `path`: from `cache`'s parsed form when it holds the file whole,
-   * else streamed in windows (memory stays bounded).
-   */
   /** Trace lines are replayed one by one: no iteration is charged at once. */
   readonly iterationStart = null;
   readonly iterationsLeft = 0;
@@ -223,6 +211,11 @@ export class TraceCursor implements ItemSource {
   /** The item next() last returned. */
   private last: StreamItem | null = null;
 
+  /**
+   * Replay `path`: from `cache`'s parsed form when it holds the file whole,
+   * else window by window from its spill file, or parsed again (memory stays
+   * bounded).
+   */
   constructor(
     readonly path: string,
     format: 'jsonl' | 'csv',

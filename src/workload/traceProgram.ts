@@ -1,6 +1,6 @@
 // A trace file parsed once into a compact form that every mode (and every
 // sweep point) of a run replays: per line, the id of its operation "shape"
-// (the line without `t` and `stream`, validated once per distinct shape), its
+// (the line without `t` and `stream`, held once per distinct shape), its
 // timestamp and the address space it switches to. Parsing checks everything
 // that depends only on the file (JSON/CSV syntax, schemas, timestamps); what
 // depends on the scenario (composites, clock rate, --max-ops) is checked as
@@ -94,8 +94,8 @@ export const STREAM_WINDOW_LINES = 64 * 1024;
  * trace's computations each have their own measured length, so most of its
  * lines are distinct: held, such a trace is parsed once for every mode; a
  * run keeps at most a window's worth compiled (traceCursor.ts). A trace
- * whose shapes take more is streamed in windows, whose shapes are forgotten
- * window by window, and parsed again by each run.
+ * whose shapes take more is spilled (traceSpill.ts) in windows, whose shapes
+ * are forgotten window by window.
  */
 export const MAX_SHARED_SHAPE_BYTES = 128 * 1024 * 1024;
 

@@ -29,7 +29,8 @@ export interface ShapeParts {
 }
 
 /** In {@link Template.constants}: the key's value is the shape's next number. */
-const NUMBER = Symbol('number');
+export const NUMBER_MARK = Symbol('number');
+const NUMBER = NUMBER_MARK;
 
 /** Bytes a shape takes besides its numbers: template id and first number (32-bit each), and two index slots of two 32-bit words. */
 export const SHAPE_OVERHEAD_BYTES = 2 * 4 + 2 * 8;

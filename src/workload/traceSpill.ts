@@ -13,11 +13,11 @@
 // spill that cannot be written (no temporary directory, the disk full, more
 // than MAX_SPILL_BYTES) is given up, and each run parses the file again,
 // as before: only speed depends on it.
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TraceParser, TraceWindow, type TraceError, type WindowSource } from './traceProgram.js';
-import { ShapeTable, type Template } from './traceShapes.js';
+import { NUMBER_MARK, ShapeTable, type Template } from './traceShapes.js';
 
 /** Largest spill file written; a trace whose compact form is larger is parsed again by each run. */
 export const MAX_SPILL_BYTES = 2 * 1024 ** 3;
@@ -49,6 +49,9 @@ const closeOnCollect = new FinalizationRegistry<number>((fd) => {
 /** A trace parsed once into a spill file. */
 export class SpilledTrace {
   constructor(
+    /** What the spill was made from and how: format, TraceCache settings and path (see {@link registeredSpill}), and the file's version then. */
+    readonly key: string,
+    readonly stamp: string | null,
     readonly path: string,
     /** Descriptor of the (unlinked) spill file. */
     readonly fd: number,
@@ -118,7 +121,8 @@ export class SpillReader implements WindowSource {
  * null when it cannot be written (the trace is then parsed by each run). A
  * file that cannot be read throws, as a parse of it does.
  */
-export function spillTrace(path: string, format: 'jsonl' | 'csv', windowLines: number, maxBytes = MAX_SPILL_BYTES): SpilledTrace | null {
+export function spillTrace(path: string, format: 'jsonl' | 'csv', windowLines: number, key: string, maxBytes = MAX_SPILL_BYTES): SpilledTrace | null {
+  const stamp = fileStamp(path);
   const fd = openUnlinked();
   if (fd === null) return null;
   const parser = new TraceParser(path, format);
@@ -140,13 +144,88 @@ export function spillTrace(path: string, format: 'jsonl' | 'csv', windowLines: n
       for (const a of arrays) if (a !== null) pos = writeExactly(fd, a, pos);
     }
     kept = true;
-    return new SpilledTrace(path, fd, chunks, parser.shapes.parts().templates, parser.error, pos);
+    const spill = new SpilledTrace(key, stamp, path, fd, chunks, parser.shapes.parts().templates, parser.error, pos);
+    register(spill);
+    return spill;
   } catch (e) {
     if (isFileSystemError(e)) return null; // the spill file could not be written: each run parses again
     throw e;
   } finally {
     parser.close();
     if (!kept) closeSync(fd);
+  }
+}
+
+/** The version of a regular file, as far as stat tells: changed when it is rewritten; null if it cannot be stat'ed. */
+export function fileStamp(path: string): string | null {
+  try {
+    const st = statSync(path);
+    return st.isFile() ? `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}` : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Spills of this thread, by key: a TraceCache asks here before parsing, so
+ * a trace spilled once (by the check at load, or by a thread that handed it
+ * over) is not parsed again while its file is unchanged. A few at most (each
+ * holds a descriptor and its windows' offsets): the oldest is dropped.
+ */
+const registry = new Map<string, SpilledTrace>();
+const MAX_REGISTERED_SPILLS = 8;
+
+function register(spill: SpilledTrace): void {
+  if (spill.stamp === null) return;
+  registry.delete(spill.key);
+  if (registry.size >= MAX_REGISTERED_SPILLS) registry.delete(registry.keys().next().value!);
+  registry.set(spill.key, spill);
+}
+
+/** The spill registered under `key`, if its file is still as it was spilled. */
+export function registeredSpill(key: string, path: string): SpilledTrace | undefined {
+  const spill = registry.get(key);
+  if (spill === undefined) return undefined;
+  if (spill.stamp === fileStamp(path)) return spill;
+  registry.delete(key);
+  return undefined;
+}
+
+/** A spill as a worker thread is told of it (plain data: a worker's thread shares the process's descriptors). */
+export interface SpillHandoff {
+  key: string;
+  stamp: string;
+  path: string;
+  fd: number;
+  chunks: Chunk[];
+  templates: Array<{ keys: string[]; numbers: number; constants: Array<{ number: true } | { value: unknown }> }>;
+  bytes: number;
+}
+
+/**
+ * The spills of this thread, for worker threads it starts: they reopen each
+ * spill file (through /proc/self/fd, so it stays nameless) instead of
+ * parsing the trace again. Spills that found a broken line are left out (a
+ * trace with one fails the check at load, before any worker starts).
+ */
+export function spillHandoffs(): SpillHandoff[] {
+  return [...registry.values()].filter((s) => s.error === null && s.stamp !== null).map((s) => ({
+    key: s.key, stamp: s.stamp!, path: s.path, fd: s.fd, chunks: [...s.chunks], bytes: s.bytes,
+    templates: s.templates.map((t) => ({ keys: t.keys, numbers: t.numbers, constants: t.constants.map((c) => (typeof c === 'symbol' ? { number: true as const } : { value: c })) })),
+  }));
+}
+
+/** Take over spills another thread made (see {@link spillHandoffs}); one that cannot be reopened is skipped (the trace is then parsed here). */
+export function adoptSpills(handoffs: readonly SpillHandoff[]): void {
+  for (const h of handoffs) {
+    let fd: number;
+    try {
+      fd = openSync(`/proc/self/fd/${h.fd}`, 'r');
+    } catch {
+      continue;
+    }
+    const templates = h.templates.map((t) => ({ keys: t.keys, numbers: t.numbers, constants: t.constants.map((c) => ('number' in c ? NUMBER_MARK : c.value)) }));
+    register(new SpilledTrace(h.key, h.stamp, h.path, fd, h.chunks, templates, null, h.bytes));
   }
 }
 
