@@ -88,3 +88,25 @@ describe('WarmWorkers', () => {
     expect(warm.adopt(url)).toBeUndefined(); // closed by the run
   });
 });
+
+describe('runOnWorkers with tasks handed out by the main thread', () => {
+  it('gives a few tasks one to each thread: two tasks on two threads, one runs on the main thread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vmmsim-pool-'));
+    const file = join(dir, 'worker.mjs');
+    // Answers each posted task after 50 ms of work, as a sweep worker does.
+    writeFileSync(file, `
+import { parentPort } from 'node:worker_threads';
+parentPort.on('message', (task) => {
+  const end = Date.now() + 50;
+  while (Date.now() < end);
+  parentPort.postMessage({ task, records: 'worker' });
+});
+`);
+    for (const tasks of [[0, 1], [0, 1, 2, 3, 4, 5]]) {
+      const ran: string[] = [];
+      await runOnWorkers<string>(tasks, { jobs: 2, data: {}, workerUrl: pathToFileURL(file), inline: () => 'main', onResult: (_, r) => ran.push(r) });
+      expect(ran).toHaveLength(tasks.length);
+      expect(ran.filter((r) => r === 'main').length).toBeGreaterThan(0); // both tasks went to the worker before
+    }
+  });
+});

@@ -14,7 +14,13 @@ import type { SweepWorkerData, SweepWorkerReply } from './sweepWorker.js';
 import { closeQueue, sharedQueue, takeTask, type QueuedWorkerData } from './taskQueue.js';
 import { spillHandoffs } from '../workload/traceSpill.js';
 
-/** Tasks each worker holds at once when the main thread hands them out: one queued behind the running one, so a worker never waits for a main thread busy with an inline task. */
+/**
+ * Tasks each worker holds at once when the main thread hands them out: one
+ * queued behind the running one, so a worker never waits for a main thread
+ * busy with an inline task. The second only while at least as many tasks are
+ * left as threads run them: a few tasks go one to each thread (two tasks on
+ * two threads, both to the worker, left the main thread idle).
+ */
 const IN_FLIGHT_PER_WORKER = 2;
 
 /** Options of {@link runOnWorkers}; `R` is what a task yields (records, for the sweep worker). */
@@ -154,7 +160,7 @@ export function runOnWorkers<R = ResultRecord[]>(tasks: readonly number[], optio
       let inFlight = 0;
       let idle = false;
       const feed = () => {
-        while (inFlight < IN_FLIGHT_PER_WORKER && queue.length > 0) {
+        while (inFlight < IN_FLIGHT_PER_WORKER && queue.length > 0 && (inFlight === 0 || queue.length >= threads)) {
           const task = queue.shift()!;
           w.postMessage(options.message ? options.message(task) : task);
           inFlight++;
