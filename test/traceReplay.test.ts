@@ -293,39 +293,64 @@ describe('a trace spilled to a file', () => {
     const spill = spillBuilt(file, 'jsonl', 1000, key)!;
     const handoff = spillHandoffs().find((h) => h.key === key)!;
     expect(handoff.fd).toBe(spill.fd);
-    // In a worker: adopt, then read every window back (operations as JSON, per line), and say whether the file was parsed.
-    const script = `
-      const { parentPort, workerData } = require('node:worker_threads');
-      Promise.all([import(workerData.module), import(workerData.program)]).then(([{ adoptSpills, registeredSpill }, { TraceWindow }]) => {
-        adoptSpills(workerData.spills);
-        const spill = registeredSpill(workerData.key, workerData.file);
-        const reader = spill.reader();
-        const w = new TraceWindow(1);
-        const out = [];
-        while (reader.nextWindow(w)) for (let i = 0; i < w.length; i++) out.push(JSON.stringify(reader.shapes.get(w.shape[i])));
-        parentPort.postMessage({ fd: spill.fd, lines: out });
-      });`;
-    const { Worker } = await import('node:worker_threads');
-    const dist = join(process.cwd(), 'dist/workload');
-    const reply = await new Promise<{ fd: number; lines: string[] }>((resolve, reject) => {
-      const w = new Worker(script, { eval: true, workerData: { module: `file://${dist}/traceSpill.js`, program: `file://${dist}/traceProgram.js`, key, file, spills: spillHandoffs() } });
-      w.once('message', (m) => resolve(m as { fd: number; lines: string[] }));
-      w.once('error', reject);
-    });
+    const reply = await readInWorker(key, file, spillHandoffs());
     expect(reply.fd).not.toBe(spill.fd); // its own descriptor on the same nameless file
-    const parser = new TraceParser(file, 'jsonl');
-    const a = new TraceWindow(1000);
-    const expected: string[] = [];
-    while (parser.nextWindow(a, 1000)) for (let i = 0; i < a.length; i++) expected.push(JSON.stringify(parser.shapes.get(a.shape[i])));
-    expect(reply.lines).toEqual(expected);
+    expect(reply.lines).toEqual(parsedOps(file));
     expect(registeredSpill(key, file)).toBe(spill);
     writeFileSync(file, `${lines.slice(1).join('\n')}\n`);
     expect(registeredSpill(key, file)).toBeUndefined(); // rewritten: not read back, parsed again
   });
+
+  it('a trace held whole is spilled as one window when workers start, and they read it instead of parsing', async () => {
+    const { spillHandoffs } = await import('../dist/workload/traceSpill.js');
+    const { TraceCache: BuiltCache } = await import('../dist/workload/traceCursor.js');
+    const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ ...(i % 2 ? { op: 'compute', cycles: i } : OPS[i % OPS.length]), ...(i % 700 === 0 ? { stream: 1 + (i % 3), t: i } : {}) }));
+    const file = scenarioFor(lines.join('\n')).replace(/\.yaml$/, '.jsonl');
+    const cache = new BuiltCache();
+    const program = cache.program(file, 'jsonl')!;
+    expect(program).not.toBeInstanceOf((await import('../dist/workload/traceSpill.js')).SpilledTrace); // held whole
+    const key = `jsonl:${cache.key}:${file}`;
+    const handoff = spillHandoffs().find((h) => h.key === key)!;
+    expect(handoff.chunks).toHaveLength(1);
+    const reply = await readInWorker(key, file, [handoff]);
+    expect(reply.lines).toEqual(parsedOps(file));
+  });
 });
 
+/** In a worker thread: adopt `spills`, read the one under `key` back, and give each line's operation (as JSON) and the descriptor it read through. */
+async function readInWorker(key: string, file: string, spills: unknown[]): Promise<{ fd: number; lines: string[] }> {
+  const script = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    Promise.all([import(workerData.module), import(workerData.program)]).then(([{ adoptSpills, registeredSpill }, { TraceWindow }]) => {
+      adoptSpills(workerData.spills);
+      const spill = registeredSpill(workerData.key, workerData.file);
+      const reader = spill.reader();
+      const w = new TraceWindow(1);
+      const out = [];
+      while (reader.nextWindow(w)) for (let i = 0; i < w.length; i++) out.push(JSON.stringify([reader.shapes.get(w.shape[i]), w.lineOf(i), w.tNs?.[i] ?? null, w.switchTo?.[i] ?? null]));
+      parentPort.postMessage({ fd: spill.fd, lines: out });
+    });`;
+  const { Worker } = await import('node:worker_threads');
+  const dist = join(process.cwd(), 'dist/workload');
+  return new Promise((resolve, reject) => {
+    const w = new Worker(script, { eval: true, workerData: { module: `file://${dist}/traceSpill.js`, program: `file://${dist}/traceProgram.js`, key, file, spills } });
+    w.once('message', (m) => resolve(m as { fd: number; lines: string[] }));
+    w.once('error', reject);
+  });
+}
+
+/** Each line's operation, line number, timestamp and switch, as a parse of `file` in windows gives them (as readInWorker writes them). */
+function parsedOps(file: string): string[] {
+  const parser = new TraceParser(file, 'jsonl');
+  const a = new TraceWindow(1000);
+  const out: string[] = [];
+  while (parser.nextWindow(a, 1000)) for (let i = 0; i < a.length; i++) out.push(JSON.stringify([parser.shapes.get(a.shape[i]), a.lineOf(i), a.tNs?.[i] ?? null, a.switchTo?.[i] ?? null]));
+  parser.close();
+  return out;
+}
+
 describe('a trace on worker threads', () => {
-  it('a swept trace scenario gives the same records on one thread or two (workers load its points themselves, parsing the trace once each)', async () => {
+  it('a swept trace scenario gives the same records on one thread or two (workers load its points themselves, reading the trace the main thread parsed)', async () => {
     const { sweep } = await import('vmmsim'); // the built package: worker threads run dist/
     const lines = Array.from({ length: 300 }, (_, i) => JSON.stringify({ ...OPS[i % OPS.length], ...(i % 50 === 0 ? { stream: 1 + (i % 3) } : {}) }));
     const yaml = scenarioFor(lines.join('\n'));

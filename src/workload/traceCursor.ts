@@ -15,7 +15,7 @@ import { OP_KINDS } from './ops.js';
 import { retargetCr3 } from './retarget.js';
 import { countAccesses, countComputeCycles, countOps, leaf, OpCursor, type ItemSource, type OpNode } from './stream.js';
 import { MAX_SHARED_SHAPE_BYTES, MAX_SHARED_TRACE_LINES, NO_SWITCH, parseTrace, STREAM_WINDOW_LINES, TraceError, TraceParser, TraceWindow, type TraceProgram, type TraceShape, type WindowSource } from './traceProgram.js';
-import { fileStamp, registeredSpill, SpilledTrace, spillTrace } from './traceSpill.js';
+import { fileStamp, offerHeld, registeredSpill, SpilledTrace, spillTrace } from './traceSpill.js';
 
 export { CSV_COLUMNS, TraceError } from './traceProgram.js';
 
@@ -79,6 +79,7 @@ export class TraceCache {
       if (parsed === undefined) {
         parsed = parseTrace(path, format, this.maxSharedLines, this.maxSharedShapeBytes);
         if (parsed === null && this.spill) parsed = spillTrace(path, format, this.windowLines, spillKey);
+        else if (parsed !== null && this.spill) offerHeld(spillKey, parsed);
       }
       this.programs.set(key, parsed);
     }

@@ -16,7 +16,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TraceParser, TraceWindow, type TraceError, type WindowSource } from './traceProgram.js';
+import { TraceParser, TraceWindow, type TraceError, type TraceProgram, type WindowParts, type WindowSource } from './traceProgram.js';
 import { NUMBER_MARK, ShapeTable, type Template } from './traceShapes.js';
 
 /** Largest spill file written; a trace whose compact form is larger is parsed again by each run. */
@@ -24,8 +24,9 @@ export const MAX_SPILL_BYTES = 2 * 1024 ** 3;
 
 /** Where one window lies in the spill file, and what it holds. */
 interface Chunk {
-  /** Byte offset of its first array. */
+  /** Byte offsets of its first array and past its last. */
   pos: number;
+  end: number;
   lines: number;
   hasT: boolean;
   hasSwitch: boolean;
@@ -70,6 +71,34 @@ export class SpilledTrace {
   reader(): SpillReader {
     return new SpillReader(this);
   }
+
+  /** A spill of one window (a trace held whole, handed to worker threads) keeps it once read: every run of the thread shares it, as a held trace's are. */
+  private only: { window: WindowParts; shapes: ShapeTable } | null = null;
+
+  /** Window `k` read back (its arrays are not to be written). */
+  load(k: number): { window: WindowParts; shapes: ShapeTable } {
+    if (this.only !== null) return this.only;
+    const c = this.chunks[k];
+    const fd = this.fd;
+    let pos = c.pos;
+    const read = <T extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(a: T): T => {
+      readExactly(fd, a, pos);
+      pos += a.byteLength;
+      return a;
+    };
+    // The order they are written in (spillWindow).
+    const tNs = c.hasT ? read(new Float64Array(c.lines)) : null;
+    const numbers = read(new Float64Array(c.numbers));
+    const lineBase = read(new Float64Array(c.entries));
+    const shape = read(new Int32Array(c.lines));
+    const switchTo = c.hasSwitch ? read(new Int32Array(c.lines)) : null;
+    const entryBase = read(new Int32Array(c.entries));
+    const template = read(new Int32Array(c.shapes));
+    const first = read(new Int32Array(c.shapes + 1));
+    const loaded = { window: { shape, tNs, switchTo, entryBase, lineBase }, shapes: ShapeTable.load({ templates: this.templates, template, first, numbers, cols: c.cols }) };
+    if (this.chunks.length === 1) this.only = loaded;
+    return loaded;
+  }
 }
 
 /** Reads a spilled trace back window by window (a {@link WindowSource}, as a parser streaming the file is). */
@@ -88,24 +117,9 @@ export class SpillReader implements WindowSource {
   nextWindow(window: TraceWindow): boolean {
     const c = this.spill.chunks[this.next];
     if (c === undefined) return false;
-    this.next++;
-    const fd = this.spill.fd;
-    let pos = c.pos;
-    const read = <T extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(a: T): T => {
-      readExactly(fd, a, pos);
-      pos += a.byteLength;
-      return a;
-    };
-    const tNs = c.hasT ? read(new Float64Array(c.lines)) : null;
-    const numbers = read(new Float64Array(c.numbers));
-    const lineBase = read(new Float64Array(c.entries));
-    const shape = read(new Int32Array(c.lines));
-    const switchTo = c.hasSwitch ? read(new Int32Array(c.lines)) : null;
-    const entryBase = read(new Int32Array(c.entries));
-    const template = read(new Int32Array(c.shapes));
-    const first = read(new Int32Array(c.shapes + 1));
-    window.load({ shape, tNs, switchTo, entryBase, lineBase });
-    this.shapes = ShapeTable.load({ templates: this.spill.templates, template, first, numbers, cols: c.cols });
+    const { window: parts, shapes } = this.spill.load(this.next++);
+    window.load(parts);
+    this.shapes = shapes;
     this.lines = c.linesSoFar;
     this.switches = c.switchesSoFar;
     return true;
@@ -132,16 +146,10 @@ export function spillTrace(path: string, format: 'jsonl' | 'csv', windowLines: n
   let kept = false;
   try {
     while (parser.nextWindow(window, windowLines)) {
-      const w = window.parts();
-      const s = parser.shapes.parts();
-      const arrays = [w.tNs, s.numbers, w.lineBase, w.shape, w.switchTo, w.entryBase, s.template, s.first];
-      const bytes = arrays.reduce((n, a) => n + (a?.byteLength ?? 0), 0);
-      if (pos + bytes > maxBytes) return null;
-      chunks.push({
-        pos, lines: w.shape.length, hasT: w.tNs !== null, hasSwitch: w.switchTo !== null, entries: w.entryBase.length,
-        shapes: s.template.length, numbers: s.numbers.length, cols: s.cols, linesSoFar: parser.lines, switchesSoFar: parser.switches,
-      });
-      for (const a of arrays) if (a !== null) pos = writeExactly(fd, a, pos);
+      const chunk = spillWindow(fd, pos, window, parser.shapes, parser.lines, parser.switches, maxBytes);
+      if (chunk === null) return null;
+      chunks.push(chunk);
+      pos = chunk.end;
     }
     kept = true;
     const spill = new SpilledTrace(key, stamp, path, fd, chunks, parser.shapes.parts().templates, parser.error, pos);
@@ -203,12 +211,14 @@ export interface SpillHandoff {
 }
 
 /**
- * The spills of this thread, for worker threads it starts: they reopen each
- * spill file (through /proc/self/fd, so it stays nameless) instead of
- * parsing the trace again. Spills that found a broken line are left out (a
+ * The spills of this thread, for worker threads it starts (traces it holds
+ * whole are spilled first, each as one window): they reopen each spill file
+ * (through /proc/self/fd, so it stays nameless) instead of parsing the
+ * trace again. Spills that found a broken line are left out (a
  * trace with one fails the check at load, before any worker starts).
  */
 export function spillHandoffs(): SpillHandoff[] {
+  spillHeld();
   return [...registry.values()].filter((s) => s.error === null && s.stamp !== null).map((s) => ({
     key: s.key, stamp: s.stamp!, path: s.path, fd: s.fd, chunks: [...s.chunks], bytes: s.bytes,
     templates: s.templates.map((t) => ({ keys: t.keys, numbers: t.numbers, constants: t.constants.map((c) => (typeof c === 'symbol' ? { number: true as const } : { value: c })) })),
@@ -226,6 +236,63 @@ export function adoptSpills(handoffs: readonly SpillHandoff[]): void {
     }
     const templates = h.templates.map((t) => ({ keys: t.keys, numbers: t.numbers, constants: t.constants.map((c) => ('number' in c ? NUMBER_MARK : c.value)) }));
     register(new SpilledTrace(h.key, h.stamp, h.path, fd, h.chunks, templates, null, h.bytes));
+  }
+}
+
+/**
+ * Write `window` and its operations `shapes` at `pos` (arrays of 8-byte
+ * elements first); null if that would pass `maxBytes`. `lines` and
+ * `switches` count the trace's up to the window's end.
+ */
+function spillWindow(fd: number, pos: number, window: TraceWindow, shapes: ShapeTable, lines: number, switches: number, maxBytes: number): Chunk | null {
+  const w = window.parts();
+  const s = shapes.parts();
+  const arrays = [w.tNs, s.numbers, w.lineBase, w.shape, w.switchTo, w.entryBase, s.template, s.first];
+  const bytes = arrays.reduce((n, a) => n + (a?.byteLength ?? 0), 0);
+  if (pos + bytes > maxBytes) return null;
+  const chunk: Chunk = {
+    pos, end: pos + bytes, lines: w.shape.length, hasT: w.tNs !== null, hasSwitch: w.switchTo !== null, entries: w.entryBase.length,
+    shapes: s.template.length, numbers: s.numbers.length, cols: s.cols, linesSoFar: lines, switchesSoFar: switches,
+  };
+  for (const a of arrays) if (a !== null) pos = writeExactly(fd, a, pos);
+  return chunk;
+}
+
+/**
+ * Traces this thread holds whole, by the key a spill of them would have:
+ * when worker threads start, each still held is spilled as one window
+ * (spillHandoffs), so the workers read it instead of parsing it. Held
+ * weakly: this keeps no trace alive.
+ */
+const held = new Map<string, { path: string; stamp: string; program: WeakRef<TraceProgram> }>();
+
+/** Offer `program` (held whole, under `key`) to the worker threads this thread may start. */
+export function offerHeld(key: string, program: TraceProgram): void {
+  const stamp = fileStamp(program.path);
+  if (stamp === null || program.error !== null) return;
+  held.delete(key);
+  if (held.size >= MAX_REGISTERED_SPILLS) held.delete(held.keys().next().value!);
+  held.set(key, { path: program.path, stamp, program: new WeakRef(program) });
+}
+
+/** Spill the held traces not spilled yet whose files are unchanged (one window each), registering them. */
+function spillHeld(): void {
+  for (const [key, h] of held) {
+    const program = h.program.deref();
+    if (program === undefined || h.stamp !== fileStamp(h.path) || registeredSpill(key, h.path) !== undefined) continue;
+    const fd = openUnlinked();
+    if (fd === null) return;
+    try {
+      const chunk = spillWindow(fd, 0, program.window, program.shapes, program.lines, program.switches, MAX_SPILL_BYTES);
+      if (chunk === null) {
+        closeSync(fd);
+        continue;
+      }
+      register(new SpilledTrace(key, h.stamp, h.path, fd, [chunk], program.shapes.parts().templates, null, chunk.end));
+    } catch (e) {
+      closeSync(fd);
+      if (!isFileSystemError(e)) throw e;
+    }
   }
 }
 
