@@ -144,6 +144,11 @@ describe('npm run bench, trace replay and predict sections (tiny)', () => {
     expect(data.overSimpy).toBe(data.opsPerSecond);
     expect(r.targets[0].ok).toBe(data.opsPerSecond >= 2);
     expect(data.parseLinesPerSecond).toBeGreaterThan(0);
+    // Reported beside it: a trace whose every other line is a distinct computation (500 of them, and the seven operations).
+    expect(data.distinct.distinctOperations).toBe(TRACE_LINES.tiny / 2 + 7);
+    expect(data.distinct.operations).toBe(4 * TRACE_LINES.tiny);
+    expect(data.distinct.overSimpy).toBe(data.distinct.opsPerSecond);
+    expect(r.lines[2]).toMatch(/^reported, no target: .* 507 distinct operations\), four-mode run \d+\.\d\d s → .* ops\/s = [\d.]+× the SimPy model$/);
   });
 
   it('times vmmsim predict in its own process; the 10 s target is judged at full size only', () => {
