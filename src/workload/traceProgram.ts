@@ -164,6 +164,14 @@ export class TraceWindow {
     return this.lineBase[lo] + (i - this.entryBase[lo]);
   }
 
+  /** Cut the arrays to the lines held (a trace held whole: its arrays grew by doubling). */
+  trim(): void {
+    const n = this.length;
+    this.shape = this.shape.slice(0, n);
+    this.tNs = this.tNs?.slice(0, n) ?? null;
+    this.switchTo = this.switchTo?.slice(0, n) ?? null;
+  }
+
   /** The lines as arrays (views, not copies: valid until the window changes), for a spill file (traceSpill.ts). */
   parts(): WindowParts {
     const n = this.length;
@@ -530,6 +538,7 @@ export function parseTrace(path: string, format: 'jsonl' | 'csv', maxLines = MAX
     parser.close();
   }
   parser.shapes.seal();
+  window.trim();
   return { path, shapes: parser.shapes, window, lines: parser.lines, switches: parser.switches, error: parser.error };
 }
 
