@@ -42,30 +42,27 @@ export interface TraceReplayResult {
   distinct: { distinctOperations: number; operations: number; seconds: number; opsPerSecond: number; overSimpy: number | null };
 }
 
-/** Write a random trace of `lines` lines (xorshift, fixed seed: the same file every run). */
-export function writeRandomTrace(file: string, lines: number): void {
-  let s = 0x9e3779b9;
+/** Write a trace of `lines` lines, line i being `line(i, seven)` where `seven` is one of the seven operations drawn at random (xorshift from `seed`: the same file every run). */
+function writeTrace(file: string, lines: number, seed: number, line: (i: number, seven: string) => string): void {
+  let s = seed;
   const out: string[] = new Array(lines);
   for (let i = 0; i < lines; i++) {
     s ^= s << 13;
     s ^= s >>> 17;
     s ^= s << 5;
-    out[i] = SEVEN[(s >>> 0) % 7];
+    out[i] = line(i, SEVEN[(s >>> 0) % 7]);
   }
   writeFileSync(file, `${out.join('\n')}\n`);
 }
 
-/** A trace of `lines` lines: the seven operations at random (as writeRandomTrace) on even lines, a computation of 1,000 + i cycles on odd line i (each distinct). */
+/** Write a random trace of the seven operations, `lines` lines. */
+export function writeRandomTrace(file: string, lines: number): void {
+  writeTrace(file, lines, 0x9e3779b9, (_, seven) => seven);
+}
+
+/** A trace of `lines` lines: the seven operations at random on even lines, a computation of 1,000 + i cycles on odd line i (each distinct). */
 export function writeDistinctTrace(file: string, lines: number): void {
-  let s = 0x2545f491;
-  const out: string[] = new Array(lines);
-  for (let i = 0; i < lines; i++) {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    out[i] = i % 2 ? `{"op":"compute","cycles":${1000 + i}}` : SEVEN[(s >>> 0) % 7];
-  }
-  writeFileSync(file, `${out.join('\n')}\n`);
+  writeTrace(file, lines, 0x2545f491, (i, seven) => (i % 2 ? `{"op":"compute","cycles":${1000 + i}}` : seven));
 }
 
 /** Measure: one warm-up, then `reps` timed four-mode runs (each parses the file anew), medians; then the SimPy rate it is compared with (`simpyNow`, measured at once). */
