@@ -285,16 +285,18 @@ describe('a trace spilled to a file', () => {
     expect(spillTrace(file, 'jsonl', 1000, 'test:limit', spill.bytes)).not.toBeNull();
   });
 
-  it('is handed to worker threads, which read it back through their own descriptor instead of parsing; a changed file is parsed again', async () => {
+  it('is handed to worker threads, which read it back through the same descriptor instead of parsing; a changed file is parsed again', async () => {
     const { spillTrace: spillBuilt, spillHandoffs, registeredSpill } = await import('../dist/workload/traceSpill.js'); // worker threads run dist/
     const lines = Array.from({ length: 2500 }, (_, i) => JSON.stringify(i % 3 ? { op: 'compute', cycles: i } : OPS[i % 7]));
     const file = scenarioFor(lines.join('\n')).replace(/\.yaml$/, '.jsonl');
     const key = `handoff:${file}`;
     const spill = spillBuilt(file, 'jsonl', 1000, key)!;
-    const handoff = spillHandoffs().find((h) => h.key === key)!;
+    const { handoffs, spills } = spillHandoffs();
+    expect(spills).toContain(spill);
+    const handoff = handoffs.find((h) => h.key === key)!;
     expect(handoff.fd).toBe(spill.fd);
-    const reply = await readInWorker(key, file, spillHandoffs());
-    expect(reply.fd).not.toBe(spill.fd); // its own descriptor on the same nameless file
+    const reply = await readInWorker(key, file, handoffs);
+    expect(reply.fd).toBe(spill.fd); // this thread's descriptor, shared by the process's threads
     expect(reply.lines).toEqual(parsedOps(file));
     expect(registeredSpill(key, file)).toBe(spill);
     writeFileSync(file, `${lines.slice(1).join('\n')}\n`);
@@ -310,7 +312,7 @@ describe('a trace spilled to a file', () => {
     const program = cache.program(file, 'jsonl')!;
     expect(program).not.toBeInstanceOf((await import('../dist/workload/traceSpill.js')).SpilledTrace); // held whole
     const key = `jsonl:${cache.key}:${file}`;
-    const handoff = spillHandoffs().find((h) => h.key === key)!;
+    const handoff = spillHandoffs().handoffs.find((h) => h.key === key)!;
     expect(handoff.chunks).toHaveLength(1);
     const reply = await readInWorker(key, file, [handoff]);
     expect(reply.lines).toEqual(parsedOps(file));

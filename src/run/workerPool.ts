@@ -100,18 +100,21 @@ export function runOnWorkers<R = ResultRecord[]>(tasks: readonly number[], optio
     return Promise.resolve();
   }
   const shared = options.shared ? sharedQueue(tasks) : null;
-  // Traces this thread spilled: each worker reads them back instead of parsing them again.
-  const spills = spillHandoffs();
+  // Traces this thread spilled: each worker reads them back instead of parsing them again, through this
+  // thread's descriptors, which `keep` keeps open until the run ends.
+  const { handoffs: spills, spills: keep } = spillHandoffs();
   const take = shared ? () => takeTask(shared) : () => queue.shift();
   return new Promise((resolve, reject) => {
     const workers: Worker[] = [];
     let left = tasks.length;
     let failed = false;
+    /** End the workers; the spills they read stay referenced (their descriptors open) until every one has stopped. */
+    const stopWorkers = () => void Promise.all(workers.map((w) => w.terminate())).finally(() => keep.splice(0));
     const fail = (e: Error) => {
       if (failed) return;
       failed = true;
       if (shared) closeQueue(shared);
-      for (const w of workers) void w.terminate();
+      stopWorkers();
       reject(e);
     };
     const finished = (task: number, records: R) => {
@@ -121,7 +124,7 @@ export function runOnWorkers<R = ResultRecord[]>(tasks: readonly number[], optio
         return fail(e instanceof Error ? e : new Error(String(e)));
       }
       if (--left === 0) {
-        for (const w of workers) void w.terminate();
+        stopWorkers();
         resolve();
       }
     };

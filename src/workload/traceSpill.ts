@@ -9,12 +9,15 @@
 // The file is created in the system's temporary directory, readable by its
 // owner only, and unlinked at once: it has no name while it is used, and
 // nothing is left behind however the process ends. Its descriptor is closed
-// when the spilled trace is garbage-collected (or the process exits). A
+// when the spilled trace is garbage-collected (or the process exits); worker
+// threads read the main thread's spills through its descriptors, and make
+// none of their own (spillHandoffs, adoptSpills). A
 // spill that cannot be written (no temporary directory, the disk full, more
 // than MAX_SPILL_BYTES) is given up, and each run parses the file again,
 // as before: only speed depends on it.
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { join } from 'node:path';
 import { TraceParser, TraceWindow, type TraceError, type TraceProgram, type WindowParts, type WindowSource } from './traceProgram.js';
 import { NUMBER_MARK, ShapeTable, type Template } from './traceShapes.js';
@@ -63,8 +66,10 @@ export class SpilledTrace {
     readonly error: TraceError | null,
     /** Bytes written. */
     readonly bytes: number,
+    /** Whether this thread opened `fd` (closed when this is collected), or borrows it from the thread that started it (which keeps it open). */
+    owned = true,
   ) {
-    closeOnCollect.register(this, fd);
+    if (owned) closeOnCollect.register(this, fd);
   }
 
   /** A reader of its windows, from the first. */
@@ -212,30 +217,29 @@ export interface SpillHandoff {
 
 /**
  * The spills of this thread, for worker threads it starts (traces it holds
- * whole are spilled first, each as one window): they reopen each spill file
- * (through /proc/self/fd, so it stays nameless) instead of parsing the
- * trace again. Spills that found a broken line are left out (a
- * trace with one fails the check at load, before any worker starts).
+ * whole are spilled first, each as one window), which read each spill
+ * through the same descriptor (threads share the process's descriptors,
+ * and every read gives its own offset) instead of parsing the trace again:
+ * `handoffs` for the workers, and `spills`, which the caller keeps
+ * referenced until its workers have ended, so no descriptor is closed under
+ * them. Spills that found a broken line are left out (a trace with one
+ * fails the check at load, before any worker starts).
  */
-export function spillHandoffs(): SpillHandoff[] {
+export function spillHandoffs(): { handoffs: SpillHandoff[]; spills: SpilledTrace[] } {
   spillHeld();
-  return [...registry.values()].filter((s) => s.error === null && s.stamp !== null).map((s) => ({
+  const spills = [...registry.values()].filter((s) => s.error === null && s.stamp !== null);
+  const handoffs = spills.map((s) => ({
     key: s.key, stamp: s.stamp!, path: s.path, fd: s.fd, chunks: [...s.chunks], bytes: s.bytes,
     templates: s.templates.map((t) => ({ keys: t.keys, numbers: t.numbers, constants: t.constants.map((c) => (typeof c === 'symbol' ? { number: true as const } : { value: c })) })),
   }));
+  return { handoffs, spills };
 }
 
-/** Take over spills another thread made (see {@link spillHandoffs}); one that cannot be reopened is skipped (the trace is then parsed here). */
+/** Read the spills the starting thread handed over (see {@link spillHandoffs}) instead of parsing their traces; their descriptors stay that thread's. */
 export function adoptSpills(handoffs: readonly SpillHandoff[]): void {
   for (const h of handoffs) {
-    let fd: number;
-    try {
-      fd = openSync(`/proc/self/fd/${h.fd}`, 'r');
-    } catch {
-      continue;
-    }
     const templates = h.templates.map((t) => ({ keys: t.keys, numbers: t.numbers, constants: t.constants.map((c) => ('number' in c ? NUMBER_MARK : c.value)) }));
-    register(new SpilledTrace(h.key, h.stamp, h.path, fd, h.chunks, templates, null, h.bytes));
+    register(new SpilledTrace(h.key, h.stamp, h.path, h.fd, h.chunks, templates, null, h.bytes, false));
   }
 }
 
@@ -296,8 +300,15 @@ function spillHeld(): void {
   }
 }
 
-/** A new file in the temporary directory, open for reading and writing, already unlinked; null if none can be made. */
+/**
+ * A new file in the temporary directory, open for reading and writing,
+ * already unlinked; null if none can be made. Only the main thread makes
+ * them: a worker thread is terminated without running any clean-up, so a
+ * descriptor it opened would stay open (a worker reads the spills it is
+ * handed, and without one parses as before).
+ */
 function openUnlinked(): number | null {
+  if (!isMainThread) return null;
   let dir: string | null = null;
   try {
     dir = mkdtempSync(join(tmpdir(), 'vmmsim-spill-'));
