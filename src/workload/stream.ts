@@ -453,7 +453,7 @@ export function countOps(nodes: readonly OpNode[], repeat = 1): number {
  * {@link countOps}.
  */
 export function countAccesses(nodes: readonly OpNode[], repeat = 1): number {
-  return leafSum(nodes, (op) => (op.kind === 'memory' ? op.accesses : 0), new Map()) * repeat;
+  return leafSum(nodes, accessesOf, new Map()) * repeat;
 }
 
 /**
@@ -463,8 +463,14 @@ export function countAccesses(nodes: readonly OpNode[], repeat = 1): number {
  * the definitions, as {@link countOps}.
  */
 export function countComputeCycles(nodes: readonly OpNode[], repeat = 1): number {
-  return leafSum(nodes, (op) => (op.kind === 'compute' ? op.cycles : 0), new Map()) * repeat;
+  return leafSum(nodes, computeCyclesOf, new Map()) * repeat;
 }
+
+/** Memory accesses one copy of `op` makes (what countAccesses sums). */
+export const accessesOf = (op: StreamItem): number => (op.kind === 'memory' ? op.accesses : 0);
+
+/** Cycles of computation one copy of `op` stands for (what countComputeCycles sums). */
+export const computeCyclesOf = (op: StreamItem): number => (op.kind === 'compute' ? op.cycles : 0);
 
 /** Σ over the leaves of `nodes` of count × perCopy(op), each distinct body summed once (`memo`). */
 function leafSum(nodes: readonly OpNode[], perCopy: (op: StreamItem) => number, memo: Map<readonly OpNode[], number>): number {

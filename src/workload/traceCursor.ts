@@ -13,7 +13,7 @@ import { InputFileError } from './inputFile.js';
 import type { WorkloadCompiler } from './expand.js';
 import { OP_KINDS } from './ops.js';
 import { retargetCr3 } from './retarget.js';
-import { countAccesses, countComputeCycles, countOps, leaf, OpCursor, type ItemSource, type OpNode } from './stream.js';
+import { accessesOf, computeCyclesOf, countAccesses, countComputeCycles, countOps, leaf, OpCursor, type ItemSource, type OpNode } from './stream.js';
 import { MAX_SHARED_SHAPE_BYTES, MAX_SHARED_TRACE_LINES, NO_SWITCH, parseTrace, STREAM_WINDOW_LINES, TraceError, TraceParser, TraceWindow, type TraceProgram, type TraceShape, type WindowSource } from './traceProgram.js';
 import { fileStamp, offerHeld, registeredSpill, SpilledTrace, spillTrace } from './traceSpill.js';
 
@@ -395,7 +395,7 @@ export class TraceCursor implements ItemSource {
       const site = spec.site ?? TRACE_SITE_BASE + OP_KINDS.indexOf(spec.op as never);
       const op = this.options.compiler.primitive(spec, site);
       const n = spec.count;
-      c = { op, body: null, count: n, ops: 0 + n, accesses: 0 + (op.kind === 'memory' ? op.accesses : 0) * n, compute: 0 + (op.kind === 'compute' ? op.cycles : 0) * n };
+      c = { op, body: null, count: n, ops: 0 + n, accesses: 0 + accessesOf(op) * n, compute: 0 + computeCyclesOf(op) * n };
     }
     this.compiled[slot] = c;
     this.compiledShape[slot] = shape;
