@@ -527,7 +527,7 @@ export interface TraceProgram {
 /**
  * Parse `path` whole if it has at most `maxLines` operation lines whose
  * distinct operations take at most `maxShapeBytes`; null if not (it is then
- * replayed in windows, parsed by each run).
+ * spilled, traceSpill.ts, or parsed again by each run, window by window).
  */
 export function parseTrace(path: string, format: 'jsonl' | 'csv', maxLines = MAX_SHARED_TRACE_LINES, maxShapeBytes = MAX_SHARED_SHAPE_BYTES): TraceProgram | null {
   const parser = new TraceParser(path, format);

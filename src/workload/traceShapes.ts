@@ -15,7 +15,6 @@
 export interface Template {
   keys: string[];
   constants: unknown[];
-  numbers: number;
 }
 
 /** A table's shapes as arrays: see {@link ShapeTable.parts}. */
@@ -29,8 +28,7 @@ export interface ShapeParts {
 }
 
 /** In {@link Template.constants}: the key's value is the shape's next number. */
-export const NUMBER_MARK = Symbol('number');
-const NUMBER = NUMBER_MARK;
+export const NUMBER = Symbol('number');
 
 /** Bytes a shape takes besides its numbers: template id and first number (32-bit each), and two index slots of two 32-bit words. */
 export const SHAPE_OVERHEAD_BYTES = 2 * 4 + 2 * 8;
@@ -199,7 +197,7 @@ export class ShapeTable {
     let t = this.templateIds.get(key);
     if (t === undefined) {
       t = this.templates.length;
-      this.templates.push({ keys, constants: keys.map((k) => (typeof value[k] === 'number' ? NUMBER : value[k])), numbers: keys.filter((k) => typeof value[k] === 'number').length });
+      this.templates.push({ keys, constants: keys.map((k) => (typeof value[k] === 'number' ? NUMBER : value[k])) });
       this.templateIds.set(key, t);
     }
     const tpl = this.templates[t];

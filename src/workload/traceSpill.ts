@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import { join } from 'node:path';
 import { TraceParser, TraceWindow, type TraceError, type TraceProgram, type WindowParts, type WindowSource } from './traceProgram.js';
-import { NUMBER_MARK, ShapeTable, type Template } from './traceShapes.js';
+import { NUMBER, ShapeTable, type Template } from './traceShapes.js';
 
 /** Largest spill file written; a trace whose compact form is larger is parsed again by each run. */
 export const MAX_SPILL_BYTES = 2 * 1024 ** 3;
@@ -108,7 +108,7 @@ export class SpilledTrace {
 
 /** Reads a spilled trace back window by window (a {@link WindowSource}, as a parser streaming the file is). */
 export class SpillReader implements WindowSource {
-  shapes = ShapeTable.load({ templates: [], template: new Int32Array(0), first: new Int32Array(1), numbers: new Float64Array(0), cols: [] });
+  shapes = new ShapeTable();
   lines = 0;
   switches = 0;
   private next = 0;
@@ -211,7 +211,8 @@ export interface SpillHandoff {
   path: string;
   fd: number;
   chunks: Chunk[];
-  templates: Array<{ keys: string[]; numbers: number; constants: Array<{ number: true } | { value: unknown }> }>;
+  /** Templates with NUMBER (a symbol, which does not cross threads) written as `{ number: true }`. */
+  templates: Array<{ keys: string[]; constants: Array<{ number: true } | { value: unknown }> }>;
   bytes: number;
 }
 
@@ -230,7 +231,7 @@ export function spillHandoffs(): { handoffs: SpillHandoff[]; spills: SpilledTrac
   const spills = [...registry.values()].filter((s) => s.error === null && s.stamp !== null);
   const handoffs = spills.map((s) => ({
     key: s.key, stamp: s.stamp!, path: s.path, fd: s.fd, chunks: [...s.chunks], bytes: s.bytes,
-    templates: s.templates.map((t) => ({ keys: t.keys, numbers: t.numbers, constants: t.constants.map((c) => (typeof c === 'symbol' ? { number: true as const } : { value: c })) })),
+    templates: s.templates.map((t) => ({ keys: t.keys, constants: t.constants.map((c) => (c === NUMBER ? { number: true as const } : { value: c })) })),
   }));
   return { handoffs, spills };
 }
@@ -238,7 +239,7 @@ export function spillHandoffs(): { handoffs: SpillHandoff[]; spills: SpilledTrac
 /** Read the spills the starting thread handed over (see {@link spillHandoffs}) instead of parsing their traces; their descriptors stay that thread's. */
 export function adoptSpills(handoffs: readonly SpillHandoff[]): void {
   for (const h of handoffs) {
-    const templates = h.templates.map((t) => ({ keys: t.keys, numbers: t.numbers, constants: t.constants.map((c) => ('number' in c ? NUMBER_MARK : c.value)) }));
+    const templates = h.templates.map((t) => ({ keys: t.keys, constants: t.constants.map((c) => ('number' in c ? NUMBER : c.value)) }));
     register(new SpilledTrace(h.key, h.stamp, h.path, h.fd, h.chunks, templates, null, h.bytes, false));
   }
 }
