@@ -6,7 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { KEPT_POINTS } from '../src/config/sweepPlan.js';
 import { MIN_RUN_ITERATIONS } from '../src/vmm/iterationTapes.js';
-import { MAX_SHARED_SHAPE_BYTES, MAX_SHARED_TRACE_LINES, STREAM_WINDOW_LINES, TraceWindow } from '../src/workload/traceProgram.js';
+import { MAX_SHARED_SHAPE_BYTES, MAX_SHARED_TRACE_LINES, STREAM_WINDOW_LINES } from '../src/workload/traceProgram.js';
+import { TraceWindow } from '../src/workload/traceWindow.js';
 import { ShapeTable } from '../src/workload/traceShapes.js';
 
 /** Text with every run of white space (line breaks included) as one space. */

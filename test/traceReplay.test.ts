@@ -17,7 +17,8 @@ import { OP_KINDS } from '../src/workload/ops.js';
 import { retargetCr3 } from '../src/workload/retarget.js';
 import type { OpNode } from '../src/workload/stream.js';
 import { TRACE_SITE_BASE, TraceCache } from '../src/workload/traceCursor.js';
-import { parseTrace, TraceParser, TraceWindow } from '../src/workload/traceProgram.js';
+import { parseTrace, TraceParser } from '../src/workload/traceProgram.js';
+import { TraceWindow } from '../src/workload/traceWindow.js';
 import { SpilledTrace, spillTrace } from '../src/workload/traceSpill.js';
 
 let tmp = '';
@@ -323,7 +324,7 @@ describe('a trace spilled to a file', () => {
 async function readInWorker(key: string, file: string, spills: unknown[]): Promise<{ fd: number; lines: string[] }> {
   const script = `
     const { parentPort, workerData } = require('node:worker_threads');
-    Promise.all([import(workerData.module), import(workerData.program)]).then(([{ adoptSpills, registeredSpill }, { TraceWindow }]) => {
+    Promise.all([import(workerData.module), import(workerData.windowModule)]).then(([{ adoptSpills, registeredSpill }, { TraceWindow }]) => {
       adoptSpills(workerData.spills);
       const spill = registeredSpill(workerData.key, workerData.file);
       const reader = spill.reader();
@@ -335,7 +336,7 @@ async function readInWorker(key: string, file: string, spills: unknown[]): Promi
   const { Worker } = await import('node:worker_threads');
   const dist = join(process.cwd(), 'dist/workload');
   return new Promise((resolve, reject) => {
-    const w = new Worker(script, { eval: true, workerData: { module: `file://${dist}/traceSpill.js`, program: `file://${dist}/traceProgram.js`, key, file, spills } });
+    const w = new Worker(script, { eval: true, workerData: { module: `file://${dist}/traceSpill.js`, windowModule: `file://${dist}/traceWindow.js`, key, file, spills } });
     w.once('message', (m) => resolve(m as { fd: number; lines: string[] }));
     w.once('error', reject);
   });

@@ -14,7 +14,8 @@ import type { WorkloadCompiler } from './expand.js';
 import { OP_KINDS } from './ops.js';
 import { retargetCr3 } from './retarget.js';
 import { accessesOf, computeCyclesOf, countAccesses, countComputeCycles, countOps, leaf, OpCursor, type ItemSource, type OpNode } from './stream.js';
-import { MAX_SHARED_SHAPE_BYTES, MAX_SHARED_TRACE_LINES, NO_SWITCH, parseTrace, STREAM_WINDOW_LINES, TraceError, TraceParser, TraceWindow, type TraceProgram, type TraceShape, type WindowSource } from './traceProgram.js';
+import { MAX_SHARED_SHAPE_BYTES, MAX_SHARED_TRACE_LINES, parseTrace, STREAM_WINDOW_LINES, TraceError, TraceParser, type TraceProgram, type TraceShape, type WindowSource } from './traceProgram.js';
+import { NO_SWITCH, TraceWindow } from './traceWindow.js';
 import { fileStamp, offerHeld, registeredSpill, SpilledTrace, spillTrace } from './traceSpill.js';
 
 export { CSV_COLUMNS, TraceError } from './traceProgram.js';

@@ -19,7 +19,8 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, unlinkSyn
 import { tmpdir } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
 import { join } from 'node:path';
-import { TraceParser, TraceWindow, type TraceError, type TraceProgram, type WindowParts, type WindowSource } from './traceProgram.js';
+import { TraceParser, type TraceError, type TraceProgram, type WindowSource } from './traceProgram.js';
+import { TraceWindow, type WindowParts } from './traceWindow.js';
 import { NUMBER, ShapeTable, type Template } from './traceShapes.js';
 
 /** Largest spill file written; a trace whose compact form is larger is parsed again by each run. */
