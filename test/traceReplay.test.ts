@@ -15,8 +15,8 @@ import { simulate } from '../src/run/simulate.js';
 import type { StreamItem } from '../src/workload/control.js';
 import { OP_KINDS } from '../src/workload/ops.js';
 import { retargetCr3 } from '../src/workload/retarget.js';
-import type { OpNode } from '../src/workload/stream.js';
-import { TRACE_SITE_BASE, TraceCache } from '../src/workload/traceCursor.js';
+import { ONCE_LEAF, type OpNode } from '../src/workload/stream.js';
+import { TRACE_SITE_BASE, TraceCache, TraceCursor } from '../src/workload/traceCursor.js';
 import { parseTrace, TraceParser } from '../src/workload/traceProgram.js';
 import { TraceWindow } from '../src/workload/traceWindow.js';
 import { SpilledTrace, spillTrace } from '../src/workload/traceSpill.js';
@@ -226,8 +226,26 @@ describe('trace replay from the parsed form', () => {
     expect(parseTrace(brokenFile, 'jsonl')!.error?.message).toMatch(/\.jsonl:30001:\d+: cycles/);
   });
 
+  it('the operation of a line met once, without copies, is handed out as met once (ONCE_LEAF), held, spilled or streamed; a repeated one, or one with copies, is not', () => {
+    const lines = ['{"op":"compute","cycles":5}', '{"op":"compute","cycles":6}', '{"op":"compute","cycles":5}', '{"op":"compute","cycles":7,"count":2}', '{"op":"syscall"}', '{"op":"io","port":9}', '{"op":"syscall"}'];
+    const once = [false, true, false, false, false, true, false]; // by line; the run of 7 has a copy
+    const yaml = scenarioFor(lines.join('\n'));
+    const loaded = loadScenario(yaml);
+    const file = yaml.replace(/\.yaml$/, '.jsonl');
+    // Held whole, spilled in windows of 7 lines, streamed in windows of 7 (the whole file: a window sees what the trace has).
+    for (const cache of [new TraceCache(), new TraceCache(0, 7), new TraceCache(0, 7, undefined, false)]) {
+      const cursor = new TraceCursor(file, 'jsonl', { compiler: loaded.compiler, clockHz: 1e9 }, cache);
+      const got: boolean[] = [];
+      for (let item = cursor.next(); item !== null; item = cursor.next()) {
+        got.push(cursor.leafId === ONCE_LEAF);
+        if (cursor.repeats > 0) cursor.take(cursor.repeats);
+      }
+      expect(got).toEqual(once);
+    }
+  });
+
   it('a parse on course for more distinct operations than it may hold gives up after 64K lines, and the trace streamed gives the same records', () => {
-    // 70,000 distinct computations, then one line repeated: 70,001 shapes in all (40 bytes each held, 2.8 MB), under a
+    // 70,000 distinct computations, then one line repeated: 70,001 shapes in all (41 bytes each held, 2.9 MB), under a
     // cap of 4 MB; but after the first 65,536 lines every one was new, which projects to far more than the cap.
     const lines = [...Array.from({ length: 70_000 }, (_, i) => JSON.stringify({ op: 'compute', cycles: 500 + i })), ...Array(330_000).fill('{"op":"syscall"}')];
     const yaml = scenarioFor(lines.join('\n'));
@@ -235,7 +253,7 @@ describe('trace replay from the parsed form', () => {
     expect(parseTrace(file, 'jsonl', undefined, 4_000_000)).toBeNull();
     const held = parseTrace(file, 'jsonl', undefined, 100_000_000)!;
     expect(held.shapes).toHaveLength(70_001);
-    expect(held.shapes.bytes).toBe(70_000 * 40 + 32); // a computation (op, count, cycles, mode) 40 bytes, a syscall (op, count) 32
+    expect(held.shapes.bytes).toBe(70_000 * 41 + 33); // a computation (op, count, cycles, mode) 41 bytes, a syscall (op, count) 33
     // Mostly repeated lines project under the cap, and are held.
     const few = scenarioFor(Array.from({ length: 200_000 }, (_, i) => JSON.stringify(OPS[i % 7])).join('\n')).replace(/\.yaml$/, '.jsonl');
     expect(parseTrace(few, 'jsonl', undefined, 4_000_000)).not.toBeNull();
@@ -264,6 +282,7 @@ describe('a trace spilled to a file', () => {
             expect(b.lineOf(i)).toBe(a.lineOf(i));
             expect(reader.shapes.get(b.shape[i])).toEqual(parser.shapes.get(a.shape[i]));
             expect(reader.shapes.col(b.shape[i])).toBe(parser.shapes.col(a.shape[i]));
+            expect(reader.shapes.metAgain(b.shape[i])).toBe(parser.shapes.metAgain(a.shape[i]));
             expect(b.tNs?.[i] ?? NaN).toBe(a.tNs?.[i] ?? NaN);
             expect(b.switchTo?.[i] ?? -1).toBe(a.switchTo?.[i] ?? -1);
           }

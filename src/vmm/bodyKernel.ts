@@ -12,7 +12,7 @@
 // order as the lane's replays, so the ledger ends bit-identical.
 import { KERNEL_STATE, type LaneKernel } from '../workload/stream.js';
 import type { ChargeTape } from './chargeTape.js';
-import { compileShared } from './compiledCode.js';
+import { compileShared } from '../engine/compiledCode.js';
 
 /** A body's compiled charge: the ledger's five arrays, the state (KERNEL_STATE), the effects of its operations' tapes. */
 export type KernelFn = (

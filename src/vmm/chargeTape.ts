@@ -5,7 +5,7 @@
 // the tape for every later copy, which adds exactly the same numbers to the
 // same totals in the same order, so the ledger is bit-identical to calling
 // the actor again — without its dispatch on the operation's kind.
-import { compileShared } from './compiledCode.js';
+import { compileShared } from '../engine/compiledCode.js';
 
 /** Which of a ledger's arrays an entry adds to (see Ledger.accumulators). */
 export const ACC = { counts: 0, cycles: 1, componentCycles: 2, componentCounts: 3, counters: 4 } as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compileShared, sharedFunctionCount } from './compiledCode.js';
+import { compileShared, sharedFunctionCount } from '../engine/compiledCode.js';
 import { ChargeTape, compileCopies, compileTape } from './chargeTape.js';
 
 const tape = (amounts: number[]): ChargeTape => {

@@ -11,6 +11,7 @@ import { CURRENT_ASID, type Op } from '../workload/ops.js';
 import { Ledger } from './ledger.js';
 import { MODES } from './registry.js';
 import { TapedActor } from './tapedActor.js';
+import { ONCE_LEAF } from '../workload/stream.js';
 
 function actorOf(mode: string, ledger: Ledger) {
   return MODES[mode].create(cpuModel('pentium4'), vmmParams(mode, {}), { rng: new Rng(1), ledger });
@@ -37,6 +38,21 @@ describe('what a taped actor remembers', () => {
     expect(actor.chargeCopies(op, 2, ledger, clock, Infinity)).toBe(-1); // seen once: no tape
     actor.charge(op, ledger);
     expect(actor.chargeCopies(op, 2, ledger, clock, Infinity)).toBe(2);
+  });
+
+  it('charges an operation met once (ONCE_LEAF) as its actor does, and remembers none', () => {
+    for (const mode of ['native', 'software', 'hardware', 'nested']) {
+      const plain = new Ledger(true);
+      const inner = actorOf(mode, plain);
+      const taped = new Ledger(true);
+      const actor = new TapedActor(actorOf(mode, taped));
+      for (let k = 0; k < 300; k++) {
+        const op = distinct(k);
+        expect(actor.chargeLeaf(op, ONCE_LEAF, taped)).toBe(inner.charge(op, plain));
+      }
+      expect(actor.remembered).toBe(0);
+      expect(state(taped)).toEqual(state(plain));
+    }
   });
 
   for (const mode of ['native', 'software', 'hardware', 'nested']) {

@@ -9,7 +9,7 @@
 // (CostActor.variantOf) keep a tape per form.
 import { TransientCompute, type Op } from '../workload/ops.js';
 import { ITEM, itemCode, type StreamItem } from '../workload/control.js';
-import { KERNEL_STATE, type OpNode, type StaticCharger, type Unrecorded } from '../workload/stream.js';
+import { KERNEL_STATE, ONCE_LEAF, type OpNode, type StaticCharger, type Unrecorded } from '../workload/stream.js';
 import { NEVER_STATIC, type CostActor, type RepeatQuote } from './actor.js';
 import { compileKernel, MAX_KERNEL_LEAVES, type BodyKernel, type KernelLeaf, type KernelNode } from './bodyKernel.js';
 import { ChargeTape } from './chargeTape.js';
@@ -111,7 +111,8 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
 
   /**
    * {@link charge} for an op taken from the leaf with id `leafId` (−1: none):
-   * the slot is found by index instead of hashing the op.
+   * the slot is found by index instead of hashing the op. An op met once
+   * (ONCE_LEAF) is charged by the actor and not remembered.
    */
   chargeLeaf(op: Op, leafId: number, ledger: Ledger): number {
     if (leafId >= 0 && leafId < MAX_LEAF_ID) {
@@ -122,7 +123,7 @@ export class TapedActor implements CostActor, StaticCharger<Ledger> {
         this.byLeaf[leafId] = slot;
         return this.chargeSlot(slot, op, ledger);
       }
-    }
+    } else if (leafId === ONCE_LEAF) return this.inner.charge(op, ledger);
     return this.charge(op, ledger);
   }
 

@@ -22,6 +22,15 @@ export function leaf(op: StreamItem, count: number, id = -1): OpNode {
 }
 
 /** Anything that yields stream items one at a time (an op tree cursor, a trace reader). */
+/**
+ * An ItemSource's leafId for an item that is charged once and never met
+ * again (a trace line whose operation occurs once in the trace, with no
+ * copies): a runner charges it as any other, and the taped actor charges it
+ * through its actor without remembering it (a tape is made on a second
+ * charge, which never comes).
+ */
+export const ONCE_LEAF = -2;
+
 export interface ItemSource {
   /** The next item, or null when the stream is exhausted. */
   next(): StreamItem | null;
@@ -31,7 +40,7 @@ export interface ItemSource {
   take(n: number): void;
   /** The ITEM bits (control.ts) of the item next() last returned. */
   readonly code: number;
-  /** The id of the leaf next() last took its item from (see {@link leaf}); −1 when it has none. */
+  /** The id of the leaf next() last took its item from (see {@link leaf}); −1 when it has none; {@link ONCE_LEAF} for an item met once. */
   readonly leafId: number;
   /**
    * The node list of a loop (or body) when the item next() last returned is

@@ -13,7 +13,7 @@ import { InputFileError } from './inputFile.js';
 import type { WorkloadCompiler } from './expand.js';
 import { OP_KINDS } from './ops.js';
 import { retargetCr3 } from './retarget.js';
-import { accessesOf, computeCyclesOf, countAccesses, countComputeCycles, countOps, leaf, OpCursor, type ItemSource, type OpNode } from './stream.js';
+import { accessesOf, computeCyclesOf, countAccesses, countComputeCycles, countOps, leaf, ONCE_LEAF, OpCursor, type ItemSource, type OpNode } from './stream.js';
 import { MAX_SHARED_SHAPE_BYTES, MAX_SHARED_TRACE_LINES, parseTrace, STREAM_WINDOW_LINES, TraceError, TraceParser, type TraceProgram, type TraceShape, type WindowSource } from './traceProgram.js';
 import { NO_SWITCH, TraceWindow } from './traceWindow.js';
 import { fileStamp, offerHeld, registeredSpill, SpilledTrace, spillTrace } from './traceSpill.js';
@@ -170,6 +170,8 @@ interface CompiledShape {
   ops: number;
   accesses: number;
   compute: number;
+  /** A primitive met on one line of the trace only, without copies: compiled for that line, and charged once. */
+  once: boolean;
 }
 
 /** Replays a parsed trace (held whole, spilled, or parsed again window by window) as stream items; allocates nothing per primitive line. */
@@ -239,8 +241,13 @@ export class TraceCursor implements ItemSource {
     }
   }
 
-  /** Trace operations are found by their objects (compiled per run), not by leaf ids. */
-  readonly leafId = -1;
+  /**
+   * Trace operations are found by their objects (compiled per run), not by
+   * leaf ids: −1, or ONCE_LEAF for the operation of a line met once in the
+   * trace (a distinct computation, say), which the taped actor then does not
+   * remember.
+   */
+  leafId = -1;
 
   /** The ITEM bits of the item next() last returned. */
   get code(): number {
@@ -254,6 +261,7 @@ export class TraceCursor implements ItemSource {
   }
 
   private nextItem(): StreamItem | null {
+    this.leafId = -1;
     if (this.leafLeft > 0) {
       this.leafLeft--;
       return this.leafOp;
@@ -276,6 +284,7 @@ export class TraceCursor implements ItemSource {
         if (c.op !== null) {
           this.leafOp = c.op;
           this.leafLeft = c.count - 1;
+          if (c.once) this.leafId = ONCE_LEAF;
           return c.op;
         }
         this.sub = new OpCursor(c.body!, c.count);
@@ -391,12 +400,15 @@ export class TraceCursor implements ItemSource {
         this.bodySums.set(body, sums);
       }
       const n = spec.count;
-      c = { op: null, body, count: n, ops: 0 + sums.ops * n, accesses: 0 + sums.accesses * n, compute: 0 + sums.compute * n };
+      c = { op: null, body, count: n, ops: 0 + sums.ops * n, accesses: 0 + sums.accesses * n, compute: 0 + sums.compute * n, once: false };
     } else {
       const site = spec.site ?? TRACE_SITE_BASE + OP_KINDS.indexOf(spec.op as never);
       const op = this.options.compiler.primitive(spec, site);
       const n = spec.count;
-      c = { op, body: null, count: n, ops: 0 + n, accesses: 0 + accessesOf(op) * n, compute: 0 + computeCyclesOf(op) * n };
+      const once = n === 1 && !src.shapes.metAgain(shape);
+      c = { op, body: null, count: n, ops: 0 + n, accesses: 0 + accessesOf(op) * n, compute: 0 + computeCyclesOf(op) * n, once };
+      // Not looked up again: no slot.
+      if (once) return c;
     }
     this.compiled[slot] = c;
     this.compiledShape[slot] = shape;

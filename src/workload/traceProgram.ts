@@ -91,7 +91,7 @@ export const STREAM_WINDOW_LINES = 64 * 1024;
 
 /**
  * Most bytes the distinct operations (shapes) of a trace held whole may take
- * (traceShapes.ts: a computation 40 bytes, a memory stream 88). A real
+ * (traceShapes.ts: a computation 41 bytes, a memory stream 89). A real
  * trace's computations each have their own measured length, so most of its
  * lines are distinct: held, such a trace is parsed once for every mode; a
  * run keeps at most a window's worth compiled (traceCursor.ts). A trace
@@ -245,7 +245,10 @@ export class TraceParser implements WindowSource {
           this.rawRest = RAW_CACHE_REST;
         }
       }
-    } else this.rawMisses = 0;
+    } else {
+      this.rawMisses = 0;
+      this.shapes.metAgainNow(p.shape); // met again without being interned
+    }
     this.lines++;
     if (!Number.isNaN(p.tNs)) {
       if (p.tNs < this.lastT) this.fail(`t: timestamps must not go backwards (${p.tNs} after ${this.lastT})`, { key: 't' });

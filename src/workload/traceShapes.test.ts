@@ -45,18 +45,29 @@ describe('ShapeTable', () => {
           expect(Object.keys(got).sort()).toEqual(Object.keys(values[f]).sort());
           for (const k of Object.keys(got)) expect(Object.is(got[k], (values[f] as Record<string, unknown>)[k])).toBe(true); // −0 kept as first met
           expect(table.col(id)).toBe(f % 3 + 1);
+          // Met again: interned more than once.
+          expect(table.metAgain(id)).toBe(ids.filter((x) => x === id).length > 1);
+        });
+        // The same after sealing, and in a table loaded from its parts (a spill).
+        const parts = table.parts();
+        const loaded = ShapeTable.load({ ...parts, template: parts.template.slice(), first: parts.first.slice(), numbers: parts.numbers.slice(), again: parts.again.slice() });
+        table.seal();
+        firsts.forEach((_, id) => {
+          const again = ids.filter((x) => x === id).length > 1;
+          expect([table.metAgain(id), loaded.metAgain(id)]).toEqual([again, again]);
+          expect(loaded.get(id)).toEqual(table.get(id));
         });
       }),
       { numRuns: 200 },
     );
   });
 
-  it('holds 100,000 computations (its index grown many times) at 40 bytes each, then sealed serves them without its index; a table cleared forgets them all', () => {
+  it('holds 100,000 computations (its index grown many times) at 41 bytes each, then sealed serves them without its index; a table cleared forgets them all', () => {
     const table = new ShapeTable();
     for (let i = 0; i < 100_000; i++) expect(table.intern({ op: 'compute', count: 1, cycles: i * 0.5, mode: 'user' })).toBe(i);
     for (let i = 0; i < 100_000; i += 997) expect(table.intern({ op: 'compute', count: 1, cycles: i * 0.5, mode: 'user' })).toBe(i);
     expect(table.get(12_345)).toEqual({ op: 'compute', count: 1, cycles: 6172.5, mode: 'user' });
-    expect(table.bytes).toBe(100_000 * 40);
+    expect(table.bytes).toBe(100_000 * 41);
     table.seal(); // as a trace held whole keeps it: no index, the same operations
     expect(table.get(99_999)).toEqual({ op: 'compute', count: 1, cycles: 49_999.5, mode: 'user' });
     expect(() => table.intern({ op: 'compute', count: 1, cycles: 1, mode: 'user' })).toThrow('sealed');

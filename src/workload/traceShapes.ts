@@ -9,7 +9,14 @@
 // found by a hash of the template and the numbers (no string is built for
 // a line whose template is known), so
 // each distinct operation is held once: a computation (op, count, cycles,
-// mode) takes 40 bytes (its two numbers, and SHAPE_OVERHEAD_BYTES).
+// mode) takes 41 bytes (its two numbers, and SHAPE_OVERHEAD_BYTES). Each
+// shape also says whether it was met more than once: replay charges one met
+// once without remembering it (traceCursor.ts).
+
+import { compileShared } from '../engine/compiledCode.js';
+
+/** Builds an operation of one template from numbers `n` (its own from index `i`) and the template's constants `c`. */
+type Maker = (n: Float64Array, i: number, c: readonly unknown[]) => Record<string, unknown>;
 
 /** One template: keys in order, and the value of each key that is not a number (NUMBER where it is). */
 export interface Template {
@@ -23,6 +30,8 @@ export interface ShapeParts {
   template: Int32Array<ArrayBuffer>;
   first: Int32Array<ArrayBuffer>;
   numbers: Float64Array<ArrayBuffer>;
+  /** 1 for each shape met more than once, else 0. */
+  again: Uint8Array<ArrayBuffer>;
   /** [shape, column] for each shape whose column is not 1. */
   cols: Array<[number, number]>;
 }
@@ -30,8 +39,8 @@ export interface ShapeParts {
 /** In {@link Template.constants}: the key's value is the shape's next number. */
 export const NUMBER = Symbol('number');
 
-/** Bytes a shape takes besides its numbers: template id and first number (32-bit each), and two index slots of two 32-bit words. */
-export const SHAPE_OVERHEAD_BYTES = 2 * 4 + 2 * 8;
+/** Bytes a shape takes besides its numbers: template id and first number (32-bit each), two index slots of two 32-bit words, and whether it was met again (a byte). */
+export const SHAPE_OVERHEAD_BYTES = 2 * 4 + 2 * 8 + 1;
 
 /** Templates tried one by one before a key is built for a value (a trace has a handful). */
 const QUICK_TEMPLATES = 8;
@@ -45,6 +54,8 @@ export class ShapeTable {
   private readonly templateIds = new Map<string, number>();
   private template = new Int32Array(16);
   private first = new Int32Array(17);
+  /** 1 where a shape was met more than once. */
+  private again = new Uint8Array(16);
   private numbers = new Float64Array(64);
   /** Columns other than 1 recorded with shapes (a `use` line's composite name), by shape. */
   private readonly cols = new Map<number, number>();
@@ -77,6 +88,7 @@ export class ShapeTable {
     const n = this.length;
     this.template = this.template.slice(0, n);
     this.first = this.first.slice(0, n + 1);
+    this.again = this.again.slice(0, n);
     this.numbers = this.numbers.slice(0, this.numberCount);
     this.index = new Int32Array(0);
     this.sealed = true;
@@ -92,6 +104,7 @@ export class ShapeTable {
       templates: this.templates,
       template: this.template.subarray(0, this.length),
       first: this.first.subarray(0, this.length + 1),
+      again: this.again.subarray(0, this.length),
       numbers: this.numbers.subarray(0, this.numberCount),
       cols: [...this.cols],
     };
@@ -103,6 +116,7 @@ export class ShapeTable {
     t.templates = parts.templates;
     t.template = parts.template;
     t.first = parts.first;
+    t.again = parts.again;
     t.numbers = parts.numbers;
     for (const [id, col] of parts.cols) t.cols.set(id, col);
     t.length = parts.template.length;
@@ -138,7 +152,10 @@ export class ShapeTable {
     const mask = (index.length >> 1) - 1;
     let i = h & mask;
     for (let s = index[2 * i]; s >= 0; i = (i + 1) & mask, s = index[2 * i]) {
-      if (index[2 * i + 1] === h && this.template[s] === t && this.sameNumbers(s, pending)) return s;
+      if (index[2 * i + 1] === h && this.template[s] === t && this.sameNumbers(s, pending)) {
+        this.again[s] = 1;
+        return s;
+      }
     }
     const id = this.length;
     if (id === this.template.length) this.grow();
@@ -148,6 +165,7 @@ export class ShapeTable {
       this.numbers = n;
     }
     this.template[id] = t;
+    this.again[id] = 0;
     this.first[id] = this.numberCount;
     for (const v of pending) this.numbers[this.numberCount++] = v;
     this.first[id + 1] = this.numberCount;
@@ -206,16 +224,42 @@ export class ShapeTable {
     return t;
   }
 
-  /** Operation `id` as validated (a new object: the caller may keep it). */
+  /** Operation `id` as validated (a new object: the caller may keep it), keys in its template's order. */
   get(id: number): Record<string, unknown> {
-    const tpl = this.templates[this.template[id]];
-    const out: Record<string, unknown> = {};
-    let n = this.first[id];
-    for (let k = 0; k < tpl.keys.length; k++) {
-      const c = tpl.constants[k];
-      out[tpl.keys[k]] = c === NUMBER ? this.numbers[n++] : c;
-    }
-    return out;
+    const t = this.template[id];
+    const make = this.makers[t] ?? this.maker(t);
+    return make(this.numbers, this.first[id], this.templates[t].constants);
+  }
+
+  /** Functions that build an operation of each template (see {@link maker}), by template id. */
+  private readonly makers: Array<Maker | undefined> = [];
+
+  /**
+   * The function that builds an operation of template `t` from its numbers
+   * (from index `i`) and its constants: one object literal, so every
+   * operation of the template is made with one hidden class and no keyed
+   * store (a loop storing key by key cost as much as the rest of compiling
+   * a trace line). Keys are the schemas' (a template is made from a
+   * validated operation), written as JSON strings.
+   */
+  private maker(t: number): Maker {
+    const { keys, constants } = this.templates[t];
+    let n = 0;
+    const fields = keys.map((k, j) => `${JSON.stringify(k)}: ${constants[j] === NUMBER ? `n[i + ${n++}]` : `c[${j}]`}`);
+    const make = compileShared<Maker>(['n', 'i', 'c'], `return { ${fields.join(', ')} };`);
+    this.makers[t] = make;
+    return make;
+  }
+
+  /** Operation `id` is met again (found other than by {@link intern}: a parser's cache of raw lines). */
+  metAgainNow(id: number): void {
+    if (this.sealed) throw new Error('ShapeTable.metAgainNow: the table is sealed');
+    this.again[id] = 1;
+  }
+
+  /** Whether operation `id` was met more than once (interned again, or {@link metAgainNow}). */
+  metAgain(id: number): boolean {
+    return this.again[id] === 1;
   }
 
   /** Column recorded with operation `id`. */
@@ -251,6 +295,9 @@ export class ShapeTable {
     };
     this.template = widen(this.template, n);
     this.first = widen(this.first, n + 1);
+    const again = new Uint8Array(n);
+    again.set(this.again);
+    this.again = again;
   }
 
   private rehash(): void {

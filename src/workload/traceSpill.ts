@@ -87,7 +87,7 @@ export class SpilledTrace {
     const c = this.chunks[k];
     const fd = this.fd;
     let pos = c.pos;
-    const read = <T extends Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(a: T): T => {
+    const read = <T extends Uint8Array<ArrayBuffer> | Int32Array<ArrayBuffer> | Float64Array<ArrayBuffer>>(a: T): T => {
       readExactly(fd, a, pos);
       pos += a.byteLength;
       return a;
@@ -101,7 +101,8 @@ export class SpilledTrace {
     const entryBase = read(new Int32Array(c.entries));
     const template = read(new Int32Array(c.shapes));
     const first = read(new Int32Array(c.shapes + 1));
-    const loaded = { window: { shape, tNs, switchTo, entryBase, lineBase }, shapes: ShapeTable.load({ templates: this.templates, template, first, numbers, cols: c.cols }) };
+    const again = read(new Uint8Array(c.shapes));
+    const loaded = { window: { shape, tNs, switchTo, entryBase, lineBase }, shapes: ShapeTable.load({ templates: this.templates, template, first, numbers, again, cols: c.cols }) };
     if (this.chunks.length === 1) this.only = loaded;
     return loaded;
   }
@@ -253,7 +254,7 @@ export function adoptSpills(handoffs: readonly SpillHandoff[]): void {
 function spillWindow(fd: number, pos: number, window: TraceWindow, shapes: ShapeTable, lines: number, switches: number, maxBytes: number): Chunk | null {
   const w = window.parts();
   const s = shapes.parts();
-  const arrays = [w.tNs, s.numbers, w.lineBase, w.shape, w.switchTo, w.entryBase, s.template, s.first];
+  const arrays = [w.tNs, s.numbers, w.lineBase, w.shape, w.switchTo, w.entryBase, s.template, s.first, s.again];
   const bytes = arrays.reduce((n, a) => n + (a?.byteLength ?? 0), 0);
   if (pos + bytes > maxBytes) return null;
   const chunk: Chunk = {
@@ -325,13 +326,13 @@ function openUnlinked(): number | null {
   }
 }
 
-function writeExactly(fd: number, a: Int32Array | Float64Array, pos: number): number {
+function writeExactly(fd: number, a: Uint8Array | Int32Array | Float64Array, pos: number): number {
   const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, pos + done);
   return pos + bytes.length;
 }
 
-function readExactly(fd: number, a: Int32Array | Float64Array, pos: number): void {
+function readExactly(fd: number, a: Uint8Array | Int32Array | Float64Array, pos: number): void {
   const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   for (let done = 0; done < bytes.length; ) {
     const n = readSync(fd, bytes, done, bytes.length - done, pos + done);

@@ -1,15 +1,16 @@
 // Functions compiled from generated source (tapes' additions, loops over a
-// tape's copies, loop-body kernels), shared by source text across the whole
-// process: the same source compiles once, and every tape or body that would
-// have compiled it uses the one function, with its type feedback and
-// optimised code. A sweep's points and a run's modes record many tapes with
-// the same additions (native is simulated at every point, and most
-// operations cost the same under most parameter values); compiled apart,
-// each was parsed, warmed up and optimised again, on the thread of the point
-// and on V8's compiler thread.
+// tape's copies, loop-body kernels, makers of a trace's operations), shared
+// by source text across the whole process: the same source compiles once,
+// and every tape or body that would have compiled it uses the one function,
+// with its type feedback and optimised code. A sweep's points and a run's
+// modes record many tapes with the same additions (native is simulated at
+// every point, and most operations cost the same under most parameter
+// values); compiled apart, each was parsed, warmed up and optimised again,
+// on the thread of the point and on V8's compiler thread.
 //
-// Sources hold only numbers written by String() and fixed identifiers,
-// never input text.
+// Sources hold only numbers written by String(), fixed identifiers and the
+// schemas' own key names as JSON strings (a trace's operation templates,
+// traceShapes.ts), never input text.
 
 /** Sources kept at most, and their characters in all: beyond either, a function is compiled but not kept. */
 const MAX_FUNCTIONS = 4096;
