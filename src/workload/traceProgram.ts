@@ -15,7 +15,8 @@ import { OP_KINDS } from './ops.js';
 import { InputFileError, printable } from './inputFile.js';
 import { LineReader, LineTooLongError } from './lineReader.js';
 import { PrimitiveSpecSchema, UseSpecSchema } from './spec.js';
-import { ShapeTable } from './traceShapes.js';
+import { LinePatterns, MAX_LINE_PATTERNS, MAX_PATTERN_NUMBERS, SLOT_STREAM, SLOT_T, type LinePattern } from './linePatterns.js';
+import { NUMBER, ShapeTable, type Template } from './traceShapes.js';
 import { NO_SWITCH, TraceWindow } from './traceWindow.js';
 
 /** A malformed trace line; the message quotes file text with its control characters escaped (see {@link printable}). */
@@ -160,6 +161,9 @@ export class TraceParser implements WindowSource {
   private stream: number | null = null;
   private lastT = 0;
   private readonly raw = new Map<string, ParsedLine>();
+  /** Forms of lines that differ only in their numbers (JSONL only), and the operation numbers of one read through them. */
+  private readonly patterns: LinePatterns | null;
+  private patternNumbers = new Float64Array(MAX_PATTERN_NUMBERS);
   /** Raw-cache misses in a row while it was full, and lines left before it is consulted again (see RAW_CACHE_GIVE_UP). */
   private rawMisses = 0;
   private rawRest = 0;
@@ -169,8 +173,11 @@ export class TraceParser implements WindowSource {
   constructor(
     readonly path: string,
     private readonly format: 'jsonl' | 'csv',
+    /** Read lines through patterns (JSONL); false: every line by the full path (the reference a test compares with). */
+    linePatterns = true,
   ) {
     this.reader = new LineReader(path);
+    this.patterns = format === 'jsonl' && linePatterns ? new LinePatterns() : null;
   }
 
   /**
@@ -234,9 +241,16 @@ export class TraceParser implements WindowSource {
     if (!consult) this.rawRest--;
     let p = consult ? this.raw.get(text) : undefined;
     if (p === undefined) {
-      const fields = this.format === 'jsonl' ? this.json(text) : this.csv(text);
-      if (fields === null) return; // the CSV header
-      p = this.parseFields(fields);
+      // A line of a form seen before with other numbers is read through its pattern (linePatterns.ts).
+      const patterns = this.patterns;
+      const pattern = patterns !== null ? patterns.find(text) : null;
+      if (pattern !== null && pattern.template >= 0) p = this.throughPattern(pattern, patterns!);
+      if (p === undefined) {
+        const fields = this.format === 'jsonl' ? this.json(text) : this.csv(text);
+        if (fields === null) return; // the CSV header
+        p = this.parseFields(fields);
+        if (pattern === null && patterns !== null && patterns.scanned) this.learn(text, p, fields, patterns);
+      }
       if (consult) {
         if (this.raw.size < RAW_CACHE_ENTRIES) {
           if (text.length <= RAW_CACHE_LINE_CHARS) this.raw.set(text, p);
@@ -263,6 +277,74 @@ export class TraceParser implements WindowSource {
       this.stream = p.stream;
     }
     window.push(this.reader.lineNo, p.shape, p.tNs, switchTo);
+  }
+
+  /**
+   * The line `patterns` last scanned, of the form `pattern`: each number
+   * checked against its key's schema (`t` and `stream` as parseFields checks
+   * them) and the operation interned from the template's numbers. Undefined,
+   * having done nothing, when a number fails: the full path gives the
+   * message.
+   */
+  private throughPattern(pattern: LinePattern, patterns: LinePatterns): ParsedLine | undefined {
+    const base = pattern.base;
+    if (this.patternNumbers.length < base.length) this.patternNumbers = new Float64Array(base.length);
+    const nums = this.patternNumbers;
+    nums.set(base);
+    const { slots, checks } = pattern;
+    const values = patterns.values;
+    let tNs = NaN;
+    let stream = -1;
+    for (let i = 0; i < slots.length; i++) {
+      const v = values[i];
+      const slot = slots[i];
+      if (slot >= 0) {
+        if (!checks[i]!.safeParse(v).success) return undefined;
+        nums[slot] = v;
+      } else if (slot === SLOT_T) {
+        if (!(Number.isFinite(v) && v >= 0)) return undefined;
+        tNs = v;
+      } else {
+        if (!(Number.isSafeInteger(v) && v >= 0)) return undefined;
+        stream = v;
+      }
+    }
+    const col = pattern.usePiece >= 0 ? this.indent() + patterns.useAt(pattern) + 1 : 1;
+    return { shape: this.shapes.internNumbers(pattern.template, nums, base.length, col), tNs, stream };
+  }
+
+  /**
+   * Learn the form of `text` (which `patterns` last scanned), parsed by the
+   * full path to `p` from `fields`: where each of its numbers goes, and the
+   * schema each is checked by. A form whose operation's schema checks its
+   * fields together, or with a number that is not one of a key's, is learnt
+   * as one read by the full path (not looked at again).
+   */
+  private learn(text: string, p: ParsedLine, fields: Record<string, unknown>, patterns: LinePatterns): void {
+    if (patterns.size >= MAX_LINE_PATTERNS) return;
+    const n = patterns.count;
+    const template = this.shapes.templateOf(p.shape);
+    const schema = formSchema(template);
+    const keys = jsonKeys(text);
+    const slots = new Int32Array(n);
+    const checks: Array<z.ZodType | null> = [];
+    let readable = schema !== null;
+    for (let i = 0; i < n && readable; i++) {
+      const key = keys.find((k) => k.valueAt === patterns.starts[i])?.key;
+      checks.push(null);
+      if (key === 't' || key === 'stream') {
+        slots[i] = key === 't' ? SLOT_T : SLOT_STREAM;
+        continue;
+      }
+      const at = key === undefined ? -1 : template.keys.indexOf(key);
+      const field = key === undefined ? undefined : (schema!.shape as Record<string, z.ZodType | undefined>)[key];
+      // The key's place among the template's numbers; its schema must give back the very number it checks.
+      readable = at >= 0 && template.constants[at] === NUMBER && field !== undefined && Object.is(field.safeParse(fields[key!]).data, fields[key!]);
+      slots[i] = template.constants.slice(0, at).filter((c) => c === NUMBER).length;
+      checks[i] = field ?? null;
+    }
+    const useAt = 'use' in fields ? keys.find((k) => k.key === 'use')?.valueAt ?? -1 : -1;
+    patterns.learn(text, { slots, checks, base: this.shapes.numbersOf(p.shape), template: readable ? this.shapes.templateIdOf(p.shape) : -1 }, useAt);
   }
 
   private parseFields(fields: Record<string, unknown>): ParsedLine {
@@ -494,4 +576,19 @@ export function jsonKeys(text: string): Array<{ key: string; keyAt: number; valu
     else if (c === 0x2c && depth === 1) expectKey = true;
   }
   return out;
+}
+
+/**
+ * The object schema of a validated operation of `template`: a primitive's
+ * (by its `op`), or a composite use's. Null when that schema also checks its
+ * fields together (a refinement), so a line cannot be checked number by
+ * number (linePatterns.ts).
+ */
+function formSchema(template: Template): z.ZodObject | null {
+  const op = template.constants[template.keys.indexOf('op')];
+  const schema = template.keys.includes('use')
+    ? UseSpecSchema
+    : PrimitiveSpecSchema.options.find((o) => o.shape.op.value === op);
+  if (schema === undefined) return null;
+  return (schema._zod.def.checks?.length ?? 0) > 0 ? null : (schema as z.ZodObject);
 }

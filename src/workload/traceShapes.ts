@@ -145,8 +145,28 @@ export class ShapeTable {
     // Most lines have the template the line before had, or one of a few others: tried before a key is built.
     let t = this.matches(this.lastTemplate, value) ? this.lastTemplate : -1;
     for (let c = 0; t < 0 && c < this.templates.length && c < QUICK_TEMPLATES; c++) if (this.matches(c, value)) t = c;
-    if (t < 0) t = this.templateOf(value);
+    if (t < 0) t = this.templateFor(value);
     this.lastTemplate = t;
+    return this.add(t, col);
+  }
+
+  /**
+   * The id of the operation of template `t` whose numbers, in the
+   * template's order, are `nums[0, n)` (as {@link intern} of that operation
+   * gives): a line read through a pattern (linePatterns.ts), whose template
+   * is known.
+   */
+  internNumbers(t: number, nums: Float64Array, n: number, col = 1): number {
+    if (this.sealed) throw new Error('ShapeTable.internNumbers: the table is sealed');
+    const pending = this.pending;
+    pending.length = 0;
+    for (let j = 0; j < n; j++) pending.push(nums[j]);
+    return this.add(t, col);
+  }
+
+  /** The id of the operation of template `t` with the numbers in `pending`, added if new. */
+  private add(t: number, col: number): number {
+    const pending = this.pending;
     const h = this.hash(t, pending);
     const index = this.index;
     const mask = (index.length >> 1) - 1;
@@ -205,7 +225,7 @@ export class ShapeTable {
    * The template of `value` (its keys in any order), added if new, with
    * `value`'s numbers left in `pending` in the template's key order.
    */
-  private templateOf(value: Record<string, unknown>): number {
+  private templateFor(value: Record<string, unknown>): number {
     const keys = Object.keys(value);
     let key = '';
     for (const k of [...keys].sort()) {
@@ -255,6 +275,21 @@ export class ShapeTable {
   metAgainNow(id: number): void {
     if (this.sealed) throw new Error('ShapeTable.metAgainNow: the table is sealed');
     this.again[id] = 1;
+  }
+
+  /** The template of operation `id`. */
+  templateOf(id: number): Template {
+    return this.templates[this.template[id]];
+  }
+
+  /** The id of the template of operation `id`. */
+  templateIdOf(id: number): number {
+    return this.template[id];
+  }
+
+  /** Operation `id`'s numbers, in its template's order (a copy). */
+  numbersOf(id: number): Float64Array {
+    return this.numbers.slice(this.first[id], this.first[id + 1]);
   }
 
   /** Whether operation `id` was met more than once (interned again, or {@link metAgainNow}). */
