@@ -79,6 +79,20 @@ describe('sweep', () => {
     expect(shards.flat().sort((a, b) => byTask(a) - byTask(b))).toEqual(one);
   });
 
+  it('the package can be imported, and run, in a worker thread a user started: importing it starts no worker service', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const code = `const { parentPort } = require('node:worker_threads');
+      import('vmmsim').then(async (m) => { const r = await m.sweep(${JSON.stringify(SMALL)}, { set: ['workloads.0.repeat=20', 'workloads.1.repeat=20'], jobs: 1 }); parentPort.postMessage(r.length); });`;
+    // workerData that is not the package's: a worker of its own would misread it (or crash, as it did with none).
+    const w = new Worker(code, { eval: true, workerData: { user: 'data' } });
+    const got = await new Promise<unknown>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+    expect(got).toBe(6 * 2 * 2);
+    expect(await w.terminate()).toBe(1);
+  });
+
   it('returns what `vmmsim run --format json` prints for the same scenario and overrides', async () => {
     const records = await sweep(SMALL, { set: ['workloads.0.repeat=50', 'workloads.1.repeat=50'], jobs: 1 });
     const cli = spawnSync(process.execPath, ['dist/cli/main.js', 'run', SMALL, '--set', 'workloads.0.repeat=50', '--set', 'workloads.1.repeat=50', '--format', 'json'], { encoding: 'utf8' });

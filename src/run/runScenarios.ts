@@ -34,7 +34,7 @@ export interface RunScenariosOptions {
   warm?: WarmWorkers;
 }
 
-const UNIT_WORKER = new URL('./unitWorker.js', import.meta.url);
+const UNIT_WORKER = new URL('./unitWorkerMain.js', import.meta.url);
 
 /** Start `count` unit workers now, to boot while this thread still loads or validates what they will run (pass them as `warm`; close them if unused). */
 export function warmUnitWorkers(count: number): WarmWorkers {

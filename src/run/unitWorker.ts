@@ -1,9 +1,10 @@
-// Entry point of a unit worker thread (dist/run/unitWorker.js): it is
+// What a unit worker thread runs (its entry is unitWorkerMain.ts): it is
 // started with scenarios the main thread already loaded (plain data, cloned
 // once per worker, so a worker loads no scenario or model file) and a shared
 // queue of unit numbers, takes units from it until none is left, and posts
-// the outcome of each simulation.
-import { parentPort, workerData } from 'node:worker_threads';
+// the outcome of each simulation. The main thread runs units too, through
+// the same UnitRunner (runScenarios.ts imports this module, so it starts
+// nothing when imported: the library may be imported in any worker thread).
 import { InputError, type Origin } from '../config/errors.js';
 import type { Limits } from '../config/limits.js';
 import type { KeyPath } from '../workload/expand.js';
@@ -11,8 +12,6 @@ import { MissPriceCache } from '../mmu/missPrice.js';
 import { TraceCache } from '../workload/traceCursor.js';
 import { runUnit, type RunUnit, type UnitInputs, type UnitOutcome } from './runScenario.js';
 import type { RunObserver } from './simulate.js';
-import { serveQueue, type QueuedWorkerData } from './taskQueue.js';
-import { adoptSpills } from '../workload/traceSpill.js';
 
 /** A loaded scenario as posted to a worker, and where to load it again (a trace replays through its scenario's own compiler). */
 export interface PostedScenario {
@@ -84,16 +83,4 @@ export class UnitRunner {
     }
     return loaded;
   }
-}
-
-if (parentPort) {
-  const port = parentPort;
-  const serve = ({ data, queue, spills }: QueuedWorkerData<UnitWorkerData>) => {
-    adoptSpills(spills ?? []);
-    const runner = new UnitRunner(data);
-    void serveQueue(port, queue, (task) => runner.run(task));
-  };
-  // A worker started ahead of its tasks (WarmWorkers) receives them as its first message.
-  if (workerData === null) port.once('message', serve);
-  else serve(workerData as QueuedWorkerData<UnitWorkerData>);
 }

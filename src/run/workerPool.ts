@@ -50,7 +50,7 @@ export interface PoolOptions<R = ResultRecord[]> {
  * Workers started ahead of their tasks, so that each boots (a fresh module
  * load) while the main thread is still busy, validating the points they will
  * run: a run on a shared queue adopts them and sends each its QueuedWorkerData
- * as its first message (the worker script must accept that; unitWorker does).
+ * as its first message (the worker script must accept that; unitWorkerMain does).
  * Unreferenced until adopted, so a command that fails first still exits.
  */
 export class WarmWorkers {
