@@ -69,6 +69,8 @@ export class Attribution {
       for (let i = 0; i < CATEGORIES.length; i++) {
         const c = counts[i];
         const y = cycles[i];
+        // Most categories were not charged since the last change of slot: adding their zero growth changes nothing.
+        if (c === markCounts[i] && y === markCycles[i]) continue;
         sCounts[i] += c - markCounts[i];
         sCycles[i] += y - markCycles[i];
         markCounts[i] = c;
