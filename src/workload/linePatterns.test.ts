@@ -53,8 +53,8 @@ function fill(form: string, numbers: readonly string[]): string {
 }
 
 /** Everything a parse of `file` gives, line by line, and its error. */
-function parsed(file: string, patterns: boolean) {
-  const parser = new TraceParser(file, 'jsonl', patterns);
+function parsed(file: string, patterns: boolean, format: 'jsonl' | 'csv' = 'jsonl') {
+  const parser = new TraceParser(file, format, patterns);
   const window = new TraceWindow(1 << 12);
   parser.fill(window, 1 << 12);
   parser.close();
@@ -77,6 +77,37 @@ describe('lines read through patterns', () => {
         expect(parsed(file, true)).toEqual(parsed(file, false));
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('in a CSV trace too: cells of numbers in and out of decimal form, spaces around them, empty cells, composite names with digits', () => {
+    const header = 't,stream,op,use,count,cycles,mode,dir,port,asid';
+    const cell = fc.oneof(numberText, fc.constant(''), numberText.map((x) => ` ${x} `));
+    const row = fc.record({
+      kind: fc.constantFrom('compute', 'io', 'pteWrite', 'use', 'use2', 'syscall'),
+      t: fc.option(fc.nat({ max: 50 }), { freq: 3 }),
+      cells: fc.array(cell, { minLength: 4, maxLength: 4 }),
+    });
+    fc.assert(
+      fc.property(fc.array(row, { minLength: 1, maxLength: 40 }), (rows) => {
+        let t = 0;
+        const text = rows.map((r) => {
+          const [a, b, c] = r.cells;
+          const tt = r.t === null ? '' : String((t += r.t));
+          switch (r.kind) {
+            case 'compute': return `${tt},,compute,,${a},${b},kernel,,,`;
+            case 'io': return `${tt},${c},io,,,,,out,${a},`;
+            case 'pteWrite': return `${tt},1,pteWrite,,${b},,,,,${a}`;
+            case 'use': return `${tt},,,cowFault,${a},,,,,${b}`;
+            case 'use2': return `${tt},,,c${a.trim()}ow,${b},,,,,`;
+            default: return `${tt},,syscall,,${a},,,,,`;
+          }
+        });
+        const file = join(tmp, `c${n++}.csv`);
+        writeFileSync(file, [header, ...text].join('\n') + '\n');
+        expect(parsed(file, true, 'csv')).toEqual(parsed(file, false, 'csv'));
+      }),
+      { numRuns: 300 },
     );
   });
 

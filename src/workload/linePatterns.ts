@@ -1,13 +1,14 @@
-// Lines of a JSONL trace that differ only in their numbers. A real trace's
-// computations each have their own measured length, so most of its lines
-// are new text: each went through JSON.parse, the duplicate-key check, the
-// line schema and the shape table's template match (about 1 µs a line),
-// although it is the line before with another number. A *pattern* is such a
-// line's text cut at its numbers: the literal pieces between them, and for
-// each number what it is (`t`, `stream`, or one of the operation's numbers
-// with the schema of its key). A line whose text is a pattern's pieces with
-// numbers in JSON's own form between them is that same JSON object with
-// other numbers, so it is parsed by checking each number against its key's
+// Lines of a trace (JSONL or CSV) that differ only in their numbers. A real
+// trace's computations each have their own measured length, so most of its
+// lines are new text: each went through JSON.parse (or the CSV split), the
+// duplicate-key check, the line schema and the shape table's template match
+// (about 1 µs a line), although it is the line before with another number.
+// A *pattern* is such a line's text cut at its numbers: the literal pieces
+// between them, and for each number what it is (`t`, `stream`, or one of
+// the operation's numbers with the schema of its key). A line whose text is
+// a pattern's pieces with numbers in JSON's own form between them is that
+// same JSON object with other numbers (a CSV line: the same cells with other
+// numbers), so it is parsed by checking each number against its key's
 // schema and interning the template's numbers: nothing else to validate.
 // Patterns are learnt from lines the full path accepted; a number that
 // fails its check sends the line down the full path for its message, and an

@@ -161,7 +161,7 @@ export class TraceParser implements WindowSource {
   private stream: number | null = null;
   private lastT = 0;
   private readonly raw = new Map<string, ParsedLine>();
-  /** Forms of lines that differ only in their numbers (JSONL only), and the operation numbers of one read through them. */
+  /** Forms of lines that differ only in their numbers, and the operation numbers of one read through them. */
   private readonly patterns: LinePatterns | null;
   private patternNumbers = new Float64Array(MAX_PATTERN_NUMBERS);
   /** Raw-cache misses in a row while it was full, and lines left before it is consulted again (see RAW_CACHE_GIVE_UP). */
@@ -173,11 +173,11 @@ export class TraceParser implements WindowSource {
   constructor(
     readonly path: string,
     private readonly format: 'jsonl' | 'csv',
-    /** Read lines through patterns (JSONL); false: every line by the full path (the reference a test compares with). */
+    /** Read lines through patterns; false: every line by the full path (the reference a test compares with). */
     linePatterns = true,
   ) {
     this.reader = new LineReader(path);
-    this.patterns = format === 'jsonl' && linePatterns ? new LinePatterns() : null;
+    this.patterns = linePatterns ? new LinePatterns() : null;
   }
 
   /**
@@ -325,12 +325,12 @@ export class TraceParser implements WindowSource {
     const n = patterns.count;
     const template = this.shapes.templateOf(p.shape);
     const schema = formSchema(template);
-    const keys = jsonKeys(text);
+    const keyAt = this.format === 'jsonl' ? jsonKeyAt(text) : csvKeyAt(text, this.header!);
     const slots = new Int32Array(n);
     const checks: Array<z.ZodType | null> = [];
     let readable = schema !== null;
     for (let i = 0; i < n && readable; i++) {
-      const key = keys.find((k) => k.valueAt === patterns.starts[i])?.key;
+      const key = keyAt(patterns.starts[i]);
       checks.push(null);
       if (key === 't' || key === 'stream') {
         slots[i] = key === 't' ? SLOT_T : SLOT_STREAM;
@@ -343,7 +343,8 @@ export class TraceParser implements WindowSource {
       slots[i] = template.constants.slice(0, at).filter((c) => c === NUMBER).length;
       checks[i] = field ?? null;
     }
-    const useAt = 'use' in fields ? keys.find((k) => k.key === 'use')?.valueAt ?? -1 : -1;
+    // Where the composite's name begins in the (trimmed) line, as an unknown composite is reported.
+    const useAt = 'use' in fields ? this.columnOf({ key: 'use' }) - this.indent() - 1 : -1;
     patterns.learn(text, { slots, checks, base: this.shapes.numbersOf(p.shape), template: readable ? this.shapes.templateIdOf(p.shape) : -1 }, useAt);
   }
 
@@ -576,6 +577,21 @@ export function jsonKeys(text: string): Array<{ key: string; keyAt: number; valu
     else if (c === 0x2c && depth === 1) expectKey = true;
   }
   return out;
+}
+
+/** The key whose value is the JSON number at `start` on a JSONL line the full path accepted. */
+function jsonKeyAt(text: string): (start: number) => string | undefined {
+  const keys = jsonKeys(text);
+  return (start) => keys.find((k) => k.valueAt === start)?.key;
+}
+
+/** The column of the CSV line's cell where the number at `start` is (learn checks that the operation has a number there). */
+function csvKeyAt(text: string, header: readonly string[]): (start: number) => string | undefined {
+  return (start) => {
+    let cell = 0;
+    for (let c = text.indexOf(','); c >= 0 && c < start; c = text.indexOf(',', c + 1)) cell++;
+    return header[cell];
+  };
 }
 
 /**
