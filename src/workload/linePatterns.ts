@@ -134,12 +134,14 @@ export class LinePatterns {
       if (p !== last && this.fits(p, text)) return (this.last = p);
     }
     if (!this.scan(text)) return null;
-    this.scanned = true;
     const p = this.byHash.get(this.hash);
-    return p !== undefined && this.fits(p, text) ? (this.last = p) : null;
+    if (p !== undefined && this.fits(p, text)) return (this.last = p);
+    // Another form with this hash (whose failed fit wrote over the scan's numbers) keeps it: this one is not learnt.
+    this.scanned = p === undefined;
+    return null;
   }
 
-  /** Whether the last {@link find} that found no pattern scanned the line (it has numbers a pattern could be learnt for). */
+  /** Whether the last {@link find} that found no pattern scanned the line and may learn its form (it has numbers, and no other form has its hash). */
   scanned = false;
 
   /** Whether `text` is `p`'s pieces with numbers in JSON's form between them; if so its numbers are left in starts, ends and values. */
