@@ -15,6 +15,8 @@
 // operation whose schema checks its fields together (a memory stream's hot
 // set) is never read through a pattern.
 import type { z } from 'zod';
+import { PrimitiveSpecSchema, UseSpecSchema } from './spec.js';
+import { NUMBER, type Template } from './traceShapes.js';
 
 /** Most patterns learnt per parser (a trace has a handful of line forms). */
 export const MAX_LINE_PATTERNS = 256;
@@ -42,6 +44,11 @@ export interface LinePattern {
   useOffset: number;
 }
 
+/** A line's `t` as the parser takes it without its schema (which only gives the message otherwise): a finite time ≥ 0. */
+export const isTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+/** A line's `stream` as the parser takes it without its schema: a safe whole number ≥ 0. */
+export const isStream = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
 /** A 32-bit hash step. */
 const mix = (h: number, c: number): number => Math.imul(h ^ c, 0x01000193);
 /** What a number adds to a line's hash in place of its characters. */
@@ -60,6 +67,11 @@ export class LinePatterns {
   private readonly byHash = new Map<number, LinePattern>();
   /** The pattern the last line matched. */
   private last: LinePattern | null = null;
+
+  /** What {@link read} leaves: the operation's numbers in its template's order (the pattern's `base.length` of them), the line's `t` (NaN: none) and `stream` (−1: none). */
+  numbers = new Float64Array(MAX_PATTERN_NUMBERS);
+  time = NaN;
+  stream = -1;
 
   /** Patterns learnt (with those marked for the full path). */
   get size(): number {
@@ -162,6 +174,74 @@ export class LinePatterns {
   }
 
   /**
+   * Check each number of the line {@link find} matched to `p` — against its
+   * key's schema, `t` and `stream` as {@link isTime} and {@link isStream} —
+   * and leave the operation's numbers, time and stream in {@link numbers},
+   * {@link time} and {@link stream}. False, having read nothing, when a
+   * number fails: the full path gives the message.
+   */
+  read(p: LinePattern): boolean {
+    const base = p.base;
+    if (this.numbers.length < base.length) this.numbers = new Float64Array(base.length);
+    const nums = this.numbers;
+    nums.set(base);
+    const { slots, checks } = p;
+    const values = this.values;
+    let time = NaN;
+    let stream = -1;
+    for (let i = 0; i < slots.length; i++) {
+      const v = values[i];
+      const slot = slots[i];
+      if (slot >= 0) {
+        if (!checks[i]!.safeParse(v).success) return false;
+        nums[slot] = v;
+      } else if (slot === SLOT_T) {
+        if (!isTime(v)) return false;
+        time = v;
+      } else {
+        if (!isStream(v)) return false;
+        stream = v;
+      }
+    }
+    this.time = time;
+    this.stream = stream;
+    return true;
+  }
+
+  /**
+   * Learn the form of the line last scanned (as `text`), which the full path
+   * validated to `fields`, an operation of template `template` (id
+   * `templateId`) with numbers `base`: where each of its numbers goes
+   * (`keyAt` names the key, or CSV column, of the number at an offset) and
+   * the schema each is checked by. A form whose operation's schema checks
+   * its fields together, or with a number that is not one of the
+   * operation's, is learnt as one read by the full path (not looked at
+   * again). `useAt` is where a composite's name begins (−1: none).
+   */
+  learnFrom(text: string, fields: Record<string, unknown>, template: Template, templateId: number, base: Float64Array, keyAt: (start: number) => string | undefined, useAt: number): void {
+    if (this.byHash.size >= MAX_LINE_PATTERNS) return;
+    const n = this.count;
+    const schema = formSchema(template);
+    const slots = new Int32Array(n);
+    const checks: Array<z.ZodType | null> = new Array<z.ZodType | null>(n).fill(null);
+    let readable = schema !== null;
+    for (let i = 0; i < n && readable; i++) {
+      const key = keyAt(this.starts[i]);
+      if (key === 't' || key === 'stream') {
+        slots[i] = key === 't' ? SLOT_T : SLOT_STREAM;
+        continue;
+      }
+      const at = key === undefined ? -1 : template.keys.indexOf(key);
+      const field = key === undefined ? undefined : (schema!.shape as Record<string, z.ZodType | undefined>)[key];
+      // The key's place among the template's numbers; its schema must give back the very number it checks.
+      readable = at >= 0 && template.constants[at] === NUMBER && field !== undefined && Object.is(field.safeParse(fields[key!]).data, fields[key!]);
+      slots[i] = template.constants.slice(0, at).filter((c) => c === NUMBER).length;
+      checks[i] = field ?? null;
+    }
+    this.learn(text, { slots, checks, base, template: readable ? templateId : -1 }, useAt);
+  }
+
+  /**
    * Learn the form of the line last scanned (as `text`): `slots`, `checks`,
    * `base`, `template` and `use` as LinePattern has them (template −1: read
    * this form by the full path). Nothing when full, or when the hash is
@@ -235,4 +315,19 @@ function numberValue(text: string, a: number, b: number): number {
     if (i === b) return neg ? -v : v;
   }
   return Number(text.slice(a, b));
+}
+
+/**
+ * The object schema of a validated operation of `template`: a primitive's
+ * (by its `op`), or a composite use's. Null when that schema also checks its
+ * fields together (a refinement), so a line cannot be checked number by
+ * number.
+ */
+function formSchema(template: Template): z.ZodObject | null {
+  const op = template.constants[template.keys.indexOf('op')];
+  const schema = template.keys.includes('use')
+    ? UseSpecSchema
+    : PrimitiveSpecSchema.options.find((o) => o.shape.op.value === op);
+  if (schema === undefined) return null;
+  return (schema._zod.def.checks?.length ?? 0) > 0 ? null : (schema as z.ZodObject);
 }

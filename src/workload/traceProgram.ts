@@ -15,8 +15,8 @@ import { OP_KINDS } from './ops.js';
 import { InputFileError, printable } from './inputFile.js';
 import { LineReader, LineTooLongError } from './lineReader.js';
 import { PrimitiveSpecSchema, UseSpecSchema } from './spec.js';
-import { LinePatterns, MAX_LINE_PATTERNS, MAX_PATTERN_NUMBERS, SLOT_STREAM, SLOT_T, type LinePattern } from './linePatterns.js';
-import { NUMBER, ShapeTable, type Template } from './traceShapes.js';
+import { isStream, isTime, LinePatterns, type LinePattern } from './linePatterns.js';
+import { ShapeTable } from './traceShapes.js';
 import { NO_SWITCH, TraceWindow } from './traceWindow.js';
 
 /** A malformed trace line; the message quotes file text with its control characters escaped (see {@link printable}). */
@@ -161,9 +161,8 @@ export class TraceParser implements WindowSource {
   private stream: number | null = null;
   private lastT = 0;
   private readonly raw = new Map<string, ParsedLine>();
-  /** Forms of lines that differ only in their numbers, and the operation numbers of one read through them. */
+  /** Forms of lines that differ only in their numbers (linePatterns.ts). */
   private readonly patterns: LinePatterns | null;
-  private patternNumbers = new Float64Array(MAX_PATTERN_NUMBERS);
   /** Raw-cache misses in a row while it was full, and lines left before it is consulted again (see RAW_CACHE_GIVE_UP). */
   private rawMisses = 0;
   private rawRest = 0;
@@ -279,73 +278,19 @@ export class TraceParser implements WindowSource {
     window.push(this.reader.lineNo, p.shape, p.tNs, switchTo);
   }
 
-  /**
-   * The line `patterns` last scanned, of the form `pattern`: each number
-   * checked against its key's schema (`t` and `stream` as parseFields checks
-   * them) and the operation interned from the template's numbers. Undefined,
-   * having done nothing, when a number fails: the full path gives the
-   * message.
-   */
+  /** The line `patterns` matched to `pattern`, read through it (linePatterns.ts); undefined when a number fails its check. */
   private throughPattern(pattern: LinePattern, patterns: LinePatterns): ParsedLine | undefined {
-    const base = pattern.base;
-    if (this.patternNumbers.length < base.length) this.patternNumbers = new Float64Array(base.length);
-    const nums = this.patternNumbers;
-    nums.set(base);
-    const { slots, checks } = pattern;
-    const values = patterns.values;
-    let tNs = NaN;
-    let stream = -1;
-    for (let i = 0; i < slots.length; i++) {
-      const v = values[i];
-      const slot = slots[i];
-      if (slot >= 0) {
-        if (!checks[i]!.safeParse(v).success) return undefined;
-        nums[slot] = v;
-      } else if (slot === SLOT_T) {
-        if (!(Number.isFinite(v) && v >= 0)) return undefined;
-        tNs = v;
-      } else {
-        if (!(Number.isSafeInteger(v) && v >= 0)) return undefined;
-        stream = v;
-      }
-    }
+    if (!patterns.read(pattern)) return undefined;
     const col = pattern.usePiece >= 0 ? this.indent() + patterns.useAt(pattern) + 1 : 1;
-    return { shape: this.shapes.internNumbers(pattern.template, nums, base.length, col), tNs, stream };
+    return { shape: this.shapes.internNumbers(pattern.template, patterns.numbers, pattern.base.length, col), tNs: patterns.time, stream: patterns.stream };
   }
 
-  /**
-   * Learn the form of `text` (which `patterns` last scanned), parsed by the
-   * full path to `p` from `fields`: where each of its numbers goes, and the
-   * schema each is checked by. A form whose operation's schema checks its
-   * fields together, or with a number that is not one of a key's, is learnt
-   * as one read by the full path (not looked at again).
-   */
+  /** Learn the form of `text`, which `patterns` last scanned and the full path parsed to `p` from `fields`. */
   private learn(text: string, p: ParsedLine, fields: Record<string, unknown>, patterns: LinePatterns): void {
-    if (patterns.size >= MAX_LINE_PATTERNS) return;
-    const n = patterns.count;
-    const template = this.shapes.templateOf(p.shape);
-    const schema = formSchema(template);
     const keyAt = this.format === 'jsonl' ? jsonKeyAt(text) : csvKeyAt(text, this.header!);
-    const slots = new Int32Array(n);
-    const checks: Array<z.ZodType | null> = [];
-    let readable = schema !== null;
-    for (let i = 0; i < n && readable; i++) {
-      const key = keyAt(patterns.starts[i]);
-      checks.push(null);
-      if (key === 't' || key === 'stream') {
-        slots[i] = key === 't' ? SLOT_T : SLOT_STREAM;
-        continue;
-      }
-      const at = key === undefined ? -1 : template.keys.indexOf(key);
-      const field = key === undefined ? undefined : (schema!.shape as Record<string, z.ZodType | undefined>)[key];
-      // The key's place among the template's numbers; its schema must give back the very number it checks.
-      readable = at >= 0 && template.constants[at] === NUMBER && field !== undefined && Object.is(field.safeParse(fields[key!]).data, fields[key!]);
-      slots[i] = template.constants.slice(0, at).filter((c) => c === NUMBER).length;
-      checks[i] = field ?? null;
-    }
     // Where the composite's name begins in the (trimmed) line, as an unknown composite is reported.
     const useAt = 'use' in fields ? this.columnOf({ key: 'use' }) - this.indent() - 1 : -1;
-    patterns.learn(text, { slots, checks, base: this.shapes.numbersOf(p.shape), template: readable ? this.shapes.templateIdOf(p.shape) : -1 }, useAt);
+    patterns.learnFrom(text, fields, this.shapes.templateOf(p.shape), this.shapes.templateIdOf(p.shape), this.shapes.numbersOf(p.shape), keyAt, useAt);
   }
 
   private parseFields(fields: Record<string, unknown>): ParsedLine {
@@ -356,8 +301,8 @@ export class TraceParser implements WindowSource {
     let tNs = NaN;
     let streamId = -1;
     // The common case checked by hand; anything else goes through the schema for its message.
-    const tOk = t === undefined || (typeof t === 'number' && Number.isFinite(t) && t >= 0);
-    const sOk = stream === undefined || (typeof stream === 'number' && Number.isSafeInteger(stream) && stream >= 0);
+    const tOk = t === undefined || isTime(t);
+    const sOk = stream === undefined || isStream(stream);
     if (tOk && sOk) {
       if (t !== undefined) tNs = t as number;
       if (stream !== undefined) streamId = stream as number;
@@ -592,19 +537,4 @@ function csvKeyAt(text: string, header: readonly string[]): (start: number) => s
     for (let c = text.indexOf(','); c >= 0 && c < start; c = text.indexOf(',', c + 1)) cell++;
     return header[cell];
   };
-}
-
-/**
- * The object schema of a validated operation of `template`: a primitive's
- * (by its `op`), or a composite use's. Null when that schema also checks its
- * fields together (a refinement), so a line cannot be checked number by
- * number (linePatterns.ts).
- */
-function formSchema(template: Template): z.ZodObject | null {
-  const op = template.constants[template.keys.indexOf('op')];
-  const schema = template.keys.includes('use')
-    ? UseSpecSchema
-    : PrimitiveSpecSchema.options.find((o) => o.shape.op.value === op);
-  if (schema === undefined) return null;
-  return (schema._zod.def.checks?.length ?? 0) > 0 ? null : (schema as z.ZodObject);
 }
