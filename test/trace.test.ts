@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../src/config/load.js';
 import { runScenario } from '../src/run/runScenario.js';
 import { LINE_READER_CHUNK_BYTES } from '../src/workload/lineReader.js';
-import { jsonKeys, parseTrace } from '../src/workload/traceProgram.js';
+import { jsonKeys } from '../src/workload/jsonLine.js';
+import { parseTrace } from '../src/workload/traceProgram.js';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, ['dist/cli/main.js', ...args], { encoding: 'utf8' });
 

@@ -3,7 +3,7 @@
 // InputError naming the function and the option, as a typo in a file does —
 // not a TypeError deep inside, a limit that turns itself off (every
 // comparison with NaN is false) or a record stamped with a NaN seed.
-import { MAX_JSON_NESTING, nestedDeeperThan } from '../workload/traceProgram.js';
+import { MAX_JSON_NESTING, nestedDeeperThan } from '../workload/jsonLine.js';
 import { z } from 'zod';
 import { InputError } from '../config/errors.js';
 import { SweepPlan } from '../config/sweepPlan.js';
