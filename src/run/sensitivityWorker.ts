@@ -5,19 +5,17 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Limits } from '../config/limits.js';
 import { loadScenario } from '../config/load.js';
 import { runScenario } from './runScenario.js';
-import { adoptSpills, type SpillHandoff } from '../workload/traceSpill.js';
+import { adoptSpills, type SpillsData } from '../workload/traceSpill.js';
 import type { SweepWorkerReply } from './sweepWorker.js';
 
 /** What the main thread tells a sensitivity worker when it starts it. */
-export interface SensitivityWorkerData {
+export interface SensitivityWorkerData extends SpillsData {
   file: string;
   set: string[];
   modelsDir?: string;
   limits?: Partial<Limits>;
   /** The overrides of each task. */
   tasks: string[][];
-  /** Traces the main thread spilled, read back here instead of parsed (traceSpill.ts). */
-  spills?: SpillHandoff[];
 }
 
 /** Run task `i` of `data` in this thread. */

@@ -9,11 +9,11 @@ import type { KeyPath } from '../workload/expand.js';
 import { runPrepared, TaskRunner, type PreparedTask } from './taskRunner.js';
 import { MissPriceCache } from '../mmu/missPrice.js';
 import { TraceCache } from '../workload/traceCursor.js';
-import { adoptSpills, type SpillHandoff } from '../workload/traceSpill.js';
+import { adoptSpills, type SpillsData } from '../workload/traceSpill.js';
 import type { ResultRecord } from './record.js';
 
 /** What the main thread tells a worker when it starts it. */
-export interface SweepWorkerData {
+export interface SweepWorkerData extends SpillsData {
   file: string;
   set: string[];
   modelsDir?: string;
@@ -22,8 +22,6 @@ export interface SweepWorkerData {
   components: boolean;
   /** Point whose simulation fails on purpose (see TaskRunner), or null. */
   faultPoint: number | null;
-  /** Traces the main thread spilled, read back here instead of parsed (traceSpill.ts). */
-  spills?: SpillHandoff[];
 }
 
 /** A worker's answer: a task's records, or why it could not run it at all. */

@@ -5,7 +5,7 @@
 // task while the main thread ran one of its own, and at the end of a run that
 // held task could keep the worker busy while the main thread had nothing.)
 import type { MessagePort } from 'node:worker_threads';
-import type { SpillHandoff } from '../workload/traceSpill.js';
+import type { SpillsData } from '../workload/traceSpill.js';
 
 /** The tasks and the index of the next one not yet taken (an Int32Array on a SharedArrayBuffer, so every thread sees the same counter). */
 export interface SharedQueue {
@@ -14,11 +14,9 @@ export interface SharedQueue {
 }
 
 /** What a worker started on a shared queue receives as its workerData. */
-export interface QueuedWorkerData<D> {
+export interface QueuedWorkerData<D> extends SpillsData {
   data: D;
   queue: SharedQueue;
-  /** Traces the starting thread spilled, which the worker reads back instead of parsing (traceSpill.ts). */
-  spills?: SpillHandoff[];
 }
 
 /** A worker's answer to a task: what it yields, or why it could not run it. */

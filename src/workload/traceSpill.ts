@@ -218,6 +218,11 @@ export interface SpillHandoff {
   bytes: number;
 }
 
+/** What a worker thread is started with, besides its own data: the traces the starting thread spilled, which it reads back instead of parsing (adoptSpills). */
+export interface SpillsData {
+  spills?: SpillHandoff[];
+}
+
 /**
  * The spills of this thread, for worker threads it starts (traces it holds
  * whole are spilled first, each as one window), which read each spill
