@@ -5,8 +5,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runOnWorkers, WarmWorkers } from '../dist/run/workerPool.js';
+import { closeQueue, fromTheBack, sharedQueue, takeTask } from '../dist/run/taskQueue.js';
+import { unitOrder } from '../dist/run/runScenarios.js';
 
 const queueModule = pathToFileURL(join(process.cwd(), 'dist/run/taskQueue.js')).href;
 
@@ -64,6 +67,67 @@ describe('runOnWorkers with a shared queue', () => {
   it('rejects when a worker ends in the middle of a task', async () => {
     const run = runOnWorkers<string>([0, 1, 2, 3], { jobs: 1, shared: true, data: { spinMs: 1 }, workerUrl: workerScript({ exit: 2 }), onResult: () => {} });
     await expect(run).rejects.toThrow(/exited \(status 3\)/);
+  });
+});
+
+describe('the shared queue\'s two ends', () => {
+  it('hand out every task once, the front\'s from the start of the list and the back\'s from its end, in any interleaving', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30 }), fc.array(fc.boolean(), { maxLength: 40 }), (length, ends) => {
+        const tasks = Array.from({ length }, (_, i) => 100 + i);
+        const front = sharedQueue(tasks);
+        const back = fromTheBack(front);
+        const taken: Array<number | undefined> = ends.map((b) => takeTask(b ? back : front));
+        const fromFront = taken.filter((t, i) => !ends[i] && t !== undefined);
+        const fromBack = taken.filter((t, i) => ends[i] && t !== undefined);
+        expect(fromFront).toEqual(tasks.slice(0, fromFront.length));
+        expect(fromBack).toEqual(tasks.slice(tasks.length - fromBack.length).reverse());
+        expect(fromFront.length + fromBack.length).toBe(Math.min(length, ends.length));
+        expect(takeTask(front) === undefined && takeTask(back) === undefined).toBe(ends.length >= length);
+      }),
+    );
+  });
+
+  it('close for both ends', () => {
+    const q = sharedQueue([1, 2, 3]);
+    closeQueue(q);
+    expect(takeTask(q)).toBeUndefined();
+    expect(takeTask(fromTheBack(q))).toBeUndefined();
+  });
+
+  it('on two threads: the main thread runs a first part of the list and the worker the rest, from the back', async () => {
+    const tasks = Array.from({ length: 12 }, (_, i) => i * 3);
+    const byMain: number[] = [];
+    const byWorker: number[] = [];
+    await runOnWorkers<string>(tasks, {
+      jobs: 2,
+      shared: true,
+      data: { spinMs: 3 },
+      workerUrl: workerScript(),
+      inline: () => {
+        const end = Date.now() + 3;
+        while (Date.now() < end);
+        return 'main';
+      },
+      onResult: (t, r) => (r === 'main' ? byMain : byWorker).push(t),
+    });
+    expect(byMain.length).toBeGreaterThan(0);
+    expect(byWorker.length).toBeGreaterThan(0);
+    expect(byMain).toEqual(tasks.slice(0, byMain.length));
+    expect(byWorker).toEqual(tasks.slice(byMain.length).reverse());
+  });
+});
+
+describe('unitOrder', () => {
+  it('queues larger units first and, among equal ones, deals the modes to the two ends, native last', () => {
+    const modes = ['native', 'software', 'hardware', 'nested'];
+    const units = [0, 1, 2].flatMap(() => modes.map((mode) => ({ size: 10, mode })));
+    const order = unitOrder(units).map((i) => units[i].mode);
+    // software and nested from the front, hardware from the back, native (dealt last) in the middle.
+    expect(order).toEqual(['software', 'nested', 'native', 'hardware'].flatMap((m) => [m, m, m]));
+    expect(unitOrder(units).filter((i) => units[i].mode === 'software')).toEqual([1, 5, 9]);
+    const mixed = [{ size: 1, mode: 'native' }, { size: 7, mode: 'nested' }, { size: 7, mode: 'native' }, { size: 3, mode: 'software' }];
+    expect(unitOrder(mixed)).toEqual([1, 2, 3, 0]);
   });
 });
 

@@ -3,7 +3,8 @@
 // the main thread stores a result. With `shared`, every thread takes its
 // tasks itself from a queue on shared memory (taskQueue.ts): a worker that
 // holds every task's inputs from the start needs no message to begin the
-// next one. With `inline`, the main thread — already warm, with the scenario
+// next one; the last worker takes from the back of the list, the other
+// threads from its front. With `inline`, the main thread — already warm, with the scenario
 // loaded — runs tasks too, between messages, and one worker fewer is started:
 // a worker costs a fresh module load, which short tasks never repay; and
 // WarmWorkers lets that load happen while the main thread is still busy.
@@ -11,7 +12,7 @@ import { InputError } from '../config/errors.js';
 import { Worker } from 'node:worker_threads';
 import type { ResultRecord } from './record.js';
 import type { SweepWorkerData, SweepWorkerReply } from './sweepWorker.js';
-import { closeQueue, sharedQueue, takeTask, type QueuedWorkerData } from './taskQueue.js';
+import { closeQueue, fromTheBack, sharedQueue, takeTask, type QueuedWorkerData } from './taskQueue.js';
 import { spillHandoffs } from '../workload/traceSpill.js';
 
 /**
@@ -151,7 +152,9 @@ export function runOnWorkers<R = ResultRecord[]>(tasks: readonly number[], optio
       setImmediate(step);
     }
     for (let i = 0; i < n; i++) {
-      const workerData = shared ? ({ data: options.data, queue: shared, spills } satisfies QueuedWorkerData<unknown>) : { ...options.data, spills };
+      // On a shared queue of two threads or more, the last worker takes from the back of the list and the others from its front.
+      const end = shared && threads > 1 && i === n - 1 ? fromTheBack(shared) : shared;
+      const workerData = end ? ({ data: options.data, queue: end, spills } satisfies QueuedWorkerData<unknown>) : { ...options.data, spills };
       const warm = shared ? options.warm?.adopt(url) : undefined;
       const w = warm?.worker ?? new Worker(url, { workerData });
       workers.push(w);
