@@ -14,6 +14,8 @@ import { mmuRefSection, TRANSLATIONS, type MmuRefResult } from './bench/mmuRef.j
 import { SIMPY_PYTHON } from './bench/references.js';
 import { requireTool } from './support/tools.js';
 import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import type { EntryOutput } from './bench/entryProcess.js';
 
 describe('npm run bench (tiny mode)', () => {
   const report = runBench({ size: 'tiny', reps: 1, inProcessOnly: true });
@@ -220,6 +222,20 @@ describe('npm run bench, the MMU model in Python (mmu-ref section)', () => {
     expect(r.lines.join('\n')).toContain(`hardware          ${implied('shadow')}× (the SimPy model alone, from the same medians: 2.0×)`);
     expect(r.lines.join('\n')).toContain(`interpreter       ${implied('native')}× (the SimPy model alone, from the same medians: 2.0×)`);
     expect(r.targets).toEqual([]);
+  });
+});
+
+describe('npm run bench, compiled as its script runs it', () => {
+  it('compiles into build/bench, whose entry processes run in plain Node on dist/, with no loader', async () => {
+    const tsc = spawnSync(process.execPath, [`${REPO_ROOT}/node_modules/typescript/bin/tsc`, '-p', 'test/bench/tsconfig.json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
+    const compiled = (await import(pathToFileURL(`${REPO_ROOT}/build/bench/harness.js`).href)) as typeof import('./bench/harness.js');
+    expect(compiled.ENTRY_PROCESS).toEqual([`${REPO_ROOT}/build/bench/entryProcess.js`]);
+    const p = spawnSync(process.execPath, [...compiled.ENTRY_PROCESS, 'interleaved', 'tiny', '1', '0'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    expect(p.status, p.stderr).toBe(0);
+    const out = JSON.parse(p.stdout) as EntryOutput;
+    expect(out.execArgv).toEqual([]);
+    expect(out.result?.perOpRate).toBeGreaterThan(0);
   });
 });
 

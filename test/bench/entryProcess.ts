@@ -1,15 +1,17 @@
 // One bench entry measured in a process of its own, as `vmmsim run` runs one
-// scenario (harness.ts spawns it: `node --import tsx entryProcess.ts ID SIZE
-// REPS CAP [--pair]`). In one process for all entries, V8's feedback from the
-// entries timed before made the later ones' call sites polymorphic, and
-// their op-by-op rates moved by up to 40% with what ran before them (test/bench/README.md,
+// scenario. harness.ts spawns it compiled, in plain Node (`node
+// build/bench/entryProcess.js ID SIZE REPS CAP [--pair]`); vitest's tiny
+// bench, from the sources (`node --import tsx test/bench/entryProcess.ts …`).
+// In one process for all entries, V8's feedback from the entries timed
+// before made the later ones' call sites polymorphic, and their op-by-op
+// rates moved by up to 40% with what ran before them (test/bench/README.md,
 // "Each entry in a process of its own"). Prints JSON: the entry's figures
 // (none with REPS 0) and, with CAP > 0, the costs recorded from it for the
 // references. With --pair, stdin holds costs recorded before (by another
 // process: recording here would change V8's feedback before the timing) and
 // the SimPy model is timed on them in the same rounds as vmmsim (pairing.ts).
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { costTable, measureWorkload, tableCycles, type CostRun, type Partner, type WorkloadResult } from './measure.js';
 import { SimpyPartner } from './pairing.js';
@@ -32,9 +34,11 @@ export interface EntryOutput {
   simpy?: PairedSimpy;
   /** This process's peak RSS. */
   peakRssMB: number;
+  /** Node's options of this process (none as `npm run bench` runs it: no loader such as tsx's, which slows vmmsim). */
+  execArgv: string[];
 }
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..'); // from test/bench or build/bench
 const pair = process.argv.includes('--pair');
 const [id, size, reps, cap] = process.argv.slice(2).filter((a) => a !== '--pair');
 const entry = BENCH_WORKLOADS.find((w) => w.id === id);
@@ -47,7 +51,7 @@ let partner: Partner | undefined;
 let close = () => {};
 if (pair) {
   const recorded = JSON.parse(readFileSync(0, 'utf8')) as CostRun[];
-  const started = await SimpyPartner.start(dirname(fileURLToPath(import.meta.url)), recorded);
+  const started = await SimpyPartner.start(join(root, 'test/bench'), recorded);
   if ('missing' in started) simpy = { available: false, missing: started.missing, chargedTable: [] };
   else {
     const { partner: p, version } = started;
@@ -68,7 +72,7 @@ if (pair) {
 try {
   const result = Number(reps) > 0 ? await measureWorkload(root, entry, size as BenchSize, Number(reps), partner) : null;
   const runs = Number(cap) > 0 ? costTable(root, entry, size as BenchSize, Number(cap)) : [];
-  const out: EntryOutput = { result, runs, ...(simpy ? { simpy } : {}), peakRssMB: process.resourceUsage().maxRSS / 1024 };
+  const out: EntryOutput = { result, runs, ...(simpy ? { simpy } : {}), peakRssMB: process.resourceUsage().maxRSS / 1024, execArgv: process.execArgv };
   process.stdout.write(JSON.stringify(out));
 } finally {
   close();

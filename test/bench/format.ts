@@ -16,6 +16,7 @@ export function formatVerdict(t: TargetCheck): string {
 export function formatReport(r: BenchReport): string {
   const out: string[] = [];
   out.push(`vmmsim bench (${r.size}): ${r.machine.node}, ${r.machine.cpu}, ${r.machine.cores} cores; medians of ${r.reps} repetitions (other entries than the headline: ${Math.min(r.reps, 3)})`);
+  out.push(`vmmsim run ${r.machine.runtime}`);
   out.push(`load average ${r.machine.loadAtStart.toFixed(1)} at start, ${r.machine.loadAtEnd.toFixed(1)} at end (the machine is shared: absolute figures move with it, ratios measured side by side much less)`);
   out.push('');
   const inter = r.workloads.find((w) => w.group === 'per-op');

@@ -17,9 +17,22 @@ import { SECTIONS, verdict, type BenchSize, type TargetCheck } from './sections.
 import type { EntryModeFigures } from './verdict.js';
 import { BENCH_WORKLOADS, type BenchWorkload } from './workloads.js';
 
-/** This directory and the repository root. */
-export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-export const REPO_ROOT = resolve(BENCH_DIR, '../..');
+/**
+ * The repository root and the bench's directory of sources and data
+ * (test/bench). This module runs from test/bench through tsx (vitest's tiny
+ * bench) or compiled into build/bench (`npm run bench`): two levels below
+ * the root either way.
+ */
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const REPO_ROOT = resolve(HERE, '../..');
+export const BENCH_DIR = join(REPO_ROOT, 'test/bench');
+/** Node's arguments for an entry process: the compiled entryProcess.js beside a compiled harness, in plain Node as `vmmsim` runs; from the sources, entryProcess.ts through tsx. */
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
+export const ENTRY_PROCESS = FROM_SOURCES ? ['--import', 'tsx', join(HERE, 'entryProcess.ts')] : [join(HERE, 'entryProcess.js')];
+/** How vmmsim was run for the figures timed in the bench's own processes (the report says it). */
+const RUNTIME = FROM_SOURCES
+  ? 'through tsx, from the sources (its loader slows vmmsim by up to a third: not measurements; test/bench/README.md)'
+  : 'plain Node, dist/ as `vmmsim` runs';
 
 /** Options of {@link runBench}. */
 export interface BenchOptions {
@@ -46,7 +59,7 @@ export interface BenchReport {
   size: BenchSize;
   reps: number;
   /** Load averages (1 min) when the bench started and ended: the machine is shared, and figures move with them. */
-  machine: { node: string; cpu: string; cores: number; loadAtStart: number; loadAtEnd: number };
+  machine: { node: string; cpu: string; cores: number; loadAtStart: number; loadAtEnd: number; runtime: string };
   workloads: WorkloadResult[];
   /** The costs recorded from vmmsim's actors (first operations of each run) that the references charge. */
   costRuns: { runs: number; operations: number; cap: number };
@@ -150,7 +163,7 @@ export function runBench(options: BenchOptions): BenchReport {
   const report: BenchReport = {
     size,
     reps,
-    machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadAtStart, loadAtEnd: loadavg()[0] },
+    machine: { node: process.version, cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, loadAtStart, loadAtEnd: loadavg()[0], runtime: RUNTIME },
     workloads,
     costRuns: { runs: recorded.length, operations: recorded.reduce((a, r) => a + r.count, 0), cap: RECORD_CAP[size] },
     bareLoop: bare,
@@ -174,8 +187,7 @@ export function runBench(options: BenchOptions): BenchReport {
  * costs in the same rounds as vmmsim.
  */
 function measureApart(entry: BenchWorkload, size: BenchSize, reps: number, cap: number, recorded?: readonly CostRun[]): EntryOutput {
-  const script = join(BENCH_DIR, 'entryProcess.ts');
-  const args = ['--import', 'tsx', script, entry.id, size, String(reps), String(cap), ...(recorded ? ['--pair'] : [])];
+  const args = [...ENTRY_PROCESS, entry.id, size, String(reps), String(cap), ...(recorded ? ['--pair'] : [])];
   const p = spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 1 << 28, input: recorded ? JSON.stringify(recorded) : '' });
   if (p.status !== 0) {
     const why = p.error?.message ?? `exit status ${p.status ?? p.signal}: ${p.stderr.trim().split('\n').slice(-6).join('\n')}`;

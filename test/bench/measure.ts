@@ -5,13 +5,13 @@
 // model and the bare loop then charge too.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../../src/config/errors.js';
-import { loadScenario, type LoadedScenario } from '../../src/config/load.js';
-import { simulate } from '../../src/run/simulate.js';
-import { MissPriceCache } from '../../src/mmu/missPrice.js';
-import type { CostActor } from '../../src/vmm/actor.js';
-import { HOME_CATEGORY } from '../../src/vmm/categories.js';
-import { MODE_IDS } from '../../src/vmm/registry.js';
+import { InputError } from '../../dist/config/errors.js';
+import { loadScenario, type LoadedScenario } from '../../dist/config/load.js';
+import { simulate } from '../../dist/run/simulate.js';
+import { MissPriceCache } from '../../dist/mmu/missPrice.js';
+import type { CostActor } from '../../dist/vmm/actor.js';
+import { HOME_CATEGORY } from '../../dist/vmm/categories.js';
+import { MODE_IDS } from '../../dist/vmm/registry.js';
 import type { BenchSize } from './sections.js';
 import { MAX_REPS, MIN_TIMED_SECONDS } from './repetitions.js';
 import type { BenchWorkload } from './workloads.js';

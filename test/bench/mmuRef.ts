@@ -8,20 +8,20 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadScenario } from '../../src/config/load.js';
-import { Rng } from '../../src/engine/rng.js';
-import type { MemoryStreamSpec } from '../../src/mmu/memoryStream.js';
-import { StreamCursor } from '../../src/mmu/memoryStream.js';
-import { Mmu, type TranslationMode } from '../../src/mmu/mmu.js';
-import type { MmuModel } from '../../src/mmu/mmuSchema.js';
-import type { MemoryOp } from '../../src/workload/ops.js';
-import { MODES } from '../../src/vmm/registry.js';
+import { loadScenario } from '../../dist/config/load.js';
+import { Rng } from '../../dist/engine/rng.js';
+import type { MemoryStreamSpec } from '../../dist/mmu/memoryStream.js';
+import { StreamCursor } from '../../dist/mmu/memoryStream.js';
+import { Mmu, type TranslationMode } from '../../dist/mmu/mmu.js';
+import type { MmuModel } from '../../dist/mmu/mmuSchema.js';
+import type { MemoryOp } from '../../dist/workload/ops.js';
+import { MODES } from '../../dist/vmm/registry.js';
 import { SIMPY_PYTHON } from './references.js';
 import { median } from './measure.js';
 import type { BenchSection, BenchSize } from './verdict.js';
 
-const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
-const ROOT = resolve(BENCH_DIR, '../..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..'); // from test/bench or build/bench
+const BENCH_DIR = join(ROOT, 'test/bench');
 
 /** Accesses a timed stream makes, and timed streams per side (vmmsim: twice, before and after Python's). */
 const SIZE: Record<BenchSize, { accesses: number; jsReps: number; pyReps: number }> = {
@@ -116,7 +116,7 @@ export const mmuRefSection: BenchSection = {
   run(ctx) {
     const r = measureMmuRef(ctx.size);
     if (!r.available) return { lines: [`not measured: ${r.missing}`], data: r, targets: [] };
-    const lines = [`${r.accesses.toLocaleString('en-US')} accesses a stream, uniform over largeram's 4 MB block; vmmsim's MMU (src/mmu/) and test/bench/mmuRef.py, the same model in Python, alternated`];
+    const lines = [`${r.accesses.toLocaleString('en-US')} accesses a stream, uniform over largeram's 4 MB block; vmmsim's MMU (dist/mmu/, built from src/mmu/) and test/bench/mmuRef.py, the same model in Python, alternated`];
     for (const m of r.modes) {
       lines.push(`  ${m.mode.padEnd(7)} vmmsim ${m.vmmsimNs.toFixed(0).padStart(5)} ns/access, Python ${m.pythonNs.toFixed(0).padStart(6)} ns → ${m.ratio.toFixed(1)}×` +
         `  (TLB misses/access ${f3(m.vmmsim.missesPerAccess)} vs ${f3(m.python.missesPerAccess)}, walk refs ${f2(m.vmmsim.refsPerAccess)} vs ${f2(m.python.refsPerAccess)}, L2 hits/ref ${f3(m.vmmsim.l2HitFraction)} vs ${f3(m.python.l2HitFraction)})`);

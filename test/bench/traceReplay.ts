@@ -9,10 +9,10 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadScenario } from '../../src/config/load.js';
-import { runScenario } from '../../src/run/runScenario.js';
-import { TraceCache } from '../../src/workload/traceCursor.js';
-import { parseTrace } from '../../src/workload/traceProgram.js';
+import { loadScenario } from '../../dist/config/load.js';
+import { runScenario } from '../../dist/run/runScenario.js';
+import { TraceCache } from '../../dist/workload/traceCursor.js';
+import { parseTrace } from '../../dist/workload/traceProgram.js';
 import { median, since } from './measure.js';
 
 /** Lines of the trace by bench size. */
