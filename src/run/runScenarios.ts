@@ -143,7 +143,7 @@ function size(l: ScenarioToRun['loaded'], u: RunUnit): number {
  * arrived. On the bench's sweep (8 points × 4 modes, `--jobs 2`, this
  * machine, alternated runs): point by point 4.69–5.00 s; mode by mode in the
  * scenario's order, the threads meeting on hardware, 4.58–4.96 s; dealt as
- * here 4.36–4.75 s (`--jobs 1` 7.5–7.9 s).
+ * here, or as its mirror image, 4.36–4.75 s (`--jobs 1` 7.5–7.9 s).
  */
 export function unitOrder(units: ReadonlyArray<{ size: number; mode: string }>): number[] {
   const modes = [...new Set(units.map((u) => u.mode))].sort((a, b) => Number(a === 'native') - Number(b === 'native'));
