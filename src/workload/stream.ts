@@ -21,7 +21,6 @@ export function leaf(op: StreamItem, count: number, id = -1): OpNode {
   return { op, count, code: itemCode(op), id };
 }
 
-/** Anything that yields stream items one at a time (an op tree cursor, a trace reader). */
 /**
  * An ItemSource's leafId for an item that is charged once and never met
  * again (a trace line whose operation occurs once in the trace, with no
@@ -31,6 +30,7 @@ export function leaf(op: StreamItem, count: number, id = -1): OpNode {
  */
 export const ONCE_LEAF = -2;
 
+/** Anything that yields stream items one at a time (an op tree cursor, a trace reader). */
 export interface ItemSource {
   /** The next item, or null when the stream is exhausted. */
   next(): StreamItem | null;
