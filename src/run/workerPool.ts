@@ -4,10 +4,11 @@
 // tasks itself from a queue on shared memory (taskQueue.ts): a worker that
 // holds every task's inputs from the start needs no message to begin the
 // next one; the last worker takes from the back of the list, the other
-// threads from its front. With `inline`, the main thread — already warm, with the scenario
-// loaded — runs tasks too, between messages, and one worker fewer is started:
-// a worker costs a fresh module load, which short tasks never repay; and
-// WarmWorkers lets that load happen while the main thread is still busy.
+// threads from its front. With `inline`, the main thread — already warm, with
+// the scenario loaded — runs tasks too, between messages, and one worker fewer
+// is started: a worker costs a fresh module load, which short tasks never
+// repay; and WarmWorkers lets that load happen while the main thread is still
+// busy.
 import { InputError } from '../config/errors.js';
 import { Worker } from 'node:worker_threads';
 import type { ResultRecord } from './record.js';
