@@ -106,6 +106,12 @@ describe('npm run bench (tiny mode)', () => {
     expect(data.error).toBeUndefined();
     expect(data.identical).toBe(true);
     expect(data.speedup).toBeGreaterThan(0);
+    // The example (compile-win over CPU points) is timed too, reported beside the judged sweep.
+    const example = (r.data as { example: SweepResult }).example;
+    expect(example.error).toBeUndefined();
+    expect(example.identical).toBe(true);
+    expect(r.lines.join('\n')).toMatch(/the issue's example, compile-win over 2 CPU points \(reported; .*results identical: yes/);
+    expect(r.targets).toHaveLength(1);
     if (existsSync('/proc/stat') && existsSync('/usr/bin/time')) {
       expect(data.otherCores).toBeGreaterThanOrEqual(0);
       expect(r.lines.join('\n')).toMatch(/other processes kept [\d.]+ cores busy/);

@@ -154,8 +154,12 @@ function runPlainCli(root: string, args: readonly string[]): { exitCode: number;
   return { exitCode: p.status ?? -1, wallSeconds, cpuSeconds, otherCores: Math.max(0, (busy - cpuSeconds) / wallSeconds), stderr: p.stderr ?? '' };
 }
 
-/** `vmmsim sweep FILE --jobs 1` and `--jobs 2`, `reps` times each alternately; median walls. */
-export function sweepSpeedup(root: string, scenario: string, points: number, sets: readonly string[], reps: number): SweepResult {
+/**
+ * `vmmsim sweep FILE --jobs 1` and `--jobs 2`, `reps` times each alternately;
+ * median walls. Each repetition also times two `--shard` processes side by
+ * side, unless `shards` is false (their figures are then NaN).
+ */
+export function sweepSpeedup(root: string, scenario: string, points: number, sets: readonly string[], reps: number, shards = true): SweepResult {
   const none = { points, secondsJobs1: 0, secondsJobs2: 0, speedup: 0, secondsShards: NaN, speedupShards: NaN, cpuSecondsJobs1: NaN, cpuSecondsJobs2: NaN, identical: false, otherCores: NaN };
   if (runPlainCli(root, ['sweep', '--help']).exitCode !== 0) return { ...none, available: false, missing: '`vmmsim sweep` is not on this checkout' };
   const file = join(root, scenario);
@@ -164,9 +168,9 @@ export function sweepSpeedup(root: string, scenario: string, points: number, set
   const cpu: Record<1 | 2, number[]> = { 1: [], 2: [] };
   const csv: Record<1 | 2, string> = { 1: '', 2: '' };
   const others: number[] = [];
-  const shards: number[] = [];
+  const shardWalls: number[] = [];
   for (let r = 0; r < reps; r++) {
-    shards.push(twoShards(root, file, sets));
+    shardWalls.push(shards ? twoShards(root, file, sets) : NaN);
     for (const jobs of [1, 2] as const) {
       const out = mkdtempSync(join(tmpdir(), 'vmmsim-bench-sweep-'));
       try {
@@ -185,7 +189,7 @@ export function sweepSpeedup(root: string, scenario: string, points: number, set
   const s2 = median(walls[2]);
   return {
     available: true, points, secondsJobs1: s1, secondsJobs2: s2, speedup: pairedSpeedup(walls[1], walls[2]),
-    secondsShards: median(shards), speedupShards: pairedSpeedup(walls[1], shards),
+    secondsShards: median(shardWalls), speedupShards: pairedSpeedup(walls[1], shardWalls),
     cpuSecondsJobs1: median(cpu[1]), cpuSecondsJobs2: median(cpu[2]), identical: csv[1] === csv[2] && csv[1].length > 0, otherCores: median(others),
   };
 }
