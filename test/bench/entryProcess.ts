@@ -11,10 +11,9 @@
 // process: recording here would change V8's feedback before the timing) and
 // the SimPy model is timed on them in the same rounds as vmmsim (pairing.ts).
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { costTable, measureWorkload, tableCycles, type CostRun, type Partner, type WorkloadResult } from './measure.js';
 import { SimpyPartner } from './pairing.js';
+import { BENCH_DIR, REPO_ROOT } from './paths.js';
 import type { BenchSize } from './sections.js';
 import { BENCH_WORKLOADS } from './workloads.js';
 
@@ -38,7 +37,6 @@ export interface EntryOutput {
   execArgv: string[];
 }
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..'); // from test/bench or build/bench
 const pair = process.argv.includes('--pair');
 const [id, size, reps, cap] = process.argv.slice(2).filter((a) => a !== '--pair');
 const entry = BENCH_WORKLOADS.find((w) => w.id === id);
@@ -51,7 +49,7 @@ let partner: Partner | undefined;
 let close = () => {};
 if (pair) {
   const recorded = JSON.parse(readFileSync(0, 'utf8')) as CostRun[];
-  const started = await SimpyPartner.start(join(root, 'test/bench'), recorded);
+  const started = await SimpyPartner.start(BENCH_DIR, recorded);
   if ('missing' in started) simpy = { available: false, missing: started.missing, chargedTable: [] };
   else {
     const { partner: p, version } = started;
@@ -70,8 +68,8 @@ if (pair) {
   }
 }
 try {
-  const result = Number(reps) > 0 ? await measureWorkload(root, entry, size as BenchSize, Number(reps), partner) : null;
-  const runs = Number(cap) > 0 ? costTable(root, entry, size as BenchSize, Number(cap)) : [];
+  const result = Number(reps) > 0 ? await measureWorkload(REPO_ROOT, entry, size as BenchSize, Number(reps), partner) : null;
+  const runs = Number(cap) > 0 ? costTable(REPO_ROOT, entry, size as BenchSize, Number(cap)) : [];
   const out: EntryOutput = { result, runs, ...(simpy ? { simpy } : {}), peakRssMB: process.resourceUsage().maxRSS / 1024, execArgv: process.execArgv };
   process.stdout.write(JSON.stringify(out));
 } finally {

@@ -6,7 +6,7 @@
 // judges every target in a verdict line.
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { EntryOutput } from './entryProcess.js';
 import type { CostRun, WorkloadResult } from './measure.js';
@@ -14,18 +14,13 @@ import { MAX_REPS, MIN_TIMED_SECONDS } from './repetitions.js';
 import { bareLoop, simpyModel, type BareLoopResult, type SimpyResult, type SimpyRun } from './references.js';
 import { median, type ModeFigures } from './measure.js';
 import { SECTIONS, verdict, type BenchSize, type TargetCheck } from './sections.js';
+import { BENCH_DIR, REPO_ROOT } from './paths.js';
 import type { EntryModeFigures } from './verdict.js';
 import { BENCH_WORKLOADS, type BenchWorkload } from './workloads.js';
 
-/**
- * The repository root and the bench's directory of sources and data
- * (test/bench). This module runs from test/bench through tsx (vitest's tiny
- * bench) or compiled into build/bench (`npm run bench`): two levels below
- * the root either way.
- */
+export { BENCH_DIR, REPO_ROOT };
+/** This module's directory: test/bench, or build/bench when compiled. */
 const HERE = dirname(fileURLToPath(import.meta.url));
-export const REPO_ROOT = resolve(HERE, '../..');
-export const BENCH_DIR = join(REPO_ROOT, 'test/bench');
 /** Node's arguments for an entry process: the compiled entryProcess.js beside a compiled harness, in plain Node as `vmmsim` runs; from the sources, entryProcess.ts through tsx. */
 const FROM_SOURCES = import.meta.url.endsWith('.ts');
 export const ENTRY_PROCESS = FROM_SOURCES ? ['--import', 'tsx', join(HERE, 'entryProcess.ts')] : [join(HERE, 'entryProcess.js')];

@@ -6,8 +6,7 @@
 // read against a peer that simulates them too. Reported, not a target: the
 // per-operation target is judged against the SimPy model as it stands.
 import { spawnSync } from 'node:child_process';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { loadScenario } from '../../dist/config/load.js';
 import { Rng } from '../../dist/engine/rng.js';
 import type { MemoryStreamSpec } from '../../dist/mmu/memoryStream.js';
@@ -16,12 +15,11 @@ import { Mmu, type TranslationMode } from '../../dist/mmu/mmu.js';
 import type { MmuModel } from '../../dist/mmu/mmuSchema.js';
 import type { MemoryOp } from '../../dist/workload/ops.js';
 import { MODES } from '../../dist/vmm/registry.js';
+import { BENCH_DIR, REPO_ROOT } from './paths.js';
 import { SIMPY_PYTHON } from './references.js';
 import { median } from './measure.js';
 import type { BenchSection, BenchSize } from './verdict.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..'); // from test/bench or build/bench
-const BENCH_DIR = join(ROOT, 'test/bench');
 
 /** Accesses a timed stream makes, and timed streams per side (vmmsim: twice, before and after Python's). */
 const SIZE: Record<BenchSize, { accesses: number; jsReps: number; pyReps: number }> = {
@@ -46,7 +44,7 @@ export type MmuRefResult = { available: true; scenario: string; accesses: number
 
 /** largeram's memory stream and its CPU's MMU, as the scenario loads them (the first `memory` operation found in its compiled workload). */
 function largeramStream(): { model: MmuModel; spec: MemoryStreamSpec } {
-  const loaded = loadScenario(join(ROOT, 'scenarios/paper/largeram.yaml'));
+  const loaded = loadScenario(join(REPO_ROOT, 'scenarios/paper/largeram.yaml'));
   const seen = new Set<object>();
   const find = (x: unknown): MemoryOp | null => {
     if (x === null || typeof x !== 'object' || seen.has(x)) return null;
