@@ -20,7 +20,6 @@ import { SIMPY_PYTHON } from './references.js';
 import { median } from './measure.js';
 import type { BenchSection, BenchSize } from './verdict.js';
 
-
 /** Accesses a timed stream makes, and timed streams per side (vmmsim: twice, before and after Python's). */
 const SIZE: Record<BenchSize, { accesses: number; jsReps: number; pyReps: number }> = {
   full: { accesses: 4096 * 25, jsReps: 5, pyReps: 3 },

@@ -9,7 +9,8 @@ import { longRun, sweepSpeedup, type LongRunResult, type SweepResult } from './p
 /** Sizes of the long runs: operations of the big run, of the interleaved run, and of the small runs beside them. */
 const LONG = { full: { big: 1e9, mixed: 1e8, small: 1e6 }, tiny: { big: 1e5, mixed: 1e4, small: 1e3 } };
 /**
- * Size of the sweep (forkwait's loop in a Linux guest, 8 points × 3 modes):
+ * Size of the sweep (forkwait's loop in a Linux guest, 8 points × 3 VMM
+ * modes, each point also running native, every mode's reference):
  * --jobs 1 takes about 7 s on an idle machine, as the earlier interleaved
  * sweep did when this target was judged before (that one is now a loop of
  * static operations charged at once in bulk: it measured start-up only).
